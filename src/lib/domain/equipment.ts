@@ -1,0 +1,40 @@
+// The "四个一" drowning-prevention items (item 14 of the plan): a warning sign, a life buoy,
+// a rescue rope and a rescue pole at every waterway near where people live; barriers where
+// suitable are a fifth, optional slot that does not count towards completeness.
+
+export const FOUR_ITEMS = ['sign', 'buoy', 'rope', 'pole'] as const;
+export const OPTIONAL_ITEMS = ['barrier'] as const;
+export const EQUIPMENT_ITEMS = [...FOUR_ITEMS, ...OPTIONAL_ITEMS] as const;
+export type EquipmentItem = (typeof EQUIPMENT_ITEMS)[number];
+
+export const EQUIPMENT_STATUSES = ['present', 'missing', 'damaged', 'used', 'unknown'] as const;
+export type EquipmentStatus = (typeof EQUIPMENT_STATUSES)[number];
+
+/** complete: all four present and usable; partial: some present; none: none present or never checked. */
+export type Completeness = 'complete' | 'partial' | 'none';
+
+export function isUsable(status: EquipmentStatus): boolean {
+	return status === 'present';
+}
+
+export function completeness(slots: Partial<Record<EquipmentItem, EquipmentStatus>>): Completeness {
+	const usable = FOUR_ITEMS.filter((i) => isUsable(slots[i] ?? 'unknown')).length;
+	if (usable === FOUR_ITEMS.length) return 'complete';
+	return usable > 0 ? 'partial' : 'none';
+}
+
+/** Number of the four items present and usable, from a count the database already computed. */
+export function completenessFromCount(usable: number): Completeness {
+	if (usable >= FOUR_ITEMS.length) return 'complete';
+	return usable > 0 ? 'partial' : 'none';
+}
+
+export const WATERWAY_KINDS = [
+	'river',
+	'canal',
+	'lake_shore',
+	'pond',
+	'reservoir',
+	'ditch'
+] as const;
+export type WaterwayKind = (typeof WATERWAY_KINDS)[number];

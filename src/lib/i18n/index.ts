@@ -1,0 +1,58 @@
+// UI text in the user's language: Simplified Chinese first, English second. Components get a
+// `t` function for the page's locale; no component hard-codes a user-facing string.
+import { zh, type MessageKey } from './zh';
+import { en } from './en';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+export const LOCALE_COOKIE = 'lang';
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+
+export function isLocale(v: unknown): v is Locale {
+	return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
+}
+
+export type Translate = (key: MessageKey) => string;
+
+export function translator(locale: Locale): Translate {
+	const cat = catalogs[locale];
+	return (key) => cat[key] ?? zh[key];
+}
+
+/** Thousands separators in both languages (1,234 / 1,234). */
+export function formatCount(n: number, locale: Locale): string {
+	return n.toLocaleString(locale === 'en' ? 'en-US' : 'zh-CN');
+}
+
+/** 850 米 / 1.2 公里 (zh) · 850 m / 1.2 km (en) */
+export function formatDistance(meters: number, locale: Locale): string {
+	const t = translator(locale);
+	if (meters < 1000) return `${Math.round(meters)} ${t('unit.m')}`;
+	return `${(meters / 1000).toFixed(1)} ${t('unit.km')}`;
+}
+
+/** 2026年5月1日 (zh) · 1 May 2026 (en) */
+export function formatDate(iso: string | Date, locale: Locale): string {
+	const d = typeof iso === 'string' ? new Date(iso) : iso;
+	if (locale === 'en') {
+		return d.toLocaleDateString('en-GB', {
+			year: 'numeric',
+			month: 'short',
+			day: 'numeric',
+			timeZone: 'Asia/Shanghai'
+		});
+	}
+	const parts = new Intl.DateTimeFormat('en-CA', {
+		timeZone: 'Asia/Shanghai',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric'
+	})
+		.formatToParts(d)
+		.reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+	return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日`;
+}
+
+export type { MessageKey };

@@ -1,0 +1,63 @@
+// Source and layer ids: one definition, used by the style builder, the map component,
+// the legend and the tests.
+export const SOURCE = {
+	admin: 'admin',
+	water: 'water',
+	sites: 'sites',
+	children: 'children',
+	basemap: 'basemap'
+} as const;
+
+export const LAYER = {
+	background: 'background',
+	basemap: 'basemap-raster',
+	adminFill: 'admin-fill',
+	adminLine: 'admin-line',
+	adminSelected: 'admin-selected',
+	cells: 'children-cells',
+	cellLabels: 'children-cell-labels',
+	villageCounts: 'children-villages',
+	villageCountLabels: 'children-village-labels',
+	waterways: 'waterways',
+	waterwaysHit: 'waterways-hit',
+	homes: 'homes',
+	stations: 'stations',
+	institutions: 'institutions',
+	adminLabels: 'admin-labels',
+	highlight: 'highlight'
+} as const;
+
+/** The user-facing layer groups the panel toggles, each mapped to its style layers. */
+export const LAYER_GROUPS = {
+	waterways: [LAYER.waterways, LAYER.waterwaysHit],
+	homes: [LAYER.homes],
+	stations: [LAYER.stations],
+	institutions: [LAYER.institutions],
+	children: [LAYER.cells, LAYER.cellLabels, LAYER.villageCounts, LAYER.villageCountLabels]
+} as const;
+
+export type LayerGroup = keyof typeof LAYER_GROUPS;
+export const LAYER_GROUP_NAMES = Object.keys(LAYER_GROUPS) as LayerGroup[];
+
+/** Colours are stable across every screen (UX.md "map manners"). Colour-blind-safe ramp. */
+export const COLORS = {
+	complete: '#1a9e8f',
+	partial: '#e69f00',
+	none: '#b8306b',
+	home: '#f28e2b',
+	homeUndersized: '#d62728',
+	station: '#ffc000',
+	school: '#3b6fb6',
+	kindergarten: '#56b4e9',
+	welfare: '#8e5ea2',
+	rescue_protection: '#7a5230',
+	workstation: '#3c8d40',
+	cellRamp: ['#f2e6f7', '#d9b8e8', '#b57fd1', '#8a4bb3', '#5b2a86'],
+	cellSuppressed: '#d9d9d9',
+	boundary: '#6b6b6b',
+	background: '#f4f2ec',
+	water: '#7fb2d9'
+} as const;
+
+/** Class breaks (children per cell) for the graduated cells. */
+export const CELL_BREAKS = [5, 20, 50, 150, 400] as const;

@@ -1,0 +1,43 @@
+// The app's one database handle: opened on first use, migrated, and (embedded demo) seeded.
+import path from 'node:path';
+import { env, type AppEnv } from '../env';
+import { openPglite, openPostgres, type Database } from './engine';
+import { migrate } from './migrate';
+import { seedDemo, seededArea } from '../seed';
+
+let opening: Promise<Database> | undefined;
+
+export async function openAndPrepare(
+	cfg: AppEnv,
+	log: (msg: string) => void = (m) => console.log(`[tongan] ${m}`)
+): Promise<Database> {
+	const t0 = performance.now();
+	const database = cfg.databaseUrl
+		? await openPostgres(cfg.databaseUrl)
+		: await openPglite({ dataDir: cfg.dataDir, projectRoot: cfg.projectRoot, onProgress: log });
+	log(`database: ${database.engine}${database.engine === 'pglite' ? ` (${cfg.dataDir})` : ''}`);
+	await migrate(database.db, path.join(cfg.projectRoot, 'migrations'), log);
+	if (cfg.seedDemo) {
+		const seeded = await seededArea(database.db);
+		if (seeded === null) {
+			log(`seeding demo data for area ${cfg.seedArea} (first start only)…`);
+			await seedDemo(database.db, cfg.projectRoot, cfg.seedArea, log);
+		} else if (seeded !== cfg.seedArea) {
+			log(`note: database holds demo area ${seeded}; SEED_AREA=${cfg.seedArea} is ignored`);
+		}
+	}
+	log(`database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+	return database;
+}
+
+export function database(): Promise<Database> {
+	opening ??= openAndPrepare(env());
+	return opening;
+}
+
+export async function closeDatabase(): Promise<void> {
+	if (!opening) return;
+	const d = await opening;
+	opening = undefined;
+	await d.close();
+}

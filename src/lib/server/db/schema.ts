@@ -1,0 +1,117 @@
+// Kysely table types. Geometry columns are typed as `unknown`: they are only ever read through
+// ST_AsGeoJSON / ST_X / ST_Y or written through ST_GeomFromGeoJSON / ST_MakePoint in SQL.
+import type { ColumnType, Generated } from 'kysely';
+
+type Geometry = unknown;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AppMetaTable {
+	key: string;
+	value: string;
+	updated_at: Generated<Timestamp>;
+}
+
+export interface SchemaMigrationsTable {
+	version: number;
+	name: string;
+	applied_at: Generated<Timestamp>;
+}
+
+export interface AdminUnitsTable {
+	code: string;
+	level: 'province' | 'prefecture' | 'county' | 'township' | 'village';
+	name: string;
+	parent_code: string | null;
+	geom: Geometry | null;
+	center: Geometry;
+	synthetic_geom: Generated<boolean>;
+}
+
+export interface WaterwaysTable {
+	id: Generated<number>;
+	kind: 'river' | 'canal' | 'lake_shore' | 'pond' | 'reservoir' | 'ditch';
+	name: string;
+	county_code: string;
+	township_code: string;
+	geom: Geometry;
+	length_m: number;
+	synthetic: Generated<boolean>;
+	river_chief_id: number | null;
+}
+
+export interface SafetyEquipmentTable {
+	waterway_id: number;
+	item: 'sign' | 'buoy' | 'rope' | 'pole' | 'barrier';
+	status: Generated<'present' | 'missing' | 'damaged' | 'used' | 'unknown'>;
+	checked_at: Timestamp | null;
+	note: string | null;
+}
+
+export interface ChildrenTable {
+	id: Generated<number>;
+	pseudonym: string;
+	village_code: string;
+	birth_date: ColumnType<Date, string, string>;
+	categories: string[];
+	residence: Geometry;
+	synthetic: Generated<boolean>;
+}
+
+export interface ChildCountsTable {
+	code: string;
+	total: number;
+	left_behind: number;
+	in_difficulty: number;
+}
+
+export interface ChildCellsTable {
+	level: number;
+	x: number;
+	y: number;
+	total: number;
+	left_behind: number;
+	in_difficulty: number;
+}
+
+export interface ChildrenHomesTable {
+	id: Generated<number>;
+	name: string;
+	village_code: string;
+	area_m2: number;
+	status: Generated<'open' | 'suspended' | 'closed'>;
+	geom: Geometry;
+	synthetic: Generated<boolean>;
+}
+
+export interface SunshineStationsTable {
+	id: Generated<number>;
+	name: string;
+	admin_code: string;
+	services: Generated<string>;
+	geom: Geometry;
+	synthetic: Generated<boolean>;
+}
+
+export interface InstitutionsTable {
+	id: Generated<number>;
+	kind: 'school' | 'kindergarten' | 'welfare' | 'rescue_protection' | 'workstation';
+	name: string;
+	admin_code: string;
+	capacity: number | null;
+	geom: Geometry;
+	synthetic: Generated<boolean>;
+}
+
+export interface DB {
+	app_meta: AppMetaTable;
+	schema_migrations: SchemaMigrationsTable;
+	admin_units: AdminUnitsTable;
+	waterways: WaterwaysTable;
+	safety_equipment: SafetyEquipmentTable;
+	children: ChildrenTable;
+	child_counts: ChildCountsTable;
+	child_cells: ChildCellsTable;
+	children_homes: ChildrenHomesTable;
+	sunshine_stations: SunshineStationsTable;
+	institutions: InstitutionsTable;
+}

@@ -1,0 +1,53 @@
+// The only reader of environment variables. Plain process.env so that the same module works in
+// the SvelteKit server, in CLI scripts (migrate, bench) and in tests.
+import path from 'node:path';
+
+export interface AppEnv {
+	/** postgres://… for a real PostgreSQL + PostGIS server; unset = embedded PGlite */
+	databaseUrl: string | undefined;
+	/** data directory of the embedded database */
+	dataDir: string;
+	/** administrative code prefix to seed ('42' = all of Hubei) */
+	seedArea: string;
+	/** seed demo data on an empty database (default on for the embedded engine) */
+	seedDemo: boolean;
+	/** optional raster basemap URL template an operator may configure (e.g. Tianditu) */
+	basemapUrl: string | undefined;
+	basemapAttribution: string | undefined;
+	projectRoot: string;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+	if (value === undefined || value === '') return fallback;
+	return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+	const projectRoot = path.resolve(source.TONGAN_ROOT ?? process.cwd());
+	const databaseUrl = source.DATABASE_URL || undefined;
+	const seedArea = (source.SEED_AREA ?? '42').trim();
+	if (!/^\d{2,12}$/.test(seedArea)) {
+		throw new Error(
+			`SEED_AREA must be an administrative code prefix of 2–12 digits, got "${seedArea}"`
+		);
+	}
+	const basemapUrl = source.BASEMAP_URL || undefined;
+	if (basemapUrl && !/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(basemapUrl)) {
+		throw new Error('BASEMAP_URL must be an http(s) tile URL template with {z}, {x} and {y}');
+	}
+	return {
+		databaseUrl,
+		dataDir: path.resolve(projectRoot, source.DATA_DIR ?? 'data/pglite'),
+		seedArea,
+		seedDemo: flag(source.SEED_DEMO, databaseUrl === undefined),
+		basemapUrl,
+		basemapAttribution: source.BASEMAP_ATTRIBUTION || undefined,
+		projectRoot
+	};
+}
+
+let cached: AppEnv | undefined;
+export function env(): AppEnv {
+	cached ??= readEnv();
+	return cached;
+}

@@ -1,0 +1,123 @@
+// Map use cases: area summaries for drill-down, feature details, vector tiles. Each takes the
+// viewer's scope (a jurisdiction prefix) and refuses anything outside it. Until accounts land,
+// the demo viewer's scope is the whole province and child data is counts only.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import {
+	ancestors,
+	areaCounts,
+	childUnits,
+	findUnit,
+	type AdminUnitRow,
+	type AreaCounts,
+	type ChildUnitRow
+} from '../repositories/areas';
+import { featureDetail, type FeatureDetail, type FeatureLayer } from '../repositories/features';
+import { renderTile, type TileSource } from '../tiles/sources';
+import { TileCache } from '../tiles/cache';
+import { jurisdictionPrefix, isAdminCode } from '$lib/domain/admin';
+import { suppress, type SuppressedCount } from '$lib/domain/children';
+
+export interface Scope {
+	/** 12-digit code of the viewer's jurisdiction */
+	jurisdiction: string;
+	/** its code prefix */
+	prefix: string;
+}
+
+export function scopeFor(jurisdiction: string): Scope {
+	return { jurisdiction, prefix: jurisdictionPrefix(jurisdiction) };
+}
+
+export const PROVINCE_SCOPE: Scope = scopeFor('420000000000');
+
+export class NotFoundError extends Error {}
+
+export function inScope(scope: Scope, code: string): boolean {
+	return code.startsWith(scope.prefix);
+}
+
+export interface AreaSummary {
+	unit: AdminUnitRow;
+	ancestors: AdminUnitRow[];
+	children: (Omit<ChildUnitRow, 'children'> & { children: SuppressedCount })[];
+	counts: Omit<AreaCounts, 'children'> & {
+		children: {
+			total: SuppressedCount;
+			leftBehind: SuppressedCount;
+			inDifficulty: SuppressedCount;
+		};
+	};
+}
+
+const summaryCache = new Map<string, AreaSummary>();
+
+export async function areaSummary(
+	db: Kysely<DB>,
+	scope: Scope,
+	code: string
+): Promise<AreaSummary> {
+	if (!isAdminCode(code) || !inScope(scope, code)) throw new NotFoundError(code);
+	const hit = summaryCache.get(code);
+	if (hit) return hit;
+	const unit = await findUnit(db, code);
+	if (!unit) throw new NotFoundError(code);
+	const [up, kids, counts] = await Promise.all([
+		ancestors(db, code),
+		childUnits(db, code),
+		areaCounts(db, code, jurisdictionPrefix(code, unit.level))
+	]);
+	const summary: AreaSummary = {
+		unit,
+		// the viewer may not drill above their own jurisdiction
+		ancestors: up.filter((a) => inScope(scope, a.code) || a.code === scope.jurisdiction),
+		children: kids.map((k) => ({ ...k, children: suppress(k.children) })),
+		counts: {
+			...counts,
+			children: {
+				total: suppress(counts.children.total),
+				leftBehind: suppress(counts.children.leftBehind),
+				inDifficulty: suppress(counts.children.inDifficulty)
+			}
+		}
+	};
+	if (summaryCache.size > 500) summaryCache.clear();
+	summaryCache.set(code, summary);
+	return summary;
+}
+
+export async function feature(
+	db: Kysely<DB>,
+	scope: Scope,
+	layer: FeatureLayer,
+	id: number
+): Promise<FeatureDetail> {
+	const f = await featureDetail(db, layer, id);
+	if (!f || !inScope(scope, f.adminCode)) throw new NotFoundError(`${layer}/${id}`);
+	return f;
+}
+
+const tiles = new TileCache();
+let dataVersion = 0;
+
+/** Call after any write that changes what the map shows. */
+export function invalidateMapCaches(): void {
+	dataVersion++;
+	tiles.clear();
+	summaryCache.clear();
+}
+
+export async function tile(
+	db: Kysely<DB>,
+	source: TileSource,
+	z: number,
+	x: number,
+	y: number
+): Promise<Uint8Array> {
+	const key = `${dataVersion}/${source}/${z}/${x}/${y}`;
+	const hit = tiles.get(key);
+	if (hit) return hit;
+	const body = await renderTile(db, source, z, x, y);
+	tiles.set(key, body);
+	return body;
+}

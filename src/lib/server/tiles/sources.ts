@@ -1,0 +1,214 @@
+// The map's vector tile sources and what each holds at which zoom. Geometry is clipped and
+// simplified by PostGIS in lon/lat (a Mercator tile is a lon/lat rectangle), then projected
+// and encoded in JS (encode.ts), so both engines produce the same tiles.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { tileBounds, type TileBounds } from '$lib/geo/tiles';
+import {
+	encodeCellTile,
+	encodeTile,
+	EXTENT,
+	type TileFeatureIn,
+	type TileGeometry
+} from './encode';
+import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children';
+import { SUPPRESSION_THRESHOLD } from '$lib/domain/children';
+import { completenessFromCount } from '$lib/domain/equipment';
+import { latToTileY, lonToTileX } from '$lib/geo/tiles';
+
+export const TILE_SOURCES = ['admin', 'water', 'sites', 'children'] as const;
+export type TileSource = (typeof TILE_SOURCES)[number];
+export const TILE_MAX_ZOOM = 14;
+
+/** Minimum zoom at which each kind of thing is put into tiles (keeps low-zoom tiles small). */
+export const MIN_ZOOM = {
+	township: 8,
+	villageLabel: 11,
+	minorWaterways: 9,
+	homes: 9,
+	schools: 9,
+	villageCounts: 11
+} as const;
+
+/** Cells of level z+3 (1/8 tile, 32 px), within the levels child_cells holds. */
+export function cellLevelForZoom(z: number): number {
+	return Math.min(FINEST_CELL_LEVEL, Math.max(COARSEST_CELL_LEVEL, z + 3));
+}
+
+const BUFFER = 64 / EXTENT;
+
+function envelope(b: TileBounds) {
+	return sql`ST_MakeEnvelope(${b.west}, ${b.south}, ${b.east}, ${b.north}, 4326)`;
+}
+
+/** Simplification tolerance: a quarter of a tile pixel (of 4096) in degrees. */
+function toleranceDeg(z: number): number {
+	return 360 / 2 ** z / EXTENT / 4;
+}
+
+type Row = { id: number; g: string | null } & Record<string, string | number | boolean | null>;
+
+function features(rows: Row[], keep: string[]): TileFeatureIn[] {
+	return rows.map((r) => {
+		const properties: TileFeatureIn['properties'] = {};
+		for (const k of keep) properties[k] = r[k];
+		return {
+			id: r.id,
+			geometry: r.g ? (JSON.parse(r.g) as TileGeometry) : null,
+			properties
+		};
+	});
+}
+
+async function adminTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+	const b = tileBounds(z, x, y, BUFFER);
+	const env = envelope(b);
+	const levels = ['province', 'prefecture', 'county'];
+	if (z >= MIN_ZOOM.township) levels.push('township');
+	const boundaries = await sql<Row>`
+		SELECT row_number() OVER ()::int AS id, code, level, name,
+			ST_AsGeoJSON(ST_ClipByBox2D(ST_SimplifyPreserveTopology(geom, ${toleranceDeg(z)}), ${env}), 6) AS g
+		FROM admin_units
+		WHERE level = ANY(${levels}::text[]) AND geom && ${env}`.execute(db);
+	const labelLevels =
+		z < 7
+			? ['prefecture']
+			: z < 9
+				? ['prefecture', 'county']
+				: z < 11
+					? ['county', 'township']
+					: ['township', 'village'];
+	const labels = await sql<Row>`
+		SELECT row_number() OVER ()::int AS id, code, level, name, ST_AsGeoJSON(center, 6) AS g
+		FROM admin_units
+		WHERE level = ANY(${labelLevels}::text[]) AND center && ${envelope(tileBounds(z, x, y))}`.execute(
+		db
+	);
+	return encodeTile(z, x, y, {
+		boundary: features(boundaries.rows, ['code', 'level', 'name']),
+		label: features(labels.rows, ['code', 'level', 'name'])
+	});
+}
+
+async function waterTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+	const env = envelope(tileBounds(z, x, y, BUFFER));
+	const kinds =
+		z >= MIN_ZOOM.minorWaterways
+			? ['river', 'canal', 'lake_shore', 'pond', 'reservoir', 'ditch']
+			: ['river', 'lake_shore', 'reservoir'];
+	const rows = await sql<Row>`
+		SELECT w.id, w.kind, w.name, w.township_code AS township,
+			coalesce(e.usable, 0)::int AS usable,
+			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(w.geom, ${toleranceDeg(z)}), ${env}), 6) AS g
+		FROM waterways w
+		LEFT JOIN LATERAL (
+			SELECT count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
+			FROM safety_equipment se WHERE se.waterway_id = w.id
+		) e ON true
+		WHERE w.kind = ANY(${kinds}::text[]) AND w.geom && ${env}`.execute(db);
+	const feats = features(rows.rows, ['kind', 'name', 'township', 'usable']).map((f) => ({
+		...f,
+		properties: {
+			...f.properties,
+			completeness: completenessFromCount(Number(f.properties.usable))
+		}
+	}));
+	return encodeTile(z, x, y, { waterways: feats });
+}
+
+async function sitesTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+	const env = envelope(tileBounds(z, x, y));
+	const homes =
+		z >= MIN_ZOOM.homes
+			? await sql<Row>`
+				SELECT id, name, area_m2::float8 AS area_m2, status,
+					(area_m2 < 30) AS undersized, ST_AsGeoJSON(geom, 6) AS g
+				FROM children_homes WHERE geom && ${env}`.execute(db)
+			: { rows: [] };
+	const stations = await sql<Row>`
+		SELECT id, name, ST_AsGeoJSON(geom, 6) AS g FROM sunshine_stations WHERE geom && ${env}`.execute(
+		db
+	);
+	const kinds =
+		z >= MIN_ZOOM.schools
+			? ['school', 'kindergarten', 'welfare', 'rescue_protection', 'workstation']
+			: ['welfare', 'rescue_protection', 'workstation'];
+	const inst = await sql<Row>`
+		SELECT id, kind, name, ST_AsGeoJSON(geom, 6) AS g
+		FROM institutions WHERE kind = ANY(${kinds}::text[]) AND geom && ${env}`.execute(db);
+	return encodeTile(z, x, y, {
+		homes: features(homes.rows, ['name', 'area_m2', 'status', 'undersized']),
+		stations: features(stations.rows, ['name']),
+		institutions: features(inst.rows, ['kind', 'name'])
+	});
+}
+
+/**
+ * Child counts only: grid cells (suppressed below 5) and, zoomed in, per-village counts at
+ * the village's administrative centre. No residence coordinate is ever read here.
+ */
+async function childrenTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+	const level = cellLevelForZoom(z);
+	const k = level - z; // cells per tile side = 2^k
+	const per = 2 ** k;
+	const cells = await db
+		.selectFrom('child_cells')
+		.select(['x', 'y', 'total'])
+		.where('level', '=', level)
+		.where('x', '>=', x * per)
+		.where('x', '<', (x + 1) * per)
+		.where('y', '>=', y * per)
+		.where('y', '<', (y + 1) * per)
+		.execute();
+	const size = EXTENT / per;
+	const cellFeatures = cells.map((c) => ({
+		px: (c.x - x * per) * size,
+		py: (c.y - y * per) * size,
+		size,
+		properties: countProps(c.total)
+	}));
+	let villages: {
+		px: number;
+		py: number;
+		properties: Record<string, string | number | boolean>;
+	}[] = [];
+	if (z >= MIN_ZOOM.villageCounts) {
+		const b = tileBounds(z, x, y);
+		const rows = await sql<{ code: string; name: string; total: number; lon: number; lat: number }>`
+			SELECT a.code, a.name, c.total, ST_X(a.center) AS lon, ST_Y(a.center) AS lat
+			FROM admin_units a JOIN child_counts c ON c.code = a.code
+			WHERE a.level = 'village' AND a.center && ${envelope(b)}`.execute(db);
+		villages = rows.rows.map((r) => ({
+			px: Math.round((lonToTileX(r.lon, z) - x) * EXTENT),
+			py: Math.round((latToTileY(r.lat, z) - y) * EXTENT),
+			properties: { code: r.code, name: r.name, ...countProps(r.total) }
+		}));
+	}
+	return encodeCellTile('cells', cellFeatures, [{ layer: 'villages', features: villages }]);
+}
+
+/** A count as tile properties: under the threshold only "suppressed" travels, never the number. */
+function countProps(total: number): Record<string, string | number | boolean> {
+	return total < SUPPRESSION_THRESHOLD
+		? { suppressed: true, label: '<5' }
+		: { suppressed: false, total, label: total.toLocaleString('en-US') };
+}
+
+export function renderTile(
+	db: Kysely<DB>,
+	source: TileSource,
+	z: number,
+	x: number,
+	y: number
+): Promise<Uint8Array> {
+	switch (source) {
+		case 'admin':
+			return adminTile(db, z, x, y);
+		case 'water':
+			return waterTile(db, z, x, y);
+		case 'sites':
+			return sitesTile(db, z, x, y);
+		case 'children':
+			return childrenTile(db, z, x, y);
+	}
+}

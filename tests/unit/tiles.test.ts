@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { VectorTile } from '@mapbox/vector-tile';
+import Protobuf from 'pbf';
+import {
+	latToTileY,
+	lonToTileX,
+	tileBounds,
+	tileOf,
+	tileXToLon,
+	tileYToLat,
+	isValidTile
+} from '$lib/geo/tiles';
+import { encodeCellTile, encodeTile } from '$lib/server/tiles/encode';
+import { cellLevelForZoom } from '$lib/server/tiles/sources';
+
+function decode(buf: Uint8Array) {
+	return new VectorTile(new Protobuf(buf));
+}
+
+describe('tile arithmetic', () => {
+	it('round-trips lon/lat through tile coordinates', () => {
+		for (const [lon, lat] of [
+			[114.3, 30.6],
+			[108.4, 29.1],
+			[116.1, 33.2]
+		]) {
+			expect(tileXToLon(lonToTileX(lon, 12), 12)).toBeCloseTo(lon, 9);
+			expect(tileYToLat(latToTileY(lat, 12), 12)).toBeCloseTo(lat, 9);
+		}
+	});
+	it('puts Wuhan in the tile a known tile service would', () => {
+		// z=10 tile of (114.3055, 30.5928): x = floor((114.3055+180)/360*1024) = 837
+		expect(tileOf(114.3055, 30.5928, 10).x).toBe(837);
+		const b = tileBounds(10, 837, tileOf(114.3055, 30.5928, 10).y);
+		expect(b.west).toBeLessThan(114.3055);
+		expect(b.east).toBeGreaterThan(114.3055);
+		expect(b.south).toBeLessThan(30.5928);
+		expect(b.north).toBeGreaterThan(30.5928);
+	});
+	it('rejects impossible tiles', () => {
+		expect(isValidTile(3, 8, 0)).toBe(false);
+		expect(isValidTile(-1, 0, 0)).toBe(false);
+		expect(isValidTile(2.5, 0, 0)).toBe(false);
+		expect(isValidTile(3, 7, 7)).toBe(true);
+	});
+	it('uses count cells one eighth of a tile wide, within the stored levels', () => {
+		expect(cellLevelForZoom(5)).toBe(8);
+		expect(cellLevelForZoom(14)).toBe(17);
+		expect(cellLevelForZoom(16)).toBe(17);
+		expect(cellLevelForZoom(2)).toBe(7);
+	});
+});
+
+describe('MVT encoding', () => {
+	const z = 12;
+	const x = Math.floor(lonToTileX(114.3, z));
+	const y = Math.floor(latToTileY(30.6, z));
+	const b = tileBounds(z, x, y);
+	const midLon = (b.west + b.east) / 2;
+	const midLat = (b.south + b.north) / 2;
+
+	it('writes points, lines and polygons that decode back to the same places', () => {
+		const buf = encodeTile(z, x, y, {
+			pts: [
+				{
+					id: 7,
+					geometry: { type: 'Point', coordinates: [midLon, midLat] },
+					properties: { name: '测试站', n: 3 }
+				}
+			],
+			lines: [
+				{
+					id: 9,
+					geometry: {
+						type: 'LineString',
+						coordinates: [
+							[b.west, midLat],
+							[b.east, midLat]
+						]
+					},
+					properties: { kind: 'river' }
+				}
+			],
+			polys: [
+				{
+					id: 1,
+					geometry: {
+						type: 'Polygon',
+						coordinates: [
+							[
+								[b.west, b.south],
+								[b.east, b.south],
+								[b.east, b.north],
+								[b.west, b.north],
+								[b.west, b.south]
+							]
+						]
+					},
+					properties: { code: '421083000000' }
+				}
+			]
+		});
+		const vt = decode(buf);
+		const p = vt.layers.pts.feature(0);
+		expect(p.id).toBe(7);
+		expect(p.properties).toEqual({ name: '测试站', n: 3 });
+		const [plon, plat] = (p.toGeoJSON(x, y, z).geometry as GeoJSON.Point).coordinates;
+		expect(plon).toBeCloseTo(midLon, 3);
+		expect(plat).toBeCloseTo(midLat, 3);
+		expect(vt.layers.lines.feature(0).type).toBe(2);
+		const poly = vt.layers.polys.feature(0);
+		expect(poly.type).toBe(3);
+		// a correctly wound exterior ring decodes as one Polygon, not as holes
+		expect(poly.toGeoJSON(x, y, z).geometry.type).toBe('Polygon');
+	});
+
+	it('drops null properties and empty layers, and returns nothing for an empty tile', () => {
+		expect(encodeTile(z, x, y, { a: [] }).byteLength).toBe(0);
+		const buf = encodeTile(z, x, y, {
+			a: [
+				{
+					geometry: { type: 'Point', coordinates: [midLon, midLat] },
+					properties: { keep: 1, drop: null }
+				}
+			],
+			b: []
+		});
+		const vt = decode(buf);
+		expect(Object.keys(vt.layers)).toEqual(['a']);
+		expect(vt.layers.a.feature(0).properties).toEqual({ keep: 1 });
+	});
+
+	it('writes count cells as squares covering the right pixels', () => {
+		const buf = encodeCellTile('cells', [
+			{ px: 512, py: 1024, size: 512, properties: { total: 12, label: '12' } }
+		]);
+		const f = decode(buf).layers.cells.feature(0);
+		const ring = f.loadGeometry()[0].map((p) => [p.x, p.y]);
+		expect(ring).toEqual([
+			[512, 1024],
+			[1024, 1024],
+			[1024, 1536],
+			[512, 1536],
+			[512, 1024]
+		]);
+		expect(f.toGeoJSON(x, y, z).geometry.type).toBe('Polygon');
+	});
+});
