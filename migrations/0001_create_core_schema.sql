@@ -97,17 +97,20 @@ CREATE TABLE child_counts (
 	in_difficulty integer NOT NULL
 );
 
--- Counts of children per square grid cell. A cell at level L is the XYZ (Web Mercator) tile
--- (L, x, y): cells are only for counting, never for measuring, so the projection's scale
--- error does not matter here. Levels 8..17 (≈135 km .. 260 m across in Hubei).
+-- Counts of children per square grid cell and township. A cell at level L is the XYZ (Web
+-- Mercator) tile (L, x, y): cells are only for counting, never for measuring, so the
+-- projection's scale error does not matter here. Levels 7..17 (≈270 km .. 260 m across in
+-- Hubei). Rows are split by township so that a query scoped to a jurisdiction sums only its
+-- own children; suppression (<5) is applied after summing.
 CREATE TABLE child_cells (
 	level smallint NOT NULL,
 	x integer NOT NULL,
 	y integer NOT NULL,
+	township_code text COLLATE "C" NOT NULL,
 	total integer NOT NULL,
 	left_behind integer NOT NULL,
 	in_difficulty integer NOT NULL,
-	PRIMARY KEY (level, x, y)
+	PRIMARY KEY (level, x, y, township_code)
 );
 
 CREATE TABLE children_homes (

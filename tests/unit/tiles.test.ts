@@ -43,9 +43,9 @@ describe('tile arithmetic', () => {
 		expect(isValidTile(2.5, 0, 0)).toBe(false);
 		expect(isValidTile(3, 7, 7)).toBe(true);
 	});
-	it('uses count cells one eighth of a tile wide, within the stored levels', () => {
-		expect(cellLevelForZoom(5)).toBe(8);
-		expect(cellLevelForZoom(14)).toBe(17);
+	it('uses count cells a sixteenth of a tile wide, within the stored levels', () => {
+		expect(cellLevelForZoom(5)).toBe(9);
+		expect(cellLevelForZoom(13)).toBe(17);
 		expect(cellLevelForZoom(16)).toBe(17);
 		expect(cellLevelForZoom(2)).toBe(7);
 	});

@@ -242,7 +242,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			type: 'symbol',
 			source: SOURCE.children,
 			'source-layer': 'cells',
-			minzoom: 7,
+			minzoom: 8,
 			maxzoom: 11,
 			layout: { 'text-field': ['get', 'label'], 'text-font': FONT_STACK, 'text-size': 10 },
 			paint: { 'text-color': '#3b1d57', 'text-halo-color': '#ffffff', 'text-halo-width': 1 }

@@ -1,14 +1,14 @@
 // Engine choice: a real PostgreSQL + PostGIS server (DATABASE_URL) or the embedded PGlite +
-// PostGIS, which runs in a child process (pglite-host.mjs) and is reached over the same wire
-// protocol. Either way the app holds a `pg` Pool and one Kysely instance, so every query and
-// migration takes the same path on both engines.
+// PostGIS, which runs in a child process (pglite-host.mjs) reached over Node's IPC channel.
+// Either way the app holds one Kysely instance with PostgreSQL's SQL compiler, so every query
+// and migration is the same text on both engines.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
+import { PgliteHostClient, PgliteHostDialect } from './pglite-dialect';
 
 // int8 (ids, counts) and numeric (areas) as JS numbers: every value we store fits in 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -19,7 +19,6 @@ export type EngineKind = 'pglite' | 'postgres';
 export interface Database {
 	db: Kysely<DB>;
 	engine: EngineKind;
-	pool: pg.Pool;
 	close(): Promise<void>;
 }
 
@@ -39,33 +38,28 @@ export interface PgliteOptions {
 	onProgress?: (message: string) => void;
 }
 
-/** Start the embedded engine's host process and resolve with its port once it serves. */
-export function startPgliteHost(
-	opts: PgliteOptions
-): Promise<{ child: ChildProcess; port: number }> {
+/** Start the embedded engine's host process; resolves once it accepts queries. */
+export function startPgliteHost(opts: PgliteOptions): Promise<ChildProcess> {
 	const child = spawn(process.execPath, [hostScript(opts.projectRoot), opts.dataDir], {
-		stdio: ['pipe', 'pipe', 'inherit'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		serialization: 'advanced',
 		cwd: opts.projectRoot
 	});
 	return new Promise((resolve, reject) => {
-		const lines = createInterface({ input: child.stdout! });
 		const onExit = (code: number | null) =>
 			reject(new Error(`embedded database process exited with code ${code} before it was ready`));
 		child.once('exit', onExit);
 		child.once('error', reject);
-		lines.on('line', (line) => {
-			let msg: { ready?: boolean; port?: number; progress?: string };
-			try {
-				msg = JSON.parse(line);
-			} catch {
-				return;
-			}
-			if (msg.progress) opts.onProgress?.(msg.progress);
-			if (msg.ready && msg.port) {
+		const onMessage = (raw: unknown) => {
+			const msg = raw as { type?: string; message?: string };
+			if (msg.type === 'progress' && msg.message) opts.onProgress?.(msg.message);
+			if (msg.type === 'ready') {
 				child.off('exit', onExit);
-				resolve({ child, port: msg.port });
+				child.off('message', onMessage);
+				resolve(child);
 			}
-		});
+		};
+		child.on('message', onMessage);
 	});
 }
 
@@ -77,26 +71,17 @@ function stopChild(child: ChildProcess): Promise<void> {
 			clearTimeout(timer);
 			resolve();
 		});
-		child.kill('SIGTERM');
+		// closing the IPC channel makes the host finish its queue and close the data dir cleanly
+		child.disconnect();
 	});
 }
 
 export async function openPglite(opts: PgliteOptions): Promise<Database> {
-	const { child, port } = await startPgliteHost(opts);
-	// PGlite is single-connection: one pooled client, requests queue in the pool.
-	const pool = new pg.Pool({
-		host: '127.0.0.1',
-		port,
-		user: 'postgres',
-		database: 'postgres',
-		max: 1,
-		idleTimeoutMillis: 0
-	});
-	const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+	const child = await startPgliteHost(opts);
+	const db = new Kysely<DB>({ dialect: new PgliteHostDialect(new PgliteHostClient(child)) });
 	return {
 		db,
 		engine: 'pglite',
-		pool,
 		async close() {
 			await db.destroy();
 			await stopChild(child);
@@ -114,7 +99,6 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
 	return {
 		db,
 		engine: 'postgres',
-		pool,
 		async close() {
 			await db.destroy();
 		}

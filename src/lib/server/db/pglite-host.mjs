@@ -1,54 +1,84 @@
-// Runs the embedded PGlite + PostGIS database in its own process and serves it over the
-// PostgreSQL wire protocol on 127.0.0.1. PGlite blocks the JavaScript thread while a query
-// runs and holds 1–1.6 GB, so it must never live inside the web server's process: the app
-// talks to it through `pg` exactly as it talks to a real PostgreSQL server.
+// Runs the embedded PGlite + PostGIS database in its own process. PGlite blocks the JavaScript
+// thread while a query runs and holds 1–1.6 GB, so it must never live inside the web server's
+// process. The parent talks to it over Node's IPC channel (structured clone, so Dates and
+// typed arrays survive): {id, op: 'query'|'exec', sql, params} → {id, ok, rows, affectedRows}
+// or {id, ok: false, error}. Queries run one at a time, in arrival order; the parent's Kysely
+// driver holds a single logical connection so transactions never interleave.
 //
-// Usage: node pglite-host.mjs <dataDir> [port]
-// Prints one JSON line {"ready":true,"port":N} on stdout when it accepts connections,
-// progress lines {"progress":"..."} before that. Stops cleanly on SIGTERM/SIGINT or when
-// its parent goes away (stdin closes), so the data dir is never left half-written.
+// Usage (spawned by engine.ts): node pglite-host.mjs <dataDir>
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync } from 'node:fs';
 
 const dataDir = process.argv[2];
-const port = Number(process.argv[3] ?? 0);
-if (!dataDir) {
-	console.error('usage: pglite-host.mjs <dataDir> [port]');
+if (!dataDir || !process.send) {
+	console.error('usage: spawned by engine.ts with an IPC channel: pglite-host.mjs <dataDir>');
 	process.exit(2);
 }
 
-const say = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
+/** @param {Record<string, unknown>} msg */
+const send = (msg) => process.send?.(msg);
 
-const fresh = !existsSync(dataDir) || !existsSync(`${dataDir}/PG_VERSION`);
+const fresh = !existsSync(`${dataDir}/PG_VERSION`);
 mkdirSync(dataDir, { recursive: true });
-say({ progress: fresh ? 'creating database' : 'opening database' });
-const db = await PGlite.create({ dataDir, extensions: { postgis } });
-if (fresh) {
-	say({ progress: 'installing PostGIS (first start only)' });
-}
-// Idempotent and quick when already installed; the migrations also ask for it.
+send({
+	type: 'progress',
+	message: fresh ? 'creating embedded database' : 'opening embedded database'
+});
+const db = await PGlite.create({
+	dataDir,
+	extensions: { postgis },
+	// int8 (ids, counts) and numeric (areas) as JS numbers, as the pg driver is set up to do
+	parsers: { 20: (v) => Number(v), 1700: (v) => Number(v) }
+});
+if (fresh) send({ type: 'progress', message: 'installing PostGIS (first start only, ~15 s)' });
 await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+send({ type: 'ready' });
 
-const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 1 });
-await server.start();
-const addr = server.getServerConn();
-say({ ready: true, port: Number(addr.split(':').pop()) });
-
-let stopping = false;
-async function stop() {
-	if (stopping) return;
-	stopping = true;
-	try {
-		await server.stop();
-		await db.close();
-	} finally {
-		process.exit(0);
-	}
+/** @param {unknown} e */
+function describeError(e) {
+	const err = /** @type {Record<string, unknown>} */ (e ?? {});
+	return {
+		message: String(err.message ?? e),
+		code: err.code,
+		detail: err.detail,
+		constraint: err.constraint,
+		table: err.table
+	};
 }
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.stdin.on('end', stop);
-process.stdin.on('close', stop);
-process.stdin.resume();
+
+let chain = Promise.resolve();
+process.on('message', (raw) => {
+	const msg = /** @type {{id: number, op: string, sql: string, params?: unknown[]}} */ (raw);
+	chain = chain.then(async () => {
+		try {
+			if (msg.op === 'close') {
+				await db.close();
+				send({ id: msg.id, ok: true, rows: [] });
+				process.exit(0);
+			}
+			if (msg.op === 'exec') {
+				const results = await db.exec(msg.sql);
+				const last = results[results.length - 1];
+				send({ id: msg.id, ok: true, rows: last?.rows ?? [], affectedRows: last?.affectedRows });
+			} else {
+				const r = await db.query(msg.sql, msg.params ?? []);
+				send({ id: msg.id, ok: true, rows: r.rows, affectedRows: r.affectedRows });
+			}
+		} catch (e) {
+			send({ id: msg.id, ok: false, error: describeError(e) });
+		}
+	});
+});
+
+let closing = false;
+async function shutdown() {
+	if (closing) return;
+	closing = true;
+	await chain.catch(() => {});
+	await db.close().catch(() => {});
+	process.exit(0);
+}
+process.on('disconnect', shutdown);
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -68,6 +68,7 @@ export interface ChildCellsTable {
 	level: number;
 	x: number;
 	y: number;
+	township_code: string;
 	total: number;
 	left_behind: number;
 	in_difficulty: number;

@@ -59,11 +59,11 @@ export async function findUnit(db: Kysely<DB>, code: string): Promise<AdminUnitR
 export async function ancestors(db: Kysely<DB>, code: string): Promise<AdminUnitRow[]> {
 	const r = await sql<UnitSqlRow & { depth: number }>`
 		WITH RECURSIVE up AS (
-			SELECT code, parent_code, 0 AS depth FROM admin_units WHERE code = ${code}
+			SELECT code AS up_code, parent_code AS up_parent, 0 AS depth FROM admin_units WHERE code = ${code}
 			UNION ALL
-			SELECT a.code, a.parent_code, up.depth + 1 FROM admin_units a JOIN up ON a.code = up.parent_code
+			SELECT a.code, a.parent_code, up.depth + 1 FROM admin_units a JOIN up ON a.code = up.up_parent
 		)
-		SELECT ${UNIT_COLUMNS}, up.depth FROM admin_units JOIN up USING (code, parent_code)
+		SELECT ${UNIT_COLUMNS}, up.depth FROM admin_units JOIN up ON up.up_code = admin_units.code
 		WHERE up.depth > 0 ORDER BY up.depth DESC`.execute(db);
 	return r.rows.map(toUnit);
 }

@@ -30,24 +30,24 @@ export async function refreshChildAggregates(db: Kysely<DB>): Promise<void> {
 
 	await sql`DELETE FROM child_cells`.execute(db);
 	await sql`
-		INSERT INTO child_cells (level, x, y, total, left_behind, in_difficulty)
-		SELECT ${FINEST_CELL_LEVEL}, cx, cy, count(*)::int,
+		INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty)
+		SELECT ${FINEST_CELL_LEVEL}, cx, cy, t, count(*)::int,
 			count(*) FILTER (WHERE categories && ${lb}::text[])::int,
 			count(*) FILTER (WHERE categories && ${df}::text[])::int
 		FROM (
-			SELECT categories,
+			SELECT categories, rpad(left(village_code, 9), 12, '0') AS t,
 				floor((ST_X(residence) + 180.0) / 360.0 * 2 ^ ${FINEST_CELL_LEVEL})::int AS cx,
 				floor((1.0 - ln(tan(radians(ST_Y(residence))) + 1.0 / cos(radians(ST_Y(residence)))) / pi())
 					/ 2.0 * 2 ^ ${FINEST_CELL_LEVEL})::int AS cy
 			FROM children
 		) p
-		GROUP BY cx, cy`.execute(db);
+		GROUP BY cx, cy, t`.execute(db);
 	for (let level = FINEST_CELL_LEVEL - 1; level >= COARSEST_CELL_LEVEL; level--) {
 		await sql`
-			INSERT INTO child_cells (level, x, y, total, left_behind, in_difficulty)
-			SELECT ${level}, x / 2, y / 2, sum(total)::int, sum(left_behind)::int, sum(in_difficulty)::int
+			INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty)
+			SELECT ${level}, x / 2, y / 2, township_code, sum(total)::int, sum(left_behind)::int, sum(in_difficulty)::int
 			FROM child_cells WHERE level = ${level + 1}
-			GROUP BY x / 2, y / 2`.execute(db);
+			GROUP BY x / 2, y / 2, township_code`.execute(db);
 	}
 }
 
@@ -68,30 +68,4 @@ export async function countsForUnit(db: Kysely<DB>, code: string): Promise<Child
 		leftBehind: row?.left_behind ?? 0,
 		inDifficulty: row?.in_difficulty ?? 0
 	};
-}
-
-export interface CellCount {
-	x: number;
-	y: number;
-	total: number;
-}
-
-/** Cells of one level inside an XYZ tile range (cells are themselves XYZ tiles of that level). */
-export async function cellsInRange(
-	db: Kysely<DB>,
-	level: number,
-	x0: number,
-	x1: number,
-	y0: number,
-	y1: number
-): Promise<CellCount[]> {
-	return db
-		.selectFrom('child_cells')
-		.select(['x', 'y', 'total'])
-		.where('level', '=', level)
-		.where('x', '>=', x0)
-		.where('x', '<', x1)
-		.where('y', '>=', y0)
-		.where('y', '<', y1)
-		.execute();
 }

@@ -68,7 +68,7 @@ export function synthChildren(village: GeoAdminUnit): SynthChild[] {
 	const r = rng(`children:${village.code}`);
 	const rural = isRuralVillage(village.code);
 	// lognormal count per village: ≈12 on average, a few villages with 40+
-	const n = Math.max(0, Math.round(Math.exp(2.2 + 0.6 * r.normal())));
+	const n = Math.max(0, Math.round(Math.exp(2.26 + 0.6 * r.normal())));
 	const out: SynthChild[] = [];
 	for (let i = 0; i < n; i++) {
 		const cats = new Set<ChildCategory>();

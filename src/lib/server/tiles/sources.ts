@@ -27,12 +27,13 @@ export const MIN_ZOOM = {
 	minorWaterways: 9,
 	homes: 9,
 	schools: 9,
+	workstations: 8,
 	villageCounts: 11
 } as const;
 
-/** Cells of level z+3 (1/8 tile, 32 px), within the levels child_cells holds. */
+/** Cells of level z+4 (1/16 of a 512 px tile: 32 px), within the levels child_cells holds. */
 export function cellLevelForZoom(z: number): number {
-	return Math.min(FINEST_CELL_LEVEL, Math.max(COARSEST_CELL_LEVEL, z + 3));
+	return Math.min(FINEST_CELL_LEVEL, Math.max(COARSEST_CELL_LEVEL, z + 4));
 }
 
 const BUFFER = 64 / EXTENT;
@@ -129,10 +130,9 @@ async function sitesTile(db: Kysely<DB>, z: number, x: number, y: number): Promi
 		SELECT id, name, ST_AsGeoJSON(geom, 6) AS g FROM sunshine_stations WHERE geom && ${env}`.execute(
 		db
 	);
-	const kinds =
-		z >= MIN_ZOOM.schools
-			? ['school', 'kindergarten', 'welfare', 'rescue_protection', 'workstation']
-			: ['welfare', 'rescue_protection', 'workstation'];
+	const kinds = ['welfare', 'rescue_protection'];
+	if (z >= MIN_ZOOM.workstations) kinds.push('workstation');
+	if (z >= MIN_ZOOM.schools) kinds.push('school', 'kindergarten');
 	const inst = await sql<Row>`
 		SELECT id, kind, name, ST_AsGeoJSON(geom, 6) AS g
 		FROM institutions WHERE kind = ANY(${kinds}::text[]) AND geom && ${env}`.execute(db);
@@ -151,17 +151,13 @@ async function childrenTile(db: Kysely<DB>, z: number, x: number, y: number): Pr
 	const level = cellLevelForZoom(z);
 	const k = level - z; // cells per tile side = 2^k
 	const per = 2 ** k;
-	const cells = await db
-		.selectFrom('child_cells')
-		.select(['x', 'y', 'total'])
-		.where('level', '=', level)
-		.where('x', '>=', x * per)
-		.where('x', '<', (x + 1) * per)
-		.where('y', '>=', y * per)
-		.where('y', '<', (y + 1) * per)
-		.execute();
+	const cells = await sql<{ x: number; y: number; total: number }>`
+		SELECT x, y, sum(total)::int AS total FROM child_cells
+		WHERE level = ${level} AND x >= ${x * per} AND x < ${(x + 1) * per}
+			AND y >= ${y * per} AND y < ${(y + 1) * per}
+		GROUP BY x, y`.execute(db);
 	const size = EXTENT / per;
-	const cellFeatures = cells.map((c) => ({
+	const cellFeatures = cells.rows.map((c) => ({
 		px: (c.x - x * per) * size,
 		py: (c.y - y * per) * size,
 		size,

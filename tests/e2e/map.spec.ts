@@ -1,0 +1,236 @@
+import { test, expect, type Page } from '@playwright/test';
+import { PNG } from 'pngjs';
+import { sql } from 'kysely';
+import { openTestDatabase, FIXTURE_AREA, type TestDatabase } from '../support/template';
+
+const county = FIXTURE_AREA.padEnd(12, '0');
+
+/** Fail on any page error and on any request to a host other than the app itself. */
+function guard(page: Page) {
+	const problems: string[] = [];
+	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+	page.on('console', (m) => {
+		if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+	});
+	page.on('request', (r) => {
+		const u = new URL(r.url());
+		if (
+			!['127.0.0.1', 'localhost'].includes(u.hostname) &&
+			!['data:', 'blob:'].includes(u.protocol)
+		) {
+			problems.push(`outside request: ${r.url()}`);
+		}
+	});
+	return problems;
+}
+
+async function mapIdle(page: Page) {
+	await expect(page.getByTestId('map')).toHaveAttribute('data-loaded', 'true');
+	await page.evaluate(
+		() =>
+			new Promise<void>((resolve) => {
+				const m = (
+					window as unknown as {
+						__tonganMap: {
+							loaded(): boolean;
+							areTilesLoaded(): boolean;
+							once(e: string, f: () => void): void;
+						};
+					}
+				).__tonganMap;
+				if (m.loaded() && m.areTilesLoaded()) resolve();
+				else m.once('idle', () => resolve());
+			})
+	);
+}
+
+function parseCount(s: string | null): number {
+	return Number((s ?? '').replace(/[^\d]/g, ''));
+}
+
+let db: TestDatabase;
+test.beforeAll(async () => {
+	// an independent copy of the same prepared data the server runs on
+	db = await openTestDatabase('pglite');
+});
+test.afterAll(async () => {
+	await db?.close();
+});
+
+test('the province map loads in Chinese with every layer, offline, and is not blank', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await page.goto('/');
+	await expect(page.getByTestId('breadcrumb')).toContainText('湖北省');
+	await expect(page.getByTestId('demo-badge')).toHaveText('演示数据');
+	await expect(page.getByRole('heading', { name: '图层' })).toBeVisible();
+	await mapIdle(page);
+	await expect(page.getByTestId('map')).not.toHaveAttribute('data-rendered-waterways', '0');
+	await expect(page.getByTestId('map')).not.toHaveAttribute('data-rendered-children', '0');
+	const shot = PNG.sync.read(await page.getByTestId('map').screenshot());
+	const colours = new Set<number>();
+	for (let i = 0; i < shot.data.length; i += 4 * 7) {
+		colours.add((shot.data[i] << 16) | (shot.data[i + 1] << 8) | shot.data[i + 2]);
+	}
+	expect(colours.size).toBeGreaterThan(30);
+	expect(problems).toEqual([]);
+});
+
+test('legend counts equal the database', async ({ page }) => {
+	await page.goto('/');
+	const q = await sql<{
+		segs: number;
+		homes: number;
+		stations: number;
+		inst: number;
+		kids: number;
+	}>`
+		SELECT (SELECT count(*) FROM waterways)::int AS segs, (SELECT count(*) FROM children_homes)::int AS homes,
+			(SELECT count(*) FROM sunshine_stations)::int AS stations, (SELECT count(*) FROM institutions)::int AS inst,
+			(SELECT count(*) FROM children)::int AS kids`.execute(db.db);
+	const e = q.rows[0];
+	expect(parseCount(await page.getByTestId('count-waterways').textContent())).toBe(e.segs);
+	expect(parseCount(await page.getByTestId('count-homes').textContent())).toBe(e.homes);
+	expect(parseCount(await page.getByTestId('count-stations').textContent())).toBe(e.stations);
+	expect(parseCount(await page.getByTestId('count-institutions').textContent())).toBe(e.inst);
+	expect(parseCount(await page.getByTestId('count-children').textContent())).toBe(e.kids);
+	const incomplete = await sql<{ n: number }>`
+		SELECT count(*)::int AS n FROM waterways w WHERE (SELECT count(*) FROM safety_equipment s
+			WHERE s.waterway_id = w.id AND s.item <> 'barrier' AND s.status = 'present') < 4`.execute(db.db);
+	expect(parseCount(await page.getByTestId('attention-incomplete').textContent())).toBe(
+		incomplete.rows[0].n
+	);
+});
+
+test('drill down province → prefecture → county → township by the list, and counts follow', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await page.goto('/');
+	await page.getByTestId('subunits').getByRole('button').first().click();
+	await expect(page).toHaveURL(/area=\d{4}00000000/);
+	await page.getByTestId('subunits').locator(`button[data-code="${county}"]`).click();
+	await expect(page).toHaveURL(new RegExp(`area=${county}`));
+	await expect(page.getByTestId('breadcrumb').getByRole('button')).toHaveCount(2);
+	const firstTownship = page.getByTestId('subunits').getByRole('button').first();
+	const code = await firstTownship.getAttribute('data-code');
+	await firstTownship.click();
+	await expect(page).toHaveURL(new RegExp(`area=${code}`));
+	const segs = await sql<{
+		n: number;
+	}>`SELECT count(*)::int AS n FROM waterways WHERE township_code = ${code!}`.execute(db.db);
+	await expect(page.getByTestId('count-waterways')).toHaveText(
+		segs.rows[0].n.toLocaleString('zh-CN')
+	);
+	await mapIdle(page);
+	const zoom = await page.evaluate(() =>
+		(window as unknown as { __tonganMap: { getZoom(): number } }).__tonganMap.getZoom()
+	);
+	expect(zoom).toBeGreaterThan(9);
+	expect(problems).toEqual([]);
+});
+
+test('each layer toggles off and on and shows features', async ({ page }) => {
+	const problems = guard(page);
+	// a township with a Sunshine Station, zoomed in far enough for homes and schools
+	const t = await sql<{ code: string }>`
+		SELECT rpad(left(admin_code, 9), 12, '0') AS code FROM sunshine_stations ORDER BY id LIMIT 1`.execute(
+		db.db
+	);
+	const area = t.rows[0]?.code ?? county;
+	await page.goto(`/?area=${area}`);
+	await mapIdle(page);
+	const map = page.getByTestId('map');
+	for (const group of ['waterways', 'homes', 'stations', 'institutions', 'children']) {
+		if (group === 'stations' && !t.rows[0]) continue;
+		await expect(map, `${group} drawn`).not.toHaveAttribute(`data-rendered-${group}`, '0');
+		await page.getByTestId(`toggle-${group}`).uncheck();
+		await mapIdle(page);
+		await expect(map).toHaveAttribute(`data-rendered-${group}`, '0');
+		await page.getByTestId(`toggle-${group}`).check();
+		await mapIdle(page);
+		await expect(map).not.toHaveAttribute(`data-rendered-${group}`, '0');
+	}
+	expect(problems).toEqual([]);
+});
+
+test('clicking a waterway opens its detail panel with the four items', async ({ page }) => {
+	const problems = guard(page);
+	const t = await sql<{ code: string }>`
+		SELECT township_code AS code FROM waterways GROUP BY township_code ORDER BY count(*) DESC LIMIT 1`.execute(
+		db.db
+	);
+	await page.goto(`/?area=${t.rows[0].code}`);
+	await mapIdle(page);
+	// find a drawn segment and click its middle, as a user would
+	const target = await page.evaluate(() => {
+		const m = (
+			window as unknown as {
+				__tonganMap: {
+					queryRenderedFeatures(o: {
+						layers: string[];
+					}): { id: number; geometry: GeoJSON.LineString }[];
+					project(c: [number, number]): { x: number; y: number };
+					getCanvas(): HTMLCanvasElement;
+				};
+			}
+		).__tonganMap;
+		const w = m.getCanvas().clientWidth;
+		const h = m.getCanvas().clientHeight;
+		for (const f of m.queryRenderedFeatures({ layers: ['waterways'] })) {
+			const coords = f.geometry.type === 'LineString' ? f.geometry.coordinates : [];
+			const c = coords[Math.floor(coords.length / 2)] as [number, number] | undefined;
+			if (!c) continue;
+			const p = m.project(c);
+			if (p.x > 380 && p.x < w - 60 && p.y > 60 && p.y < h - 60)
+				return { id: f.id, x: p.x, y: p.y };
+		}
+		return null;
+	});
+	expect(target).not.toBeNull();
+	const box = (await page.getByTestId('map').boundingBox())!;
+	await page.mouse.click(box.x + target!.x, box.y + target!.y);
+	const panel = page.getByTestId('detail-panel');
+	await expect(panel).toContainText('"四个一"配备');
+	for (const item of ['警示牌', '救生圈', '救生绳', '救生杆'])
+		await expect(panel).toContainText(item);
+	await expect(page).toHaveURL(/f=waterway%3A\d+|f=waterway:\d+/);
+	const row = await sql<{
+		name: string;
+	}>`SELECT name FROM waterways WHERE id = ${target!.id}`.execute(db.db);
+	await expect(panel.getByRole('heading', { level: 2 })).toHaveText(row.rows[0].name);
+	expect(problems).toEqual([]);
+});
+
+test('English can be switched on and the choice sticks', async ({ page }) => {
+	await page.goto('/');
+	await page.getByRole('button', { name: '语言' }).click();
+	await expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible();
+	await expect(page.getByTestId('demo-badge')).toHaveText('Demo data');
+	await page.reload();
+	await expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible();
+	await page.getByRole('button', { name: 'Language' }).click();
+	await expect(page.getByRole('heading', { name: '图层' })).toBeVisible();
+});
+
+test('works on a phone: map fills the screen, the panel is a bottom sheet', async ({ browser }) => {
+	const ctx = await browser.newContext({
+		viewport: { width: 390, height: 844 },
+		hasTouch: true,
+		isMobile: true,
+		locale: 'zh-CN'
+	});
+	const page = await ctx.newPage();
+	const problems = guard(page);
+	await page.goto('/');
+	await mapIdle(page);
+	const mapBox = (await page.getByTestId('map').boundingBox())!;
+	expect(mapBox.width).toBe(390);
+	expect(mapBox.height).toBeGreaterThan(350);
+	await expect(page.getByTestId('toggle-waterways')).toBeVisible();
+	const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+	expect(scrollWidth).toBeLessThanOrEqual(390);
+	expect(problems).toEqual([]);
+	await ctx.close();
+});

@@ -1,0 +1,40 @@
+// Starts the built app for the e2e suite on a private copy of the prepared fixture database
+// (embedded engine), exactly as `npm start` runs it. Builds first if there is no build.
+import { spawn, spawnSync } from 'node:child_process';
+import { cp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensurePgliteTemplate, ROOT, FIXTURE_AREA } from '../support/template';
+
+const port = process.argv[2] ?? '4317';
+if (!existsSync(path.join(ROOT, 'build/index.js')) || process.env.E2E_REBUILD === '1') {
+	const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+	if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const template = await ensurePgliteTemplate();
+const dataDir = path.join(os.tmpdir(), `tongan-e2e-${process.pid}`);
+await rm(dataDir, { recursive: true, force: true });
+await cp(template, dataDir, { recursive: true });
+process.env.E2E_DATA_DIR = dataDir;
+
+const app = spawn(process.execPath, ['build/index.js'], {
+	cwd: ROOT,
+	stdio: 'inherit',
+	env: {
+		...process.env,
+		PORT: port,
+		HOST: '127.0.0.1',
+		ORIGIN: `http://127.0.0.1:${port}`,
+		DATA_DIR: dataDir,
+		SEED_AREA: FIXTURE_AREA,
+		DATABASE_URL: ''
+	}
+});
+const stop = () => app.kill('SIGTERM');
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+app.on('exit', async (code) => {
+	await rm(dataDir, { recursive: true, force: true });
+	process.exit(code ?? 0);
+});

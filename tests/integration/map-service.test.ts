@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { VectorTile } from '@mapbox/vector-tile';
+import Protobuf from 'pbf';
+import {
+	openTestDatabase,
+	testEngines,
+	FIXTURE_AREA,
+	type TestDatabase
+} from '../support/template';
+import {
+	areaSummary,
+	feature,
+	NotFoundError,
+	scopeFor,
+	PROVINCE_SCOPE
+} from '../../src/lib/server/services/map';
+import { renderTile } from '../../src/lib/server/tiles/sources';
+import { tileOf } from '../../src/lib/geo/tiles';
+
+const countyCode = FIXTURE_AREA.padEnd(12, '0');
+
+describe.each(testEngines())('map services on %s', (engine) => {
+	let d: TestDatabase;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+
+	it('summarises an area with counts equal to independent SQL', async () => {
+		const s = await areaSummary(d.db, PROVINCE_SCOPE, countyCode);
+		expect(s.unit.level).toBe('county');
+		expect(s.ancestors.map((a) => a.level)).toEqual(['province', 'prefecture']);
+		const q = await sql<{
+			segs: number;
+			complete: number;
+			homes: number;
+			small: number;
+			kids: number;
+			stations: number;
+			inst: number;
+		}>`
+			SELECT
+				(SELECT count(*) FROM waterways)::int AS segs,
+				(SELECT count(*) FROM waterways w WHERE (SELECT count(*) FROM safety_equipment e
+					WHERE e.waterway_id = w.id AND e.item IN ('sign','buoy','rope','pole') AND e.status = 'present') = 4)::int AS complete,
+				(SELECT count(*) FROM children_homes)::int AS homes,
+				(SELECT count(*) FROM children_homes WHERE area_m2 < 30)::int AS small,
+				(SELECT count(*) FROM children)::int AS kids,
+				(SELECT count(*) FROM sunshine_stations)::int AS stations,
+				(SELECT count(*) FROM institutions)::int AS inst`.execute(d.db);
+		const e = q.rows[0];
+		expect(s.counts.waterways.total).toBe(e.segs);
+		expect(s.counts.waterways.complete).toBe(e.complete);
+		expect(s.counts.waterways.complete + s.counts.waterways.partial + s.counts.waterways.none).toBe(
+			e.segs
+		);
+		expect(s.counts.childrenHomes).toEqual({ total: e.homes, undersized: e.small });
+		expect(s.counts.children.total).toEqual({ suppressed: false, count: e.kids });
+		expect(s.counts.sunshineStations).toBe(e.stations);
+		expect(Object.values(s.counts.institutions).reduce((a, b) => a + b, 0)).toBe(e.inst);
+		expect(s.children.length).toBeGreaterThan(5);
+		expect(s.children.every((c) => c.level === 'township')).toBe(true);
+	});
+
+	it('suppresses small child counts in subdivisions', async () => {
+		const township = (await areaSummary(d.db, PROVINCE_SCOPE, countyCode)).children[0];
+		const s = await areaSummary(d.db, PROVINCE_SCOPE, township.code);
+		for (const v of s.children) {
+			const real = await sql<{
+				n: number;
+			}>`SELECT count(*)::int AS n FROM children WHERE village_code = ${v.code}`.execute(d.db);
+			if (real.rows[0].n < 5) expect(v.children).toEqual({ suppressed: true });
+			else expect(v.children).toEqual({ suppressed: false, count: real.rows[0].n });
+		}
+	});
+
+	it('refuses areas and features outside the viewer’s jurisdiction', async () => {
+		const other = scopeFor('420100000000'); // 武汉市: the fixture county is not inside
+		await expect(areaSummary(d.db, other, countyCode)).rejects.toBeInstanceOf(NotFoundError);
+		const seg = await d.db.selectFrom('waterways').select('id').executeTakeFirstOrThrow();
+		await expect(feature(d.db, other, 'waterway', seg.id)).rejects.toBeInstanceOf(NotFoundError);
+		const mine = await feature(d.db, scopeFor(countyCode), 'waterway', seg.id);
+		expect(mine.layer).toBe('waterway');
+		if (mine.layer === 'waterway')
+			expect(mine.slots.map((s) => s.item)).toEqual(['sign', 'buoy', 'rope', 'pole', 'barrier']);
+	});
+
+	it('serves tiles whose features match the database', async () => {
+		const c = await sql<{ lon: number; lat: number }>`
+			SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${countyCode}`.execute(
+			d.db
+		);
+		const { lon, lat } = c.rows[0];
+		const z = 10;
+		const { x, y } = tileOf(lon, lat, z);
+		const water = new VectorTile(new Protobuf(await renderTile(d.db, 'water', z, x, y)));
+		expect(water.layers.waterways.length).toBeGreaterThan(0);
+		const ids = new Set<number>();
+		for (let i = 0; i < water.layers.waterways.length; i++)
+			ids.add(water.layers.waterways.feature(i).id);
+		const inDb = await sql<{ id: number; usable: number }>`
+			SELECT w.id, (SELECT count(*) FROM safety_equipment e WHERE e.waterway_id = w.id AND e.status = 'present' AND e.item <> 'barrier')::int AS usable
+			FROM waterways w WHERE id = ANY(${[...ids]}::bigint[])`.execute(d.db);
+		expect(inDb.rows.length).toBe(ids.size);
+		const f = water.layers.waterways.feature(0);
+		const row = inDb.rows.find((r) => r.id === f.id)!;
+		expect(f.properties.usable).toBe(row.usable);
+		expect(f.properties.completeness).toBe(
+			row.usable === 4 ? 'complete' : row.usable > 0 ? 'partial' : 'none'
+		);
+
+		const sites = new VectorTile(new Protobuf(await renderTile(d.db, 'sites', z, x, y)));
+		expect(Object.keys(sites.layers)).toEqual(expect.arrayContaining(['homes', 'institutions']));
+		const admin = new VectorTile(new Protobuf(await renderTile(d.db, 'admin', z, x, y)));
+		expect(admin.layers.boundary.length).toBeGreaterThan(0);
+		expect(admin.layers.label.length).toBeGreaterThan(0);
+	});
+
+	it('puts only counts in child tiles: cells and village centres, never a residence', async () => {
+		const c = await sql<{ lon: number; lat: number }>`
+			SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${countyCode}`.execute(
+			d.db
+		);
+		for (const z of [8, 12]) {
+			const { x, y } = tileOf(c.rows[0].lon, c.rows[0].lat, z);
+			const vt = new VectorTile(new Protobuf(await renderTile(d.db, 'children', z, x, y)));
+			expect(vt.layers.cells.length).toBeGreaterThan(0);
+			for (let i = 0; i < vt.layers.cells.length; i++) {
+				const p = vt.layers.cells.feature(i).properties;
+				if (p.suppressed) {
+					expect(p.total).toBeUndefined();
+					expect(p.label).toBe('<5');
+				} else expect(Number(p.total)).toBeGreaterThanOrEqual(5);
+			}
+			if (z >= 11) {
+				const villages = vt.layers.villages;
+				expect(villages.length).toBeGreaterThan(0);
+				const residences = await sql<{ lon: number; lat: number }>`
+					SELECT ST_X(residence) AS lon, ST_Y(residence) AS lat FROM children`.execute(d.db);
+				const homes = new Set(
+					residences.rows.map((r) => `${r.lon.toFixed(5)},${r.lat.toFixed(5)}`)
+				);
+				for (let i = 0; i < villages.length; i++) {
+					const g = villages.feature(i).toGeoJSON(x, y, z).geometry as GeoJSON.Point;
+					const code = String(villages.feature(i).properties.code);
+					const centre = await sql<{ lon: number; lat: number }>`
+						SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${code}`.execute(
+						d.db
+					);
+					expect(g.coordinates[0]).toBeCloseTo(centre.rows[0].lon, 3);
+					expect(homes.has(`${g.coordinates[0].toFixed(5)},${g.coordinates[1].toFixed(5)}`)).toBe(
+						false
+					);
+				}
+			}
+		}
+	});
+});
