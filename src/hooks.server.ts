@@ -1,8 +1,18 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import {
+	error,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type ServerInit
+} from '@sveltejs/kit';
 import { database } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale } from '$lib/i18n';
-import { PROVINCE_SCOPE } from '$lib/server/services/map';
+import { scopeFor } from '$lib/server/services/map';
+import { validateSession } from '$lib/server/services/auth';
+import { ROUTE_ACCESS } from '$lib/server/auth/routes';
+import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/session';
+import { isAdminRole } from '$lib/server/auth/roles';
 
 // Open, migrate and (demo) seed the database before the first request is served.
 export const init: ServerInit = async () => {
@@ -19,11 +29,48 @@ function basemapOrigin(): string | null {
 	}
 }
 
+/** API, tiles and form posts get a status; page navigations get sent to the sign-in page. */
+function wantsPage(request: Request, pathname: string): boolean {
+	return (
+		request.method === 'GET' &&
+		!pathname.startsWith('/api/') &&
+		!pathname.startsWith('/tiles/') &&
+		!request.headers.get('x-sveltekit-action')
+	);
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const cookie = event.cookies.get(LOCALE_COOKIE);
 	event.locals.locale = isLocale(cookie) ? cookie : DEFAULT_LOCALE;
-	// Until accounts land every visitor is the demo viewer: whole province, counts only.
-	event.locals.scope = PROVINCE_SCOPE;
+	const secure = event.url.protocol === 'https:';
+
+	const token = event.cookies.get(sessionCookieName(secure));
+	event.locals.user = null;
+	if (token) {
+		const { db } = await database();
+		event.locals.user = await validateSession(db, token);
+		if (!event.locals.user) clearSessionCookie(event.cookies, secure);
+	}
+	const user = event.locals.user;
+
+	const routeId = event.route.id;
+	const access = routeId === null ? (user ? 'user' : 'pending') : ROUTE_ACCESS[routeId];
+	if (access === undefined) error(500, { message: `route ${routeId} has no access rule` });
+	const pathname = event.url.pathname;
+	if (access !== 'public') {
+		if (!user) {
+			if (wantsPage(event.request, pathname)) redirect(303, '/login');
+			error(401, { message: 'sign in required' });
+		}
+		if (access !== 'pending' && !user.secondFactorOk) {
+			if (wantsPage(event.request, pathname))
+				redirect(303, user.totpEnabled ? '/login/totp' : '/account/totp');
+			error(401, { message: 'second factor required' });
+		}
+		if (access === 'admin' && !isAdminRole(user.principal.role))
+			error(403, { message: 'forbidden' });
+	}
+	event.locals.scope = user ? scopeFor(user.principal.jurisdiction) : null;
 
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale)
@@ -31,7 +78,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
+	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	response.headers.set('Permissions-Policy', 'camera=(self), geolocation=(self), microphone=()');
+	if (secure) response.headers.set('Strict-Transport-Security', 'max-age=31536000');
+	// pages and data of a signed-in user are never stored by the browser or a proxy
+	const type = response.headers.get('Content-Type') ?? '';
+	if (user && !pathname.startsWith('/tiles/')) response.headers.set('Cache-Control', 'no-store');
+	else if (type.includes('text/html')) response.headers.set('Cache-Control', 'no-store');
 	const csp = response.headers.get('Content-Security-Policy');
 	const extra = basemapOrigin();
 	if (csp && extra) {

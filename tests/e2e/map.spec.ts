@@ -1,48 +1,10 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { sql } from 'kysely';
 import { openTestDatabase, FIXTURE_AREA, type TestDatabase } from '../support/template';
+import { DEMO, guard, mapIdle, signIn } from './helpers';
 
 const county = FIXTURE_AREA.padEnd(12, '0');
-
-/** Fail on any page error and on any request to a host other than the app itself. */
-function guard(page: Page) {
-	const problems: string[] = [];
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('console', (m) => {
-		if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-	});
-	page.on('request', (r) => {
-		const u = new URL(r.url());
-		if (
-			!['127.0.0.1', 'localhost'].includes(u.hostname) &&
-			!['data:', 'blob:'].includes(u.protocol)
-		) {
-			problems.push(`outside request: ${r.url()}`);
-		}
-	});
-	return problems;
-}
-
-async function mapIdle(page: Page) {
-	await expect(page.getByTestId('map')).toHaveAttribute('data-loaded', 'true');
-	await page.evaluate(
-		() =>
-			new Promise<void>((resolve) => {
-				const m = (
-					window as unknown as {
-						__tonganMap: {
-							loaded(): boolean;
-							areTilesLoaded(): boolean;
-							once(e: string, f: () => void): void;
-						};
-					}
-				).__tonganMap;
-				if (m.loaded() && m.areTilesLoaded()) resolve();
-				else m.once('idle', () => resolve());
-			})
-	);
-}
 
 function parseCount(s: string | null): number {
 	return Number((s ?? '').replace(/[^\d]/g, ''));
@@ -55,6 +17,11 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
 	await db?.close();
+});
+
+// the province administrator sees the whole (fixture) province
+test.beforeEach(async ({ page }) => {
+	await signIn(page, DEMO.province);
 });
 
 test('the province map loads in Chinese with every layer, offline, and is not blank', async ({
@@ -223,6 +190,7 @@ test('works on a phone: map fills the screen, the panel is a bottom sheet', asyn
 	});
 	const page = await ctx.newPage();
 	const problems = guard(page);
+	await signIn(page, DEMO.township);
 	await page.goto('/');
 	await mapIdle(page);
 	const mapBox = (await page.getByTestId('map').boundingBox())!;

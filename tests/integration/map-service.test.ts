@@ -96,7 +96,9 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		const { lon, lat } = c.rows[0];
 		const z = 10;
 		const { x, y } = tileOf(lon, lat, z);
-		const water = new VectorTile(new Protobuf(await renderTile(d.db, 'water', z, x, y)));
+		const water = new VectorTile(
+			new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'water', z, x, y))
+		);
 		expect(water.layers.waterways.length).toBeGreaterThan(0);
 		const ids = new Set<number>();
 		for (let i = 0; i < water.layers.waterways.length; i++)
@@ -112,9 +114,13 @@ describe.each(testEngines())('map services on %s', (engine) => {
 			row.usable === 4 ? 'complete' : row.usable > 0 ? 'partial' : 'none'
 		);
 
-		const sites = new VectorTile(new Protobuf(await renderTile(d.db, 'sites', z, x, y)));
+		const sites = new VectorTile(
+			new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'sites', z, x, y))
+		);
 		expect(Object.keys(sites.layers)).toEqual(expect.arrayContaining(['homes', 'institutions']));
-		const admin = new VectorTile(new Protobuf(await renderTile(d.db, 'admin', z, x, y)));
+		const admin = new VectorTile(
+			new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'admin', z, x, y))
+		);
 		expect(admin.layers.boundary.length).toBeGreaterThan(0);
 		expect(admin.layers.label.length).toBeGreaterThan(0);
 	});
@@ -126,7 +132,9 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		);
 		for (const z of [8, 12]) {
 			const { x, y } = tileOf(c.rows[0].lon, c.rows[0].lat, z);
-			const vt = new VectorTile(new Protobuf(await renderTile(d.db, 'children', z, x, y)));
+			const vt = new VectorTile(
+				new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'children', z, x, y))
+			);
 			expect(vt.layers.cells.length).toBeGreaterThan(0);
 			for (let i = 0; i < vt.layers.cells.length; i++) {
 				const p = vt.layers.cells.feature(i).properties;

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../../src/lib/server/db/engine';
 import { migrate } from '../../src/lib/server/db/migrate';
 import { seedDemo } from '../../src/lib/server/seed';
+import { seedDemoUsers } from '../../src/lib/server/seed/users';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** 洪湖市: rivers, the Honghu lake shore, ponds and a few hundred villages. */
@@ -60,6 +61,7 @@ export async function ensurePgliteTemplate(
 	try {
 		await migrate(d.db, path.join(ROOT, 'migrations'));
 		await seedDemo(d.db, ROOT, FIXTURE_AREA, log);
+		await seedDemoUsers(d.db, log);
 	} finally {
 		await d.close();
 	}
@@ -93,6 +95,7 @@ export async function ensurePostgresTemplate(
 		try {
 			await migrate(d.db, path.join(ROOT, 'migrations'));
 			await seedDemo(d.db, ROOT, FIXTURE_AREA, log);
+			await seedDemoUsers(d.db, log);
 		} finally {
 			await d.close();
 		}

@@ -1,6 +1,10 @@
 import type { MessageKey } from './zh';
+import { adminEn } from './admin.en';
+import { authEn } from './auth.en';
 
 export const en: Record<MessageKey, string> = {
+	...adminEn,
+	...authEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

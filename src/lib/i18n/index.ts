@@ -14,11 +14,21 @@ export function isLocale(v: unknown): v is Locale {
 	return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
 }
 
-export type Translate = (key: MessageKey) => string;
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(locale: Locale): Translate {
 	const cat = catalogs[locale];
-	return (key) => cat[key] ?? zh[key];
+	return (key, params) => {
+		const text = cat[key] ?? zh[key];
+		return params
+			? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m))
+			: text;
+	};
+}
+
+/** For message keys that arrive as data (e.g. a validation error from a service). */
+export function isMessageKey(key: string): key is MessageKey {
+	return key in zh;
 }
 
 /** Thousands separators in both languages (1,234 / 1,234). */

@@ -5,7 +5,8 @@ export const SOURCE = {
 	water: 'water',
 	sites: 'sites',
 	children: 'children',
-	basemap: 'basemap'
+	basemap: 'basemap',
+	residences: 'residences'
 } as const;
 
 export const LAYER = {
@@ -24,7 +25,8 @@ export const LAYER = {
 	stations: 'stations',
 	institutions: 'institutions',
 	adminLabels: 'admin-labels',
-	highlight: 'highlight'
+	highlight: 'highlight',
+	residences: 'residences'
 } as const;
 
 /** The user-facing layer groups the panel toggles, each mapped to its style layers. */
@@ -56,6 +58,7 @@ export const COLORS = {
 	cellSuppressed: '#d9d9d9',
 	boundary: '#6b6b6b',
 	background: '#f4f2ec',
+	residence: '#c2185b',
 	water: '#7fb2d9'
 } as const;
 

@@ -14,6 +14,9 @@ export interface AppEnv {
 	/** optional raster basemap URL template an operator may configure (e.g. Tianditu) */
 	basemapUrl: string | undefined;
 	basemapAttribution: string | undefined;
+	/** first administrator for a production database with no users */
+	adminUsername: string | undefined;
+	adminPassword: string | undefined;
 	projectRoot: string;
 }
 
@@ -42,6 +45,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
 		seedDemo: flag(source.SEED_DEMO, databaseUrl === undefined),
 		basemapUrl,
 		basemapAttribution: source.BASEMAP_ATTRIBUTION || undefined,
+		adminUsername: source.ADMIN_USERNAME?.trim().toLowerCase() || undefined,
+		adminPassword: source.ADMIN_PASSWORD || undefined,
 		projectRoot
 	};
 }

@@ -5,12 +5,19 @@ import { areaSummary } from '$lib/server/services/map';
 import { isAdminCode } from '$lib/domain/admin';
 import { orNotFound } from '$lib/server/http/errors';
 import { translator } from '$lib/i18n';
+import { signedIn } from '$lib/server/http/guard';
+import { mayEverSeeResidences } from '$lib/server/auth/policy';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
-	const code = url.searchParams.get('area') ?? locals.scope.jurisdiction;
+	const { scope, user } = signedIn(locals);
+	const code = url.searchParams.get('area') ?? scope.jurisdiction;
 	if (!isAdminCode(code))
 		error(400, { message: translator(locals.locale)('error.badRequest') + code });
 	const { db } = await database();
-	const summary = await orNotFound(locals.locale, areaSummary(db, locals.scope, code));
-	return { summary, scopeCode: locals.scope.jurisdiction };
+	const summary = await orNotFound(locals.locale, areaSummary(db, scope, code));
+	return {
+		summary,
+		scopeCode: scope.jurisdiction,
+		mayViewResidences: mayEverSeeResidences(user.principal.role)
+	};
 };

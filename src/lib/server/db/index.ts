@@ -3,7 +3,9 @@ import path from 'node:path';
 import { env, type AppEnv } from '../env';
 import { openPglite, openPostgres, type Database } from './engine';
 import { migrate } from './migrate';
-import { seedDemo, seededArea } from '../seed';
+import { seedAdminUnitsIfEmpty, seedDemo, seededArea } from '../seed';
+import { hasUsers, seedDemoUsers, seedFirstAdmin } from '../seed/users';
+import { passwordProblem } from '../auth/password';
 
 let opening: Promise<Database> | undefined;
 
@@ -24,6 +26,21 @@ export async function openAndPrepare(
 			await seedDemo(database.db, cfg.projectRoot, cfg.seedArea, log);
 		} else if (seeded !== cfg.seedArea) {
 			log(`note: database holds demo area ${seeded}; SEED_AREA=${cfg.seedArea} is ignored`);
+		}
+	} else await seedAdminUnitsIfEmpty(database.db, cfg.projectRoot, log);
+	if (!(await hasUsers(database.db))) {
+		if (cfg.seedDemo) await seedDemoUsers(database.db, log);
+		else if (cfg.adminUsername && cfg.adminPassword) {
+			const problem = passwordProblem(cfg.adminPassword, cfg.adminUsername);
+			if (problem)
+				throw new Error(
+					`ADMIN_PASSWORD is not acceptable (${problem}): at least 10 characters of three kinds`
+				);
+			await seedFirstAdmin(database.db, cfg.adminUsername, cfg.adminPassword, '420000000000', log);
+		} else {
+			log(
+				'warning: no users yet — set ADMIN_USERNAME and ADMIN_PASSWORD to create the first administrator'
+			);
 		}
 	}
 	log(`database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

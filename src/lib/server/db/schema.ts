@@ -4,17 +4,18 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Geometry = unknown;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface AppMetaTable {
 	key: string;
 	value: string;
-	updated_at: Generated<Timestamp>;
+	updated_at: GeneratedTimestamp;
 }
 
 export interface SchemaMigrationsTable {
 	version: number;
 	name: string;
-	applied_at: Generated<Timestamp>;
+	applied_at: GeneratedTimestamp;
 }
 
 export interface AdminUnitsTable {
@@ -115,4 +116,62 @@ export interface DB {
 	children_homes: ChildrenHomesTable;
 	sunshine_stations: SunshineStationsTable;
 	institutions: InstitutionsTable;
+	users: UsersTable;
+	sessions: SessionsTable;
+	emergency_declarations: EmergencyDeclarationsTable;
+	audit_log: AuditLogTable;
+}
+
+export interface UsersTable {
+	id: Generated<number>;
+	username: string;
+	display_name: string;
+	password_hash: string;
+	role: import('../auth/roles').Role;
+	jurisdiction_code: string;
+	active: Generated<boolean>;
+	totp_secret: string | null;
+	totp_enabled: Generated<boolean>;
+	failed_logins: Generated<number>;
+	locked_until: Timestamp | null;
+	password_changed_at: GeneratedTimestamp;
+	created_at: GeneratedTimestamp;
+	created_by: number | null;
+}
+
+export interface SessionsTable {
+	id: string;
+	user_id: number;
+	created_at: GeneratedTimestamp;
+	last_seen_at: GeneratedTimestamp;
+	expires_at: Timestamp;
+	second_factor_ok: Generated<boolean>;
+	ip: string | null;
+	user_agent: string | null;
+}
+
+export interface EmergencyDeclarationsTable {
+	id: Generated<number>;
+	area_code: string;
+	starts_at: Timestamp;
+	ends_at: Timestamp;
+	reason: string;
+	declared_by: number;
+	created_at: GeneratedTimestamp;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: GeneratedTimestamp;
+	user_id: number | null;
+	username: string | null;
+	role: string | null;
+	action: string;
+	resource: string | null;
+	jurisdiction_code: string | null;
+	purpose: string | null;
+	emergency_id: number | null;
+	ip: string | null;
+	user_agent: string | null;
+	detail: ColumnType<Record<string, unknown>, string | undefined, never>;
 }

@@ -99,11 +99,17 @@ export interface AreaCounts {
 	villages: number;
 }
 
+/**
+ * Counts inside an area. `sitePrefix` is used for waterways and sites (a village area counts
+ * those of its township, where they are registered); children and villages use `prefix`.
+ */
 export async function areaCounts(
 	db: Kysely<DB>,
 	code: string,
-	prefix: string
+	prefix: string,
+	sitePrefix: string
 ): Promise<AreaCounts> {
+	const siteLike = `${sitePrefix}%`;
 	const like = `${prefix}%`;
 	const water = await sql<{ kind: string; total: number; complete: number; partial: number }>`
 		SELECT w.kind, count(*)::int AS total,
@@ -114,15 +120,15 @@ export async function areaCounts(
 			SELECT waterway_id, count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
 			FROM safety_equipment GROUP BY waterway_id
 		) e ON e.waterway_id = w.id
-		WHERE w.township_code LIKE ${like}
+		WHERE w.township_code LIKE ${siteLike}
 		GROUP BY w.kind`.execute(db);
 	const homes = await sql<{ total: number; undersized: number }>`
 		SELECT count(*)::int AS total, count(*) FILTER (WHERE area_m2 < 30)::int AS undersized
-		FROM children_homes WHERE village_code LIKE ${like}`.execute(db);
+		FROM children_homes WHERE village_code LIKE ${siteLike}`.execute(db);
 	const stations = await sql<{ n: number }>`
-		SELECT count(*)::int AS n FROM sunshine_stations WHERE admin_code LIKE ${like}`.execute(db);
+		SELECT count(*)::int AS n FROM sunshine_stations WHERE admin_code LIKE ${siteLike}`.execute(db);
 	const inst = await sql<{ kind: string; n: number }>`
-		SELECT kind, count(*)::int AS n FROM institutions WHERE admin_code LIKE ${like} GROUP BY kind`.execute(
+		SELECT kind, count(*)::int AS n FROM institutions WHERE admin_code LIKE ${siteLike} GROUP BY kind`.execute(
 		db
 	);
 	const kids = await sql<{ total: number; left_behind: number; in_difficulty: number }>`

@@ -191,6 +191,28 @@ export async function seedDemo(
 	});
 }
 
+/**
+ * A production database without demo data still needs the real administrative ladder
+ * (names, codes, boundaries): jurisdictions and accounts hang from it.
+ */
+export async function seedAdminUnitsIfEmpty(
+	db: Kysely<DB>,
+	projectRoot: string,
+	log: (m: string) => void
+): Promise<void> {
+	if (await db.selectFrom('admin_units').select('code').limit(1).executeTakeFirst()) return;
+	const units = loadAdminUnits(projectRoot);
+	log(`loading ${units.length} administrative units (real names, codes and boundaries)`);
+	await db.transaction().execute(async (trx) => {
+		for (const level of ['province', 'prefecture', 'county', 'township', 'village'] as const) {
+			await insertUnits(
+				trx,
+				units.filter((u) => u.level === level)
+			);
+		}
+	});
+}
+
 async function insertUnits(trx: Transaction<DB>, units: GeoAdminUnit[]): Promise<void> {
 	await inBatches(units, (chunk) =>
 		sql`

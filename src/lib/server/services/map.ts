@@ -1,6 +1,6 @@
 // Map use cases: area summaries for drill-down, feature details, vector tiles. Each takes the
-// viewer's scope (a jurisdiction prefix) and refuses anything outside it. Until accounts land,
-// the demo viewer's scope is the whole province and child data is counts only.
+// viewer's scope (a jurisdiction prefix) and refuses anything outside it. Child data here is
+// counts only; exact residences go through services/residences.ts and the audit log.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import {
@@ -21,12 +21,19 @@ import { suppress, type SuppressedCount } from '$lib/domain/children';
 export interface Scope {
 	/** 12-digit code of the viewer's jurisdiction */
 	jurisdiction: string;
-	/** its code prefix */
+	/** its code prefix: administrative units and children */
 	prefix: string;
+	/**
+	 * prefix for waterways and public sites: the same, except that a village's child director
+	 * works the waterways and sites of the township around the village (segments and sites
+	 * are registered to townships); children stay limited to the village
+	 */
+	sitePrefix: string;
 }
 
 export function scopeFor(jurisdiction: string): Scope {
-	return { jurisdiction, prefix: jurisdictionPrefix(jurisdiction) };
+	const prefix = jurisdictionPrefix(jurisdiction);
+	return { jurisdiction, prefix, sitePrefix: prefix.slice(0, 9) };
 }
 
 export const PROVINCE_SCOPE: Scope = scopeFor('420000000000');
@@ -35,6 +42,10 @@ export class NotFoundError extends Error {}
 
 export function inScope(scope: Scope, code: string): boolean {
 	return code.startsWith(scope.prefix);
+}
+
+export function inSiteScope(scope: Scope, code: string): boolean {
+	return code.startsWith(scope.sitePrefix);
 }
 
 export interface AreaSummary {
@@ -65,7 +76,12 @@ export async function areaSummary(
 	const [up, kids, counts] = await Promise.all([
 		ancestors(db, code),
 		childUnits(db, code),
-		areaCounts(db, code, jurisdictionPrefix(code, unit.level))
+		areaCounts(
+			db,
+			code,
+			jurisdictionPrefix(code, unit.level),
+			jurisdictionPrefix(code, unit.level).slice(0, 9)
+		)
 	]);
 	const summary: AreaSummary = {
 		unit,
@@ -93,7 +109,7 @@ export async function feature(
 	id: number
 ): Promise<FeatureDetail> {
 	const f = await featureDetail(db, layer, id);
-	if (!f || !inScope(scope, f.adminCode)) throw new NotFoundError(`${layer}/${id}`);
+	if (!f || !inSiteScope(scope, f.adminCode)) throw new NotFoundError(`${layer}/${id}`);
 	return f;
 }
 
@@ -107,17 +123,19 @@ export function invalidateMapCaches(): void {
 	summaryCache.clear();
 }
 
+/** A vector tile of the viewer's jurisdiction: nothing outside it is drawn. */
 export async function tile(
 	db: Kysely<DB>,
+	scope: Scope,
 	source: TileSource,
 	z: number,
 	x: number,
 	y: number
 ): Promise<Uint8Array> {
-	const key = `${dataVersion}/${source}/${z}/${x}/${y}`;
+	const key = `${dataVersion}/${scope.prefix}/${scope.sitePrefix}/${source}/${z}/${x}/${y}`;
 	const hit = tiles.get(key);
 	if (hit) return hit;
-	const body = await renderTile(db, source, z, x, y);
+	const body = await renderTile(db, scope, source, z, x, y);
 	tiles.set(key, body);
 	return body;
 }

@@ -61,7 +61,13 @@ function features(rows: Row[], keep: string[]): TileFeatureIn[] {
 	});
 }
 
-async function adminTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+async function adminTile(
+	db: Kysely<DB>,
+	like: string,
+	z: number,
+	x: number,
+	y: number
+): Promise<Uint8Array> {
 	const b = tileBounds(z, x, y, BUFFER);
 	const env = envelope(b);
 	const levels = ['province', 'prefecture', 'county'];
@@ -70,7 +76,7 @@ async function adminTile(db: Kysely<DB>, z: number, x: number, y: number): Promi
 		SELECT row_number() OVER ()::int AS id, code, level, name,
 			ST_AsGeoJSON(ST_ClipByBox2D(ST_SimplifyPreserveTopology(geom, ${toleranceDeg(z)}), ${env}), 6) AS g
 		FROM admin_units
-		WHERE level = ANY(${levels}::text[]) AND geom && ${env}`.execute(db);
+		WHERE level = ANY(${levels}::text[]) AND code LIKE ${like} AND geom && ${env}`.execute(db);
 	const labelLevels =
 		z < 7
 			? ['prefecture']
@@ -82,16 +88,21 @@ async function adminTile(db: Kysely<DB>, z: number, x: number, y: number): Promi
 	const labels = await sql<Row>`
 		SELECT row_number() OVER ()::int AS id, code, level, name, ST_AsGeoJSON(center, 6) AS g
 		FROM admin_units
-		WHERE level = ANY(${labelLevels}::text[]) AND center && ${envelope(tileBounds(z, x, y))}`.execute(
-		db
-	);
+		WHERE level = ANY(${labelLevels}::text[]) AND code LIKE ${like}
+			AND center && ${envelope(tileBounds(z, x, y))}`.execute(db);
 	return encodeTile(z, x, y, {
 		boundary: features(boundaries.rows, ['code', 'level', 'name']),
 		label: features(labels.rows, ['code', 'level', 'name'])
 	});
 }
 
-async function waterTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+async function waterTile(
+	db: Kysely<DB>,
+	like: string,
+	z: number,
+	x: number,
+	y: number
+): Promise<Uint8Array> {
 	const env = envelope(tileBounds(z, x, y, BUFFER));
 	const kinds =
 		z >= MIN_ZOOM.minorWaterways
@@ -106,7 +117,9 @@ async function waterTile(db: Kysely<DB>, z: number, x: number, y: number): Promi
 			SELECT count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
 			FROM safety_equipment se WHERE se.waterway_id = w.id
 		) e ON true
-		WHERE w.kind = ANY(${kinds}::text[]) AND w.geom && ${env}`.execute(db);
+		WHERE w.kind = ANY(${kinds}::text[]) AND w.township_code LIKE ${like} AND w.geom && ${env}`.execute(
+		db
+	);
 	const feats = features(rows.rows, ['kind', 'name', 'township', 'usable']).map((f) => ({
 		...f,
 		properties: {
@@ -117,17 +130,23 @@ async function waterTile(db: Kysely<DB>, z: number, x: number, y: number): Promi
 	return encodeTile(z, x, y, { waterways: feats });
 }
 
-async function sitesTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+async function sitesTile(
+	db: Kysely<DB>,
+	like: string,
+	z: number,
+	x: number,
+	y: number
+): Promise<Uint8Array> {
 	const env = envelope(tileBounds(z, x, y));
 	const homes =
 		z >= MIN_ZOOM.homes
 			? await sql<Row>`
 				SELECT id, name, area_m2::float8 AS area_m2, status,
 					(area_m2 < 30) AS undersized, ST_AsGeoJSON(geom, 6) AS g
-				FROM children_homes WHERE geom && ${env}`.execute(db)
+				FROM children_homes WHERE village_code LIKE ${like} AND geom && ${env}`.execute(db)
 			: { rows: [] };
 	const stations = await sql<Row>`
-		SELECT id, name, ST_AsGeoJSON(geom, 6) AS g FROM sunshine_stations WHERE geom && ${env}`.execute(
+		SELECT id, name, ST_AsGeoJSON(geom, 6) AS g FROM sunshine_stations WHERE admin_code LIKE ${like} AND geom && ${env}`.execute(
 		db
 	);
 	const kinds = ['welfare', 'rescue_protection'];
@@ -135,7 +154,8 @@ async function sitesTile(db: Kysely<DB>, z: number, x: number, y: number): Promi
 	if (z >= MIN_ZOOM.schools) kinds.push('school', 'kindergarten');
 	const inst = await sql<Row>`
 		SELECT id, kind, name, ST_AsGeoJSON(geom, 6) AS g
-		FROM institutions WHERE kind = ANY(${kinds}::text[]) AND geom && ${env}`.execute(db);
+		FROM institutions
+		WHERE kind = ANY(${kinds}::text[]) AND admin_code LIKE ${like} AND geom && ${env}`.execute(db);
 	return encodeTile(z, x, y, {
 		homes: features(homes.rows, ['name', 'area_m2', 'status', 'undersized']),
 		stations: features(stations.rows, ['name']),
@@ -147,13 +167,19 @@ async function sitesTile(db: Kysely<DB>, z: number, x: number, y: number): Promi
  * Child counts only: grid cells (suppressed below 5) and, zoomed in, per-village counts at
  * the village's administrative centre. No residence coordinate is ever read here.
  */
-async function childrenTile(db: Kysely<DB>, z: number, x: number, y: number): Promise<Uint8Array> {
+async function childrenTile(
+	db: Kysely<DB>,
+	like: string,
+	z: number,
+	x: number,
+	y: number
+): Promise<Uint8Array> {
 	const level = cellLevelForZoom(z);
 	const k = level - z; // cells per tile side = 2^k
 	const per = 2 ** k;
 	const cells = await sql<{ x: number; y: number; total: number }>`
 		SELECT x, y, sum(total)::int AS total FROM child_cells
-		WHERE level = ${level} AND x >= ${x * per} AND x < ${(x + 1) * per}
+		WHERE level = ${level} AND township_code LIKE ${like} AND x >= ${x * per} AND x < ${(x + 1) * per}
 			AND y >= ${y * per} AND y < ${(y + 1) * per}
 		GROUP BY x, y`.execute(db);
 	const size = EXTENT / per;
@@ -173,7 +199,7 @@ async function childrenTile(db: Kysely<DB>, z: number, x: number, y: number): Pr
 		const rows = await sql<{ code: string; name: string; total: number; lon: number; lat: number }>`
 			SELECT a.code, a.name, c.total, ST_X(a.center) AS lon, ST_Y(a.center) AS lat
 			FROM admin_units a JOIN child_counts c ON c.code = a.code
-			WHERE a.level = 'village' AND a.center && ${envelope(b)}`.execute(db);
+			WHERE a.level = 'village' AND a.code LIKE ${like} AND a.center && ${envelope(b)}`.execute(db);
 		villages = rows.rows.map((r) => ({
 			px: Math.round((lonToTileX(r.lon, z) - x) * EXTENT),
 			py: Math.round((latToTileY(r.lat, z) - y) * EXTENT),
@@ -190,21 +216,28 @@ function countProps(total: number): Record<string, string | number | boolean> {
 		: { suppressed: false, total, label: total.toLocaleString('en-US') };
 }
 
+/** Render one tile of a source, holding only what lies inside the jurisdiction `prefix`. */
 export function renderTile(
 	db: Kysely<DB>,
+	scope: { prefix: string; sitePrefix: string },
 	source: TileSource,
 	z: number,
 	x: number,
 	y: number
 ): Promise<Uint8Array> {
+	for (const p of [scope.prefix, scope.sitePrefix]) {
+		if (!/^\d{2,12}$/.test(p)) throw new Error(`bad jurisdiction prefix ${p}`);
+	}
+	const like = `${scope.prefix}%`;
+	const siteLike = `${scope.sitePrefix}%`;
 	switch (source) {
 		case 'admin':
-			return adminTile(db, z, x, y);
+			return adminTile(db, like, z, x, y);
 		case 'water':
-			return waterTile(db, z, x, y);
+			return waterTile(db, siteLike, z, x, y);
 		case 'sites':
-			return sitesTile(db, z, x, y);
+			return sitesTile(db, siteLike, z, x, y);
 		case 'children':
-			return childrenTile(db, z, x, y);
+			return childrenTile(db, like, z, x, y);
 	}
 }

@@ -1,0 +1,124 @@
+// The single policy module: for (role, jurisdiction, resource) it decides what may be read or
+// written. Services call it; routes never decide on their own. Pure functions, no IO, so the
+// rules can be read and tested in one place.
+import { jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
+import { ADMIN_RANK, ROLE_LEVELS, isAdminRole, type Role } from './roles';
+
+export interface Principal {
+	userId: number;
+	username: string;
+	role: Role;
+	/** 12-digit administrative code */
+	jurisdiction: string;
+}
+
+export interface EmergencyWindow {
+	id: number;
+	areaCode: string;
+	startsAt: Date;
+	endsAt: Date;
+}
+
+export function prefixOf(p: Principal): string {
+	return jurisdictionPrefix(p.jurisdiction);
+}
+
+/** Whether an administrative code (or anything carrying it) lies inside the principal's jurisdiction. */
+export function inJurisdiction(p: Principal, code: string): boolean {
+	return code.startsWith(prefixOf(p));
+}
+
+export function isAdmin(p: Principal): boolean {
+	return isAdminRole(p.role);
+}
+
+/** Everyone signed in may see the map of their own jurisdiction (aggregates, sites, waterways). */
+export function canViewArea(p: Principal, code: string): boolean {
+	return inJurisdiction(p, code);
+}
+
+/** Roles whose work needs exact residences, within their jurisdiction. */
+const EXACT_RESIDENCE_ROLES: readonly Role[] = [
+	'province_admin',
+	'prefecture_admin',
+	'county_admin',
+	'township_staff',
+	'village_director'
+];
+
+export type ResidenceAccess =
+	| { allowed: true; basis: 'duty' }
+	| { allowed: true; basis: 'emergency'; emergencyId: number }
+	| { allowed: false };
+
+/**
+ * May the principal see exact residence points in `areaCode` (a village or larger unit)?
+ * Village child directors: their village; township staff: their township; administrators:
+ * their jurisdiction. Emergency staff only inside an active declared emergency that covers
+ * the area and lies in their jurisdiction. Everyone else: never (counts only).
+ */
+export function residenceAccess(
+	p: Principal,
+	areaCode: string,
+	now: Date,
+	emergencies: readonly EmergencyWindow[] = []
+): ResidenceAccess {
+	if (!inJurisdiction(p, areaCode)) return { allowed: false };
+	if (EXACT_RESIDENCE_ROLES.includes(p.role)) return { allowed: true, basis: 'duty' };
+	if (p.role === 'emergency') {
+		// the area is already inside the principal's jurisdiction; it must also lie inside the
+		// declared area, during the declared window
+		const e = emergencies.find(
+			(w) =>
+				w.startsAt <= now && now < w.endsAt && areaCode.startsWith(jurisdictionPrefix(w.areaCode))
+		);
+		if (e) return { allowed: true, basis: 'emergency', emergencyId: e.id };
+	}
+	return { allowed: false };
+}
+
+/** Whether the role could ever see exact residences (drives what the UI offers). */
+export function mayEverSeeResidences(role: Role): boolean {
+	return EXACT_RESIDENCE_ROLES.includes(role) || role === 'emergency';
+}
+
+export function canViewAudit(p: Principal): boolean {
+	return isAdmin(p);
+}
+
+export function canDeclareEmergency(p: Principal, areaCode: string): boolean {
+	return isAdmin(p) && inJurisdiction(p, areaCode);
+}
+
+/**
+ * Administrators manage users inside their jurisdiction, with a role at or below their own
+ * administrative rank, and never themselves into a higher jurisdiction.
+ */
+export function canManageUser(
+	admin: Principal,
+	target: { role: Role; jurisdiction: string }
+): boolean {
+	if (!isAdminRole(admin.role)) return false;
+	if (!inJurisdiction(admin, target.jurisdiction)) return false;
+	if (!(ROLE_LEVELS[target.role] as readonly string[]).includes(levelOfCode(target.jurisdiction)))
+		return false;
+	if (isAdminRole(target.role) && ADMIN_RANK[target.role] > ADMIN_RANK[admin.role]) return false;
+	return true;
+}
+
+export function canAssignSegments(p: Principal): boolean {
+	return isAdmin(p);
+}
+
+/** Recording field checks (equipment, hazards) in the area. */
+export function canRecordChecks(p: Principal, code: string): boolean {
+	if (!inJurisdiction(p, code)) return false;
+	return [
+		'township_staff',
+		'village_director',
+		'river_chief',
+		'province_admin',
+		'prefecture_admin',
+		'county_admin'
+	].includes(p.role);
+}

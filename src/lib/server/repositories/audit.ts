@@ -1,0 +1,79 @@
+// The append-only audit log. Only inserts and scoped reads exist here; the database itself
+// refuses updates and deletes (trigger in migration 0002).
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+
+export interface AuditEntry {
+	userId?: number | null;
+	username?: string | null;
+	role?: string | null;
+	action: string;
+	resource?: string | null;
+	jurisdictionCode?: string | null;
+	purpose?: string | null;
+	emergencyId?: number | null;
+	ip?: string | null;
+	userAgent?: string | null;
+	detail?: Record<string, unknown>;
+}
+
+export async function appendAudit(db: Kysely<DB>, e: AuditEntry): Promise<void> {
+	await db
+		.insertInto('audit_log')
+		.values({
+			user_id: e.userId ?? null,
+			username: e.username ?? null,
+			role: e.role ?? null,
+			action: e.action,
+			resource: e.resource ?? null,
+			jurisdiction_code: e.jurisdictionCode ?? null,
+			purpose: e.purpose ?? null,
+			emergency_id: e.emergencyId ?? null,
+			ip: e.ip ?? null,
+			user_agent: e.userAgent?.slice(0, 300) ?? null,
+			detail: JSON.stringify(e.detail ?? {})
+		})
+		.execute();
+}
+
+export interface AuditQuery {
+	prefix: string;
+	username?: string;
+	action?: string;
+	from?: Date;
+	to?: Date;
+	limit?: number;
+	beforeId?: number;
+}
+
+export interface AuditRow {
+	id: number;
+	at: Date;
+	username: string | null;
+	role: string | null;
+	action: string;
+	resource: string | null;
+	jurisdiction_code: string | null;
+	purpose: string | null;
+	emergency_id: number | null;
+	ip: string | null;
+	detail: Record<string, unknown>;
+}
+
+/** Entries concerning the jurisdiction (by the record's code, or by the acting user's). */
+export async function searchAudit(db: Kysely<DB>, q: AuditQuery): Promise<AuditRow[]> {
+	const like = `${q.prefix}%`;
+	const r = await sql<AuditRow>`
+		SELECT a.id, a.at, a.username, a.role, a.action, a.resource, a.jurisdiction_code, a.purpose,
+			a.emergency_id, a.ip, a.detail
+		FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+		WHERE (a.jurisdiction_code LIKE ${like} OR u.jurisdiction_code LIKE ${like})
+			AND (${q.username ?? null}::text IS NULL OR a.username = ${q.username ?? null})
+			AND (${q.action ?? null}::text IS NULL OR a.action = ${q.action ?? null})
+			AND (${q.from ?? null}::timestamptz IS NULL OR a.at >= ${q.from ?? null})
+			AND (${q.to ?? null}::timestamptz IS NULL OR a.at < ${q.to ?? null})
+			AND (${q.beforeId ?? null}::bigint IS NULL OR a.id < ${q.beforeId ?? null})
+		ORDER BY a.id DESC
+		LIMIT ${Math.min(q.limit ?? 100, 500)}`.execute(db);
+	return r.rows;
+}

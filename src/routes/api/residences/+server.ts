@@ -1,0 +1,43 @@
+// Exact homes of children in a township or village, for the roles whose work needs them.
+// The purpose is required; the view is written to the audit log before the data leaves.
+import { error, json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { database } from '$lib/server/db';
+import { signedIn, requestMeta } from '$lib/server/http/guard';
+import {
+	ResidenceBadRequest,
+	ResidenceDenied,
+	viewResidences
+} from '$lib/server/services/residences';
+import { translator } from '$lib/i18n';
+
+export const GET: RequestHandler = async (event) => {
+	const { user } = signedIn(event.locals);
+	const t = translator(event.locals.locale);
+	const area = event.url.searchParams.get('area') ?? '';
+	const purpose = event.url.searchParams.get('purpose') ?? '';
+	const { db } = await database();
+	try {
+		const view = await viewResidences(db, user.principal, area, purpose, requestMeta(event));
+		return json(
+			{
+				type: 'FeatureCollection',
+				basis: view.basis,
+				features: view.points.map((p) => ({
+					type: 'Feature',
+					geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+					properties: { ref: p.pseudonym }
+				}))
+			},
+			{ headers: { 'Cache-Control': 'no-store' } }
+		);
+	} catch (e) {
+		if (e instanceof ResidenceDenied) error(403, { message: t('residences.denied') });
+		if (e instanceof ResidenceBadRequest) {
+			error(400, {
+				message: t(e.message === 'purpose' ? 'residences.purpose' : 'residences.needArea')
+			});
+		}
+		throw e;
+	}
+};

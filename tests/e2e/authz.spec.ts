@@ -1,0 +1,285 @@
+// The authorization matrix: every route of the app, discovered from src/routes (a new route is
+// enumerated automatically and fails here until it has an access rule and a sample), × every
+// role and signed-out × own / other jurisdiction. Asserts allow or deny, and that no response
+// to a denied or count-only role carries a child's residence coordinate.
+import { test, expect, request, type APIRequestContext } from '@playwright/test';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { openTestDatabase, ROOT, type TestDatabase } from '../support/template';
+import { ROUTE_ACCESS, type RouteAccess } from '../../src/lib/server/auth/routes';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
+import { totpCode } from '../../src/lib/server/auth/totp';
+import { DEMO } from './helpers';
+
+interface RouteInfo {
+	id: string;
+	methods: ('GET' | 'POST')[];
+}
+
+/** Walk src/routes: pages answer GET, page actions and endpoints answer what they export. */
+function discoverRoutes(): RouteInfo[] {
+	const base = path.join(ROOT, 'src/routes');
+	const out = new Map<string, Set<'GET' | 'POST'>>();
+	const walk = (dir: string) => {
+		for (const name of readdirSync(dir)) {
+			const p = path.join(dir, name);
+			if (statSync(p).isDirectory()) {
+				walk(p);
+				continue;
+			}
+			const id = '/' + path.relative(base, dir).split(path.sep).filter(Boolean).join('/');
+			const methods = out.get(id) ?? new Set();
+			const text = readFileSync(p, 'utf8');
+			if (name === '+page.svelte') methods.add('GET');
+			if (name === '+page.server.ts' && /export const actions/.test(text)) methods.add('POST');
+			if (name === '+server.ts') {
+				for (const m of text.matchAll(/export const (GET|POST)\b/g))
+					methods.add(m[1] as 'GET' | 'POST');
+			}
+			if (methods.size) out.set(id, methods);
+		}
+	};
+	walk(base);
+	return [...out].map(([id, m]) => ({
+		id: id === '/' ? '/' : id.replace(/\/$/, ''),
+		methods: [...m].sort()
+	}));
+}
+
+const ROLES = Object.values(DEMO);
+type Who = (typeof ROLES)[number] | 'anonymous';
+const COUNT_ONLY: readonly string[] = [DEMO.riverChief, DEMO.emergency, DEMO.planner];
+const ADMINS: readonly string[] = [DEMO.province, DEMO.prefecture, DEMO.county];
+
+let db: TestDatabase;
+const users = new Map<string, { id: number; jurisdiction: string }>();
+let residenceNeedles: string[] = [];
+let fixture: {
+	county: string;
+	townshipA: string;
+	townshipB: string;
+	village: string;
+	segA: number;
+	segB: number;
+};
+
+test.beforeAll(async () => {
+	db = await openTestDatabase('pglite');
+	const u = await db.db
+		.selectFrom('users')
+		.select(['id', 'username', 'jurisdiction_code'])
+		.execute();
+	for (const r of u) users.set(r.username, { id: r.id, jurisdiction: r.jurisdiction_code });
+	const township = users.get(DEMO.township)!.jurisdiction;
+	const other = await sql<{ code: string }>`
+		SELECT township_code AS code FROM waterways WHERE township_code <> ${township}
+		GROUP BY township_code ORDER BY count(*) DESC LIMIT 1`.execute(db.db);
+	const segA = await sql<{
+		id: number;
+	}>`SELECT id FROM waterways WHERE township_code = ${township} ORDER BY id LIMIT 1`.execute(db.db);
+	const segB = await sql<{
+		id: number;
+	}>`SELECT id FROM waterways WHERE township_code = ${other.rows[0].code} ORDER BY id LIMIT 1`.execute(
+		db.db
+	);
+	fixture = {
+		county: users.get(DEMO.county)!.jurisdiction,
+		townshipA: township,
+		townshipB: other.rows[0].code,
+		village: users.get(DEMO.village)!.jurisdiction,
+		segA: segA.rows[0].id,
+		segB: segB.rows[0].id
+	};
+	// every residence coordinate as the app would print it (5 and 6 decimals)
+	const homes = await sql<{
+		lon: number;
+		lat: number;
+	}>`SELECT ST_X(residence) AS lon, ST_Y(residence) AS lat FROM children`.execute(db.db);
+	residenceNeedles = homes.rows.flatMap((h) => [h.lon.toFixed(5), h.lat.toFixed(5)]);
+});
+test.afterAll(async () => {
+	await db?.close();
+});
+
+async function session(baseURL: string, who: Who): Promise<APIRequestContext> {
+	const ctx = await request.newContext({
+		baseURL,
+		extraHTTPHeaders: { origin: baseURL },
+		maxRedirects: 0
+	});
+	if (who === 'anonymous') return ctx;
+	const r = await ctx.post('/login', { form: { username: who, password: DEMO_PASSWORD } });
+	expect(r.status(), `sign-in of ${who}`).toBe(303);
+	if (ADMINS.includes(who)) {
+		const r2 = await ctx.post('/login/totp', { form: { code: totpCode(DEMO_TOTP_SECRET) } });
+		expect(r2.status()).toBe(303);
+		expect(r2.headers()['location']).toBe('/');
+	}
+	return ctx;
+}
+
+/** A concrete URL inside (own) and outside (other) the user's jurisdiction, per route. */
+function samples(routeId: string, who: Who): { own: string; other?: string } {
+	const j = who === 'anonymous' ? fixture.county : users.get(who)!.jurisdiction;
+	const lvl = j.endsWith('0000000000')
+		? 'province'
+		: j.endsWith('000000')
+			? 'wide'
+			: j.endsWith('000')
+				? 'township'
+				: 'village';
+	const narrow = lvl === 'township' || lvl === 'village';
+	const ownSeg = narrow ? fixture.segA : fixture.segA;
+	const otherTownship = narrow ? fixture.townshipB : undefined;
+	const tile = (z: number) =>
+		`/tiles/water/${z}/${Math.floor(((113.5 + 180) / 360) * 2 ** z)}/${Math.floor(((1 - Math.log(Math.tan((29.8 * Math.PI) / 180) + 1 / Math.cos((29.8 * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z)}.mvt`;
+	switch (routeId) {
+		case '/(app)':
+			return { own: `/?area=${j}`, other: otherTownship && `/?area=${otherTownship}` };
+		case '/api/areas/[code]':
+			return {
+				own: `/api/areas/${j}`,
+				other: otherTownship ? `/api/areas/${otherTownship}` : `/api/areas/420102000000`
+			};
+		case '/api/features/[layer]/[id]':
+			return {
+				own: `/api/features/waterway/${who === DEMO.village ? fixture.segA : ownSeg}`,
+				other: narrow ? `/api/features/waterway/${fixture.segB}` : undefined
+			};
+		case '/api/residences': {
+			const area = lvl === 'village' ? j : narrow ? j : fixture.townshipA;
+			return {
+				own: `/api/residences?area=${area}&purpose=home_visit`,
+				other: narrow ? `/api/residences?area=${fixture.townshipB}&purpose=home_visit` : undefined
+			};
+		}
+		case '/tiles/[source]/[z]/[x]/[y].mvt':
+			return { own: tile(10) };
+		case '/(app)/admin/users/[id]': {
+			const target = users.get(DEMO.township)!.id;
+			return {
+				own: `/admin/users/${target}`,
+				other:
+					who === DEMO.county || who === DEMO.prefecture
+						? `/admin/users/${users.get(DEMO.province)!.id}`
+						: undefined
+			};
+		}
+		default: {
+			if (/\[/.test(routeId))
+				throw new Error(`route ${routeId} has parameters: add a sample for it in authz.spec.ts`);
+			return { own: routeId.replace(/\/\([^)]+\)/g, '') || '/' };
+		}
+	}
+}
+
+function expected(
+	access: RouteAccess,
+	who: Who,
+	routeId: string,
+	scope: 'own' | 'other'
+): 'allow' | 'deny' {
+	if (access === 'public') return 'allow';
+	if (who === 'anonymous') return 'deny';
+	if (access === 'admin' && !ADMINS.includes(who)) return 'deny';
+	if (scope === 'other') return 'deny';
+	if (routeId === '/api/residences') return COUNT_ONLY.includes(who) ? 'deny' : 'allow';
+	return 'allow';
+}
+
+test('every route has an access rule, and every rule a route', () => {
+	const ids = discoverRoutes().map((r) => r.id);
+	expect(ids.length).toBeGreaterThan(10);
+	for (const id of ids) expect(ROUTE_ACCESS[id], `access rule for ${id}`).toBeDefined();
+	for (const id of Object.keys(ROUTE_ACCESS)) expect(ids, `route for rule ${id}`).toContain(id);
+});
+
+for (const who of ['anonymous', ...ROLES] as Who[]) {
+	test(`authorization matrix: ${who}`, async ({ baseURL }) => {
+		const ctx = await session(baseURL!, who);
+		const routes = discoverRoutes();
+		let checked = 0;
+		for (const route of routes) {
+			const access = ROUTE_ACCESS[route.id];
+			const s = samples(route.id, who);
+			for (const scope of ['own', 'other'] as const) {
+				const url = s[scope];
+				if (!url) continue;
+				for (const method of route.methods) {
+					// sign-out would end the session the rest of the matrix needs: checked last
+					if (route.id === '/logout') continue;
+					const res = method === 'GET' ? await ctx.get(url) : await ctx.post(url, { form: {} });
+					const status = res.status();
+					const body = await res.text();
+					const want = expected(access, who, route.id, scope);
+					const label = `${who} ${method} ${url} (${route.id}, ${scope})`;
+					const toLogin = status === 303 && res.headers()['location'] === '/login';
+					if (want === 'allow') {
+						expect([401, 403, 404], `${label} allowed (got ${status})`).not.toContain(status);
+						expect(status, `${label} no server error`).toBeLessThan(500);
+						expect(toLogin, `${label} not sent to sign-in`).toBe(false);
+					} else {
+						expect(
+							toLogin || [401, 403, 404].includes(status),
+							`${label} denied (got ${status})`
+						).toBe(true);
+					}
+					// no residence coordinate may reach a denied request or a count-only role
+					if (want === 'deny' || COUNT_ONLY.includes(who) || who === 'anonymous') {
+						const leaked = residenceNeedles.find((n) => body.includes(n));
+						expect(leaked, `${label} leaks a residence coordinate`).toBeUndefined();
+					}
+					checked++;
+				}
+			}
+		}
+		expect(checked).toBeGreaterThan(15);
+		// sign-out ends the session: afterwards the map is out of reach
+		const out = await ctx.post('/logout', { form: {} });
+		expect(out.status()).toBe(303);
+		const after = await ctx.get('/api/areas/420000000000');
+		expect(after.status()).toBe(401);
+		await ctx.dispose();
+	});
+}
+
+test('a cross-site form post is rejected (CSRF) and changes nothing', async ({ baseURL }) => {
+	const ctx = await request.newContext({
+		baseURL,
+		extraHTTPHeaders: { origin: 'http://evil.example' },
+		maxRedirects: 0
+	});
+	const r = await ctx.post('/login', { form: { username: DEMO.county, password: DEMO_PASSWORD } });
+	expect(r.status()).toBe(403);
+	expect(r.headers()['set-cookie'] ?? '').not.toMatch(/tongan_session/);
+	await ctx.dispose();
+});
+
+test('security headers: CSP of the app’s own origin, no-store on personal pages, HttpOnly SameSite cookie', async ({
+	baseURL
+}) => {
+	const ctx = await request.newContext({
+		baseURL,
+		extraHTTPHeaders: { origin: baseURL! },
+		maxRedirects: 0
+	});
+	const login = await ctx.post('/login', {
+		form: { username: DEMO.village, password: DEMO_PASSWORD }
+	});
+	const cookie = login.headers()['set-cookie'];
+	expect(cookie).toMatch(/HttpOnly/i);
+	expect(cookie).toMatch(/SameSite=Lax/i);
+	const page = await ctx.get('/');
+	const h = page.headers();
+	expect(h['content-security-policy']).toMatch(/default-src 'self'/);
+	expect(h['content-security-policy']).not.toMatch(/https?:\/\//);
+	expect(h['cache-control']).toBe('no-store');
+	expect(h['x-frame-options']).toBe('DENY');
+	const api = await ctx.get(
+		`/api/residences?area=${users.get(DEMO.village)!.jurisdiction}&purpose=home_visit`
+	);
+	expect(api.status()).toBe(200);
+	expect(api.headers()['cache-control']).toBe('no-store');
+	await ctx.dispose();
+});

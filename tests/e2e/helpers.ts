@@ -1,0 +1,76 @@
+// Shared e2e helpers: sign in through the real form (with the TOTP step for administrators),
+// and a guard that fails a test on page errors or requests to any non-local host.
+import { expect, type Page } from '@playwright/test';
+import { totpCode } from '../../src/lib/server/auth/totp';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
+
+export const DEMO = {
+	province: 'province.admin',
+	prefecture: 'prefecture.admin',
+	county: 'county.admin',
+	riverChief: 'river.chief',
+	emergency: 'emergency',
+	township: 'township.staff',
+	village: 'village.director',
+	planner: 'planner'
+} as const;
+
+export function isAdminUser(username: string): boolean {
+	return username.endsWith('.admin');
+}
+
+export async function signIn(
+	page: Page,
+	username: string,
+	password = DEMO_PASSWORD
+): Promise<void> {
+	await page.goto('/login');
+	await page.getByLabel('用户名').fill(username);
+	await page.getByLabel('密码').fill(password);
+	await page.getByRole('button', { name: '登录' }).click();
+	if (isAdminUser(username)) {
+		await expect(page).toHaveURL(/\/login\/totp/);
+		await page.getByLabel('动态码').fill(totpCode(DEMO_TOTP_SECRET));
+		await page.getByRole('button', { name: '验证' }).click();
+	}
+	await expect(page).toHaveURL(/\/(\?.*)?$/);
+	await expect(page.getByTestId('user-role')).toBeVisible();
+}
+
+export function guard(page: Page): string[] {
+	const problems: string[] = [];
+	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+	page.on('console', (m) => {
+		if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+	});
+	page.on('request', (r) => {
+		const u = new URL(r.url());
+		if (
+			!['127.0.0.1', 'localhost'].includes(u.hostname) &&
+			!['data:', 'blob:'].includes(u.protocol)
+		) {
+			problems.push(`outside request: ${r.url()}`);
+		}
+	});
+	return problems;
+}
+
+export async function mapIdle(page: Page): Promise<void> {
+	await expect(page.getByTestId('map')).toHaveAttribute('data-loaded', 'true');
+	await page.evaluate(
+		() =>
+			new Promise<void>((resolve) => {
+				const m = (
+					window as unknown as {
+						__tonganMap: {
+							loaded(): boolean;
+							areTilesLoaded(): boolean;
+							once(e: string, f: () => void): void;
+						};
+					}
+				).__tonganMap;
+				if (m.loaded() && m.areTilesLoaded()) resolve();
+				else m.once('idle', () => resolve());
+			})
+	);
+}
