@@ -4,6 +4,7 @@ import { tile } from '$lib/server/services/map';
 import { TILE_SOURCES, type TileSource } from '$lib/server/tiles/sources';
 import { isValidTile } from '$lib/geo/tiles';
 import { badRequest } from '$lib/server/http/errors';
+import { signedIn } from '$lib/server/http/guard';
 
 export const GET: RequestHandler = async ({ params, locals }) => {
 	const z = Number(params.z);
@@ -13,13 +14,14 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 		badRequest(locals.locale, `source "${params.source}" ∉ ${TILE_SOURCES.join(', ')}`);
 	}
 	if (!isValidTile(z, x, y)) badRequest(locals.locale, `tile ${params.z}/${params.x}/${params.y}`);
+	const { scope } = signedIn(locals);
 	const { db } = await database();
-	const body = await tile(db, params.source as TileSource, z, x, y);
+	const body = await tile(db, scope, params.source as TileSource, z, x, y);
 	return new Response(body.byteLength ? Buffer.from(body) : null, {
 		status: body.byteLength ? 200 : 204,
 		headers: {
 			'Content-Type': 'application/vnd.mapbox-vector-tile',
-			'Cache-Control': 'private, max-age=300'
+			'Cache-Control': 'private, max-age=60'
 		}
 	});
 };
