@@ -5,7 +5,7 @@ import {
 	type HandleServerError,
 	type ServerInit
 } from '@sveltejs/kit';
-import { database } from '$lib/server/db';
+import { closeDatabase, database } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale } from '$lib/i18n';
 import { scopeFor } from '$lib/server/services/map';
@@ -17,6 +17,11 @@ import { isAdminRole } from '$lib/server/auth/roles';
 // Open, migrate and (demo) seed the database before the first request is served.
 export const init: ServerInit = async () => {
 	await database();
+	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
+	// its queue and close its data directory, then the process can exit
+	process.once('sveltekit:shutdown', () => {
+		void closeDatabase();
+	});
 };
 
 function basemapOrigin(): string | null {

@@ -34,6 +34,11 @@ const app = spawn(process.execPath, ['build/index.js'], {
 const stop = () => app.kill('SIGTERM');
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// if the test runner goes away without a signal reaching us, do not leave the app running
+const parent = process.ppid;
+setInterval(() => {
+	if (process.ppid !== parent) stop();
+}, 1000).unref();
 app.on('exit', async (code) => {
 	await rm(dataDir, { recursive: true, force: true });
 	process.exit(code ?? 0);

@@ -65,6 +65,13 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		expect(s.children.every((c) => c.level === 'township')).toBe(true);
 	});
 
+	it('gives each viewer their own summary: no ancestors above their jurisdiction', async () => {
+		const mine = await areaSummary(d.db, scopeFor(countyCode), countyCode);
+		expect(mine.ancestors).toEqual([]);
+		const province = await areaSummary(d.db, PROVINCE_SCOPE, countyCode);
+		expect(province.ancestors.map((a) => a.level)).toEqual(['province', 'prefecture']);
+	});
+
 	it('suppresses small child counts in subdivisions', async () => {
 		const township = (await areaSummary(d.db, PROVINCE_SCOPE, countyCode)).children[0];
 		const s = await areaSummary(d.db, PROVINCE_SCOPE, township.code);

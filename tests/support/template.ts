@@ -4,7 +4,7 @@
 // Each test file then gets a fresh copy: a directory copy for PGlite, CREATE DATABASE …
 // TEMPLATE for PostgreSQL.
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,10 +54,12 @@ export async function ensurePgliteTemplate(
 ): Promise<string> {
 	const dir = path.join(CACHE, `pglite-${await templateKey()}`);
 	if (existsSync(path.join(dir, '.ready'))) return dir;
-	await rm(dir, { recursive: true, force: true });
 	await mkdir(CACHE, { recursive: true });
-	log(`building PGlite template for area ${FIXTURE_AREA} in ${dir}`);
-	const d = await openPglite({ dataDir: dir, projectRoot: ROOT });
+	// build in a private directory and rename it into place: several runners (vitest workers,
+	// the e2e server) may ask at once, and none may see a half-built template
+	const building = `${dir}.building-${process.pid}-${Date.now()}`;
+	log(`building PGlite template for area ${FIXTURE_AREA} in ${building}`);
+	const d = await openPglite({ dataDir: building, projectRoot: ROOT });
 	try {
 		await migrate(d.db, path.join(ROOT, 'migrations'));
 		await seedDemo(d.db, ROOT, FIXTURE_AREA, log);
@@ -65,9 +67,14 @@ export async function ensurePgliteTemplate(
 	} finally {
 		await d.close();
 	}
-	await (
-		await import('node:fs/promises')
-	).writeFile(path.join(dir, '.ready'), new Date().toISOString());
+	await writeFile(path.join(building, '.ready'), new Date().toISOString());
+	try {
+		await rename(building, dir);
+	} catch {
+		// another runner finished first: use theirs
+		await rm(building, { recursive: true, force: true });
+		if (!existsSync(path.join(dir, '.ready'))) throw new Error(`template ${dir} is incomplete`);
+	}
 	return dir;
 }
 

@@ -150,6 +150,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'emergency.status.ended': 'Ended',
 
 	'account.title': 'My account',
+	'account.profile': 'Account',
 	'account.username': 'Username',
 	'account.name': 'Name',
 	'account.role': 'Role',

@@ -147,6 +147,7 @@ export const adminZh = {
 	'emergency.status.ended': '已结束',
 
 	'account.title': '我的账号',
+	'account.profile': '账号信息',
 	'account.username': '用户名',
 	'account.name': '姓名',
 	'account.role': '角色',

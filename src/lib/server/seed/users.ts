@@ -25,9 +25,7 @@ export async function hasUsers(db: Kysely<DB>): Promise<boolean> {
 }
 
 /** The sample jurisdiction: 洪湖市 if present, else the first county with villages. */
-async function sampleArea(
-	db: Kysely<DB>
-): Promise<{
+async function sampleArea(db: Kysely<DB>): Promise<{
 	province: string;
 	prefecture: string;
 	county: string;

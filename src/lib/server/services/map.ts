@@ -69,7 +69,9 @@ export async function areaSummary(
 	code: string
 ): Promise<AreaSummary> {
 	if (!isAdminCode(code) || !inScope(scope, code)) throw new NotFoundError(code);
-	const hit = summaryCache.get(code);
+	// the summary depends on the viewer (ancestors above their jurisdiction are left out)
+	const cacheKey = `${scope.prefix}|${code}`;
+	const hit = summaryCache.get(cacheKey);
 	if (hit) return hit;
 	const unit = await findUnit(db, code);
 	if (!unit) throw new NotFoundError(code);
@@ -98,7 +100,7 @@ export async function areaSummary(
 		}
 	};
 	if (summaryCache.size > 500) summaryCache.clear();
-	summaryCache.set(code, summary);
+	summaryCache.set(cacheKey, summary);
 	return summary;
 }
 
