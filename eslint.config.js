@@ -26,7 +26,9 @@ export default ts.config(
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
 			// the app is served at the root (no `paths.base`), and most navigations only change the
 			// query string of the current page, which resolve() does not model
-			'svelte/no-navigation-without-resolve': 'off'
+			'svelte/no-navigation-without-resolve': 'off',
+			// TypeScript itself reports undefined names (and knows ambient types like GeoJSON)
+			'no-undef': 'off'
 		}
 	},
 	{
