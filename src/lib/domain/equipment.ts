@@ -38,3 +38,35 @@ export const WATERWAY_KINDS = [
 	'ditch'
 ] as const;
 export type WaterwayKind = (typeof WATERWAY_KINDS)[number];
+
+/**
+ * How urgent an incomplete segment is: children within the rule distance × missing items ×
+ * a weight for the kind of water (ponds, ditches and reservoirs are where most rural children
+ * drown; big rivers are watched more). A complete segment, or one no child lives near, scores 0.
+ */
+export const KIND_RISK_WEIGHT: Record<WaterwayKind, number> = {
+	pond: 3,
+	ditch: 3,
+	reservoir: 2.5,
+	canal: 2,
+	lake_shore: 1.5,
+	river: 1
+};
+
+export function riskScore(kind: WaterwayKind, childrenWithin: number, usableItems: number): number {
+	const missing = Math.max(0, FOUR_ITEMS.length - usableItems);
+	return childrenWithin * missing * KIND_RISK_WEIGHT[kind];
+}
+
+/** Highest risk first; ties: more children, then more missing items, then id. */
+export function compareRisk(
+	a: { id: number; kind: WaterwayKind; childrenWithin: number; usable: number },
+	b: { id: number; kind: WaterwayKind; childrenWithin: number; usable: number }
+): number {
+	return (
+		riskScore(b.kind, b.childrenWithin, b.usable) - riskScore(a.kind, a.childrenWithin, a.usable) ||
+		b.childrenWithin - a.childrenWithin ||
+		a.usable - b.usable ||
+		a.id - b.id
+	);
+}

@@ -16,6 +16,7 @@ import {
 	type SynthInstitution
 } from './synthesize';
 import { refreshChildAggregates } from '../repositories/children';
+import { recomputeSegmentRule } from '../repositories/segment-rule';
 
 const BATCH = 10_000;
 
@@ -168,6 +169,14 @@ export async function seedDemo(
 
 		log('computing child aggregates');
 		await refreshChildAggregates(trx);
+
+		// the seeded item states are the first entries of each slot's history
+		await sql`
+			INSERT INTO equipment_events (waterway_id, item, status, at)
+			SELECT waterway_id, item, status, checked_at FROM safety_equipment WHERE checked_at IS NOT NULL`.execute(trx);
+		log('computing which segments need the four items');
+		const rule = await recomputeSegmentRule(trx, area);
+		log(`  ${rule.required} of ${rule.segments} segments lie near children or child sites`);
 
 		await trx
 			.insertInto('app_meta')

@@ -1,0 +1,153 @@
+// Four-item slots: current state, field checks (idempotent by client UUID), photos, history.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { EquipmentItem, EquipmentStatus, WaterwayKind } from '$lib/domain/equipment';
+
+export interface CheckInput {
+	clientUuid: string;
+	waterwayId: number;
+	userId: number;
+	recordedAt: Date;
+	lon: number | null;
+	lat: number | null;
+	note: string | null;
+	slots: { item: EquipmentItem; status: EquipmentStatus }[];
+	photos: { item: EquipmentItem | null; mime: 'image/jpeg'; bytes: Buffer; width: number; height: number; takenAt: Date | null; gpsLon: number | null; gpsLat: number | null }[];
+}
+
+export type CheckResult = { id: number; duplicate: boolean };
+
+/** Insert a check exactly once. Must run inside a transaction. */
+export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<CheckResult> {
+	const ins = await sql<{ id: number }>`
+		INSERT INTO equipment_checks (client_uuid, waterway_id, user_id, recorded_at, position, note)
+		VALUES (${c.clientUuid}::uuid, ${c.waterwayId}, ${c.userId}, ${c.recordedAt},
+			CASE WHEN ${c.lon}::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${c.lon}::float8, ${c.lat}::float8), 4326) END,
+			${c.note})
+		ON CONFLICT (client_uuid) DO NOTHING
+		RETURNING id`.execute(trx);
+	if (!ins.rows[0]) {
+		const prev = await sql<{ id: number }>`SELECT id FROM equipment_checks WHERE client_uuid = ${c.clientUuid}::uuid`.execute(trx);
+		return { id: prev.rows[0].id, duplicate: true };
+	}
+	const checkId = ins.rows[0].id;
+	const photoByItem = new Map<string, number>();
+	for (const p of c.photos) {
+		const r = await sql<{ id: number }>`
+			INSERT INTO photos (check_id, item, mime, bytes, width, height, taken_at, gps)
+			VALUES (${checkId}, ${p.item}, ${p.mime}, ${p.bytes}, ${p.width}, ${p.height}, ${p.takenAt},
+				CASE WHEN ${p.gpsLon}::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${p.gpsLon}::float8, ${p.gpsLat}::float8), 4326) END)
+			RETURNING id`.execute(trx);
+		if (p.item) photoByItem.set(p.item, r.rows[0].id);
+		else photoByItem.set('*', r.rows[0].id);
+	}
+	for (const s of c.slots) {
+		const photoId = photoByItem.get(s.item) ?? photoByItem.get('*') ?? null;
+		await sql`
+			INSERT INTO equipment_events (waterway_id, item, status, at, check_id, user_id, photo_id, note)
+			VALUES (${c.waterwayId}, ${s.item}, ${s.status}, ${c.recordedAt}, ${checkId}, ${c.userId}, ${photoId}, ${c.note})`.execute(trx);
+		// the current state follows the newest check; a late upload of an older check only adds history
+		await sql`
+			UPDATE safety_equipment SET status = ${s.status}, checked_at = ${c.recordedAt}, checked_by = ${c.userId},
+				photo_id = coalesce(${photoId}::bigint, photo_id), note = ${c.note}
+			WHERE waterway_id = ${c.waterwayId} AND item = ${s.item}
+				AND (checked_at IS NULL OR checked_at <= ${c.recordedAt})`.execute(trx);
+	}
+	return { id: checkId, duplicate: false };
+}
+
+export interface SlotState {
+	item: EquipmentItem;
+	status: EquipmentStatus;
+	checkedAt: Date | null;
+	checkedBy: string | null;
+	photoId: number | null;
+	note: string | null;
+}
+
+export async function slots(db: Kysely<DB>, waterwayId: number): Promise<SlotState[]> {
+	const r = await sql<{ item: EquipmentItem; status: EquipmentStatus; checked_at: Date | null; checked_by: string | null; photo_id: number | null; note: string | null }>`
+		SELECT e.item, e.status, e.checked_at, u.display_name AS checked_by, e.photo_id, e.note
+		FROM safety_equipment e LEFT JOIN users u ON u.id = e.checked_by
+		WHERE e.waterway_id = ${waterwayId}
+		ORDER BY array_position(ARRAY['sign','buoy','rope','pole','barrier'], e.item)`.execute(db);
+	return r.rows.map((x) => ({ item: x.item, status: x.status, checkedAt: x.checked_at, checkedBy: x.checked_by, photoId: x.photo_id, note: x.note }));
+}
+
+export interface HistoryRow {
+	id: number;
+	item: EquipmentItem;
+	status: EquipmentStatus;
+	at: Date;
+	by: string | null;
+	photoId: number | null;
+	note: string | null;
+}
+
+export async function history(db: Kysely<DB>, waterwayId: number, limit = 100): Promise<HistoryRow[]> {
+	const r = await sql<{ id: number; item: EquipmentItem; status: EquipmentStatus; at: Date; by: string | null; photo_id: number | null; note: string | null }>`
+		SELECT ev.id, ev.item, ev.status, ev.at, u.display_name AS by, ev.photo_id, ev.note
+		FROM equipment_events ev LEFT JOIN users u ON u.id = ev.user_id
+		WHERE ev.waterway_id = ${waterwayId}
+		ORDER BY ev.at DESC, ev.id DESC LIMIT ${limit}`.execute(db);
+	return r.rows.map((x) => ({ id: x.id, item: x.item, status: x.status, at: x.at, by: x.by, photoId: x.photo_id, note: x.note }));
+}
+
+export interface SegmentRow {
+	id: number;
+	kind: WaterwayKind;
+	name: string;
+	township_code: string;
+	township_name: string;
+	length_m: number;
+	usable: number;
+	required: boolean;
+	children_within: number;
+	nearest_m: number | null;
+	nearest_kind: string | null;
+	near_kinds: string[];
+	river_chief_id: number | null;
+	river_chief_name: string | null;
+	last_checked: Date | null;
+}
+
+export interface SegmentFilter {
+	sitePrefix: string;
+	riverChiefId?: number;
+	kind?: WaterwayKind;
+	township?: string;
+	requiredOnly?: boolean;
+}
+
+/** Segments of an area with the rule's answer and the number of usable items. */
+export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<SegmentRow[]> {
+	const r = await sql<SegmentRow>`
+		SELECT w.id, w.kind, w.name, w.township_code, t.name AS township_name, w.length_m,
+			coalesce(e.usable, 0)::int AS usable, coalesce(sr.required, false) AS required,
+			coalesce(sr.children_within, 0) AS children_within, sr.nearest_m, sr.nearest_kind,
+			coalesce(sr.near_kinds, '{}') AS near_kinds,
+			w.river_chief_id, u.display_name AS river_chief_name, e.last_checked
+		FROM waterways w
+		JOIN admin_units t ON t.code = w.township_code
+		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
+		LEFT JOIN users u ON u.id = w.river_chief_id
+		LEFT JOIN (
+			SELECT waterway_id, count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable,
+				max(checked_at) AS last_checked
+			FROM safety_equipment GROUP BY waterway_id
+		) e ON e.waterway_id = w.id
+		WHERE w.township_code LIKE ${f.sitePrefix + '%'}
+			AND (${f.riverChiefId ?? null}::bigint IS NULL OR w.river_chief_id = ${f.riverChiefId ?? null})
+			AND (${f.kind ?? null}::text IS NULL OR w.kind = ${f.kind ?? null})
+			AND (${f.township ?? null}::text IS NULL OR w.township_code = ${f.township ?? null})
+			AND (${f.requiredOnly ?? false} = false OR sr.required)`.execute(db);
+	return r.rows;
+}
+
+export async function photo(db: Kysely<DB>, id: number): Promise<{ mime: string; bytes: Buffer; township: string } | null> {
+	const r = await sql<{ mime: string; bytes: Buffer; township: string }>`
+		SELECT p.mime, p.bytes, w.township_code AS township
+		FROM photos p JOIN equipment_checks c ON c.id = p.check_id JOIN waterways w ON w.id = c.waterway_id
+		WHERE p.id = ${id}`.execute(db);
+	return r.rows[0] ?? null;
+}

@@ -1,0 +1,164 @@
+// Waterway use cases: the river chief's segments sorted by risk, a segment's page, recording an
+// equipment check from the field (exactly once, even when a phone retries), the dashboard.
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { DB } from '../db/schema';
+import { canRecordChecks, type Principal } from '../auth/policy';
+import { appendAudit } from '../repositories/audit';
+import { history, insertCheck, listSegments, slots, photo, type CheckInput, type SegmentRow } from '../repositories/equipment';
+import { featureDetail } from '../repositories/features';
+import { processPhoto, PhotoError, MAX_PHOTOS_PER_CHECK } from '../photos';
+import { invalidateMapCaches, inSiteScope, NotFoundError, scopeFor } from './map';
+import {
+	EQUIPMENT_ITEMS,
+	EQUIPMENT_STATUSES,
+	WATERWAY_KINDS,
+	compareRisk,
+	completenessFromCount,
+	riskScore,
+	type Completeness,
+	type EquipmentItem,
+	type EquipmentStatus,
+	type WaterwayKind
+} from '$lib/domain/equipment';
+import { isValidLonLat } from '$lib/geo/distance';
+import type { RequestMeta } from './auth';
+
+export interface SegmentListItem extends SegmentRow {
+	completeness: Completeness;
+	risk: number;
+}
+
+export interface SegmentQuery {
+	mine?: boolean;
+	kind?: string;
+	township?: string;
+	completeness?: string;
+	requiredOnly?: boolean;
+}
+
+/** Segments in the viewer's area (river chiefs: their own by default), highest risk first. */
+export async function segmentsFor(db: Kysely<DB>, who: Principal, q: SegmentQuery): Promise<SegmentListItem[]> {
+	const scope = scopeFor(who.jurisdiction);
+	const rows = await listSegments(db, {
+		sitePrefix: scope.sitePrefix,
+		riverChiefId: q.mine ? who.userId : undefined,
+		kind: (WATERWAY_KINDS as readonly string[]).includes(q.kind ?? '') ? (q.kind as WaterwayKind) : undefined,
+		township: q.township && /^\d{12}$/.test(q.township) ? q.township : undefined,
+		requiredOnly: q.requiredOnly
+	});
+	return rows
+		.map((r) => ({ ...r, completeness: completenessFromCount(r.usable), risk: r.required ? riskScore(r.kind, r.children_within, r.usable) : 0 }))
+		.filter((r) => !q.completeness || r.completeness === q.completeness)
+		.sort((a, b) => compareRisk({ ...a, childrenWithin: a.children_within }, { ...b, childrenWithin: b.children_within }));
+}
+
+export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
+	const detail = await featureDetail(db, 'waterway', id);
+	if (!detail || detail.layer !== 'waterway' || !inSiteScope(scopeFor(who.jurisdiction), detail.adminCode)) throw new NotFoundError(`waterway/${id}`);
+	const [s, h, req] = await Promise.all([
+		slots(db, id),
+		history(db, id),
+		sql<{ required: boolean; radius_m: number; near_kinds: string[]; children_within: number; nearest_m: number | null; nearest_kind: string | null }>`
+			SELECT required, radius_m, near_kinds, children_within, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${id}`.execute(db)
+	]);
+	const chief = await sql<{ name: string | null; id: number | null }>`
+		SELECT u.display_name AS name, u.id FROM waterways w LEFT JOIN users u ON u.id = w.river_chief_id WHERE w.id = ${id}`.execute(db);
+	return {
+		detail,
+		slots: s,
+		history: h,
+		requirement: req.rows[0] ?? null,
+		riverChief: chief.rows[0]?.name ?? null,
+		canRecord: canRecordChecks(who, detail.adminCode)
+	};
+}
+
+export class CheckRejected extends Error {
+	constructor(public readonly field: string, public readonly key: string) {
+		super(`${field}: ${key}`);
+	}
+}
+
+export interface CheckSubmission {
+	clientUuid: string;
+	waterwayId: number;
+	recordedAt: string;
+	lon?: number | null;
+	lat?: number | null;
+	note?: string | null;
+	slots: { item: string; status: string }[];
+	photos: { item: string | null; data: Buffer }[];
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** Validate everything first; nothing is written unless all of it is acceptable. */
+export async function recordCheck(db: Kysely<DB>, who: Principal, s: CheckSubmission, meta: RequestMeta, now = new Date()) {
+	if (!UUID_RE.test(s.clientUuid)) throw new CheckRejected('clientUuid', 'check.err.uuid');
+	const detail = await featureDetail(db, 'waterway', s.waterwayId);
+	if (!detail || !inSiteScope(scopeFor(who.jurisdiction), detail.adminCode)) throw new NotFoundError(`waterway/${s.waterwayId}`);
+	if (!canRecordChecks(who, detail.adminCode)) throw new CheckRejected('waterwayId', 'check.err.notAllowed');
+	const recordedAt = new Date(s.recordedAt);
+	if (Number.isNaN(recordedAt.getTime())) throw new CheckRejected('recordedAt', 'check.err.time');
+	// a phone's clock may be a little ahead; an offline check may arrive days later
+	if (recordedAt.getTime() > now.getTime() + 10 * 60_000 || recordedAt.getTime() < now.getTime() - 60 * 86400_000) {
+		throw new CheckRejected('recordedAt', 'check.err.time');
+	}
+	if (!Array.isArray(s.slots) || s.slots.length === 0) throw new CheckRejected('slots', 'check.err.noSlots');
+	const seen = new Set<string>();
+	for (const slot of s.slots) {
+		if (!(EQUIPMENT_ITEMS as readonly string[]).includes(slot.item) || seen.has(slot.item)) throw new CheckRejected('slots', 'check.err.item');
+		if (!(EQUIPMENT_STATUSES as readonly string[]).includes(slot.status) || slot.status === 'unknown') throw new CheckRejected('slots', 'check.err.status');
+		seen.add(slot.item);
+	}
+	const hasPos = s.lon !== null && s.lon !== undefined;
+	if (hasPos && !isValidLonLat(s.lon, s.lat)) throw new CheckRejected('position', 'check.err.position');
+	const note = s.note?.trim() || null;
+	if (note && note.length > 1000) throw new CheckRejected('note', 'check.err.note');
+	if (s.photos.length > MAX_PHOTOS_PER_CHECK) throw new CheckRejected('photos', 'check.err.tooManyPhotos');
+	const photos: CheckInput['photos'] = [];
+	for (const p of s.photos) {
+		if (p.item !== null && !(EQUIPMENT_ITEMS as readonly string[]).includes(p.item)) throw new CheckRejected('photos', 'check.err.item');
+		try {
+			photos.push({ item: p.item as EquipmentItem | null, ...(await processPhoto(p.data)) });
+		} catch (e) {
+			if (e instanceof PhotoError) throw new CheckRejected('photos', e.message);
+			throw e;
+		}
+	}
+	const result = await db.transaction().execute(async (trx) => {
+		const r = await insertCheck(trx, {
+			clientUuid: s.clientUuid.toLowerCase(),
+			waterwayId: s.waterwayId,
+			userId: who.userId,
+			recordedAt,
+			lon: hasPos ? (s.lon as number) : null,
+			lat: hasPos ? (s.lat as number) : null,
+			note,
+			slots: s.slots as { item: EquipmentItem; status: EquipmentStatus }[],
+			photos
+		});
+		if (!r.duplicate) {
+			await appendAudit(trx, {
+				userId: who.userId,
+				username: who.username,
+				role: who.role,
+				action: 'equipment_check',
+				resource: `waterway:${s.waterwayId}`,
+				jurisdictionCode: detail.adminCode,
+				detail: { check: r.id, slots: s.slots, photos: photos.length },
+				...meta
+			});
+		}
+		return r;
+	});
+	if (!result.duplicate) invalidateMapCaches();
+	return result;
+}
+
+export async function photoFor(db: Kysely<DB>, who: Principal, id: number) {
+	const p = await photo(db, id);
+	if (!p || !inSiteScope(scopeFor(who.jurisdiction), p.township)) throw new NotFoundError(`photo/${id}`);
+	return p;
+}

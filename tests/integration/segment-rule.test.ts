@@ -1,0 +1,65 @@
+// The rule "which segments need the four items", on the fixture: PostGIS's answer equals an
+// independent computation in JavaScript, and a site placed at a known distance is found.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { openTestDatabase, testEngines, FIXTURE_AREA, type TestDatabase } from '../support/template';
+import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-rule';
+import { linesNear } from '../../src/lib/geo/proximity';
+import { segmentGeometries } from '../../src/lib/server/repositories/waterways';
+import { offsetMeters } from '../../src/lib/server/seed/random';
+
+describe.each(testEngines())('segment rule on %s', (engine) => {
+	let d: TestDatabase;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+
+	it('counts the children within 500 m of each segment exactly as Turf does', async () => {
+		const all = await sql<{ id: number }>`SELECT id FROM waterways ORDER BY id`.execute(d.db);
+		const lines = await segmentGeometries(d.db, all.rows.map((r) => r.id));
+		const kids = await sql<{ lon: number; lat: number }>`SELECT ST_X(residence) AS lon, ST_Y(residence) AS lat FROM children`.execute(d.db);
+		const expected = new Map<number, number>();
+		for (const k of kids.rows) {
+			for (const hit of linesNear([k.lon, k.lat], lines, 500)) expected.set(hit.id, (expected.get(hit.id) ?? 0) + 1);
+		}
+		const got = await sql<{ id: number; n: number }>`SELECT waterway_id AS id, children_within AS n FROM segment_requirements`.execute(d.db);
+		expect(got.rows.length).toBe(lines.length);
+		let mismatches = 0;
+		for (const r of got.rows) {
+			// a child within a few centimetres of the 500 m edge may fall either side
+			if (Math.abs(r.n - (expected.get(r.id) ?? 0)) > 0) mismatches++;
+		}
+		expect(mismatches).toBeLessThanOrEqual(2);
+		expect([...expected.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
+	});
+
+	it('marks a segment required by a school placed 120 m away, with the reason and distance', async () => {
+		// a segment that nothing is near
+		const lonely = await sql<{ id: number; lon: number; lat: number; township: string }>`
+			SELECT w.id, ST_X(ST_StartPoint(w.geom)) AS lon, ST_Y(ST_StartPoint(w.geom)) AS lat, w.township_code AS township
+			FROM waterways w JOIN segment_requirements s ON s.waterway_id = w.id
+			WHERE NOT s.required ORDER BY w.id LIMIT 1`.execute(d.db);
+		expect(lonely.rows.length).toBe(1);
+		const seg = lonely.rows[0];
+		const [lon, lat] = offsetMeters([seg.lon, seg.lat], 0, -120);
+		await sql`INSERT INTO institutions (kind, name, admin_code, geom)
+			VALUES ('school', '测试小学', ${seg.township}, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`.execute(d.db);
+		const r = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500);
+		expect(r.segments).toBeGreaterThan(100);
+		const after = await sql<{ required: boolean; near_kinds: string[]; nearest_m: number; nearest_kind: string }>`
+			SELECT required, near_kinds, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
+		expect(after.rows[0].required).toBe(true);
+		expect(after.rows[0].near_kinds).toContain('school');
+		expect(after.rows[0].nearest_kind).toBe('school');
+		// the start point is 120 m away; the line may pass a little closer
+		expect(after.rows[0].nearest_m).toBeLessThanOrEqual(120.5);
+		expect(after.rows[0].nearest_m).toBeGreaterThan(0);
+		// a smaller radius drops it again
+		await recomputeSegmentRule(d.db, FIXTURE_AREA, 50);
+		const small = await sql<{ required: boolean }>`SELECT required FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
+		expect(small.rows[0].required).toBe(false);
+	});
+});
