@@ -11,6 +11,8 @@ import { ROUTE_ACCESS, type RouteAccess } from '../../src/lib/server/auth/routes
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
 import { totpCode } from '../../src/lib/server/auth/totp';
 import { DEMO } from './helpers';
+import sharp from 'sharp';
+import { randomUUID } from 'node:crypto';
 
 interface RouteInfo {
 	id: string;
@@ -66,6 +68,9 @@ const ADMINS: readonly string[] = [DEMO.province, DEMO.prefecture, DEMO.county];
 let db: TestDatabase;
 const users = new Map<string, { id: number; jurisdiction: string }>();
 let residenceNeedles: [string, string][] = [];
+// photos taken on a segment of township A and of township B, recorded through the real API
+let photoA = 0;
+let photoB = 0;
 let fixture: {
 	county: string;
 	townshipA: string;
@@ -111,6 +116,37 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
 	await db?.close();
+});
+
+/** Record a check with a photo as `who` on a segment; returns the stored photo's id. */
+async function photoOn(baseURL: string, who: string, segment: number): Promise<number> {
+	const ctx = await session(baseURL, who as Who);
+	const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+		.jpeg()
+		.toBuffer();
+	const clientUuid = randomUUID();
+	const r = await ctx.post('/api/checks', {
+		multipart: {
+			check: JSON.stringify({
+				clientUuid,
+				waterwayId: segment,
+				recordedAt: new Date().toISOString(),
+				slots: [{ item: 'sign', status: 'present' }]
+			}),
+			'photo:sign': { name: 'sign.jpg', mimeType: 'image/jpeg', buffer: jpeg }
+		}
+	});
+	expect(r.status(), await r.text()).toBe(201);
+	const page = await (await ctx.get(`/waterways/${segment}`)).text();
+	await ctx.dispose();
+	return Number(/\/api\/photos\/(\d+)/.exec(page)?.[1]);
+}
+
+test.beforeAll(async ({ baseURL }) => {
+	photoA = await photoOn(baseURL!, DEMO.township, fixture.segA);
+	photoB = await photoOn(baseURL!, DEMO.county, fixture.segB);
+	expect(photoA).toBeGreaterThan(0);
+	expect(photoB).toBeGreaterThan(0);
 });
 
 async function session(baseURL: string, who: Who): Promise<APIRequestContext> {
@@ -173,6 +209,15 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 		}
 		case '/tiles/[source]/[z]/[x]/[y].mvt':
 			return { own: tile(10) };
+		case '/(app)/waterways/[id]':
+			return {
+				own: `/waterways/${fixture.segA}`,
+				other: narrow ? `/waterways/${fixture.segB}` : undefined
+			};
+		case '/api/photos/[id]':
+			return { own: `/api/photos/${photoA}`, other: narrow ? `/api/photos/${photoB}` : undefined };
+		case '/api/waterways/geometry':
+			return { own: `/api/waterways/geometry?bbox=113.3,29.6,113.55,29.85` };
 		case '/(app)/admin/users/[id]': {
 			const target = users.get(DEMO.township)!.id;
 			return {

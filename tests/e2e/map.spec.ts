@@ -135,9 +135,10 @@ test('clicking a waterway opens its detail panel with the four items', async ({ 
 		const m = (
 			window as unknown as {
 				__tonganMap: {
-					queryRenderedFeatures(o: {
-						layers: string[];
-					}): { id: number; geometry: GeoJSON.LineString }[];
+					queryRenderedFeatures(
+						a: { layers: string[] } | [[number, number], [number, number]],
+						o?: { layers: string[] }
+					): { id: number; geometry: GeoJSON.LineString }[];
 					project(c: [number, number]): { x: number; y: number };
 					getCanvas(): HTMLCanvasElement;
 				};
@@ -150,8 +151,16 @@ test('clicking a waterway opens its detail panel with the four items', async ({ 
 			const c = coords[Math.floor(coords.length / 2)] as [number, number] | undefined;
 			if (!c) continue;
 			const p = m.project(c);
-			if (p.x > 380 && p.x < w - 60 && p.y > 60 && p.y < h - 60)
-				return { id: f.id, x: p.x, y: p.y };
+			if (!(p.x > 380 && p.x < w - 60 && p.y > 60 && p.y < h - 60)) continue;
+			// a spot where no site sits on the line: the top-most feature is what a click opens
+			const around: [[number, number], [number, number]] = [
+				[p.x - 14, p.y - 14],
+				[p.x + 14, p.y + 14]
+			];
+			const covered = m.queryRenderedFeatures(around, {
+				layers: ['stations', 'institutions', 'homes', 'children-villages']
+			});
+			if (covered.length === 0) return { id: f.id, x: p.x, y: p.y };
 		}
 		return null;
 	});

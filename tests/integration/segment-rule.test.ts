@@ -2,7 +2,12 @@
 // independent computation in JavaScript, and a site placed at a known distance is found.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { openTestDatabase, testEngines, FIXTURE_AREA, type TestDatabase } from '../support/template';
+import {
+	openTestDatabase,
+	testEngines,
+	FIXTURE_AREA,
+	type TestDatabase
+} from '../support/template';
 import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-rule';
 import { linesNear } from '../../src/lib/geo/proximity';
 import { segmentGeometries } from '../../src/lib/server/repositories/waterways';
@@ -19,13 +24,23 @@ describe.each(testEngines())('segment rule on %s', (engine) => {
 
 	it('counts the children within 500 m of each segment exactly as Turf does', async () => {
 		const all = await sql<{ id: number }>`SELECT id FROM waterways ORDER BY id`.execute(d.db);
-		const lines = await segmentGeometries(d.db, all.rows.map((r) => r.id));
-		const kids = await sql<{ lon: number; lat: number }>`SELECT ST_X(residence) AS lon, ST_Y(residence) AS lat FROM children`.execute(d.db);
+		const lines = await segmentGeometries(
+			d.db,
+			all.rows.map((r) => r.id)
+		);
+		const kids = await sql<{
+			lon: number;
+			lat: number;
+		}>`SELECT ST_X(residence) AS lon, ST_Y(residence) AS lat FROM children`.execute(d.db);
 		const expected = new Map<number, number>();
 		for (const k of kids.rows) {
-			for (const hit of linesNear([k.lon, k.lat], lines, 500)) expected.set(hit.id, (expected.get(hit.id) ?? 0) + 1);
+			for (const hit of linesNear([k.lon, k.lat], lines, 500))
+				expected.set(hit.id, (expected.get(hit.id) ?? 0) + 1);
 		}
-		const got = await sql<{ id: number; n: number }>`SELECT waterway_id AS id, children_within AS n FROM segment_requirements`.execute(d.db);
+		const got = await sql<{
+			id: number;
+			n: number;
+		}>`SELECT waterway_id AS id, children_within AS n FROM segment_requirements`.execute(d.db);
 		expect(got.rows.length).toBe(lines.length);
 		let mismatches = 0;
 		for (const r of got.rows) {
@@ -46,11 +61,20 @@ describe.each(testEngines())('segment rule on %s', (engine) => {
 		const seg = lonely.rows[0];
 		const [lon, lat] = offsetMeters([seg.lon, seg.lat], 0, -120);
 		await sql`INSERT INTO institutions (kind, name, admin_code, geom)
-			VALUES ('school', '测试小学', ${seg.township}, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`.execute(d.db);
+			VALUES ('school', '测试小学', ${seg.township}, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`.execute(
+			d.db
+		);
 		const r = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500);
 		expect(r.segments).toBeGreaterThan(100);
-		const after = await sql<{ required: boolean; near_kinds: string[]; nearest_m: number; nearest_kind: string }>`
-			SELECT required, near_kinds, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
+		const after = await sql<{
+			required: boolean;
+			near_kinds: string[];
+			nearest_m: number;
+			nearest_kind: string;
+		}>`
+			SELECT required, near_kinds, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(
+			d.db
+		);
 		expect(after.rows[0].required).toBe(true);
 		expect(after.rows[0].near_kinds).toContain('school');
 		expect(after.rows[0].nearest_kind).toBe('school');
@@ -59,7 +83,9 @@ describe.each(testEngines())('segment rule on %s', (engine) => {
 		expect(after.rows[0].nearest_m).toBeGreaterThan(0);
 		// a smaller radius drops it again
 		await recomputeSegmentRule(d.db, FIXTURE_AREA, 50);
-		const small = await sql<{ required: boolean }>`SELECT required FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
+		const small = await sql<{
+			required: boolean;
+		}>`SELECT required FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
 		expect(small.rows[0].required).toBe(false);
 	});
 });

@@ -1,10 +1,12 @@
 import type { MessageKey } from './zh';
 import { adminEn } from './admin.en';
 import { authEn } from './auth.en';
+import { waterwaysEn } from './waterways.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
 	...authEn,
+	...waterwaysEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

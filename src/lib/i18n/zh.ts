@@ -1,10 +1,12 @@
 // Simplified Chinese, the product's first language. Terms follow the Hubei action plan.
 import { adminZh } from './admin.zh';
 import { authZh } from './auth.zh';
+import { waterwaysZh } from './waterways.zh';
 
 export const zh = {
 	...adminZh,
 	...authZh,
+	...waterwaysZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',

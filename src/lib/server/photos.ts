@@ -26,11 +26,17 @@ export async function processPhoto(input: Buffer): Promise<ProcessedPhoto> {
 	let gpsLon: number | null = null;
 	let gpsLat: number | null = null;
 	try {
-		const exif = (await exifr.parse(input, { gps: true, pick: ['DateTimeOriginal', 'latitude', 'longitude'] })) as
-			| { DateTimeOriginal?: Date; latitude?: number; longitude?: number }
-			| undefined;
-		if (exif?.DateTimeOriginal instanceof Date && !Number.isNaN(exif.DateTimeOriginal.getTime())) takenAt = exif.DateTimeOriginal;
-		if (typeof exif?.longitude === 'number' && typeof exif.latitude === 'number' && isInHubei(exif.longitude, exif.latitude)) {
+		const exif = (await exifr.parse(input, {
+			gps: true,
+			pick: ['DateTimeOriginal', 'latitude', 'longitude']
+		})) as { DateTimeOriginal?: Date; latitude?: number; longitude?: number } | undefined;
+		if (exif?.DateTimeOriginal instanceof Date && !Number.isNaN(exif.DateTimeOriginal.getTime()))
+			takenAt = exif.DateTimeOriginal;
+		if (
+			typeof exif?.longitude === 'number' &&
+			typeof exif.latitude === 'number' &&
+			isInHubei(exif.longitude, exif.latitude)
+		) {
 			gpsLon = exif.longitude;
 			gpsLat = exif.latitude;
 		}
@@ -43,7 +49,15 @@ export async function processPhoto(input: Buffer): Promise<ProcessedPhoto> {
 			.resize({ width: 1600, height: 1600, fit: 'inside', withoutEnlargement: true })
 			.jpeg({ quality: 80, mozjpeg: true })
 			.toBuffer({ resolveWithObject: true });
-		return { mime: 'image/jpeg', bytes: data, width: info.width, height: info.height, takenAt, gpsLon, gpsLat };
+		return {
+			mime: 'image/jpeg',
+			bytes: data,
+			width: info.width,
+			height: info.height,
+			takenAt,
+			gpsLon,
+			gpsLat
+		};
 	} catch {
 		throw new PhotoError('photo.notImage');
 	}

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { areaSummary } from '$lib/server/services/map';
@@ -10,6 +10,9 @@ import { mayEverSeeResidences } from '$lib/server/auth/policy';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const { scope, user } = signedIn(locals);
+	// a river chief's first screen is "my segments"; the map stays one click away
+	if (user.principal.role === 'river_chief' && url.searchParams.size === 0)
+		redirect(303, '/waterways');
 	const code = url.searchParams.get('area') ?? scope.jurisdiction;
 	if (!isAdminCode(code))
 		error(400, { message: translator(locals.locale)('error.badRequest') + code });

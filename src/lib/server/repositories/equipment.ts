@@ -12,7 +12,16 @@ export interface CheckInput {
 	lat: number | null;
 	note: string | null;
 	slots: { item: EquipmentItem; status: EquipmentStatus }[];
-	photos: { item: EquipmentItem | null; mime: 'image/jpeg'; bytes: Buffer; width: number; height: number; takenAt: Date | null; gpsLon: number | null; gpsLat: number | null }[];
+	photos: {
+		item: EquipmentItem | null;
+		mime: 'image/jpeg';
+		bytes: Buffer;
+		width: number;
+		height: number;
+		takenAt: Date | null;
+		gpsLon: number | null;
+		gpsLat: number | null;
+	}[];
 }
 
 export type CheckResult = { id: number; duplicate: boolean };
@@ -27,7 +36,9 @@ export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<Check
 		ON CONFLICT (client_uuid) DO NOTHING
 		RETURNING id`.execute(trx);
 	if (!ins.rows[0]) {
-		const prev = await sql<{ id: number }>`SELECT id FROM equipment_checks WHERE client_uuid = ${c.clientUuid}::uuid`.execute(trx);
+		const prev = await sql<{
+			id: number;
+		}>`SELECT id FROM equipment_checks WHERE client_uuid = ${c.clientUuid}::uuid`.execute(trx);
 		return { id: prev.rows[0].id, duplicate: true };
 	}
 	const checkId = ins.rows[0].id;
@@ -45,7 +56,9 @@ export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<Check
 		const photoId = photoByItem.get(s.item) ?? photoByItem.get('*') ?? null;
 		await sql`
 			INSERT INTO equipment_events (waterway_id, item, status, at, check_id, user_id, photo_id, note)
-			VALUES (${c.waterwayId}, ${s.item}, ${s.status}, ${c.recordedAt}, ${checkId}, ${c.userId}, ${photoId}, ${c.note})`.execute(trx);
+			VALUES (${c.waterwayId}, ${s.item}, ${s.status}, ${c.recordedAt}, ${checkId}, ${c.userId}, ${photoId}, ${c.note})`.execute(
+			trx
+		);
 		// the current state follows the newest check; a late upload of an older check only adds history
 		await sql`
 			UPDATE safety_equipment SET status = ${s.status}, checked_at = ${c.recordedAt}, checked_by = ${c.userId},
@@ -66,12 +79,26 @@ export interface SlotState {
 }
 
 export async function slots(db: Kysely<DB>, waterwayId: number): Promise<SlotState[]> {
-	const r = await sql<{ item: EquipmentItem; status: EquipmentStatus; checked_at: Date | null; checked_by: string | null; photo_id: number | null; note: string | null }>`
+	const r = await sql<{
+		item: EquipmentItem;
+		status: EquipmentStatus;
+		checked_at: Date | null;
+		checked_by: string | null;
+		photo_id: number | null;
+		note: string | null;
+	}>`
 		SELECT e.item, e.status, e.checked_at, u.display_name AS checked_by, e.photo_id, e.note
 		FROM safety_equipment e LEFT JOIN users u ON u.id = e.checked_by
 		WHERE e.waterway_id = ${waterwayId}
 		ORDER BY array_position(ARRAY['sign','buoy','rope','pole','barrier'], e.item)`.execute(db);
-	return r.rows.map((x) => ({ item: x.item, status: x.status, checkedAt: x.checked_at, checkedBy: x.checked_by, photoId: x.photo_id, note: x.note }));
+	return r.rows.map((x) => ({
+		item: x.item,
+		status: x.status,
+		checkedAt: x.checked_at,
+		checkedBy: x.checked_by,
+		photoId: x.photo_id,
+		note: x.note
+	}));
 }
 
 export interface HistoryRow {
@@ -84,13 +111,33 @@ export interface HistoryRow {
 	note: string | null;
 }
 
-export async function history(db: Kysely<DB>, waterwayId: number, limit = 100): Promise<HistoryRow[]> {
-	const r = await sql<{ id: number; item: EquipmentItem; status: EquipmentStatus; at: Date; by: string | null; photo_id: number | null; note: string | null }>`
+export async function history(
+	db: Kysely<DB>,
+	waterwayId: number,
+	limit = 100
+): Promise<HistoryRow[]> {
+	const r = await sql<{
+		id: number;
+		item: EquipmentItem;
+		status: EquipmentStatus;
+		at: Date;
+		by: string | null;
+		photo_id: number | null;
+		note: string | null;
+	}>`
 		SELECT ev.id, ev.item, ev.status, ev.at, u.display_name AS by, ev.photo_id, ev.note
 		FROM equipment_events ev LEFT JOIN users u ON u.id = ev.user_id
 		WHERE ev.waterway_id = ${waterwayId}
 		ORDER BY ev.at DESC, ev.id DESC LIMIT ${limit}`.execute(db);
-	return r.rows.map((x) => ({ id: x.id, item: x.item, status: x.status, at: x.at, by: x.by, photoId: x.photo_id, note: x.note }));
+	return r.rows.map((x) => ({
+		id: x.id,
+		item: x.item,
+		status: x.status,
+		at: x.at,
+		by: x.by,
+		photoId: x.photo_id,
+		note: x.note
+	}));
 }
 
 export interface SegmentRow {
@@ -144,7 +191,10 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 	return r.rows;
 }
 
-export async function photo(db: Kysely<DB>, id: number): Promise<{ mime: string; bytes: Buffer; township: string } | null> {
+export async function photo(
+	db: Kysely<DB>,
+	id: number
+): Promise<{ mime: string; bytes: Buffer; township: string } | null> {
 	const r = await sql<{ mime: string; bytes: Buffer; township: string }>`
 		SELECT p.mime, p.bytes, w.township_code AS township
 		FROM photos p JOIN equipment_checks c ON c.id = p.check_id JOIN waterways w ON w.id = c.waterway_id

@@ -8,14 +8,23 @@ import type { DB } from '../db/schema';
 import { radiusToDegrees } from '$lib/geo/proximity';
 
 export const DEFAULT_RULE_RADIUS_M = 500;
-export const RULE_KINDS = ['children', 'village', 'school', 'kindergarten', 'children_home', 'sunshine_station'] as const;
+export const RULE_KINDS = [
+	'children',
+	'village',
+	'school',
+	'kindergarten',
+	'children_home',
+	'sunshine_station'
+] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 // Hubei reaches 33.3°N: a box sized for that latitude covers the radius everywhere in the province
 const BOX_LATITUDE = 33.5;
 
 export async function ruleRadius(db: Kysely<DB>): Promise<number> {
-	const r = await sql<{ value: unknown }>`SELECT value FROM settings WHERE key = 'segment_rule_radius_m'`.execute(db);
+	const r = await sql<{
+		value: unknown;
+	}>`SELECT value FROM settings WHERE key = 'segment_rule_radius_m'`.execute(db);
 	const v = Number(r.rows[0]?.value);
 	return Number.isFinite(v) && v > 0 ? v : DEFAULT_RULE_RADIUS_M;
 }
@@ -41,12 +50,15 @@ export async function recomputeSegmentRule(
 	radiusM?: number
 ): Promise<{ segments: number; required: number }> {
 	// inside a caller's transaction (the seed) run there; otherwise in a transaction of its own
-	const run = <T>(fn: (trx: Kysely<DB>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+	const run = <T>(fn: (trx: Kysely<DB>) => Promise<T>) =>
+		db.isTransaction ? fn(db) : db.transaction().execute(fn);
 	return run(async (trx) => {
 		const r = radiusM ?? (await ruleRadius(trx));
 		const { dLat, dLon } = radiusToDegrees(r, BOX_LATITUDE);
 		const like = `${prefix}%`;
-		await sql`CREATE TEMP TABLE IF NOT EXISTS rule_hits (waterway_id bigint, kind text, n integer, d double precision) ON COMMIT DROP`.execute(trx);
+		await sql`CREATE TEMP TABLE IF NOT EXISTS rule_hits (waterway_id bigint, kind text, n integer, d double precision) ON COMMIT DROP`.execute(
+			trx
+		);
 		await sql`TRUNCATE rule_hits`.execute(trx);
 		for (const s of sources()) {
 			await sql`
@@ -58,7 +70,9 @@ export async function recomputeSegmentRule(
 				WHERE w.township_code LIKE ${like}
 				GROUP BY w.id`.execute(trx);
 		}
-		await sql`DELETE FROM segment_requirements WHERE waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${like})`.execute(trx);
+		await sql`DELETE FROM segment_requirements WHERE waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${like})`.execute(
+			trx
+		);
 		await sql`
 			INSERT INTO segment_requirements (waterway_id, required, radius_m, near_kinds, children_within, nearest_m, nearest_kind)
 			SELECT w.id, h.waterway_id IS NOT NULL, ${r},

@@ -173,7 +173,9 @@ export async function seedDemo(
 		// the seeded item states are the first entries of each slot's history
 		await sql`
 			INSERT INTO equipment_events (waterway_id, item, status, at)
-			SELECT waterway_id, item, status, checked_at FROM safety_equipment WHERE checked_at IS NOT NULL`.execute(trx);
+			SELECT waterway_id, item, status, checked_at FROM safety_equipment WHERE checked_at IS NOT NULL`.execute(
+			trx
+		);
 		log('computing which segments need the four items');
 		const rule = await recomputeSegmentRule(trx, area);
 		log(`  ${rule.required} of ${rule.segments} segments lie near children or child sites`);

@@ -118,6 +118,10 @@ export async function feature(
 const tiles = new TileCache();
 let dataVersion = 0;
 
+export function mapDataVersion(): number {
+	return dataVersion;
+}
+
 /** Call after any write that changes what the map shows. */
 export function invalidateMapCaches(): void {
 	dataVersion++;

@@ -5,10 +5,25 @@ import { sql } from 'kysely';
 import type { DB } from '../db/schema';
 import { canRecordChecks, type Principal } from '../auth/policy';
 import { appendAudit } from '../repositories/audit';
-import { history, insertCheck, listSegments, slots, photo, type CheckInput, type SegmentRow } from '../repositories/equipment';
+import {
+	history,
+	insertCheck,
+	listSegments,
+	slots,
+	photo,
+	type CheckInput,
+	type SegmentRow
+} from '../repositories/equipment';
 import { featureDetail } from '../repositories/features';
 import { processPhoto, PhotoError, MAX_PHOTOS_PER_CHECK } from '../photos';
-import { invalidateMapCaches, inSiteScope, NotFoundError, scopeFor } from './map';
+import { invalidateMapCaches, inSiteScope, mapDataVersion, NotFoundError, scopeFor } from './map';
+import {
+	completionBySubunit,
+	completionTrend,
+	type SubunitCompletion
+} from '../repositories/dashboard';
+import { findUnit } from '../repositories/areas';
+import { jurisdictionPrefix } from '$lib/domain/admin';
 import {
 	EQUIPMENT_ITEMS,
 	EQUIPMENT_STATUSES,
@@ -21,7 +36,7 @@ import {
 	type EquipmentStatus,
 	type WaterwayKind
 } from '$lib/domain/equipment';
-import { isValidLonLat } from '$lib/geo/distance';
+import { isInHubei, isValidLonLat } from '$lib/geo/distance';
 import type { RequestMeta } from './auth';
 
 export interface SegmentListItem extends SegmentRow {
@@ -38,32 +53,63 @@ export interface SegmentQuery {
 }
 
 /** Segments in the viewer's area (river chiefs: their own by default), highest risk first. */
-export async function segmentsFor(db: Kysely<DB>, who: Principal, q: SegmentQuery): Promise<SegmentListItem[]> {
+export async function segmentsFor(
+	db: Kysely<DB>,
+	who: Principal,
+	q: SegmentQuery
+): Promise<SegmentListItem[]> {
 	const scope = scopeFor(who.jurisdiction);
 	const rows = await listSegments(db, {
 		sitePrefix: scope.sitePrefix,
 		riverChiefId: q.mine ? who.userId : undefined,
-		kind: (WATERWAY_KINDS as readonly string[]).includes(q.kind ?? '') ? (q.kind as WaterwayKind) : undefined,
+		kind: (WATERWAY_KINDS as readonly string[]).includes(q.kind ?? '')
+			? (q.kind as WaterwayKind)
+			: undefined,
 		township: q.township && /^\d{12}$/.test(q.township) ? q.township : undefined,
 		requiredOnly: q.requiredOnly
 	});
 	return rows
-		.map((r) => ({ ...r, completeness: completenessFromCount(r.usable), risk: r.required ? riskScore(r.kind, r.children_within, r.usable) : 0 }))
+		.map((r) => ({
+			...r,
+			completeness: completenessFromCount(r.usable),
+			risk: r.required ? riskScore(r.kind, r.children_within, r.usable) : 0
+		}))
 		.filter((r) => !q.completeness || r.completeness === q.completeness)
-		.sort((a, b) => compareRisk({ ...a, childrenWithin: a.children_within }, { ...b, childrenWithin: b.children_within }));
+		.sort((a, b) =>
+			compareRisk(
+				{ ...a, childrenWithin: a.children_within },
+				{ ...b, childrenWithin: b.children_within }
+			)
+		);
 }
 
 export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 	const detail = await featureDetail(db, 'waterway', id);
-	if (!detail || detail.layer !== 'waterway' || !inSiteScope(scopeFor(who.jurisdiction), detail.adminCode)) throw new NotFoundError(`waterway/${id}`);
+	if (
+		!detail ||
+		detail.layer !== 'waterway' ||
+		!inSiteScope(scopeFor(who.jurisdiction), detail.adminCode)
+	)
+		throw new NotFoundError(`waterway/${id}`);
 	const [s, h, req] = await Promise.all([
 		slots(db, id),
 		history(db, id),
-		sql<{ required: boolean; radius_m: number; near_kinds: string[]; children_within: number; nearest_m: number | null; nearest_kind: string | null }>`
-			SELECT required, radius_m, near_kinds, children_within, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${id}`.execute(db)
+		sql<{
+			required: boolean;
+			radius_m: number;
+			near_kinds: string[];
+			children_within: number;
+			nearest_m: number | null;
+			nearest_kind: string | null;
+		}>`
+			SELECT required, radius_m, near_kinds, children_within, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${id}`.execute(
+			db
+		)
 	]);
 	const chief = await sql<{ name: string | null; id: number | null }>`
-		SELECT u.display_name AS name, u.id FROM waterways w LEFT JOIN users u ON u.id = w.river_chief_id WHERE w.id = ${id}`.execute(db);
+		SELECT u.display_name AS name, u.id FROM waterways w LEFT JOIN users u ON u.id = w.river_chief_id WHERE w.id = ${id}`.execute(
+		db
+	);
 	return {
 		detail,
 		slots: s,
@@ -75,7 +121,10 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 }
 
 export class CheckRejected extends Error {
-	constructor(public readonly field: string, public readonly key: string) {
+	constructor(
+		public readonly field: string,
+		public readonly key: string
+	) {
 		super(`${field}: ${key}`);
 	}
 }
@@ -88,40 +137,76 @@ export interface CheckSubmission {
 	lat?: number | null;
 	note?: string | null;
 	slots: { item: string; status: string }[];
+	/** GPS and time the phone read from each photo's EXIF before shrinking it (keyed by item) */
+	photoMeta?: Record<string, { lon?: number; lat?: number; takenAt?: string } | undefined>;
 	photos: { item: string | null; data: Buffer }[];
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** Validate everything first; nothing is written unless all of it is acceptable. */
-export async function recordCheck(db: Kysely<DB>, who: Principal, s: CheckSubmission, meta: RequestMeta, now = new Date()) {
+export async function recordCheck(
+	db: Kysely<DB>,
+	who: Principal,
+	s: CheckSubmission,
+	meta: RequestMeta,
+	now = new Date()
+) {
 	if (!UUID_RE.test(s.clientUuid)) throw new CheckRejected('clientUuid', 'check.err.uuid');
 	const detail = await featureDetail(db, 'waterway', s.waterwayId);
-	if (!detail || !inSiteScope(scopeFor(who.jurisdiction), detail.adminCode)) throw new NotFoundError(`waterway/${s.waterwayId}`);
-	if (!canRecordChecks(who, detail.adminCode)) throw new CheckRejected('waterwayId', 'check.err.notAllowed');
+	if (!detail || !inSiteScope(scopeFor(who.jurisdiction), detail.adminCode))
+		throw new NotFoundError(`waterway/${s.waterwayId}`);
+	if (!canRecordChecks(who, detail.adminCode))
+		throw new CheckRejected('waterwayId', 'check.err.notAllowed');
 	const recordedAt = new Date(s.recordedAt);
 	if (Number.isNaN(recordedAt.getTime())) throw new CheckRejected('recordedAt', 'check.err.time');
 	// a phone's clock may be a little ahead; an offline check may arrive days later
-	if (recordedAt.getTime() > now.getTime() + 10 * 60_000 || recordedAt.getTime() < now.getTime() - 60 * 86400_000) {
+	if (
+		recordedAt.getTime() > now.getTime() + 10 * 60_000 ||
+		recordedAt.getTime() < now.getTime() - 60 * 86400_000
+	) {
 		throw new CheckRejected('recordedAt', 'check.err.time');
 	}
-	if (!Array.isArray(s.slots) || s.slots.length === 0) throw new CheckRejected('slots', 'check.err.noSlots');
+	if (!Array.isArray(s.slots) || s.slots.length === 0)
+		throw new CheckRejected('slots', 'check.err.noSlots');
 	const seen = new Set<string>();
 	for (const slot of s.slots) {
-		if (!(EQUIPMENT_ITEMS as readonly string[]).includes(slot.item) || seen.has(slot.item)) throw new CheckRejected('slots', 'check.err.item');
-		if (!(EQUIPMENT_STATUSES as readonly string[]).includes(slot.status) || slot.status === 'unknown') throw new CheckRejected('slots', 'check.err.status');
+		if (!(EQUIPMENT_ITEMS as readonly string[]).includes(slot.item) || seen.has(slot.item))
+			throw new CheckRejected('slots', 'check.err.item');
+		if (
+			!(EQUIPMENT_STATUSES as readonly string[]).includes(slot.status) ||
+			slot.status === 'unknown'
+		)
+			throw new CheckRejected('slots', 'check.err.status');
 		seen.add(slot.item);
 	}
 	const hasPos = s.lon !== null && s.lon !== undefined;
-	if (hasPos && !isValidLonLat(s.lon, s.lat)) throw new CheckRejected('position', 'check.err.position');
+	if (hasPos && !isValidLonLat(s.lon, s.lat))
+		throw new CheckRejected('position', 'check.err.position');
 	const note = s.note?.trim() || null;
 	if (note && note.length > 1000) throw new CheckRejected('note', 'check.err.note');
-	if (s.photos.length > MAX_PHOTOS_PER_CHECK) throw new CheckRejected('photos', 'check.err.tooManyPhotos');
+	if (s.photos.length > MAX_PHOTOS_PER_CHECK)
+		throw new CheckRejected('photos', 'check.err.tooManyPhotos');
 	const photos: CheckInput['photos'] = [];
 	for (const p of s.photos) {
-		if (p.item !== null && !(EQUIPMENT_ITEMS as readonly string[]).includes(p.item)) throw new CheckRejected('photos', 'check.err.item');
+		if (p.item !== null && !(EQUIPMENT_ITEMS as readonly string[]).includes(p.item))
+			throw new CheckRejected('photos', 'check.err.item');
 		try {
-			photos.push({ item: p.item as EquipmentItem | null, ...(await processPhoto(p.data)) });
+			const processed = await processPhoto(p.data);
+			// the file's own EXIF wins; otherwise what the phone read before resizing
+			const m = s.photoMeta?.[p.item ?? '*'];
+			if (
+				processed.gpsLon === null &&
+				m &&
+				isValidLonLat(m.lon, m.lat) &&
+				isInHubei(m.lon, m.lat as number)
+			) {
+				processed.gpsLon = m.lon;
+				processed.gpsLat = m.lat as number;
+			}
+			if (!processed.takenAt && m?.takenAt && !Number.isNaN(Date.parse(m.takenAt)))
+				processed.takenAt = new Date(m.takenAt);
+			photos.push({ item: p.item as EquipmentItem | null, ...processed });
 		} catch (e) {
 			if (e instanceof PhotoError) throw new CheckRejected('photos', e.message);
 			throw e;
@@ -159,6 +244,82 @@ export async function recordCheck(db: Kysely<DB>, who: Principal, s: CheckSubmis
 
 export async function photoFor(db: Kysely<DB>, who: Principal, id: number) {
 	const p = await photo(db, id);
-	if (!p || !inSiteScope(scopeFor(who.jurisdiction), p.township)) throw new NotFoundError(`photo/${id}`);
+	if (!p || !inSiteScope(scopeFor(who.jurisdiction), p.township))
+		throw new NotFoundError(`photo/${id}`);
 	return p;
+}
+
+export interface Dashboard {
+	area: { code: string; name: string; level: string };
+	totals: { required: number; complete: number };
+	bySubunit: SubunitCompletion[];
+	trend: { week: string; required: number; complete: number }[];
+	top: {
+		id: number;
+		name: string;
+		kind: WaterwayKind;
+		township: string;
+		usable: number;
+		risk: number;
+	}[];
+}
+
+const dashCache = new Map<string, { at: number; value: Dashboard }>();
+
+/** The four-item dashboard of an area inside the viewer's jurisdiction. */
+export async function dashboard(
+	db: Kysely<DB>,
+	who: Principal,
+	areaCode: string
+): Promise<Dashboard> {
+	const scope = scopeFor(who.jurisdiction);
+	if (!/^\d{12}$/.test(areaCode) || !areaCode.startsWith(scope.prefix))
+		throw new NotFoundError(areaCode);
+	const key = `${scope.sitePrefix}|${areaCode}|${mapDataVersion()}`;
+	const hit = dashCache.get(key);
+	if (hit && Date.now() - hit.at < 60_000) return hit.value;
+	const unit = await findUnit(db, areaCode);
+	if (!unit) throw new NotFoundError(areaCode);
+	const prefix = jurisdictionPrefix(areaCode);
+	const sitePrefix = prefix.slice(0, 9);
+	const childLen = { province: 4, prefecture: 6, county: 9, township: 12, village: 12 }[unit.level];
+	const [bySubunit, trend, segs] = await Promise.all([
+		unit.level === 'village' || unit.level === 'township'
+			? Promise.resolve([])
+			: completionBySubunit(db, areaCode, childLen, sitePrefix),
+		completionTrend(db, sitePrefix),
+		listSegments(db, { sitePrefix, requiredOnly: true })
+	]);
+	const ranked = segs
+		.map((r) => ({ ...r, risk: riskScore(r.kind, r.children_within, r.usable) }))
+		.sort((a, b) =>
+			compareRisk(
+				{ ...a, childrenWithin: a.children_within },
+				{ ...b, childrenWithin: b.children_within }
+			)
+		);
+	const value: Dashboard = {
+		area: { code: unit.code, name: unit.name, level: unit.level },
+		totals: { required: segs.length, complete: segs.filter((s) => s.usable === 4).length },
+		bySubunit,
+		trend: trend.map((p) => ({
+			week: new Date(p.week).toISOString(),
+			required: p.required,
+			complete: p.complete
+		})),
+		top: ranked
+			.filter((r) => r.usable < 4)
+			.slice(0, 20)
+			.map((r) => ({
+				id: r.id,
+				name: r.name,
+				kind: r.kind,
+				township: r.township_name,
+				usable: r.usable,
+				risk: r.risk
+			}))
+	};
+	if (dashCache.size > 200) dashCache.clear();
+	dashCache.set(key, { at: Date.now(), value });
+	return value;
 }

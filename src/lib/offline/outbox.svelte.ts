@@ -1,0 +1,134 @@
+// The field outbox: equipment checks are written to IndexedDB first and sent from there, so a
+// check survives a dropped connection, a closed tab or a phone restart, and is sent exactly
+// once (the server ignores a client UUID it has already stored). Only checks live here —
+// never anything about children.
+
+const DB_NAME = 'tongan-outbox';
+const STORE = 'checks';
+
+export interface QueuedCheck {
+	clientUuid: string;
+	waterwayId: number;
+	check: Record<string, unknown>;
+	photos: { item: string | null; blob: Blob }[];
+	queuedAt: string;
+	lastError?: string;
+}
+
+function open(): Promise<IDBDatabase> {
+	return new Promise((resolve, reject) => {
+		const req = indexedDB.open(DB_NAME, 1);
+		req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'clientUuid' });
+		req.onsuccess = () => resolve(req.result);
+		req.onerror = () => reject(req.error);
+	});
+}
+
+async function tx<T>(
+	mode: IDBTransactionMode,
+	fn: (s: IDBObjectStore) => IDBRequest<T>
+): Promise<T> {
+	const db = await open();
+	try {
+		return await new Promise<T>((resolve, reject) => {
+			const t = db.transaction(STORE, mode);
+			const r = fn(t.objectStore(STORE));
+			t.oncomplete = () => resolve(r.result);
+			t.onerror = () => reject(t.error);
+			t.onabort = () => reject(t.error);
+		});
+	} finally {
+		db.close();
+	}
+}
+
+export const putCheck = (c: QueuedCheck) => tx('readwrite', (s) => s.put(c));
+export const deleteCheck = (id: string) => tx('readwrite', (s) => s.delete(id));
+export const allChecks = () =>
+	tx<QueuedCheck[]>('readonly', (s) => s.getAll() as IDBRequest<QueuedCheck[]>);
+
+export type SendResult = { ok: true } | { ok: false; retry: boolean; message: string };
+
+/** One attempt to deliver a check. 2xx (created or already stored) means delivered. */
+export async function send(c: QueuedCheck): Promise<SendResult> {
+	const form = new FormData();
+	form.set('check', JSON.stringify(c.check));
+	c.photos.forEach((p, i) =>
+		form.append(p.item ? `photo:${p.item}` : `photo${i}`, p.blob, `photo-${i}.jpg`)
+	);
+	let res: Response;
+	try {
+		res = await fetch('/api/checks', { method: 'POST', body: form });
+	} catch (e) {
+		return { ok: false, retry: true, message: e instanceof Error ? e.message : String(e) };
+	}
+	if (res.ok) return { ok: true };
+	const body = (await res.json().catch(() => ({}))) as { message?: string };
+	// a session that expired offline, or a server hiccup: keep it and try again later; a check
+	// the server refuses as invalid stays too, with the reason shown, for the user to see
+	return {
+		ok: false,
+		retry: res.status >= 500 || res.status === 401,
+		message: body.message ?? String(res.status)
+	};
+}
+
+/** Reactive view of the outbox for the banner: pending count, sending, last error. */
+class Outbox {
+	pending = $state(0);
+	sending = $state(false);
+	online = $state(true);
+	lastError: string | null = $state(null);
+	private started = false;
+
+	async refresh(): Promise<void> {
+		this.pending = (await allChecks()).length;
+	}
+
+	async enqueue(c: QueuedCheck): Promise<void> {
+		await putCheck(c);
+		await this.refresh();
+		await this.flush();
+	}
+
+	async flush(): Promise<void> {
+		if (this.sending) return;
+		this.sending = true;
+		try {
+			for (const c of await allChecks()) {
+				const r = await send(c);
+				if (r.ok) {
+					await deleteCheck(c.clientUuid);
+					this.lastError = null;
+				} else {
+					this.lastError = r.message;
+					await putCheck({ ...c, lastError: r.message });
+					if (r.retry) break;
+				}
+			}
+		} finally {
+			this.sending = false;
+			await this.refresh();
+		}
+	}
+
+	/** Start listening for connectivity and retrying; idempotent. */
+	start(): void {
+		if (this.started || typeof window === 'undefined') return;
+		this.started = true;
+		this.online = navigator.onLine;
+		window.addEventListener('online', () => {
+			this.online = true;
+			void this.flush();
+		});
+		window.addEventListener('offline', () => (this.online = false));
+		setInterval(() => {
+			if (navigator.onLine && this.pending > 0) void this.flush();
+		}, 30_000);
+		void this.refresh().then(() =>
+			this.pending > 0 && navigator.onLine ? this.flush() : undefined
+		);
+	}
+}
+
+export const outbox = new Outbox();

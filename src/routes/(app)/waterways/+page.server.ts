@@ -1,0 +1,54 @@
+import type { PageServerLoad } from './$types';
+import { database } from '$lib/server/db';
+import { signedIn } from '$lib/server/http/guard';
+import { segmentsFor } from '$lib/server/services/waterways';
+import { childUnits } from '$lib/server/repositories/areas';
+import { levelOfCode } from '$lib/domain/admin';
+import { suppress } from '$lib/domain/children';
+
+const PAGE = 100;
+
+export const load: PageServerLoad = async ({ url, locals }) => {
+	const { user } = signedIn(locals);
+	const isChief = user.principal.role === 'river_chief';
+	const q = {
+		// a river chief starts on their own segments
+		mine: url.searchParams.has('mine') ? url.searchParams.get('mine') === '1' : isChief,
+		kind: url.searchParams.get('kind') || undefined,
+		township: url.searchParams.get('township') || undefined,
+		completeness: url.searchParams.get('completeness') || undefined,
+		requiredOnly: url.searchParams.get('required') === '1'
+	};
+	const limit = Math.min(Math.max(Number(url.searchParams.get('limit')) || PAGE, PAGE), 5000);
+	const { db } = await database();
+	const all = await segmentsFor(db, user.principal, q);
+	const level = levelOfCode(user.principal.jurisdiction);
+	const townships =
+		level === 'county'
+			? (await childUnits(db, user.principal.jurisdiction)).map((t) => ({
+					code: t.code,
+					name: t.name
+				}))
+			: [];
+	return {
+		query: { ...q, mine: q.mine },
+		isChief,
+		total: all.length,
+		segments: all.slice(0, limit).map((s) => ({
+			id: s.id,
+			kind: s.kind,
+			name: s.name,
+			township: s.township_name,
+			usable: s.usable,
+			completeness: s.completeness,
+			required: s.required,
+			// a small count next to a pond could point at one family: shown as <5
+			childrenWithin: suppress(s.children_within),
+			risk: s.risk,
+			chief: s.river_chief_name,
+			lastChecked: s.last_checked ? new Date(s.last_checked).toISOString() : null
+		})),
+		limit,
+		townships
+	};
+};

@@ -1,0 +1,29 @@
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { database } from '$lib/server/db';
+import { signedIn } from '$lib/server/http/guard';
+import { photoFor } from '$lib/server/services/waterways';
+import { NotFoundError } from '$lib/server/services/map';
+import { translator } from '$lib/i18n';
+
+export const GET: RequestHandler = async ({ params, locals }) => {
+	const { user } = signedIn(locals);
+	const id = Number(params.id);
+	if (!Number.isSafeInteger(id) || id <= 0)
+		error(400, { message: translator(locals.locale)('error.badRequest') + params.id });
+	const { db } = await database();
+	try {
+		const p = await photoFor(db, user.principal, id);
+		return new Response(Buffer.from(p.bytes), {
+			headers: {
+				'Content-Type': p.mime,
+				'Cache-Control': 'private, max-age=3600',
+				'X-Content-Type-Options': 'nosniff'
+			}
+		});
+	} catch (e) {
+		if (e instanceof NotFoundError)
+			error(404, { message: translator(locals.locale)('error.notFound') });
+		throw e;
+	}
+};

@@ -1,0 +1,129 @@
+// A river chief on a phone records a check with a photo while offline; back online it uploads
+// once, and the segment turns complete on its page, in the list and on the dashboard.
+import { test, expect } from '@playwright/test';
+import sharp from 'sharp';
+import { DEMO, guard, signIn } from './helpers';
+
+test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+test('river chief: offline check with a photo uploads exactly once and completes the segment', async ({
+	page,
+	context
+}) => {
+	const problems = guard(page);
+	await page.goto('/login');
+	await page.getByLabel('用户名').fill(DEMO.riverChief);
+	await page.getByLabel('密码').fill('Tongan-Demo-2026');
+	await page.getByRole('button', { name: '登录' }).click();
+	// a river chief lands on "my segments", riskiest first
+	await expect(page).toHaveURL(/\/waterways$/);
+	await expect(page.getByRole('heading', { name: '我的河段' })).toBeVisible();
+	const cards = page.getByTestId('segment-list').locator('a.card');
+	expect(await cards.count()).toBeGreaterThan(1);
+
+	const before = await page.request.get('/dashboard');
+	const completeBefore = Number(
+		/data-testid="dash-complete"[^>]*>([\d,]+)</.exec(await before.text())?.[1].replace(/,/g, '')
+	);
+
+	const first = cards.first();
+	const id = Number(await first.getAttribute('data-id'));
+	await first.click();
+	await expect(page).toHaveURL(new RegExp(`/waterways/${id}$`));
+	await expect(page.getByTestId('segment-rule')).toContainText('米范围内有');
+	const stateBefore = await page.getByTestId('segment-state').textContent();
+	expect(stateBefore).not.toContain('齐全');
+
+	await context.setOffline(true);
+	const form = page.getByTestId('check-form');
+	for (const item of ['警示牌', '救生圈', '救生绳', '救生杆']) {
+		await form.getByRole('group', { name: item }).getByText('完好', { exact: true }).click();
+	}
+	const jpeg = await sharp({
+		create: { width: 2400, height: 1800, channels: 3, background: '#2a6f97' }
+	})
+		.jpeg()
+		.toBuffer();
+	await page
+		.getByTestId('photo-sign')
+		.setInputFiles({ name: 'sign.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+	await expect(form).toContainText('已添加 1 张照片');
+	await page.getByTestId('check-save').click();
+	await expect(page.getByTestId('check-message')).toHaveText('已保存在本机，联网后自动上传');
+	await expect(page.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
+
+	await context.setOffline(false);
+	await expect(page.getByTestId('outbox-banner')).toBeHidden({ timeout: 30_000 });
+	await page.reload();
+	await expect(page.getByTestId('segment-state')).toContainText('齐全');
+	for (const item of ['sign', 'buoy', 'rope', 'pole']) {
+		await expect(page.getByTestId('slots').locator(`[data-item="${item}"]`)).toHaveAttribute(
+			'data-status',
+			'present'
+		);
+	}
+	// the photo was re-encoded on the server: at most 1600 px, JPEG
+	const img = page.getByTestId('slots').locator('[data-item="sign"] img');
+	const src = await img.getAttribute('src');
+	const photo = await page.request.get(src!);
+	expect(photo.headers()['content-type']).toBe('image/jpeg');
+	const meta = await sharp(await photo.body()).metadata();
+	expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1600);
+
+	// exactly once: four new history entries, and the dashboard counts one more complete segment
+	const history = page.getByTestId('history').locator('li');
+	const today = await page.evaluate(() => {
+		const d = new Date();
+		return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+	});
+	await expect(history.filter({ hasText: today })).toHaveCount(4);
+	const after = await page.request.get('/dashboard');
+	const completeAfter = Number(
+		/data-testid="dash-complete"[^>]*>([\d,]+)</.exec(await after.text())?.[1].replace(/,/g, '')
+	);
+	expect(completeAfter).toBe(completeBefore + 1);
+	// and on the list it is no longer at the top of the risk order
+	await page.goto('/waterways');
+	await expect(page.getByTestId('segment-list').locator(`a.card[data-id="${id}"]`)).toContainText(
+		'齐全'
+	);
+	expect(
+		problems.filter(
+			(p) => !p.includes('ERR_INTERNET_DISCONNECTED') && !p.includes('Failed to fetch')
+		)
+	).toEqual([]);
+});
+
+test('the segment list exports as CSV (UTF-8 with BOM) and XLSX, scoped to the user', async ({
+	page
+}) => {
+	await signIn(page, DEMO.township);
+	const csv = await page.request.get('/api/exports/segments?format=csv&mine=0');
+	expect(csv.status()).toBe(200);
+	const bytes = await csv.body();
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	const lines = bytes.toString('utf8').trim().split('\r\n');
+	expect(lines[0]).toContain('所在区划');
+	expect(lines.length).toBeGreaterThan(5);
+	// every row belongs to the user's township
+	const townshipNames = new Set(lines.slice(1).map((l) => l.split(',')[1]));
+	expect(townshipNames.size).toBe(1);
+	const xlsx = await page.request.get('/api/exports/segments?format=xlsx&mine=0');
+	expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
+	const zip = await xlsx.body();
+	expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+});
+
+test('emergency staff filter the segments of their county by kind and completeness', async ({
+	page
+}) => {
+	await signIn(page, DEMO.emergency);
+	await page.goto('/waterways?mine=0&kind=pond&completeness=none');
+	const cards = page.getByTestId('segment-list').locator('a.card');
+	const n = await cards.count();
+	expect(n).toBeGreaterThan(0);
+	for (let i = 0; i < Math.min(n, 10); i++) {
+		await expect(cards.nth(i)).toContainText('池塘');
+		await expect(cards.nth(i)).toContainText('全部缺失或未检查');
+	}
+});

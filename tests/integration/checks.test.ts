@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
+import { recordCheck, CheckRejected, segmentsFor } from '../../src/lib/server/services/waterways';
+import type { Principal } from '../../src/lib/server/auth/policy';
+
+const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
+
+describe.each(testEngines())('equipment checks on %s', (engine) => {
+	let d: TestDatabase;
+	let staff: Principal;
+	let segment: number;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+		const u = await d.db
+			.selectFrom('users')
+			.select(['id', 'username', 'role', 'jurisdiction_code'])
+			.where('username', '=', 'township.staff')
+			.executeTakeFirstOrThrow();
+		staff = { userId: u.id, username: u.username, role: u.role, jurisdiction: u.jurisdiction_code };
+		segment = (
+			await sql<{
+				id: number;
+			}>`SELECT id FROM waterways WHERE township_code = ${staff.jurisdiction} ORDER BY id LIMIT 1`.execute(
+				d.db
+			)
+		).rows[0].id;
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+	const count = async (table: 'equipment_checks' | 'equipment_events' | 'photos') =>
+		(await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(d.db))
+			.rows[0].n;
+
+	it('stores a check with its photo once, however often the phone retries', async () => {
+		const jpeg = await sharp({
+			create: { width: 3000, height: 2000, channels: 3, background: '#888' }
+		})
+			.jpeg()
+			.toBuffer();
+		const sub = {
+			clientUuid: randomUUID(),
+			waterwayId: segment,
+			recordedAt: new Date().toISOString(),
+			lon: 113.5,
+			lat: 29.8,
+			slots: ['sign', 'buoy', 'rope', 'pole'].map((item) => ({ item, status: 'present' })),
+			photoMeta: { sign: { lon: 113.51, lat: 29.81 } },
+			photos: [{ item: 'sign', data: jpeg }]
+		};
+		const [c0, e0, p0] = [
+			await count('equipment_checks'),
+			await count('equipment_events'),
+			await count('photos')
+		];
+		const first = await recordCheck(d.db, staff, sub, meta);
+		const again = await recordCheck(d.db, staff, sub, meta);
+		expect(first.duplicate).toBe(false);
+		expect(again).toEqual({ id: first.id, duplicate: true });
+		expect(await count('equipment_checks')).toBe(c0 + 1);
+		expect(await count('equipment_events')).toBe(e0 + 4);
+		expect(await count('photos')).toBe(p0 + 1);
+		const ph = await sql<{ width: number; height: number; mime: string; lon: number }>`
+			SELECT width, height, mime, ST_X(gps) AS lon FROM photos ORDER BY id DESC LIMIT 1`.execute(d.db);
+		expect(Math.max(ph.rows[0].width, ph.rows[0].height)).toBe(1600);
+		expect(ph.rows[0].mime).toBe('image/jpeg');
+		expect(ph.rows[0].lon).toBeCloseTo(113.51, 5);
+		const seg = (await segmentsFor(d.db, staff, {})).find((s) => s.id === segment)!;
+		expect(seg.completeness).toBe('complete');
+		expect(seg.risk).toBe(0);
+	});
+
+	it('refuses bad input with a reason and writes nothing', async () => {
+		const before = await count('equipment_checks');
+		const base = {
+			clientUuid: randomUUID(),
+			waterwayId: segment,
+			recordedAt: new Date().toISOString(),
+			slots: [{ item: 'sign', status: 'present' }],
+			photos: []
+		};
+		await expect(
+			recordCheck(d.db, staff, { ...base, clientUuid: 'not-a-uuid' }, meta)
+		).rejects.toMatchObject({ key: 'check.err.uuid' });
+		await expect(
+			recordCheck(d.db, staff, { ...base, slots: [{ item: 'lamp', status: 'present' }] }, meta)
+		).rejects.toBeInstanceOf(CheckRejected);
+		await expect(
+			recordCheck(
+				d.db,
+				staff,
+				{ ...base, recordedAt: new Date(Date.now() + 86400_000).toISOString() },
+				meta
+			)
+		).rejects.toMatchObject({ key: 'check.err.time' });
+		await expect(
+			recordCheck(
+				d.db,
+				staff,
+				{ ...base, photos: [{ item: 'sign', data: Buffer.from('not an image') }] },
+				meta
+			)
+		).rejects.toMatchObject({ key: 'photo.notImage' });
+		await expect(
+			recordCheck(d.db, staff, { ...base, lon: 500, lat: 29 }, meta)
+		).rejects.toMatchObject({ key: 'check.err.position' });
+		expect(await count('equipment_checks')).toBe(before);
+	});
+
+	it('keeps a late upload of an older check in history without overwriting a newer state', async () => {
+		const newer = new Date();
+		const older = new Date(newer.getTime() - 3 * 86400_000);
+		await recordCheck(
+			d.db,
+			staff,
+			{
+				clientUuid: randomUUID(),
+				waterwayId: segment,
+				recordedAt: newer.toISOString(),
+				slots: [{ item: 'buoy', status: 'missing' }],
+				photos: []
+			},
+			meta
+		);
+		await recordCheck(
+			d.db,
+			staff,
+			{
+				clientUuid: randomUUID(),
+				waterwayId: segment,
+				recordedAt: older.toISOString(),
+				slots: [{ item: 'buoy', status: 'present' }],
+				photos: []
+			},
+			meta
+		);
+		const cur = await sql<{
+			status: string;
+		}>`SELECT status FROM safety_equipment WHERE waterway_id = ${segment} AND item = 'buoy'`.execute(
+			d.db
+		);
+		expect(cur.rows[0].status).toBe('missing');
+		await expect(sql`UPDATE equipment_events SET status = 'present'`.execute(d.db)).rejects.toThrow(
+			/append-only/
+		);
+	});
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { compareRisk, riskScore } from '$lib/domain/equipment';
+import { csvCell, toCsv } from '$lib/server/exports';
+
+describe('risk ordering', () => {
+	it('scores children × missing items × kind weight', () => {
+		expect(riskScore('pond', 10, 2)).toBe(10 * 2 * 3);
+		expect(riskScore('river', 10, 2)).toBe(20);
+		expect(riskScore('pond', 10, 4)).toBe(0);
+		expect(riskScore('ditch', 0, 0)).toBe(0);
+	});
+	it('puts a pond with many children and no items first, complete segments last', () => {
+		const segs = [
+			{ id: 1, kind: 'river' as const, childrenWithin: 30, usable: 2 },
+			{ id: 2, kind: 'pond' as const, childrenWithin: 30, usable: 0 },
+			{ id: 3, kind: 'pond' as const, childrenWithin: 50, usable: 4 },
+			{ id: 4, kind: 'ditch' as const, childrenWithin: 30, usable: 0 }
+		];
+		expect(segs.sort(compareRisk).map((s) => s.id)).toEqual([2, 4, 1, 3]);
+	});
+});
+
+describe('CSV export', () => {
+	it('neutralises formulas and quotes separators', () => {
+		expect(csvCell('=SUM(A1)')).toBe("'=SUM(A1)");
+		expect(csvCell('+86 1')).toBe("'+86 1");
+		expect(csvCell('a,b')).toBe('"a,b"');
+		expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+		expect(csvCell(-5)).toBe('-5');
+		expect(csvCell(null)).toBe('');
+	});
+	it('starts with a UTF-8 BOM and uses CRLF', () => {
+		const s = toCsv({ header: ['名称'], rows: [['洪湖']] });
+		expect(s.charCodeAt(0)).toBe(0xfeff);
+		expect(s).toBe('\uFEFF名称\r\n洪湖\r\n');
+	});
+});
