@@ -40,6 +40,7 @@ export default ts.config(
 			'geodata/.cache/',
 			'geodata/dist/',
 			'bench/results/',
+			'bench/.data/',
 			'test-results/',
 			'playwright-report/'
 		]

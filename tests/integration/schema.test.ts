@@ -39,7 +39,10 @@ describe.each(testEngines())('schema and migrations on %s', (engine) => {
 			SELECT tablename AS t, indexdef AS def FROM pg_indexes WHERE schemaname = 'public'`.execute(d.db);
 		for (const { t, c } of cols.rows) {
 			const has = idx.rows.some(
-				(i) => i.t === t && /USING gist/i.test(i.def) && (i.def.includes(`(${c})`) || i.def.includes(`("${c}")`))
+				(i) =>
+					i.t === t &&
+					/USING gist/i.test(i.def) &&
+					(i.def.includes(`(${c})`) || i.def.includes(`("${c}")`))
 			);
 			expect(has, `${t}.${c} has a GiST index`).toBe(true);
 		}
