@@ -33,7 +33,8 @@ export async function signIn(
 		await page.getByLabel('动态码').fill(totpCode(DEMO_TOTP_SECRET));
 		await page.getByRole('button', { name: '验证' }).click();
 	}
-	await expect(page).toHaveURL(/\/(\?.*)?$/);
+	// everyone lands on the map of their area; a river chief on "my segments"
+	await expect(page).toHaveURL(/\/(waterways)?(\?.*)?$/);
 	await expect(page.getByTestId('user-role')).toBeVisible();
 }
 

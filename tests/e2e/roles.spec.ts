@@ -1,0 +1,73 @@
+// Each demo role signs in through the real form in Chromium and sees its own slice of the map:
+// exact homes (points) only for the roles whose work needs them, after stating a purpose;
+// everyone else sees counts and is never offered points.
+import { test, expect } from '@playwright/test';
+import { DEMO, guard, mapIdle, signIn } from './helpers';
+
+const POINTS = [DEMO.province, DEMO.prefecture, DEMO.county, DEMO.township, DEMO.village];
+const COUNTS = [DEMO.riverChief, DEMO.emergency, DEMO.planner];
+
+async function renderedResidences(page: import('@playwright/test').Page): Promise<number> {
+	return page.evaluate(() => {
+		const m = (
+			window as unknown as {
+				__tonganMap: {
+					getLayer(id: string): unknown;
+					queryRenderedFeatures(o: { layers: string[] }): unknown[];
+				};
+			}
+		).__tonganMap;
+		return m.getLayer('residences')
+			? m.queryRenderedFeatures({ layers: ['residences'] }).length
+			: 0;
+	});
+}
+
+for (const who of POINTS) {
+	test(`${who} sees exact homes of their area after choosing a purpose, and only then`, async ({
+		page
+	}) => {
+		const problems = guard(page);
+		await signIn(page, who);
+		// go down to a township or village of their own area through the drill-down list
+		await page.goto('/?view=map');
+		await expect(page.getByTestId('breadcrumb')).toBeVisible();
+		for (let i = 0; i < 4; i++) {
+			if (await page.getByTestId('residence-purpose').isVisible()) break;
+			await page.getByTestId('subunits').getByRole('button').first().click();
+			await page.waitForURL(/area=\d{12}/);
+		}
+		await mapIdle(page);
+		expect(await renderedResidences(page)).toBe(0);
+		await expect(page.getByTestId('residence-show')).toBeDisabled();
+		await page.getByTestId('residence-purpose').selectOption('home_visit');
+		await page.getByTestId('residence-show').click();
+		await expect(page.getByTestId('residence-message')).toContainText('已记录');
+		await mapIdle(page);
+		await expect.poll(() => renderedResidences(page)).toBeGreaterThan(0);
+		// counts stay on screen too
+		await expect(page.getByTestId('map')).not.toHaveAttribute('data-rendered-children', '0');
+		expect(problems).toEqual([]);
+	});
+}
+
+for (const who of COUNTS) {
+	test(`${who} sees counts only: no homes offered, and the API refuses them`, async ({ page }) => {
+		const problems = guard(page);
+		await signIn(page, who);
+		await page.goto('/?view=map');
+		await mapIdle(page);
+		await expect(page.getByTestId('map')).not.toHaveAttribute('data-rendered-children', '0');
+		expect(await renderedResidences(page)).toBe(0);
+		const panel = page.getByTestId('residence-panel');
+		if (who === DEMO.emergency) {
+			// emergency staff are offered the request, which the server answers only inside a declared emergency
+			await expect(panel).toBeVisible();
+		} else {
+			await expect(panel).toHaveCount(0);
+		}
+		const r = await page.request.get('/api/residences?area=421083100214&purpose=home_visit');
+		expect([403]).toContain(r.status());
+		expect(problems).toEqual([]);
+	});
+}

@@ -1,0 +1,71 @@
+// The dashboard's numbers equal an independent SQL count on the same data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import {
+	openTestDatabase,
+	testEngines,
+	FIXTURE_AREA,
+	type TestDatabase
+} from '../support/template';
+import { dashboard } from '../../src/lib/server/services/waterways';
+import { NotFoundError } from '../../src/lib/server/services/map';
+import type { Principal } from '../../src/lib/server/auth/policy';
+
+describe.each(testEngines())('dashboard on %s', (engine) => {
+	let d: TestDatabase;
+	let planner: Principal;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+		const u = await d.db
+			.selectFrom('users')
+			.select(['id', 'username', 'role', 'jurisdiction_code'])
+			.where('username', '=', 'planner')
+			.executeTakeFirstOrThrow();
+		planner = {
+			userId: u.id,
+			username: u.username,
+			role: u.role,
+			jurisdiction: u.jurisdiction_code
+		};
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+
+	it('counts required and complete segments, per township, as plain SQL does', async () => {
+		const dash = await dashboard(d.db, planner, planner.jurisdiction);
+		const q = await sql<{ township: string; required: number; complete: number }>`
+			SELECT w.township_code AS township, count(*)::int AS required,
+				count(*) FILTER (WHERE (SELECT count(*) FROM safety_equipment e WHERE e.waterway_id = w.id
+					AND e.item IN ('sign', 'buoy', 'rope', 'pole') AND e.status = 'present') = 4)::int AS complete
+			FROM waterways w JOIN segment_requirements r ON r.waterway_id = w.id
+			WHERE r.required AND w.township_code LIKE ${FIXTURE_AREA + '%'}
+			GROUP BY w.township_code`.execute(d.db);
+		const total = q.rows.reduce(
+			(a, r) => ({ required: a.required + r.required, complete: a.complete + r.complete }),
+			{ required: 0, complete: 0 }
+		);
+		expect(dash.totals).toEqual(total);
+		for (const row of dash.bySubunit) {
+			const e = q.rows.find((r) => r.township === row.code) ?? { required: 0, complete: 0 };
+			expect({ code: row.code, required: row.required, complete: row.complete }).toEqual({
+				code: row.code,
+				required: e.required,
+				complete: e.complete
+			});
+		}
+		expect(dash.bySubunit.length).toBeGreaterThan(5);
+		// the last week of the trend is today's state
+		const last = dash.trend[dash.trend.length - 1];
+		expect(last).toMatchObject({ required: total.required, complete: total.complete });
+		// the top list: incomplete segments only, riskiest first
+		expect(dash.top.length).toBe(20);
+		expect(dash.top.every((s) => s.usable < 4)).toBe(true);
+		for (let i = 1; i < dash.top.length; i++)
+			expect(dash.top[i - 1].risk).toBeGreaterThanOrEqual(dash.top[i].risk);
+	});
+
+	it('refuses an area outside the viewer’s jurisdiction', async () => {
+		await expect(dashboard(d.db, planner, '420100000000')).rejects.toBeInstanceOf(NotFoundError);
+	});
+});
