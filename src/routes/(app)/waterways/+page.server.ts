@@ -2,7 +2,7 @@ import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { segmentsFor } from '$lib/server/services/waterways';
-import { childUnits } from '$lib/server/repositories/areas';
+import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { levelOfCode } from '$lib/domain/admin';
 import { suppress } from '$lib/domain/children';
 
@@ -30,7 +30,11 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 					name: t.name
 				}))
 			: [];
+	const unit = await findUnit(db, user.principal.jurisdiction);
 	return {
+		// the map shows exactly the listed segments when there are not too many to name
+		mapIds: all.length <= 5000 ? all.map((s) => s.id) : null,
+		bbox: unit!.bbox,
 		query: { ...q, mine: q.mine },
 		isChief,
 		total: all.length,

@@ -1,0 +1,113 @@
+// The four analysis cases over one loaded snapshot of the data, with the indexes built lazily
+// once per snapshot. Used inside the analysis worker (worker.mjs); plain JavaScript for the
+// reason given in kernel.mjs.
+import {
+	buildEdgeGrid,
+	buildPointGrid,
+	codeRange,
+	countPerShape,
+	floorPass,
+	markNear,
+	nearestShape,
+	prefixSlice,
+	residencesFromWkb,
+	shapesFromWkb
+} from './kernel.mjs';
+
+/**
+ * @typedef {{ residences: Uint8Array | null, segments: Uint8Array | null, segmentFlags: string,
+ *   facilities: Uint8Array | null }} Payload
+ * @typedef {'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'floor'} CaseName
+ * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number }} Job
+ */
+
+/** @param {Payload} payload */
+export function loadSnapshot(payload) {
+	const residences = residencesFromWkb(payload.residences);
+	const segments = shapesFromWkb(payload.segments, payload.segmentFlags);
+	const facilities = shapesFromWkb(payload.facilities);
+	/** @type {ReturnType<typeof buildPointGrid> | undefined} */
+	let pointGrid;
+	/** @type {ReturnType<typeof buildEdgeGrid> | undefined} */
+	let edgeGrid;
+
+	return {
+		residences,
+		segments,
+		facilities,
+		pointGrid: () => (pointGrid ??= buildPointGrid(residences)),
+		edgeGrid: () => (edgeGrid ??= buildEdgeGrid(segments))
+	};
+}
+
+/** @typedef {ReturnType<typeof loadSnapshot>} Snapshot */
+
+/**
+ * Ids of the marked residences in [from, to), in the snapshot's order (village code, id).
+ * @param {Float64Array} id @param {Uint8Array} mark @param {number} from @param {number} to
+ * @param {boolean} want
+ */
+function pick(id, mark, from, to, want) {
+	let n = 0;
+	for (let i = from; i < to; i++) if ((mark[i] === 1) === want) n++;
+	const out = new Float64Array(n);
+	let k = 0;
+	for (let i = from; i < to; i++) if ((mark[i] === 1) === want) out[k++] = id[i];
+	return out;
+}
+
+/**
+ * @param {Snapshot} snap @param {Job} job
+ * @returns {Record<string, unknown>}
+ */
+export function runCase(snap, job) {
+	const p = snap.residences;
+	const { from, to } = prefixSlice(p.code, job.prefix);
+	switch (job.case) {
+		case 'exposure_incomplete': {
+			const r = job.radiusMeters ?? 500;
+			const flag = snap.segments.flag;
+			const mark = markNear(p, snap.pointGrid(), snap.segments, r, from, to, (i) => flag[i] === 1);
+			const ids = pick(p.id, mark, from, to, true);
+			return { residences: to - from, count: ids.length, ids };
+		}
+		case 'per_segment': {
+			const r = job.radiusMeters ?? 500;
+			const { lo, hi } = codeRange(job.prefix);
+			const { ids, counts } = countPerShape(snap.pointGrid(), snap.segments, r, from, to, lo, hi);
+			let total = 0;
+			for (let i = 0; i < counts.length; i++) total += counts[i];
+			return { residences: to - from, segments: ids.length, total, segmentIds: ids, counts };
+		}
+		case 'uncovered': {
+			const r = job.radiusMeters ?? 1000;
+			const mark = markNear(p, snap.pointGrid(), snap.facilities, r, from, to, () => true);
+			const ids = pick(p.id, mark, from, to, false);
+			return { residences: to - from, count: ids.length, ids };
+		}
+		case 'nearest_segment': {
+			const { dist, nearest } = nearestShape(
+				p,
+				snap.segments,
+				snap.edgeGrid(),
+				snap.pointGrid(),
+				from,
+				to
+			);
+			let sum = 0;
+			for (let i = 0; i < dist.length; i++) if (Number.isFinite(dist[i])) sum += dist[i];
+			return {
+				residences: to - from,
+				ids: p.id.slice(from, to),
+				distances: dist,
+				segmentIds: nearest,
+				sumMeters: sum
+			};
+		}
+		case 'floor': {
+			const t0 = performance.now();
+			const sum = floorPass(p, from, to);
+			return { residences: to - from, sum, ms: performance.now() - t0 };
+		}
+	}
+}

@@ -1,0 +1,227 @@
+// Province-scale analyses, answered from memory in a worker thread:
+//   exposureIncomplete — residences within 500 m of a segment whose four items are incomplete
+//   perSegment         — residences within 500 m of each segment
+//   uncovered          — residences farther than 1 km from every usable children's home
+//                        (open, ≥ 30 m²) and Sunshine Station
+//   nearestSegment     — every residence's distance to its nearest segment
+// Same answers as PostGIS geography with use_spheroid = false (great-circle metres on the
+// sphere); tests/integration/analysis.test.ts holds them to it on both engines.
+//
+// Scope: residences are those whose village code starts with the jurisdiction prefix; hazards
+// (segments) and facilities count wherever they are, because a child across a county line
+// still walks to the neighbour's pond. perSegment lists the segments inside the prefix.
+//
+// Freshness: the snapshot is reloaded when the data fingerprint changes (checked at most every
+// `checkEveryMs`) or after invalidate(). The load is one short read of three binary values; the
+// worker decodes and indexes them, so the request thread only moves bytes.
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { dataFingerprint, readSnapshot, type SnapshotPayload } from './source';
+
+export interface ExposureResult {
+	/** residences in scope */
+	residences: number;
+	count: number;
+	/** ids of the residences (children.id) counted, ordered by village code then id */
+	ids: Float64Array;
+}
+
+export interface PerSegmentResult {
+	residences: number;
+	segments: number;
+	/** sum of the per-segment counts (a residence near two segments counts twice) */
+	total: number;
+	segmentIds: Float64Array;
+	counts: Int32Array;
+}
+
+export interface NearestResult {
+	residences: number;
+	ids: Float64Array;
+	distances: Float64Array;
+	segmentIds: Float64Array;
+	sumMeters: number;
+}
+
+export interface AnalysisOptions {
+	projectRoot?: string;
+	/** how often (ms) a call may re-read the data fingerprint; 0 = every call */
+	checkEveryMs?: number;
+	log?: (message: string) => void;
+}
+
+export interface LoadInfo {
+	version: string;
+	readMs: number;
+	indexMs: number;
+	counts: { residences: number; segments: number; facilities: number };
+}
+
+type Job = {
+	case: 'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'floor';
+	prefix: string;
+	radiusMeters?: number;
+};
+
+type Reply =
+	| { type: 'loaded'; version: string; ms: number; counts: LoadInfo['counts'] }
+	| { type: 'result'; seq: number; ms: number; result: unknown }
+	| { type: 'error'; seq?: number; message: string };
+
+function workerPath(projectRoot: string): string {
+	const candidates = [
+		path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.mjs'),
+		path.join(projectRoot, 'src/lib/server/analysis/worker.mjs')
+	];
+	const found = candidates.find((c) => existsSync(c));
+	if (!found) throw new Error(`analysis worker not found (looked in ${candidates.join(', ')})`);
+	return found;
+}
+
+function checkPrefix(prefix: string): void {
+	if (!/^\d{2,12}$/.test(prefix)) throw new Error(`bad jurisdiction prefix "${prefix}"`);
+}
+
+export class Analysis {
+	private worker: Worker | undefined;
+	private seq = 1;
+	private pending = new Map<
+		number,
+		{ resolve: (v: unknown) => void; reject: (e: Error) => void }
+	>();
+	private loadWaiter: { resolve: (r: Reply) => void; reject: (e: Error) => void } | undefined;
+	private version: string | undefined;
+	private checkedAt = 0;
+	private refreshing: Promise<void> | undefined;
+	private stale = true;
+	lastLoad: LoadInfo | undefined;
+
+	constructor(
+		private readonly db: Kysely<DB>,
+		private readonly opts: AnalysisOptions = {}
+	) {}
+
+	private start(): Worker {
+		if (this.worker) return this.worker;
+		const root = this.opts.projectRoot ?? process.env.TONGAN_ROOT ?? process.cwd();
+		const w = new Worker(workerPath(root));
+		w.unref();
+		w.on('message', (m: Reply) => {
+			if (m.type === 'loaded') this.loadWaiter?.resolve(m);
+			else if (m.type === 'result') {
+				this.pending.get(m.seq)?.resolve(m.result);
+				this.pending.delete(m.seq);
+			} else if (m.seq !== undefined && this.pending.has(m.seq)) {
+				this.pending.get(m.seq)?.reject(new Error(m.message));
+				this.pending.delete(m.seq);
+			} else this.loadWaiter?.reject(new Error(m.message));
+		});
+		w.on('error', (e) => this.fail(e));
+		w.on('exit', (code) => this.fail(new Error(`analysis worker exited (${code})`)));
+		this.worker = w;
+		return w;
+	}
+
+	private fail(e: Error): void {
+		for (const p of this.pending.values()) p.reject(e);
+		this.pending.clear();
+		this.loadWaiter?.reject(e);
+		this.loadWaiter = undefined;
+		this.worker = undefined;
+		this.stale = true;
+	}
+
+	/** Mark the snapshot stale: the next analysis reloads it. */
+	invalidate(): void {
+		this.stale = true;
+	}
+
+	/** Load (or reload) the snapshot if it is stale or the data changed. */
+	async refresh(): Promise<void> {
+		while (this.refreshing) await this.refreshing;
+		const due = Date.now() - this.checkedAt >= (this.opts.checkEveryMs ?? 2000);
+		if (!this.stale && !due) return;
+		this.refreshing = (async () => {
+			const fp = await dataFingerprint(this.db);
+			this.checkedAt = Date.now();
+			if (!this.stale && fp === this.version) return;
+			const t0 = performance.now();
+			const payload = await readSnapshot(this.db);
+			const readMs = performance.now() - t0;
+			const reply = await this.load(fp, payload);
+			if (reply.type !== 'loaded') throw new Error('analysis worker did not load');
+			this.version = fp;
+			this.stale = false;
+			this.lastLoad = { version: fp, readMs, indexMs: reply.ms, counts: reply.counts };
+			this.opts.log?.(
+				`analysis snapshot: ${reply.counts.residences} residences, ${reply.counts.segments} segments, ` +
+					`${reply.counts.facilities} facilities (read ${readMs.toFixed(0)} ms, index ${reply.ms.toFixed(0)} ms)`
+			);
+		})();
+		try {
+			await this.refreshing;
+		} finally {
+			this.refreshing = undefined;
+		}
+	}
+
+	private load(version: string, payload: SnapshotPayload): Promise<Reply> {
+		const w = this.start();
+		return new Promise<Reply>((resolve, reject) => {
+			this.loadWaiter = { resolve, reject };
+			// copies, not transfers: pg may hand out slices of a shared buffer
+			w.postMessage({ type: 'load', version, payload });
+		}).finally(() => {
+			this.loadWaiter = undefined;
+		});
+	}
+
+	/** Run one job on the current snapshot without checking freshness (used by the bench). */
+	async runLoaded<T>(job: Job): Promise<T> {
+		const w = this.start();
+		const seq = this.seq++;
+		return new Promise<T>((resolve, reject) => {
+			this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+			w.postMessage({ type: 'run', seq, job });
+		});
+	}
+
+	private async run<T>(job: Job): Promise<T> {
+		checkPrefix(job.prefix);
+		await this.refresh();
+		return this.runLoaded<T>(job);
+	}
+
+	exposureIncomplete(prefix: string, radiusMeters = 500): Promise<ExposureResult> {
+		return this.run({ case: 'exposure_incomplete', prefix, radiusMeters });
+	}
+
+	perSegment(prefix: string, radiusMeters = 500): Promise<PerSegmentResult> {
+		return this.run({ case: 'per_segment', prefix, radiusMeters });
+	}
+
+	uncovered(prefix: string, radiusMeters = 1000): Promise<ExposureResult> {
+		return this.run({ case: 'uncovered', prefix, radiusMeters });
+	}
+
+	nearestSegment(prefix: string): Promise<NearestResult> {
+		return this.run({ case: 'nearest_segment', prefix });
+	}
+
+	async close(): Promise<void> {
+		const w = this.worker;
+		this.worker = undefined;
+		if (w) {
+			w.removeAllListeners('exit');
+			await w.terminate();
+		}
+	}
+}
+
+export function createAnalysis(db: Kysely<DB>, opts?: AnalysisOptions): Analysis {
+	return new Analysis(db, opts);
+}

@@ -1,0 +1,652 @@
+// The province-scale analyses as plain loops over typed arrays. Plain JavaScript (with JSDoc
+// types) because it runs inside a worker thread that is started from source by `node` in every
+// setting — the built app, tsx scripts and tests — where TypeScript cannot be loaded.
+//
+// Distances are great-circle metres on a sphere of radius R, exactly what PostGIS geography
+// computes with use_spheroid = false (and Turf): a pair is decided by the exact spherical
+// distance whenever a cheap local-plane estimate cannot decide it with a safe margin. The plane
+// is an equirectangular frame centred on the object being tested (lon scaled by the cosine of
+// its latitude); over the few kilometres involved its error is far below the margin used.
+//
+// Layout of the data (all Float64Array unless said otherwise):
+//   residences: lon, lat, id, code (12-digit village code as a number), sorted by code then id,
+//     so a jurisdiction prefix is one contiguous index range;
+//   shapes (segments, facilities): start (Int32Array, n+1 vertex offsets), x/y (vertex lon/lat),
+//     id, code, flag (Uint8Array; for segments 1 = four items incomplete).
+
+export const EARTH_RADIUS_M = 6_371_008.8;
+const DEG = Math.PI / 180;
+/** metres per degree of latitude (and of longitude at the equator) */
+const M_PER_DEG = EARTH_RADIUS_M * DEG;
+
+/**
+ * @typedef {{ lon: Float64Array, lat: Float64Array, id: Float64Array, code: Float64Array }} Points
+ * @typedef {{ start: Int32Array, x: Float64Array, y: Float64Array, id: Float64Array,
+ *   code: Float64Array, flag: Uint8Array }} Shapes
+ * @typedef {{ west: number, south: number, cell: number, cols: number, rows: number,
+ *   start: Int32Array, lon: Float64Array, lat: Float64Array, index: Int32Array }} PointGrid
+ * @typedef {{ west: number, south: number, cell: number, cols: number, rows: number,
+ *   start: Int32Array, edge: Int32Array, edgeShape: Int32Array, xy: Float64Array }} EdgeGrid
+ */
+
+// ---------------------------------------------------------------------------------------------
+// WKB (as returned by ST_AsBinary / ST_AsEWKB): points and linestrings, with optional Z and M.
+
+/**
+ * Decode a WKB MultiPoint or MultiLineString (ISO or EWKB flags, any byte order) into flat
+ * arrays: `start` holds vertex offsets per part; `dims` are the ordinates per vertex (x, y, and
+ * z/m when present).
+ * @param {Uint8Array | null | undefined} bytes
+ * @returns {{ start: Int32Array, coords: Float64Array, dims: number }}
+ */
+export function decodeWkbCollection(bytes) {
+	if (!bytes || bytes.byteLength === 0)
+		return { start: new Int32Array(1), coords: new Float64Array(0), dims: 2 };
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	let o = 0;
+	/** @returns {{ le: boolean, type: number, dims: number }} */
+	const header = () => {
+		const le = view.getUint8(o) === 1;
+		let t = view.getUint32(o + 1, le);
+		o += 5;
+		let dims = 2;
+		if (t & 0x80000000) dims++;
+		if (t & 0x40000000) dims++;
+		const hasSrid = (t & 0x20000000) !== 0;
+		t &= 0x0fffffff;
+		if (t >= 1000) {
+			const kind = Math.floor(t / 1000);
+			dims = kind === 3 ? 4 : 3;
+			t %= 1000;
+		}
+		if (hasSrid) o += 4;
+		return { le, type: t, dims };
+	};
+	const top = header();
+	if (top.type !== 4 && top.type !== 5 && top.type !== 7)
+		throw new Error(`unsupported WKB type ${top.type}`);
+	const parts = view.getUint32(o, top.le);
+	o += 4;
+	// first pass: count vertices
+	const save = o;
+	let total = 0;
+	for (let i = 0; i < parts; i++) {
+		const h = header();
+		const n = h.type === 1 ? 1 : view.getUint32(o, h.le);
+		if (h.type !== 1) o += 4;
+		if (h.type !== 1 && h.type !== 2) throw new Error(`unsupported WKB part type ${h.type}`);
+		o += n * h.dims * 8;
+		total += n;
+	}
+	o = save;
+	const dims = top.dims;
+	const start = new Int32Array(parts + 1);
+	const coords = new Float64Array(total * dims);
+	let v = 0;
+	for (let i = 0; i < parts; i++) {
+		const h = header();
+		const n = h.type === 1 ? 1 : view.getUint32(o, h.le);
+		if (h.type !== 1) o += 4;
+		start[i] = v;
+		for (let k = 0; k < n; k++) {
+			for (let d = 0; d < h.dims; d++) {
+				if (d < dims) coords[v * dims + d] = view.getFloat64(o, h.le);
+				o += 8;
+			}
+			v++;
+		}
+	}
+	start[parts] = v;
+	return { start, coords, dims };
+}
+
+/**
+ * Residences from a WKB MultiPoint ZM whose z is the child's id and m the village code.
+ * @param {Uint8Array | null | undefined} wkb
+ * @returns {Points}
+ */
+export function residencesFromWkb(wkb) {
+	const { start, coords, dims } = decodeWkbCollection(wkb);
+	const n = start.length - 1;
+	const lon = new Float64Array(n);
+	const lat = new Float64Array(n);
+	const id = new Float64Array(n);
+	const code = new Float64Array(n);
+	for (let i = 0; i < n; i++) {
+		const b = start[i] * dims;
+		lon[i] = coords[b];
+		lat[i] = coords[b + 1];
+		id[i] = dims > 2 ? coords[b + 2] : i;
+		code[i] = dims > 3 ? coords[b + 3] : 0;
+	}
+	return { lon, lat, id, code };
+}
+
+/**
+ * Shapes (segments or facility points) from a WKB collection whose every vertex carries z = id
+ * and m = administrative code; `flags` is one character '0'/'1' per shape in the same order.
+ * @param {Uint8Array | null | undefined} wkb
+ * @param {string} [flags]
+ * @returns {Shapes}
+ */
+export function shapesFromWkb(wkb, flags = '') {
+	const { start, coords, dims } = decodeWkbCollection(wkb);
+	const n = start.length - 1;
+	const nv = start[n];
+	const x = new Float64Array(nv);
+	const y = new Float64Array(nv);
+	for (let v = 0; v < nv; v++) {
+		x[v] = coords[v * dims];
+		y[v] = coords[v * dims + 1];
+	}
+	const id = new Float64Array(n);
+	const code = new Float64Array(n);
+	const flag = new Uint8Array(n);
+	for (let i = 0; i < n; i++) {
+		const b = start[i] * dims;
+		id[i] = dims > 2 ? coords[b + 2] : i;
+		code[i] = dims > 3 ? coords[b + 3] : 0;
+		flag[i] = flags.charCodeAt(i) === 49 ? 1 : 0;
+	}
+	return { start, x, y, id, code, flag };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact distances on the sphere.
+
+/** Great-circle metres between two lon/lat points (haversine). */
+export function haversineMeters(
+	/** @type {number} */ lon1,
+	/** @type {number} */ lat1,
+	/** @type {number} */ lon2,
+	/** @type {number} */ lat2
+) {
+	const s1 = Math.sin(((lat2 - lat1) * DEG) / 2);
+	const s2 = Math.sin(((lon2 - lon1) * DEG) / 2);
+	const h = s1 * s1 + Math.cos(lat1 * DEG) * Math.cos(lat2 * DEG) * s2 * s2;
+	return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** scratch space for unit vectors: no allocation in the hot path */
+const U = new Float64Array(9);
+
+/** @param {number} lon @param {number} lat @param {number} at */
+function unit(lon, lat, at) {
+	const cl = Math.cos(lat * DEG);
+	U[at] = cl * Math.cos(lon * DEG);
+	U[at + 1] = cl * Math.sin(lon * DEG);
+	U[at + 2] = Math.sin(lat * DEG);
+}
+
+/** angle between unit vectors at offsets a and b of U, precise at small angles */
+function angleAt(/** @type {number} */ a, /** @type {number} */ b) {
+	const ax = U[a],
+		ay = U[a + 1],
+		az = U[a + 2],
+		bx = U[b],
+		by = U[b + 1],
+		bz = U[b + 2];
+	const cx = ay * bz - az * by,
+		cy = az * bx - ax * bz,
+		cz = ax * by - ay * bx;
+	return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz);
+}
+
+/**
+ * Great-circle metres from a point to the minor arc between two vertices (the geodesic edge
+ * PostGIS geography uses): the perpendicular foot if it falls inside the arc, else the nearer
+ * end.
+ * @param {number} plon @param {number} plat @param {number} alon @param {number} alat
+ * @param {number} blon @param {number} blat
+ */
+export function pointEdgeMeters(plon, plat, alon, alat, blon, blat) {
+	unit(plon, plat, 0);
+	unit(alon, alat, 3);
+	unit(blon, blat, 6);
+	const px = U[0],
+		py = U[1],
+		pz = U[2],
+		ax = U[3],
+		ay = U[4],
+		az = U[5],
+		bx = U[6],
+		by = U[7],
+		bz = U[8];
+	let nx = ay * bz - az * by,
+		ny = az * bx - ax * bz,
+		nz = ax * by - ay * bx;
+	const nn = Math.sqrt(nx * nx + ny * ny + nz * nz);
+	if (nn < 1e-15) return angleAt(0, 3) * EARTH_RADIUS_M; // a degenerate edge is a point
+	nx /= nn;
+	ny /= nn;
+	nz /= nn;
+	const s = px * nx + py * ny + pz * nz;
+	// foot of the perpendicular on the great circle (unnormalised; only directions matter)
+	const cx = px - s * nx,
+		cy = py - s * ny,
+		cz = pz - s * nz;
+	// c lies on the arc a→b iff a×c and c×b both point along n
+	const acn = (ay * cz - az * cy) * nx + (az * cx - ax * cz) * ny + (ax * cy - ay * cx) * nz;
+	const cbn = (cy * bz - cz * by) * nx + (cz * bx - cx * bz) * ny + (cx * by - cy * bx) * nz;
+	if (acn >= 0 && cbn >= 0) {
+		return Math.atan2(Math.abs(s), Math.sqrt(cx * cx + cy * cy + cz * cz)) * EARTH_RADIUS_M;
+	}
+	return Math.min(angleAt(0, 3), angleAt(0, 6)) * EARTH_RADIUS_M;
+}
+
+/**
+ * Exact metres from a point to a shape (polyline or single point).
+ * @param {Shapes} s @param {number} i @param {number} plon @param {number} plat
+ */
+export function pointShapeMeters(s, i, plon, plat) {
+	const a = s.start[i];
+	const b = s.start[i + 1];
+	if (b - a === 1) return haversineMeters(plon, plat, s.x[a], s.y[a]);
+	let best = Infinity;
+	for (let v = a; v < b - 1; v++) {
+		const d = pointEdgeMeters(plon, plat, s.x[v], s.y[v], s.x[v + 1], s.y[v + 1]);
+		if (d < best) best = d;
+	}
+	return best;
+}
+
+/**
+ * How far the local-plane estimate may be from the exact distance, in metres, for distances
+ * up to `d` from a frame centred `span` metres away at latitudes up to `maxLat`, with edges up
+ * to `edge` metres long. Generous on purpose: pairs inside the margin get the exact test, and
+ * they are few.
+ * @param {number} d @param {number} span @param {number} maxLat @param {number} edge
+ */
+function planeMargin(d, span, maxLat, edge) {
+	const tan = Math.tan(Math.min(Math.abs(maxLat), 80) * DEG);
+	// lon scale error (cos at the frame's latitude vs the pair's) + curvature of the sphere and
+	// of geodesic edges drawn straight in the plane + rounding
+	return 0.05 + d * (3 * tan * (span / EARTH_RADIUS_M) + 1e-6) + (edge * edge) / EARTH_RADIUS_M;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grids: CSR arrays (cell → contiguous slice), rows of cells adjacent in memory.
+
+/**
+ * @param {Points} p @param {number} cell degrees per cell
+ * @returns {PointGrid}
+ */
+export function buildPointGrid(p, cell = 0.005) {
+	const n = p.lon.length;
+	let west = Infinity,
+		east = -Infinity,
+		south = Infinity,
+		north = -Infinity;
+	for (let i = 0; i < n; i++) {
+		if (p.lon[i] < west) west = p.lon[i];
+		if (p.lon[i] > east) east = p.lon[i];
+		if (p.lat[i] < south) south = p.lat[i];
+		if (p.lat[i] > north) north = p.lat[i];
+	}
+	if (!n) west = east = south = north = 0;
+	const cols = Math.max(1, Math.floor((east - west) / cell) + 1);
+	const rows = Math.max(1, Math.floor((north - south) / cell) + 1);
+	const cellOf = new Int32Array(n);
+	const start = new Int32Array(cols * rows + 1);
+	for (let i = 0; i < n; i++) {
+		const c = Math.floor((p.lat[i] - south) / cell) * cols + Math.floor((p.lon[i] - west) / cell);
+		cellOf[i] = c;
+		start[c + 1]++;
+	}
+	for (let c = 0; c < cols * rows; c++) start[c + 1] += start[c];
+	const fill = start.slice(0, cols * rows);
+	const lon = new Float64Array(n);
+	const lat = new Float64Array(n);
+	const index = new Int32Array(n);
+	for (let i = 0; i < n; i++) {
+		const k = fill[cellOf[i]]++;
+		lon[k] = p.lon[i];
+		lat[k] = p.lat[i];
+		index[k] = i;
+	}
+	return { west, south, cell, cols, rows, start, lon, lat, index };
+}
+
+/**
+ * Every edge (or single-point shape) of `s`, registered in each cell its box touches.
+ * @param {Shapes} s @param {number} cell
+ * @returns {EdgeGrid}
+ */
+export function buildEdgeGrid(s, cell = 0.01) {
+	const n = s.id.length;
+	let west = Infinity,
+		east = -Infinity,
+		south = Infinity,
+		north = -Infinity;
+	for (let v = 0; v < s.x.length; v++) {
+		if (s.x[v] < west) west = s.x[v];
+		if (s.x[v] > east) east = s.x[v];
+		if (s.y[v] < south) south = s.y[v];
+		if (s.y[v] > north) north = s.y[v];
+	}
+	if (!s.x.length) west = east = south = north = 0;
+	const cols = Math.max(1, Math.floor((east - west) / cell) + 1);
+	const rows = Math.max(1, Math.floor((north - south) / cell) + 1);
+	// an "edge" is its first vertex index; a single-point shape is an edge from v to v
+	/** @type {(fn: (e: number, shape: number, c: number) => void) => void} */
+	const each = (fn) => {
+		for (let i = 0; i < n; i++) {
+			const a = s.start[i];
+			const last = Math.max(a, s.start[i + 1] - 1);
+			for (let v = a; v === a || v < last; v++) {
+				const w = v < last ? v + 1 : v;
+				const c0 = Math.floor((Math.min(s.x[v], s.x[w]) - west) / cell);
+				const c1 = Math.floor((Math.max(s.x[v], s.x[w]) - west) / cell);
+				const r0 = Math.floor((Math.min(s.y[v], s.y[w]) - south) / cell);
+				const r1 = Math.floor((Math.max(s.y[v], s.y[w]) - south) / cell);
+				for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) fn(v, i, r * cols + c);
+				if (v >= last) break;
+			}
+		}
+	};
+	const start = new Int32Array(cols * rows + 1);
+	each((_e, _i, c) => start[c + 1]++);
+	for (let c = 0; c < cols * rows; c++) start[c + 1] += start[c];
+	const fill = start.slice(0, cols * rows);
+	const edge = new Int32Array(start[cols * rows]);
+	const edgeShape = new Int32Array(start[cols * rows]);
+	// both ends of every registered edge, in cell order: the nearest search reads them in a row
+	const xy = new Float64Array(4 * start[cols * rows]);
+	each((e, i, c) => {
+		const k = fill[c]++;
+		edge[k] = e;
+		edgeShape[k] = i;
+		const w = s.start[i + 1] - s.start[i] === 1 ? e : e + 1;
+		xy[4 * k] = s.x[e];
+		xy[4 * k + 1] = s.y[e];
+		xy[4 * k + 2] = s.x[w];
+		xy[4 * k + 3] = s.y[w];
+	});
+	return { west, south, cell, cols, rows, start, edge, edgeShape, xy };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scoping by administrative code prefix.
+
+/**
+ * The numeric range [lo, hi) of 12-digit codes that start with `prefix`.
+ * @param {string} prefix
+ */
+export function codeRange(prefix) {
+	if (!/^\d{1,12}$/.test(prefix)) throw new Error(`bad prefix ${prefix}`);
+	const scale = 10 ** (12 - prefix.length);
+	const p = Number(prefix);
+	return { lo: p * scale, hi: (p + 1) * scale };
+}
+
+/**
+ * Index range of the residences (sorted by code) inside a prefix.
+ * @param {Float64Array} code @param {string} prefix
+ */
+export function prefixSlice(code, prefix) {
+	const { lo, hi } = codeRange(prefix);
+	/** @param {number} v */
+	const lower = (v) => {
+		let a = 0,
+			b = code.length;
+		while (a < b) {
+			const m = (a + b) >>> 1;
+			if (code[m] < v) a = m + 1;
+			else b = m;
+		}
+		return a;
+	};
+	return { from: lower(lo), to: lower(hi) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The radius kernel: for one shape, every residence (in [from, to)) within r metres. Edge by
+// edge, so a long or winding segment only scans the cells near each of its edges; a stamp per
+// residence keeps a residence from being counted twice for one shape (or, with one tag for
+// every shape, from being tested again once found).
+
+/**
+ * Stamp with `tag` every residence in [from, to) within `radius` metres of shape i that does
+ * not carry `tag` yet, and return how many were newly stamped.
+ * @param {PointGrid} g @param {Shapes} s @param {number} i @param {number} radius
+ * @param {number} from @param {number} to @param {Int32Array} stamp indexed by residence
+ * @param {number} tag
+ */
+export function stampNearShape(g, s, i, radius, from, to, stamp, tag) {
+	const a = s.start[i];
+	const last = s.start[i + 1] - 1;
+	const dLat = (radius / M_PER_DEG) * 1.001 + 1e-9;
+	let found = 0;
+	for (let v = a; v === a || v < last; v++) {
+		const w = v < last ? v + 1 : v;
+		const x1 = s.x[v],
+			y1 = s.y[v],
+			x2 = s.x[w],
+			y2 = s.y[w];
+		const south = Math.min(y1, y2),
+			north = Math.max(y1, y2);
+		const lat0 = (y1 + y2) / 2;
+		const lon0 = (x1 + x2) / 2;
+		const maxLat = Math.max(Math.abs(south - dLat), Math.abs(north + dLat));
+		const dLon = dLat / Math.cos(maxLat * DEG);
+		const kx = Math.cos(lat0 * DEG) * M_PER_DEG;
+		// the edge in a plane centred on it (metres)
+		const ax = (x1 - lon0) * kx,
+			ay = (y1 - lat0) * M_PER_DEG;
+		const ex = (x2 - x1) * kx,
+			ey = (y2 - y1) * M_PER_DEG;
+		const len2 = ex * ex + ey * ey;
+		const half = Math.sqrt(len2) / 2;
+		const margin = planeMargin(radius, half + radius, maxLat, 2 * half);
+		const rIn = (radius - margin) * (radius - margin);
+		const rOut = (radius + margin) * (radius + margin);
+		const bw = Math.min(x1, x2) - dLon,
+			be = Math.max(x1, x2) + dLon,
+			bs = south - dLat,
+			bn = north + dLat;
+		const c0 = Math.max(0, Math.floor((bw - g.west) / g.cell));
+		const c1 = Math.min(g.cols - 1, Math.floor((be - g.west) / g.cell));
+		const r0 = Math.max(0, Math.floor((bs - g.south) / g.cell));
+		const r1 = Math.min(g.rows - 1, Math.floor((bn - g.south) / g.cell));
+		for (let r = r0; r <= r1; r++) {
+			const k1 = g.start[r * g.cols + c1 + 1];
+			for (let k = g.start[r * g.cols + c0]; k < k1; k++) {
+				const plat = g.lat[k];
+				if (plat < bs || plat > bn) continue;
+				const plon = g.lon[k];
+				if (plon < bw || plon > be) continue;
+				const idx = g.index[k];
+				if (stamp[idx] === tag || idx < from || idx >= to) continue;
+				const wx = (plon - lon0) * kx - ax,
+					wy = (plat - lat0) * M_PER_DEG - ay;
+				let t = len2 > 0 ? (wx * ex + wy * ey) / len2 : 0;
+				t = t < 0 ? 0 : t > 1 ? 1 : t;
+				const dx = wx - t * ex,
+					dy = wy - t * ey;
+				const d2 = dx * dx + dy * dy;
+				if (d2 > rOut) continue;
+				if (
+					d2 < rIn ||
+					(w === v
+						? haversineMeters(plon, plat, x1, y1)
+						: pointEdgeMeters(plon, plat, x1, y1, x2, y2)) <= radius
+				) {
+					stamp[idx] = tag;
+					found++;
+				}
+			}
+		}
+		if (v >= last) break;
+	}
+	return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The four analyses.
+
+/**
+ * Residences in [from, to) within `radius` of any shape whose flag passes `want`; a 0/1 mark
+ * per residence.
+ * @param {Points} p @param {PointGrid} g @param {Shapes} s @param {number} radius
+ * @param {number} from @param {number} to @param {(i: number) => boolean} want
+ */
+export function markNear(p, g, s, radius, from, to, want) {
+	const stamp = new Int32Array(p.lon.length);
+	for (let i = 0; i < s.id.length; i++) {
+		if (want(i)) stampNearShape(g, s, i, radius, from, to, stamp, 1);
+	}
+	return Uint8Array.from(stamp);
+}
+
+/**
+ * Per shape (those whose code is inside `codeLo..codeHi`): how many residences in [from, to)
+ * lie within `radius`.
+ * @param {PointGrid} g @param {Shapes} s @param {number} radius @param {number} from
+ * @param {number} to @param {number} codeLo @param {number} codeHi
+ */
+export function countPerShape(g, s, radius, from, to, codeLo, codeHi) {
+	/** @type {number[]} */
+	const picked = [];
+	for (let i = 0; i < s.id.length; i++)
+		if (s.code[i] >= codeLo && s.code[i] < codeHi) picked.push(i);
+	const ids = new Float64Array(picked.length);
+	const counts = new Int32Array(picked.length);
+	const stamp = new Int32Array(g.index.length);
+	picked.forEach((i, j) => {
+		ids[j] = s.id[i];
+		counts[j] = stampNearShape(g, s, i, radius, from, to, stamp, i + 1);
+	});
+	return { ids, counts };
+}
+
+/**
+ * Distance from every residence in [from, to) to the nearest shape, and that shape's id.
+ * For each residence, rings of edge-grid cells are searched outward with the cheap planar
+ * estimate (a cell farther than the best so far is skipped whole) until no unsearched cell can
+ * hold anything nearer; then only the edges whose estimate is within the margin of the best
+ * get the exact spherical distance. Residences are visited in the point grid's cell order, so
+ * neighbours, which read the same cells, follow each other while those are in the CPU cache.
+ * @param {Points} p @param {Shapes} s @param {EdgeGrid} eg @param {PointGrid} g
+ * @param {number} from @param {number} to
+ */
+export function nearestShape(p, s, eg, g, from, to) {
+	const n = to - from;
+	const dist = new Float64Array(n).fill(Infinity);
+	const nearest = new Float64Array(n).fill(-1);
+	if (!s.id.length) return { dist, nearest };
+	let edgeMax = 0;
+	for (let k = 0; k < eg.edge.length; k++)
+		edgeMax = Math.max(
+			edgeMax,
+			haversineMeters(eg.xy[4 * k], eg.xy[4 * k + 1], eg.xy[4 * k + 2], eg.xy[4 * k + 3])
+		);
+	const { cell, cols, rows, start, xy } = eg;
+	let plon = 0,
+		plat = 0,
+		kx = 0;
+	/** squared planar distance from the residence to the edge in slot k, in a frame at it */
+	const est2 = (/** @type {number} */ k) => {
+		const ax = (xy[4 * k] - plon) * kx,
+			ay = (xy[4 * k + 1] - plat) * M_PER_DEG;
+		const ex = (xy[4 * k + 2] - plon) * kx - ax,
+			ey = (xy[4 * k + 3] - plat) * M_PER_DEG - ay;
+		const len2 = ex * ex + ey * ey;
+		let t = len2 > 0 ? -(ax * ex + ay * ey) / len2 : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		const dx = ax + t * ex,
+			dy = ay + t * ey;
+		return dx * dx + dy * dy;
+	};
+	/** @param {number} d */
+	const marginAt = (d) =>
+		planeMargin(d, d + edgeMax, Math.abs(plat) + (d + edgeMax) / M_PER_DEG, edgeMax);
+	let slots = new Int32Array(1024);
+	let slotD2 = new Float64Array(1024);
+	for (let o = 0; o < g.index.length; o++) {
+		const q = g.index[o];
+		if (q < from || q >= to) continue;
+		plon = g.lon[o];
+		plat = g.lat[o];
+		kx = Math.cos(plat * DEG) * M_PER_DEG;
+		const fc = (plon - eg.west) / cell;
+		const fr = (plat - eg.south) / cell;
+		const pc = Math.floor(fc),
+			pr = Math.floor(fr);
+		let best2 = Infinity;
+		let keep2 = Infinity;
+		let found = 0;
+		for (let ring = 0; ; ring++) {
+			const c0 = pc - ring,
+				c1 = pc + ring,
+				r0 = pr - ring,
+				r1 = pr + ring;
+			for (let r = Math.max(0, r0); r <= Math.min(rows - 1, r1); r++) {
+				// planar distance from the residence to this row of cells, in the same frame
+				const dyc =
+					r > pr ? (r - fr) * cell * M_PER_DEG : r < pr ? (fr - r - 1) * cell * M_PER_DEG : 0;
+				if (dyc * dyc > keep2) continue;
+				const step = r === r0 || r === r1 ? 1 : c1 - c0 || 1;
+				for (let c = c0; c <= c1; c += step) {
+					if (c < 0 || c >= cols) continue;
+					const dxc = c > pc ? (c - fc) * cell * kx : c < pc ? (fc - c - 1) * cell * kx : 0;
+					// an edge part nearer than the cell's box is registered in a nearer cell too
+					if (dxc * dxc + dyc * dyc > keep2) continue;
+					const cs = r * cols + c;
+					for (let k = start[cs]; k < start[cs + 1]; k++) {
+						const d2 = est2(k);
+						if (d2 > keep2) continue;
+						if (d2 < best2) {
+							best2 = d2;
+							const b = Math.sqrt(d2);
+							const lim = b + 2 * marginAt(b);
+							keep2 = lim * lim;
+						}
+						if (found === slots.length) {
+							const grown = new Int32Array(slots.length * 2);
+							grown.set(slots);
+							slots = grown;
+							const grownD = new Float64Array(slots.length);
+							grownD.set(slotD2);
+							slotD2 = grownD;
+						}
+						slots[found] = k;
+						slotD2[found++] = d2;
+					}
+				}
+			}
+			if (c0 <= 0 && r0 <= 0 && c1 >= cols - 1 && r1 >= rows - 1) break;
+			if (best2 === Infinity) continue;
+			// everything not yet searched lies outside the block of cells [c0, c1] × [r0, r1]
+			const lim = Math.sqrt(keep2);
+			const gapDeg = Math.min(fc - c0, c1 + 1 - fc, fr - r0, r1 + 1 - fr) * cell;
+			const edgeLat = Math.min(89, Math.abs(plat) + (ring + 1) * cell);
+			if (lim + marginAt(lim) <= gapDeg * M_PER_DEG * Math.cos(edgeLat * DEG) * 0.999) break;
+		}
+		let exact = Infinity;
+		let exactShape = -1;
+		for (let f = 0; f < found; f++) {
+			if (slotD2[f] > keep2) continue;
+			const e = slots[f];
+			const d = pointEdgeMeters(plon, plat, xy[4 * e], xy[4 * e + 1], xy[4 * e + 2], xy[4 * e + 3]);
+			const sh = eg.edgeShape[e];
+			if (d < exact || (d === exact && s.id[sh] < s.id[exactShape])) {
+				exact = d;
+				exactShape = sh;
+			}
+		}
+		dist[q - from] = exact;
+		nearest[q - from] = exactShape >= 0 ? s.id[exactShape] : -1;
+	}
+	return { dist, nearest };
+}
+
+/**
+ * The physical floor: one pass over the residences, one great-circle distance each (to a fixed
+ * point). Nothing can answer a per-residence question faster than reading every residence once.
+ * @param {Points} p @param {number} from @param {number} to
+ */
+export function floorPass(p, from, to) {
+	let sum = 0;
+	for (let i = from; i < to; i++) sum += haversineMeters(p.lon[i], p.lat[i], 112.3, 30.9);
+	return sum;
+}
