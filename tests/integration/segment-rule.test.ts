@@ -12,6 +12,7 @@ import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-
 import { linesNear } from '../../src/lib/geo/proximity';
 import { segmentGeometries } from '../../src/lib/server/repositories/waterways';
 import { offsetMeters } from '../../src/lib/server/seed/random';
+import { recomputeRule } from '../../src/lib/server/services/admin';
 
 describe.each(testEngines())('segment rule on %s', (engine) => {
 	let d: TestDatabase;
@@ -87,5 +88,57 @@ describe.each(testEngines())('segment rule on %s', (engine) => {
 			required: boolean;
 		}>`SELECT required FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
 		expect(small.rows[0].required).toBe(false);
+	});
+});
+
+describe.each(testEngines())('rule settings on %s', (engine) => {
+	let d: TestDatabase;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+	const principal = async (username: string) => {
+		const u = await d.db
+			.selectFrom('users')
+			.select(['id', 'username', 'role', 'jurisdiction_code'])
+			.where('username', '=', username)
+			.executeTakeFirstOrThrow();
+		return { userId: u.id, username: u.username, role: u.role, jurisdiction: u.jurisdiction_code };
+	};
+	const meta = { ip: null, userAgent: null };
+
+	it('lets only a province administrator change the distance, within 50–5000 m, and recomputes', async () => {
+		const county = await principal('county.admin');
+		const province = await principal('province.admin');
+		expect(await recomputeRule(d.db, county, 300, meta)).toEqual({
+			ok: false,
+			errors: { radius: 'settings.err.provinceOnly' }
+		});
+		expect(await recomputeRule(d.db, province, 20, meta)).toEqual({
+			ok: false,
+			errors: { radius: 'settings.err.radius' }
+		});
+		const before = await sql<{
+			n: number;
+		}>`SELECT count(*) FILTER (WHERE required)::int AS n FROM segment_requirements`.execute(d.db);
+		const r = await recomputeRule(d.db, province, 100, meta);
+		expect(r.ok).toBe(true);
+		const after = await sql<{ n: number; radius: number }>`
+			SELECT count(*) FILTER (WHERE required)::int AS n, max(radius_m) AS radius FROM segment_requirements`.execute(
+			d.db
+		);
+		expect(after.rows[0].radius).toBe(100);
+		expect(after.rows[0].n).toBeLessThan(before.rows[0].n);
+		// a county administrator may recompute their own area with the province's distance
+		const again = await recomputeRule(d.db, county, null, meta);
+		expect(again.ok && again.value.required).toBe(after.rows[0].n);
+		const audit = await sql<{
+			n: number;
+		}>`SELECT count(*)::int AS n FROM audit_log WHERE action IN ('rule_radius_changed', 'rule_recomputed')`.execute(
+			d.db
+		);
+		expect(audit.rows[0].n).toBe(2);
 	});
 });

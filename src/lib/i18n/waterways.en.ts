@@ -8,6 +8,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.mine': 'My segments',
 	'ww.all': 'All segments in my area',
 	'ww.filter.kind': 'Kind',
+	'ww.filter.chief': 'River chief',
 	'ww.filter.completeness': 'Four items',
 	'ww.filter.township': 'Township',
 	'ww.filter.requiredOnly': 'Only segments that need the items',
@@ -72,6 +73,20 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'check.err.tooManyPhotos': 'At most 6 photos per check',
 	'photo.tooLarge': 'Photo too large (12 MB at most)',
 	'photo.notImage': 'Not a readable image',
+	'nav.settings': 'Rule settings',
+	'settings.title': 'Four-item rule',
+	'settings.intro':
+		'A segment needs the four items when a village, a child’s home, a school, a kindergarten, a children’s home or a Sunshine Station lies within this distance.',
+	'settings.radius': 'Distance (m)',
+	'settings.save': 'Save and recompute the province',
+	'settings.recompute': 'Recompute my area',
+	'settings.lastRun':
+		'Last run: {date}; {required} of {total} segments in your area need the items',
+	'settings.done': 'Recomputed: {required} of {total} segments need the items',
+	'settings.provinceOnly':
+		'The distance applies to the whole province; only a province administrator may change it',
+	'settings.err.provinceOnly': 'Only a province administrator may change the distance',
+	'settings.err.radius': 'The distance must be between 50 and 5000 m',
 	'dash.title': 'Four-item dashboard',
 	'dash.required': 'Segments needing items',
 	'dash.complete': 'Complete',

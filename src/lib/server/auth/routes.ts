@@ -34,5 +34,6 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/(app)/admin/users': 'admin',
 	'/(app)/admin/users/[id]': 'admin',
 	'/(app)/admin/audit': 'admin',
-	'/(app)/admin/emergencies': 'admin'
+	'/(app)/admin/emergencies': 'admin',
+	'/(app)/admin/settings': 'admin'
 };

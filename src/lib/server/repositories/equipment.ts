@@ -178,11 +178,11 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 		JOIN admin_units t ON t.code = w.township_code
 		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
 		LEFT JOIN users u ON u.id = w.river_chief_id
-		LEFT JOIN (
-			SELECT waterway_id, count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable,
+		LEFT JOIN LATERAL (
+			SELECT count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable,
 				max(checked_at) AS last_checked
-			FROM safety_equipment GROUP BY waterway_id
-		) e ON e.waterway_id = w.id
+			FROM safety_equipment se WHERE se.waterway_id = w.id
+		) e ON true
 		WHERE w.township_code LIKE ${f.sitePrefix + '%'}
 			AND (${f.riverChiefId ?? null}::bigint IS NULL OR w.river_chief_id = ${f.riverChiefId ?? null})
 			AND (${f.kind ?? null}::text IS NULL OR w.kind = ${f.kind ?? null})

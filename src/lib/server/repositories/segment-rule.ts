@@ -61,13 +61,16 @@ export async function recomputeSegmentRule(
 		);
 		await sql`TRUNCATE rule_hits`.execute(trx);
 		for (const s of sources()) {
+			// each segment is cast to geography once (materialised), not once per candidate pair
 			await sql`
+				WITH w AS MATERIALIZED (
+					SELECT id, geom, ST_Expand(geom, ${dLon}, ${dLat}) AS box, geom::geography AS g
+					FROM waterways WHERE township_code LIKE ${like}
+				)
 				INSERT INTO rule_hits (waterway_id, kind, n, d)
-				SELECT w.id, ${s.kind}, count(*)::int, min(ST_Distance(w.geom::geography, x.geom::geography, false))
-				FROM waterways w
-				JOIN (${s.from}) x ON x.geom && ST_Expand(w.geom, ${dLon}, ${dLat})
-					AND ST_DWithin(w.geom::geography, x.geom::geography, ${r}, false)
-				WHERE w.township_code LIKE ${like}
+				SELECT w.id, ${s.kind}, count(*)::int, min(ST_Distance(w.g, x.geom::geography, false))
+				FROM w
+				JOIN (${s.from}) x ON x.geom && w.box AND ST_DWithin(w.g, x.geom::geography, ${r}, false)
 				GROUP BY w.id`.execute(trx);
 		}
 		await sql`DELETE FROM segment_requirements WHERE waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${like})`.execute(

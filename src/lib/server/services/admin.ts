@@ -1,5 +1,5 @@
 // Administrator use cases besides users: the audit log search and emergency declarations.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { canDeclareEmergency, canViewAudit, prefixOf, type Principal } from '../auth/policy';
 import { appendAudit, searchAudit, type AuditQuery, type AuditRow } from '../repositories/audit';
@@ -9,6 +9,9 @@ import {
 	type EmergencyListRow
 } from '../repositories/emergencies';
 import { isAdminCode } from '$lib/domain/admin';
+import { isAdminRole } from '../auth/roles';
+import { recomputeSegmentRule, ruleRadius } from '../repositories/segment-rule';
+import { invalidateMapCaches } from './map';
 import type { RequestMeta } from './auth';
 import type { Outcome } from './users';
 
@@ -77,4 +80,66 @@ export async function declareEmergency(
 		return newId;
 	});
 	return { ok: true, value: id };
+}
+
+export const RULE_RADIUS_RANGE_M = { min: 50, max: 5000 } as const;
+
+/** The rule's distance and when it last ran, for the settings page. */
+export async function ruleSettings(db: Kysely<DB>, who: Principal) {
+	if (!isAdminRole(who.role)) throw new Forbidden('settings');
+	const radius = await ruleRadius(db);
+	const r = await sql<{ at: Date | null; required: number; total: number }>`
+		SELECT max(sr.computed_at) AS at, count(*) FILTER (WHERE sr.required)::int AS required, count(*)::int AS total
+		FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
+		WHERE w.township_code LIKE ${prefixOf(who).slice(0, 9) + '%'}`.execute(db);
+	return {
+		radius,
+		computedAt: r.rows[0]?.at ?? null,
+		required: r.rows[0]?.required ?? 0,
+		total: r.rows[0]?.total ?? 0,
+		canChangeRadius: who.role === 'province_admin'
+	};
+}
+
+/**
+ * Change the rule's distance (province administrators: it applies to the whole province) and
+ * recompute; or just recompute the rule for the administrator's own area after data changed.
+ */
+export async function recomputeRule(
+	db: Kysely<DB>,
+	who: Principal,
+	radiusM: number | null,
+	meta: RequestMeta
+): Promise<Outcome<{ segments: number; required: number }>> {
+	if (!isAdminRole(who.role)) throw new Forbidden('settings');
+	if (radiusM !== null) {
+		if (who.role !== 'province_admin')
+			return { ok: false, errors: { radius: 'settings.err.provinceOnly' } };
+		if (
+			!Number.isFinite(radiusM) ||
+			radiusM < RULE_RADIUS_RANGE_M.min ||
+			radiusM > RULE_RADIUS_RANGE_M.max
+		) {
+			return { ok: false, errors: { radius: 'settings.err.radius' } };
+		}
+		await sql`
+			INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('segment_rule_radius_m', ${JSON.stringify(radiusM)}::jsonb, now(), ${who.userId})
+			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`.execute(
+			db
+		);
+	}
+	const prefix = radiusM !== null ? '42' : prefixOf(who).slice(0, 9);
+	const result = await recomputeSegmentRule(db, prefix);
+	await appendAudit(db, {
+		userId: who.userId,
+		username: who.username,
+		role: who.role,
+		action: radiusM !== null ? 'rule_radius_changed' : 'rule_recomputed',
+		resource: 'segment_rule',
+		jurisdictionCode: who.jurisdiction,
+		detail: { radiusM, ...result },
+		...meta
+	});
+	invalidateMapCaches();
+	return { ok: true, value: result };
 }

@@ -46,6 +46,8 @@ export interface SegmentListItem extends SegmentRow {
 
 export interface SegmentQuery {
 	mine?: boolean;
+	/** a river chief's user id (administrators and emergency staff filter by chief) */
+	chief?: number;
 	kind?: string;
 	township?: string;
 	completeness?: string;
@@ -61,7 +63,11 @@ export async function segmentsFor(
 	const scope = scopeFor(who.jurisdiction);
 	const rows = await listSegments(db, {
 		sitePrefix: scope.sitePrefix,
-		riverChiefId: q.mine ? who.userId : undefined,
+		riverChiefId: q.mine
+			? who.userId
+			: q.chief && Number.isSafeInteger(q.chief)
+				? q.chief
+				: undefined,
 		kind: (WATERWAY_KINDS as readonly string[]).includes(q.kind ?? '')
 			? (q.kind as WaterwayKind)
 			: undefined,
@@ -322,4 +328,19 @@ export async function dashboard(
 	if (dashCache.size > 200) dashCache.clear();
 	dashCache.set(key, { at: Date.now(), value });
 	return value;
+}
+
+/** River chiefs whose jurisdiction lies in the viewer's area (for the filter). */
+export async function riverChiefsFor(
+	db: Kysely<DB>,
+	who: Principal
+): Promise<{ id: number; name: string }[]> {
+	const scope = scopeFor(who.jurisdiction);
+	return db
+		.selectFrom('users')
+		.select(['id', 'display_name as name'])
+		.where('role', '=', 'river_chief')
+		.where('jurisdiction_code', 'like', `${scope.sitePrefix}%`)
+		.orderBy('display_name')
+		.execute();
 }

@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { segmentsFor } from '$lib/server/services/waterways';
+import { riverChiefsFor, segmentsFor } from '$lib/server/services/waterways';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { levelOfCode } from '$lib/domain/admin';
 import { suppress } from '$lib/domain/children';
@@ -14,6 +14,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const q = {
 		// a river chief starts on their own segments
 		mine: url.searchParams.has('mine') ? url.searchParams.get('mine') === '1' : isChief,
+		chief: Number(url.searchParams.get('chief')) || undefined,
 		kind: url.searchParams.get('kind') || undefined,
 		township: url.searchParams.get('township') || undefined,
 		completeness: url.searchParams.get('completeness') || undefined,
@@ -53,6 +54,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			lastChecked: s.last_checked ? new Date(s.last_checked).toISOString() : null
 		})),
 		limit,
+		chiefs: isChief ? [] : await riverChiefsFor(db, user.principal),
 		townships
 	};
 };
