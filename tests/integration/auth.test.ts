@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
+import { openTestDatabase, testEngines, type TestDatabase, principalOf } from '../support/template';
 import {
 	login,
 	validateSession,
@@ -120,28 +120,8 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 	});
 
 	it('opens exact homes to emergency staff only inside a declared emergency, recorded with it', async () => {
-		const county = await d.db
-			.selectFrom('users')
-			.select(['id', 'username', 'role', 'jurisdiction_code'])
-			.where('username', '=', 'county.admin')
-			.executeTakeFirstOrThrow();
-		const countyAdmin: Principal = {
-			userId: county.id,
-			username: county.username,
-			role: county.role,
-			jurisdiction: county.jurisdiction_code
-		};
-		const emergencyUser = await d.db
-			.selectFrom('users')
-			.select(['id', 'username', 'role', 'jurisdiction_code'])
-			.where('username', '=', 'emergency')
-			.executeTakeFirstOrThrow();
-		const staff: Principal = {
-			userId: emergencyUser.id,
-			username: emergencyUser.username,
-			role: emergencyUser.role,
-			jurisdiction: emergencyUser.jurisdiction_code
-		};
+		const countyAdmin = await principalOf(d.db, 'county.admin');
+		const staff = await principalOf(d.db, 'emergency');
 		const township = (
 			await d.db
 				.selectFrom('users')
@@ -195,17 +175,7 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 	});
 
 	it('lets administrators create users only within their reach, with clear errors and no change otherwise', async () => {
-		const c = await d.db
-			.selectFrom('users')
-			.select(['id', 'username', 'role', 'jurisdiction_code'])
-			.where('username', '=', 'county.admin')
-			.executeTakeFirstOrThrow();
-		const admin: Principal = {
-			userId: c.id,
-			username: c.username,
-			role: c.role,
-			jurisdiction: c.jurisdiction_code
-		};
+		const admin = await principalOf(d.db, 'county.admin');
 		const township = (
 			await d.db
 				.selectFrom('users')

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
+import { openTestDatabase, testEngines, type TestDatabase, principalOf } from '../support/template';
 import { recordCheck, CheckRejected, segmentsFor } from '../../src/lib/server/services/waterways';
 import type { Principal } from '../../src/lib/server/auth/policy';
 
@@ -14,12 +14,7 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 	let segment: number;
 	beforeAll(async () => {
 		d = await openTestDatabase(engine);
-		const u = await d.db
-			.selectFrom('users')
-			.select(['id', 'username', 'role', 'jurisdiction_code'])
-			.where('username', '=', 'township.staff')
-			.executeTakeFirstOrThrow();
-		staff = { userId: u.id, username: u.username, role: u.role, jurisdiction: u.jurisdiction_code };
+		staff = await principalOf(d.db, 'township.staff');
 		segment = (
 			await sql<{
 				id: number;

@@ -5,7 +5,8 @@ import {
 	openTestDatabase,
 	testEngines,
 	FIXTURE_AREA,
-	type TestDatabase
+	type TestDatabase,
+	principalOf
 } from '../support/template';
 import { dashboard } from '../../src/lib/server/services/waterways';
 import { NotFoundError } from '../../src/lib/server/services/map';
@@ -16,17 +17,7 @@ describe.each(testEngines())('dashboard on %s', (engine) => {
 	let planner: Principal;
 	beforeAll(async () => {
 		d = await openTestDatabase(engine);
-		const u = await d.db
-			.selectFrom('users')
-			.select(['id', 'username', 'role', 'jurisdiction_code'])
-			.where('username', '=', 'planner')
-			.executeTakeFirstOrThrow();
-		planner = {
-			userId: u.id,
-			username: u.username,
-			role: u.role,
-			jurisdiction: u.jurisdiction_code
-		};
+		planner = await principalOf(d.db, 'planner');
 	});
 	afterAll(async () => {
 		await d?.close();

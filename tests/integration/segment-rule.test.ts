@@ -6,7 +6,8 @@ import {
 	openTestDatabase,
 	testEngines,
 	FIXTURE_AREA,
-	type TestDatabase
+	type TestDatabase,
+	principalOf
 } from '../support/template';
 import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-rule';
 import { linesNear } from '../../src/lib/geo/proximity';
@@ -99,14 +100,7 @@ describe.each(testEngines())('rule settings on %s', (engine) => {
 	afterAll(async () => {
 		await d?.close();
 	});
-	const principal = async (username: string) => {
-		const u = await d.db
-			.selectFrom('users')
-			.select(['id', 'username', 'role', 'jurisdiction_code'])
-			.where('username', '=', username)
-			.executeTakeFirstOrThrow();
-		return { userId: u.id, username: u.username, role: u.role, jurisdiction: u.jurisdiction_code };
-	};
+	const principal = (username: string) => principalOf(d.db, username);
 	const meta = { ip: null, userAgent: null };
 
 	it('lets only a province administrator change the distance, within 50–5000 m, and recomputes', async () => {

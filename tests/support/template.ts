@@ -180,3 +180,13 @@ export async function isDir(p: string): Promise<boolean> {
 		.then((s) => s.isDirectory())
 		.catch(() => false);
 }
+
+/** The demo user `username` as the policy sees them. */
+export async function principalOf(db: TestDatabase['db'], username: string) {
+	const u = await db
+		.selectFrom('users')
+		.select(['id', 'username', 'role', 'jurisdiction_code'])
+		.where('username', '=', username)
+		.executeTakeFirstOrThrow();
+	return { userId: u.id, username: u.username, role: u.role, jurisdiction: u.jurisdiction_code };
+}
