@@ -74,7 +74,7 @@ async function adminTile(
 	if (z >= MIN_ZOOM.township) levels.push('township');
 	const boundaries = await sql<Row>`
 		SELECT row_number() OVER ()::int AS id, code, level, name,
-			ST_AsGeoJSON(ST_ClipByBox2D(ST_SimplifyPreserveTopology(geom, ${toleranceDeg(z)}), ${env}), 6) AS g
+			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(geom, ${toleranceDeg(z)}, true), ${env}), 6) AS g
 		FROM admin_units
 		WHERE level = ANY(${levels}::text[]) AND code LIKE ${like} AND geom && ${env}`.execute(db);
 	const labelLevels =
