@@ -26,7 +26,8 @@ const M_PER_DEG = EARTH_RADIUS_M * DEG;
  * @typedef {{ west: number, south: number, cell: number, cols: number, rows: number,
  *   start: Int32Array, lon: Float64Array, lat: Float64Array, index: Int32Array }} PointGrid
  * @typedef {{ west: number, south: number, cell: number, cols: number, rows: number,
- *   start: Int32Array, edge: Int32Array, edgeShape: Int32Array, xy: Float64Array }} EdgeGrid
+ *   start: Int32Array, slotChunk: Int32Array, box: Float64Array, chunkStart: Int32Array,
+ *   xy: Float64Array, uv: Float64Array, edgeShape: Int32Array }} EdgeGrid
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -178,20 +179,6 @@ function unit(lon, lat, at) {
 	U[at + 2] = Math.sin(lat * DEG);
 }
 
-/** angle between unit vectors at offsets a and b of U, precise at small angles */
-function angleAt(/** @type {number} */ a, /** @type {number} */ b) {
-	const ax = U[a],
-		ay = U[a + 1],
-		az = U[a + 2],
-		bx = U[b],
-		by = U[b + 1],
-		bz = U[b + 2];
-	const cx = ay * bz - az * by,
-		cy = az * bx - ax * bz,
-		cz = ax * by - ay * bx;
-	return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz);
-}
-
 /**
  * Great-circle metres from a point to the minor arc between two vertices (the geodesic edge
  * PostGIS geography uses): the perpendicular foot if it falls inside the arc, else the nearer
@@ -203,20 +190,20 @@ export function pointEdgeMeters(plon, plat, alon, alat, blon, blat) {
 	unit(plon, plat, 0);
 	unit(alon, alat, 3);
 	unit(blon, blat, 6);
-	const px = U[0],
-		py = U[1],
-		pz = U[2],
-		ax = U[3],
-		ay = U[4],
-		az = U[5],
-		bx = U[6],
-		by = U[7],
-		bz = U[8];
+	return unitEdgeMeters(U[0], U[1], U[2], U[3], U[4], U[5], U[6], U[7], U[8]);
+}
+
+/**
+ * The same from unit vectors (p, a, b), for callers that keep them.
+ * @param {number} px @param {number} py @param {number} pz @param {number} ax @param {number} ay
+ * @param {number} az @param {number} bx @param {number} by @param {number} bz
+ */
+export function unitEdgeMeters(px, py, pz, ax, ay, az, bx, by, bz) {
 	let nx = ay * bz - az * by,
 		ny = az * bx - ax * bz,
 		nz = ax * by - ay * bx;
 	const nn = Math.sqrt(nx * nx + ny * ny + nz * nz);
-	if (nn < 1e-15) return angleAt(0, 3) * EARTH_RADIUS_M; // a degenerate edge is a point
+	if (nn < 1e-15) return unitAngle(px, py, pz, ax, ay, az) * EARTH_RADIUS_M; // a point
 	nx /= nn;
 	ny /= nn;
 	nz /= nn;
@@ -231,7 +218,21 @@ export function pointEdgeMeters(plon, plat, alon, alat, blon, blat) {
 	if (acn >= 0 && cbn >= 0) {
 		return Math.atan2(Math.abs(s), Math.sqrt(cx * cx + cy * cy + cz * cz)) * EARTH_RADIUS_M;
 	}
-	return Math.min(angleAt(0, 3), angleAt(0, 6)) * EARTH_RADIUS_M;
+	return (
+		Math.min(unitAngle(px, py, pz, ax, ay, az), unitAngle(px, py, pz, bx, by, bz)) * EARTH_RADIUS_M
+	);
+}
+
+/**
+ * Angle between two unit vectors, precise at small angles.
+ * @param {number} ax @param {number} ay @param {number} az @param {number} bx @param {number} by
+ * @param {number} bz
+ */
+function unitAngle(ax, ay, az, bx, by, bz) {
+	const cx = ay * bz - az * by,
+		cy = az * bx - ax * bz,
+		cz = ax * by - ay * bx;
+	return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz);
 }
 
 /**
@@ -307,13 +308,54 @@ export function buildPointGrid(p, cell = 0.005) {
 	return { west, south, cell, cols, rows, start, lon, lat, index };
 }
 
+/** Most edges in a chunk, and its widest extent in degrees (≈ 250 m). */
+const CHUNK_EDGES = 16;
+const CHUNK_DEG = 0.0025;
+
 /**
- * Every edge (or single-point shape) of `s`, registered in each cell its box touches.
+ * Split every shape into chunks of consecutive edges (a single-point shape is one chunk of one
+ * degenerate edge). The demo's rivers are digitised every ~25 m: testing a chunk's box first
+ * and then its few edges in a row costs far less than a box per edge.
+ * @param {Shapes} s
+ * @param {(shape: number, first: number, last: number) => void} fn edges first..last-1 of
+ *   vertex indexes; first === last for a single point
+ */
+export function eachChunk(s, fn) {
+	for (let i = 0; i < s.id.length; i++) {
+		const a = s.start[i];
+		const end = s.start[i + 1] - 1;
+		if (end <= a) {
+			fn(i, a, a);
+			continue;
+		}
+		let first = a;
+		let w = s.x[a],
+			e = w,
+			so = s.y[a],
+			no = so;
+		for (let v = a + 1; v <= end; v++) {
+			w = Math.min(w, s.x[v]);
+			e = Math.max(e, s.x[v]);
+			so = Math.min(so, s.y[v]);
+			no = Math.max(no, s.y[v]);
+			const full = v - first >= CHUNK_EDGES || e - w > CHUNK_DEG || no - so > CHUNK_DEG;
+			if (full || v === end) {
+				fn(i, first, v);
+				first = v;
+				w = e = s.x[v];
+				so = no = s.y[v];
+			}
+		}
+	}
+}
+
+/**
+ * Chunks of edges registered in each cell their box touches. Per chunk: its box and its edges
+ * (both ends, in order) with the shape each belongs to.
  * @param {Shapes} s @param {number} cell
  * @returns {EdgeGrid}
  */
 export function buildEdgeGrid(s, cell = 0.01) {
-	const n = s.id.length;
 	let west = Infinity,
 		east = -Infinity,
 		south = Infinity,
@@ -327,42 +369,75 @@ export function buildEdgeGrid(s, cell = 0.01) {
 	if (!s.x.length) west = east = south = north = 0;
 	const cols = Math.max(1, Math.floor((east - west) / cell) + 1);
 	const rows = Math.max(1, Math.floor((north - south) / cell) + 1);
-	// an "edge" is its first vertex index; a single-point shape is an edge from v to v
-	/** @type {(fn: (e: number, shape: number, c: number) => void) => void} */
-	const each = (fn) => {
-		for (let i = 0; i < n; i++) {
-			const a = s.start[i];
-			const last = Math.max(a, s.start[i + 1] - 1);
-			for (let v = a; v === a || v < last; v++) {
-				const w = v < last ? v + 1 : v;
-				const c0 = Math.floor((Math.min(s.x[v], s.x[w]) - west) / cell);
-				const c1 = Math.floor((Math.max(s.x[v], s.x[w]) - west) / cell);
-				const r0 = Math.floor((Math.min(s.y[v], s.y[w]) - south) / cell);
-				const r1 = Math.floor((Math.max(s.y[v], s.y[w]) - south) / cell);
-				for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) fn(v, i, r * cols + c);
-				if (v >= last) break;
+	/** @type {number[]} */ const box = [];
+	/** @type {number[]} */ const cStart = [0];
+	/** @type {number[]} */ const xy = [];
+	/** @type {number[]} */ const edgeShape = [];
+	eachChunk(s, (i, first, last) => {
+		let w = Infinity,
+			e = -Infinity,
+			so = Infinity,
+			no = -Infinity;
+		for (let v = first; v <= last; v++) {
+			w = Math.min(w, s.x[v]);
+			e = Math.max(e, s.x[v]);
+			so = Math.min(so, s.y[v]);
+			no = Math.max(no, s.y[v]);
+		}
+		box.push(w, so, e, no);
+		if (first === last) {
+			xy.push(s.x[first], s.y[first], s.x[first], s.y[first]);
+			edgeShape.push(i);
+		} else
+			for (let v = first; v < last; v++) {
+				xy.push(s.x[v], s.y[v], s.x[v + 1], s.y[v + 1]);
+				edgeShape.push(i);
 			}
+		cStart.push(edgeShape.length);
+	});
+	const nc = cStart.length - 1;
+	/** @param {(chunk: number, c: number) => void} fn */
+	const each = (fn) => {
+		for (let k = 0; k < nc; k++) {
+			const c0 = Math.floor((box[4 * k] - west) / cell);
+			const c1 = Math.floor((box[4 * k + 2] - west) / cell);
+			const r0 = Math.floor((box[4 * k + 1] - south) / cell);
+			const r1 = Math.floor((box[4 * k + 3] - south) / cell);
+			for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) fn(k, r * cols + c);
 		}
 	};
 	const start = new Int32Array(cols * rows + 1);
-	each((_e, _i, c) => start[c + 1]++);
+	each((_k, c) => start[c + 1]++);
 	for (let c = 0; c < cols * rows; c++) start[c + 1] += start[c];
 	const fill = start.slice(0, cols * rows);
-	const edge = new Int32Array(start[cols * rows]);
-	const edgeShape = new Int32Array(start[cols * rows]);
-	// both ends of every registered edge, in cell order: the nearest search reads them in a row
-	const xy = new Float64Array(4 * start[cols * rows]);
-	each((e, i, c) => {
-		const k = fill[c]++;
-		edge[k] = e;
-		edgeShape[k] = i;
-		const w = s.start[i + 1] - s.start[i] === 1 ? e : e + 1;
-		xy[4 * k] = s.x[e];
-		xy[4 * k + 1] = s.y[e];
-		xy[4 * k + 2] = s.x[w];
-		xy[4 * k + 3] = s.y[w];
+	const slotChunk = new Int32Array(start[cols * rows]);
+	each((k, c) => {
+		slotChunk[fill[c]++] = k;
 	});
-	return { west, south, cell, cols, rows, start, edge, edgeShape, xy };
+	// unit vectors of both ends of every edge: the exact distance then needs no trigonometry
+	const uv = new Float64Array(edgeShape.length * 6);
+	for (let k = 0; k < edgeShape.length; k++) {
+		for (const end of [0, 1]) {
+			unit(xy[4 * k + 2 * end], xy[4 * k + 2 * end + 1], 0);
+			uv[6 * k + 3 * end] = U[0];
+			uv[6 * k + 3 * end + 1] = U[1];
+			uv[6 * k + 3 * end + 2] = U[2];
+		}
+	}
+	return {
+		west,
+		south,
+		cell,
+		cols,
+		rows,
+		start,
+		slotChunk,
+		uv,
+		box: Float64Array.from(box),
+		chunkStart: Int32Array.from(cStart),
+		xy: Float64Array.from(xy),
+		edgeShape: Int32Array.from(edgeShape)
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,6 +480,10 @@ export function prefixSlice(code, prefix) {
 // residence keeps a residence from being counted twice for one shape (or, with one tag for
 // every shape, from being tested again once found).
 
+/** scratch: a chunk's vertices in its local plane */
+const CX = new Float64Array(CHUNK_EDGES + 2);
+const CY = new Float64Array(CHUNK_EDGES + 2);
+
 /**
  * Stamp with `tag` every residence in [from, to) within `radius` metres of shape i that does
  * not carry `tag` yet, and return how many were newly stamped.
@@ -413,70 +492,126 @@ export function prefixSlice(code, prefix) {
  * @param {number} tag
  */
 export function stampNearShape(g, s, i, radius, from, to, stamp, tag) {
-	const a = s.start[i];
-	const last = s.start[i + 1] - 1;
-	const dLat = (radius / M_PER_DEG) * 1.001 + 1e-9;
 	let found = 0;
-	for (let v = a; v === a || v < last; v++) {
-		const w = v < last ? v + 1 : v;
-		const x1 = s.x[v],
-			y1 = s.y[v],
-			x2 = s.x[w],
-			y2 = s.y[w];
-		const south = Math.min(y1, y2),
-			north = Math.max(y1, y2);
-		const lat0 = (y1 + y2) / 2;
-		const lon0 = (x1 + x2) / 2;
-		const maxLat = Math.max(Math.abs(south - dLat), Math.abs(north + dLat));
-		const dLon = dLat / Math.cos(maxLat * DEG);
-		const kx = Math.cos(lat0 * DEG) * M_PER_DEG;
-		// the edge in a plane centred on it (metres)
-		const ax = (x1 - lon0) * kx,
-			ay = (y1 - lat0) * M_PER_DEG;
-		const ex = (x2 - x1) * kx,
-			ey = (y2 - y1) * M_PER_DEG;
-		const len2 = ex * ex + ey * ey;
-		const half = Math.sqrt(len2) / 2;
-		const margin = planeMargin(radius, half + radius, maxLat, 2 * half);
-		const rIn = (radius - margin) * (radius - margin);
-		const rOut = (radius + margin) * (radius + margin);
-		const bw = Math.min(x1, x2) - dLon,
-			be = Math.max(x1, x2) + dLon,
-			bs = south - dLat,
-			bn = north + dLat;
-		const c0 = Math.max(0, Math.floor((bw - g.west) / g.cell));
-		const c1 = Math.min(g.cols - 1, Math.floor((be - g.west) / g.cell));
-		const r0 = Math.max(0, Math.floor((bs - g.south) / g.cell));
-		const r1 = Math.min(g.rows - 1, Math.floor((bn - g.south) / g.cell));
-		for (let r = r0; r <= r1; r++) {
-			const k1 = g.start[r * g.cols + c1 + 1];
-			for (let k = g.start[r * g.cols + c0]; k < k1; k++) {
-				const plat = g.lat[k];
-				if (plat < bs || plat > bn) continue;
-				const plon = g.lon[k];
-				if (plon < bw || plon > be) continue;
-				const idx = g.index[k];
-				if (stamp[idx] === tag || idx < from || idx >= to) continue;
-				const wx = (plon - lon0) * kx - ax,
-					wy = (plat - lat0) * M_PER_DEG - ay;
-				let t = len2 > 0 ? (wx * ex + wy * ey) / len2 : 0;
-				t = t < 0 ? 0 : t > 1 ? 1 : t;
-				const dx = wx - t * ex,
-					dy = wy - t * ey;
-				const d2 = dx * dx + dy * dy;
-				if (d2 > rOut) continue;
-				if (
-					d2 < rIn ||
-					(w === v
-						? haversineMeters(plon, plat, x1, y1)
-						: pointEdgeMeters(plon, plat, x1, y1, x2, y2)) <= radius
-				) {
-					stamp[idx] = tag;
-					found++;
+	eachChunkOf(s, i, (first, last) => {
+		found += stampNearChunk(g, s, first, last, radius, from, to, stamp, tag);
+	});
+	return found;
+}
+
+/**
+ * The chunks of one shape (see eachChunk).
+ * @param {Shapes} s @param {number} i @param {(first: number, last: number) => void} fn
+ */
+function eachChunkOf(s, i, fn) {
+	const a = s.start[i];
+	const end = s.start[i + 1] - 1;
+	if (end <= a) return fn(a, a);
+	let first = a;
+	let w = s.x[a],
+		e = w,
+		so = s.y[a],
+		no = so;
+	for (let v = a + 1; v <= end; v++) {
+		w = Math.min(w, s.x[v]);
+		e = Math.max(e, s.x[v]);
+		so = Math.min(so, s.y[v]);
+		no = Math.max(no, s.y[v]);
+		if (v - first >= CHUNK_EDGES || e - w > CHUNK_DEG || no - so > CHUNK_DEG || v === end) {
+			fn(first, v);
+			first = v;
+			w = e = s.x[v];
+			so = no = s.y[v];
+		}
+	}
+}
+
+/**
+ * @param {PointGrid} g @param {Shapes} s @param {number} first @param {number} last
+ * @param {number} radius @param {number} from @param {number} to @param {Int32Array} stamp
+ * @param {number} tag
+ */
+function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag) {
+	const dLat = (radius / M_PER_DEG) * 1.001 + 1e-9;
+	let west = Infinity,
+		east = -Infinity,
+		south = Infinity,
+		north = -Infinity;
+	for (let v = first; v <= last; v++) {
+		if (s.x[v] < west) west = s.x[v];
+		if (s.x[v] > east) east = s.x[v];
+		if (s.y[v] < south) south = s.y[v];
+		if (s.y[v] > north) north = s.y[v];
+	}
+	const lat0 = (south + north) / 2;
+	const lon0 = (west + east) / 2;
+	const maxLat = Math.max(Math.abs(south - dLat), Math.abs(north + dLat));
+	const dLon = dLat / Math.cos(maxLat * DEG);
+	const kx = Math.cos(lat0 * DEG) * M_PER_DEG;
+	const nv = last - first + 1;
+	let edgeMax = 0;
+	for (let v = 0; v < nv; v++) {
+		CX[v] = (s.x[first + v] - lon0) * kx;
+		CY[v] = (s.y[first + v] - lat0) * M_PER_DEG;
+		if (v > 0) edgeMax = Math.max(edgeMax, Math.hypot(CX[v] - CX[v - 1], CY[v] - CY[v - 1]));
+	}
+	const half = Math.max((north - south) * M_PER_DEG, (east - west) * kx) / 2;
+	const margin = planeMargin(radius, half + radius, maxLat, edgeMax);
+	const rIn = (radius - margin) * (radius - margin);
+	const rOut = (radius + margin) * (radius + margin);
+	const bw = west - dLon,
+		be = east + dLon,
+		bs = south - dLat,
+		bn = north + dLat;
+	const c0 = Math.max(0, Math.floor((bw - g.west) / g.cell));
+	const c1 = Math.min(g.cols - 1, Math.floor((be - g.west) / g.cell));
+	const r0 = Math.max(0, Math.floor((bs - g.south) / g.cell));
+	const r1 = Math.min(g.rows - 1, Math.floor((bn - g.south) / g.cell));
+	let found = 0;
+	for (let r = r0; r <= r1; r++) {
+		const k1 = g.start[r * g.cols + c1 + 1];
+		for (let k = g.start[r * g.cols + c0]; k < k1; k++) {
+			const plat = g.lat[k];
+			if (plat < bs || plat > bn) continue;
+			const plon = g.lon[k];
+			if (plon < bw || plon > be) continue;
+			const idx = g.index[k];
+			if (stamp[idx] === tag || idx < from || idx >= to) continue;
+			const px = (plon - lon0) * kx,
+				py = (plat - lat0) * M_PER_DEG;
+			let d2 = Infinity;
+			if (nv === 1) d2 = (px - CX[0]) ** 2 + (py - CY[0]) ** 2;
+			else
+				for (let v = 0; v < nv - 1; v++) {
+					const ex = CX[v + 1] - CX[v],
+						ey = CY[v + 1] - CY[v];
+					const wx = px - CX[v],
+						wy = py - CY[v];
+					const len2 = ex * ex + ey * ey;
+					let t = len2 > 0 ? (wx * ex + wy * ey) / len2 : 0;
+					t = t < 0 ? 0 : t > 1 ? 1 : t;
+					const dx = wx - t * ex,
+						dy = wy - t * ey;
+					const dd = dx * dx + dy * dy;
+					if (dd < d2) {
+						d2 = dd;
+						if (d2 < rIn) break;
+					}
 				}
+			if (d2 > rOut) continue;
+			let hit = d2 < rIn;
+			if (!hit) {
+				// within the margin of the radius: the exact distance on the sphere decides
+				if (nv === 1) hit = haversineMeters(plon, plat, s.x[first], s.y[first]) <= radius;
+				else
+					for (let v = first; v < last && !hit; v++)
+						hit = pointEdgeMeters(plon, plat, s.x[v], s.y[v], s.x[v + 1], s.y[v + 1]) <= radius;
+			}
+			if (hit) {
+				stamp[idx] = tag;
+				found++;
 			}
 		}
-		if (v >= last) break;
 	}
 	return found;
 }
@@ -535,12 +670,12 @@ export function nearestShape(p, s, eg, g, from, to) {
 	const nearest = new Float64Array(n).fill(-1);
 	if (!s.id.length) return { dist, nearest };
 	let edgeMax = 0;
-	for (let k = 0; k < eg.edge.length; k++)
+	for (let k = 0; k < eg.edgeShape.length; k++)
 		edgeMax = Math.max(
 			edgeMax,
 			haversineMeters(eg.xy[4 * k], eg.xy[4 * k + 1], eg.xy[4 * k + 2], eg.xy[4 * k + 3])
 		);
-	const { cell, cols, rows, start, xy } = eg;
+	const { cell, cols, rows, start, xy, slotChunk, box, chunkStart } = eg;
 	let plon = 0,
 		plat = 0,
 		kx = 0;
@@ -557,9 +692,15 @@ export function nearestShape(p, s, eg, g, from, to) {
 			dy = ay + t * ey;
 		return dx * dx + dy * dy;
 	};
+	// planeMargin with the tangent taken once per residence (valid while d + edgeMax ≤ 50 km,
+	// i.e. within half a degree of latitude); the general form beyond
+	let tanP = 0;
+	const edgeTerm = (edgeMax * edgeMax) / EARTH_RADIUS_M;
 	/** @param {number} d */
 	const marginAt = (d) =>
-		planeMargin(d, d + edgeMax, Math.abs(plat) + (d + edgeMax) / M_PER_DEG, edgeMax);
+		d + edgeMax <= 50_000
+			? 0.05 + d * (3 * tanP * ((d + edgeMax) / EARTH_RADIUS_M) + 1e-6) + edgeTerm
+			: planeMargin(d, d + edgeMax, Math.abs(plat) + (d + edgeMax) / M_PER_DEG, edgeMax);
 	let slots = new Int32Array(1024);
 	let slotD2 = new Float64Array(1024);
 	for (let o = 0; o < g.index.length; o++) {
@@ -568,6 +709,7 @@ export function nearestShape(p, s, eg, g, from, to) {
 		plon = g.lon[o];
 		plat = g.lat[o];
 		kx = Math.cos(plat * DEG) * M_PER_DEG;
+		tanP = Math.tan(Math.min(Math.abs(plat) + 0.5, 80) * DEG);
 		const fc = (plon - eg.west) / cell;
 		const fr = (plat - eg.south) / cell;
 		const pc = Math.floor(fc),
@@ -592,25 +734,32 @@ export function nearestShape(p, s, eg, g, from, to) {
 					// an edge part nearer than the cell's box is registered in a nearer cell too
 					if (dxc * dxc + dyc * dyc > keep2) continue;
 					const cs = r * cols + c;
-					for (let k = start[cs]; k < start[cs + 1]; k++) {
-						const d2 = est2(k);
-						if (d2 > keep2) continue;
-						if (d2 < best2) {
-							best2 = d2;
-							const b = Math.sqrt(d2);
-							const lim = b + 2 * marginAt(b);
-							keep2 = lim * lim;
+					for (let sc = start[cs]; sc < start[cs + 1]; sc++) {
+						const ch = slotChunk[sc];
+						// the chunk's box, in the same plane: nothing in it is nearer than that
+						const bx = Math.max(0, box[4 * ch] - plon, plon - box[4 * ch + 2]) * kx;
+						const by = Math.max(0, box[4 * ch + 1] - plat, plat - box[4 * ch + 3]) * M_PER_DEG;
+						if (bx * bx + by * by > keep2) continue;
+						for (let k = chunkStart[ch]; k < chunkStart[ch + 1]; k++) {
+							const d2 = est2(k);
+							if (d2 > keep2) continue;
+							if (d2 < best2) {
+								best2 = d2;
+								const b = Math.sqrt(d2);
+								const lim = b + 2 * marginAt(b);
+								keep2 = lim * lim;
+							}
+							if (found === slots.length) {
+								const grown = new Int32Array(slots.length * 2);
+								grown.set(slots);
+								slots = grown;
+								const grownD = new Float64Array(slots.length);
+								grownD.set(slotD2);
+								slotD2 = grownD;
+							}
+							slots[found] = k;
+							slotD2[found++] = d2;
 						}
-						if (found === slots.length) {
-							const grown = new Int32Array(slots.length * 2);
-							grown.set(slots);
-							slots = grown;
-							const grownD = new Float64Array(slots.length);
-							grownD.set(slotD2);
-							slotD2 = grownD;
-						}
-						slots[found] = k;
-						slotD2[found++] = d2;
 					}
 				}
 			}
@@ -624,10 +773,26 @@ export function nearestShape(p, s, eg, g, from, to) {
 		}
 		let exact = Infinity;
 		let exactShape = -1;
+		unit(plon, plat, 0);
+		const ux = U[0],
+			uy = U[1],
+			uz = U[2];
+		const uv = eg.uv;
 		for (let f = 0; f < found; f++) {
 			if (slotD2[f] > keep2) continue;
 			const e = slots[f];
-			const d = pointEdgeMeters(plon, plat, xy[4 * e], xy[4 * e + 1], xy[4 * e + 2], xy[4 * e + 3]);
+			const o6 = 6 * e;
+			const d = unitEdgeMeters(
+				ux,
+				uy,
+				uz,
+				uv[o6],
+				uv[o6 + 1],
+				uv[o6 + 2],
+				uv[o6 + 3],
+				uv[o6 + 4],
+				uv[o6 + 5]
+			);
 			const sh = eg.edgeShape[e];
 			if (d < exact || (d === exact && s.id[sh] < s.id[exactShape])) {
 				exact = d;

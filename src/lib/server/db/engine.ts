@@ -91,6 +91,9 @@ export async function openPglite(opts: PgliteOptions): Promise<Database> {
 
 export async function openPostgres(connectionString: string, max = 10): Promise<Database> {
 	const pool = new pg.Pool({ connectionString, max });
+	// an idle connection dropped by the server (restart, admin terminate) must not crash the
+	// app: the pool discards it and the next query opens a new one
+	pool.on('error', (e) => console.warn(`[tongan] database connection lost: ${e.message}`));
 	const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 	// fail fast with a clear message if the server is not reachable
 	await db.connection().execute(async (c) => {

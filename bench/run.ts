@@ -1,0 +1,214 @@
+// `npm run bench -- --scale 0.5|1|2 [--engine pglite|postgres]`: the province-scale benchmark of
+// issue 5. Builds or reuses the demo province at the scale, times the four analyses side by
+// side (app, plain PostGIS, naive Turf, floor), then starts the built app on that database and
+// measures tiles (cold, warm, 4 clients, during an analysis), restart time and the map's first
+// render in Chromium. Prints a table of ratios; writes bench/results/latest.json (the issue's
+// shape) and bench/results/<engine>-s<scale>.json (everything measured). See bench/README.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { appBuild, ROOT, signIn, startServer, WORK } from './lib/app';
+import { firstStart, province, type Engine } from './lib/province';
+import { benchAnalyses, CASES } from './lib/analyses';
+import {
+	byZoom,
+	concurrent,
+	PLACES,
+	idleVersusBusy,
+	sequential,
+	summary,
+	tilesAround
+} from './lib/tiles';
+import { mapFirstRender } from './lib/browser';
+import { round } from './lib/stats';
+
+const { values: args } = parseArgs({
+	options: {
+		scale: { type: 'string', default: '1' },
+		engine: { type: 'string' },
+		runs: { type: 'string', default: '3' },
+		'sql-runs': { type: 'string', default: '1' },
+		'turf-pairs': { type: 'string', default: '40000' },
+		port: { type: 'string', default: '4410' },
+		'skip-sql': { type: 'boolean', default: false },
+		'skip-server': { type: 'boolean', default: false },
+		'fresh-start': { type: 'boolean', default: false }
+	}
+});
+
+const scale = Number(args.scale);
+if (![0.5, 1, 2].includes(scale)) throw new Error('--scale must be 0.5, 1 or 2');
+const engine = (args.engine ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite')) as Engine;
+if (!['pglite', 'postgres'].includes(engine))
+	throw new Error('--engine must be pglite or postgres');
+const port = Number(args.port);
+const log = (m: string) => console.log(`[bench] ${m}`);
+mkdirSync(WORK, { recursive: true });
+
+const build = appBuild(log);
+let firstStartS: number | null = null;
+const ensureBase = async () => (firstStartS = (await firstStart(engine, build, port, log)).seconds);
+if (args['fresh-start']) await ensureBase();
+const prov = await province(engine, scale, ensureBase, log);
+firstStartS ??= prov.firstStartS;
+
+log(`analyses on ${engine}, scale ${scale}`);
+const d = await prov.open();
+let a;
+try {
+	a = await benchAnalyses(
+		d,
+		{
+			runs: Number(args.runs),
+			sqlRuns: Number(args['sql-runs']),
+			turfPairs: Number(args['turf-pairs']),
+			skipSql: args['skip-sql']
+		},
+		log
+	);
+} finally {
+	// the embedded engine allows one process per data dir: the app's server gets it next
+	await d.close();
+}
+
+const details: Record<string, unknown> = { snapshot: a.snapshot };
+let tiles = { p95_ms: NaN, busy_p95_ms: NaN, max_bytes: NaN, tiles_per_s_c4: NaN };
+let restartS = NaN;
+let render = { ms: NaN, jsGzKb: NaN, jsFiles: 0 };
+if (!args['skip-server']) {
+	log('starting the built app on this database (restart: existing data)…');
+	const server = await startServer(
+		build,
+		prov.serverEnv,
+		port,
+		path.join(WORK, `server-${engine}.log`)
+	);
+	restartS = round(server.readyMs / 1000, 2);
+	log(`restart to first page: ${restartS} s`);
+	try {
+		const cookie = await signIn(server.url);
+		render = await mapFirstRender(server.url, build);
+		log(
+			`map first render ${render.ms} ms, route JS ${render.jsGzKb} KB gzipped (${render.jsFiles} files)`
+		);
+
+		const listA = [
+			...tilesAround(PLACES.wuhan),
+			...tilesAround(PLACES.honghu),
+			...tilesAround(PLACES.yichang)
+		];
+		const cold = await sequential(server.url, cookie, listA);
+		const warm = await sequential(server.url, cookie, listA);
+		log(`cold ${JSON.stringify(summary(cold))} by zoom ${JSON.stringify(byZoom(cold))}`);
+		log(`warm ${JSON.stringify(summary(warm))}`);
+
+		const four = [PLACES.xiangyang, PLACES.jingzhou, PLACES.shiyan, PLACES.huanggang].map((p) =>
+			tilesAround(p)
+		);
+		const c4cold = await concurrent(server.url, cookie, four);
+		const c4warm = await concurrent(server.url, cookie, four);
+		log(`4 clients: ${c4cold.perS} tiles/s cold, ${c4warm.perS} tiles/s warm`);
+
+		// idle and busy from one mixed stream: new tiles of three places, warm tiles, pages
+		const fresh = [
+			...tilesAround(PLACES.enshi),
+			...tilesAround(PLACES.xiaogan),
+			...tilesAround(PLACES.suizhou)
+		];
+		const stream = fresh.flatMap((t, i) => [t, listA[(i * 7) % listA.length]]);
+		let turn = 0;
+		const kinds = ['exposure_incomplete', 'per_segment', 'uncovered', 'nearest_segment'] as const;
+		const {
+			idle,
+			busy,
+			analyses: analysesDone
+		} = await idleVersusBusy(server.url, cookie, stream, () =>
+			a.analysis.runLoaded({ case: kinds[turn++ % 4], prefix: '42' })
+		);
+		log(
+			`idle ${JSON.stringify(summary(idle))}; busy ${JSON.stringify(summary(busy))} (${analysesDone} analyses ran meanwhile)`
+		);
+		const all = [...cold, ...warm, ...c4cold.samples, ...idle, ...busy];
+		tiles = {
+			p95_ms: summary(warm).p95_ms,
+			busy_p95_ms: summary(busy).p95_ms,
+			max_bytes: summary(all).max_bytes,
+			tiles_per_s_c4: c4warm.perS
+		};
+		Object.assign(details, {
+			tiles_cold: { ...summary(cold), by_zoom_p95: byZoom(cold) },
+			tiles_warm: summary(warm),
+			tiles_per_s_c4_cold: c4cold.perS,
+			tiles_per_s_c4_warm: c4warm.perS,
+			idle: summary(idle),
+			busy: { ...summary(busy), analyses_meanwhile: analysesDone }
+		});
+	} finally {
+		await server.stop();
+	}
+}
+await a.analysis.close();
+
+const result = {
+	scale,
+	engine,
+	counts: a.counts,
+	metrics: {
+		...Object.fromEntries(
+			CASES.map((c) => {
+				const m = a.metrics[c];
+				return [
+					c,
+					{
+						app_ms: m.app_ms,
+						postgis_plain_ms: m.postgis_plain_ms,
+						turf_naive_ms: m.turf_naive_ms,
+						floor_ms: m.floor_ms
+					}
+				];
+			})
+		),
+		tiles,
+		startup: {
+			first_start_s: firstStartS === null ? null : round(firstStartS, 1),
+			restart_s: restartS
+		},
+		map_first_render_ms: render.ms,
+		map_route_js_gz_kb: render.jsGzKb
+	}
+};
+
+const out = path.join(ROOT, 'bench/results');
+mkdirSync(out, { recursive: true });
+writeFileSync(path.join(out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(
+	path.join(out, `${engine}-s${String(scale).replace('.', '_')}.json`),
+	JSON.stringify(
+		{ ...result, details: { ...details, cases: a.metrics }, at: new Date().toISOString() },
+		null,
+		2
+	) + '\n'
+);
+
+// the table
+const pad = (s: unknown, n: number) => String(s).padStart(n);
+console.log(
+	`\nTongAn bench — ${engine}, scale ${scale}: ${a.counts.residences} residences, ${a.counts.segments} segments, ${a.counts.facilities} homes+stations`
+);
+console.log(
+	`${'case'.padEnd(24)}${pad('app ms', 10)}${pad('postgis ms', 12)}${pad('turf ms', 12)}${pad('floor ms', 10)}${pad('pg/app', 9)}${pad('turf/app', 10)}${pad('app/floor', 11)}  same answer`
+);
+for (const c of CASES) {
+	const m = a.metrics[c];
+	console.log(
+		`${c.padEnd(24)}${pad(m.app_ms, 10)}${pad(m.postgis_plain_ms, 12)}${pad(m.turf_naive_ms, 12)}${pad(m.floor_ms, 10)}` +
+			`${pad(round(m.postgis_plain_ms / m.app_ms), 9)}${pad(round(m.turf_naive_ms / m.app_ms, 0), 10)}${pad(round(m.app_ms / m.floor_ms), 11)}  ${m.answers.equal ? 'yes' : 'NO'}`
+	);
+}
+console.log(
+	`tiles: warm p95 ${tiles.p95_ms} ms · cold p95 ${(details.tiles_cold as { p95_ms?: number })?.p95_ms ?? '–'} ms · busy p95 ${tiles.busy_p95_ms} ms (idle ${(details.idle as { p95_ms?: number })?.p95_ms ?? '–'}) · max ${tiles.max_bytes} B · ${tiles.tiles_per_s_c4} tiles/s with 4 clients (cold ${details.tiles_per_s_c4_cold ?? '–'})`
+);
+console.log(
+	`startup: first start ${result.metrics.startup.first_start_s} s · restart ${restartS} s · map first render ${render.ms} ms · route JS ${render.jsGzKb} KB gz`
+);
+console.log(`written: bench/results/latest.json`);

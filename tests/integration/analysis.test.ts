@@ -1,0 +1,112 @@
+// The in-memory analyses (worker thread) must give exactly the answers of the plain PostGIS
+// queries an analyst would write (geography, use_spheroid = false), on both engines: the same
+// residence ids, the same per-segment counts, nearest distances within a millimetre.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import {
+	openTestDatabase,
+	testEngines,
+	FIXTURE_AREA,
+	ROOT,
+	type TestDatabase
+} from '../support/template';
+import { createAnalysis, type Analysis } from '../../src/lib/server/analysis';
+import {
+	ensureGeographyIndexes,
+	plainExposureIds,
+	plainNearest,
+	plainPerSegment,
+	plainUncoveredIds
+} from '../../src/lib/server/analysis/reference';
+
+const sorted = (xs: ArrayLike<number>) => Array.from(xs).sort((a, b) => a - b);
+
+describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %s', (engine) => {
+	let d: TestDatabase;
+	let analysis: Analysis;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+		await ensureGeographyIndexes(d.db);
+		analysis = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 0 });
+	});
+	afterAll(async () => {
+		await analysis?.close();
+		await d?.close();
+	});
+
+	it('exposure to incomplete segments within 500 m: the same residences', async () => {
+		const app = await analysis.exposureIncomplete(FIXTURE_AREA);
+		const plain = await plainExposureIds(d.db, FIXTURE_AREA);
+		expect(app.residences).toBeGreaterThan(1000);
+		// a fixture where nobody or everybody is exposed would prove nothing
+		expect(plain.length).toBeGreaterThan(50);
+		expect(plain.length).toBeLessThan(app.residences);
+		expect(sorted(app.ids)).toEqual(plain);
+	});
+
+	it('residences within 500 m of each segment: the same count for every segment', async () => {
+		const app = await analysis.perSegment(FIXTURE_AREA);
+		const plain = await plainPerSegment(d.db, FIXTURE_AREA);
+		expect(plain.filter((p) => p.n > 0).length).toBeGreaterThan(20);
+		const appRows = Array.from(app.segmentIds, (id, i) => ({ id, n: app.counts[i] })).sort(
+			(a, b) => a.id - b.id
+		);
+		expect(appRows).toEqual(plain);
+	});
+
+	it('residences farther than 1 km from any usable home or station: the same residences', async () => {
+		const app = await analysis.uncovered(FIXTURE_AREA);
+		const plain = await plainUncoveredIds(d.db, FIXTURE_AREA);
+		expect(plain.length).toBeGreaterThan(10);
+		expect(plain.length).toBeLessThan(app.residences);
+		expect(sorted(app.ids)).toEqual(plain);
+	});
+
+	it('nearest segment of every residence: the same distance within 1 mm', async () => {
+		const app = await analysis.nearestSegment(FIXTURE_AREA);
+		const plain = await plainNearest(d.db, FIXTURE_AREA);
+		expect(app.ids.length).toBe(plain.length);
+		const byId = new Map(plain.map((p) => [p.id, p]));
+		let sameSegment = 0;
+		for (let i = 0; i < app.ids.length; i++) {
+			const p = byId.get(app.ids[i]);
+			expect(p).toBeDefined();
+			expect(Math.abs(app.distances[i] - p!.d)).toBeLessThan(1e-3);
+			if (app.segmentIds[i] === p!.segmentId) sameSegment++;
+		}
+		// two segments at the same distance (a shared vertex) may be named either way
+		expect(sameSegment / plain.length).toBeGreaterThan(0.95);
+	});
+
+	it('scopes residences by jurisdiction prefix', async () => {
+		const township = await sql<{ code: string }>`
+			SELECT substr(village_code, 1, 9) AS code FROM children
+			GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`.execute(d.db);
+		const prefix = township.rows[0].code;
+		const app = await analysis.exposureIncomplete(prefix);
+		const plain = await plainExposureIds(d.db, prefix);
+		expect(sorted(app.ids)).toEqual(plain);
+		const all = await analysis.exposureIncomplete(FIXTURE_AREA);
+		expect(app.count).toBeLessThan(all.count);
+		const uncovered = await analysis.uncovered(prefix);
+		expect(sorted(uncovered.ids)).toEqual(await plainUncoveredIds(d.db, prefix));
+	});
+
+	it('follows the data: completing the four items of segments changes the answer', async () => {
+		const before = await analysis.exposureIncomplete(FIXTURE_AREA);
+		// incomplete segments with residences nearby
+		const per = await plainPerSegment(d.db, FIXTURE_AREA);
+		const target = await sql<{ id: number }>`
+			SELECT w.id FROM waterways w
+			WHERE (SELECT count(*) FROM safety_equipment se WHERE se.waterway_id = w.id
+				AND se.status = 'present' AND se.item <> 'barrier') < 4
+				AND w.id = ANY(${per.filter((p) => p.n > 0).map((p) => p.id)}::bigint[])
+			ORDER BY w.id LIMIT 40`.execute(d.db);
+		await sql`
+			UPDATE safety_equipment SET status = 'present', checked_at = now()
+			WHERE waterway_id = ANY(${target.rows.map((r) => r.id)}::bigint[])`.execute(d.db);
+		const after = await analysis.exposureIncomplete(FIXTURE_AREA);
+		expect(after.count).toBeLessThan(before.count);
+		expect(sorted(after.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
+	});
+});
