@@ -67,7 +67,13 @@ for (const who of COUNTS) {
 			await expect(panel).toHaveCount(0);
 		}
 		const r = await page.request.get('/api/residences?area=421083100214&purpose=home_visit');
-		expect([403]).toContain(r.status());
+		if (who === DEMO.emergency && r.status() === 200) {
+			// another suite on this server may have declared an emergency in the county: then, and
+			// only then, emergency staff get the homes, on that basis
+			expect((await r.json()).basis).toBe('emergency');
+		} else {
+			expect(r.status()).toBe(403);
+		}
 		expect(problems).toEqual([]);
 	});
 }
