@@ -146,3 +146,16 @@ describe('passwords and sessions', () => {
 		expect(id).not.toContain('token-abc');
 	});
 });
+
+describe('roles an administrator may give', () => {
+	it('never includes a higher administrator, nor a role above the administrator’s level', async () => {
+		const { assignableRoles } = await import('$lib/server/auth/policy');
+		const county = assignableRoles(p('county_admin', '421083000000'));
+		expect(county).toContain('township_staff');
+		expect(county).toContain('county_admin');
+		expect(county).not.toContain('prefecture_admin');
+		expect(county).not.toContain('province_admin');
+		expect(assignableRoles(p('planner', '420000000000'))).toEqual([]);
+		expect(assignableRoles(p('province_admin', '420000000000')).length).toBe(8);
+	});
+});

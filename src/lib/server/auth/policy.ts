@@ -1,8 +1,8 @@
 // The single policy module: for (role, jurisdiction, resource) it decides what may be read or
 // written. Services call it; routes never decide on their own. Pure functions, no IO, so the
 // rules can be read and tested in one place.
-import { jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
-import { ADMIN_RANK, ROLE_LEVELS, isAdminRole, type Role } from './roles';
+import { ADMIN_LEVELS, jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
+import { ADMIN_RANK, ROLES, ROLE_LEVELS, isAdminRole, type Role } from './roles';
 
 export interface Principal {
 	userId: number;
@@ -121,4 +121,16 @@ export function canRecordChecks(p: Principal, code: string): boolean {
 		'prefecture_admin',
 		'county_admin'
 	].includes(p.role);
+}
+
+/** Roles an administrator could give to someone at or below their own level (for the forms). */
+export function assignableRoles(admin: Principal): Role[] {
+	if (!isAdminRole(admin.role)) return [];
+	const rank = ADMIN_RANK[admin.role];
+	const level = ADMIN_LEVELS.indexOf(levelOfCode(admin.jurisdiction));
+	return ROLES.filter(
+		(r) =>
+			(!isAdminRole(r) || ADMIN_RANK[r] <= rank) &&
+			ROLE_LEVELS[r].some((l) => ADMIN_LEVELS.indexOf(l) >= level)
+	);
 }

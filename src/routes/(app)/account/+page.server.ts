@@ -1,16 +1,12 @@
 // 我的账号: who I am, changing my password, two-step verification, and signing out everywhere
 // (a POST to /logout with everywhere=1, handled there).
 import { fail } from '@sveltejs/kit';
+import { formText } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
 import { changePassword } from '$lib/server/services/auth';
 import { findUnit } from '$lib/server/repositories/areas';
-
-function text(form: FormData, name: string): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.slice(0, 200) : '';
-}
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
@@ -32,9 +28,9 @@ export const actions: Actions = {
 	password: async (event) => {
 		const { user } = signedIn(event.locals);
 		const form = await event.request.formData();
-		const current = text(form, 'current');
-		const next = text(form, 'next');
-		const repeat = text(form, 'repeat');
+		const current = formText(form, 'current');
+		const next = formText(form, 'next');
+		const repeat = formText(form, 'repeat');
 		const errors: Record<string, string> = {};
 		if (!current) errors.current = 'admin.required';
 		if (!next) errors.next = 'admin.required';

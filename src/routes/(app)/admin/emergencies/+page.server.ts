@@ -2,6 +2,7 @@
 // bounded window. Times are typed as Beijing time (datetime-local has no zone) and stored as
 // instants; the service checks area, window (≤ 72 h) and reason, and audits the declaration.
 import { error, fail } from '@sveltejs/kit';
+import { formText } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
@@ -10,11 +11,6 @@ import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { fromShanghaiInput, normalizeCode, toShanghaiInput } from '$lib/components/admin/format';
 
 const DEFAULT_HOURS = 24;
-
-function text(form: FormData, name: string, max = 600): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.slice(0, max) : '';
-}
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
@@ -55,10 +51,10 @@ export const actions: Actions = {
 		const { user } = signedIn(event.locals);
 		const form = await event.request.formData();
 		const values = {
-			area: normalizeCode(text(form, 'area', 40)),
-			start: text(form, 'start', 25),
-			end: text(form, 'end', 25),
-			reason: text(form, 'reason')
+			area: normalizeCode(formText(form, 'area', 40)),
+			start: formText(form, 'start', 25),
+			end: formText(form, 'end', 25),
+			reason: formText(form, 'reason')
 		};
 		const startsAt = fromShanghaiInput(values.start);
 		const endsAt = fromShanghaiInput(values.end);

@@ -1,32 +1,14 @@
 // 用户管理: the accounts in the administrator's jurisdiction, and creating new ones. The hook
 // admits administrators only; the service re-checks rank and jurisdiction on every write.
 import { fail } from '@sveltejs/kit';
+import { formText } from '$lib/server/http/form';
+import { assignableRoles } from '$lib/server/auth/policy';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
 import { createUser, listManagedUsers } from '$lib/server/services/users';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
-import { ADMIN_RANK, ROLES, ROLE_LEVELS, isAdminRole, type Role } from '$lib/server/auth/roles';
-import type { Principal } from '$lib/server/auth/policy';
-import { ADMIN_LEVELS, levelOfCode } from '$lib/domain/admin';
 import { normalizeCode } from '$lib/components/admin/format';
-
-/** Roles the administrator could give to someone at or below their own level. */
-function assignableRoles(admin: Principal): Role[] {
-	if (!isAdminRole(admin.role)) return [];
-	const rank = ADMIN_RANK[admin.role];
-	const level = ADMIN_LEVELS.indexOf(levelOfCode(admin.jurisdiction));
-	return ROLES.filter(
-		(r) =>
-			(!isAdminRole(r) || ADMIN_RANK[r] <= rank) &&
-			ROLE_LEVELS[r].some((l) => ADMIN_LEVELS.indexOf(l) >= level)
-	);
-}
-
-function text(form: FormData, name: string, max = 200): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.slice(0, max) : '';
-}
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
@@ -52,16 +34,16 @@ export const actions: Actions = {
 		const { user } = signedIn(event.locals);
 		const form = await event.request.formData();
 		const values = {
-			username: text(form, 'username', 100).trim(),
-			displayName: text(form, 'displayName', 100),
-			role: text(form, 'role', 40),
-			jurisdiction: normalizeCode(text(form, 'jurisdiction', 40))
+			username: formText(form, 'username', 100).trim(),
+			displayName: formText(form, 'displayName', 100),
+			role: formText(form, 'role', 40),
+			jurisdiction: normalizeCode(formText(form, 'jurisdiction', 40))
 		};
 		const { db } = await database();
 		const r = await createUser(
 			db,
 			user.principal,
-			{ ...values, password: text(form, 'password') },
+			{ ...values, password: formText(form, 'password') },
 			requestMeta(event)
 		);
 		// the password is never sent back

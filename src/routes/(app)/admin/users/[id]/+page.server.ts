@@ -2,6 +2,8 @@
 // chief, the segments of an area. A user outside the administrator's reach is a 404, the same
 // as one that does not exist, so ids cannot be probed.
 import { error, fail } from '@sveltejs/kit';
+import { formText } from '$lib/server/http/form';
+import { assignableRoles } from '$lib/server/auth/policy';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
@@ -13,9 +15,7 @@ import {
 	type UserChange
 } from '$lib/server/services/users';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
-import { ADMIN_RANK, ROLES, ROLE_LEVELS, isAdminRole, type Role } from '$lib/server/auth/roles';
-import { canManageUser, type Principal } from '$lib/server/auth/policy';
-import { ADMIN_LEVELS, levelOfCode } from '$lib/domain/admin';
+import { canManageUser } from '$lib/server/auth/policy';
 import { translator, type Locale } from '$lib/i18n';
 import { normalizeCode } from '$lib/components/admin/format';
 
@@ -26,23 +26,6 @@ function notFound(locale: Locale): never {
 function userId(raw: string, locale: Locale): number {
 	if (!/^\d{1,9}$/.test(raw)) notFound(locale);
 	return Number(raw);
-}
-
-/** Roles the administrator could give to someone at or below their own level. */
-function assignableRoles(admin: Principal): Role[] {
-	if (!isAdminRole(admin.role)) return [];
-	const rank = ADMIN_RANK[admin.role];
-	const level = ADMIN_LEVELS.indexOf(levelOfCode(admin.jurisdiction));
-	return ROLES.filter(
-		(r) =>
-			(!isAdminRole(r) || ADMIN_RANK[r] <= rank) &&
-			ROLE_LEVELS[r].some((l) => ADMIN_LEVELS.indexOf(l) >= level)
-	);
-}
-
-function text(form: FormData, name: string, max = 200): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.slice(0, max) : '';
 }
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -86,9 +69,9 @@ export const actions: Actions = {
 	profile: async (event) => {
 		const form = await event.request.formData();
 		const values = {
-			displayName: text(form, 'displayName', 100),
-			role: text(form, 'role', 40),
-			jurisdiction: normalizeCode(text(form, 'jurisdiction', 40))
+			displayName: formText(form, 'displayName', 100),
+			role: formText(form, 'role', 40),
+			jurisdiction: normalizeCode(formText(form, 'jurisdiction', 40))
 		};
 		const r = await change(event, values);
 		if (!r.ok) return fail(400, { part: 'profile' as const, values, errors: r.errors });
@@ -97,7 +80,7 @@ export const actions: Actions = {
 	active: async (event) => {
 		const form = await event.request.formData();
 		// only an explicit choice changes the status; a form without it changes nothing
-		const choice = text(form, 'active');
+		const choice = formText(form, 'active');
 		if (choice !== '1' && choice !== '0') {
 			return fail(400, { part: 'active' as const, errors: { active: 'error.badRequest' } });
 		}
@@ -111,7 +94,7 @@ export const actions: Actions = {
 	},
 	password: async (event) => {
 		const form = await event.request.formData();
-		const r = await change(event, { newPassword: text(form, 'newPassword') });
+		const r = await change(event, { newPassword: formText(form, 'newPassword') });
 		if (!r.ok) return fail(400, { part: 'password' as const, errors: r.errors });
 		return { part: 'password' as const, done: 'userEdit.passwordReset' as const };
 	},
@@ -119,7 +102,7 @@ export const actions: Actions = {
 		const { user } = signedIn(event.locals);
 		const id = userId(event.params.id, event.locals.locale);
 		const form = await event.request.formData();
-		const area = normalizeCode(text(form, 'area', 40));
+		const area = normalizeCode(formText(form, 'area', 40));
 		const { db } = await database();
 		try {
 			const r = await assignSegments(db, user.principal, id, area, requestMeta(event));
