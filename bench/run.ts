@@ -4,6 +4,7 @@
 // measures tiles (cold, warm, 4 clients, during an analysis), restart time and the map's first
 // render in Chromium. Prints a table of ratios; writes bench/results/latest.json (the issue's
 // shape) and bench/results/<engine>-s<scale>.json (everything measured). See bench/README.md.
+import { recomputeSegmentRule } from '../src/lib/server/repositories/segment-rule';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,6 +56,13 @@ firstStartS ??= prov.firstStartS;
 log(`analyses on ${engine}, scale ${scale}`);
 const d = await prov.open();
 let a;
+const segmentRule = {
+	app_ms: NaN,
+	postgis_plain_ms: NaN,
+	app: null as unknown,
+	sql: null as unknown
+};
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 try {
 	a = await benchAnalyses(
 		d,
@@ -65,6 +73,26 @@ try {
 			skipSql: args['skip-sql']
 		},
 		log
+	);
+	// segment_rule (issue 4): the four-item rule for the whole province, the app's in-memory
+	// engine against the same rule as plain geography joins; both write segment_requirements
+	log('case segment_rule…');
+	const ruleApp: number[] = [];
+	for (let i = 0; i < Number(args.runs); i++) {
+		const t = performance.now();
+		segmentRule.app = await recomputeSegmentRule(d.db, '42', 500, 'memory');
+		ruleApp.push(performance.now() - t);
+	}
+	segmentRule.app_ms = median(ruleApp);
+	if (!args['skip-sql']) {
+		const t = performance.now();
+		segmentRule.sql = await recomputeSegmentRule(d.db, '42', 500, 'postgis');
+		segmentRule.postgis_plain_ms = performance.now() - t;
+		// leave the app's answer in place
+		await recomputeSegmentRule(d.db, '42', 500, 'memory');
+	}
+	log(
+		`segment_rule: app ${Math.round(segmentRule.app_ms)} ms, plain PostGIS ${Math.round(segmentRule.postgis_plain_ms)} ms, same answer ${JSON.stringify(segmentRule.app) === JSON.stringify(segmentRule.sql)}`
 	);
 } finally {
 	// the embedded engine allows one process per data dir: the app's server gets it next
@@ -168,6 +196,14 @@ const result = {
 				];
 			})
 		),
+		segment_rule: {
+			app_ms: Math.round(segmentRule.app_ms),
+			postgis_plain_ms: Number.isNaN(segmentRule.postgis_plain_ms)
+				? null
+				: Math.round(segmentRule.postgis_plain_ms),
+			turf_naive_ms: null,
+			floor_ms: a.metrics[CASES[0]].floor_ms
+		},
 		tiles,
 		startup: {
 			first_start_s: firstStartS === null ? null : round(firstStartS, 1),

@@ -136,3 +136,51 @@ describe.each(testEngines())('rule settings on %s', (engine) => {
 		expect(audit.rows[0].n).toBe(2);
 	});
 });
+
+describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine) => {
+	let d: TestDatabase;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+	type Row = {
+		id: number;
+		required: boolean;
+		near_kinds: string[];
+		children_within: number;
+		nearest_m: number | null;
+		nearest_kind: string | null;
+	};
+	const snapshot = async () =>
+		(
+			await sql<Row>`SELECT waterway_id AS id, required, near_kinds, children_within, nearest_m, nearest_kind
+				FROM segment_requirements ORDER BY waterway_id`.execute(d.db)
+		).rows;
+
+	it('gives the same segments, reasons, counts and nearest distances (within 1 m)', async () => {
+		const sqlRule = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'postgis');
+		const a = await snapshot();
+		const memRule = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory');
+		const b = await snapshot();
+		expect(memRule).toEqual(sqlRule);
+		expect(b.length).toBe(a.length);
+		let differ = 0;
+		for (let i = 0; i < a.length; i++) {
+			expect(b[i].id).toBe(a[i].id);
+			const same =
+				b[i].required === a[i].required &&
+				b[i].near_kinds.join() === a[i].near_kinds.join() &&
+				b[i].children_within === a[i].children_within &&
+				b[i].nearest_kind === a[i].nearest_kind &&
+				(a[i].nearest_m === null
+					? b[i].nearest_m === null
+					: Math.abs((b[i].nearest_m ?? 1e9) - a[i].nearest_m!) < 1);
+			// something within millimetres of the 500 m edge may fall either side
+			if (!same) differ++;
+		}
+		expect(differ).toBeLessThanOrEqual(2);
+		expect(a.filter((r) => r.required).length).toBeGreaterThan(100);
+	});
+});

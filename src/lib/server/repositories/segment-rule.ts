@@ -6,6 +6,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { radiusToDegrees } from '$lib/geo/proximity';
+import { computeRuleFast } from '../analysis/rule';
 
 export const DEFAULT_RULE_RADIUS_M = 500;
 export const RULE_KINDS = [
@@ -40,11 +41,42 @@ function sources(): { kind: RuleKind; from: RawBuilder<unknown> }[] {
 	];
 }
 
+export type RuleEngine = 'memory' | 'postgis';
+
 /**
  * Recompute the rule for every segment inside a jurisdiction prefix ('42' = the province).
- * One transaction: readers see the old answer or the new one, never half.
+ * One transaction: readers see the old answer or the new one, never half. The default engine
+ * reads the data once and measures in memory (analysis/rule.ts); 'postgis' runs the same rule
+ * as geography joins, the reference the parity test and the benchmark compare against.
  */
 export async function recomputeSegmentRule(
+	db: Kysely<DB>,
+	prefix: string,
+	radiusM?: number,
+	engine: RuleEngine = 'memory'
+): Promise<{ segments: number; required: number }> {
+	if (engine === 'postgis') return recomputeSegmentRuleSql(db, prefix, radiusM);
+	const run = <T>(fn: (trx: Kysely<DB>) => Promise<T>) =>
+		db.isTransaction ? fn(db) : db.transaction().execute(fn);
+	return run(async (trx) => {
+		const r = radiusM ?? (await ruleRadius(trx));
+		const rows = await computeRuleFast(trx, prefix, r);
+		const like = `${prefix}%`;
+		await sql`DELETE FROM segment_requirements WHERE waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${like})`.execute(
+			trx
+		);
+		await sql`
+			INSERT INTO segment_requirements (waterway_id, required, radius_m, near_kinds, children_within, nearest_m, nearest_kind)
+			SELECT w, cardinality(string_to_array(k, ',')) > 0 AND k <> '', ${r},
+				CASE WHEN k = '' THEN '{}'::text[] ELSE string_to_array(k, ',') END, c, d, nk
+			FROM unnest(${rows.map((x) => x.waterwayId)}::bigint[], ${rows.map((x) => x.kinds.join(','))}::text[],
+				${rows.map((x) => x.children)}::int[], ${rows.map((x) => x.nearestM)}::float8[],
+				${rows.map((x) => x.nearestKind)}::text[]) AS t(w, k, c, d, nk)`.execute(trx);
+		return { segments: rows.length, required: rows.filter((x) => x.kinds.length > 0).length };
+	});
+}
+
+async function recomputeSegmentRuleSql(
 	db: Kysely<DB>,
 	prefix: string,
 	radiusM?: number
