@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRisk, riskScore } from '$lib/domain/equipment';
+import { compareRisk, riskLevel, riskScore } from '$lib/domain/equipment';
 import { csvCell, toCsv } from '$lib/server/exports';
 
 describe('risk ordering', () => {
@@ -17,6 +17,15 @@ describe('risk ordering', () => {
 			{ id: 4, kind: 'ditch' as const, childrenWithin: 30, usable: 0 }
 		];
 		expect(segs.sort(compareRisk).map((s) => s.id)).toEqual([2, 4, 1, 3]);
+	});
+});
+
+describe('risk levels', () => {
+	it('bands the score so that a small score (one child) is not shown as a number', () => {
+		expect(riskLevel(0)).toBe('none');
+		expect(riskLevel(3)).toBe('low');
+		expect(riskLevel(20)).toBe('medium');
+		expect(riskLevel(60)).toBe('high');
 	});
 });
 

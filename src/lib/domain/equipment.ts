@@ -70,3 +70,15 @@ export function compareRisk(
 		a.id - b.id
 	);
 }
+
+export type RiskLevel = 'high' | 'medium' | 'low' | 'none';
+
+/**
+ * What the screens and exports show instead of the score: the score is children × missing
+ * items × weight, so a small number would let anyone work back to "one child lives here".
+ */
+export function riskLevel(score: number): RiskLevel {
+	if (score >= 60) return 'high';
+	if (score >= 20) return 'medium';
+	return score > 0 ? 'low' : 'none';
+}

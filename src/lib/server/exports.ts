@@ -5,6 +5,7 @@ import writeXlsxFile, { type SheetData } from 'write-excel-file/node';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
 import { SUPPRESSION_THRESHOLD } from '$lib/domain/children';
+import { riskLevel } from '$lib/domain/equipment';
 
 export interface Table {
 	header: string[];
@@ -38,7 +39,7 @@ export function segmentTable(rows: SegmentListItem[], locale: Locale): Table {
 			r.children_within < SUPPRESSION_THRESHOLD ? '<5' : r.children_within,
 			t(`legend.${r.completeness}`),
 			4 - r.usable,
-			Math.round(r.risk * 10) / 10,
+			t(`riskLevel.${riskLevel(r.risk)}`),
 			r.river_chief_name,
 			r.last_checked ? new Date(r.last_checked).toISOString() : null
 		])

@@ -29,6 +29,8 @@ import {
 	EQUIPMENT_STATUSES,
 	WATERWAY_KINDS,
 	compareRisk,
+	riskLevel,
+	type RiskLevel,
 	completenessFromCount,
 	riskScore,
 	type Completeness,
@@ -266,7 +268,7 @@ export interface Dashboard {
 		kind: WaterwayKind;
 		township: string;
 		usable: number;
-		risk: number;
+		risk: RiskLevel;
 	}[];
 }
 
@@ -322,7 +324,7 @@ export async function dashboard(
 				kind: r.kind,
 				township: r.township_name,
 				usable: r.usable,
-				risk: r.risk
+				risk: riskLevel(r.risk)
 			}))
 	};
 	if (dashCache.size > 200) dashCache.clear();

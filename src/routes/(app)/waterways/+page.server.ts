@@ -5,6 +5,7 @@ import { riverChiefsFor, segmentsFor } from '$lib/server/services/waterways';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { levelOfCode } from '$lib/domain/admin';
 import { suppress } from '$lib/domain/children';
+import { riskLevel } from '$lib/domain/equipment';
 
 const PAGE = 100;
 
@@ -49,7 +50,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			required: s.required,
 			// a small count next to a pond could point at one family: shown as <5
 			childrenWithin: suppress(s.children_within),
-			risk: s.risk,
+			risk: riskLevel(s.risk),
 			chief: s.river_chief_name,
 			lastChecked: s.last_checked ? new Date(s.last_checked).toISOString() : null
 		})),
