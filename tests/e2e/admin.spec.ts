@@ -4,49 +4,11 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { sql } from 'kysely';
 import { openTestDatabase, FIXTURE_AREA, type TestDatabase } from '../support/template';
-import { totpCode } from '../../src/lib/server/auth/totp';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
+import { guard, signIn, submitLogin } from './helpers';
+import { DEMO_PASSWORD } from '../../src/lib/server/seed/users';
 
 const county = FIXTURE_AREA.padEnd(12, '0');
 const DATE_TIME = /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/;
-
-/** Fail on any page error and on any request to a host other than the app itself. */
-function guard(page: Page) {
-	const problems: string[] = [];
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('console', (m) => {
-		if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-	});
-	page.on('request', (r) => {
-		const u = new URL(r.url());
-		if (
-			!['127.0.0.1', 'localhost'].includes(u.hostname) &&
-			!['data:', 'blob:'].includes(u.protocol)
-		) {
-			problems.push(`outside request: ${r.url()}`);
-		}
-	});
-	return problems;
-}
-
-async function submitLogin(page: Page, username: string, password: string) {
-	await page.goto('/login');
-	await page.getByLabel('用户名', { exact: true }).fill(username);
-	await page.getByLabel('密码', { exact: true }).fill(password);
-	await page.getByRole('button', { name: '登录', exact: true }).click();
-}
-
-/** Password, then (administrators) the authenticator code; ends on the map. */
-async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
-	await submitLogin(page, username, password);
-	if (username.endsWith('.admin')) {
-		await expect(page).toHaveURL(/\/login\/totp$/);
-		await page.getByLabel('动态码').fill(totpCode(DEMO_TOTP_SECRET));
-		await page.getByRole('button', { name: '验证' }).click();
-	}
-	await expect(page).toHaveURL(/\/$/);
-	await expect(page.getByTestId('user-menu')).toBeVisible();
-}
 
 async function newPage(browser: Browser): Promise<Page> {
 	const context = await browser.newContext();

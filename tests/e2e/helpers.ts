@@ -19,15 +19,24 @@ export function isAdminUser(username: string): boolean {
 	return username.endsWith('.admin');
 }
 
-export async function signIn(
+/** Fill and send the sign-in form (no expectation about the outcome). */
+export async function submitLogin(
 	page: Page,
 	username: string,
 	password = DEMO_PASSWORD
 ): Promise<void> {
 	await page.goto('/login');
-	await page.getByLabel('用户名').fill(username);
-	await page.getByLabel('密码').fill(password);
-	await page.getByRole('button', { name: '登录' }).click();
+	await page.getByLabel('用户名', { exact: true }).fill(username);
+	await page.getByLabel('密码', { exact: true }).fill(password);
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+export async function signIn(
+	page: Page,
+	username: string,
+	password = DEMO_PASSWORD
+): Promise<void> {
+	await submitLogin(page, username, password);
 	if (isAdminUser(username)) {
 		await expect(page).toHaveURL(/\/login\/totp/);
 		await page.getByLabel('动态码').fill(totpCode(DEMO_TOTP_SECRET));
