@@ -9,6 +9,7 @@ import { closeDatabase, database } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale } from '$lib/i18n';
 import { scopeFor } from '$lib/server/services/map';
+import { watchDataChanges } from '$lib/server/services/derived-data';
 import { validateSession } from '$lib/server/services/auth';
 import { ROUTE_ACCESS } from '$lib/server/auth/routes';
 import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/session';
@@ -16,11 +17,13 @@ import { isAdminRole } from '$lib/server/auth/roles';
 
 // Open, migrate and (demo) seed the database before the first request is served.
 export const init: ServerInit = async () => {
-	await database();
+	const { db } = await database();
+	// derived data (the four-item rule, child counts) follows changes to the data
+	const watcher = watchDataChanges(db);
 	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
 	// its queue and close its data directory, then the process can exit
 	process.once('sveltekit:shutdown', () => {
-		void closeDatabase();
+		void watcher.stop().then(closeDatabase);
 	});
 };
 

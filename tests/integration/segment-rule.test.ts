@@ -164,7 +164,14 @@ describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine)
 		const a = await snapshot();
 		const memRule = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory');
 		const b = await snapshot();
-		expect(memRule).toEqual(sqlRule);
+		expect({ segments: memRule.segments, required: memRule.required }).toEqual({
+			segments: sqlRule.segments,
+			required: sqlRule.required
+		});
+		// the PostGIS rule rewrites every row; the in-memory one only what differs, so running
+		// it again on unchanged data writes nothing
+		expect(sqlRule.changed).toBe(sqlRule.segments);
+		expect((await recomputeSegmentRule(d.db, FIXTURE_AREA, 500)).changed).toBe(0);
 		expect(b.length).toBe(a.length);
 		let differ = 0;
 		for (let i = 0; i < a.length; i++) {

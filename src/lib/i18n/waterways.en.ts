@@ -86,7 +86,11 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'settings.recompute': 'Recompute my area',
 	'settings.lastRun':
 		'Last run: {date}; {required} of {total} segments in your area need the items',
-	'settings.done': 'Recomputed: {required} of {total} segments need the items',
+	'settings.done':
+		'Recomputed: {required} of {total} segments need the items; {changed} results changed',
+	'settings.auto':
+		'When children, sites or waterways change (through this app, an import or the database), the affected segments and child counts are recomputed within seconds.',
+	'settings.pending': '{n} data changes are waiting to be applied',
 	'settings.provinceOnly':
 		'The distance applies to the whole province; only a province administrator may change it',
 	'settings.err.provinceOnly': 'Only a province administrator may change the distance',

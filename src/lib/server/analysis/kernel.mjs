@@ -494,9 +494,42 @@ const CY = new Float64Array(CHUNK_EDGES + 2);
 export function stampNearShape(g, s, i, radius, from, to, stamp, tag) {
 	let found = 0;
 	eachChunkOf(s, i, (first, last) => {
-		found += stampNearChunk(g, s, first, last, radius, from, to, stamp, tag);
+		found += stampNearChunk(g, s, first, last, radius, from, to, stamp, tag, null);
 	});
 	return found;
+}
+
+/**
+ * Candidates for the nearest point to one shape: every residence whose plane estimate could
+ * still beat the best sure hit, with the estimate's margin.
+ * @typedef {{ best: number, margin: number, idx: number[], d: number[] }} NearestCandidates
+ */
+
+/**
+ * How many points lie within `radius` metres of shape i, and the exact distance to the nearest
+ * of them (Infinity when none): the count as in stampNearShape, then the exact spherical
+ * distance only for the few candidates whose estimate is within the margin of the best.
+ * @param {PointGrid} g @param {Shapes} s @param {number} i @param {number} radius
+ * @param {Int32Array} stamp indexed by point @param {number} tag
+ * @returns {{ count: number, nearest: number }}
+ */
+export function countAndNearest(g, s, i, radius, stamp, tag) {
+	/** @type {NearestCandidates} */
+	const near = { best: Infinity, margin: 0, idx: [], d: [] };
+	let count = 0;
+	eachChunkOf(s, i, (first, last) => {
+		count += stampNearChunk(g, s, first, last, radius, 0, g.index.length, stamp, tag, near);
+	});
+	if (!count) return { count, nearest: Infinity };
+	const order = near.idx.map((_, j) => j).sort((a, b) => near.d[a] - near.d[b]);
+	let nearest = Infinity;
+	for (const j of order) {
+		if (near.d[j] - near.margin > nearest) break;
+		const k = near.idx[j];
+		const e = pointShapeMeters(s, i, g.lon[k], g.lat[k]);
+		if (e <= radius && e < nearest) nearest = e;
+	}
+	return { count, nearest };
 }
 
 /**
@@ -529,9 +562,11 @@ function eachChunkOf(s, i, fn) {
 /**
  * @param {PointGrid} g @param {Shapes} s @param {number} first @param {number} last
  * @param {number} radius @param {number} from @param {number} to @param {Int32Array} stamp
- * @param {number} tag
+ * @param {number} tag @param {NearestCandidates | null} near when given, points already
+ *   stamped are still measured (another chunk of the shape may be nearer to them) and every
+ *   candidate for the nearest is collected in grid-slot terms
  */
-function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag) {
+function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag, near) {
 	const dLat = (radius / M_PER_DEG) * 1.001 + 1e-9;
 	let west = Infinity,
 		east = -Infinity,
@@ -576,7 +611,9 @@ function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag) {
 			const plon = g.lon[k];
 			if (plon < bw || plon > be) continue;
 			const idx = g.index[k];
-			if (stamp[idx] === tag || idx < from || idx >= to) continue;
+			if (idx < from || idx >= to) continue;
+			const seen = stamp[idx] === tag;
+			if (seen && !near) continue;
 			const px = (plon - lon0) * kx,
 				py = (plat - lat0) * M_PER_DEG;
 			let d2 = Infinity;
@@ -595,10 +632,20 @@ function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag) {
 					const dd = dx * dx + dy * dy;
 					if (dd < d2) {
 						d2 = dd;
-						if (d2 < rIn) break;
+						if (d2 < rIn && !near) break;
 					}
 				}
 			if (d2 > rOut) continue;
+			if (near) {
+				const d = Math.sqrt(d2);
+				if (d2 < rIn && d < near.best) near.best = d;
+				if (margin > near.margin) near.margin = margin;
+				if (d <= near.best + 2 * near.margin) {
+					near.idx.push(k);
+					near.d.push(d);
+				}
+				if (seen) continue;
+			}
 			let hit = d2 < rIn;
 			if (!hit) {
 				// within the margin of the radius: the exact distance on the sphere decides

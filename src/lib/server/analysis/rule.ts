@@ -6,13 +6,15 @@
 // seconds instead of most of a minute.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { buildPointGrid, pointShapeMeters, residencesFromWkb, shapesFromWkb } from './kernel.mjs';
+import { buildPointGrid, countAndNearest, residencesFromWkb, shapesFromWkb } from './kernel.mjs';
 import { radiusToDegrees } from '$lib/geo/proximity';
-import { RULE_KINDS, type RuleKind } from '../repositories/segment-rule';
+import { BOX_LATITUDE, RULE_KINDS, type RuleKind } from '../repositories/segment-rule';
 
+// every source as (id, geom); villages have no id of their own, so their 12-digit code stands in
+// (exact in a float8), which keeps "each point once" true when boxes overlap below
 const POINT_SOURCES: Record<RuleKind, string> = {
 	children: `SELECT id, residence AS geom FROM children`,
-	village: `SELECT 0::bigint AS id, center AS geom FROM admin_units WHERE level = 'village'`,
+	village: `SELECT code::bigint AS id, center AS geom FROM admin_units WHERE level = 'village'`,
 	school: `SELECT id, geom FROM institutions WHERE kind = 'school'`,
 	kindergarten: `SELECT id, geom FROM institutions WHERE kind = 'kindergarten'`,
 	children_home: `SELECT id, geom FROM children_homes WHERE status = 'open'`,
@@ -25,6 +27,9 @@ async function wkb(db: Kysely<DB>, query: ReturnType<typeof sql>): Promise<Uint8
 	return v ? new Uint8Array(v) : null;
 }
 
+/** Which segments to compute: every one in a jurisdiction prefix, or a list of ids. */
+export type RuleTarget = { prefix: string } | { ids: number[] };
+
 export interface RuleRow {
 	waterwayId: number;
 	kinds: RuleKind[];
@@ -33,69 +38,62 @@ export interface RuleRow {
 	nearestKind: RuleKind | null;
 }
 
-/** The rule for every segment inside `prefix`, computed in memory from one read of the data. */
+/**
+ * The rule for the target segments, computed in memory from one read of the data: the
+ * segments, then each kind of point inside the segments' boxes grown by the radius. The seven
+ * reads are sent at once: on a pool they run side by side on the server, on one connection
+ * (a transaction, the embedded engine) they queue there; either way each kind is measured while
+ * the next is still being read. Each read sees its own snapshot, as separate statements do in a
+ * READ COMMITTED transaction; a change that lands meanwhile is noted in data_changes and brings
+ * the rule up to date again.
+ */
 export async function computeRuleFast(
 	db: Kysely<DB>,
-	prefix: string,
+	target: RuleTarget,
 	radiusM: number
 ): Promise<RuleRow[]> {
-	const segWkb = await wkb(
+	const { dLon: boxLon, dLat: boxLat } = radiusToDegrees(radiusM, BOX_LATITUDE);
+	const segWhere =
+		'prefix' in target
+			? sql`township_code LIKE ${target.prefix + '%'}`
+			: sql`id = ANY(${target.ids}::bigint[])`;
+	// a jurisdiction: one box around all its segments; a few segments: a box around each
+	// (through the GiST index), every point once however many boxes hold it
+	const from = (kind: RuleKind) =>
+		'prefix' in target
+			? sql`(${sql.raw(POINT_SOURCES[kind])}) p
+				WHERE p.geom && (SELECT ST_Expand(ST_Extent(geom)::geometry, ${boxLon}, ${boxLat})
+					FROM waterways WHERE ${segWhere})`
+			: sql`(SELECT DISTINCT ON (p.id) p.id, p.geom FROM (${sql.raw(POINT_SOURCES[kind])}) p
+				JOIN waterways w ON w.id = ANY(${target.ids}::bigint[])
+					AND p.geom && ST_Expand(w.geom, ${boxLon}, ${boxLat})) p`;
+	const segRead = wkb(
 		db,
 		sql`SELECT ST_AsBinary(ST_Collect(ST_Force4D(geom, id::float8, 0) ORDER BY id)) AS wkb
-			FROM waterways WHERE township_code LIKE ${prefix + '%'}`
+			FROM waterways WHERE ${segWhere}`
 	);
-	const segs = shapesFromWkb(segWkb);
+	const pointReads = RULE_KINDS.map((kind) =>
+		wkb(
+			db,
+			sql`SELECT ST_AsBinary(ST_Collect(ST_MakePoint(ST_X(p.geom), ST_Y(p.geom), p.id::float8, 0))) AS wkb
+				FROM ${from(kind)}`
+		)
+	);
+	// awaited one by one below; a failure is thrown there, not reported as unhandled here
+	for (const r of [segRead, ...pointReads]) r.catch(() => {});
+	const segs = shapesFromWkb(await segRead);
 	const n = segs.id.length;
 	const count = RULE_KINDS.map(() => new Int32Array(n));
 	const nearest = RULE_KINDS.map(() => new Float64Array(n).fill(Infinity));
-	for (const [k, kind] of RULE_KINDS.entries()) {
-		const pts = residencesFromWkb(
-			await wkb(
-				db,
-				sql`SELECT ST_AsBinary(ST_Collect(ST_MakePoint(ST_X(geom), ST_Y(geom), id::float8, 0))) AS wkb
-					FROM (${sql.raw(POINT_SOURCES[kind])}) p`
-			)
-		);
-		if (!pts.lon.length) continue;
+	for (const [k] of RULE_KINDS.entries()) {
+		const pts = residencesFromWkb(await pointReads[k]);
+		if (!pts.lon.length || n === 0) continue;
 		const g = buildPointGrid(pts);
+		const stamp = new Int32Array(pts.lon.length);
 		for (let i = 0; i < n; i++) {
-			let west = Infinity,
-				east = -Infinity,
-				south = Infinity,
-				north = -Infinity;
-			for (let v = segs.start[i]; v < segs.start[i + 1]; v++) {
-				west = Math.min(west, segs.x[v]);
-				east = Math.max(east, segs.x[v]);
-				south = Math.min(south, segs.y[v]);
-				north = Math.max(north, segs.y[v]);
-			}
-			// a box that certainly holds the radius at the segment's most poleward latitude
-			const { dLon, dLat } = radiusToDegrees(
-				radiusM,
-				Math.max(Math.abs(south), Math.abs(north)) + 0.01
-			);
-			const bw = west - dLon,
-				be = east + dLon,
-				bs = south - dLat,
-				bn = north + dLat;
-			const c0 = Math.max(0, Math.floor((bw - g.west) / g.cell));
-			const c1 = Math.min(g.cols - 1, Math.floor((be - g.west) / g.cell));
-			const r0 = Math.max(0, Math.floor((bs - g.south) / g.cell));
-			const r1 = Math.min(g.rows - 1, Math.floor((bn - g.south) / g.cell));
-			for (let r = r0; r <= r1; r++) {
-				if (c0 > c1) break;
-				const end = g.start[r * g.cols + c1 + 1];
-				for (let q = g.start[r * g.cols + c0]; q < end; q++) {
-					const lon = g.lon[q],
-						lat = g.lat[q];
-					if (lon < bw || lon > be || lat < bs || lat > bn) continue;
-					const d = pointShapeMeters(segs, i, lon, lat);
-					if (d <= radiusM) {
-						count[k][i]++;
-						if (d < nearest[k][i]) nearest[k][i] = d;
-					}
-				}
-			}
+			const hit = countAndNearest(g, segs, i, radiusM, stamp, i + 1);
+			count[k][i] = hit.count;
+			nearest[k][i] = hit.nearest;
 		}
 	}
 	const rows: RuleRow[] = [];

@@ -6,7 +6,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { radiusToDegrees } from '$lib/geo/proximity';
-import { computeRuleFast } from '../analysis/rule';
+import { computeRuleFast, type RuleRow, type RuleTarget } from '../analysis/rule';
 
 export const DEFAULT_RULE_RADIUS_M = 500;
 export const RULE_KINDS = [
@@ -20,7 +20,7 @@ export const RULE_KINDS = [
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 // Hubei reaches 33.3°N: a box sized for that latitude covers the radius everywhere in the province
-const BOX_LATITUDE = 33.5;
+export const BOX_LATITUDE = 33.5;
 
 export async function ruleRadius(db: Kysely<DB>): Promise<number> {
 	const r = await sql<{
@@ -43,44 +43,134 @@ function sources(): { kind: RuleKind; from: RawBuilder<unknown> }[] {
 
 export type RuleEngine = 'memory' | 'postgis';
 
+export interface RuleRunResult {
+	/** segments computed */
+	segments: number;
+	/** of which need the four items */
+	required: number;
+	/** rows written: segments whose answer changed (or was new) */
+	changed: number;
+}
+
 /**
  * Recompute the rule for every segment inside a jurisdiction prefix ('42' = the province).
  * One transaction: readers see the old answer or the new one, never half. The default engine
- * reads the data once and measures in memory (analysis/rule.ts); 'postgis' runs the same rule
- * as geography joins, the reference the parity test and the benchmark compare against.
+ * reads the data once and measures in memory (analysis/rule.ts) and writes only the segments
+ * whose answer changed; 'postgis' runs the same rule as geography joins and rewrites every row,
+ * the reference the parity test and the benchmark compare against.
  */
 export async function recomputeSegmentRule(
 	db: Kysely<DB>,
 	prefix: string,
 	radiusM?: number,
 	engine: RuleEngine = 'memory'
-): Promise<{ segments: number; required: number }> {
+): Promise<RuleRunResult> {
 	if (engine === 'postgis') return recomputeSegmentRuleSql(db, prefix, radiusM);
-	const run = <T>(fn: (trx: Kysely<DB>) => Promise<T>) =>
-		db.isTransaction ? fn(db) : db.transaction().execute(fn);
-	return run(async (trx) => {
-		const r = radiusM ?? (await ruleRadius(trx));
-		const rows = await computeRuleFast(trx, prefix, r);
-		const like = `${prefix}%`;
-		await sql`DELETE FROM segment_requirements WHERE waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${like})`.execute(
+	return recomputeRuleFor(db, { prefix }, radiusM);
+}
+
+/** Serialises writers of segment_requirements (the settings page, the change processor). */
+export const RULE_WRITE_LOCK = 7263004;
+
+/**
+ * The in-memory rule for a prefix or a list of segments, writing only what changed. Outside a
+ * transaction the data is read through the pool (reads side by side) and only the write is one
+ * transaction; inside a caller's transaction (the seed) everything runs there.
+ */
+export async function recomputeRuleFor(
+	db: Kysely<DB>,
+	target: RuleTarget,
+	radiusM?: number
+): Promise<RuleRunResult> {
+	const r = radiusM ?? (await ruleRadius(db));
+	const rows = await computeRuleFast(db, target, r);
+	const write = async (trx: Kysely<DB>) => {
+		await sql`SELECT pg_advisory_xact_lock(${RULE_WRITE_LOCK})`.execute(trx);
+		const changed = await writeChangedRows(trx, target, rows, r);
+		const result = {
+			segments: rows.length,
+			required: rows.filter((x) => x.kinds.length > 0).length,
+			changed
+		};
+		const run = { at: new Date().toISOString(), radiusM: r, ...result };
+		await sql`
+			INSERT INTO settings (key, value, updated_at) VALUES ('segment_rule_last_run', ${JSON.stringify(run)}::jsonb, now())
+			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(trx);
+		return result;
+	};
+	return db.isTransaction ? write(db) : db.transaction().execute(write);
+}
+
+// one line per answer, built the same way for the stored and the new one: a row is rewritten
+// only when its line differs. Both sides print a float8 as its shortest exact digits, but
+// PostgreSQL spells small ones with an exponent, so stored numbers are re-read as numbers.
+const ruleLine = (id: number, radiusM: number, kinds: string, children: number, nearest: string) =>
+	`${id}|${radiusM}|${kinds}|${children}|${nearest}`;
+const newLine = (r: RuleRow, radiusM: number) =>
+	ruleLine(
+		r.waterwayId,
+		radiusM,
+		r.kinds.join(','),
+		r.children,
+		`${r.nearestM ?? ''}|${r.nearestKind ?? ''}`
+	);
+function storedLine(line: string): [number, string] {
+	const [id, radius, kinds, children, nearest, kind] = line.split('|');
+	const d = nearest === '' ? '' : String(Number(nearest));
+	return [
+		Number(id),
+		ruleLine(Number(id), Number(radius), kinds, Number(children), `${d}|${kind}`)
+	];
+}
+
+async function writeChangedRows(
+	trx: Kysely<DB>,
+	target: RuleTarget,
+	rows: RuleRow[],
+	radiusM: number
+): Promise<number> {
+	const inTarget =
+		'prefix' in target
+			? sql`waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${target.prefix + '%'})`
+			: sql`waterway_id = ANY(${target.ids}::bigint[])`;
+	const stored = await sql<{ lines: string | null }>`
+		SELECT string_agg(waterway_id || '|' || radius_m || '|' || array_to_string(near_kinds, ',') || '|'
+			|| children_within || '|' || coalesce(nearest_m::text, '') || '|' || coalesce(nearest_kind, ''), E'\n') AS lines
+		FROM segment_requirements WHERE ${inTarget}`.execute(trx);
+	const old = new Map<number, string>();
+	for (const line of (stored.rows[0]?.lines ?? '').split('\n')) {
+		if (line) old.set(...storedLine(line));
+	}
+	const changed = rows.filter((x) => old.get(x.waterwayId) !== newLine(x, radiusM));
+	const computed = new Set(rows.map((x) => x.waterwayId));
+	const gone = [...old.keys()].filter((id) => !computed.has(id));
+	if (gone.length) {
+		await sql`DELETE FROM segment_requirements WHERE waterway_id = ANY(${gone}::bigint[])`.execute(
 			trx
 		);
+	}
+	if (changed.length) {
 		await sql`
 			INSERT INTO segment_requirements (waterway_id, required, radius_m, near_kinds, children_within, nearest_m, nearest_kind)
-			SELECT w, cardinality(string_to_array(k, ',')) > 0 AND k <> '', ${r},
+			SELECT w, k <> '', ${radiusM},
 				CASE WHEN k = '' THEN '{}'::text[] ELSE string_to_array(k, ',') END, c, d, nk
-			FROM unnest(${rows.map((x) => x.waterwayId)}::bigint[], ${rows.map((x) => x.kinds.join(','))}::text[],
-				${rows.map((x) => x.children)}::int[], ${rows.map((x) => x.nearestM)}::float8[],
-				${rows.map((x) => x.nearestKind)}::text[]) AS t(w, k, c, d, nk)`.execute(trx);
-		return { segments: rows.length, required: rows.filter((x) => x.kinds.length > 0).length };
-	});
+			FROM unnest(${changed.map((x) => x.waterwayId)}::bigint[], ${changed.map((x) => x.kinds.join(','))}::text[],
+				${changed.map((x) => x.children)}::int[], ${changed.map((x) => x.nearestM)}::float8[],
+				${changed.map((x) => x.nearestKind)}::text[]) AS t(w, k, c, d, nk)
+			ON CONFLICT (waterway_id) DO UPDATE SET required = EXCLUDED.required, radius_m = EXCLUDED.radius_m,
+				near_kinds = EXCLUDED.near_kinds, children_within = EXCLUDED.children_within,
+				nearest_m = EXCLUDED.nearest_m, nearest_kind = EXCLUDED.nearest_kind, computed_at = now()`.execute(
+			trx
+		);
+	}
+	return changed.length + gone.length;
 }
 
 async function recomputeSegmentRuleSql(
 	db: Kysely<DB>,
 	prefix: string,
 	radiusM?: number
-): Promise<{ segments: number; required: number }> {
+): Promise<RuleRunResult> {
 	// inside a caller's transaction (the seed) run there; otherwise in a transaction of its own
 	const run = <T>(fn: (trx: Kysely<DB>) => Promise<T>) =>
 		db.isTransaction ? fn(db) : db.transaction().execute(fn);
@@ -126,6 +216,6 @@ async function recomputeSegmentRuleSql(
 			SELECT count(*)::int AS n, count(*) FILTER (WHERE required)::int AS req
 			FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
 			WHERE w.township_code LIKE ${like}`.execute(trx);
-		return { segments: c.rows[0].n, required: c.rows[0].req };
+		return { segments: c.rows[0].n, required: c.rows[0].req, changed: c.rows[0].n };
 	});
 }

@@ -179,6 +179,8 @@ export async function seedDemo(
 		log('computing which segments need the four items');
 		const rule = await recomputeSegmentRule(trx, area);
 		log(`  ${rule.required} of ${rule.segments} segments lie near children or child sites`);
+		// the triggers noted every row just loaded; the rule and the counts above cover them all
+		await sql`DELETE FROM data_changes`.execute(trx);
 
 		await trx
 			.insertInto('app_meta')

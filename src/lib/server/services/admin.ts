@@ -11,6 +11,7 @@ import {
 import { isAdminCode } from '$lib/domain/admin';
 import { isAdminRole } from '../auth/roles';
 import { recomputeSegmentRule, ruleRadius } from '../repositories/segment-rule';
+import { pendingDataChanges } from './derived-data';
 import { invalidateMapCaches } from './map';
 import type { RequestMeta } from './auth';
 import type { Outcome } from './users';
@@ -88,13 +89,17 @@ export const RULE_RADIUS_RANGE_M = { min: 50, max: 5000 } as const;
 export async function ruleSettings(db: Kysely<DB>, who: Principal) {
 	if (!isAdminRole(who.role)) throw new Forbidden('settings');
 	const radius = await ruleRadius(db);
-	const r = await sql<{ at: Date | null; required: number; total: number }>`
-		SELECT max(sr.computed_at) AS at, count(*) FILTER (WHERE sr.required)::int AS required, count(*)::int AS total
+	const r = await sql<{ required: number; total: number }>`
+		SELECT count(*) FILTER (WHERE sr.required)::int AS required, count(*)::int AS total
 		FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
 		WHERE w.township_code LIKE ${prefixOf(who).slice(0, 9) + '%'}`.execute(db);
+	const last = await sql<{
+		at: string | null;
+	}>`SELECT value->>'at' AS at FROM settings WHERE key = 'segment_rule_last_run'`.execute(db);
 	return {
 		radius,
-		computedAt: r.rows[0]?.at ?? null,
+		computedAt: last.rows[0]?.at ?? null,
+		pendingChanges: await pendingDataChanges(db),
 		required: r.rows[0]?.required ?? 0,
 		total: r.rows[0]?.total ?? 0,
 		canChangeRadius: who.role === 'province_admin'

@@ -1,0 +1,153 @@
+// What the app derives from the data — which segments need the four items (and why), and the
+// child counts the map shows — kept up to date when the data changes, whoever changed it: the
+// app, an import, or an operator with psql. Triggers (migration 0004) note each change as a
+// box in data_changes; applyDataChanges recomputes the rule only for the segments within the
+// rule's distance of those boxes, refreshes child counts when children changed, and bumps
+// app_meta.data_version so every app process drops its cached tiles and summaries.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { radiusToDegrees } from '$lib/geo/proximity';
+import {
+	BOX_LATITUDE,
+	recomputeRuleFor,
+	ruleRadius,
+	type RuleRunResult
+} from '../repositories/segment-rule';
+import { refreshChildAggregates } from '../repositories/children';
+import { invalidateMapCaches } from './map';
+
+/** Only one process applies changes at a time. */
+const APPLY_LOCK = 7263005;
+/** Beyond this many segments one pass over every segment is cheaper than a box per segment. */
+const WHOLE_RULE_ABOVE = 5000;
+
+export interface DerivedUpdate {
+	/** boxes noted by the triggers */
+	changes: number;
+	childCountsRefreshed: boolean;
+	rule: RuleRunResult;
+	ms: number;
+}
+
+/**
+ * Bring derived data up to date with every change noted so far. Returns null when there was
+ * nothing to do or another process holds the lock. One transaction: the noted changes are
+ * removed together with the update they caused.
+ */
+export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | null> {
+	const t0 = performance.now();
+	return db.transaction().execute(async (trx) => {
+		const lock = await sql<{
+			ok: boolean;
+		}>`SELECT pg_try_advisory_xact_lock(${APPLY_LOCK}) AS ok`.execute(trx);
+		if (!lock.rows[0]?.ok) return null;
+		const noted = await sql<{
+			source: string;
+			west: number;
+			south: number;
+			east: number;
+			north: number;
+		}>`DELETE FROM data_changes RETURNING source, west, south, east, north`.execute(trx);
+		const boxes = noted.rows;
+		if (!boxes.length) return null;
+		const childCountsRefreshed = boxes.some((b) => b.source === 'children');
+		if (childCountsRefreshed) await refreshChildAggregates(trx);
+		const radius = await ruleRadius(trx);
+		const { dLon, dLat } = radiusToDegrees(radius, BOX_LATITUDE);
+		const near = await sql<{ id: number }>`
+			SELECT DISTINCT w.id FROM waterways w
+			JOIN unnest(${boxes.map((b) => b.west)}::float8[], ${boxes.map((b) => b.south)}::float8[],
+				${boxes.map((b) => b.east)}::float8[], ${boxes.map((b) => b.north)}::float8[]) AS b(w, s, e, n)
+				ON w.geom && ST_MakeEnvelope(b.w - ${dLon}, b.s - ${dLat}, b.e + ${dLon}, b.n + ${dLat}, 4326)`.execute(
+			trx
+		);
+		const ids = near.rows.map((r) => Number(r.id));
+		const rule = !ids.length
+			? { segments: 0, required: 0, changed: 0 }
+			: await recomputeRuleFor(
+					trx,
+					ids.length > WHOLE_RULE_ABOVE ? { prefix: '' } : { ids },
+					radius
+				);
+		await sql`
+			INSERT INTO app_meta (key, value, updated_at) VALUES ('data_version', '1', now())
+			ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()`.execute(
+			trx
+		);
+		return {
+			changes: boxes.length,
+			childCountsRefreshed,
+			rule,
+			ms: Math.round(performance.now() - t0)
+		};
+	});
+}
+
+/** How many noted changes wait to be applied (the settings page shows it). */
+export async function pendingDataChanges(db: Kysely<DB>): Promise<number> {
+	const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM data_changes`.execute(db);
+	return r.rows[0]?.n ?? 0;
+}
+
+export interface Watcher {
+	stop(): Promise<void>;
+}
+
+/**
+ * Every `intervalMs`: apply noted changes, and drop this process's map caches when the data
+ * version moved (this process's update or another's). One cheap query when nothing changed.
+ */
+export function watchDataChanges(
+	db: Kysely<DB>,
+	opts: { intervalMs?: number; log?: (msg: string) => void } = {}
+): Watcher {
+	const interval = opts.intervalMs ?? 3000;
+	const log = opts.log ?? ((m: string) => console.log(`[tongan] ${m}`));
+	let version: string | null | undefined;
+	let stopped = false;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let running: Promise<void> = Promise.resolve();
+
+	const tick = async () => {
+		const r = await sql<{ v: string | null; pending: boolean }>`
+			SELECT (SELECT value FROM app_meta WHERE key = 'data_version') AS v,
+				EXISTS (SELECT 1 FROM data_changes) AS pending`.execute(db);
+		let v = r.rows[0]?.v ?? null;
+		let applied = false;
+		if (r.rows[0]?.pending) {
+			const u = await applyDataChanges(db);
+			if (u) {
+				log(
+					`data changed (${u.changes} areas): rule recomputed for ${u.rule.segments} segments, ` +
+						`${u.rule.changed} changed${u.childCountsRefreshed ? ', child counts refreshed' : ''} in ${u.ms} ms`
+				);
+				const again = await sql<{
+					v: string | null;
+				}>`SELECT value AS v FROM app_meta WHERE key = 'data_version'`.execute(db);
+				v = again.rows[0]?.v ?? null;
+				applied = true;
+			}
+		}
+		if (applied || (version !== undefined && v !== version)) invalidateMapCaches();
+		version = v;
+	};
+	const loop = () => {
+		if (stopped) return;
+		running = tick()
+			.catch((e) => log(`applying data changes failed: ${(e as Error).message}`))
+			.finally(() => {
+				if (!stopped) {
+					timer = setTimeout(loop, interval);
+					timer.unref?.();
+				}
+			});
+	};
+	loop();
+	return {
+		async stop() {
+			stopped = true;
+			if (timer) clearTimeout(timer);
+			await running;
+		}
+	};
+}
