@@ -4,7 +4,6 @@
 // measures tiles (cold, warm, 4 clients, during an analysis), restart time and the map's first
 // render in Chromium. Prints a table of ratios; writes bench/results/latest.json (the issue's
 // shape) and bench/results/<engine>-s<scale>.json (everything measured). See bench/README.md.
-import { recomputeSegmentRule } from '../src/lib/server/repositories/segment-rule';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +21,8 @@ import {
 } from './lib/tiles';
 import { mapFirstRender } from './lib/browser';
 import { round } from './lib/stats';
+import { benchRule, type RuleBench } from './lib/rule';
+import { migrate } from '../src/lib/server/db/migrate';
 
 const { values: args } = parseArgs({
 	options: {
@@ -56,14 +57,10 @@ firstStartS ??= prov.firstStartS;
 log(`analyses on ${engine}, scale ${scale}`);
 const d = await prov.open();
 let a;
-const segmentRule = {
-	app_ms: NaN,
-	postgis_plain_ms: NaN,
-	app: null as unknown,
-	sql: null as unknown
-};
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+let rule: RuleBench;
 try {
+	// a database built by an older version gets this version's migrations, as the app would
+	await migrate(d.db, path.join(ROOT, 'migrations'), log);
 	a = await benchAnalyses(
 		d,
 		{
@@ -74,26 +71,7 @@ try {
 		},
 		log
 	);
-	// segment_rule (issue 4): the four-item rule for the whole province, the app's in-memory
-	// engine against the same rule as plain geography joins; both write segment_requirements
-	log('case segment_rule…');
-	const ruleApp: number[] = [];
-	for (let i = 0; i < Number(args.runs); i++) {
-		const t = performance.now();
-		segmentRule.app = await recomputeSegmentRule(d.db, '42', 500, 'memory');
-		ruleApp.push(performance.now() - t);
-	}
-	segmentRule.app_ms = median(ruleApp);
-	if (!args['skip-sql']) {
-		const t = performance.now();
-		segmentRule.sql = await recomputeSegmentRule(d.db, '42', 500, 'postgis');
-		segmentRule.postgis_plain_ms = performance.now() - t;
-		// leave the app's answer in place
-		await recomputeSegmentRule(d.db, '42', 500, 'memory');
-	}
-	log(
-		`segment_rule: app ${Math.round(segmentRule.app_ms)} ms, plain PostGIS ${Math.round(segmentRule.postgis_plain_ms)} ms, same answer ${JSON.stringify(segmentRule.app) === JSON.stringify(segmentRule.sql)}`
-	);
+	rule = await benchRule(d, { runs: Number(args.runs), skipSql: args['skip-sql'] }, log);
 } finally {
 	// the embedded engine allows one process per data dir: the app's server gets it next
 	await d.close();
@@ -197,13 +175,14 @@ const result = {
 			})
 		),
 		segment_rule: {
-			app_ms: Math.round(segmentRule.app_ms),
-			postgis_plain_ms: Number.isNaN(segmentRule.postgis_plain_ms)
-				? null
-				: Math.round(segmentRule.postgis_plain_ms),
+			app_ms: rule.app_ms,
+			postgis_plain_ms: rule.postgis_plain_ms,
 			turf_naive_ms: null,
-			floor_ms: a.metrics[CASES[0]].floor_ms
+			floor_ms: a.metrics[CASES[0]].floor_ms,
+			app_rewrite_ms: rule.app_rewrite_ms,
+			local_change_ms: rule.local_change.ms
 		},
+		river_chief_view_ms: rule.county_list.ms,
 		tiles,
 		startup: {
 			first_start_s: firstStartS === null ? null : round(firstStartS, 1),
@@ -220,7 +199,11 @@ writeFileSync(path.join(out, 'latest.json'), JSON.stringify(result, null, 2) + '
 writeFileSync(
 	path.join(out, `${engine}-s${String(scale).replace('.', '_')}.json`),
 	JSON.stringify(
-		{ ...result, details: { ...details, cases: a.metrics }, at: new Date().toISOString() },
+		{
+			...result,
+			details: { ...details, cases: a.metrics, rule },
+			at: new Date().toISOString()
+		},
 		null,
 		2
 	) + '\n'
@@ -241,6 +224,16 @@ for (const c of CASES) {
 			`${pad(round(m.postgis_plain_ms / m.app_ms), 9)}${pad(round(m.turf_naive_ms / m.app_ms, 0), 10)}${pad(round(m.app_ms / m.floor_ms), 11)}  ${m.answers.equal ? 'yes' : 'NO'}`
 	);
 }
+const rulePg = rule.postgis_plain_ms;
+console.log(
+	`${'segment_rule'.padEnd(24)}${pad(rule.app_ms, 10)}${pad(rulePg ?? '–', 12)}${pad('–', 12)}${pad('–', 10)}` +
+		`${pad(rulePg ? round(rulePg / rule.app_ms) : '–', 9)}${pad('–', 10)}${pad('–', 11)}  ${rule.same_answer === null ? '–' : rule.same_answer ? 'yes' : 'NO'}`
+);
+console.log(
+	`segment_rule: every row rewritten ${rule.app_rewrite_ms} ms (pg/app ${rulePg ? round(rulePg / rule.app_rewrite_ms) : '–'}) · ` +
+		`${rule.local_change.children_moved} children moved: ${rule.local_change.segments} segments recomputed, ${rule.local_change.changed} changed, with child counts in ${rule.local_change.ms} ms · ` +
+		`waterway list of ${rule.county_list.county} (${rule.county_list.segments} segments) ${rule.county_list.ms} ms`
+);
 console.log(
 	`tiles: warm p95 ${tiles.p95_ms} ms · cold p95 ${(details.tiles_cold as { p95_ms?: number })?.p95_ms ?? '–'} ms · busy p95 ${tiles.busy_p95_ms} ms (idle ${(details.idle as { p95_ms?: number })?.p95_ms ?? '–'}) · max ${tiles.max_bytes} B · ${tiles.tiles_per_s_c4} tiles/s with 4 clients (cold ${details.tiles_per_s_c4_cold ?? '–'})`
 );

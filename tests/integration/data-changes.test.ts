@@ -8,6 +8,7 @@ import { applyDataChanges, watchDataChanges } from '../../src/lib/server/service
 import { recomputeRuleFor } from '../../src/lib/server/repositories/segment-rule';
 import { mapDataVersion } from '../../src/lib/server/services/map';
 import { offsetMeters } from '../../src/lib/server/seed/random';
+import { refreshChildAggregates } from '../../src/lib/server/repositories/children';
 
 describe.each(testEngines())('data changes on %s', (engine) => {
 	let d: TestDatabase;
@@ -81,6 +82,10 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 		// children moved 300 m east, schools removed, children's homes closed, a new ditch
 		await sql`UPDATE children SET residence = ST_Translate(residence, 0.003, 0)
 			WHERE id IN (SELECT id FROM children ORDER BY id DESC LIMIT 40)`.execute(d.db);
+		// one child moves to another township's village, one leaves the register
+		await sql`UPDATE children SET village_code = (SELECT max(code) FROM admin_units WHERE level = 'village')
+			WHERE id = (SELECT min(id) FROM children)`.execute(d.db);
+		await sql`DELETE FROM children WHERE id = (SELECT min(id) + 1 FROM children)`.execute(d.db);
 		await sql`DELETE FROM institutions WHERE id IN (SELECT id FROM institutions WHERE kind = 'school' ORDER BY id LIMIT 5)`.execute(
 			d.db
 		);
@@ -113,6 +118,17 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 		const full = await recomputeRuleFor(d.db, { prefix: '' });
 		expect(full.changed).toBe(0);
 		expect(full.segments).toBeGreaterThan(100);
+		// and the counts of the changed townships equal a refresh of every count
+		const counts = async () =>
+			(
+				await sql<{ c: string }>`
+					SELECT (SELECT string_agg(concat_ws(':', code, total, left_behind, in_difficulty), ',' ORDER BY code) FROM child_counts)
+						|| '/' || (SELECT string_agg(concat_ws(':', level, x, y, township_code, total, left_behind, in_difficulty), ','
+							ORDER BY level, x, y, township_code) FROM child_cells) AS c`.execute(d.db)
+			).rows[0].c;
+		const incremental = await counts();
+		await refreshChildAggregates(d.db);
+		expect(await counts()).toBe(incremental);
 	});
 
 	it('applies changes in the background and drops the map caches', async () => {

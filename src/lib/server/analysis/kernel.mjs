@@ -500,36 +500,67 @@ export function stampNearShape(g, s, i, radius, from, to, stamp, tag) {
 }
 
 /**
- * Candidates for the nearest point to one shape: every residence whose plane estimate could
- * still beat the best sure hit, with the estimate's margin.
- * @typedef {{ best: number, margin: number, idx: number[], d: number[] }} NearestCandidates
+ * Candidates for the nearest point to one shape: every point whose plane estimate could still
+ * beat the best sure hit (grid slot and estimate), and the largest margin of the estimates.
+ * Reused from call to call, so a province of calls allocates nothing.
+ * @typedef {{ best: number, margin: number, n: number, slot: Int32Array, d: Float64Array }} NearestCandidates
  */
+/** @type {NearestCandidates} */
+const NEAR = {
+	best: Infinity,
+	margin: 0,
+	n: 0,
+	slot: new Int32Array(1024),
+	d: new Float64Array(1024)
+};
+
+/** @param {NearestCandidates} near @param {number} slot @param {number} d */
+function pushCandidate(near, slot, d) {
+	if (near.n === near.slot.length) {
+		const slots = new Int32Array(near.n * 2);
+		slots.set(near.slot);
+		const ds = new Float64Array(near.n * 2);
+		ds.set(near.d);
+		near.slot = slots;
+		near.d = ds;
+	}
+	near.slot[near.n] = slot;
+	near.d[near.n++] = d;
+}
 
 /**
- * How many points lie within `radius` metres of shape i, and the exact distance to the nearest
- * of them (Infinity when none): the count as in stampNearShape, then the exact spherical
- * distance only for the few candidates whose estimate is within the margin of the best.
+ * How many points lie within `radius` metres of shape i (the return value), and the exact
+ * distance to the nearest of them (written to `nearest[i]`, Infinity when none): the count as
+ * in stampNearShape; then the exact spherical distance for the candidate with the best
+ * estimate, and for any other only when its estimate, less the margin, could still beat it.
  * @param {PointGrid} g @param {Shapes} s @param {number} i @param {number} radius
- * @param {Int32Array} stamp indexed by point @param {number} tag
- * @returns {{ count: number, nearest: number }}
+ * @param {Int32Array} stamp indexed by point @param {number} tag @param {Float64Array} nearest
  */
-export function countAndNearest(g, s, i, radius, stamp, tag) {
-	/** @type {NearestCandidates} */
-	const near = { best: Infinity, margin: 0, idx: [], d: [] };
+export function countAndNearest(g, s, i, radius, stamp, tag, nearest) {
+	const near = NEAR;
+	near.best = Infinity;
+	near.margin = 0;
+	near.n = 0;
 	let count = 0;
 	eachChunkOf(s, i, (first, last) => {
 		count += stampNearChunk(g, s, first, last, radius, 0, g.index.length, stamp, tag, near);
 	});
-	if (!count) return { count, nearest: Infinity };
-	const order = near.idx.map((_, j) => j).sort((a, b) => near.d[a] - near.d[b]);
-	let nearest = Infinity;
-	for (const j of order) {
-		if (near.d[j] - near.margin > nearest) break;
-		const k = near.idx[j];
+	nearest[i] = Infinity;
+	if (!count) return 0;
+	const exact = (/** @type {number} */ j) => {
+		const k = near.slot[j];
 		const e = pointShapeMeters(s, i, g.lon[k], g.lat[k]);
-		if (e <= radius && e < nearest) nearest = e;
+		return e <= radius ? e : Infinity;
+	};
+	let first = 0;
+	for (let j = 1; j < near.n; j++) if (near.d[j] < near.d[first]) first = j;
+	let best = exact(first);
+	for (let j = 0; j < near.n; j++) {
+		if (j === first || near.d[j] - near.margin > best) continue;
+		best = Math.min(best, exact(j));
 	}
-	return { count, nearest };
+	nearest[i] = best;
+	return count;
 }
 
 /**
@@ -640,10 +671,7 @@ function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag, near) {
 				const d = Math.sqrt(d2);
 				if (d2 < rIn && d < near.best) near.best = d;
 				if (margin > near.margin) near.margin = margin;
-				if (d <= near.best + 2 * near.margin) {
-					near.idx.push(k);
-					near.d.push(d);
-				}
+				if (d <= near.best + 2 * near.margin) pushCandidate(near, k, d);
 				if (seen) continue;
 			}
 			let hit = d2 < rIn;

@@ -67,21 +67,18 @@ export async function computeRuleFast(
 			: sql`(SELECT DISTINCT ON (p.id) p.id, p.geom FROM (${sql.raw(POINT_SOURCES[kind])}) p
 				JOIN waterways w ON w.id = ANY(${target.ids}::bigint[])
 					AND p.geom && ST_Expand(w.geom, ${boxLon}, ${boxLat})) p`;
-	const segRead = wkb(
-		db,
-		sql`SELECT ST_AsBinary(ST_Collect(ST_Force4D(geom, id::float8, 0) ORDER BY id)) AS wkb
-			FROM waterways WHERE ${segWhere}`
-	);
+	// plain 2D geometry (half the bytes of ids carried in z/m) and the ids as text alongside
+	const segRead = sql<{ wkb: Uint8Array | null; ids: string | null }>`
+		SELECT ST_AsBinary(ST_Collect(geom ORDER BY id)) AS wkb, string_agg(id::text, ',' ORDER BY id) AS ids
+		FROM waterways WHERE ${segWhere}`.execute(db);
 	const pointReads = RULE_KINDS.map((kind) =>
-		wkb(
-			db,
-			sql`SELECT ST_AsBinary(ST_Collect(ST_MakePoint(ST_X(p.geom), ST_Y(p.geom), p.id::float8, 0))) AS wkb
-				FROM ${from(kind)}`
-		)
+		wkb(db, sql`SELECT ST_AsBinary(ST_Collect(p.geom)) AS wkb FROM ${from(kind)}`)
 	);
 	// awaited one by one below; a failure is thrown there, not reported as unhandled here
 	for (const r of [segRead, ...pointReads]) r.catch(() => {});
-	const segs = shapesFromWkb(await segRead);
+	const segRow = (await segRead).rows[0];
+	const segs = shapesFromWkb(segRow?.wkb ? new Uint8Array(segRow.wkb) : null);
+	if (segRow?.ids) segs.id = Float64Array.from(segRow.ids.split(','), Number);
 	const n = segs.id.length;
 	const count = RULE_KINDS.map(() => new Int32Array(n));
 	const nearest = RULE_KINDS.map(() => new Float64Array(n).fill(Infinity));
@@ -90,11 +87,8 @@ export async function computeRuleFast(
 		if (!pts.lon.length || n === 0) continue;
 		const g = buildPointGrid(pts);
 		const stamp = new Int32Array(pts.lon.length);
-		for (let i = 0; i < n; i++) {
-			const hit = countAndNearest(g, segs, i, radiusM, stamp, i + 1);
-			count[k][i] = hit.count;
-			nearest[k][i] = hit.nearest;
-		}
+		for (let i = 0; i < n; i++)
+			count[k][i] = countAndNearest(g, segs, i, radiusM, stamp, i + 1, nearest[k]);
 	}
 	const rows: RuleRow[] = [];
 	for (let i = 0; i < n; i++) {

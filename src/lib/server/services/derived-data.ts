@@ -24,6 +24,7 @@ const WHOLE_RULE_ABOVE = 5000;
 export interface DerivedUpdate {
 	/** boxes noted by the triggers */
 	changes: number;
+	/** child counts refreshed for this many townships */
 	childCountsRefreshed: boolean;
 	rule: RuleRunResult;
 	ms: number;
@@ -47,11 +48,16 @@ export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | 
 			south: number;
 			east: number;
 			north: number;
-		}>`DELETE FROM data_changes RETURNING source, west, south, east, north`.execute(trx);
+			townships: string[];
+		}>`DELETE FROM data_changes RETURNING source, west, south, east, north, townships`.execute(trx);
 		const boxes = noted.rows;
 		if (!boxes.length) return null;
-		const childCountsRefreshed = boxes.some((b) => b.source === 'children');
-		if (childCountsRefreshed) await refreshChildAggregates(trx);
+		// child counts: only the townships whose children changed (and the units above them)
+		const towns = [
+			...new Set(boxes.filter((b) => b.source === 'children').flatMap((b) => b.townships))
+		];
+		const childCountsRefreshed = towns.length > 0;
+		if (childCountsRefreshed) await refreshChildAggregates(trx, towns);
 		const radius = await ruleRadius(trx);
 		const { dLon, dLat } = radiusToDegrees(radius, BOX_LATITUDE);
 		const near = await sql<{ id: number }>`
