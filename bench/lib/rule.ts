@@ -118,6 +118,10 @@ export async function benchRule(
 			changed: u?.rule.changed ?? 0,
 			ms: round(localMs, 0)
 		},
-		county_list: { county: unit?.name ?? county.rows[0].code, segments: listed, ms: round(listMs, 0) }
+		county_list: {
+			county: unit?.name ?? county.rows[0].code,
+			segments: listed,
+			ms: round(listMs, 0)
+		}
 	};
 }
