@@ -10,6 +10,7 @@ import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale } from '$lib/i18n';
 import { scopeFor } from '$lib/server/services/map';
 import { watchDataChanges } from '$lib/server/services/derived-data';
+import { closeAnalysis } from '$lib/server/services/exposure';
 import { validateSession } from '$lib/server/services/auth';
 import { ROUTE_ACCESS } from '$lib/server/auth/routes';
 import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/session';
@@ -23,7 +24,7 @@ export const init: ServerInit = async () => {
 	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
 	// its queue and close its data directory, then the process can exit
 	process.once('sveltekit:shutdown', () => {
-		void watcher.stop().then(closeDatabase);
+		void watcher.stop().then(closeAnalysis).then(closeDatabase);
 	});
 };
 

@@ -18,7 +18,7 @@ import {
  * @typedef {{ residences: Uint8Array | null, segments: Uint8Array | null, segmentFlags: string,
  *   facilities: Uint8Array | null }} Payload
  * @typedef {'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'floor'} CaseName
- * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number }} Job
+ * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number, groupLength?: number }} Job
  */
 
 /** @param {Payload} payload */
@@ -57,6 +57,38 @@ function pick(id, mark, from, to, want) {
 }
 
 /**
+ * Residences and marked residences per administrative unit: the first `length` digits of the
+ * village code (9 = township, 6 = county, …), in code order.
+ * @param {Float64Array} code @param {Uint8Array} mark @param {number} from @param {number} to
+ * @param {number} length @param {boolean} want
+ */
+function groupCounts(code, mark, from, to, length, want) {
+	const div = 10 ** (12 - length);
+	/** @type {number[]} */
+	const codes = [];
+	/** @type {number[]} */
+	const residences = [];
+	/** @type {number[]} */
+	const count = [];
+	// residences are sorted by village code, so each unit is one run
+	for (let i = from; i < to; i++) {
+		const unit = Math.floor(code[i] / div);
+		if (codes[codes.length - 1] !== unit) {
+			codes.push(unit);
+			residences.push(0);
+			count.push(0);
+		}
+		residences[residences.length - 1]++;
+		if ((mark[i] === 1) === want) count[count.length - 1]++;
+	}
+	return {
+		codes: Float64Array.from(codes),
+		residences: Int32Array.from(residences),
+		count: Int32Array.from(count)
+	};
+}
+
+/**
  * @param {Snapshot} snap @param {Job} job
  * @returns {Record<string, unknown>}
  */
@@ -69,7 +101,10 @@ export function runCase(snap, job) {
 			const flag = snap.segments.flag;
 			const mark = markNear(p, snap.pointGrid(), snap.segments, r, from, to, (i) => flag[i] === 1);
 			const ids = pick(p.id, mark, from, to, true);
-			return { residences: to - from, count: ids.length, ids };
+			const groups = job.groupLength
+				? groupCounts(p.code, mark, from, to, job.groupLength, true)
+				: undefined;
+			return { residences: to - from, count: ids.length, ids, groups };
 		}
 		case 'per_segment': {
 			const r = job.radiusMeters ?? 500;
@@ -83,7 +118,10 @@ export function runCase(snap, job) {
 			const r = job.radiusMeters ?? 1000;
 			const mark = markNear(p, snap.pointGrid(), snap.facilities, r, from, to, () => true);
 			const ids = pick(p.id, mark, from, to, false);
-			return { residences: to - from, count: ids.length, ids };
+			const groups = job.groupLength
+				? groupCounts(p.code, mark, from, to, job.groupLength, false)
+				: undefined;
+			return { residences: to - from, count: ids.length, ids, groups };
 		}
 		case 'nearest_segment': {
 			const { dist, nearest } = nearestShape(

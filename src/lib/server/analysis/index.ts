@@ -28,6 +28,8 @@ export interface ExposureResult {
 	count: number;
 	/** ids of the residences (children.id) counted, ordered by village code then id */
 	ids: Float64Array;
+	/** with `groupLength`: per unit (the first groupLength digits of the village code) */
+	groups?: { codes: Float64Array; residences: Int32Array; count: Int32Array };
 }
 
 export interface PerSegmentResult {
@@ -65,6 +67,7 @@ type Job = {
 	case: 'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'floor';
 	prefix: string;
 	radiusMeters?: number;
+	groupLength?: number;
 };
 
 type Reply =
@@ -196,16 +199,20 @@ export class Analysis {
 		return this.runLoaded<T>(job);
 	}
 
-	exposureIncomplete(prefix: string, radiusMeters = 500): Promise<ExposureResult> {
-		return this.run({ case: 'exposure_incomplete', prefix, radiusMeters });
+	exposureIncomplete(
+		prefix: string,
+		radiusMeters = 500,
+		groupLength?: number
+	): Promise<ExposureResult> {
+		return this.run({ case: 'exposure_incomplete', prefix, radiusMeters, groupLength });
 	}
 
 	perSegment(prefix: string, radiusMeters = 500): Promise<PerSegmentResult> {
 		return this.run({ case: 'per_segment', prefix, radiusMeters });
 	}
 
-	uncovered(prefix: string, radiusMeters = 1000): Promise<ExposureResult> {
-		return this.run({ case: 'uncovered', prefix, radiusMeters });
+	uncovered(prefix: string, radiusMeters = 1000, groupLength?: number): Promise<ExposureResult> {
+		return this.run({ case: 'uncovered', prefix, radiusMeters, groupLength });
 	}
 
 	nearestSegment(prefix: string): Promise<NearestResult> {

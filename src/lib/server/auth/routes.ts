@@ -31,6 +31,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/photos/[id]': 'user',
 	'/api/waterways/geometry': 'user',
 	'/api/exports/segments': 'user',
+	'/api/analysis/exposure': 'user',
 	'/(app)/admin/users': 'admin',
 	'/(app)/admin/users/[id]': 'admin',
 	'/(app)/admin/audit': 'admin',

@@ -10,7 +10,7 @@ import {
 } from '../repositories/emergencies';
 import { isAdminCode } from '$lib/domain/admin';
 import { isAdminRole } from '../auth/roles';
-import { recomputeSegmentRule, ruleRadius } from '../repositories/segment-rule';
+import { recomputeSegmentRule, ruleRadius, type RuleRunResult } from '../repositories/segment-rule';
 import { pendingDataChanges } from './derived-data';
 import { invalidateMapCaches } from './map';
 import type { RequestMeta } from './auth';
@@ -115,7 +115,7 @@ export async function recomputeRule(
 	who: Principal,
 	radiusM: number | null,
 	meta: RequestMeta
-): Promise<Outcome<{ segments: number; required: number }>> {
+): Promise<Outcome<RuleRunResult>> {
 	if (!isAdminRole(who.role)) throw new Forbidden('settings');
 	if (radiusM !== null) {
 		if (who.role !== 'province_admin')
