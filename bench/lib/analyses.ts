@@ -8,7 +8,7 @@ import * as plain from '../../src/lib/server/analysis/reference';
 import { readSnapshot } from '../../src/lib/server/analysis/source';
 import {
 	floorPass,
-	residencesFromWkb,
+	residencesFromWkbParts,
 	shapesFromWkb
 } from '../../src/lib/server/analysis/kernel.mjs';
 import { ROOT } from './app';
@@ -57,7 +57,7 @@ export async function benchAnalyses(
 
 	// the same data in this process, for the floor and the Turf sample
 	const snap = await readSnapshot(db);
-	const res = residencesFromWkb(snap.residences);
+	const res = residencesFromWkbParts(snap.residences);
 	const segs = shapesFromWkb(snap.segments, snap.segmentFlags);
 	const facs = shapesFromWkb(snap.facilities);
 	const n = res.id.length;

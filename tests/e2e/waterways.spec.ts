@@ -127,3 +127,30 @@ test('emergency staff filter the segments of their county by kind and completene
 		await expect(cards.nth(i)).toContainText('全部缺失或未检查');
 	}
 });
+
+test('a county administrator sees children at risk on the dashboard, by township', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.county);
+	await page.goto('/dashboard');
+	const panel = page.getByTestId('exposure');
+	await expect(panel.getByRole('heading', { name: '儿童风险暴露' })).toBeVisible();
+	// the figures are the route's, which the integration tests hold equal to plain PostGIS
+	const api = await (await page.request.get('/api/analysis/exposure')).json();
+	expect(api.total.nearIncomplete.suppressed).toBe(false);
+	const shown = (await panel.getByTestId('exposure-near').textContent()) ?? '';
+	expect(shown.replace(/[,\s]/g, '')).toContain(String(api.total.nearIncomplete.count));
+	const uncovered = (await panel.getByTestId('exposure-uncovered').textContent()) ?? '';
+	expect(uncovered.replace(/[,\s]/g, '')).toContain(
+		api.total.uncovered.suppressed ? '<5' : String(api.total.uncovered.count)
+	);
+	// one row per township; a click opens that township's dashboard
+	const rows = panel.getByTestId('exposure-bars').locator('g.row');
+	await expect(rows).toHaveCount(api.bySubunit.length);
+	expect(api.bySubunit.length).toBeGreaterThan(3);
+	await rows.first().click();
+	await expect(page).toHaveURL(new RegExp(`/dashboard\\?area=${api.bySubunit[0].code}$`));
+	await expect(page.getByTestId('exposure').getByTestId('exposure-near')).toBeVisible();
+	expect(problems).toEqual([]);
+});

@@ -10,12 +10,12 @@ import {
 	markNear,
 	nearestShape,
 	prefixSlice,
-	residencesFromWkb,
+	residencesFromWkbParts,
 	shapesFromWkb
 } from './kernel.mjs';
 
 /**
- * @typedef {{ residences: Uint8Array | null, segments: Uint8Array | null, segmentFlags: string,
+ * @typedef {{ residences: (Uint8Array | null)[], segments: Uint8Array | null, segmentFlags: string,
  *   facilities: Uint8Array | null }} Payload
  * @typedef {'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'floor'} CaseName
  * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number, groupLength?: number }} Job
@@ -23,7 +23,7 @@ import {
 
 /** @param {Payload} payload */
 export function loadSnapshot(payload) {
-	const residences = residencesFromWkb(payload.residences);
+	const residences = residencesFromWkbParts(payload.residences);
 	const segments = shapesFromWkb(payload.segments, payload.segmentFlags);
 	const facilities = shapesFromWkb(payload.facilities);
 	/** @type {ReturnType<typeof buildPointGrid> | undefined} */

@@ -124,6 +124,30 @@ export function residencesFromWkb(wkb) {
 }
 
 /**
+ * Residences from several WKB collections, concatenated in the order given.
+ * @param {(Uint8Array | null)[]} parts
+ */
+export function residencesFromWkbParts(parts) {
+	const decoded = parts.map((w) => residencesFromWkb(w));
+	const n = decoded.reduce((a, d) => a + d.lon.length, 0);
+	const out = {
+		lon: new Float64Array(n),
+		lat: new Float64Array(n),
+		id: new Float64Array(n),
+		code: new Float64Array(n)
+	};
+	let at = 0;
+	for (const d of decoded) {
+		out.lon.set(d.lon, at);
+		out.lat.set(d.lat, at);
+		out.id.set(d.id, at);
+		out.code.set(d.code, at);
+		at += d.lon.length;
+	}
+	return out;
+}
+
+/**
  * Shapes (segments or facility points) from a WKB collection whose every vertex carries z = id
  * and m = administrative code; `flags` is one character '0'/'1' per shape in the same order.
  * @param {Uint8Array | null | undefined} wkb
