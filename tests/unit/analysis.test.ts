@@ -7,6 +7,7 @@ import {
 	buildEdgeGrid,
 	buildPointGrid,
 	codeRange,
+	countAndNearest,
 	countPerShape,
 	markNear,
 	nearestShape,
@@ -109,6 +110,62 @@ describe('analysis kernel', () => {
 				expect(mark[q]).toBe(near);
 			}
 		}
+	});
+
+	it('counts points near each shape and finds the nearest, like brute force, on long winding shapes', () => {
+		const { points } = fixture(13);
+		// meandering channels of 40–90 vertices ~25 m apart: many chunks per shape, and bends
+		// that bring a later chunk nearer to a point than the chunk that found it first
+		const r = rng(17);
+		const xs: number[] = [];
+		const ys: number[] = [];
+		const start: number[] = [];
+		for (let s = 0; s < 40; s++) {
+			start.push(xs.length);
+			let x = 113.3 + r() * 0.1;
+			let y = 29.8 + r() * 0.08;
+			let heading = r() * Math.PI * 2;
+			const nv = 40 + Math.floor(r() * 50);
+			for (let v = 0; v < nv; v++) {
+				xs.push(x);
+				ys.push(y);
+				heading += (r() - 0.5) * 0.9;
+				x += Math.cos(heading) * 0.00026;
+				y += Math.sin(heading) * 0.00022;
+			}
+		}
+		start.push(xs.length);
+		const shapes = {
+			start: Int32Array.from(start),
+			x: Float64Array.from(xs),
+			y: Float64Array.from(ys),
+			id: Float64Array.from({ length: 40 }, (_, i) => i + 1),
+			code: new Float64Array(40),
+			flag: new Uint8Array(40)
+		};
+		const grid = buildPointGrid(points);
+		const stamp = new Int32Array(points.lon.length);
+		const nearest = new Float64Array(40);
+		let found = 0;
+		for (const radius of [150, 500]) {
+			stamp.fill(0);
+			for (let s = 0; s < 40; s++) {
+				const count = countAndNearest(grid, shapes, s, radius, stamp, s + 1, nearest);
+				let n = 0;
+				let best = Infinity;
+				for (let q = 0; q < points.lon.length; q++) {
+					const d = pointShapeMeters(shapes, s, points.lon[q], points.lat[q]);
+					if (d <= radius) {
+						n++;
+						best = Math.min(best, d);
+					}
+				}
+				expect(count).toBe(n);
+				expect(nearest[s]).toBe(best);
+				found += n;
+			}
+		}
+		expect(found).toBeGreaterThan(500);
 	});
 
 	it('counts per shape and scopes by code prefix like brute force', () => {
