@@ -44,6 +44,56 @@ test('the province map loads in Chinese with every layer, offline, and is not bl
 	expect(problems).toEqual([]);
 });
 
+test('the province view parses each tile once and draws whole rivers, not segments', async ({
+	page
+}) => {
+	// every tile MapLibre finishes, per source: a filter or layout change after loading would
+	// make it parse the tiles of a source again
+	await page.addInitScript(() => {
+		const w = window as unknown as {
+			__tiles: string[];
+			__tonganMap?: {
+				on(
+					e: string,
+					f: (e: { sourceId?: string; tile?: { tileID: { key: string } } }) => void
+				): void;
+			};
+		};
+		w.__tiles = [];
+		const iv = setInterval(() => {
+			if (!w.__tonganMap) return;
+			clearInterval(iv);
+			w.__tonganMap.on('data', (e) => {
+				if (e.tile && e.sourceId) w.__tiles.push(`${e.sourceId}/${e.tile.tileID.key}`);
+			});
+		}, 1);
+	});
+	await page.goto('/');
+	await mapIdle(page);
+	const r = await page.evaluate(() => {
+		const w = window as unknown as {
+			__tiles: string[];
+			__tonganMap: {
+				getZoom(): number;
+				queryRenderedFeatures(o: { layers: string[] }): { id?: number }[];
+			};
+		};
+		const m = w.__tonganMap;
+		return {
+			tiles: w.__tiles,
+			zoom: m.getZoom(),
+			rivers: m.queryRenderedFeatures({ layers: ['waterways'] }).map((f) => f.id ?? null),
+			tappable: m.queryRenderedFeatures({ layers: ['waterways-hit'] }).length
+		};
+	});
+	expect(r.tiles.length).toBeGreaterThan(0);
+	expect(r.tiles.length).toBe(new Set(r.tiles).size);
+	expect(r.zoom).toBeLessThan(8);
+	expect(r.rivers.length).toBeGreaterThan(0);
+	expect(r.rivers.every((id) => id === null)).toBe(true);
+	expect(r.tappable).toBe(0);
+});
+
 test('legend counts equal the database', async ({ page }) => {
 	await page.goto('/');
 	const q = await sql<{

@@ -15,8 +15,8 @@ import {
 	scopeFor,
 	PROVINCE_SCOPE
 } from '../../src/lib/server/services/map';
-import { renderTile } from '../../src/lib/server/tiles/sources';
-import { tileOf } from '../../src/lib/geo/tiles';
+import { MIN_ZOOM, renderTile } from '../../src/lib/server/tiles/sources';
+import { tileBounds, tileOf } from '../../src/lib/geo/tiles';
 
 const countyCode = FIXTURE_AREA.padEnd(12, '0');
 
@@ -130,6 +130,58 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		);
 		expect(admin.layers.boundary.length).toBeGreaterThan(0);
 		expect(admin.layers.label.length).toBeGreaterThan(0);
+	});
+
+	it('joins segments into whole rivers below the segment zoom, counting every segment once', async () => {
+		const c = await sql<{ lon: number; lat: number }>`
+			SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${countyCode}`.execute(
+			d.db
+		);
+		const z = MIN_ZOOM.waterwaySegments - 1;
+		const { x, y } = tileOf(c.rows[0].lon, c.rows[0].lat, z);
+		const layer = new VectorTile(
+			new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'water', z, x, y))
+		).layers.waterways;
+		expect(layer.length).toBeGreaterThan(0);
+		const b = tileBounds(z, x, y, 64 / 4096);
+		const env = sql`ST_MakeEnvelope(${b.west}, ${b.south}, ${b.east}, ${b.north}, 4326)`;
+		const inDb = await sql<{ name: string; kind: string; usable: number; inside: boolean }>`
+			SELECT w.name, w.kind, ST_Intersects(w.geom, ${env}) AS inside,
+				(SELECT count(*) FROM safety_equipment e WHERE e.waterway_id = w.id
+					AND e.status = 'present' AND e.item <> 'barrier')::int AS usable
+			FROM waterways w WHERE w.kind IN ('river', 'lake_shore') AND w.geom && ${env}`.execute(d.db);
+		// segments per river, shore and state of the four items, as the database has them
+		const expected = new Map<string, { n: number; inside: boolean }>();
+		for (const r of inDb.rows) {
+			const k = `${r.kind}|${r.name}|${r.usable >= 4 ? 'complete' : r.usable > 0 ? 'partial' : 'none'}`;
+			const e = expected.get(k) ?? { n: 0, inside: false };
+			expected.set(k, { n: e.n + 1, inside: e.inside || r.inside });
+		}
+		const got = new Map<string, number>();
+		for (let i = 0; i < layer.length; i++) {
+			const f = layer.feature(i);
+			// a joined river is no segment: nothing to open or filter by id
+			expect(f.id).toBeFalsy();
+			expect(f.type).toBe(2);
+			const p = f.properties;
+			const k = `${p.kind}|${p.name}|${p.completeness}`;
+			expect(got.has(k)).toBe(false);
+			got.set(k, Number(p.segments));
+		}
+		// every river that reaches into the tile is there once, counting each of its segments
+		for (const [k, e] of expected) {
+			if (got.has(k)) expect(got.get(k)).toBe(e.n);
+			else expect(e.inside).toBe(false);
+		}
+		for (const k of got.keys()) expect(expected.has(k)).toBe(true);
+		// from the segment zoom on, one feature per segment again, with its id
+		const zs = MIN_ZOOM.waterwaySegments;
+		const t = tileOf(c.rows[0].lon, c.rows[0].lat, zs);
+		const segs = new VectorTile(
+			new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'water', zs, t.x, t.y))
+		).layers.waterways;
+		expect(segs.length).toBeGreaterThan(0);
+		for (let i = 0; i < segs.length; i++) expect(segs.feature(i).id).toBeGreaterThan(0);
 	});
 
 	it('puts only counts in child tiles: cells and village centres, never a residence', async () => {

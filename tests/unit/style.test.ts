@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { buildStyle } from '$lib/map/style';
+import type { LayerSpecification } from 'maplibre-gl';
+import { featureFilter } from '@maplibre/maplibre-gl-style-spec';
+import {
+	ADMIN_FILL,
+	buildStyle,
+	highlightFilter,
+	waterwayFilter,
+	WATERWAY_SEGMENT_ZOOM
+} from '$lib/map/style';
 import { LAYER, LAYER_GROUPS, SOURCE } from '$lib/map/ids';
+import { MIN_ZOOM } from '$lib/server/tiles/sources';
+
+function layer(style: ReturnType<typeof buildStyle>, id: string): LayerSpecification {
+	const l = style.layers.find((x) => x.id === id);
+	if (!l) throw new Error(`no layer ${id}`);
+	return l;
+}
 
 describe('map style', () => {
 	const style = buildStyle({ origin: 'http://127.0.0.1:4173' });
@@ -38,5 +53,80 @@ describe('map style', () => {
 		for (const l of style.layers) {
 			if ('source' in l && l.source) expect(style.sources[l.source as string]).toBeDefined();
 		}
+	});
+
+	it('starts in the state the page asks for, so nothing changes once the tiles are in', () => {
+		const s = buildStyle({
+			origin: 'http://x',
+			visible: { homes: false, children: true },
+			selectedArea: '421083000000',
+			highlightWaterway: 17,
+			waterwayIds: [3, 4],
+			choropleth: { '421083000000': 0.9 }
+		});
+		for (const id of LAYER_GROUPS.homes)
+			expect((layer(s, id) as { layout?: { visibility?: string } }).layout?.visibility).toBe(
+				'none'
+			);
+		for (const id of [...LAYER_GROUPS.children, ...LAYER_GROUPS.waterways])
+			expect((layer(s, id) as { layout?: { visibility?: string } }).layout?.visibility).toBe(
+				'visible'
+			);
+		expect((layer(s, LAYER.adminSelected) as { filter?: unknown }).filter).toEqual([
+			'==',
+			['get', 'code'],
+			'421083000000'
+		]);
+		expect((layer(s, LAYER.highlight) as { filter?: unknown }).filter).toEqual(highlightFilter(17));
+		for (const id of LAYER_GROUPS.waterways)
+			expect((layer(s, id) as { filter?: unknown }).filter).toEqual(waterwayFilter([3, 4]));
+		const fill = layer(s, LAYER.adminFill) as { paint: Record<string, unknown> };
+		expect(fill.paint['fill-opacity']).toBe(0.45);
+		expect(JSON.stringify(fill.paint['fill-color'])).toContain('421083000000');
+	});
+
+	it('draws no fill for the units without a choropleth, and keeps them clickable', () => {
+		const fill = layer(style, LAYER.adminFill) as {
+			paint: Record<string, unknown>;
+			filter?: unknown;
+		};
+		// a constant opacity of 0 is skipped when drawing; the features are still queried
+		expect(fill.paint['fill-opacity']).toBe(0);
+		expect(ADMIN_FILL.opacity).toBe(0);
+		expect(fill.filter).toEqual(['!=', ['get', 'level'], 'province']);
+		const province = layer(style, LAYER.provinceFill) as { filter?: unknown };
+		expect(province.filter).toEqual(['==', ['get', 'level'], 'province']);
+	});
+
+	it('offers waterway segments to tap only from the zoom the tiles hold segments', () => {
+		expect(WATERWAY_SEGMENT_ZOOM).toBe(MIN_ZOOM.waterwaySegments);
+		expect(layer(style, LAYER.waterwaysHit).minzoom).toBe(WATERWAY_SEGMENT_ZOOM);
+		// the drawn line shows the joined rivers below that zoom
+		expect(layer(style, LAYER.waterways).minzoom).toBeUndefined();
+	});
+
+	it('holds no exact homes: that source and layer are added only for an allowed view', () => {
+		expect(style.sources[SOURCE.residences]).toBeUndefined();
+		expect(style.layers.some((l) => l.id === LAYER.residences)).toBe(false);
+	});
+
+	it('lists and highlights segments by id, never a merged low-zoom river with the same number', () => {
+		const segment = (id: number) => ({ type: 1 as const, id, properties: { kind: 'river' } });
+		const merged = (id: number) => ({
+			type: 1 as const,
+			id,
+			properties: { kind: 'river', segments: 12 }
+		});
+		const listed = featureFilter(waterwayFilter([7, 9])!, 'layers[0].filter');
+		expect(listed.filter({ zoom: 10 }, segment(7))).toBe(true);
+		expect(listed.filter({ zoom: 10 }, segment(8))).toBe(false);
+		expect(listed.filter({ zoom: 6 }, merged(7))).toBe(false);
+		expect(waterwayFilter(null)).toBeUndefined();
+		const hi = featureFilter(highlightFilter(9), 'layers[0].filter');
+		expect(hi.filter({ zoom: 10 }, segment(9))).toBe(true);
+		expect(hi.filter({ zoom: 6 }, merged(9))).toBe(false);
+		expect(
+			featureFilter(highlightFilter(null), 'layers[0].filter').filter({ zoom: 10 }, segment(9))
+		).toBe(false);
 	});
 });

@@ -11,7 +11,8 @@ import {
 	isValidTile
 } from '$lib/geo/tiles';
 import { encodeCellTile, encodeTile } from '$lib/server/tiles/encode';
-import { cellLevelForZoom } from '$lib/server/tiles/sources';
+import { tilesCovering, warmTiles } from '$lib/server/tiles/warm';
+import { cellLevelForZoom, toleranceDeg, TILE_MAX_ZOOM } from '$lib/server/tiles/sources';
 
 function decode(buf: Uint8Array) {
 	return new VectorTile(new Protobuf(buf));
@@ -42,6 +43,16 @@ describe('tile arithmetic', () => {
 		expect(isValidTile(-1, 0, 0)).toBe(false);
 		expect(isValidTile(2.5, 0, 0)).toBe(false);
 		expect(isValidTile(3, 7, 7)).toBe(true);
+	});
+	it('simplifies to under half a screen pixel, finer for the deepest tiles', () => {
+		// a tile is 512 px: 8 of its 4096 units a pixel, drawn at most twice as large
+		for (const z of [5, 8, 12]) {
+			const unitDeg = 360 / 2 ** z / 4096;
+			expect(toleranceDeg(z) / unitDeg).toBeLessThanOrEqual(2);
+			expect(toleranceDeg(z) / unitDeg).toBeGreaterThan(1);
+		}
+		const deepest = 360 / 2 ** TILE_MAX_ZOOM / 4096;
+		expect(toleranceDeg(TILE_MAX_ZOOM) / deepest).toBeLessThanOrEqual(0.25);
 	});
 	it('uses count cells a sixteenth of a tile wide, within the stored levels', () => {
 		expect(cellLevelForZoom(5)).toBe(9);
@@ -144,5 +155,44 @@ describe('MVT encoding', () => {
 			[512, 1024]
 		]);
 		expect(f.toGeoJSON(x, y, z).geometry.type).toBe('Polygon');
+	});
+});
+
+describe('warming the first view', () => {
+	// Hubei's bounding box, roughly
+	const hubei: [number, number, number, number] = [108.36, 29.03, 116.13, 33.28];
+
+	it('lists exactly the tiles that cover a box', () => {
+		const t = tilesCovering(hubei, 6);
+		expect(t.map((v) => `${v.x}/${v.y}`).sort()).toEqual(['51/25', '51/26', '52/25', '52/26']);
+		for (const z of [5, 7, 9]) {
+			const ts = tilesCovering(hubei, z);
+			for (const [lon, lat] of [
+				[hubei[0], hubei[1]],
+				[hubei[2], hubei[3]],
+				[112, 31]
+			]) {
+				const { x, y } = tileOf(lon, lat, z);
+				expect(ts.some((v) => v.x === x && v.y === y)).toBe(true);
+			}
+			const xs = new Set(ts.map((v) => v.x));
+			const ys = new Set(ts.map((v) => v.y));
+			expect(ts.length).toBe(xs.size * ys.size);
+		}
+	});
+
+	it('renders every source of those tiles and carries on past a failure', async () => {
+		const seen: string[] = [];
+		const n = await warmTiles(
+			async (s, z, x, y) => {
+				seen.push(`${s}/${z}/${x}/${y}`);
+				if (s === 'sites' && x === 51 && y === 25) throw new Error('busy');
+			},
+			hubei,
+			[6]
+		);
+		expect(seen.length).toBe(16);
+		expect(new Set(seen).size).toBe(16);
+		expect(n).toBe(15);
 	});
 });

@@ -12,6 +12,7 @@ export const SOURCE = {
 export const LAYER = {
 	background: 'background',
 	basemap: 'basemap-raster',
+	provinceFill: 'admin-province-fill',
 	adminFill: 'admin-fill',
 	adminLine: 'admin-line',
 	adminSelected: 'admin-selected',

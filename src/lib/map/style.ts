@@ -2,11 +2,18 @@
 // GL JS 5.11, a style without `glyphs` draws every label with local fonts (TinySDF), so
 // Chinese and Latin labels need no request to any host. An operator's raster basemap, if
 // configured, goes underneath.
-import type { StyleSpecification, ExpressionSpecification } from 'maplibre-gl';
-import { COLORS, CELL_BREAKS, LAYER, SOURCE } from './ids';
+import type {
+	CircleLayerSpecification,
+	ExpressionSpecification,
+	FilterSpecification,
+	StyleSpecification
+} from 'maplibre-gl';
+import { COLORS, CELL_BREAKS, LAYER, LAYER_GROUPS, SOURCE, type LayerGroup } from './ids';
 
 export const FONT_STACK = ['Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif'];
 export const TILE_MAX_ZOOM = 14;
+/** From this zoom the water tiles hold one feature per segment (MIN_ZOOM in tiles/sources.ts). */
+export const WATERWAY_SEGMENT_ZOOM = 8;
 
 export interface StyleOptions {
 	origin: string;
@@ -14,6 +21,79 @@ export interface StyleOptions {
 	basemapAttribution?: string;
 	/** cache-busting token for tiles (the server's data version) */
 	version?: string;
+	/**
+	 * The state the map first shows. Built into the style so that nothing has to be changed
+	 * after the first tiles arrive: changing a layer's filter or layout makes MapLibre parse
+	 * every tile of its source again.
+	 */
+	visible?: Partial<Record<LayerGroup, boolean>>;
+	selectedArea?: string;
+	highlightWaterway?: number | null;
+	waterwayIds?: number[] | null;
+	/** fill subdivisions by a value in [0, 1], keyed by code (see choroplethFill) */
+	choropleth?: Record<string, number> | null;
+}
+
+/**
+ * The fill of the units below the province without a choropleth: none. An opacity of exactly 0
+ * is not drawn at all (a fill the size of the screen per level is costly without a GPU), and
+ * the units are still found under a click or tap.
+ */
+export const ADMIN_FILL = { color: 'rgba(0,0,0,0)', opacity: 0 } as const;
+
+/** The administrative fill colouring units by a value in [0, 1]; null when there is none. */
+export function choroplethFill(
+	values: Record<string, number> | null | undefined
+): { color: ExpressionSpecification; opacity: number } | null {
+	if (!values || !Object.keys(values).length) return null;
+	const cases: string[] = [];
+	for (const [code, v] of Object.entries(values)) {
+		cases.push(code, v >= 0.8 ? COLORS.complete : v >= 0.4 ? COLORS.partial : COLORS.none);
+	}
+	return {
+		color: [
+			'match',
+			['get', 'code'],
+			...cases,
+			'rgba(0,0,0,0)'
+		] as unknown as ExpressionSpecification,
+		opacity: 0.45
+	};
+}
+
+/**
+ * Exact homes, on top of everything. Not part of the style: MapView adds the source and this
+ * layer only once the server has allowed and recorded a view, so no other map carries them.
+ */
+export const RESIDENCES_LAYER: CircleLayerSpecification = {
+	id: LAYER.residences,
+	type: 'circle',
+	source: SOURCE.residences,
+	paint: {
+		'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3, 16, 7],
+		'circle-color': COLORS.residence,
+		'circle-stroke-color': '#ffffff',
+		'circle-stroke-width': 1.5
+	}
+};
+
+/** The outline of the selected area. */
+export function selectedAreaFilter(code: string): FilterSpecification {
+	return ['==', ['get', 'code'], code];
+}
+
+// Whole rivers merged for low zooms carry a `segments` count and a feature number that is not
+// a segment id: they are never a highlighted or listed segment.
+const isSegment: ExpressionSpecification = ['!', ['has', 'segments']];
+
+/** The highlighted waterway segment (none: -1). */
+export function highlightFilter(id: number | null | undefined): FilterSpecification {
+	return ['all', isSegment, ['==', ['id'], id ?? -1]];
+}
+
+/** Only these segments, or every segment (undefined, i.e. no filter). */
+export function waterwayFilter(ids: number[] | null | undefined): FilterSpecification | undefined {
+	return ids ? ['all', isSegment, ['in', ['id'], ['literal', ids]]] : undefined;
 }
 
 const completenessColor: ExpressionSpecification = [
@@ -91,6 +171,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			maxzoom: TILE_MAX_ZOOM
 		}
 	};
+	const choropleth = choroplethFill(opts.choropleth);
 	const layers: StyleSpecification['layers'] = [
 		{ id: LAYER.background, type: 'background', paint: { 'background-color': COLORS.background } }
 	];
@@ -110,13 +191,24 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 	}
 	layers.push(
 		{
+			// the province a little lighter than what lies around it
+			id: LAYER.provinceFill,
+			type: 'fill',
+			source: SOURCE.admin,
+			'source-layer': 'boundary',
+			filter: ['==', ['get', 'level'], 'province'],
+			paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.6, 'fill-antialias': false }
+		},
+		{
+			// the units to click into, and the choropleth when there is one
 			id: LAYER.adminFill,
 			type: 'fill',
 			source: SOURCE.admin,
 			'source-layer': 'boundary',
+			filter: ['!=', ['get', 'level'], 'province'],
 			paint: {
-				'fill-color': ['match', ['get', 'level'], 'province', '#ffffff', 'rgba(255,255,255,0)'],
-				'fill-opacity': ['match', ['get', 'level'], 'province', 0.6, 0.01]
+				'fill-color': choropleth?.color ?? ADMIN_FILL.color,
+				'fill-opacity': choropleth?.opacity ?? ADMIN_FILL.opacity
 			}
 		},
 		{
@@ -155,7 +247,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			type: 'line',
 			source: SOURCE.admin,
 			'source-layer': 'boundary',
-			filter: ['==', ['get', 'code'], ''],
+			filter: selectedAreaFilter(opts.selectedArea ?? ''),
 			paint: { 'line-color': '#1f3b73', 'line-width': 3 }
 		},
 		{
@@ -180,11 +272,13 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			}
 		},
 		{
-			// a wide transparent line so a segment is easy to tap on a phone
+			// a wide transparent line so a segment is easy to tap on a phone; below
+			// WATERWAY_SEGMENT_ZOOM the tiles hold whole rivers, not segments to open
 			id: LAYER.waterwaysHit,
 			type: 'line',
 			source: SOURCE.water,
 			'source-layer': 'waterways',
+			minzoom: WATERWAY_SEGMENT_ZOOM,
 			paint: { 'line-color': '#000000', 'line-opacity': 0, 'line-width': 14 }
 		},
 		{
@@ -296,9 +390,20 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			type: 'line',
 			source: SOURCE.water,
 			'source-layer': 'waterways',
-			filter: ['==', ['id'], -1],
+			filter: highlightFilter(opts.highlightWaterway),
 			paint: { 'line-color': '#1f3b73', 'line-width': 8, 'line-opacity': 0.45 }
 		}
 	);
+	const only = waterwayFilter(opts.waterwayIds);
+	const groupOf = new Map<string, LayerGroup>();
+	for (const [g, ids] of Object.entries(LAYER_GROUPS) as [LayerGroup, readonly string[]][])
+		for (const id of ids) groupOf.set(id, g);
+	for (const l of layers) {
+		const g = groupOf.get(l.id);
+		if (g && l.type !== 'background')
+			l.layout = { ...l.layout, visibility: opts.visible?.[g] === false ? 'none' : 'visible' };
+		if (only && l.type === 'line' && (l.id === LAYER.waterways || l.id === LAYER.waterwaysHit))
+			l.filter = only;
+	}
 	return { version: 8, name: 'TongAn', sources, layers };
 }

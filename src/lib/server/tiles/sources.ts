@@ -13,7 +13,7 @@ import {
 } from './encode';
 import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children';
 import { SUPPRESSION_THRESHOLD } from '$lib/domain/children';
-import { completenessFromCount } from '$lib/domain/equipment';
+import { completenessFromCount, FOUR_ITEMS } from '$lib/domain/equipment';
 import { latToTileY, lonToTileX } from '$lib/geo/tiles';
 
 export const TILE_SOURCES = ['admin', 'water', 'sites', 'children'] as const;
@@ -24,6 +24,12 @@ export const TILE_MAX_ZOOM = 14;
 export const MIN_ZOOM = {
 	township: 8,
 	villageLabel: 11,
+	/**
+	 * Waterways one feature per segment (with its id, to click and highlight). Below this a
+	 * ~1 km segment is a pixel or two long, so rivers and lake shores travel merged: one feature
+	 * per named river and state of its four items, which still shows where they are missing.
+	 */
+	waterwaySegments: 8,
 	minorWaterways: 9,
 	homes: 9,
 	schools: 9,
@@ -42,9 +48,14 @@ function envelope(b: TileBounds) {
 	return sql`ST_MakeEnvelope(${b.west}, ${b.south}, ${b.east}, ${b.north}, 4326)`;
 }
 
-/** Simplification tolerance: a quarter of a tile pixel (of 4096) in degrees. */
-function toleranceDeg(z: number): number {
-	return 360 / 2 ** z / EXTENT / 4;
+/**
+ * Simplification tolerance in degrees. A tile is drawn 512 px wide (8 units of 4096 a pixel) and
+ * at most twice that before the next zoom's tiles replace it, so 2 units stay under half a
+ * pixel. The deepest tiles are stretched further (to zoom 17), so they keep a quarter unit.
+ */
+export function toleranceDeg(z: number): number {
+	const units = z >= TILE_MAX_ZOOM ? 0.25 : 2;
+	return (360 / 2 ** z / EXTENT) * units;
 }
 
 type Row = { id: number; g: string | null } & Record<string, string | number | boolean | null>;
@@ -104,6 +115,7 @@ async function waterTile(
 	y: number
 ): Promise<Uint8Array> {
 	const env = envelope(tileBounds(z, x, y, BUFFER));
+	if (z < MIN_ZOOM.waterwaySegments) return mergedWaterTile(db, like, z, x, y, env);
 	const kinds =
 		z >= MIN_ZOOM.minorWaterways
 			? ['river', 'canal', 'lake_shore', 'pond', 'reservoir', 'ditch']
@@ -125,6 +137,47 @@ async function waterTile(
 		properties: {
 			...f.properties,
 			completeness: completenessFromCount(Number(f.properties.usable))
+		}
+	}));
+	return encodeTile(z, x, y, { waterways: feats });
+}
+
+/**
+ * Rivers and lake shores below MIN_ZOOM.waterwaySegments: the segments of one named river
+ * (or shore) with the same number of usable items joined into one line, simplified after
+ * joining. No id (a feature is many segments): such a line is not a segment to open, and an
+ * id filter (a list of segments) does not show it.
+ */
+async function mergedWaterTile(
+	db: Kysely<DB>,
+	like: string,
+	z: number,
+	x: number,
+	y: number,
+	env: ReturnType<typeof envelope>
+): Promise<Uint8Array> {
+	// usable items in three bands (none, some, all four): what completenessFromCount tells apart
+	const four = FOUR_ITEMS.length;
+	const rows = await sql<Row & { kind: string; name: string; band: number; segments: number }>`
+		SELECT row_number() OVER ()::int AS id, s.kind, s.name, s.band, count(*)::int AS segments,
+			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(ST_LineMerge(ST_Collect(s.geom)), ${toleranceDeg(z)}), ${env}), 6) AS g
+		FROM (
+			SELECT w.kind, w.name, w.geom,
+				CASE WHEN coalesce(e.usable, 0) >= ${four} THEN ${four}
+					WHEN coalesce(e.usable, 0) > 0 THEN 1 ELSE 0 END AS band
+			FROM waterways w
+			LEFT JOIN LATERAL (
+				SELECT count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
+				FROM safety_equipment se WHERE se.waterway_id = w.id
+			) e ON true
+			WHERE w.kind IN ('river', 'lake_shore') AND w.township_code LIKE ${like} AND w.geom && ${env}
+		) s
+		GROUP BY s.kind, s.name, s.band`.execute(db);
+	const feats = features(rows.rows, ['kind', 'name', 'segments']).map((f, i) => ({
+		geometry: f.geometry,
+		properties: {
+			...f.properties,
+			completeness: completenessFromCount(Number(rows.rows[i].band))
 		}
 	}));
 	return encodeTile(z, x, y, { waterways: feats });
