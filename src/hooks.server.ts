@@ -8,7 +8,7 @@ import {
 import { closeDatabase, database } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale } from '$lib/i18n';
-import { scopeFor } from '$lib/server/services/map';
+import { scopeFor, warmFirstView } from '$lib/server/services/map';
 import { watchDataChanges } from '$lib/server/services/derived-data';
 import { closeAnalysis } from '$lib/server/services/exposure';
 import { validateSession } from '$lib/server/services/auth';
@@ -21,6 +21,10 @@ export const init: ServerInit = async () => {
 	const { db } = await database();
 	// derived data (the four-item rule, child counts) follows changes to the data
 	const watcher = watchDataChanges(db);
+	// the province's first view, rendered while nobody waits for it
+	void warmFirstView(db).catch((e) =>
+		console.log(`[tongan] tile warm-up: ${(e as Error).message}`)
+	);
 	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
 	// its queue and close its data directory, then the process can exit
 	process.once('sveltekit:shutdown', () => {

@@ -15,6 +15,7 @@ import {
 import { featureDetail, type FeatureDetail, type FeatureLayer } from '../repositories/features';
 import { renderTile, type TileSource } from '../tiles/sources';
 import { TileCache } from '../tiles/cache';
+import { warmTiles } from '../tiles/warm';
 import { jurisdictionPrefix, isAdminCode } from '$lib/domain/admin';
 import { suppress, type SuppressedCount } from '$lib/domain/children';
 
@@ -127,6 +128,16 @@ export function invalidateMapCaches(): void {
 	dataVersion++;
 	tiles.clear();
 	summaryCache.clear();
+}
+
+/**
+ * Render the province's first-view tiles (zooms 6–7) into the cache, in the background after
+ * start: the first visitor then does not pay the engine's first touch of every table.
+ */
+export async function warmFirstView(db: Kysely<DB>): Promise<number> {
+	const province = await findUnit(db, PROVINCE_SCOPE.prefix.padEnd(12, '0'));
+	if (!province) return 0;
+	return warmTiles((s, z, x, y) => tile(db, PROVINCE_SCOPE, s, z, x, y), province.bbox, [6, 7]);
 }
 
 /** A vector tile of the viewer's jurisdiction: nothing outside it is drawn. */
