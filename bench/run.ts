@@ -83,7 +83,7 @@ let restartS = NaN;
 let render = { ms: NaN, jsGzKb: NaN, jsFiles: 0 };
 if (!args['skip-server']) {
 	log('starting the built app on this database (restart: existing data)…');
-	const server = await startServer(
+	let server = await startServer(
 		build,
 		prov.serverEnv,
 		port,
@@ -92,11 +92,20 @@ if (!args['skip-server']) {
 	restartS = round(server.readyMs / 1000, 2);
 	log(`restart to first page: ${restartS} s`);
 	try {
-		const cookie = await signIn(server.url);
+		// the first map right after the restart, as a user would meet it
 		render = await mapFirstRender(server.url, build);
 		log(
 			`map first render ${render.ms} ms, route JS ${render.jsGzKb} KB gzipped (${render.jsFiles} files)`
 		);
+		// tiles on a server that has rendered none yet: no background warm-up, so "cold" is cold
+		await server.stop();
+		server = await startServer(
+			build,
+			{ ...prov.serverEnv, WARM_TILES: '0' },
+			port,
+			path.join(WORK, `server-${engine}-tiles.log`)
+		);
+		const cookie = await signIn(server.url);
 
 		const listA = [
 			...tilesAround(PLACES.wuhan),

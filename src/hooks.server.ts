@@ -22,9 +22,10 @@ export const init: ServerInit = async () => {
 	// derived data (the four-item rule, child counts) follows changes to the data
 	const watcher = watchDataChanges(db);
 	// the province's first view, rendered while nobody waits for it
-	void warmFirstView(db).catch((e) =>
-		console.log(`[tongan] tile warm-up: ${(e as Error).message}`)
-	);
+	if (env().warmTiles)
+		void warmFirstView(db).catch((e) =>
+			console.log(`[tongan] tile warm-up: ${(e as Error).message}`)
+		);
 	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
 	// its queue and close its data directory, then the process can exit
 	process.once('sveltekit:shutdown', () => {

@@ -13,6 +13,8 @@ export interface AppEnv {
 	seedDemo: boolean;
 	/** optional raster basemap URL template an operator may configure (e.g. Tianditu) */
 	basemapUrl: string | undefined;
+	/** render the province's first-view tiles in the background after start */
+	warmTiles: boolean;
 	basemapAttribution: string | undefined;
 	/** first administrator for a production database with no users */
 	adminUsername: string | undefined;
@@ -44,6 +46,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
 		seedArea,
 		seedDemo: flag(source.SEED_DEMO, databaseUrl === undefined),
 		basemapUrl,
+		warmTiles: flag(source.WARM_TILES, true),
 		basemapAttribution: source.BASEMAP_ATTRIBUTION || undefined,
 		adminUsername: source.ADMIN_USERNAME?.trim().toLowerCase() || undefined,
 		adminPassword: source.ADMIN_PASSWORD || undefined,
