@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Principal } from '../auth/policy';
 import { createAnalysis, type Analysis, type ExposureResult } from '../analysis';
-import { NotFoundError, scopeFor } from './map';
+import { assertAreaInScope, NotFoundError, scopeFor } from './map';
 import { childUnits, findUnit } from '../repositories/areas';
 import { ruleRadius } from '../repositories/segment-rule';
 import { jurisdictionPrefix } from '$lib/domain/admin';
@@ -100,8 +100,7 @@ export async function exposure(
 	areaCode: string
 ): Promise<Exposure> {
 	const scope = scopeFor(who.jurisdiction);
-	if (!/^\d{12}$/.test(areaCode) || !areaCode.startsWith(scope.prefix))
-		throw new NotFoundError(areaCode);
+	assertAreaInScope(scope, areaCode);
 	const unit = await findUnit(db, areaCode);
 	if (!unit) throw new NotFoundError(areaCode);
 	const t0 = performance.now();

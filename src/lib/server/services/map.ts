@@ -130,6 +130,12 @@ export function invalidateMapCaches(): void {
 	summaryCache.clear();
 }
 
+/** Refuse (as "not found") an area code that is malformed or outside the viewer's scope. */
+export function assertAreaInScope(scope: Scope, areaCode: string): void {
+	if (!/^\d{12}$/.test(areaCode) || !areaCode.startsWith(scope.prefix))
+		throw new NotFoundError(areaCode);
+}
+
 /**
  * Render the province's first-view tiles (zooms 6–7) into the cache, in the background after
  * start: the first visitor then does not pay the engine's first touch of every table.

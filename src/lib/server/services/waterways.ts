@@ -16,7 +16,14 @@ import {
 } from '../repositories/equipment';
 import { featureDetail } from '../repositories/features';
 import { processPhoto, PhotoError, MAX_PHOTOS_PER_CHECK } from '../photos';
-import { invalidateMapCaches, inSiteScope, mapDataVersion, NotFoundError, scopeFor } from './map';
+import {
+	assertAreaInScope,
+	invalidateMapCaches,
+	inSiteScope,
+	mapDataVersion,
+	NotFoundError,
+	scopeFor
+} from './map';
 import {
 	completionBySubunit,
 	completionTrend,
@@ -281,8 +288,7 @@ export async function dashboard(
 	areaCode: string
 ): Promise<Dashboard> {
 	const scope = scopeFor(who.jurisdiction);
-	if (!/^\d{12}$/.test(areaCode) || !areaCode.startsWith(scope.prefix))
-		throw new NotFoundError(areaCode);
+	assertAreaInScope(scope, areaCode);
 	const key = `${scope.sitePrefix}|${areaCode}|${mapDataVersion()}`;
 	const hit = dashCache.get(key);
 	if (hit && Date.now() - hit.at < 60_000) return hit.value;
