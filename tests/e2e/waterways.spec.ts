@@ -2,7 +2,7 @@
 // once, and the segment turns complete on its page, in the list and on the dashboard.
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, signIn } from './helpers';
+import { DEMO, guard, mapIdle, signIn } from './helpers';
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
@@ -126,6 +126,11 @@ test('emergency staff filter the segments of their county by kind and completene
 		await expect(cards.nth(i)).toContainText('池塘');
 		await expect(cards.nth(i)).toContainText('全部缺失或未检查');
 	}
+	// the listed segments are on the map of the whole county, at phone size too: drawn as
+	// segments (below zoom 8 the tiles hold only whole rivers, which belong to no list)
+	const map = page.getByTestId('map');
+	await mapIdle(page);
+	await expect(map).not.toHaveAttribute('data-rendered-waterways', '0');
 });
 
 test('a county administrator sees children at risk on the dashboard, by township', async ({

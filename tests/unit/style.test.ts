@@ -5,6 +5,7 @@ import {
 	ADMIN_FILL,
 	buildStyle,
 	highlightFilter,
+	LIST_MIN_ZOOM,
 	waterwayFilter,
 	WATERWAY_SEGMENT_ZOOM
 } from '$lib/map/style';
@@ -100,6 +101,8 @@ describe('map style', () => {
 
 	it('offers waterway segments to tap only from the zoom the tiles hold segments', () => {
 		expect(WATERWAY_SEGMENT_ZOOM).toBe(MIN_ZOOM.waterwaySegments);
+		// a list's map stays where the tiles hold every kind it may list
+		expect(LIST_MIN_ZOOM).toBe(MIN_ZOOM.minorWaterways);
 		expect(layer(style, LAYER.waterwaysHit).minzoom).toBe(WATERWAY_SEGMENT_ZOOM);
 		// the drawn line shows the joined rivers below that zoom
 		expect(layer(style, LAYER.waterways).minzoom).toBeUndefined();

@@ -14,6 +14,11 @@ export const FONT_STACK = ['Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei',
 export const TILE_MAX_ZOOM = 14;
 /** From this zoom the water tiles hold one feature per segment (MIN_ZOOM in tiles/sources.ts). */
 export const WATERWAY_SEGMENT_ZOOM = 8;
+/**
+ * From this zoom the water tiles hold every kind of segment, ponds and ditches included
+ * (MIN_ZOOM.minorWaterways): a map of a list of segments does not zoom out further.
+ */
+export const LIST_MIN_ZOOM = 9;
 
 export interface StyleOptions {
 	origin: string;

@@ -3,6 +3,7 @@ import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { riverChiefsFor, segmentsFor } from '$lib/server/services/waterways';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
+import { segmentsExtent } from '$lib/server/repositories/waterways';
 import { levelOfCode } from '$lib/domain/admin';
 import { suppress } from '$lib/domain/children';
 import { riskLevel } from '$lib/domain/equipment';
@@ -33,10 +34,13 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 				}))
 			: [];
 	const unit = await findUnit(db, user.principal.jurisdiction);
+	// the map shows exactly the listed segments when there are not too many to name, fitted
+	// to them (inside the user's area: every listed segment is)
+	const mapIds = all.length <= 5000 ? all.map((s) => s.id) : null;
+	const listBox = mapIds ? await segmentsExtent(db, mapIds) : null;
 	return {
-		// the map shows exactly the listed segments when there are not too many to name
-		mapIds: all.length <= 5000 ? all.map((s) => s.id) : null,
-		bbox: unit!.bbox,
+		mapIds,
+		bbox: listBox ?? unit!.bbox,
 		query: { ...q, mine: q.mine },
 		isChief,
 		total: all.length,
