@@ -87,6 +87,26 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	await expect(page.getByTestId('segment-list').locator(`a.card[data-id="${id}"]`)).toContainText(
 		'齐全'
 	);
+	// and on the map, drawn from fresh tiles, the segment is complete
+	await mapIdle(page);
+	const onMap = await page.evaluate((sid) => {
+		const m = (
+			window as unknown as {
+				__tonganMap: {
+					querySourceFeatures(
+						source: string,
+						o: { sourceLayer: string }
+					): { id?: number | string; properties: Record<string, unknown> }[];
+				};
+			}
+		).__tonganMap;
+		return m
+			.querySourceFeatures('water', { sourceLayer: 'waterways' })
+			.filter((f) => Number(f.id) === sid)
+			.map((f) => f.properties.completeness);
+	}, id);
+	expect(onMap.length).toBeGreaterThan(0);
+	expect(new Set(onMap)).toEqual(new Set(['complete']));
 	expect(
 		problems.filter(
 			(p) => !p.includes('ERR_INTERNET_DISCONNECTED') && !p.includes('Failed to fetch')

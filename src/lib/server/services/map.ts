@@ -123,6 +123,17 @@ export function mapDataVersion(): number {
 	return dataVersion;
 }
 
+// this process's start, so that a version from before a restart never names today's tiles
+const BOOT = Date.now().toString(36);
+
+/**
+ * The token the map puts in its tile URLs: a new one after every change the map shows, so a
+ * browser never draws a tile it cached before the change.
+ */
+export function mapTileVersion(): string {
+	return `${BOOT}.${dataVersion}`;
+}
+
 /** Call after any write that changes what the map shows. */
 export function invalidateMapCaches(): void {
 	dataVersion++;
