@@ -51,9 +51,21 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 			await count('equipment_events'),
 			await count('photos')
 		];
+		const version = async () =>
+			Number(
+				(
+					await sql<{
+						v: string | null;
+					}>`SELECT value AS v FROM app_meta WHERE key = 'data_version'`.execute(d.db)
+				).rows[0]?.v ?? 0
+			);
+		const v0 = await version();
 		const first = await recordCheck(d.db, staff, sub, meta);
 		const again = await recordCheck(d.db, staff, sub, meta);
 		expect(first.duplicate).toBe(false);
+		// other app processes learn of the change through the shared version (once: the retry
+		// changed nothing)
+		expect(await version()).toBe(v0 + 1);
 		expect(again).toEqual({ id: first.id, duplicate: true });
 		expect(await count('equipment_checks')).toBe(c0 + 1);
 		expect(await count('equipment_events')).toBe(e0 + 4);

@@ -11,7 +11,7 @@ import {
 import { isAdminCode } from '$lib/domain/admin';
 import { isAdminRole } from '../auth/roles';
 import { recomputeSegmentRule, ruleRadius, type RuleRunResult } from '../repositories/segment-rule';
-import { pendingDataChanges } from './derived-data';
+import { bumpDataVersion, pendingDataChanges } from './derived-data';
 import { invalidateMapCaches } from './map';
 import type { RequestMeta } from './auth';
 import type { Outcome } from './users';
@@ -146,5 +146,6 @@ export async function recomputeRule(
 		...meta
 	});
 	invalidateMapCaches();
+	await bumpDataVersion(db);
 	return { ok: true, value: result };
 }

@@ -75,11 +75,7 @@ export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | 
 					ids.length > WHOLE_RULE_ABOVE ? { prefix: '' } : { ids },
 					radius
 				);
-		await sql`
-			INSERT INTO app_meta (key, value, updated_at) VALUES ('data_version', '1', now())
-			ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()`.execute(
-			trx
-		);
+		await bumpDataVersion(trx);
 		return {
 			changes: boxes.length,
 			childCountsRefreshed,
@@ -87,6 +83,18 @@ export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | 
 			ms: Math.round(performance.now() - t0)
 		};
 	});
+}
+
+/**
+ * Tell every app process that what the map shows has changed: each one's watcher sees the new
+ * app_meta.data_version within seconds and drops its cached tiles and summaries.
+ */
+export async function bumpDataVersion(db: Kysely<DB>): Promise<void> {
+	await sql`
+		INSERT INTO app_meta (key, value, updated_at) VALUES ('data_version', '1', now())
+		ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()`.execute(
+		db
+	);
 }
 
 /** How many noted changes wait to be applied (the settings page shows it). */

@@ -47,6 +47,7 @@ import {
 } from '$lib/domain/equipment';
 import { isInHubei, isValidLonLat } from '$lib/geo/distance';
 import type { RequestMeta } from './auth';
+import { bumpDataVersion } from './derived-data';
 
 export interface SegmentListItem extends SegmentRow {
 	completeness: Completeness;
@@ -253,7 +254,11 @@ export async function recordCheck(
 		}
 		return r;
 	});
-	if (!result.duplicate) invalidateMapCaches();
+	if (!result.duplicate) {
+		// this process at once, the others through the shared data version
+		invalidateMapCaches();
+		await bumpDataVersion(db);
+	}
 	return result;
 }
 
