@@ -3,6 +3,7 @@
 // decodes them. Every residence and segment vertex carries its id (z) and administrative code
 // (m) inside the geometry, so ids and scope travel with the coordinates.
 import { sql, type Kysely } from 'kysely';
+import { USABLE_ITEMS } from '../repositories/equipment';
 import type { DB } from '../db/schema';
 
 export interface SnapshotPayload {
@@ -43,7 +44,7 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 			string_agg(CASE WHEN coalesce(e.usable, 0) < 4 THEN '1' ELSE '0' END, '' ORDER BY w.id) AS flags
 		FROM waterways w
 		LEFT JOIN (
-			SELECT waterway_id, count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
+			SELECT waterway_id, ${USABLE_ITEMS} AS usable
 			FROM safety_equipment GROUP BY waterway_id
 		) e ON e.waterway_id = w.id`.execute(db);
 	const fac = await sql<{ wkb: Uint8Array | null }>`

@@ -1,6 +1,7 @@
 // Administrative units and what lies inside them. Every query takes a jurisdiction prefix and
 // cannot return rows outside it.
 import { sql, type Kysely } from 'kysely';
+import { USABLE_ITEMS } from './equipment';
 import type { DB } from '../db/schema';
 import type { AdminLevel } from '$lib/domain/admin';
 
@@ -117,7 +118,7 @@ export async function areaCounts(
 			count(*) FILTER (WHERE coalesce(e.usable, 0) BETWEEN 1 AND 3)::int AS partial
 		FROM waterways w
 		LEFT JOIN (
-			SELECT waterway_id, count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
+			SELECT waterway_id, ${USABLE_ITEMS} AS usable
 			FROM safety_equipment GROUP BY waterway_id
 		) e ON e.waterway_id = w.id
 		WHERE w.township_code LIKE ${siteLike}

@@ -3,6 +3,13 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { EquipmentItem, EquipmentStatus, WaterwayKind } from '$lib/domain/equipment';
 
+/**
+ * How many of a segment's slots hold a usable item, aggregated over its safety_equipment rows:
+ * the four items present; the optional barrier slot does not count. The one definition every
+ * query of completeness uses (lists, tiles, area summaries, the analysis snapshot).
+ */
+export const USABLE_ITEMS = sql`count(*) FILTER (WHERE status = 'present' AND item <> 'barrier')`;
+
 export interface CheckInput {
 	clientUuid: string;
 	waterwayId: number;
@@ -179,7 +186,7 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
 		LEFT JOIN users u ON u.id = w.river_chief_id
 		LEFT JOIN LATERAL (
-			SELECT count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable,
+			SELECT ${USABLE_ITEMS} AS usable,
 				max(checked_at) AS last_checked
 			FROM safety_equipment se WHERE se.waterway_id = w.id
 		) e ON true

@@ -2,6 +2,7 @@
 // simplified by PostGIS in lon/lat (a Mercator tile is a lon/lat rectangle), then projected
 // and encoded in JS (encode.ts), so both engines produce the same tiles.
 import { sql, type Kysely } from 'kysely';
+import { USABLE_ITEMS } from '../repositories/equipment';
 import type { DB } from '../db/schema';
 import { tileBounds, type TileBounds } from '$lib/geo/tiles';
 import {
@@ -126,7 +127,7 @@ async function waterTile(
 			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(w.geom, ${toleranceDeg(z)}), ${env}), 6) AS g
 		FROM waterways w
 		LEFT JOIN LATERAL (
-			SELECT count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
+			SELECT ${USABLE_ITEMS} AS usable
 			FROM safety_equipment se WHERE se.waterway_id = w.id
 		) e ON true
 		WHERE w.kind = ANY(${kinds}::text[]) AND w.township_code LIKE ${like} AND w.geom && ${env}`.execute(
@@ -167,7 +168,7 @@ async function mergedWaterTile(
 					WHEN coalesce(e.usable, 0) > 0 THEN 1 ELSE 0 END AS band
 			FROM waterways w
 			LEFT JOIN LATERAL (
-				SELECT count(*) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable
+				SELECT ${USABLE_ITEMS} AS usable
 				FROM safety_equipment se WHERE se.waterway_id = w.id
 			) e ON true
 			WHERE w.kind IN ('river', 'lake_shore') AND w.township_code LIKE ${like} AND w.geom && ${env}
