@@ -4,7 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
-import { applyDataChanges, watchDataChanges } from '../../src/lib/server/services/derived-data';
+import {
+	applyDataChanges,
+	bumpDataVersion,
+	mapDataChanged,
+	watchDataChanges
+} from '../../src/lib/server/services/derived-data';
 import { recomputeRuleFor } from '../../src/lib/server/repositories/segment-rule';
 import { mapDataVersion } from '../../src/lib/server/services/map';
 import { offsetMeters } from '../../src/lib/server/seed/random';
@@ -145,6 +150,25 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 			while (mapDataVersion() === cacheVersion && Date.now() < deadline)
 				await new Promise((r) => setTimeout(r, 50));
 			expect(mapDataVersion()).toBeGreaterThan(cacheVersion);
+		} finally {
+			await w.stop();
+		}
+	});
+
+	it('drops the map caches once for a write of this process, and for a write of another process', async () => {
+		const w = watchDataChanges(d.db, { intervalMs: 30, log: () => {} });
+		const settle = () => new Promise((r) => setTimeout(r, 300));
+		try {
+			await settle();
+			const v0 = mapDataVersion();
+			await mapDataChanged(d.db);
+			await settle();
+			// cleared at the write; the watcher does not clear again for the version it caused
+			expect(mapDataVersion()).toBe(v0 + 1);
+			// another process's write reaches this one through the shared version
+			await bumpDataVersion(d.db);
+			await settle();
+			expect(mapDataVersion()).toBe(v0 + 2);
 		} finally {
 			await w.stop();
 		}

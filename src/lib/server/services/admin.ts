@@ -11,8 +11,7 @@ import {
 import { isAdminCode } from '$lib/domain/admin';
 import { isAdminRole } from '../auth/roles';
 import { recomputeSegmentRule, ruleRadius, type RuleRunResult } from '../repositories/segment-rule';
-import { bumpDataVersion, pendingDataChanges } from './derived-data';
-import { invalidateMapCaches } from './map';
+import { mapDataChanged, pendingDataChanges } from './derived-data';
 import type { RequestMeta } from './auth';
 import type { Outcome } from './users';
 
@@ -145,7 +144,6 @@ export async function recomputeRule(
 		detail: { radiusM, ...result },
 		...meta
 	});
-	invalidateMapCaches();
-	await bumpDataVersion(db);
+	await mapDataChanged(db);
 	return { ok: true, value: result };
 }

@@ -85,16 +85,33 @@ export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | 
 	});
 }
 
+/** The data version this process last accounted for (its caches hold nothing older). */
+let seenVersion: string | null | undefined;
+
 /**
  * Tell every app process that what the map shows has changed: each one's watcher sees the new
- * app_meta.data_version within seconds and drops its cached tiles and summaries.
+ * app_meta.data_version within seconds and drops its cached tiles and summaries. Returns the new
+ * version.
  */
-export async function bumpDataVersion(db: Kysely<DB>): Promise<void> {
-	await sql`
+export async function bumpDataVersion(db: Kysely<DB>): Promise<string> {
+	const r = await sql<{ v: string }>`
 		INSERT INTO app_meta (key, value, updated_at) VALUES ('data_version', '1', now())
-		ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()`.execute(
-		db
-	);
+		ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()
+		RETURNING value AS v`.execute(db);
+	return r.rows[0].v;
+}
+
+/**
+ * After a write that changes what the map shows: this process's caches at once, the other
+ * processes' through the data version. When the new version directly follows the one this
+ * process had seen, nobody else changed anything meanwhile and its watcher need not clear the
+ * caches a second time.
+ */
+export async function mapDataChanged(db: Kysely<DB>): Promise<void> {
+	invalidateMapCaches();
+	const before = seenVersion;
+	const v = await bumpDataVersion(db);
+	if (before !== undefined && Number(v) === Number(before ?? 0) + 1) seenVersion = v;
 }
 
 /** How many noted changes wait to be applied (the settings page shows it). */
@@ -117,7 +134,6 @@ export function watchDataChanges(
 ): Watcher {
 	const interval = opts.intervalMs ?? 3000;
 	const log = opts.log ?? ((m: string) => console.log(`[tongan] ${m}`));
-	let version: string | null | undefined;
 	let stopped = false;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let running: Promise<void> = Promise.resolve();
@@ -142,8 +158,8 @@ export function watchDataChanges(
 				applied = true;
 			}
 		}
-		if (applied || (version !== undefined && v !== version)) invalidateMapCaches();
-		version = v;
+		if (applied || (seenVersion !== undefined && v !== seenVersion)) invalidateMapCaches();
+		seenVersion = v;
 	};
 	const loop = () => {
 		if (stopped) return;

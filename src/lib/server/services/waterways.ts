@@ -16,14 +16,7 @@ import {
 } from '../repositories/equipment';
 import { featureDetail } from '../repositories/features';
 import { processPhoto, PhotoError, MAX_PHOTOS_PER_CHECK } from '../photos';
-import {
-	assertAreaInScope,
-	invalidateMapCaches,
-	inSiteScope,
-	mapDataVersion,
-	NotFoundError,
-	scopeFor
-} from './map';
+import { assertAreaInScope, inSiteScope, mapDataVersion, NotFoundError, scopeFor } from './map';
 import {
 	completionBySubunit,
 	completionTrend,
@@ -47,7 +40,7 @@ import {
 } from '$lib/domain/equipment';
 import { isInHubei, isValidLonLat } from '$lib/geo/distance';
 import type { RequestMeta } from './auth';
-import { bumpDataVersion } from './derived-data';
+import { mapDataChanged } from './derived-data';
 
 export interface SegmentListItem extends SegmentRow {
 	completeness: Completeness;
@@ -254,11 +247,7 @@ export async function recordCheck(
 		}
 		return r;
 	});
-	if (!result.duplicate) {
-		// this process at once, the others through the shared data version
-		invalidateMapCaches();
-		await bumpDataVersion(db);
-	}
+	if (!result.duplicate) await mapDataChanged(db);
 	return result;
 }
 
