@@ -6,9 +6,11 @@ import {
 	openTestDatabase,
 	testEngines,
 	FIXTURE_AREA,
+	ROOT,
 	type TestDatabase,
 	principalOf
 } from '../support/template';
+import { createAnalysis } from '../../src/lib/server/analysis';
 import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-rule';
 import { linesNear } from '../../src/lib/geo/proximity';
 import { segmentGeometries } from '../../src/lib/server/repositories/waterways';
@@ -189,5 +191,51 @@ describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine)
 		}
 		expect(differ).toBeLessThanOrEqual(2);
 		expect(a.filter((r) => r.required).length).toBeGreaterThan(100);
+	});
+
+	it('computes the same rule from the analysis snapshot, and never writes a stale one', async () => {
+		// a long check interval: only the write lock's fingerprint check can notice a change
+		const analysis = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 3_600_000 });
+		try {
+			const fromDb = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory');
+			const before = await snapshot();
+			// no snapshot loaded yet: the rule reads what it needs
+			expect(fromDb.from).toBe('database');
+			await analysis.refresh();
+			const fromSnap = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis);
+			expect(fromSnap).toMatchObject({ from: 'snapshot', changed: 0 });
+			expect({ segments: fromSnap.segments, required: fromSnap.required }).toEqual({
+				segments: fromDb.segments,
+				required: fromDb.required
+			});
+			expect(await snapshot()).toEqual(before);
+
+			// a child moves next to a segment nothing was near; the loaded snapshot does not have it
+			const lonely = await sql<{ id: number; lon: number; lat: number }>`
+				SELECT w.id, ST_X(ST_StartPoint(w.geom)) AS lon, ST_Y(ST_StartPoint(w.geom)) AS lat
+				FROM waterways w JOIN segment_requirements s ON s.waterway_id = w.id
+				WHERE NOT s.required ORDER BY w.id LIMIT 1`.execute(d.db);
+			const seg = lonely.rows[0];
+			const [lon, lat] = offsetMeters([seg.lon, seg.lat], 40, 0);
+			await sql`UPDATE children SET residence = ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)
+				WHERE id = (SELECT min(id) FROM children)`.execute(d.db);
+			const afterMove = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis);
+			// the snapshot's fingerprint no longer matched under the write lock: read instead
+			expect(afterMove.from).toBe('database');
+			const row = await sql<{ n: number; kind: string; m: number }>`
+				SELECT children_within AS n, nearest_kind AS kind, nearest_m AS m
+				FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
+			expect(row.rows[0].n).toBe(1);
+			expect(row.rows[0].kind).toBe('children');
+			expect(row.rows[0].m).toBeLessThanOrEqual(40.5);
+			// once reloaded, the snapshot gives that answer too
+			analysis.invalidate();
+			await analysis.refresh();
+			expect(await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis)).toMatchObject(
+				{ from: 'snapshot', changed: 0 }
+			);
+		} finally {
+			await analysis.close();
+		}
 	});
 });

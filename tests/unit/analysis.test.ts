@@ -7,9 +7,9 @@ import {
 	buildEdgeGrid,
 	buildPointGrid,
 	codeRange,
-	countAndNearest,
 	countPerShape,
 	markNear,
+	measureRule,
 	nearestShape,
 	pointEdgeMeters,
 	pointShapeMeters,
@@ -112,7 +112,7 @@ describe('analysis kernel', () => {
 		}
 	});
 
-	it('counts points near each shape and finds the nearest, like brute force, on long winding shapes', () => {
+	it('measures the rule per kind and finds the nearest of all kinds, like brute force, on long winding shapes', () => {
 		const { points } = fixture(13);
 		// meandering channels of 40–90 vertices ~25 m apart: many chunks per shape, and bends
 		// that bring a later chunk nearer to a point than the chunk that found it first
@@ -143,27 +143,44 @@ describe('analysis kernel', () => {
 			code: new Float64Array(40),
 			flag: new Uint8Array(40)
 		};
+		// three kinds: most points kind 0, a few of kinds 1 and 2; a kind-2 and a kind-1 point
+		// lie on a vertex of the first shape, so its nearest is a tie that must go to kind 1
+		const kinds = 3;
+		const n = points.lon.length;
+		const kindOf = Uint8Array.from({ length: n }, () => (r() < 0.9 ? 0 : r() < 0.5 ? 1 : 2));
+		kindOf[0] = 2;
+		kindOf[1] = 1;
+		for (const q of [0, 1]) {
+			points.lon[q] = xs[start[0] + 5];
+			points.lat[q] = ys[start[0] + 5];
+		}
 		const grid = buildPointGrid(points);
-		const stamp = new Int32Array(points.lon.length);
-		const nearest = new Float64Array(40);
+		const which = Int32Array.from({ length: 40 }, (_, i) => i);
 		let found = 0;
 		for (const radius of [150, 500]) {
-			stamp.fill(0);
+			const kindBySlot = Uint8Array.from(grid.index, (i) => kindOf[i]);
+			const m = measureRule(grid, kindBySlot, kinds, shapes, which, radius);
 			for (let s = 0; s < 40; s++) {
-				const count = countAndNearest(grid, shapes, s, radius, stamp, s + 1, nearest);
-				let n = 0;
+				const want = [0, 0, 0];
 				let best = Infinity;
-				for (let q = 0; q < points.lon.length; q++) {
+				let bestKind = -1;
+				for (let q = 0; q < n; q++) {
 					const d = pointShapeMeters(shapes, s, points.lon[q], points.lat[q]);
-					if (d <= radius) {
-						n++;
-						best = Math.min(best, d);
+					if (d > radius) continue;
+					want[kindOf[q]]++;
+					if (d < best || (d === best && kindOf[q] < bestKind)) {
+						best = d;
+						bestKind = kindOf[q];
 					}
 				}
-				expect(count).toBe(n);
-				expect(nearest[s]).toBe(best);
-				found += n;
+				expect(Array.from(m.count.subarray(s * kinds, s * kinds + kinds))).toEqual(want);
+				expect(m.nearest[s]).toBe(best);
+				expect(m.nearestKind[s]).toBe(bestKind);
+				found += want[0] + want[1] + want[2];
 			}
+			// the planted tie: both points on the first shape, kind 1 wins over kind 2
+			expect(m.nearest[0]).toBeLessThan(1e-3);
+			expect(m.nearestKind[0]).toBe(1);
 		}
 		expect(found).toBeGreaterThan(500);
 	});

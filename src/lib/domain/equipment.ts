@@ -10,6 +10,22 @@ export type EquipmentItem = (typeof EQUIPMENT_ITEMS)[number];
 export const EQUIPMENT_STATUSES = ['present', 'missing', 'damaged', 'used', 'unknown'] as const;
 export type EquipmentStatus = (typeof EQUIPMENT_STATUSES)[number];
 
+/** What makes a segment need the four items when it lies within the rule's distance of it. */
+export const RULE_KINDS = [
+	'children',
+	'village',
+	'school',
+	'kindergarten',
+	'children_home',
+	'sunshine_station'
+] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+/**
+ * The kinds in the order that breaks a tie for the nearest (distance, then kind name, as the
+ * SQL rule sorts): the in-memory rule numbers kinds by their position here.
+ */
+export const RULE_KIND_ORDER: readonly RuleKind[] = [...RULE_KINDS].sort();
+
 /** complete: all four present and usable; partial: some present; none: none present or never checked. */
 export type Completeness = 'complete' | 'partial' | 'none';
 

@@ -8,16 +8,20 @@ import {
 	countPerShape,
 	floorPass,
 	markNear,
+	measureRule,
 	nearestShape,
 	prefixSlice,
 	residencesFromWkbParts,
-	shapesFromWkb
+	shapesFromWkb,
+	shapesInCodeRange
 } from './kernel.mjs';
 
 /**
  * @typedef {{ residences: (Uint8Array | null)[], segments: Uint8Array | null, segmentFlags: string,
- *   facilities: Uint8Array | null }} Payload
- * @typedef {'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'floor'} CaseName
+ *   facilities: Uint8Array | null, rulePoints: Uint8Array | null, ruleKinds: number,
+ *   childrenKind: number }} Payload
+ * @typedef {'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'segment_rule'
+ *   | 'floor'} CaseName
  * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number, groupLength?: number }} Job
  */
 
@@ -26,8 +30,11 @@ export function loadSnapshot(payload) {
 	const residences = residencesFromWkbParts(payload.residences);
 	const segments = shapesFromWkb(payload.segments, payload.segmentFlags);
 	const facilities = shapesFromWkb(payload.facilities);
+	const rulePoints = residencesFromWkbParts([payload.rulePoints]);
 	/** @type {ReturnType<typeof buildPointGrid> | undefined} */
 	let pointGrid;
+	/** @type {{ grid: ReturnType<typeof buildPointGrid>, kindOf: Uint8Array } | undefined} */
+	let ruleGrid;
 	/** @type {ReturnType<typeof buildEdgeGrid> | undefined} */
 	let edgeGrid;
 
@@ -35,8 +42,32 @@ export function loadSnapshot(payload) {
 		residences,
 		segments,
 		facilities,
+		rulePoints,
 		pointGrid: () => (pointGrid ??= buildPointGrid(residences)),
-		edgeGrid: () => (edgeGrid ??= buildEdgeGrid(segments))
+		edgeGrid: () => (edgeGrid ??= buildEdgeGrid(segments)),
+		ruleKinds: payload.ruleKinds,
+		/** residences (of the children's kind) and the other rule points in one grid, and the kind in each slot */
+		ruleGrid() {
+			if (ruleGrid) return ruleGrid;
+			const nr = residences.lon.length;
+			const n = nr + rulePoints.lon.length;
+			const lon = new Float64Array(n);
+			const lat = new Float64Array(n);
+			lon.set(residences.lon);
+			lon.set(rulePoints.lon, nr);
+			lat.set(residences.lat);
+			lat.set(rulePoints.lat, nr);
+			const none = new Float64Array(0);
+			const grid = buildPointGrid({ lon, lat, id: none, code: none });
+			// the kind of the point in each grid slot (residences first, then the rest)
+			const kindOf = new Uint8Array(n);
+			for (let k = 0; k < n; k++) {
+				const i = grid.index[k];
+				kindOf[k] = i < nr ? payload.childrenKind : rulePoints.code[i - nr];
+			}
+			ruleGrid = { grid, kindOf };
+			return ruleGrid;
+		}
 	};
 }
 
@@ -140,6 +171,21 @@ export function runCase(snap, job) {
 				distances: dist,
 				segmentIds: nearest,
 				sumMeters: sum
+			};
+		}
+		case 'segment_rule': {
+			// the four-item rule for the segments inside the prefix, against points anywhere
+			const r = job.radiusMeters ?? 500;
+			const { lo, hi } = codeRange(job.prefix);
+			const s = snap.segments;
+			const { which, ids: segmentIds } = shapesInCodeRange(s, lo, hi);
+			const { grid, kindOf } = snap.ruleGrid();
+			const m = measureRule(grid, kindOf, snap.ruleKinds, s, which, r);
+			return {
+				segmentIds,
+				count: m.count,
+				nearest: m.nearest,
+				nearestKind: m.nearestKind
 			};
 		}
 		case 'floor': {

@@ -4,6 +4,9 @@
 //   uncovered          — residences farther than 1 km from every usable children's home
 //                        (open, ≥ 30 m²) and Sunshine Station
 //   nearestSegment     — every residence's distance to its nearest segment
+//   segmentRule        — the four-item rule's measurements for every segment in a jurisdiction:
+//                        per kind (children, village centres, schools, …) how many lie within
+//                        the distance, and the nearest of them all
 // Same answers as PostGIS geography with use_spheroid = false (great-circle metres on the
 // sphere); tests/integration/analysis.test.ts holds them to it on both engines.
 //
@@ -49,6 +52,17 @@ export interface NearestResult {
 	sumMeters: number;
 }
 
+export interface SegmentRuleResult {
+	/** the snapshot's data fingerprint: the answer holds for the data as it was then */
+	version: string;
+	segmentIds: Float64Array;
+	/** per segment, one count per kind (numbered as in RULE_KIND_ORDER) */
+	count: Int32Array;
+	nearest: Float64Array;
+	/** kind number of the nearest, -1 when nothing is within the distance */
+	nearestKind: Int8Array;
+}
+
 export interface AnalysisOptions {
 	projectRoot?: string;
 	/** how often (ms) a call may re-read the data fingerprint; 0 = every call */
@@ -64,7 +78,13 @@ export interface LoadInfo {
 }
 
 type Job = {
-	case: 'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'floor';
+	case:
+		| 'exposure_incomplete'
+		| 'per_segment'
+		| 'uncovered'
+		| 'nearest_segment'
+		| 'segment_rule'
+		| 'floor';
 	prefix: string;
 	radiusMeters?: number;
 	groupLength?: number;
@@ -136,6 +156,11 @@ export class Analysis {
 		this.loadWaiter = undefined;
 		this.worker = undefined;
 		this.stale = true;
+	}
+
+	/** The fingerprint of the loaded snapshot; undefined when none is loaded or it is stale. */
+	loadedVersion(): string | undefined {
+		return this.stale ? undefined : this.version;
 	}
 
 	/** Mark the snapshot stale: the next analysis reloads it. */
@@ -217,6 +242,18 @@ export class Analysis {
 
 	nearestSegment(prefix: string): Promise<NearestResult> {
 		return this.run({ case: 'nearest_segment', prefix });
+	}
+
+	async segmentRule(prefix: string, radiusMeters: number): Promise<SegmentRuleResult> {
+		checkPrefix(prefix);
+		await this.refresh();
+		const version = this.version!;
+		const r = await this.runLoaded<Omit<SegmentRuleResult, 'version'>>({
+			case: 'segment_rule',
+			prefix,
+			radiusMeters
+		});
+		return { version, ...r };
 	}
 
 	async close(): Promise<void> {

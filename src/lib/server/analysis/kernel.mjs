@@ -275,6 +275,64 @@ export function pointShapeMeters(s, i, plon, plat) {
 	return best;
 }
 
+/** scratch: plane distance and error bound of each edge of one shape */
+let EDGE_D = new Float64Array(256);
+let EDGE_E = new Float64Array(256);
+
+/**
+ * The same exact metres as pointShapeMeters, measuring on the sphere only the edges that can
+ * be the nearest: in a plane centred on the point every edge's distance is estimated with its
+ * error bound, and an edge whose estimate less its error exceeds the best estimate plus its
+ * error cannot hold the minimum. Usually one or two edges get the spherical formula instead of
+ * all of them.
+ * @param {Shapes} s @param {number} i @param {number} plon @param {number} plat
+ */
+export function pointShapeMetersPruned(s, i, plon, plat) {
+	const a = s.start[i];
+	const b = s.start[i + 1];
+	if (b - a <= 2) return pointShapeMeters(s, i, plon, plat);
+	const ne = b - a - 1;
+	if (ne > EDGE_D.length) {
+		EDGE_D = new Float64Array(ne * 2);
+		EDGE_E = new Float64Array(ne * 2);
+	}
+	const kx = Math.cos(plat * DEG) * M_PER_DEG;
+	// valid while the edges weighed lie within half a degree of the point's latitude
+	const tan = Math.tan(Math.min(Math.abs(plat) + 0.5, 80) * DEG);
+	const far = 0.5 * M_PER_DEG;
+	let bound = Infinity;
+	for (let e = 0; e < ne; e++) {
+		const v = a + e;
+		const ax = (s.x[v] - plon) * kx,
+			ay = (s.y[v] - plat) * M_PER_DEG;
+		const ex = (s.x[v + 1] - plon) * kx - ax,
+			ey = (s.y[v + 1] - plat) * M_PER_DEG - ay;
+		const len2 = ex * ex + ey * ey;
+		let t = len2 > 0 ? -(ax * ex + ay * ey) / len2 : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		const fx = ax + t * ex,
+			fy = ay + t * ey;
+		const d = Math.sqrt(fx * fx + fy * fy);
+		const len = Math.sqrt(len2);
+		// planeMargin with the frame on the point: the edge spans up to d + len from it
+		const err =
+			d + len > far
+				? Infinity
+				: 0.05 + d * (3 * tan * ((d + len) / EARTH_RADIUS_M) + 1e-6) + len2 / EARTH_RADIUS_M;
+		EDGE_D[e] = d;
+		EDGE_E[e] = err;
+		if (d + err < bound) bound = d + err;
+	}
+	let best = Infinity;
+	for (let e = 0; e < ne; e++) {
+		if (EDGE_D[e] - EDGE_E[e] > bound) continue;
+		const v = a + e;
+		const m = pointEdgeMeters(plon, plat, s.x[v], s.y[v], s.x[v + 1], s.y[v + 1]);
+		if (m < best) best = m;
+	}
+	return best;
+}
+
 /**
  * How far the local-plane estimate may be from the exact distance, in metres, for distances
  * up to `d` from a frame centred `span` metres away at latitudes up to `maxLat`, with edges up
@@ -332,9 +390,9 @@ export function buildPointGrid(p, cell = 0.005) {
 	return { west, south, cell, cols, rows, start, lon, lat, index };
 }
 
-/** Most edges in a chunk, and its widest extent in degrees (≈ 250 m). */
-const CHUNK_EDGES = 16;
-const CHUNK_DEG = 0.0025;
+/** Most edges in a chunk, and its widest extent in degrees (≈ 500 m). */
+const CHUNK_EDGES = 32;
+const CHUNK_DEG = 0.005;
 
 /**
  * Split every shape into chunks of consecutive edges (a single-point shape is one chunk of one
@@ -518,73 +576,9 @@ const CY = new Float64Array(CHUNK_EDGES + 2);
 export function stampNearShape(g, s, i, radius, from, to, stamp, tag) {
 	let found = 0;
 	eachChunkOf(s, i, (first, last) => {
-		found += stampNearChunk(g, s, first, last, radius, from, to, stamp, tag, null);
+		found += stampNearChunk(g, s, first, last, radius, from, to, stamp, tag);
 	});
 	return found;
-}
-
-/**
- * Candidates for the nearest point to one shape: every point whose plane estimate could still
- * beat the best sure hit (grid slot and estimate), and the largest margin of the estimates.
- * Reused from call to call, so a province of calls allocates nothing.
- * @typedef {{ best: number, margin: number, n: number, slot: Int32Array, d: Float64Array }} NearestCandidates
- */
-/** @type {NearestCandidates} */
-const NEAR = {
-	best: Infinity,
-	margin: 0,
-	n: 0,
-	slot: new Int32Array(1024),
-	d: new Float64Array(1024)
-};
-
-/** @param {NearestCandidates} near @param {number} slot @param {number} d */
-function pushCandidate(near, slot, d) {
-	if (near.n === near.slot.length) {
-		const slots = new Int32Array(near.n * 2);
-		slots.set(near.slot);
-		const ds = new Float64Array(near.n * 2);
-		ds.set(near.d);
-		near.slot = slots;
-		near.d = ds;
-	}
-	near.slot[near.n] = slot;
-	near.d[near.n++] = d;
-}
-
-/**
- * How many points lie within `radius` metres of shape i (the return value), and the exact
- * distance to the nearest of them (written to `nearest[i]`, Infinity when none): the count as
- * in stampNearShape; then the exact spherical distance for the candidate with the best
- * estimate, and for any other only when its estimate, less the margin, could still beat it.
- * @param {PointGrid} g @param {Shapes} s @param {number} i @param {number} radius
- * @param {Int32Array} stamp indexed by point @param {number} tag @param {Float64Array} nearest
- */
-export function countAndNearest(g, s, i, radius, stamp, tag, nearest) {
-	const near = NEAR;
-	near.best = Infinity;
-	near.margin = 0;
-	near.n = 0;
-	let count = 0;
-	eachChunkOf(s, i, (first, last) => {
-		count += stampNearChunk(g, s, first, last, radius, 0, g.index.length, stamp, tag, near);
-	});
-	nearest[i] = Infinity;
-	if (!count) return 0;
-	const exact = (/** @type {number} */ j) => {
-		const k = near.slot[j];
-		const e = pointShapeMeters(s, i, g.lon[k], g.lat[k]);
-		return e <= radius ? e : Infinity;
-	};
-	let first = 0;
-	for (let j = 1; j < near.n; j++) if (near.d[j] < near.d[first]) first = j;
-	let best = exact(first);
-	for (let j = 0; j < near.n; j++) {
-		if (j === first || near.d[j] - near.margin > best) continue;
-		best = Math.min(best, exact(j));
-	}
-	nearest[i] = best;
-	return count;
 }
 
 /**
@@ -615,13 +609,32 @@ function eachChunkOf(s, i, fn) {
 }
 
 /**
- * @param {PointGrid} g @param {Shapes} s @param {number} first @param {number} last
- * @param {number} radius @param {number} from @param {number} to @param {Int32Array} stamp
- * @param {number} tag @param {NearestCandidates | null} near when given, points already
- *   stamped are still measured (another chunk of the shape may be nearer to them) and every
- *   candidate for the nearest is collected in grid-slot terms
+ * One chunk in its local plane, shared by the radius scanners below: the frame (centre, lon
+ * scale), the plane margin and the squared radii it gives, the degree box grown by the radius,
+ * and the chunk's own box in the plane. Filled by chunkFrame, reused from chunk to chunk.
  */
-function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag, near) {
+const F = {
+	lon0: 0,
+	lat0: 0,
+	kx: 0,
+	nv: 0,
+	margin: 0,
+	rIn: 0,
+	rOut: 0,
+	bw: 0,
+	be: 0,
+	bs: 0,
+	bn: 0,
+	minX: 0,
+	maxX: 0,
+	minY: 0,
+	maxY: 0
+};
+
+/**
+ * @param {Shapes} s @param {number} first @param {number} last @param {number} radius
+ */
+function chunkFrame(s, first, last, radius) {
 	const dLat = (radius / M_PER_DEG) * 1.001 + 1e-9;
 	let west = Infinity,
 		east = -Infinity,
@@ -639,24 +652,108 @@ function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag, near) {
 	const dLon = dLat / Math.cos(maxLat * DEG);
 	const kx = Math.cos(lat0 * DEG) * M_PER_DEG;
 	const nv = last - first + 1;
-	let edgeMax = 0;
+	let edge2 = 0;
 	for (let v = 0; v < nv; v++) {
 		CX[v] = (s.x[first + v] - lon0) * kx;
 		CY[v] = (s.y[first + v] - lat0) * M_PER_DEG;
-		if (v > 0) edgeMax = Math.max(edgeMax, Math.hypot(CX[v] - CX[v - 1], CY[v] - CY[v - 1]));
+		if (v > 0) {
+			const ex = CX[v] - CX[v - 1],
+				ey = CY[v] - CY[v - 1];
+			if (ex * ex + ey * ey > edge2) edge2 = ex * ex + ey * ey;
+		}
 	}
+	const edgeMax = Math.sqrt(edge2);
 	const half = Math.max((north - south) * M_PER_DEG, (east - west) * kx) / 2;
 	const margin = planeMargin(radius, half + radius, maxLat, edgeMax);
-	const rIn = (radius - margin) * (radius - margin);
-	const rOut = (radius + margin) * (radius + margin);
-	const bw = west - dLon,
-		be = east + dLon,
-		bs = south - dLat,
-		bn = north + dLat;
-	const c0 = Math.max(0, Math.floor((bw - g.west) / g.cell));
-	const c1 = Math.min(g.cols - 1, Math.floor((be - g.west) / g.cell));
-	const r0 = Math.max(0, Math.floor((bs - g.south) / g.cell));
-	const r1 = Math.min(g.rows - 1, Math.floor((bn - g.south) / g.cell));
+	F.lon0 = lon0;
+	F.lat0 = lat0;
+	F.kx = kx;
+	F.nv = nv;
+	F.margin = margin;
+	F.rIn = (radius - margin) * (radius - margin);
+	F.rOut = (radius + margin) * (radius + margin);
+	F.bw = west - dLon;
+	F.be = east + dLon;
+	F.bs = south - dLat;
+	F.bn = north + dLat;
+	F.minX = (west - lon0) * kx;
+	F.maxX = (east - lon0) * kx;
+	F.minY = (south - lat0) * M_PER_DEG;
+	F.maxY = (north - lat0) * M_PER_DEG;
+}
+
+/**
+ * Squared plane distance from (px, py) to the current chunk's edges from edge `from` on; stops
+ * early once below `enough`, leaving in STOPPED_AT the edge it stopped at (-1 if it did not).
+ * @param {number} px @param {number} py @param {number} enough @param {number} from
+ */
+function chunkDist2(px, py, enough, from) {
+	const nv = F.nv;
+	STOPPED_AT = -1;
+	if (nv === 1) return (px - CX[0]) ** 2 + (py - CY[0]) ** 2;
+	let d2 = Infinity;
+	for (let v = from; v < nv - 1; v++) {
+		const ex = CX[v + 1] - CX[v],
+			ey = CY[v + 1] - CY[v];
+		const wx = px - CX[v],
+			wy = py - CY[v];
+		const len2 = ex * ex + ey * ey;
+		let t = len2 > 0 ? (wx * ex + wy * ey) / len2 : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		const dx = wx - t * ex,
+			dy = wy - t * ey;
+		const dd = dx * dx + dy * dy;
+		if (dd < d2) {
+			d2 = dd;
+			if (d2 < enough) {
+				STOPPED_AT = v;
+				break;
+			}
+		}
+	}
+	return d2;
+}
+let STOPPED_AT = -1;
+
+/**
+ * For a point within the margin of the radius: the exact distance on the sphere decides.
+ * @param {Shapes} s @param {number} first @param {number} last @param {number} plon
+ * @param {number} plat @param {number} radius
+ */
+function exactlyWithin(s, first, last, plon, plat, radius) {
+	if (first === last) return haversineMeters(plon, plat, s.x[first], s.y[first]) <= radius;
+	for (let v = first; v < last; v++)
+		if (pointEdgeMeters(plon, plat, s.x[v], s.y[v], s.x[v + 1], s.y[v + 1]) <= radius) return true;
+	return false;
+}
+
+/**
+ * Grid cell range of the current chunk's degree box: [c0, c1] × [r0, r1].
+ * @param {PointGrid} g
+ */
+function cellsOf(g) {
+	CELLS[0] = Math.max(0, Math.floor((F.bw - g.west) / g.cell));
+	CELLS[1] = Math.min(g.cols - 1, Math.floor((F.be - g.west) / g.cell));
+	CELLS[2] = Math.max(0, Math.floor((F.bs - g.south) / g.cell));
+	CELLS[3] = Math.min(g.rows - 1, Math.floor((F.bn - g.south) / g.cell));
+}
+const CELLS = new Int32Array(4);
+
+/**
+ * Stamp with `tag` every point in [from, to) within `radius` of edges first..last that does
+ * not carry `tag` yet; returns how many were newly stamped.
+ * @param {PointGrid} g @param {Shapes} s @param {number} first @param {number} last
+ * @param {number} radius @param {number} from @param {number} to @param {Int32Array} stamp
+ * @param {number} tag
+ */
+function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag) {
+	chunkFrame(s, first, last, radius);
+	cellsOf(g);
+	const c0 = CELLS[0],
+		c1 = CELLS[1],
+		r0 = CELLS[2],
+		r1 = CELLS[3];
+	const { lon0, lat0, kx, rIn, rOut, bw, be, bs, bn } = F;
 	let found = 0;
 	for (let r = r0; r <= r1; r++) {
 		const k1 = g.start[r * g.cols + c1 + 1];
@@ -666,53 +763,150 @@ function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag, near) {
 			const plon = g.lon[k];
 			if (plon < bw || plon > be) continue;
 			const idx = g.index[k];
-			if (idx < from || idx >= to) continue;
-			const seen = stamp[idx] === tag;
-			if (seen && !near) continue;
-			const px = (plon - lon0) * kx,
-				py = (plat - lat0) * M_PER_DEG;
-			let d2 = Infinity;
-			if (nv === 1) d2 = (px - CX[0]) ** 2 + (py - CY[0]) ** 2;
-			else
-				for (let v = 0; v < nv - 1; v++) {
-					const ex = CX[v + 1] - CX[v],
-						ey = CY[v + 1] - CY[v];
-					const wx = px - CX[v],
-						wy = py - CY[v];
-					const len2 = ex * ex + ey * ey;
-					let t = len2 > 0 ? (wx * ex + wy * ey) / len2 : 0;
-					t = t < 0 ? 0 : t > 1 ? 1 : t;
-					const dx = wx - t * ex,
-						dy = wy - t * ey;
-					const dd = dx * dx + dy * dy;
-					if (dd < d2) {
-						d2 = dd;
-						if (d2 < rIn && !near) break;
-					}
-				}
+			if (idx < from || idx >= to || stamp[idx] === tag) continue;
+			const d2 = chunkDist2((plon - lon0) * kx, (plat - lat0) * M_PER_DEG, rIn, 0);
 			if (d2 > rOut) continue;
-			if (near) {
-				const d = Math.sqrt(d2);
-				if (d2 < rIn && d < near.best) near.best = d;
-				if (margin > near.margin) near.margin = margin;
-				if (d <= near.best + 2 * near.margin) pushCandidate(near, k, d);
-				if (seen) continue;
-			}
-			let hit = d2 < rIn;
-			if (!hit) {
-				// within the margin of the radius: the exact distance on the sphere decides
-				if (nv === 1) hit = haversineMeters(plon, plat, s.x[first], s.y[first]) <= radius;
-				else
-					for (let v = first; v < last && !hit; v++)
-						hit = pointEdgeMeters(plon, plat, s.x[v], s.y[v], s.x[v + 1], s.y[v + 1]) <= radius;
-			}
-			if (hit) {
+			if (d2 < rIn || exactlyWithin(s, first, last, plon, plat, radius)) {
 				stamp[idx] = tag;
 				found++;
 			}
 		}
 	}
 	return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The four-item rule: for each segment, how many points of each kind (children, village
+// centres, schools, …) lie within the distance, and which of them all is nearest, in one pass
+// over one grid that holds every kind.
+
+/**
+ * Candidates for the nearest point to the current shape: every point whose plane estimate
+ * could still beat the best sure hit (grid slot and estimate), the best sure estimate and the
+ * largest margin so far. Reused from shape to shape, so a province of shapes allocates nothing.
+ */
+const NEAR = {
+	best: Infinity,
+	margin: 0,
+	n: 0,
+	slot: new Int32Array(1024),
+	d: new Float64Array(1024)
+};
+
+/** @param {number} slot @param {number} d */
+function pushCandidate(slot, d) {
+	if (NEAR.n === NEAR.slot.length) {
+		const slots = new Int32Array(NEAR.n * 2);
+		slots.set(NEAR.slot);
+		const ds = new Float64Array(NEAR.n * 2);
+		ds.set(NEAR.d);
+		NEAR.slot = slots;
+		NEAR.d = ds;
+	}
+	NEAR.slot[NEAR.n] = slot;
+	NEAR.d[NEAR.n++] = d;
+}
+
+/**
+ * One chunk of a shape against every kind: counts new points per kind into
+ * `count[base + kind]`, and collects candidates for the nearest. A point already counted for
+ * this shape (by an earlier chunk) is measured again only when this chunk's box is near enough
+ * for it to become the nearest. Kinds and stamps are by grid slot, read in the grid's order.
+ * @param {PointGrid} g @param {Uint8Array} kindOf kind per grid slot
+ * @param {Shapes} s @param {number} first @param {number} last @param {number} radius
+ * @param {Int32Array} stamp @param {number} tag @param {Int32Array} count @param {number} base
+ */
+function ruleChunk(g, kindOf, s, first, last, radius, stamp, tag, count, base) {
+	chunkFrame(s, first, last, radius);
+	cellsOf(g);
+	const c0 = CELLS[0],
+		c1 = CELLS[1],
+		r0 = CELLS[2],
+		r1 = CELLS[3];
+	const { lon0, lat0, kx, rIn, rOut, bw, be, bs, bn, minX, maxX, minY, maxY, margin } = F;
+	if (margin > NEAR.margin) NEAR.margin = margin;
+	for (let r = r0; r <= r1; r++) {
+		const k1 = g.start[r * g.cols + c1 + 1];
+		for (let k = g.start[r * g.cols + c0]; k < k1; k++) {
+			const plat = g.lat[k];
+			if (plat < bs || plat > bn) continue;
+			const plon = g.lon[k];
+			if (plon < bw || plon > be) continue;
+			const seen = stamp[k] === tag;
+			const px = (plon - lon0) * kx,
+				py = (plat - lat0) * M_PER_DEG;
+			// a point this chunk's box keeps farther than the best so far cannot be the nearest
+			const bx = px < minX ? minX - px : px > maxX ? px - maxX : 0;
+			const by = py < minY ? minY - py : py > maxY ? py - maxY : 0;
+			const reach = NEAR.best + 2 * NEAR.margin;
+			const contender = bx * bx + by * by <= reach * reach;
+			if (seen && !contender) continue;
+			// counting needs only to know it is inside; the nearest needs the whole minimum
+			let d2 = chunkDist2(px, py, seen ? -1 : rIn, 0);
+			if (d2 > rOut) continue;
+			if (!seen) {
+				if (d2 >= rIn && !exactlyWithin(s, first, last, plon, plat, radius)) continue;
+				stamp[k] = tag;
+				count[base + kindOf[k]]++;
+				if (!contender) continue;
+				if (STOPPED_AT >= 0) d2 = Math.min(d2, chunkDist2(px, py, -1, STOPPED_AT + 1));
+			}
+			const d = Math.sqrt(d2);
+			if (d2 < rIn && d < NEAR.best) NEAR.best = d;
+			if (d <= NEAR.best + 2 * NEAR.margin) pushCandidate(k, d);
+		}
+	}
+}
+
+/**
+ * The rule's measurements for the shapes listed in `which`: per shape and kind, how many points
+ * lie within `radius` metres (`count[j * kinds + kind]`), and the exact distance to the nearest
+ * of them all with its kind (Infinity and -1 when none). Ties go to the lower kind number.
+ * The nearest: the candidate with the best plane estimate gets the exact spherical distance,
+ * any other only when its estimate, less the margin, could still beat it.
+ * @param {PointGrid} g grid over the points of every kind @param {Uint8Array} kindOf the kind
+ *   of the point in each grid slot @param {number} kinds @param {Shapes} s @param {ArrayLike<number>} which shape indexes
+ * @param {number} radius
+ */
+export function measureRule(g, kindOf, kinds, s, which, radius) {
+	const n = which.length;
+	const count = new Int32Array(n * kinds);
+	const nearest = new Float64Array(n).fill(Infinity);
+	const nearestKind = new Int8Array(n).fill(-1);
+	const stamp = new Int32Array(g.lon.length);
+	for (let j = 0; j < n; j++) {
+		const i = which[j];
+		NEAR.best = Infinity;
+		NEAR.margin = 0;
+		NEAR.n = 0;
+		const base = j * kinds;
+		eachChunkOf(s, i, (first, last) =>
+			ruleChunk(g, kindOf, s, first, last, radius, stamp, j + 1, count, base)
+		);
+		let any = false;
+		for (let k = 0; k < kinds && !any; k++) any = count[base + k] > 0;
+		if (!any || !NEAR.n) continue;
+		let first = 0;
+		for (let c = 1; c < NEAR.n; c++) if (NEAR.d[c] < NEAR.d[first]) first = c;
+		let best = Infinity;
+		let bestKind = -1;
+		for (let c = -1; c < NEAR.n; c++) {
+			// the best estimate first, then only those that could still beat it
+			const at = c < 0 ? first : c;
+			if (c === first || (c >= 0 && NEAR.d[at] - NEAR.margin > best)) continue;
+			const slot = NEAR.slot[at];
+			const e = pointShapeMetersPruned(s, i, g.lon[slot], g.lat[slot]);
+			if (e > radius) continue;
+			const kind = kindOf[slot];
+			if (e < best || (e === best && kind < bestKind)) {
+				best = e;
+				bestKind = kind;
+			}
+		}
+		nearest[j] = best;
+		nearestKind[j] = bestKind;
+	}
+	return { count, nearest, nearestKind };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -733,23 +927,35 @@ export function markNear(p, g, s, radius, from, to, want) {
 }
 
 /**
+ * The shapes whose code is inside `codeLo..codeHi`: their indexes and ids, in shape order.
+ * @param {Shapes} s @param {number} codeLo @param {number} codeHi
+ */
+export function shapesInCodeRange(s, codeLo, codeHi) {
+	let n = 0;
+	for (let i = 0; i < s.id.length; i++) if (s.code[i] >= codeLo && s.code[i] < codeHi) n++;
+	const which = new Int32Array(n);
+	const ids = new Float64Array(n);
+	n = 0;
+	for (let i = 0; i < s.id.length; i++)
+		if (s.code[i] >= codeLo && s.code[i] < codeHi) {
+			which[n] = i;
+			ids[n++] = s.id[i];
+		}
+	return { which, ids };
+}
+
+/**
  * Per shape (those whose code is inside `codeLo..codeHi`): how many residences in [from, to)
  * lie within `radius`.
  * @param {PointGrid} g @param {Shapes} s @param {number} radius @param {number} from
  * @param {number} to @param {number} codeLo @param {number} codeHi
  */
 export function countPerShape(g, s, radius, from, to, codeLo, codeHi) {
-	/** @type {number[]} */
-	const picked = [];
-	for (let i = 0; i < s.id.length; i++)
-		if (s.code[i] >= codeLo && s.code[i] < codeHi) picked.push(i);
-	const ids = new Float64Array(picked.length);
-	const counts = new Int32Array(picked.length);
+	const { which, ids } = shapesInCodeRange(s, codeLo, codeHi);
+	const counts = new Int32Array(which.length);
 	const stamp = new Int32Array(g.index.length);
-	picked.forEach((i, j) => {
-		ids[j] = s.id[i];
-		counts[j] = stampNearShape(g, s, i, radius, from, to, stamp, i + 1);
-	});
+	for (let j = 0; j < which.length; j++)
+		counts[j] = stampNearShape(g, s, which[j], radius, from, to, stamp, which[j] + 1);
 	return { ids, counts };
 }
 

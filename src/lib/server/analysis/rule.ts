@@ -6,13 +6,14 @@
 // seconds instead of most of a minute.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { buildPointGrid, countAndNearest, residencesFromWkb, shapesFromWkb } from './kernel.mjs';
+import { buildPointGrid, measureRule, residencesFromWkb, shapesFromWkb } from './kernel.mjs';
 import { radiusToDegrees } from '$lib/geo/proximity';
-import { BOX_LATITUDE, RULE_KINDS, type RuleKind } from '../repositories/segment-rule';
+import { BOX_LATITUDE } from '../repositories/segment-rule';
+import { RULE_KIND_ORDER, type RuleKind } from '$lib/domain/equipment';
 
 // every source as (id, geom); villages have no id of their own, so their 12-digit code stands in
 // (exact in a float8), which keeps "each point once" true when boxes overlap below
-const POINT_SOURCES: Record<RuleKind, string> = {
+export const POINT_SOURCES: Record<RuleKind, string> = {
 	children: `SELECT id, residence AS geom FROM children`,
 	village: `SELECT code::bigint AS id, center AS geom FROM admin_units WHERE level = 'village'`,
 	school: `SELECT id, geom FROM institutions WHERE kind = 'school'`,
@@ -71,7 +72,7 @@ export async function computeRuleFast(
 	const segRead = sql<{ wkb: Uint8Array | null; ids: string | null }>`
 		SELECT ST_AsBinary(ST_Collect(geom ORDER BY id)) AS wkb, string_agg(id::text, ',' ORDER BY id) AS ids
 		FROM waterways WHERE ${segWhere}`.execute(db);
-	const pointReads = RULE_KINDS.map((kind) =>
+	const pointReads = RULE_KIND_ORDER.map((kind) =>
 		wkb(db, sql`SELECT ST_AsBinary(ST_Collect(p.geom)) AS wkb FROM ${from(kind)}`)
 	);
 	// awaited one by one below; a failure is thrown there, not reported as unhandled here
@@ -79,41 +80,45 @@ export async function computeRuleFast(
 	const segRow = (await segRead).rows[0];
 	const segs = shapesFromWkb(segRow?.wkb ? new Uint8Array(segRow.wkb) : null);
 	if (segRow?.ids) segs.id = Float64Array.from(segRow.ids.split(','), Number);
-	const n = segs.id.length;
-	const count = RULE_KINDS.map(() => new Int32Array(n));
-	const nearest = RULE_KINDS.map(() => new Float64Array(n).fill(Infinity));
-	for (const [k] of RULE_KINDS.entries()) {
-		const pts = residencesFromWkb(await pointReads[k]);
-		if (!pts.lon.length || n === 0) continue;
-		const g = buildPointGrid(pts);
-		const stamp = new Int32Array(pts.lon.length);
-		for (let i = 0; i < n; i++)
-			count[k][i] = countAndNearest(g, segs, i, radiusM, stamp, i + 1, nearest[k]);
-	}
+	// every kind in one grid, each point tagged with its kind's number
+	const parts = await Promise.all(pointReads.map(async (r) => residencesFromWkb(await r)));
+	const total = parts.reduce((a, p) => a + p.lon.length, 0);
+	const lon = new Float64Array(total);
+	const lat = new Float64Array(total);
+	const kindOf = new Uint8Array(total);
+	let at = 0;
+	parts.forEach((p, k) => {
+		lon.set(p.lon, at);
+		lat.set(p.lat, at);
+		kindOf.fill(k, at, at + p.lon.length);
+		at += p.lon.length;
+	});
+	const none = new Float64Array(0);
+	const grid = buildPointGrid({ lon, lat, id: none, code: none });
+	const kindBySlot = Uint8Array.from(grid.index, (i) => kindOf[i]);
+	const which = Int32Array.from({ length: segs.id.length }, (_, i) => i);
+	const m = measureRule(grid, kindBySlot, RULE_KIND_ORDER.length, segs, which, radiusM);
+	return ruleRows(segs.id, m);
+}
+
+/** What measureRule gives (kinds numbered as in RULE_KIND_ORDER), as one row per segment. */
+export function ruleRows(
+	ids: ArrayLike<number>,
+	m: { count: Int32Array; nearest: Float64Array; nearestKind: Int8Array }
+): RuleRow[] {
+	const kinds = RULE_KIND_ORDER.length;
+	const children = RULE_KIND_ORDER.indexOf('children');
 	const rows: RuleRow[] = [];
-	for (let i = 0; i < n; i++) {
-		const kinds: RuleKind[] = [];
-		let best = Infinity;
-		let bestKind: RuleKind | null = null;
-		RULE_KINDS.forEach((kind, k) => {
-			if (count[k][i] === 0) return;
-			kinds.push(kind);
-			// ties go to the kind that sorts first, as the SQL rule does
-			if (
-				nearest[k][i] < best ||
-				(nearest[k][i] === best && bestKind !== null && kind < bestKind)
-			) {
-				best = nearest[k][i];
-				bestKind = kind;
-			}
-		});
-		kinds.sort();
+	for (let j = 0; j < ids.length; j++) {
+		const near: RuleKind[] = [];
+		for (let k = 0; k < kinds; k++) if (m.count[j * kinds + k] > 0) near.push(RULE_KIND_ORDER[k]);
+		const any = near.length > 0;
 		rows.push({
-			waterwayId: segs.id[i],
-			kinds,
-			children: count[0][i],
-			nearestM: kinds.length ? best : null,
-			nearestKind: bestKind
+			waterwayId: ids[j],
+			kinds: near,
+			children: m.count[j * kinds + children],
+			nearestM: any ? m.nearest[j] : null,
+			nearestKind: any && m.nearestKind[j] >= 0 ? RULE_KIND_ORDER[m.nearestKind[j]] : null
 		});
 	}
 	return rows;

@@ -5,6 +5,8 @@
 import { sql, type Kysely } from 'kysely';
 import { USABLE_ITEMS } from '../repositories/equipment';
 import type { DB } from '../db/schema';
+import { POINT_SOURCES } from './rule';
+import { RULE_KIND_ORDER } from '$lib/domain/equipment';
 
 export interface SnapshotPayload {
 	/** one WKB collection per prefecture, in code order (together: sorted by village code, id) */
@@ -13,6 +15,15 @@ export interface SnapshotPayload {
 	/** one '0'/'1' per segment, in segment order: 1 = the four items are not all present */
 	segmentFlags: string;
 	facilities: Uint8Array | null;
+	/**
+	 * What else makes a segment need the four items (village centres, schools, kindergartens,
+	 * open children's homes, Sunshine Stations): z = id, m = the kind's number in
+	 * RULE_KIND_ORDER. Children are the residences.
+	 */
+	rulePoints: Uint8Array | null;
+	/** how many rule kinds there are, and the children's number among them */
+	ruleKinds: number;
+	childrenKind: number;
 }
 
 /** Usable children's homes: open and at least this large (the plan's standard). */
@@ -55,27 +66,39 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 			SELECT 1, id, ST_MakePoint(ST_X(geom), ST_Y(geom), id::float8, admin_code::float8)
 			FROM sunshine_stations
 		) f`.execute(db);
+	const ruleSources = RULE_KIND_ORDER.map((kind, k) =>
+		kind === 'children'
+			? null
+			: sql`SELECT ST_MakePoint(ST_X(geom), ST_Y(geom), id::float8, ${k}::float8) AS g
+				FROM (${sql.raw(POINT_SOURCES[kind])}) p`
+	).filter((q) => q !== null);
+	const rule = await sql<{ wkb: Uint8Array | null }>`
+		SELECT ST_AsBinary(ST_Collect(g)) AS wkb FROM (${sql.join(ruleSources, sql` UNION ALL `)}) r`.execute(
+		db
+	);
 	return {
 		residences,
 		segments: bytes(seg.rows[0]?.wkb),
 		segmentFlags: seg.rows[0]?.flags ?? '',
-		facilities: bytes(fac.rows[0]?.wkb)
+		facilities: bytes(fac.rows[0]?.wkb),
+		rulePoints: bytes(rule.rows[0]?.wkb),
+		ruleKinds: RULE_KIND_ORDER.length,
+		childrenKind: RULE_KIND_ORDER.indexOf('children')
 	};
 }
 
 /**
  * A cheap fingerprint of the data the analyses read; a change means the snapshot is stale.
- * Writes that matter also bump app_meta.data_version (or call Analysis.invalidate()).
+ * Every change to children, waterways, sites or village centres is noted by the triggers of
+ * migration 0004 (a row in data_changes at once, then a new data_version once applied);
+ * equipment checks move the newest checked_at (and the app bumps data_version after one).
+ * Read before the snapshot, so a change that lands during the read shows as a new fingerprint.
  */
 export async function dataFingerprint(db: Kysely<DB>): Promise<string> {
 	const r = await sql<{ v: string }>`
 		SELECT concat_ws('/',
 			(SELECT value FROM app_meta WHERE key = 'data_version'),
-			(SELECT count(*) FROM children), (SELECT max(id) FROM children),
-			(SELECT count(*) FROM waterways), (SELECT max(id) FROM waterways),
-			(SELECT max(checked_at) FROM safety_equipment),
-			(SELECT count(*) FROM safety_equipment WHERE status = 'present'),
-			(SELECT count(*) FROM children_homes WHERE status = 'open' AND area_m2 >= ${MIN_HOME_AREA_M2}),
-			(SELECT max(id) FROM children_homes), (SELECT count(*) FROM sunshine_stations)) AS v`.execute(db);
+			(SELECT count(*) FROM data_changes), (SELECT max(id) FROM data_changes),
+			(SELECT max(checked_at) FROM safety_equipment)) AS v`.execute(db);
 	return r.rows[0]?.v ?? '';
 }

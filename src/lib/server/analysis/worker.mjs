@@ -30,6 +30,7 @@ port.on('message', (/** @type {any} */ msg) => {
 			// build the indexes now, not inside the first analysis
 			snapshot.pointGrid();
 			snapshot.edgeGrid();
+			snapshot.ruleGrid();
 			port.postMessage({
 				type: 'loaded',
 				version: msg.version,

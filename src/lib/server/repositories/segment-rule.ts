@@ -6,18 +6,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { radiusToDegrees } from '$lib/geo/proximity';
-import { computeRuleFast, type RuleRow, type RuleTarget } from '../analysis/rule';
+import { computeRuleFast, ruleRows, type RuleRow, type RuleTarget } from '../analysis/rule';
+import { dataFingerprint } from '../analysis/source';
+import type { Analysis } from '../analysis';
+import type { RuleKind } from '$lib/domain/equipment';
 
 export const DEFAULT_RULE_RADIUS_M = 500;
-export const RULE_KINDS = [
-	'children',
-	'village',
-	'school',
-	'kindergarten',
-	'children_home',
-	'sunshine_station'
-] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
 
 // Hubei reaches 33.3°N: a box sized for that latitude covers the radius everywhere in the province
 export const BOX_LATITUDE = 33.5;
@@ -50,32 +44,68 @@ export interface RuleRunResult {
 	required: number;
 	/** rows written: segments whose answer changed (or was new) */
 	changed: number;
+	/**
+	 * where the answer came from: the analysis engine's loaded snapshot, a read of what the rule
+	 * needs, or the PostGIS geography joins
+	 */
+	from: 'snapshot' | 'database' | 'postgis';
 }
 
 /**
  * Recompute the rule for every segment inside a jurisdiction prefix ('42' = the province).
  * One transaction: readers see the old answer or the new one, never half. The default engine
- * reads the data once and measures in memory (analysis/rule.ts) and writes only the segments
- * whose answer changed; 'postgis' runs the same rule as geography joins and rewrites every row,
- * the reference the parity test and the benchmark compare against.
+ * measures in memory and writes only the segments whose answer changed: from the analysis
+ * engine's snapshot when one is given and current (nothing to read), otherwise from one read
+ * of what the rule needs (analysis/rule.ts). 'postgis' runs the same rule as geography joins
+ * and rewrites every row, the reference the parity test and the benchmark compare against.
  */
 export async function recomputeSegmentRule(
 	db: Kysely<DB>,
 	prefix: string,
 	radiusM?: number,
-	engine: RuleEngine = 'memory'
+	engine: RuleEngine = 'memory',
+	analysis?: Analysis
 ): Promise<RuleRunResult> {
 	if (engine === 'postgis') return recomputeSegmentRuleSql(db, prefix, radiusM);
-	return recomputeRuleFor(db, { prefix }, radiusM);
+	const r = radiusM ?? (await ruleRadius(db));
+	if (analysis && !db.isTransaction && /^\d{2,12}$/.test(prefix)) {
+		const done = await recomputeFromSnapshot(db, analysis, prefix, r);
+		if (done) return done;
+	}
+	return recomputeRuleFor(db, { prefix }, r);
 }
 
 /** Serialises writers of segment_requirements (the settings page, the change processor). */
 export const RULE_WRITE_LOCK = 7263004;
 
 /**
- * The in-memory rule for a prefix or a list of segments, writing only what changed. Outside a
- * transaction the data is read through the pool (reads side by side) and only the write is one
- * transaction; inside a caller's transaction (the seed) everything runs there.
+ * The rule from the analysis engine's snapshot, when that is current: the worker measures, this
+ * thread writes what changed. The snapshot's fingerprint is checked again under the write lock:
+ * if the data moved on meanwhile (a change applied, a check recorded), nothing is written and
+ * null tells the caller to read the data itself. A change noted but not yet applied is applied
+ * after this write, by the change processor, which takes the same lock.
+ */
+async function recomputeFromSnapshot(
+	db: Kysely<DB>,
+	analysis: Analysis,
+	prefix: string,
+	radiusM: number
+): Promise<RuleRunResult | null> {
+	if (!analysis.loadedVersion()) return null;
+	const m = await analysis.segmentRule(prefix, radiusM);
+	const rows = ruleRows(m.segmentIds, m);
+	return db.transaction().execute(async (trx) => {
+		await sql`SELECT pg_advisory_xact_lock(${RULE_WRITE_LOCK})`.execute(trx);
+		if ((await dataFingerprint(trx)) !== m.version) return null;
+		return storeRule(trx, { prefix }, rows, radiusM, 'snapshot');
+	});
+}
+
+/**
+ * The in-memory rule for a prefix or a list of segments, read from the database, writing only
+ * what changed. Outside a transaction the data is read through the pool (reads side by side)
+ * and only the write is one transaction; inside a caller's transaction (the seed, the change
+ * processor) everything runs there.
  */
 export async function recomputeRuleFor(
 	db: Kysely<DB>,
@@ -86,19 +116,31 @@ export async function recomputeRuleFor(
 	const rows = await computeRuleFast(db, target, r);
 	const write = async (trx: Kysely<DB>) => {
 		await sql`SELECT pg_advisory_xact_lock(${RULE_WRITE_LOCK})`.execute(trx);
-		const changed = await writeChangedRows(trx, target, rows, r);
-		const result = {
-			segments: rows.length,
-			required: rows.filter((x) => x.kinds.length > 0).length,
-			changed
-		};
-		const run = { at: new Date().toISOString(), radiusM: r, ...result };
-		await sql`
-			INSERT INTO settings (key, value, updated_at) VALUES ('segment_rule_last_run', ${JSON.stringify(run)}::jsonb, now())
-			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(trx);
-		return result;
+		return storeRule(trx, target, rows, r, 'database');
 	};
 	return db.isTransaction ? write(db) : db.transaction().execute(write);
+}
+
+/** Write the rows that changed, and note the run for the settings page. */
+async function storeRule(
+	trx: Kysely<DB>,
+	target: RuleTarget,
+	rows: RuleRow[],
+	radiusM: number,
+	from: RuleRunResult['from']
+): Promise<RuleRunResult> {
+	const changed = await writeChangedRows(trx, target, rows, radiusM);
+	const result = {
+		segments: rows.length,
+		required: rows.filter((x) => x.kinds.length > 0).length,
+		changed,
+		from
+	};
+	const run = { at: new Date().toISOString(), radiusM, ...result };
+	await sql`
+		INSERT INTO settings (key, value, updated_at) VALUES ('segment_rule_last_run', ${JSON.stringify(run)}::jsonb, now())
+		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(trx);
+	return result;
 }
 
 // one line per answer, built the same way for the stored and the new one: a row is rewritten
@@ -216,6 +258,11 @@ async function recomputeSegmentRuleSql(
 			SELECT count(*)::int AS n, count(*) FILTER (WHERE required)::int AS req
 			FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
 			WHERE w.township_code LIKE ${like}`.execute(trx);
-		return { segments: c.rows[0].n, required: c.rows[0].req, changed: c.rows[0].n };
+		return {
+			segments: c.rows[0].n,
+			required: c.rows[0].req,
+			changed: c.rows[0].n,
+			from: 'postgis' as const
+		};
 	});
 }

@@ -12,6 +12,7 @@ import { isAdminCode } from '$lib/domain/admin';
 import { isAdminRole } from '../auth/roles';
 import { recomputeSegmentRule, ruleRadius, type RuleRunResult } from '../repositories/segment-rule';
 import { mapDataChanged, pendingDataChanges } from './derived-data';
+import { analysisFor } from './exposure';
 import type { RequestMeta } from './auth';
 import type { Outcome } from './users';
 
@@ -133,7 +134,8 @@ export async function recomputeRule(
 		);
 	}
 	const prefix = radiusM !== null ? '42' : prefixOf(who).slice(0, 9);
-	const result = await recomputeSegmentRule(db, prefix);
+	// from the analysis engine's snapshot when the dashboard has loaded one
+	const result = await recomputeSegmentRule(db, prefix, undefined, 'memory', analysisFor(db));
 	await appendAudit(db, {
 		userId: who.userId,
 		username: who.username,

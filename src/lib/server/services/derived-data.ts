@@ -69,7 +69,7 @@ export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | 
 		);
 		const ids = near.rows.map((r) => Number(r.id));
 		const rule = !ids.length
-			? { segments: 0, required: 0, changed: 0 }
+			? { segments: 0, required: 0, changed: 0, from: 'database' as const }
 			: await recomputeRuleFor(
 					trx,
 					ids.length > WHOLE_RULE_ABOVE ? { prefix: '' } : { ids },
