@@ -395,22 +395,41 @@ const CHUNK_EDGES = 32;
 const CHUNK_DEG = 0.005;
 
 /**
- * Split every shape into chunks of consecutive edges (a single-point shape is one chunk of one
- * degenerate edge). The demo's rivers are digitised every ~25 m: testing a chunk's box first
- * and then its few edges in a row costs far less than a box per edge.
- * @param {Shapes} s
- * @param {(shape: number, first: number, last: number) => void} fn edges first..last-1 of
- *   vertex indexes; first === last for a single point
+ * @typedef {{ start: Int32Array, first: Int32Array, last: Int32Array }} Chunks chunk c of
+ *   shape i (c in start[i]..start[i+1]-1) covers edges first[c]..last[c]-1 (vertex indexes;
+ *   first === last for a single point)
  */
-export function eachChunk(s, fn) {
-	for (let i = 0; i < s.id.length; i++) {
+
+/** @type {WeakMap<Shapes, Chunks>} */
+const CHUNKS = new WeakMap();
+
+/**
+ * Every shape split into chunks of consecutive edges (a single-point shape is one chunk of one
+ * degenerate edge), computed once per set of shapes. The demo's rivers are digitised every
+ * ~25 m: testing a chunk's box first and then its few edges in a row costs far less than a box
+ * per edge.
+ * @param {Shapes} s
+ * @returns {Chunks}
+ */
+export function chunksOf(s) {
+	const known = CHUNKS.get(s);
+	if (known) return known;
+	const n = s.id.length;
+	const start = new Int32Array(n + 1);
+	/** @type {number[]} */
+	const first = [];
+	/** @type {number[]} */
+	const last = [];
+	for (let i = 0; i < n; i++) {
+		start[i] = first.length;
 		const a = s.start[i];
 		const end = s.start[i + 1] - 1;
 		if (end <= a) {
-			fn(i, a, a);
+			first.push(a);
+			last.push(a);
 			continue;
 		}
-		let first = a;
+		let from = a;
 		let w = s.x[a],
 			e = w,
 			so = s.y[a],
@@ -420,15 +439,31 @@ export function eachChunk(s, fn) {
 			e = Math.max(e, s.x[v]);
 			so = Math.min(so, s.y[v]);
 			no = Math.max(no, s.y[v]);
-			const full = v - first >= CHUNK_EDGES || e - w > CHUNK_DEG || no - so > CHUNK_DEG;
+			const full = v - from >= CHUNK_EDGES || e - w > CHUNK_DEG || no - so > CHUNK_DEG;
 			if (full || v === end) {
-				fn(i, first, v);
-				first = v;
+				first.push(from);
+				last.push(v);
+				from = v;
 				w = e = s.x[v];
 				so = no = s.y[v];
 			}
 		}
 	}
+	start[n] = first.length;
+	const c = { start, first: Int32Array.from(first), last: Int32Array.from(last) };
+	CHUNKS.set(s, c);
+	return c;
+}
+
+/**
+ * Call fn(shape, first, last) for every chunk of every shape (see chunksOf).
+ * @param {Shapes} s
+ * @param {(shape: number, first: number, last: number) => void} fn
+ */
+export function eachChunk(s, fn) {
+	const c = chunksOf(s);
+	for (let i = 0; i < s.id.length; i++)
+		for (let k = c.start[i]; k < c.start[i + 1]; k++) fn(i, c.first[k], c.last[k]);
 }
 
 /**
@@ -562,9 +597,12 @@ export function prefixSlice(code, prefix) {
 // residence keeps a residence from being counted twice for one shape (or, with one tag for
 // every shape, from being tested again once found).
 
-/** scratch: a chunk's vertices in its local plane */
+/** scratch: a chunk's vertices in its local plane, and per edge its vector and 1 / length² */
 const CX = new Float64Array(CHUNK_EDGES + 2);
 const CY = new Float64Array(CHUNK_EDGES + 2);
+const EX = new Float64Array(CHUNK_EDGES + 2);
+const EY = new Float64Array(CHUNK_EDGES + 2);
+const INV2 = new Float64Array(CHUNK_EDGES + 2);
 
 /**
  * Stamp with `tag` every residence in [from, to) within `radius` metres of shape i that does
@@ -574,38 +612,11 @@ const CY = new Float64Array(CHUNK_EDGES + 2);
  * @param {number} tag
  */
 export function stampNearShape(g, s, i, radius, from, to, stamp, tag) {
+	const c = chunksOf(s);
 	let found = 0;
-	eachChunkOf(s, i, (first, last) => {
-		found += stampNearChunk(g, s, first, last, radius, from, to, stamp, tag);
-	});
+	for (let k = c.start[i]; k < c.start[i + 1]; k++)
+		found += stampNearChunk(g, s, c.first[k], c.last[k], radius, from, to, stamp, tag);
 	return found;
-}
-
-/**
- * The chunks of one shape (see eachChunk).
- * @param {Shapes} s @param {number} i @param {(first: number, last: number) => void} fn
- */
-function eachChunkOf(s, i, fn) {
-	const a = s.start[i];
-	const end = s.start[i + 1] - 1;
-	if (end <= a) return fn(a, a);
-	let first = a;
-	let w = s.x[a],
-		e = w,
-		so = s.y[a],
-		no = so;
-	for (let v = a + 1; v <= end; v++) {
-		w = Math.min(w, s.x[v]);
-		e = Math.max(e, s.x[v]);
-		so = Math.min(so, s.y[v]);
-		no = Math.max(no, s.y[v]);
-		if (v - first >= CHUNK_EDGES || e - w > CHUNK_DEG || no - so > CHUNK_DEG || v === end) {
-			fn(first, v);
-			first = v;
-			w = e = s.x[v];
-			so = no = s.y[v];
-		}
-	}
 }
 
 /**
@@ -659,7 +670,11 @@ function chunkFrame(s, first, last, radius) {
 		if (v > 0) {
 			const ex = CX[v] - CX[v - 1],
 				ey = CY[v] - CY[v - 1];
-			if (ex * ex + ey * ey > edge2) edge2 = ex * ex + ey * ey;
+			const len2 = ex * ex + ey * ey;
+			EX[v - 1] = ex;
+			EY[v - 1] = ey;
+			INV2[v - 1] = len2 > 0 ? 1 / len2 : 0;
+			if (len2 > edge2) edge2 = len2;
 		}
 	}
 	const edgeMax = Math.sqrt(edge2);
@@ -693,12 +708,11 @@ function chunkDist2(px, py, enough, from) {
 	if (nv === 1) return (px - CX[0]) ** 2 + (py - CY[0]) ** 2;
 	let d2 = Infinity;
 	for (let v = from; v < nv - 1; v++) {
-		const ex = CX[v + 1] - CX[v],
-			ey = CY[v + 1] - CY[v];
+		const ex = EX[v],
+			ey = EY[v];
 		const wx = px - CX[v],
 			wy = py - CY[v];
-		const len2 = ex * ex + ey * ey;
-		let t = len2 > 0 ? (wx * ex + wy * ey) / len2 : 0;
+		let t = (wx * ex + wy * ey) * INV2[v];
 		t = t < 0 ? 0 : t > 1 ? 1 : t;
 		const dx = wx - t * ex,
 			dy = wy - t * ey;
@@ -874,15 +888,15 @@ export function measureRule(g, kindOf, kinds, s, which, radius) {
 	const nearest = new Float64Array(n).fill(Infinity);
 	const nearestKind = new Int8Array(n).fill(-1);
 	const stamp = new Int32Array(g.lon.length);
+	const chunks = chunksOf(s);
 	for (let j = 0; j < n; j++) {
 		const i = which[j];
 		NEAR.best = Infinity;
 		NEAR.margin = 0;
 		NEAR.n = 0;
 		const base = j * kinds;
-		eachChunkOf(s, i, (first, last) =>
-			ruleChunk(g, kindOf, s, first, last, radius, stamp, j + 1, count, base)
-		);
+		for (let k = chunks.start[i]; k < chunks.start[i + 1]; k++)
+			ruleChunk(g, kindOf, s, chunks.first[k], chunks.last[k], radius, stamp, j + 1, count, base);
 		let any = false;
 		for (let k = 0; k < kinds && !any; k++) any = count[base + k] > 0;
 		if (!any || !NEAR.n) continue;
