@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
 	options: {
 		scale: { type: 'string', default: '1' },
 		engine: { type: 'string' },
-		runs: { type: 'string', default: '3' },
+		runs: { type: 'string', default: '5' },
 		'sql-runs': { type: 'string', default: '1' },
 		'turf-pairs': { type: 'string', default: '40000' },
 		port: { type: 'string', default: '4410' },

@@ -42,6 +42,8 @@ export interface AnalysisBench {
 }
 
 const PREFIX = '42';
+/** untimed runs before each timed series: the floor and every app case alike */
+export const WARMUP = 2;
 
 export async function benchAnalyses(
 	d: Database,
@@ -70,14 +72,14 @@ export async function benchAnalyses(
 	log(`counts ${JSON.stringify(counts)}`);
 
 	// the floor runs where the app's analyses run (the worker thread, same priority), timed
-	// inside the worker so that only the pass itself counts
+	// inside the worker so that only the pass itself counts; warmed up like every app case
+	const floorPassMs = async () =>
+		(await analysis.runLoaded<{ ms: number }>({ case: 'floor', prefix: PREFIX })).ms;
+	for (let i = 0; i < WARMUP; i++) await floorPassMs();
 	const floorRuns: number[] = [];
-	for (let i = 0; i < Math.max(5, opts.runs); i++)
-		floorRuns.push(
-			(await analysis.runLoaded<{ ms: number }>({ case: 'floor', prefix: PREFIX })).ms
-		);
+	for (let i = 0; i < Math.max(9, opts.runs); i++) floorRuns.push(await floorPassMs());
 	const floor = { ms: median(floorRuns) };
-	const floorHere = await medianOf(5, () => floorPass(res, 0, n));
+	const floorHere = await medianOf(5, () => floorPass(res, 0, n), WARMUP);
 	log(
 		`floor: ${round(floor.ms, 2)} ms for ${n} distances in the worker (${round(floorHere.ms, 2)} ms on the main thread)`
 	);
@@ -139,18 +141,22 @@ export async function benchAnalyses(
 	const metrics = {} as Record<CaseName, CaseMetrics>;
 	for (const c of CASES) {
 		log(`case ${c}…`);
-		const app = await medianOf<unknown>(opts.runs, () => {
-			switch (c) {
-				case 'exposure_incomplete500':
-					return analysis.exposureIncomplete(PREFIX);
-				case 'per_segment500':
-					return analysis.perSegment(PREFIX);
-				case 'uncovered1km':
-					return analysis.uncovered(PREFIX);
-				case 'nearest_segment':
-					return analysis.nearestSegment(PREFIX);
-			}
-		});
+		const app = await medianOf<unknown>(
+			opts.runs,
+			() => {
+				switch (c) {
+					case 'exposure_incomplete500':
+						return analysis.exposureIncomplete(PREFIX);
+					case 'per_segment500':
+						return analysis.perSegment(PREFIX);
+					case 'uncovered1km':
+						return analysis.uncovered(PREFIX);
+					case 'nearest_segment':
+						return analysis.nearestSegment(PREFIX);
+				}
+			},
+			WARMUP
+		);
 		const v = app.value as Record<string, unknown>;
 		const appAnswer =
 			c === 'per_segment500'

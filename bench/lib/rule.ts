@@ -11,7 +11,8 @@ import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import { riverChiefsFor, segmentsFor } from '../../src/lib/server/services/waterways';
 import { childUnits, findUnit } from '../../src/lib/server/repositories/areas';
-import { median, round } from './stats';
+import { median, medianOf, round } from './stats';
+import { WARMUP } from './analyses';
 
 export interface RuleBench {
 	/** the rule for every segment of the province from the loaded snapshot, as the other cases */
@@ -43,18 +44,8 @@ export async function benchRule(
 	const db = d.db;
 	log('case segment_rule…');
 	const runs = Math.max(opts.runs, 5);
-	const timedRuns = async <T>(n: number, fn: () => Promise<T>) => {
-		const all: number[] = [];
-		let value: T | undefined;
-		for (let i = 0; i < n; i++) {
-			const t = performance.now();
-			value = await fn();
-			all.push(performance.now() - t);
-		}
-		return { ms: median(all), all, value: value as T };
-	};
 	// cold: no snapshot, every kind read from the database (as after a restart)
-	const cold = await timedRuns(opts.runs, () => recomputeSegmentRule(db, '42', 500, 'memory'));
+	const cold = await medianOf(opts.runs, () => recomputeSegmentRule(db, '42', 500, 'memory'));
 	log(`  cold (reads the data): ${cold.all.map((x) => Math.round(x)).join(', ')} ms`);
 	// every row new: what the first computation (or a changed distance) writes
 	await analysis.refresh();
@@ -63,9 +54,9 @@ export async function benchRule(
 	const first = await recomputeSegmentRule(db, '42', 500, 'memory', analysis);
 	const rewriteMs = performance.now() - t;
 	log(`  every row written: ${Math.round(rewriteMs)} ms ${JSON.stringify(first)}`);
-	const compute = await timedRuns(runs, () => analysis.segmentRule('42', 500));
+	const compute = await medianOf(runs, () => analysis.segmentRule('42', 500), WARMUP);
 	log(`  from the snapshot: ${compute.all.map((x) => round(x, 1)).join(', ')} ms`);
-	const stored = await timedRuns(runs, () =>
+	const stored = await medianOf(runs, () =>
 		recomputeSegmentRule(db, '42', 500, 'memory', analysis)
 	);
 	const app = stored.value;

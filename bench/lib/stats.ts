@@ -21,11 +21,16 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; 
 	return { ms: performance.now() - t0, value };
 }
 
-/** Run `fn` `runs` times; the median time and the last answer. */
+/**
+ * Run `fn` `warmup` times untimed (compiled code and warm caches, as in a running server), then
+ * `runs` times; the median time and the last answer.
+ */
 export async function medianOf<T>(
 	runs: number,
-	fn: () => Promise<T> | T
+	fn: () => Promise<T> | T,
+	warmup = 0
 ): Promise<{ ms: number; value: T; all: number[] }> {
+	for (let i = 0; i < warmup; i++) await fn();
 	const all: number[] = [];
 	let value!: T;
 	for (let i = 0; i < runs; i++) {

@@ -275,32 +275,29 @@ export function pointShapeMeters(s, i, plon, plat) {
 	return best;
 }
 
-/** scratch: plane distance and error bound of each edge of one shape */
-let EDGE_D = new Float64Array(256);
-let EDGE_E = new Float64Array(256);
+/** scratch: squared plane distance of each edge of a polyline */
+let EDGE_D2 = new Float64Array(256);
 
 /**
- * The same exact metres as pointShapeMeters, measuring on the sphere only the edges that can
- * be the nearest: in a plane centred on the point every edge's distance is estimated with its
- * error bound, and an edge whose estimate less its error exceeds the best estimate plus its
- * error cannot hold the minimum. Usually one or two edges get the spherical formula instead of
- * all of them.
- * @param {Shapes} s @param {number} i @param {number} plon @param {number} plat
+ * Exact metres from a point to the polyline of vertices first..last of a shape (one point
+ * when first === last), the same as pointShapeMeters gives for a whole shape, but measuring on
+ * the sphere only the edges that can be the nearest: in a plane centred on the point every
+ * edge's distance is estimated, and an edge farther than the nearest estimate plus both
+ * estimates' error bounds cannot hold the minimum. Usually one or two edges get the spherical
+ * formula instead of all of them.
+ * @param {Shapes} s @param {number} first @param {number} last @param {number} plon
+ * @param {number} plat
  */
-export function pointShapeMetersPruned(s, i, plon, plat) {
-	const a = s.start[i];
-	const b = s.start[i + 1];
-	if (b - a <= 2) return pointShapeMeters(s, i, plon, plat);
-	const ne = b - a - 1;
-	if (ne > EDGE_D.length) {
-		EDGE_D = new Float64Array(ne * 2);
-		EDGE_E = new Float64Array(ne * 2);
-	}
+export function pointEdgesMeters(s, first, last, plon, plat) {
+	if (first === last) return haversineMeters(plon, plat, s.x[first], s.y[first]);
+	if (last === first + 1)
+		return pointEdgeMeters(plon, plat, s.x[first], s.y[first], s.x[last], s.y[last]);
+	const a = first;
+	const ne = last - first;
+	if (ne > EDGE_D2.length) EDGE_D2 = new Float64Array(ne * 2);
 	const kx = Math.cos(plat * DEG) * M_PER_DEG;
-	// valid while the edges weighed lie within half a degree of the point's latitude
-	const tan = Math.tan(Math.min(Math.abs(plat) + 0.5, 80) * DEG);
-	const far = 0.5 * M_PER_DEG;
-	let bound = Infinity;
+	let min2 = Infinity;
+	let len2Max = 0;
 	for (let e = 0; e < ne; e++) {
 		const v = a + e;
 		const ax = (s.x[v] - plon) * kx,
@@ -312,25 +309,65 @@ export function pointShapeMetersPruned(s, i, plon, plat) {
 		t = t < 0 ? 0 : t > 1 ? 1 : t;
 		const fx = ax + t * ex,
 			fy = ay + t * ey;
-		const d = Math.sqrt(fx * fx + fy * fy);
-		const len = Math.sqrt(len2);
-		// planeMargin with the frame on the point: the edge spans up to d + len from it
-		const err =
-			d + len > far
-				? Infinity
-				: 0.05 + d * (3 * tan * ((d + len) / EARTH_RADIUS_M) + 1e-6) + len2 / EARTH_RADIUS_M;
-		EDGE_D[e] = d;
-		EDGE_E[e] = err;
-		if (d + err < bound) bound = d + err;
+		const d2 = fx * fx + fy * fy;
+		EDGE_D2[e] = d2;
+		if (d2 < min2) min2 = d2;
+		if (len2 > len2Max) len2Max = len2;
 	}
+	// planeMargin with the frame on the point, for any edge up to 1 m beyond the nearest
+	// estimate: an edge farther than that plus twice the margin cannot hold the minimum
+	const dMin = Math.sqrt(min2);
+	const lenMax = Math.sqrt(len2Max);
+	const span = dMin + 1 + lenMax;
+	const tan = Math.tan(Math.min(Math.abs(plat) + span / M_PER_DEG, 80) * DEG);
+	const err =
+		0.05 + (dMin + 1) * (3 * tan * (span / EARTH_RADIUS_M) + 1e-6) + len2Max / EARTH_RADIUS_M;
+	const keep2 = err <= 0.5 ? (dMin + 2 * err) ** 2 : Infinity;
+	// on the sphere, with every vertex's unit vector computed once per set of shapes
+	const uv = unitsOf(s);
+	unit(plon, plat, 0);
+	const px = U[0],
+		py = U[1],
+		pz = U[2];
 	let best = Infinity;
 	for (let e = 0; e < ne; e++) {
-		if (EDGE_D[e] - EDGE_E[e] > bound) continue;
-		const v = a + e;
-		const m = pointEdgeMeters(plon, plat, s.x[v], s.y[v], s.x[v + 1], s.y[v + 1]);
+		if (EDGE_D2[e] > keep2) continue;
+		const o = (a + e) * 3;
+		const m = unitEdgeMeters(
+			px,
+			py,
+			pz,
+			uv[o],
+			uv[o + 1],
+			uv[o + 2],
+			uv[o + 3],
+			uv[o + 4],
+			uv[o + 5]
+		);
 		if (m < best) best = m;
 	}
 	return best;
+}
+
+/** @type {WeakMap<Shapes, Float64Array>} */
+const UNITS = new WeakMap();
+
+/**
+ * The unit vector of every vertex of a set of shapes (x, y, z per vertex), computed once.
+ * @param {Shapes} s
+ */
+function unitsOf(s) {
+	let uv = UNITS.get(s);
+	if (uv) return uv;
+	uv = new Float64Array(s.x.length * 3);
+	for (let v = 0; v < s.x.length; v++) {
+		unit(s.x[v], s.y[v], 0);
+		uv[v * 3] = U[0];
+		uv[v * 3 + 1] = U[1];
+		uv[v * 3 + 2] = U[2];
+	}
+	UNITS.set(s, uv);
+	return uv;
 }
 
 /**
@@ -636,10 +673,13 @@ const F = {
 	be: 0,
 	bs: 0,
 	bn: 0,
-	minX: 0,
-	maxX: 0,
-	minY: 0,
-	maxY: 0
+	/** the chord (first vertex → last), 1 / its length², and how far the chunk strays from it */
+	chX: 0,
+	chY: 0,
+	chEx: 0,
+	chEy: 0,
+	chInv: 0,
+	chDev: 0
 };
 
 /**
@@ -678,6 +718,29 @@ function chunkFrame(s, first, last, radius) {
 		}
 	}
 	const edgeMax = Math.sqrt(edge2);
+	// every point of the chunk lies within chDev of its chord (distance to a segment is convex
+	// along each edge, so the vertices bound it): a point farther than d + chDev from the chord
+	// is farther than d from the chunk
+	const chEx = CX[nv - 1] - CX[0],
+		chEy = CY[nv - 1] - CY[0];
+	const chLen2 = chEx * chEx + chEy * chEy;
+	const chInv = chLen2 > 0 ? 1 / chLen2 : 0;
+	let dev2 = 0;
+	for (let v = 1; v < nv - 1; v++) {
+		const wx = CX[v] - CX[0],
+			wy = CY[v] - CY[0];
+		let t = (wx * chEx + wy * chEy) * chInv;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		const dx = wx - t * chEx,
+			dy = wy - t * chEy;
+		if (dx * dx + dy * dy > dev2) dev2 = dx * dx + dy * dy;
+	}
+	F.chX = CX[0];
+	F.chY = CY[0];
+	F.chEx = chEx;
+	F.chEy = chEy;
+	F.chInv = chInv;
+	F.chDev = Math.sqrt(dev2) + 1e-9;
 	const half = Math.max((north - south) * M_PER_DEG, (east - west) * kx) / 2;
 	const margin = planeMargin(radius, half + radius, maxLat, edgeMax);
 	F.lon0 = lon0;
@@ -691,10 +754,6 @@ function chunkFrame(s, first, last, radius) {
 	F.be = east + dLon;
 	F.bs = south - dLat;
 	F.bn = north + dLat;
-	F.minX = (west - lon0) * kx;
-	F.maxX = (east - lon0) * kx;
-	F.minY = (south - lat0) * M_PER_DEG;
-	F.maxY = (north - lat0) * M_PER_DEG;
 }
 
 /**
@@ -804,20 +863,31 @@ const NEAR = {
 	margin: 0,
 	n: 0,
 	slot: new Int32Array(1024),
-	d: new Float64Array(1024)
+	d: new Float64Array(1024),
+	/** the chunk (first vertex) the estimate is to: the nearest pair of point and chunk is
+	 * always among the candidates, so its exact distance is measured to that chunk alone */
+	from: new Int32Array(1024),
+	to: new Int32Array(1024)
 };
 
-/** @param {number} slot @param {number} d */
-function pushCandidate(slot, d) {
+/**
+ * @param {number} slot @param {number} d @param {number} from @param {number} to
+ */
+function pushCandidate(slot, d, from, to) {
 	if (NEAR.n === NEAR.slot.length) {
-		const slots = new Int32Array(NEAR.n * 2);
-		slots.set(NEAR.slot);
-		const ds = new Float64Array(NEAR.n * 2);
-		ds.set(NEAR.d);
-		NEAR.slot = slots;
-		NEAR.d = ds;
+		const grow = (/** @type {Int32Array | Float64Array} */ a) => {
+			const b = new /** @type {any} */ (a.constructor)(a.length * 2);
+			b.set(a);
+			return b;
+		};
+		NEAR.slot = grow(NEAR.slot);
+		NEAR.d = grow(NEAR.d);
+		NEAR.from = grow(NEAR.from);
+		NEAR.to = grow(NEAR.to);
 	}
 	NEAR.slot[NEAR.n] = slot;
+	NEAR.from[NEAR.n] = from;
+	NEAR.to[NEAR.n] = to;
 	NEAR.d[NEAR.n++] = d;
 }
 
@@ -837,8 +907,12 @@ function ruleChunk(g, kindOf, s, first, last, radius, stamp, tag, count, base) {
 		c1 = CELLS[1],
 		r0 = CELLS[2],
 		r1 = CELLS[3];
-	const { lon0, lat0, kx, rIn, rOut, bw, be, bs, bn, minX, maxX, minY, maxY, margin } = F;
+	const { lon0, lat0, kx, rIn, rOut, bw, be, bs, bn, margin } = F;
+	const { chX, chY, chEx, chEy, chInv, chDev } = F;
 	if (margin > NEAR.margin) NEAR.margin = margin;
+	const slack = 2 * NEAR.margin;
+	let best = NEAR.best;
+	let reach2 = (best + slack + chDev) ** 2;
 	for (let r = r0; r <= r1; r++) {
 		const k1 = g.start[r * g.cols + c1 + 1];
 		for (let k = g.start[r * g.cols + c0]; k < k1; k++) {
@@ -849,11 +923,15 @@ function ruleChunk(g, kindOf, s, first, last, radius, stamp, tag, count, base) {
 			const seen = stamp[k] === tag;
 			const px = (plon - lon0) * kx,
 				py = (plat - lat0) * M_PER_DEG;
-			// a point this chunk's box keeps farther than the best so far cannot be the nearest
-			const bx = px < minX ? minX - px : px > maxX ? px - maxX : 0;
-			const by = py < minY ? minY - py : py > maxY ? py - maxY : 0;
-			const reach = NEAR.best + 2 * NEAR.margin;
-			const contender = bx * bx + by * by <= reach * reach;
+			// a point whose distance to the chord, less the chunk's straying from it, exceeds the
+			// reach of the best so far cannot become the nearest through this chunk
+			const wx = px - chX,
+				wy = py - chY;
+			let t = (wx * chEx + wy * chEy) * chInv;
+			t = t < 0 ? 0 : t > 1 ? 1 : t;
+			const qx = wx - t * chEx,
+				qy = wy - t * chEy;
+			const contender = qx * qx + qy * qy <= reach2;
 			if (seen && !contender) continue;
 			// counting needs only to know it is inside; the nearest needs the whole minimum
 			let d2 = chunkDist2(px, py, seen ? -1 : rIn, 0);
@@ -866,10 +944,14 @@ function ruleChunk(g, kindOf, s, first, last, radius, stamp, tag, count, base) {
 				if (STOPPED_AT >= 0) d2 = Math.min(d2, chunkDist2(px, py, -1, STOPPED_AT + 1));
 			}
 			const d = Math.sqrt(d2);
-			if (d2 < rIn && d < NEAR.best) NEAR.best = d;
-			if (d <= NEAR.best + 2 * NEAR.margin) pushCandidate(k, d);
+			if (d2 < rIn && d < best) {
+				best = d;
+				reach2 = (best + slack + chDev) ** 2;
+			}
+			if (d <= best + slack) pushCandidate(k, d, first, last);
 		}
 	}
+	NEAR.best = best;
 }
 
 /**
@@ -909,7 +991,7 @@ export function measureRule(g, kindOf, kinds, s, which, radius) {
 			const at = c < 0 ? first : c;
 			if (c === first || (c >= 0 && NEAR.d[at] - NEAR.margin > best)) continue;
 			const slot = NEAR.slot[at];
-			const e = pointShapeMetersPruned(s, i, g.lon[slot], g.lat[slot]);
+			const e = pointEdgesMeters(s, NEAR.from[at], NEAR.to[at], g.lon[slot], g.lat[slot]);
 			if (e > radius) continue;
 			const kind = kindOf[slot];
 			if (e < best || (e === best && kind < bestKind)) {
