@@ -205,7 +205,8 @@ const result = {
 			app_ms: rule.app_ms,
 			postgis_plain_ms: rule.postgis_plain_ms,
 			turf_naive_ms: null,
-			floor_ms: a.metrics[CASES[0]].floor_ms,
+			floor_ms: rule.floor_ms,
+			floor_residences_ms: a.metrics[CASES[0]].floor_ms,
 			app_stored_ms: rule.app_stored_ms,
 			app_rewrite_ms: rule.app_rewrite_ms,
 			app_cold_ms: rule.app_cold_ms,
@@ -254,11 +255,16 @@ for (const c of CASES) {
 	);
 }
 const rulePg = rule.postgis_plain_ms;
-const floorMs = a.metrics[CASES[0]].floor_ms;
+const floorMs = rule.floor_ms;
+const residenceFloor = a.metrics[CASES[0]].floor_ms;
 const pgOver = (ms: number) => (rulePg ? round(rulePg / ms) : '–');
 console.log(
 	`${'segment_rule'.padEnd(24)}${pad(rule.app_ms, 10)}${pad(rulePg ?? '–', 12)}${pad('–', 12)}${pad(floorMs, 10)}` +
 		`${pad(pgOver(rule.app_ms), 9)}${pad('–', 10)}${pad(round(rule.app_ms / floorMs), 11)}  ${rule.same_answer === null ? '–' : rule.same_answer ? 'yes' : `NO (${rule.rows_differing} rows)`}`
+);
+console.log(
+	`segment_rule floor: one distance per point it reads (${rule.floor_points}: residences and the other kinds) ${floorMs} ms; ` +
+		`against the residences' floor ${residenceFloor} ms app/floor is ${round(rule.app_ms / residenceFloor)}`
 );
 console.log(
 	`segment_rule as stored: ${rule.app_stored_ms} ms (pg/app ${pgOver(rule.app_stored_ms)}) · every row rewritten ${rule.app_rewrite_ms} ms (pg/app ${pgOver(rule.app_rewrite_ms)}) · ` +

@@ -45,6 +45,28 @@ const PREFIX = '42';
 /** untimed runs before each timed series: the floor and every app case alike */
 export const WARMUP = 2;
 
+/**
+ * The floor where the app's analyses run (the worker thread, same priority), timed inside the
+ * worker so that only the pass itself counts: one distance per residence, or per point the
+ * four-item rule reads. Warmed up like every app case, then the median of at least nine.
+ */
+export async function workerFloor(
+	analysis: Analysis,
+	points: 'residences' | 'rule',
+	runs: number
+): Promise<{ ms: number; points: number }> {
+	const pass = () =>
+		analysis.runLoaded<{ ms: number; residences: number }>({
+			case: 'floor',
+			prefix: PREFIX,
+			points
+		});
+	for (let i = 0; i < WARMUP; i++) await pass();
+	const all: { ms: number; residences: number }[] = [];
+	for (let i = 0; i < Math.max(9, runs); i++) all.push(await pass());
+	return { ms: median(all.map((r) => r.ms)), points: all[0].residences };
+}
+
 export async function benchAnalyses(
 	d: Database,
 	opts: { runs: number; sqlRuns: number; turfPairs: number; skipSql: boolean },
@@ -73,12 +95,7 @@ export async function benchAnalyses(
 
 	// the floor runs where the app's analyses run (the worker thread, same priority), timed
 	// inside the worker so that only the pass itself counts; warmed up like every app case
-	const floorPassMs = async () =>
-		(await analysis.runLoaded<{ ms: number }>({ case: 'floor', prefix: PREFIX })).ms;
-	for (let i = 0; i < WARMUP; i++) await floorPassMs();
-	const floorRuns: number[] = [];
-	for (let i = 0; i < Math.max(9, opts.runs); i++) floorRuns.push(await floorPassMs());
-	const floor = { ms: median(floorRuns) };
+	const floor = await workerFloor(analysis, 'residences', opts.runs);
 	const floorHere = await medianOf(5, () => floorPass(res, 0, n), WARMUP);
 	log(
 		`floor: ${round(floor.ms, 2)} ms for ${n} distances in the worker (${round(floorHere.ms, 2)} ms on the main thread)`

@@ -12,11 +12,14 @@ import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import { riverChiefsFor, segmentsFor } from '../../src/lib/server/services/waterways';
 import { childUnits, findUnit } from '../../src/lib/server/repositories/areas';
 import { median, medianOf, round } from './stats';
-import { WARMUP } from './analyses';
+import { WARMUP, workerFloor } from './analyses';
 
 export interface RuleBench {
 	/** the rule for every segment of the province from the loaded snapshot, as the other cases */
 	app_ms: number;
+	/** one distance per point the rule reads (children and the other kinds), in the worker */
+	floor_ms: number;
+	floor_points: number;
 	app_runs_ms: number[];
 	/** the same, compared with the stored answer and the changed rows written (none here) */
 	app_stored_ms: number;
@@ -55,6 +58,8 @@ export async function benchRule(
 	const rewriteMs = performance.now() - t;
 	log(`  every row written: ${Math.round(rewriteMs)} ms ${JSON.stringify(first)}`);
 	const compute = await medianOf(runs, () => analysis.segmentRule('42', 500), WARMUP);
+	const floor = await workerFloor(analysis, 'rule', opts.runs);
+	log(`  floor: ${round(floor.ms, 2)} ms for ${floor.points} points`);
 	log(`  from the snapshot: ${compute.all.map((x) => round(x, 1)).join(', ')} ms`);
 	const stored = await medianOf(runs, () =>
 		recomputeSegmentRule(db, '42', 500, 'memory', analysis)
@@ -142,6 +147,8 @@ export async function benchRule(
 
 	return {
 		app_ms: round(compute.ms, 1),
+		floor_ms: round(floor.ms, 2),
+		floor_points: floor.points,
 		app_runs_ms: compute.all.map((x) => round(x, 1)),
 		app_stored_ms: round(stored.ms, 0),
 		app_rewrite_ms: round(rewriteMs, 0),

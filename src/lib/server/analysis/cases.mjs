@@ -22,7 +22,8 @@ import {
  *   childrenKind: number }} Payload
  * @typedef {'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'segment_rule'
  *   | 'floor'} CaseName
- * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number, groupLength?: number }} Job
+ * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number, groupLength?: number,
+ *   points?: 'residences' | 'rule' }} Job
  */
 
 /** @param {Payload} payload */
@@ -189,7 +190,14 @@ export function runCase(snap, job) {
 			};
 		}
 		case 'floor': {
+			// one distance per point the case reads: the residences in the prefix, or (for the
+			// rule) every point of every kind
 			const t0 = performance.now();
+			if (job.points === 'rule') {
+				const { grid } = snap.ruleGrid();
+				const sum = floorPass(grid, 0, grid.lon.length);
+				return { residences: grid.lon.length, sum, ms: performance.now() - t0 };
+			}
 			const sum = floorPass(p, from, to);
 			return { residences: to - from, sum, ms: performance.now() - t0 };
 		}

@@ -88,6 +88,8 @@ type Job = {
 	prefix: string;
 	radiusMeters?: number;
 	groupLength?: number;
+	/** for 'floor': the residences (default) or every point the four-item rule reads */
+	points?: 'residences' | 'rule';
 };
 
 type Reply =

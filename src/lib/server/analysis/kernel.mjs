@@ -1207,9 +1207,10 @@ export function nearestShape(p, s, eg, g, from, to) {
 }
 
 /**
- * The physical floor: one pass over the residences, one great-circle distance each (to a fixed
- * point). Nothing can answer a per-residence question faster than reading every residence once.
- * @param {Points} p @param {number} from @param {number} to
+ * The physical floor: one pass over the residences (or any points), one great-circle distance
+ * each (to a fixed point). Nothing can answer a per-residence question faster than reading
+ * every residence once.
+ * @param {{ lon: Float64Array, lat: Float64Array }} p @param {number} from @param {number} to
  */
 export function floorPass(p, from, to) {
 	let sum = 0;
