@@ -913,6 +913,7 @@ function ruleChunk(g, kindOf, s, first, last, radius, stamp, tag, count, base) {
 	const slack = 2 * NEAR.margin;
 	let best = NEAR.best;
 	let reach2 = (best + slack + chDev) ** 2;
+	const far2 = (radius + margin + chDev) ** 2;
 	for (let r = r0; r <= r1; r++) {
 		const k1 = g.start[r * g.cols + c1 + 1];
 		for (let k = g.start[r * g.cols + c0]; k < k1; k++) {
@@ -931,7 +932,10 @@ function ruleChunk(g, kindOf, s, first, last, radius, stamp, tag, count, base) {
 			t = t < 0 ? 0 : t > 1 ? 1 : t;
 			const qx = wx - t * chEx,
 				qy = wy - t * chEy;
-			const contender = qx * qx + qy * qy <= reach2;
+			const chord2 = qx * qx + qy * qy;
+			// farther from the chord than the radius and the chunk's straying: outside
+			if (chord2 > far2) continue;
+			const contender = chord2 <= reach2;
 			if (seen && !contender) continue;
 			// counting needs only to know it is inside; the nearest needs the whole minimum
 			let d2 = chunkDist2(px, py, seen ? -1 : rIn, 0);
