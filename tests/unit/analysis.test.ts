@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { pointToLineDistance, lineString, point } from '@turf/turf';
 import {
 	buildEdgeGrid,
+	buildKindGrid,
 	buildPointGrid,
 	codeRange,
 	countPerShape,
@@ -154,12 +155,11 @@ describe('analysis kernel', () => {
 			points.lon[q] = xs[start[0] + 5];
 			points.lat[q] = ys[start[0] + 5];
 		}
-		const grid = buildPointGrid(points);
+		const { grid, kindOf: bySlot } = buildKindGrid(points.lon, points.lat, kindOf);
 		const which = Int32Array.from({ length: 40 }, (_, i) => i);
 		let found = 0;
 		for (const radius of [150, 500]) {
-			const kindBySlot = Uint8Array.from(grid.index, (i) => kindOf[i]);
-			const m = measureRule(grid, kindBySlot, kinds, shapes, which, radius);
+			const m = measureRule(grid, bySlot, kinds, shapes, which, radius);
 			for (let s = 0; s < 40; s++) {
 				const want = [0, 0, 0];
 				let best = Infinity;

@@ -3,6 +3,7 @@
 // reason given in kernel.mjs.
 import {
 	buildEdgeGrid,
+	buildKindGrid,
 	buildPointGrid,
 	codeRange,
 	countPerShape,
@@ -58,15 +59,9 @@ export function loadSnapshot(payload) {
 			lon.set(rulePoints.lon, nr);
 			lat.set(residences.lat);
 			lat.set(rulePoints.lat, nr);
-			const none = new Float64Array(0);
-			const grid = buildPointGrid({ lon, lat, id: none, code: none });
-			// the kind of the point in each grid slot (residences first, then the rest)
-			const kindOf = new Uint8Array(n);
-			for (let k = 0; k < n; k++) {
-				const i = grid.index[k];
-				kindOf[k] = i < nr ? payload.childrenKind : rulePoints.code[i - nr];
-			}
-			ruleGrid = { grid, kindOf };
+			const kind = new Uint8Array(n).fill(payload.childrenKind, 0, nr);
+			for (let i = 0; i < rulePoints.code.length; i++) kind[nr + i] = rulePoints.code[i];
+			ruleGrid = buildKindGrid(lon, lat, kind);
 			return ruleGrid;
 		}
 	};

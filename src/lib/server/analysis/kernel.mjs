@@ -427,6 +427,19 @@ export function buildPointGrid(p, cell = 0.005) {
 	return { west, south, cell, cols, rows, start, lon, lat, index };
 }
 
+/**
+ * Points of several kinds in one grid, with the kind of the point in each grid slot (what
+ * measureRule reads).
+ * @param {Float64Array} lon @param {Float64Array} lat @param {Uint8Array} kind per point
+ */
+export function buildKindGrid(lon, lat, kind) {
+	const none = new Float64Array(0);
+	const grid = buildPointGrid({ lon, lat, id: none, code: none });
+	const kindOf = new Uint8Array(lon.length);
+	for (let k = 0; k < kindOf.length; k++) kindOf[k] = kind[grid.index[k]];
+	return { grid, kindOf };
+}
+
 /** Most edges in a chunk, and its widest extent in degrees (≈ 500 m). */
 const CHUNK_EDGES = 32;
 const CHUNK_DEG = 0.005;

@@ -6,7 +6,7 @@
 // seconds instead of most of a minute.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { buildPointGrid, measureRule, residencesFromWkb, shapesFromWkb } from './kernel.mjs';
+import { buildKindGrid, measureRule, residencesFromWkb, shapesFromWkb } from './kernel.mjs';
 import { radiusToDegrees } from '$lib/geo/proximity';
 import { BOX_LATITUDE } from '../repositories/segment-rule';
 import { RULE_KIND_ORDER, type RuleKind } from '$lib/domain/equipment';
@@ -93,11 +93,9 @@ export async function computeRuleFast(
 		kindOf.fill(k, at, at + p.lon.length);
 		at += p.lon.length;
 	});
-	const none = new Float64Array(0);
-	const grid = buildPointGrid({ lon, lat, id: none, code: none });
-	const kindBySlot = Uint8Array.from(grid.index, (i) => kindOf[i]);
+	const { grid, kindOf: bySlot } = buildKindGrid(lon, lat, kindOf);
 	const which = Int32Array.from({ length: segs.id.length }, (_, i) => i);
-	const m = measureRule(grid, kindBySlot, RULE_KIND_ORDER.length, segs, which, radiusM);
+	const m = measureRule(grid, bySlot, RULE_KIND_ORDER.length, segs, which, radiusM);
 	return ruleRows(segs.id, m);
 }
 

@@ -16,8 +16,16 @@ if (!dataDir || !process.send) {
 	process.exit(2);
 }
 
-/** @param {Record<string, unknown>} msg */
-const send = (msg) => process.send?.(msg);
+/**
+ * Reply to the parent. Once it has gone (stopped, or killed mid-query) there is nobody to reply
+ * to: the message is dropped instead of failing the process with EPIPE, and the disconnect
+ * handler below closes the database cleanly.
+ * @param {Record<string, unknown>} msg
+ */
+const send = (msg) => {
+	if (!process.connected) return;
+	process.send?.(msg, undefined, {}, () => {});
+};
 
 const fresh = !existsSync(`${dataDir}/PG_VERSION`);
 mkdirSync(dataDir, { recursive: true });
