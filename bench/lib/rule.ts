@@ -58,7 +58,7 @@ export async function benchRule(
 	const rewriteMs = performance.now() - t;
 	log(`  every row written: ${Math.round(rewriteMs)} ms ${JSON.stringify(first)}`);
 	const compute = await medianOf(runs, () => analysis.segmentRule('42', 500), WARMUP);
-	const floor = await workerFloor(analysis, 'rule', opts.runs);
+	const floor = await workerFloor(analysis, 'rule', Math.max(opts.runs, 15));
 	log(`  floor: ${round(floor.ms, 2)} ms for ${floor.points} points`);
 	log(`  from the snapshot: ${compute.all.map((x) => round(x, 1)).join(', ')} ms`);
 	const stored = await medianOf(runs, () =>
