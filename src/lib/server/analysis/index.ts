@@ -15,8 +15,9 @@
 // still walks to the neighbour's pond. perSegment lists the segments inside the prefix.
 //
 // Freshness: the snapshot is reloaded when the data fingerprint changes (checked at most every
-// `checkEveryMs`) or after invalidate(). The load is one short read of three binary values; the
-// worker decodes and indexes them, so the request thread only moves bytes.
+// `checkEveryMs`) or after invalidate(). The load is a few short reads of compact binary values
+// (one per prefecture for the residences); the worker decodes and indexes them, so the request
+// thread only moves bytes.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -2,8 +2,9 @@
 // the items (children's homes, villages, schools, …), how many lie within the distance and how
 // near the nearest is. Same question and same answer as the PostGIS rule in
 // repositories/segment-rule.ts (parity tested, metres on the same sphere), but a grid walk in
-// memory instead of six geography joins: the embedded engine computes the whole province in
-// seconds instead of most of a minute.
+// memory instead of six geography joins. This module reads what the rule needs from the
+// database; the analysis worker answers the same from its snapshot (Analysis.segmentRule), and
+// ruleRows turns either answer into rows.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { buildKindGrid, measureRule, residencesFromWkb, shapesFromWkb } from './kernel.mjs';
@@ -43,8 +44,8 @@ export interface RuleRow {
  * The rule for the target segments, computed in memory from one read of the data: the
  * segments, then each kind of point inside the segments' boxes grown by the radius. The seven
  * reads are sent at once: on a pool they run side by side on the server, on one connection
- * (a transaction, the embedded engine) they queue there; either way each kind is measured while
- * the next is still being read. Each read sees its own snapshot, as separate statements do in a
+ * (a transaction, the embedded engine) they queue there. Then every kind goes into one grid and
+ * one pass measures them all (measureRule). Each read sees its own snapshot, as separate statements do in a
  * READ COMMITTED transaction; a change that lands meanwhile is noted in data_changes and brings
  * the rule up to date again.
  */

@@ -1,7 +1,8 @@
-// Reads one snapshot of what the analyses need, as three compact binary values rather than
+// Reads one snapshot of what the analyses need, as a few compact binary values rather than
 // hundreds of thousands of rows: the web server's thread only moves bytes, and the worker
 // decodes them. Every residence and segment vertex carries its id (z) and administrative code
-// (m) inside the geometry, so ids and scope travel with the coordinates.
+// (m) inside the geometry, so ids and scope travel with the coordinates; the four-item rule's
+// other points carry their kind instead of a code.
 import { sql, type Kysely } from 'kysely';
 import { USABLE_ITEMS } from '../repositories/equipment';
 import type { DB } from '../db/schema';
