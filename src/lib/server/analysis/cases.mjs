@@ -35,7 +35,7 @@ export function loadSnapshot(payload) {
 	const rulePoints = residencesFromWkbParts([payload.rulePoints]);
 	/** @type {ReturnType<typeof buildPointGrid> | undefined} */
 	let pointGrid;
-	/** @type {{ grid: ReturnType<typeof buildPointGrid>, kindOf: Uint8Array } | undefined} */
+	/** @type {ReturnType<typeof buildKindGrid> | undefined} */
 	let ruleGrid;
 	/** @type {ReturnType<typeof buildEdgeGrid> | undefined} */
 	let edgeGrid;

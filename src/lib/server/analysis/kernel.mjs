@@ -290,12 +290,32 @@ let EDGE_D2 = new Float64Array(256);
  */
 export function pointEdgesMeters(s, first, last, plon, plat) {
 	if (first === last) return haversineMeters(plon, plat, s.x[first], s.y[first]);
-	if (last === first + 1)
-		return pointEdgeMeters(plon, plat, s.x[first], s.y[first], s.x[last], s.y[last]);
+	// the point's unit vector, and every vertex's (computed once per set of shapes); the
+	// point's gives the cosine and tangent of its latitude as well
+	unit(plon, plat, 0);
+	const px = U[0],
+		py = U[1],
+		pz = U[2];
+	const uv = unitsOf(s);
+	if (last === first + 1) {
+		const a3 = first * 3;
+		return unitEdgeMeters(
+			px,
+			py,
+			pz,
+			uv[a3],
+			uv[a3 + 1],
+			uv[a3 + 2],
+			uv[a3 + 3],
+			uv[a3 + 4],
+			uv[a3 + 5]
+		);
+	}
 	const a = first;
 	const ne = last - first;
 	if (ne > EDGE_D2.length) EDGE_D2 = new Float64Array(ne * 2);
-	const kx = Math.cos(plat * DEG) * M_PER_DEG;
+	const cosLat = Math.sqrt(px * px + py * py);
+	const kx = cosLat * M_PER_DEG;
 	let min2 = Infinity;
 	let len2Max = 0;
 	for (let e = 0; e < ne; e++) {
@@ -319,16 +339,15 @@ export function pointEdgesMeters(s, first, last, plon, plat) {
 	const dMin = Math.sqrt(min2);
 	const lenMax = Math.sqrt(len2Max);
 	const span = dMin + 1 + lenMax;
-	const tan = Math.tan(Math.min(Math.abs(plat) + span / M_PER_DEG, 80) * DEG);
+	// tan(|lat| + span) from the unit vector: tan(a + δ) = (tan a + tan δ) / (1 − tan a tan δ),
+	// with tan δ < 1.0001 δ for δ < 0.01 rad; capped at 80° as planeMargin is
+	const tanLat = Math.abs(pz) / cosLat;
+	const dl = (span / EARTH_RADIUS_M) * 1.0001;
+	const below = 1 - tanLat * dl;
+	const tan = dl < 0.01 && below > 0 ? Math.min((tanLat + dl) / below, TAN80) : TAN80;
 	const err =
 		0.05 + (dMin + 1) * (3 * tan * (span / EARTH_RADIUS_M) + 1e-6) + len2Max / EARTH_RADIUS_M;
 	const keep2 = err <= 0.5 ? (dMin + 2 * err) ** 2 : Infinity;
-	// on the sphere, with every vertex's unit vector computed once per set of shapes
-	const uv = unitsOf(s);
-	unit(plon, plat, 0);
-	const px = U[0],
-		py = U[1],
-		pz = U[2];
 	let best = Infinity;
 	for (let e = 0; e < ne; e++) {
 		if (EDGE_D2[e] > keep2) continue;
@@ -348,6 +367,7 @@ export function pointEdgesMeters(s, first, last, plon, plat) {
 	}
 	return best;
 }
+const TAN80 = Math.tan(80 * DEG);
 
 /** @type {WeakMap<Shapes, Float64Array>} */
 const UNITS = new WeakMap();
@@ -359,14 +379,23 @@ const UNITS = new WeakMap();
 function unitsOf(s) {
 	let uv = UNITS.get(s);
 	if (uv) return uv;
-	uv = new Float64Array(s.x.length * 3);
-	for (let v = 0; v < s.x.length; v++) {
-		unit(s.x[v], s.y[v], 0);
+	uv = unitVectors(s.x, s.y);
+	UNITS.set(s, uv);
+	return uv;
+}
+
+/**
+ * Unit vectors (x, y, z per point) of points given by longitude and latitude.
+ * @param {Float64Array} lon @param {Float64Array} lat
+ */
+function unitVectors(lon, lat) {
+	const uv = new Float64Array(lon.length * 3);
+	for (let v = 0; v < lon.length; v++) {
+		unit(lon[v], lat[v], 0);
 		uv[v * 3] = U[0];
 		uv[v * 3 + 1] = U[1];
 		uv[v * 3 + 2] = U[2];
 	}
-	UNITS.set(s, uv);
 	return uv;
 }
 
