@@ -120,17 +120,40 @@ test('legend counts equal the database', async ({ page }) => {
 	);
 });
 
+test('the drill-down list works before the page script runs (a tap during start-up)', async ({
+	page,
+	browser
+}) => {
+	// the same session, in a browser that runs no script at all
+	const noScript = await browser.newContext({
+		javaScriptEnabled: false,
+		storageState: await page.context().storageState()
+	});
+	try {
+		const p = await noScript.newPage();
+		await p.goto('/');
+		const first = p.getByTestId('subunits').getByRole('link').first();
+		const code = await first.getAttribute('data-code');
+		const name = (await first.locator('.n').textContent())!.trim();
+		await first.click();
+		await expect(p).toHaveURL(new RegExp(`area=${code}`));
+		await expect(p.getByTestId('breadcrumb')).toContainText(name);
+	} finally {
+		await noScript.close();
+	}
+});
+
 test('drill down province → prefecture → county → township by the list, and counts follow', async ({
 	page
 }) => {
 	const problems = guard(page);
 	await page.goto('/');
-	await page.getByTestId('subunits').getByRole('button').first().click();
+	await page.getByTestId('subunits').getByRole('link').first().click();
 	await expect(page).toHaveURL(/area=\d{4}00000000/);
-	await page.getByTestId('subunits').locator(`button[data-code="${county}"]`).click();
+	await page.getByTestId('subunits').locator(`a[data-code="${county}"]`).click();
 	await expect(page).toHaveURL(new RegExp(`area=${county}`));
-	await expect(page.getByTestId('breadcrumb').getByRole('button')).toHaveCount(2);
-	const firstTownship = page.getByTestId('subunits').getByRole('button').first();
+	await expect(page.getByTestId('breadcrumb').getByRole('link')).toHaveCount(2);
+	const firstTownship = page.getByTestId('subunits').getByRole('link').first();
 	const code = await firstTownship.getAttribute('data-code');
 	await firstTownship.click();
 	await expect(page).toHaveURL(new RegExp(`area=${code}`));

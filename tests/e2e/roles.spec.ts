@@ -34,7 +34,7 @@ for (const who of POINTS) {
 		await expect(page.getByTestId('breadcrumb')).toBeVisible();
 		for (let i = 0; i < 4; i++) {
 			if (await page.getByTestId('residence-purpose').isVisible()) break;
-			await page.getByTestId('subunits').getByRole('button').first().click();
+			await page.getByTestId('subunits').getByRole('link').first().click();
 			await page.waitForURL(/area=\d{12}/);
 		}
 		await mapIdle(page);
