@@ -27,10 +27,10 @@ port.on('message', (/** @type {any} */ msg) => {
 		if (msg.type === 'load') {
 			const t0 = performance.now();
 			snapshot = loadSnapshot(msg.payload);
-			// build the indexes now, not inside the first analysis
+			// build the dashboard's indexes now, not inside its first analysis; the four-item rule's
+			// grid only when a recompute asks for it (the settings page, rarely)
 			snapshot.pointGrid();
 			snapshot.edgeGrid();
-			snapshot.ruleGrid();
 			port.postMessage({
 				type: 'loaded',
 				version: msg.version,
