@@ -179,3 +179,24 @@ test('a county administrator sees children at risk on the dashboard, by township
 	await expect(page.getByTestId('exposure').getByTestId('exposure-near')).toBeVisible();
 	expect(problems).toEqual([]);
 });
+
+test('on a phone the dashboard charts fit the screen, value labels included', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await signIn(page, DEMO.county);
+	await page.goto('/dashboard');
+	await expect(page.getByTestId('completion-bars')).toBeVisible();
+	await expect(page.getByTestId('exposure-bars')).toBeVisible();
+	// each chart is drawn at its own column's width (once measured), and nothing scrolls sideways
+	await expect
+		.poll(() =>
+			page.evaluate(() =>
+				Math.max(
+					...[...document.querySelectorAll('.bar-chart svg')].map(
+						(s) => s.getBoundingClientRect().right
+					)
+				)
+			)
+		)
+		.toBeLessThanOrEqual(390);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
