@@ -99,7 +99,7 @@ export const en: Record<MessageKey, string> = {
 	'homeStatus.closed': 'Closed',
 	'map.loading': 'Loading map…',
 	'map.error': 'The map could not load: ',
-	'map.resetView': 'Whole province',
+	'map.resetView': 'Back to my area',
 	'map.suppressed': '<5',
 	'error.notFound': 'Not found, or outside your jurisdiction.',
 	'error.badRequest': 'Bad request: ',

@@ -98,7 +98,7 @@ export const zh = {
 	'homeStatus.closed': '关闭',
 	'map.loading': '地图加载中…',
 	'map.error': '地图无法加载：',
-	'map.resetView': '回到全省',
+	'map.resetView': '回到本辖区',
 	'map.suppressed': '<5',
 	'error.notFound': '未找到该对象，或不在您的管辖范围内。',
 	'error.badRequest': '请求参数有误：',
