@@ -45,7 +45,7 @@ test('a county administrator creates a township account, which signs in and is t
 	await signIn(page, 'county.admin');
 
 	await page.goto('/admin/users');
-	await expect(page.getByRole('heading', { name: '用户管理' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '用户管理', exact: true })).toBeVisible();
 	const rows = page.getByTestId('user-row');
 	await expect(rows.filter({ hasText: 'county.admin' })).toContainText('县级管理员');
 	// nobody above the county appears in a county administrator's list
@@ -118,7 +118,7 @@ test('the audit log lists account creations and sign-ins, read-only, with Chines
 	const problems = guard(page);
 	await signIn(page, 'county.admin');
 	await page.goto('/admin/audit');
-	await expect(page.getByRole('heading', { name: '审计日志' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '审计日志', exact: true })).toBeVisible();
 
 	await page.locator('#f-action').selectOption('user_created');
 	await page.getByRole('button', { name: '查询', exact: true }).click();

@@ -31,7 +31,7 @@ test('the province map loads in Chinese with every layer, offline, and is not bl
 	await page.goto('/');
 	await expect(page.getByTestId('breadcrumb')).toContainText('湖北省');
 	await expect(page.getByTestId('demo-badge')).toHaveText('演示数据');
-	await expect(page.getByRole('heading', { name: '图层' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '图层', exact: true })).toBeVisible();
 	await mapIdle(page);
 	await expect(page.getByTestId('map')).not.toHaveAttribute('data-rendered-waterways', '0');
 	await expect(page.getByTestId('map')).not.toHaveAttribute('data-rendered-children', '0');
@@ -255,12 +255,12 @@ test('clicking a waterway opens its detail panel with the four items', async ({ 
 test('English can be switched on and the choice sticks', async ({ page }) => {
 	await page.goto('/');
 	await page.getByRole('button', { name: '语言' }).click();
-	await expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Layers', exact: true })).toBeVisible();
 	await expect(page.getByTestId('demo-badge')).toHaveText('Demo data');
 	await page.reload();
-	await expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Layers', exact: true })).toBeVisible();
 	await page.getByRole('button', { name: 'Language' }).click();
-	await expect(page.getByRole('heading', { name: '图层' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '图层', exact: true })).toBeVisible();
 });
 
 test('works on a phone: map fills the screen, the panel is a bottom sheet', async ({ browser }) => {

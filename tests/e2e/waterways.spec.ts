@@ -17,7 +17,7 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	await page.getByRole('button', { name: '登录' }).click();
 	// a river chief lands on "my segments", riskiest first
 	await expect(page).toHaveURL(/\/waterways$/);
-	await expect(page.getByRole('heading', { name: '我的河段' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '我的河段', exact: true })).toBeVisible();
 	const cards = page.getByTestId('segment-list').locator('a.card');
 	expect(await cards.count()).toBeGreaterThan(1);
 
@@ -160,7 +160,7 @@ test('a county administrator sees children at risk on the dashboard, by township
 	await signIn(page, DEMO.county);
 	await page.goto('/dashboard');
 	const panel = page.getByTestId('exposure');
-	await expect(panel.getByRole('heading', { name: '儿童风险暴露' })).toBeVisible();
+	await expect(panel.getByRole('heading', { name: '儿童风险暴露', exact: true })).toBeVisible();
 	// the figures are the route's, which the integration tests hold equal to plain PostGIS
 	const api = await (await page.request.get('/api/analysis/exposure')).json();
 	expect(api.total.nearIncomplete.suppressed).toBe(false);
