@@ -7,7 +7,7 @@
 //
 // Usage (spawned by engine.ts): node pglite-host.mjs <dataDir>
 import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
+import { postgisSlim } from './postgis-bundle.mjs';
 import { existsSync, mkdirSync } from 'node:fs';
 
 const dataDir = process.argv[2];
@@ -35,7 +35,7 @@ send({
 });
 const db = await PGlite.create({
 	dataDir,
-	extensions: { postgis },
+	extensions: { postgis: postgisSlim },
 	// int8 (ids, counts) and numeric (areas) as JS numbers, as the pg driver is set up to do
 	parsers: { 20: (v) => Number(v), 1700: (v) => Number(v) }
 });
