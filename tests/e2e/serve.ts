@@ -18,14 +18,16 @@ await rm(dataDir, { recursive: true, force: true });
 await cp(template, dataDir, { recursive: true });
 process.env.E2E_DATA_DIR = dataDir;
 
-const app = spawn(process.execPath, ['build/index.js'], {
+// no ORIGIN: the app must work over plain http as `npm run demo` starts it
+const app = spawn(process.execPath, ['src/serve.mjs'], {
 	cwd: ROOT,
 	stdio: 'inherit',
 	env: {
 		...process.env,
 		PORT: port,
 		HOST: '127.0.0.1',
-		ORIGIN: `http://127.0.0.1:${port}`,
+		ORIGIN: '',
+		PROTOCOL_HEADER: '',
 		DATA_DIR: dataDir,
 		SEED_AREA: FIXTURE_AREA,
 		DATABASE_URL: ''
