@@ -134,6 +134,59 @@ test('the segment list exports as CSV (UTF-8 with BOM) and XLSX, scoped to the u
 	expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
 });
 
+test('township staff find the segments near them by the phone’s position, in Chinese', async ({
+	page,
+	context
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.township);
+	await page.goto('/waterways?mine=0');
+	await mapIdle(page);
+	// a segment of the township, from the map fitted to it; stand ~100 m north of its first point
+	const b = await page.evaluate(() => {
+		const m = (window as unknown as { __tonganMap: { getBounds(): { toArray(): number[][] } } })
+			.__tonganMap;
+		return m.getBounds().toArray().flat();
+	});
+	const [cx, cy] = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+	const fc = await (
+		await page.request.get(
+			`/api/waterways/geometry?bbox=${cx - 0.12},${cy - 0.12},${cx + 0.12},${cy + 0.12}`
+		)
+	).json();
+	expect(fc.features.length).toBeGreaterThan(0);
+	const target = fc.features[0];
+	const [lon, lat] = target.geometry.coordinates[0];
+	await context.grantPermissions(['geolocation']);
+	await context.setGeolocation({ longitude: lon, latitude: lat + 0.0009 });
+	await page.getByTestId('near-me').click();
+	const cards = page.getByTestId('near-list').locator('a.card');
+	await expect(cards.first()).toBeVisible();
+	await expect(
+		page.getByTestId('near-list').locator(`a.card[data-id="${target.id}"]`)
+	).toBeVisible();
+	// nearest first, each with its distance in 米 and its four-item state in words
+	const metres = (await cards.allTextContents()).map((text) => {
+		const m = /([\d,.]+)\s*(米|公里)/.exec(text);
+		expect(m, text).not.toBeNull();
+		return Number(m![1].replace(/,/g, '')) * (m![2] === '公里' ? 1000 : 1);
+	});
+	expect(metres[0]).toBeLessThanOrEqual(110);
+	expect(metres.every((d, i) => d <= 500 && (i === 0 || d >= metres[i - 1]))).toBe(true);
+	for (const text of await cards.allTextContents())
+		expect(text).toMatch(/\/4|周边无儿童或儿童场所/);
+	// a tap on a result opens that segment
+	await cards.first().click();
+	await expect(page).toHaveURL(/\/waterways\/\d+$/);
+
+	// without permission the reason is said in Chinese, with what to do
+	await context.clearPermissions();
+	await page.goto('/waterways?mine=0');
+	await page.getByTestId('near-me').click();
+	await expect(page.getByRole('status')).toContainText('未获得定位权限');
+	expect(problems).toEqual([]);
+});
+
 test('emergency staff filter the segments of their county by kind and completeness', async ({
 	page
 }) => {
@@ -161,6 +214,9 @@ test('a county administrator sees children at risk on the dashboard, by township
 	await page.goto('/dashboard');
 	const panel = page.getByTestId('exposure');
 	await expect(panel.getByRole('heading', { name: '儿童风险暴露', exact: true })).toBeVisible();
+	// the bars and the map beside them share one colour key
+	await expect(page.getByTestId('rate-legend')).toContainText('≥80%');
+	await expect(page.getByTestId('rate-legend')).toContainText('<40%');
 	// the figures are the route's, which the integration tests hold equal to plain PostGIS
 	const api = await (await page.request.get('/api/analysis/exposure')).json();
 	expect(api.total.nearIncomplete.suppressed).toBe(false);

@@ -49,6 +49,10 @@ describe.each(testEngines())('dashboard on %s', (engine) => {
 		// the last week of the trend is today's state
 		const last = dash.trend[dash.trend.length - 1];
 		expect(last).toMatchObject({ required: total.required, complete: total.complete });
+		// …dated now, not at the end of the current week (which lies in the future)
+		expect(Date.parse(last.week)).toBeLessThanOrEqual(Date.now());
+		expect(Date.now() - Date.parse(last.week)).toBeLessThan(120_000);
+		expect(Date.parse(dash.trend[0].week)).toBeLessThan(Date.parse(dash.trend[1].week));
 		// the top list: incomplete segments only, riskiest first
 		expect(dash.top.length).toBe(20);
 		expect(dash.top.every((s) => s.usable < 4)).toBe(true);
@@ -57,6 +61,24 @@ describe.each(testEngines())('dashboard on %s', (engine) => {
 		for (let i = 1; i < dash.top.length; i++) {
 			expect(rank[dash.top[i - 1].risk]).toBeGreaterThanOrEqual(rank[dash.top[i].risk]);
 		}
+	});
+
+	it('names the township whose waterways a village dashboard counts', async () => {
+		const village = await sql<{ code: string; township: string; name: string }>`
+			SELECT v.code, t.code AS township, t.name FROM admin_units v
+			JOIN admin_units t ON t.code = substr(v.code, 1, 9) || '000' AND t.level = 'township'
+			WHERE v.level = 'village' AND v.code LIKE ${FIXTURE_AREA + '%'} ORDER BY v.code LIMIT 1`.execute(
+			d.db
+		);
+		const { code, township, name } = village.rows[0];
+		const [ofVillage, ofTownship] = [
+			await dashboard(d.db, planner, code),
+			await dashboard(d.db, planner, township)
+		];
+		expect(ofVillage.area.code).toBe(code);
+		expect(ofVillage.sitesArea).toEqual({ code: township, name });
+		expect(ofVillage.totals).toEqual(ofTownship.totals);
+		expect(ofTownship.sitesArea.code).toBe(township);
 	});
 
 	it('refuses an area outside the viewer’s jurisdiction', async () => {

@@ -30,7 +30,14 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.nearMe': 'Segments near me',
 	'ww.nearMeHint': 'Uses the phone’s location to find loaded segments within 500 m',
 	'ww.locating': 'Locating…',
-	'ww.locationDenied': 'No location: {reason}',
+	'ww.geo.unsupported': 'This browser cannot locate you: pick a segment from the list or the map',
+	'ww.geo.denied':
+		'No permission to use your location: allow this site to use it in the browser or phone settings, then try again',
+	'ww.geo.timeout': 'Locating took too long: try again in the open',
+	'ww.geo.unavailable': 'Your position is not available: turn on location (GPS) and try again',
+	'ww.geo.offline':
+		'No network, so nearby segments cannot be found: try again later or pick from the list',
+	'ww.segmentNo': 'No. {id}',
 	'ww.nearNone': 'No segment within 500 m',
 	'ww.export.csv': 'Export CSV',
 	'ww.export.xlsx': 'Export Excel',
@@ -112,5 +119,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'dash.trend': 'Completion over time (weekly)',
 	'dash.top': 'The 20 riskiest incomplete segments',
 	'dash.asOf': 'Data as of {date}',
+	'dash.villageSites':
+		'Waterways are registered to townships: the four-item figures and riskiest segments cover all of {township}; children at risk count this village only.',
 	'dash.noData': 'No data'
 };

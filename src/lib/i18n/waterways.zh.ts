@@ -29,7 +29,12 @@ export const waterwaysZh = {
 	'ww.nearMe': '我附近的河段',
 	'ww.nearMeHint': '使用手机定位，在已加载的河段中查找 500 米内的河段',
 	'ww.locating': '正在定位…',
-	'ww.locationDenied': '无法获取位置：{reason}',
+	'ww.geo.unsupported': '此浏览器不能定位：请从列表或地图选择河段',
+	'ww.geo.denied': '未获得定位权限：请在浏览器或手机设置中允许本网站使用位置，然后重试',
+	'ww.geo.timeout': '定位超时：请到开阔处重试',
+	'ww.geo.unavailable': '暂时无法确定位置：请打开手机定位（GPS）后重试',
+	'ww.geo.offline': '网络不通，无法查找附近河段：请稍后重试，或从列表选择',
+	'ww.segmentNo': '编号 {id}',
 	'ww.nearNone': '500 米内没有河段',
 	'ww.export.csv': '导出 CSV',
 	'ww.export.xlsx': '导出 Excel',
@@ -107,5 +112,7 @@ export const waterwaysZh = {
 	'dash.trend': '配齐率变化（按周）',
 	'dash.top': '风险最高的 20 段未配齐河段',
 	'dash.asOf': '数据截至 {date}',
+	'dash.villageSites':
+		'河段按乡镇登记：“四个一”的数字和最危险河段为{township}全镇的河段；儿童风险暴露只计本村。',
 	'dash.noData': '暂无数据'
 } as const;

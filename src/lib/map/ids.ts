@@ -63,5 +63,23 @@ export const COLORS = {
 	water: '#7fb2d9'
 } as const;
 
+/**
+ * Completion-rate bands of an area (share of its segments needing items that have all four),
+ * highest first: the dashboard's bars, its choropleth and their legend use the same three.
+ */
+export const RATE_BANDS = [
+	{ min: 0.8, color: COLORS.complete },
+	{ min: 0.4, color: COLORS.partial },
+	{ min: 0, color: COLORS.none }
+] as const;
+
+/** The colour of a completion rate in [0, 1]. */
+export function rateColor(v: number): string {
+	return (RATE_BANDS.find((b) => v >= b.min) ?? RATE_BANDS[RATE_BANDS.length - 1]).color;
+}
+
+/** Townships' boundaries are in the tiles from this zoom (smaller tiles below it). */
+export const TOWNSHIP_MIN_ZOOM = 8;
+
 /** Class breaks (children per cell) for the graduated cells. */
 export const CELL_BREAKS = [5, 20, 50, 150, 400] as const;

@@ -8,7 +8,15 @@ import type {
 	FilterSpecification,
 	StyleSpecification
 } from 'maplibre-gl';
-import { COLORS, CELL_BREAKS, LAYER, LAYER_GROUPS, SOURCE, type LayerGroup } from './ids';
+import {
+	COLORS,
+	CELL_BREAKS,
+	LAYER,
+	LAYER_GROUPS,
+	SOURCE,
+	rateColor,
+	type LayerGroup
+} from './ids';
 
 export const FONT_STACK = ['Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif'];
 export const TILE_MAX_ZOOM = 14;
@@ -53,7 +61,7 @@ export function choroplethFill(
 	if (!values || !Object.keys(values).length) return null;
 	const cases: string[] = [];
 	for (const [code, v] of Object.entries(values)) {
-		cases.push(code, v >= 0.8 ? COLORS.complete : v >= 0.4 ? COLORS.partial : COLORS.none);
+		cases.push(code, rateColor(v));
 	}
 	return {
 		color: [

@@ -58,7 +58,11 @@ export async function completionTrend(
 			SELECT generate_series(0, ${weeks - 1}) AS k
 		),
 		ends AS (
-			SELECT date_trunc('week', ${now}::timestamptz) - make_interval(weeks => k) + interval '7 days' AS week FROM weeks
+			-- each week's end; the current week's is now, not its (future) Monday
+			SELECT LEAST(
+				date_trunc('week', ${now}::timestamptz) - make_interval(weeks => k) + interval '7 days',
+				${now}::timestamptz
+			) AS week FROM weeks
 		),
 		latest AS (
 			SELECT ends.week, ev.waterway_id, ev.item,

@@ -260,6 +260,11 @@ export async function photoFor(db: Kysely<DB>, who: Principal, id: number) {
 
 export interface Dashboard {
 	area: { code: string; name: string; level: string };
+	/**
+	 * where the four-item figures come from: the area itself, or for a village the township
+	 * around it (waterways are registered to townships; the children's figures stay the village's)
+	 */
+	sitesArea: { code: string; name: string };
 	totals: { required: number; complete: number };
 	bySubunit: SubunitCompletion[];
 	trend: { week: string; required: number; complete: number }[];
@@ -290,6 +295,7 @@ export async function dashboard(
 	if (!unit) throw new NotFoundError(areaCode);
 	const prefix = jurisdictionPrefix(areaCode);
 	const sitePrefix = prefix.slice(0, 9);
+	const sitesUnit = unit.level === 'village' ? await findUnit(db, `${sitePrefix}000`) : unit;
 	const childLen = { province: 4, prefecture: 6, county: 9, township: 12, village: 12 }[unit.level];
 	const [bySubunit, trend, segs] = await Promise.all([
 		unit.level === 'village' || unit.level === 'township'
@@ -308,6 +314,7 @@ export async function dashboard(
 		);
 	const value: Dashboard = {
 		area: { code: unit.code, name: unit.name, level: unit.level },
+		sitesArea: { code: sitesUnit?.code ?? unit.code, name: sitesUnit?.name ?? unit.name },
 		totals: { required: segs.length, complete: segs.filter((s) => s.usable === 4).length },
 		bySubunit,
 		trend: trend.map((p) => ({

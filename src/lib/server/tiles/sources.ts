@@ -16,6 +16,7 @@ import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children
 import { SUPPRESSION_THRESHOLD } from '$lib/domain/children';
 import { completenessFromCount, FOUR_ITEMS } from '$lib/domain/equipment';
 import { latToTileY, lonToTileX } from '$lib/geo/tiles';
+import { TOWNSHIP_MIN_ZOOM } from '$lib/map/ids';
 
 export const TILE_SOURCES = ['admin', 'water', 'sites', 'children'] as const;
 export type TileSource = (typeof TILE_SOURCES)[number];
@@ -23,7 +24,7 @@ export const TILE_MAX_ZOOM = 14;
 
 /** Minimum zoom at which each kind of thing is put into tiles (keeps low-zoom tiles small). */
 export const MIN_ZOOM = {
-	township: 8,
+	township: TOWNSHIP_MIN_ZOOM,
 	villageLabel: 11,
 	/**
 	 * Waterways one feature per segment (with its id, to click and highlight). Below this a
