@@ -128,6 +128,13 @@ test('the segment list exports as CSV (UTF-8 with BOM) and XLSX, scoped to the u
 	// every row belongs to the user's township
 	const townshipNames = new Set(lines.slice(1).map((l) => l.split(',')[1]));
 	expect(townshipNames.size).toBe(1);
+	// yes/no in words, times in ISO 8601 at China's offset
+	expect(lines.slice(1).every((l) => /,(是|否),/.test(l))).toBe(true);
+	const times = lines
+		.slice(1)
+		.flatMap((l) => /\d{4}-\d\d-\d\dT[\d:]{8}[+-]\d\d:\d\d/.exec(l) ?? []);
+	expect(times.length).toBeGreaterThan(0);
+	expect(times.every((x) => x.endsWith('+08:00'))).toBe(true);
 	const xlsx = await page.request.get('/api/exports/segments?format=xlsx&mine=0');
 	expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
 	const zip = await xlsx.body();
@@ -204,6 +211,12 @@ test('emergency staff filter the segments of their county by kind and completene
 	const map = page.getByTestId('map');
 	await mapIdle(page);
 	await expect(map).not.toHaveAttribute('data-rendered-waterways', '0');
+	// the map's key: folded on a phone, a tap opens it
+	const key = page.getByTestId('map-key');
+	await expect(key.getByText('"四个一"齐全')).toBeHidden();
+	await key.getByText('图例').click();
+	await expect(key.getByText('"四个一"齐全')).toBeVisible();
+	await expect(key.getByText('阳光驿站')).toBeVisible();
 });
 
 test('a county administrator sees children at risk on the dashboard, by township', async ({

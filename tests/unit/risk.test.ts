@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRisk, riskLevel, riskScore } from '$lib/domain/equipment';
-import { csvCell, toCsv } from '$lib/server/exports';
+import { csvCell, isoChina, toCsv } from '$lib/server/exports';
 
 describe('risk ordering', () => {
 	it('scores children × missing items × kind weight', () => {
@@ -30,6 +30,13 @@ describe('risk levels', () => {
 });
 
 describe('CSV export', () => {
+	it('writes times in ISO 8601 at China’s offset, the same instant', () => {
+		const d = new Date('2026-05-15T01:00:00.000Z');
+		expect(isoChina(d)).toBe('2026-05-15T09:00:00+08:00');
+		expect(Date.parse(isoChina(d))).toBe(d.getTime());
+		expect(isoChina(new Date('2026-12-31T20:30:05Z'))).toBe('2027-01-01T04:30:05+08:00');
+	});
+
 	it('neutralises formulas and quotes separators', () => {
 		expect(csvCell('=SUM(A1)')).toBe("'=SUM(A1)");
 		expect(csvCell('+86 1')).toBe("'+86 1");

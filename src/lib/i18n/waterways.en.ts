@@ -121,5 +121,8 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'dash.asOf': 'Data as of {date}',
 	'dash.villageSites':
 		'Waterways are registered to townships: the four-item figures and riskiest segments cover all of {township}; children at risk count this village only.',
-	'dash.noData': 'No data'
+	'seg.barrierOptional': 'optional, not one of the four',
+	'dash.noData': 'No data',
+	'export.yes': 'yes',
+	'export.no': 'no'
 };

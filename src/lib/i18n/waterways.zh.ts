@@ -114,5 +114,8 @@ export const waterwaysZh = {
 	'dash.asOf': '数据截至 {date}',
 	'dash.villageSites':
 		'河段按乡镇登记：“四个一”的数字和最危险河段为{township}全镇的河段；儿童风险暴露只计本村。',
-	'dash.noData': '暂无数据'
+	'seg.barrierOptional': '选配，不计入“四个一”',
+	'dash.noData': '暂无数据',
+	'export.yes': '是',
+	'export.no': '否'
 } as const;

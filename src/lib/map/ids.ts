@@ -63,6 +63,15 @@ export const COLORS = {
 	water: '#7fb2d9'
 } as const;
 
+/** Kinds of child institutions on the map, in the legends' order (each has its colour above). */
+export const INSTITUTION_KINDS = [
+	'school',
+	'kindergarten',
+	'welfare',
+	'rescue_protection',
+	'workstation'
+] as const;
+
 /**
  * Completion-rate bands of an area (share of its segments needing items that have all four),
  * highest first: the dashboard's bars, its choropleth and their legend use the same three.

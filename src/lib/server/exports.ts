@@ -1,6 +1,7 @@
 // Tabular exports. CSV: UTF-8 with a BOM (Excel in China opens it as UTF-8), RFC 4180 quoting,
 // and cells that a spreadsheet would run as a formula (= + - @, tab, CR) prefixed with '.
-// XLSX through write-excel-file. Dates in ISO form, as exports should be.
+// XLSX through write-excel-file. Times in ISO 8601 form, as exports should be, at China's offset
+// (+08:00, the hour a user would say), yes/no in words.
 import writeXlsxFile, { type SheetData } from 'write-excel-file/node';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
@@ -35,15 +36,20 @@ export function segmentTable(rows: SegmentListItem[], locale: Locale): Table {
 			t(`kind.${r.kind}`),
 			r.name,
 			Math.round(r.length_m),
-			r.required ? 1 : 0,
+			t(r.required ? 'export.yes' : 'export.no'),
 			r.children_within < SUPPRESSION_THRESHOLD ? '<5' : r.children_within,
 			t(`legend.${r.completeness}`),
 			4 - r.usable,
 			t(`riskLevel.${riskLevel(r.risk)}`),
 			r.river_chief_name,
-			r.last_checked ? new Date(r.last_checked).toISOString() : null
+			r.last_checked ? isoChina(new Date(r.last_checked)) : null
 		])
 	};
+}
+
+/** ISO 8601 at UTC+8 (China has one zone and no summer time): 2026-05-15T09:00:00+08:00. */
+export function isoChina(d: Date): string {
+	return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
 }
 
 export function csvCell(v: string | number | null): string {
