@@ -14,6 +14,7 @@ export const en: Record<MessageKey, string> = {
 		'Children, children’s homes, schools, Sunshine Stations and four-item states on this map are synthetic demo data generated with a fixed seed; no real child is shown. Administrative names and codes, county boundaries and major rivers and lakes are real.',
 	'lang.switch': '中文',
 	'lang.label': 'Language',
+	'lang.short': '中文',
 	'nav.map': 'Map',
 	'nav.skip': 'Skip to main content',
 	'area.province': 'Province',

@@ -14,6 +14,7 @@ export const zh = {
 		'地图中的儿童、儿童之家、学校、阳光驿站和"四个一"状态均为按固定种子生成的演示数据，不代表任何真实儿童。行政区划名称与代码、县界、主要河湖为真实数据。',
 	'lang.switch': 'English',
 	'lang.label': '语言',
+	'lang.short': 'EN',
 	'nav.map': '地图',
 	'nav.skip': '跳到主要内容',
 	'area.province': '省',
