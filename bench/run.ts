@@ -251,7 +251,7 @@ for (const c of CASES) {
 	const m = a.metrics[c];
 	console.log(
 		`${c.padEnd(24)}${pad(m.app_ms, 10)}${pad(m.postgis_plain_ms, 12)}${pad(m.turf_naive_ms, 12)}${pad(m.floor_ms, 10)}` +
-			`${pad(round(m.postgis_plain_ms / m.app_ms), 9)}${pad(round(m.turf_naive_ms / m.app_ms, 0), 10)}${pad(round(m.app_ms / m.floor_ms), 11)}  ${m.answers.equal ? 'yes' : 'NO'}`
+			`${pad(round(m.postgis_plain_ms / m.app_ms), 9)}${pad(round(m.turf_naive_ms / m.app_ms, 0), 10)}${pad(round(m.app_ms / m.floor_ms), 11)}  ${m.answers.equal === null ? '–' : m.answers.equal ? 'yes' : 'NO'}`
 	);
 }
 const rulePg = rule.postgis_plain_ms;

@@ -30,7 +30,13 @@ export interface CaseMetrics {
 	app_runs_ms: number[];
 	postgis_runs_ms: number[];
 	turf_sample: number;
-	answers: { app: unknown; postgis: unknown; equal: boolean; turf_sample_equal: boolean | null };
+	/** equal: null when plain PostGIS was not run (--skip-sql), so nothing was compared */
+	answers: {
+		app: unknown;
+		postgis: unknown;
+		equal: boolean | null;
+		turf_sample_equal: boolean | null;
+	};
 }
 
 export interface AnalysisBench {
@@ -206,7 +212,7 @@ export async function benchAnalyses(
 			log(`  postgis ${round(pg.ms)} ms ${JSON.stringify(pg.value)}`);
 		}
 		const equal = opts.skipSql
-			? false
+			? null
 			: c === 'nearest_segment'
 				? (pg.value as { n: number }).n === appAnswer.n &&
 					// PostGIS's sphere is the WGS84 mean radius (2a + b) / 3 = 6,371,008.771 m, Turf's

@@ -172,6 +172,8 @@ test('township staff find the segments near them by the phone’s position, in C
 	await expect(
 		page.getByTestId('near-list').locator(`a.card[data-id="${target.id}"]`)
 	).toBeVisible();
+	// the map marks where the user stands
+	await expect(page.getByTestId('map-here')).toBeVisible();
 	// nearest first, each with its distance in 米 and its four-item state in words
 	const metres = (await cards.allTextContents()).map((text) => {
 		const m = /([\d,.]+)\s*(米|公里)/.exec(text);

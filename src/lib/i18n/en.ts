@@ -101,6 +101,7 @@ export const en: Record<MessageKey, string> = {
 	'map.loading': 'Loading map…',
 	'map.error': 'The map could not load: ',
 	'map.resetView': 'Back to my area',
+	'map.here': 'My position',
 	'map.ctl.zoomIn': 'Zoom in',
 	'map.ctl.zoomOut': 'Zoom out',
 	'map.ctl.resetBearing': 'Drag to rotate the map, click to reset north',

@@ -100,6 +100,7 @@ export const zh = {
 	'map.loading': '地图加载中…',
 	'map.error': '地图无法加载：',
 	'map.resetView': '回到本辖区',
+	'map.here': '我的位置',
 	'map.ctl.zoomIn': '放大',
 	'map.ctl.zoomOut': '缩小',
 	'map.ctl.resetBearing': '拖动旋转地图，点击恢复正北',
