@@ -51,6 +51,81 @@ for (const who of POINTS) {
 	});
 }
 
+/**
+ * A screen point on a rendered feature of `layer`, well inside the map, with nothing of
+ * `avoid` within 10 px (so a tap there reaches that feature).
+ */
+async function pointOf(page: import('@playwright/test').Page, layer: string, avoid?: string) {
+	return page.evaluate(
+		({ layer, avoid }) => {
+			type Geo = { type: string; coordinates: unknown };
+			type Box = [[number, number], [number, number]];
+			const m = (
+				window as unknown as {
+					__tonganMap: {
+						queryRenderedFeatures(
+							a: Box | { layers: string[] },
+							o?: { layers: string[] }
+						): { geometry: Geo }[];
+						project(c: [number, number]): { x: number; y: number };
+						getCanvas(): { clientWidth: number; clientHeight: number };
+					};
+				}
+			).__tonganMap;
+			const { clientWidth: w, clientHeight: h } = m.getCanvas();
+			const points = (c: unknown): [number, number][] =>
+				Array.isArray(c) && typeof c[0] === 'number'
+					? [c as [number, number]]
+					: (c as unknown[]).flatMap(points);
+			for (const f of m.queryRenderedFeatures({ layers: [layer] })) {
+				for (const c of points(f.geometry.coordinates)) {
+					const { x, y } = m.project(c);
+					if (x < 40 || y < 40 || x > w - 60 || y > h - 40) continue;
+					const box: Box = [
+						[x - 10, y - 10],
+						[x + 10, y + 10]
+					];
+					if (avoid && m.queryRenderedFeatures(box, { layers: [avoid] }).length) continue;
+					return { x, y };
+				}
+			}
+			return null;
+		},
+		{ layer, avoid }
+	);
+}
+
+test('exact homes stay on screen while the official taps a home or opens a waterway', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.township);
+	await page.goto('/?view=map');
+	await mapIdle(page);
+	await page.getByTestId('residence-purpose').selectOption('hazard_check');
+	await page.getByTestId('residence-show').click();
+	await expect(page.getByTestId('residence-message')).toBeVisible();
+	await mapIdle(page);
+	await expect.poll(() => renderedResidences(page)).toBeGreaterThan(0);
+	const map = page.getByTestId('map');
+	const url = page.url();
+	// a tap on a home is not a way into its village
+	const home = await pointOf(page, 'residences');
+	await map.click({ position: { x: home!.x, y: home!.y } });
+	await page.waitForTimeout(300);
+	expect(page.url()).toBe(url);
+	expect(await renderedResidences(page)).toBeGreaterThan(0);
+	// opening a waterway keeps the homes (and writes no second view to the audit log)
+	const water = await pointOf(page, 'waterways-hit', 'residences');
+	expect(water).not.toBeNull();
+	await map.click({ position: { x: water!.x, y: water!.y } });
+	await expect(page).toHaveURL(/[?&]f=(waterway|station|institution|home)(:|%3A)\d+/);
+	await expect(page.getByTestId('residence-message')).toBeVisible();
+	await mapIdle(page);
+	expect(await renderedResidences(page)).toBeGreaterThan(0);
+	expect(problems).toEqual([]);
+});
+
 for (const who of COUNTS) {
 	test(`${who} sees counts only: no homes offered, and the API refuses them`, async ({ page }) => {
 		const problems = guard(page);
