@@ -54,7 +54,8 @@ test('river chief: offline check with a photo uploads exactly once and completes
 
 	await context.setOffline(false);
 	await expect(page.getByTestId('outbox-banner')).toBeHidden({ timeout: 30_000 });
-	await page.reload();
+	// the page follows without a reload: the form says it went out, the items show it
+	await expect(page.getByTestId('check-message')).toHaveText('已保存');
 	await expect(page.getByTestId('segment-state')).toContainText('齐全');
 	for (const item of ['sign', 'buoy', 'rope', 'pole']) {
 		await expect(page.getByTestId('slots').locator(`[data-item="${item}"]`)).toHaveAttribute(

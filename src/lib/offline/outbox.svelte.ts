@@ -79,6 +79,8 @@ class Outbox {
 	sending = $state(false);
 	online = $state(true);
 	lastError: string | null = $state(null);
+	/** checks sent since the page loaded: pages showing what they changed reload on it */
+	sent = $state(0);
 	private started = false;
 
 	async refresh(): Promise<void> {
@@ -100,6 +102,7 @@ class Outbox {
 				if (r.ok) {
 					await deleteCheck(c.clientUuid);
 					this.lastError = null;
+					this.sent++;
 				} else {
 					this.lastError = r.message;
 					await putCheck({ ...c, lastError: r.message });
