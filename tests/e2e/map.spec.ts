@@ -241,7 +241,7 @@ test('clicking a waterway opens its detail panel with the four items', async ({ 
 	const box = (await page.getByTestId('map').boundingBox())!;
 	await page.mouse.click(box.x + target!.x, box.y + target!.y);
 	const panel = page.getByTestId('detail-panel');
-	await expect(panel).toContainText('"四个一"配备');
+	await expect(panel).toContainText('“四个一”配备');
 	for (const item of ['警示牌', '救生圈', '救生绳', '救生杆'])
 		await expect(panel).toContainText(item);
 	await expect(page).toHaveURL(/f=waterway%3A\d+|f=waterway:\d+/);

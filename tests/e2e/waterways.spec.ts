@@ -216,9 +216,9 @@ test('emergency staff filter the segments of their county by kind and completene
 	await expect(map).not.toHaveAttribute('data-rendered-waterways', '0');
 	// the map's key: folded on a phone, a tap opens it
 	const key = page.getByTestId('map-key');
-	await expect(key.getByText('"四个一"齐全')).toBeHidden();
+	await expect(key.getByText('“四个一”齐全')).toBeHidden();
 	await key.getByText('图例').click();
-	await expect(key.getByText('"四个一"齐全')).toBeVisible();
+	await expect(key.getByText('“四个一”齐全')).toBeVisible();
 	await expect(key.getByText('阳光驿站')).toBeVisible();
 });
 

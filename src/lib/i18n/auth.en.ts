@@ -35,7 +35,7 @@ export const authEn: Record<keyof typeof authZh, string> = {
 	'role.township_staff': 'Township staff',
 	'role.village_director': 'Village child director',
 	'role.planner': 'Planner',
-	'residences.title': 'Children’s homes (exact)',
+	'residences.title': 'Where children live (exact)',
 	'residences.intro':
 		'Only when your work needs it; every view is written to the audit log. Choose the purpose:',
 	'residences.purpose': 'Purpose',
@@ -43,10 +43,10 @@ export const authEn: Record<keyof typeof authZh, string> = {
 	'residences.purpose.hazard_check': 'Hazard check',
 	'residences.purpose.emergency_rescue': 'Emergency rescue',
 	'residences.purpose.data_verification': 'Data verification',
-	'residences.show': 'Show homes',
-	'residences.hide': 'Hide homes',
+	'residences.show': 'Show addresses',
+	'residences.hide': 'Hide addresses',
 	'residences.needArea': 'Open a township or village first',
-	'residences.shown': '{n} homes shown (recorded)',
-	'residences.denied': 'You may not see exact homes in this area',
+	'residences.shown': '{n} addresses shown (recorded)',
+	'residences.denied': 'You may not see where children live in this area',
 	'residences.emergency': 'Under a declared emergency'
 };

@@ -28,7 +28,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.required': 'Needs the four items',
 	'ww.notRequired': 'No children or child sites nearby',
 	'ww.nearMe': 'Segments near me',
-	'ww.nearMeHint': 'Uses the phone’s location to find loaded segments within 500 m',
+	'ww.nearMeHint': "Uses the phone's location to find loaded segments within 500 m",
 	'ww.locating': 'Locating…',
 	'ww.geo.unsupported': 'This browser cannot locate you: pick a segment from the list or the map',
 	'ww.geo.denied':
@@ -47,7 +47,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.ruleYes':
 		'Within {radius} m: {kinds}; {children} children within the distance; nearest {nearest} ({nearestKind}).',
 	'seg.ruleNo':
-		'No village, child’s home, school, kindergarten, children’s home or Sunshine Station within {radius} m.',
+		"No village, child's residence, school, kindergarten, Children's Home or Sunshine Station within {radius} m.",
 	'seg.history': 'History',
 	'seg.noHistory': 'No entries yet',
 	'seg.record': 'Record a check',
@@ -62,11 +62,11 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.chooseAll': 'Choose a state for every item',
 	'seg.photoOf': 'Photo of {item}',
 	'seg.by': 'By',
-	'kindRule.children': 'children’s homes',
+	'kindRule.children': "children's residences",
 	'kindRule.village': 'village',
 	'kindRule.school': 'school',
 	'kindRule.kindergarten': 'kindergarten',
-	'kindRule.children_home': 'children’s home',
+	'kindRule.children_home': "Children's Home",
 	'kindRule.sunshine_station': 'Sunshine Station',
 	'outbox.pending': '{n} waiting to upload',
 	'outbox.sending': 'Uploading…',
@@ -87,7 +87,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'nav.settings': 'Rule settings',
 	'settings.title': 'Four-item rule',
 	'settings.intro':
-		'A segment needs the four items when a village, a child’s home, a school, a kindergarten, a children’s home or a Sunshine Station lies within this distance.',
+		"A segment needs the four items when a village, a child's residence, a school, a kindergarten, a Children's Home or a Sunshine Station lies within this distance.",
 	'settings.radius': 'Distance (m)',
 	'settings.save': 'Save and recompute the province',
 	'settings.recompute': 'Recompute my area',
@@ -105,7 +105,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'dash.title': 'Four-item dashboard',
 	'exp.title': 'Children at risk',
 	'exp.intro':
-		'By home: children within {radius} m of a segment whose four items are incomplete; children with no usable children’s home (open, large enough) or Sunshine Station within {coverage} m. Fewer than 5 shows as "<5".',
+		'By residence: children within {radius} m of a segment whose four items are incomplete; children with no usable Children\'s Home (open, large enough) or Sunshine Station within {coverage} m. Fewer than 5 shows as "<5".',
 	'exp.children': 'Children in the area',
 	'exp.near': 'Near incomplete segments',
 	'exp.uncovered': 'No usable home or station within {coverage} m',

@@ -3,11 +3,37 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 
+/**
+ * Every action the services write (see appendAudit calls): the audit page offers these as its
+ * filter and labels each; a unit test holds the list to the code.
+ */
+export const AUDIT_ACTIONS = [
+	'login',
+	'login_password_ok',
+	'login_failed',
+	'account_locked',
+	'logout',
+	'logout_everywhere',
+	'password_changed',
+	'totp_enabled',
+	'user_created',
+	'user_updated',
+	'segments_assigned',
+	'emergency_declared',
+	'residences_view',
+	'residences_denied',
+	'equipment_check',
+	'export',
+	'rule_radius_changed',
+	'rule_recomputed'
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
 	userId?: number | null;
 	username?: string | null;
 	role?: string | null;
-	action: string;
+	action: AuditAction;
 	resource?: string | null;
 	jurisdictionCode?: string | null;
 	purpose?: string | null;

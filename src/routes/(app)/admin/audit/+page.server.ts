@@ -6,24 +6,7 @@ import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { Forbidden, searchAuditLog } from '$lib/server/services/admin';
 import { startOfShanghaiDay } from '$lib/components/admin/format';
-
-/** Every action the services write (see appendAudit calls); an unknown one is not offered. */
-const ACTIONS = [
-	'login',
-	'login_password_ok',
-	'login_failed',
-	'account_locked',
-	'logout',
-	'logout_everywhere',
-	'password_changed',
-	'totp_enabled',
-	'user_created',
-	'user_updated',
-	'segments_assigned',
-	'emergency_declared',
-	'residences_view',
-	'residences_denied'
-] as const;
+import { AUDIT_ACTIONS } from '$lib/server/repositories/audit';
 
 const PAGE_SIZE = 50;
 const DAY_MS = 86_400_000;
@@ -33,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const q = url.searchParams;
 	const username = (q.get('username') ?? '').trim().toLowerCase().slice(0, 40);
 	const actionRaw = q.get('action') ?? '';
-	const action = (ACTIONS as readonly string[]).includes(actionRaw) ? actionRaw : '';
+	const action = (AUDIT_ACTIONS as readonly string[]).includes(actionRaw) ? actionRaw : '';
 	const fromRaw = (q.get('from') ?? '').slice(0, 10);
 	const toRaw = (q.get('to') ?? '').slice(0, 10);
 	const before = q.get('before') ?? '';
@@ -61,7 +44,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		throw e;
 	}
 	return {
-		actions: ACTIONS,
+		actions: AUDIT_ACTIONS,
 		filters: { username, action, from: fromRaw, to: toRaw },
 		errors,
 		paged: beforeId !== undefined,
