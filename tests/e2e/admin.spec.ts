@@ -93,6 +93,15 @@ test('a county administrator creates a township account, which signs in and is t
 	await row.getByRole('link', { name: username }).click();
 	await expect(page.getByRole('heading', { name: `编辑账号：${username}` })).toBeVisible();
 	await expect(page.getByTestId('user-status')).toHaveAttribute('data-active', 'true');
+	// asked first: dismissing changes nothing, accepting deactivates
+	page.once('dialog', (d) => void d.dismiss());
+	await page.getByRole('button', { name: '停用账号' }).click();
+	await page.waitForTimeout(300);
+	await expect(page.getByTestId('user-status')).toHaveAttribute('data-active', 'true');
+	page.once('dialog', (d) => {
+		expect(d.message()).toContain('所有设备');
+		void d.accept();
+	});
 	await page.getByRole('button', { name: '停用账号' }).click();
 	await expect(page.getByTestId('notice-ok')).toContainText('账号已停用');
 	await expect(page.getByTestId('user-status')).toHaveAttribute('data-active', 'false');

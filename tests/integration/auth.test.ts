@@ -212,6 +212,25 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 				'username'
 			]);
 		expect(Number(await count())).toBe(n0);
+		// a code left empty or mistyped is told apart from one that does not exist
+		const withArea = (jurisdiction: string) => ({
+			username: 'li.hua',
+			displayName: '李华',
+			role: 'township_staff',
+			jurisdiction,
+			password: 'Safe-Water-2026'
+		});
+		for (const [code, problem] of [
+			['  ', 'users.err.jurisdictionEmpty'],
+			['4210830010', 'users.err.jurisdictionFormat'],
+			['421083999000', 'users.err.jurisdiction']
+		]) {
+			const r = await createUser(d.db, admin, withArea(code), meta);
+			expect(r.ok ? null : r.errors.jurisdiction, code).toBe(problem);
+		}
+		expect(Number(await count())).toBe(n0);
+		// full-width digits, as a Chinese input method types them, are taken as the code
+		const fullWidth = township.replace(/\d/g, (c) => String.fromCharCode(0xff10 + Number(c)));
 		const good = await createUser(
 			d.db,
 			admin,
@@ -219,13 +238,19 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 				username: 'wang.xiaoming',
 				displayName: '王小明',
 				role: 'township_staff',
-				jurisdiction: township,
+				jurisdiction: ` ${fullWidth} `,
 				password: 'Safe-Water-2026'
 			},
 			meta
 		);
 		expect(good.ok).toBe(true);
 		if (!good.ok) return;
+		const stored = await d.db
+			.selectFrom('users')
+			.select('jurisdiction_code')
+			.where('id', '=', good.value)
+			.executeTakeFirstOrThrow();
+		expect(stored.jurisdiction_code).toBe(township);
 		expect(await auditCount('user_created', 'county.admin')).toBe(1);
 		const r = await login(d.db, 'wang.xiaoming', 'Safe-Water-2026', meta);
 		expect(r.ok).toBe(true);

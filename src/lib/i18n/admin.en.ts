@@ -10,6 +10,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'users.err.displayName': 'Enter a name (at most 60 characters)',
 	'users.err.role': 'Choose a role',
 	'users.err.jurisdiction': 'Unknown area: enter a 12-digit administrative code',
+	'users.err.jurisdictionEmpty': 'Enter the jurisdiction code (12 digits, e.g. 421083001000)',
+	'users.err.jurisdictionFormat': 'A jurisdiction code is 12 digits, e.g. 421083001000',
 	'users.err.notAllowed': 'You may not give this role in this area',
 	'users.err.selfDeactivate': 'You cannot deactivate your own account',
 	'users.err.notRiverChief': 'Only river chiefs are assigned segments',
@@ -72,6 +74,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 		'This account is active. Deactivating it signs the user out everywhere at once and blocks sign-in.',
 	'userEdit.inactiveNow': 'This account is deactivated and cannot sign in.',
 	'userEdit.deactivate': 'Deactivate account',
+	'userEdit.confirmDeactivate':
+		'Once deactivated, {name} is signed out on every device at once and cannot sign in again. Deactivate?',
 	'userEdit.activate': 'Reactivate account',
 	'userEdit.deactivated': 'Account deactivated; the user was signed out everywhere.',
 	'userEdit.activated': 'Account reactivated.',

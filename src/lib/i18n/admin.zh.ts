@@ -9,6 +9,8 @@ export const adminZh = {
 	'users.err.displayName': '请填写姓名（不超过 60 字）',
 	'users.err.role': '请选择角色',
 	'users.err.jurisdiction': '管辖区划代码不存在，请填写 12 位行政区划代码',
+	'users.err.jurisdictionEmpty': '请填写管辖区划代码（12 位数字，如 421083001000）',
+	'users.err.jurisdictionFormat': '管辖区划代码应为 12 位数字，如 421083001000',
 	'users.err.notAllowed': '您无权在该区划设置此角色',
 	'users.err.selfDeactivate': '不能停用自己的账号',
 	'users.err.notRiverChief': '只能为河长分配河段',
@@ -69,6 +71,8 @@ export const adminZh = {
 	'userEdit.activeNow': '该账号为启用状态。停用后该用户立即退出所有设备，且无法再登录。',
 	'userEdit.inactiveNow': '该账号已停用，无法登录。',
 	'userEdit.deactivate': '停用账号',
+	'userEdit.confirmDeactivate':
+		'停用后，{name} 会立即在所有设备上退出登录，且不能再登录。确定停用？',
 	'userEdit.activate': '重新启用账号',
 	'userEdit.deactivated': '账号已停用，该用户已退出所有设备。',
 	'userEdit.activated': '账号已重新启用。',

@@ -31,6 +31,8 @@ export const en: Record<MessageKey, string> = {
 	'layers.institutions': 'Child institutions',
 	'layers.children': 'Children (aggregated)',
 	'layers.countsOnly': 'Counts only; fewer than 5 show as "<5"',
+	'layers.bothGroups':
+		'A child can be both left-behind and in difficulty, so the two may add up to more than the total',
 	'layers.zoomHint': 'zoom in to see',
 	'attention.title': 'Needs attention',
 	'attention.incomplete': 'Waterways missing some of the four items',

@@ -31,6 +31,7 @@ export const zh = {
 	'layers.institutions': '儿童相关机构',
 	'layers.children': '儿童分布（汇总）',
 	'layers.countsOnly': '仅显示汇总数量，少于 5 名显示为“<5”',
+	'layers.bothGroups': '一名儿童可同时是留守儿童和困境儿童，两类之和可大于总数',
 	'layers.zoomHint': '放大后显示',
 	'attention.title': '需要关注',
 	'attention.incomplete': '未配齐“四个一”的水域',

@@ -43,6 +43,19 @@ async function unitExists(db: Kysely<DB>, code: string): Promise<boolean> {
 		.executeTakeFirst());
 }
 
+/** A typed area code as stored: trimmed, full-width digits (１２３) made ASCII. */
+function normalizeCode(code: string): string {
+	return code.trim().replace(/[０-９]/g, (d) => String(d.charCodeAt(0) - 0xff10));
+}
+
+/** What is wrong with a typed jurisdiction code, said so the user knows what to do; or null. */
+async function jurisdictionError(db: Kysely<DB>, code: string): Promise<string | null> {
+	if (!code) return 'users.err.jurisdictionEmpty';
+	if (!isAdminCode(code)) return 'users.err.jurisdictionFormat';
+	if (!(await unitExists(db, code))) return 'users.err.jurisdiction';
+	return null;
+}
+
 function auditFor(admin: Principal, meta: RequestMeta) {
 	return { userId: admin.userId, username: admin.username, role: admin.role, ...meta };
 }
@@ -60,8 +73,9 @@ export async function createUser(
 	else if (await findUserByName(db, username)) errors.username = 'users.err.usernameTaken';
 	if (!displayName || displayName.length > 60) errors.displayName = 'users.err.displayName';
 	if (!isRole(input.role)) errors.role = 'users.err.role';
-	if (!isAdminCode(input.jurisdiction) || !(await unitExists(db, input.jurisdiction)))
-		errors.jurisdiction = 'users.err.jurisdiction';
+	input = { ...input, jurisdiction: normalizeCode(input.jurisdiction) };
+	const badArea = await jurisdictionError(db, input.jurisdiction);
+	if (badArea) errors.jurisdiction = badArea;
 	else if (
 		isRole(input.role) &&
 		!canManageUser(admin, { role: input.role, jurisdiction: input.jurisdiction })
@@ -115,10 +129,13 @@ export async function updateUser(
 		throw new UserNotFound(String(id));
 	const errors: FieldErrors = {};
 	const role = change.role ?? target.role;
-	const jurisdiction = change.jurisdiction ?? target.jurisdiction_code;
+	const jurisdiction =
+		change.jurisdiction !== undefined
+			? normalizeCode(change.jurisdiction)
+			: target.jurisdiction_code;
 	if (!isRole(role)) errors.role = 'users.err.role';
-	if (!isAdminCode(jurisdiction) || !(await unitExists(db, jurisdiction)))
-		errors.jurisdiction = 'users.err.jurisdiction';
+	const badArea = await jurisdictionError(db, jurisdiction);
+	if (badArea) errors.jurisdiction = badArea;
 	else if (isRole(role) && !canManageUser(admin, { role, jurisdiction }))
 		errors.jurisdiction = 'users.err.notAllowed';
 	if (
