@@ -113,7 +113,8 @@ test('legend counts equal the database', async ({ page }) => {
 	expect(parseCount(await page.getByTestId('count-institutions').textContent())).toBe(e.inst);
 	expect(parseCount(await page.getByTestId('count-children').textContent())).toBe(e.kids);
 	const incomplete = await sql<{ n: number }>`
-		SELECT count(*)::int AS n FROM waterways w WHERE (SELECT count(*) FROM safety_equipment s
+		SELECT count(*)::int AS n FROM waterways w JOIN segment_requirements r ON r.waterway_id = w.id
+		WHERE r.required AND (SELECT count(*) FROM safety_equipment s
 			WHERE s.waterway_id = w.id AND s.item <> 'barrier' AND s.status = 'present') < 4`.execute(db.db);
 	expect(parseCount(await page.getByTestId('attention-incomplete').textContent())).toBe(
 		incomplete.rows[0].n

@@ -220,6 +220,14 @@ test('emergency staff filter the segments of their county by kind and completene
 	await key.getByText('图例').click();
 	await expect(key.getByText('“四个一”齐全')).toBeVisible();
 	await expect(key.getByText('阳光驿站')).toBeVisible();
+	// from a segment's page to where it is on the map, with its facts open
+	await cards.first().click();
+	const name = (await page.getByTestId('segment-name').textContent())!.trim();
+	await page.getByTestId('segment-on-map').click();
+	await expect(page).toHaveURL(/[?&]f=waterway(:|%3A)\d+/);
+	await expect(page.getByTestId('detail-panel').getByRole('heading', { level: 2 })).toHaveText(
+		name
+	);
 });
 
 test('a county administrator sees children at risk on the dashboard, by township', async ({

@@ -35,7 +35,7 @@ export const en: Record<MessageKey, string> = {
 		'A child can be both left-behind and in difficulty, so the two may add up to more than the total',
 	'layers.zoomHint': 'zoom in to see',
 	'attention.title': 'Needs attention',
-	'attention.incomplete': 'Waterways missing some of the four items',
+	'attention.incomplete': 'Waterways that need the four items and lack some',
 	'attention.undersized': "Children's Homes under 30 m²",
 	'unit.segments': 'segments',
 	'unit.places': '',

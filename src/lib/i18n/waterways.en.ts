@@ -7,6 +7,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.title': 'Waterway segments',
 	'ww.mine': 'My segments',
 	'ww.all': 'All segments in my area',
+	'ww.filter.scope': 'Show',
 	'ww.filter.kind': 'Kind',
 	'ww.filter.chief': 'River chief',
 	'ww.filter.completeness': 'Four items',
@@ -122,6 +123,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'dash.villageSites':
 		'Waterways are registered to townships: the four-item figures and riskiest segments cover all of {township}; children at risk count this village only.',
 	'seg.barrierOptional': 'optional, not one of the four',
+	'seg.onMap': 'Show where it is on the map ›',
 	'dash.noData': 'No data',
 	'export.yes': 'yes',
 	'export.no': 'no'

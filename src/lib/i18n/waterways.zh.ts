@@ -6,6 +6,7 @@ export const waterwaysZh = {
 	'ww.title': '水域河段',
 	'ww.mine': '我的河段',
 	'ww.all': '辖区全部河段',
+	'ww.filter.scope': '范围',
 	'ww.filter.kind': '类型',
 	'ww.filter.chief': '按河长',
 	'ww.filter.completeness': '“四个一”',
@@ -115,6 +116,7 @@ export const waterwaysZh = {
 	'dash.villageSites':
 		'河段按乡镇登记：“四个一”的数字和最危险河段为{township}全镇的河段；儿童风险暴露只计本村。',
 	'seg.barrierOptional': '选配，不计入“四个一”',
+	'seg.onMap': '在地图上查看位置 ›',
 	'dash.noData': '暂无数据',
 	'export.yes': '是',
 	'export.no': '否'

@@ -91,6 +91,8 @@ export interface AreaCounts {
 		complete: number;
 		partial: number;
 		none: number;
+		/** segments that need the four items and lack some: what needs attention */
+		requiredIncomplete: number;
 		byKind: Record<string, number>;
 	};
 	childrenHomes: { total: number; undersized: number };
@@ -112,15 +114,23 @@ export async function areaCounts(
 ): Promise<AreaCounts> {
 	const siteLike = `${sitePrefix}%`;
 	const like = `${prefix}%`;
-	const water = await sql<{ kind: string; total: number; complete: number; partial: number }>`
+	const water = await sql<{
+		kind: string;
+		total: number;
+		complete: number;
+		partial: number;
+		required_incomplete: number;
+	}>`
 		SELECT w.kind, count(*)::int AS total,
 			count(*) FILTER (WHERE coalesce(e.usable, 0) = 4)::int AS complete,
-			count(*) FILTER (WHERE coalesce(e.usable, 0) BETWEEN 1 AND 3)::int AS partial
+			count(*) FILTER (WHERE coalesce(e.usable, 0) BETWEEN 1 AND 3)::int AS partial,
+			count(*) FILTER (WHERE sr.required AND coalesce(e.usable, 0) < 4)::int AS required_incomplete
 		FROM waterways w
 		LEFT JOIN (
 			SELECT waterway_id, ${USABLE_ITEMS} AS usable
 			FROM safety_equipment GROUP BY waterway_id
 		) e ON e.waterway_id = w.id
+		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
 		WHERE w.township_code LIKE ${siteLike}
 		GROUP BY w.kind`.execute(db);
 	const homes = await sql<{ total: number; undersized: number }>`
@@ -143,17 +153,26 @@ export async function areaCounts(
 	let total = 0;
 	let complete = 0;
 	let partial = 0;
+	let requiredIncomplete = 0;
 	for (const r of water.rows) {
 		byKind[r.kind] = r.total;
 		total += r.total;
 		complete += r.complete;
 		partial += r.partial;
+		requiredIncomplete += r.required_incomplete;
 	}
 	const institutions: Record<string, number> = {};
 	for (const r of inst.rows) institutions[r.kind] = r.n;
 	const k = kids.rows[0];
 	return {
-		waterways: { total, complete, partial, none: total - complete - partial, byKind },
+		waterways: {
+			total,
+			complete,
+			partial,
+			none: total - complete - partial,
+			requiredIncomplete,
+			byKind
+		},
 		childrenHomes: homes.rows[0],
 		sunshineStations: stations.rows[0].n,
 		institutions,
