@@ -209,6 +209,14 @@ test('declaring an emergency lists it as active; a bad window is refused in Chin
 	// and it is in the audit log
 	await page.goto('/admin/audit?action=emergency_declared');
 	await expect(page.getByTestId('audit-row').filter({ hasText: reason })).toHaveCount(1);
+
+	// a mistaken one is ended at once, after a question
+	await page.goto('/admin/emergencies');
+	page.once('dialog', (d) => void d.accept());
+	await row.getByTestId('emergency-end').click();
+	await expect(page.getByTestId('notice-ok')).toContainText('应急状态已结束');
+	await expect(row).toHaveAttribute('data-status', 'ended');
+	await expect(row.getByTestId('emergency-end')).toHaveCount(0);
 	expect(problems).toEqual([]);
 });
 

@@ -10,7 +10,8 @@ import {
 	LOCK_AFTER_FAILURES
 } from '../../src/lib/server/services/auth';
 import { viewResidences, ResidenceDenied } from '../../src/lib/server/services/residences';
-import { declareEmergency } from '../../src/lib/server/services/admin';
+import { declareEmergency, endEmergency, Forbidden } from '../../src/lib/server/services/admin';
+import { currentEmergencies } from '../../src/lib/server/repositories/emergencies';
 import { createUser, updateUser } from '../../src/lib/server/services/users';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
 import { totpCode } from '../../src/lib/server/auth/totp';
@@ -164,6 +165,47 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 			d.db
 		);
 		expect(row.rows[0].emergency_id).toBe(ok.value);
+
+		// ended early: the homes close at once, and it is recorded with the original window
+		const townshipAdmin = await principalOf(d.db, 'township.staff');
+		await expect(endEmergency(d.db, townshipAdmin, ok.value, meta)).rejects.toBeInstanceOf(
+			Forbidden
+		);
+		expect(await endEmergency(d.db, countyAdmin, ok.value, meta)).toEqual({
+			ok: true,
+			value: undefined
+		});
+		await expect(
+			viewResidences(d.db, staff, township, 'emergency_rescue', meta)
+		).rejects.toBeInstanceOf(ResidenceDenied);
+		expect(await endEmergency(d.db, countyAdmin, ok.value, meta)).toMatchObject({
+			ok: false,
+			errors: { end: 'emergency.err.alreadyEnded' }
+		});
+		const ended = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log
+			WHERE action = 'emergency_ended' AND emergency_id = ${ok.value}`.execute(d.db);
+		expect(ended.rows[0].n).toBe(1);
+
+		// one withdrawn before it began never opens them, not even when its window comes
+		const later = await declareEmergency(
+			d.db,
+			countyAdmin,
+			{
+				areaCode: township,
+				startsAt: new Date(Date.now() + 3600_000),
+				endsAt: new Date(Date.now() + 7200_000),
+				reason: '预报暴雨'
+			},
+			meta
+		);
+		if (!later.ok) throw new Error('declare later');
+		expect((await endEmergency(d.db, countyAdmin, later.value, meta)).ok).toBe(true);
+		const inWindow = await currentEmergencies(
+			d.db,
+			township.slice(0, 9),
+			new Date(Date.now() + 5400_000)
+		);
+		expect(inWindow.map((e) => e.id)).not.toContain(later.value);
 	});
 
 	it('keeps the audit log append-only', async () => {

@@ -128,6 +128,16 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.action.user_updated': 'Account changed',
 	'audit.action.segments_assigned': 'Segments assigned',
 	'audit.action.emergency_declared': 'Emergency declared',
+	'audit.action.emergency_ended': 'Emergency ended early',
+	'audit.detail.startsAt': 'was to start',
+	'audit.detail.endsAt': 'was to end',
+	'emergency.err.alreadyEnded': 'This emergency has already ended',
+	'emergency.err.unknown': 'No such emergency',
+	'emergency.endNow': 'End now',
+	'emergency.ended':
+		'The emergency has ended; emergency staff can no longer see where children live.',
+	'emergency.confirmEnd':
+		'End this emergency now? Emergency staff will no longer see where the children of the area live.',
 	'audit.action.residences_view': "Children's addresses viewed",
 	'audit.action.residences_denied': "Children's addresses refused",
 	'audit.action.equipment_check': 'Equipment check recorded',

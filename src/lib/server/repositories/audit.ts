@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
 	'user_updated',
 	'segments_assigned',
 	'emergency_declared',
+	'emergency_ended',
 	'residences_view',
 	'residences_denied',
 	'equipment_check',

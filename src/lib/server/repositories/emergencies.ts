@@ -22,6 +22,35 @@ export async function insertEmergency(
 	return r.id;
 }
 
+/**
+ * End a declaration now: one in force ends at `at`; one not yet begun never begins (its window
+ * becomes the instant before `at`). Returns the window it had, or null when there is no such
+ * declaration or it had already ended.
+ */
+export async function endEmergencyAt(
+	db: Kysely<DB>,
+	id: number,
+	at: Date
+): Promise<{ areaCode: string; startsAt: Date; endsAt: Date } | null> {
+	const before = await db
+		.selectFrom('emergency_declarations')
+		.select(['area_code', 'starts_at', 'ends_at'])
+		.where('id', '=', id)
+		.where('ends_at', '>', at)
+		.executeTakeFirst();
+	if (!before) return null;
+	const startsAt = new Date(before.starts_at);
+	await db
+		.updateTable('emergency_declarations')
+		.set({
+			starts_at: startsAt < at ? startsAt : new Date(at.getTime() - 1),
+			ends_at: at
+		})
+		.where('id', '=', id)
+		.execute();
+	return { areaCode: before.area_code, startsAt, endsAt: new Date(before.ends_at) };
+}
+
 /** Declarations overlapping a jurisdiction (either contains the other) that have not ended. */
 export async function currentEmergencies(
 	db: Kysely<DB>,

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema';
 import { canDeclareEmergency, canViewAudit, prefixOf, type Principal } from '../auth/policy';
 import { appendAudit, searchAudit, type AuditQuery, type AuditRow } from '../repositories/audit';
 import {
+	endEmergencyAt,
 	insertEmergency,
 	listEmergencies,
 	type EmergencyListRow
@@ -81,6 +82,41 @@ export async function declareEmergency(
 		return newId;
 	});
 	return { ok: true, value: id };
+}
+
+/**
+ * End a declared emergency before its time (a mistaken or finished one): exact homes are closed
+ * to emergency staff from that moment. The same administrators who may declare it may end it;
+ * the original window goes into the audit entry.
+ */
+export async function endEmergency(
+	db: Kysely<DB>,
+	who: Principal,
+	id: number,
+	meta: RequestMeta
+): Promise<Outcome<undefined>> {
+	const row = await db
+		.selectFrom('emergency_declarations')
+		.select(['area_code'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+	if (!row || !canDeclareEmergency(who, row.area_code)) throw new Forbidden('emergency');
+	return db.transaction().execute(async (trx) => {
+		const was = await endEmergencyAt(trx, id, new Date());
+		if (!was) return { ok: false as const, errors: { end: 'emergency.err.alreadyEnded' } };
+		await appendAudit(trx, {
+			userId: who.userId,
+			username: who.username,
+			role: who.role,
+			action: 'emergency_ended',
+			resource: `emergency:${id}`,
+			jurisdictionCode: was.areaCode,
+			emergencyId: id,
+			detail: { startsAt: was.startsAt.toISOString(), endsAt: was.endsAt.toISOString() },
+			...meta
+		});
+		return { ok: true as const, value: undefined };
+	});
 }
 
 export const RULE_RADIUS_RANGE_M = { min: 50, max: 5000 } as const;

@@ -15,6 +15,7 @@ import {
 	type UserListRow
 } from '../repositories/users';
 import { isAdminCode, jurisdictionPrefix } from '$lib/domain/admin';
+import { normalizeCode } from '$lib/components/admin/format';
 import type { RequestMeta } from './auth';
 
 /** Field → i18n message key. */
@@ -41,11 +42,6 @@ async function unitExists(db: Kysely<DB>, code: string): Promise<boolean> {
 		.select('code')
 		.where('code', '=', code)
 		.executeTakeFirst());
-}
-
-/** A typed area code as stored: trimmed, full-width digits (１２３) made ASCII. */
-function normalizeCode(code: string): string {
-	return code.trim().replace(/[０-９]/g, (d) => String(d.charCodeAt(0) - 0xff10));
 }
 
 /** What is wrong with a typed jurisdiction code, said so the user knows what to do; or null. */

@@ -6,7 +6,12 @@ import { formText } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
-import { Forbidden, declareEmergency, emergenciesFor } from '$lib/server/services/admin';
+import {
+	Forbidden,
+	declareEmergency,
+	emergenciesFor,
+	endEmergency
+} from '$lib/server/services/admin';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { fromShanghaiInput, normalizeCode, toShanghaiInput } from '$lib/components/admin/format';
 
@@ -75,6 +80,22 @@ export const actions: Actions = {
 				return fail(400, { values, errors });
 			}
 			return { declared: r.value };
+		} catch (e) {
+			if (e instanceof Forbidden) error(403, { message: 'forbidden' });
+			throw e;
+		}
+	},
+	end: async (event) => {
+		const { user } = signedIn(event.locals);
+		const form = await event.request.formData();
+		const id = Number(formText(form, 'id', 20));
+		if (!Number.isInteger(id) || id <= 0)
+			return fail(400, { endErrors: { end: 'emergency.err.unknown' } });
+		const { db } = await database();
+		try {
+			const r = await endEmergency(db, user.principal, id, requestMeta(event));
+			if (!r.ok) return fail(400, { endErrors: r.errors });
+			return { ended: id };
 		} catch (e) {
 			if (e instanceof Forbidden) error(403, { message: 'forbidden' });
 			throw e;
