@@ -249,3 +249,18 @@ test('my account shows who I am, refuses a mismatched new password, and offers t
 	await expect(page).toHaveURL(/\/login$/);
 	expect(problems).toEqual([]);
 });
+
+test('the rule is recomputed from the settings page, saying what it found and while it runs', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, 'county.admin');
+	await page.goto('/admin/settings');
+	// the distance is the province's to change; a county may recompute its own segments
+	await expect(page.locator('input[name="radius"]')).toBeDisabled();
+	await page.getByRole('button', { name: '重新计算', exact: false }).click();
+	const done = page.getByTestId('settings-done');
+	await expect(done).toContainText(/段需配备（此前 [\d,]+ 段）/);
+	await expect(page.getByTestId('settings-busy')).toHaveCount(0);
+	expect(problems).toEqual([]);
+});

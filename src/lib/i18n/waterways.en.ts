@@ -94,8 +94,8 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'settings.recompute': 'Recompute my area',
 	'settings.lastRun':
 		'Last run: {date}; {required} of {total} segments in your area need the items',
-	'settings.done':
-		'Recomputed: {required} of {total} segments need the items; {changed} results changed',
+	'settings.running': 'Recomputing every segment, please wait (a few seconds for the province)…',
+	'settings.done': 'Recomputed: {required} of {total} segments need the items (before: {before})',
 	'settings.auto':
 		'When children, sites or waterways change (through this app, an import or the database), the affected segments and child counts are recomputed within seconds.',
 	'settings.pending': '{n} data changes are waiting to be applied',

@@ -89,7 +89,8 @@ export const waterwaysZh = {
 	'settings.save': '保存并重新计算全省',
 	'settings.recompute': '重新计算本辖区',
 	'settings.lastRun': '上次计算：{date}；本辖区 {total} 段河段中 {required} 段需配备',
-	'settings.done': '已重新计算：{total} 段河段中 {required} 段需配备，{changed} 段结果有变化',
+	'settings.running': '正在重新计算全部河段，请稍候（全省约需数秒）…',
+	'settings.done': '已重新计算：{total} 段河段中 {required} 段需配备（此前 {before} 段）',
 	'settings.auto':
 		'儿童、场所或河段数据发生变化后（无论经由本系统、导入还是数据库），系统会在几秒内自动重新计算受影响的河段和儿童统计。',
 	'settings.pending': '有 {n} 处数据变化正在等待计算',
