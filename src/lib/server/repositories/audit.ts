@@ -30,6 +30,11 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** Who did it, as every entry records it: the signed-in user's id, name and role. */
+export function actorOf(p: { userId: number; username: string; role: string }) {
+	return { userId: p.userId, username: p.username, role: p.role };
+}
+
 export interface AuditEntry {
 	userId?: number | null;
 	username?: string | null;

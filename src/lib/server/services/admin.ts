@@ -2,7 +2,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { canDeclareEmergency, canViewAudit, prefixOf, type Principal } from '../auth/policy';
-import { appendAudit, searchAudit, type AuditQuery, type AuditRow } from '../repositories/audit';
+import {
+	actorOf,
+	appendAudit,
+	searchAudit,
+	type AuditQuery,
+	type AuditRow
+} from '../repositories/audit';
 import {
 	endEmergencyAt,
 	insertEmergency,
@@ -65,9 +71,7 @@ export async function declareEmergency(
 			declaredBy: who.userId
 		});
 		await appendAudit(trx, {
-			userId: who.userId,
-			username: who.username,
-			role: who.role,
+			...actorOf(who),
 			action: 'emergency_declared',
 			resource: `emergency:${newId}`,
 			jurisdictionCode: input.areaCode,
@@ -105,9 +109,7 @@ export async function endEmergency(
 		const was = await endEmergencyAt(trx, id, new Date());
 		if (!was) return { ok: false as const, errors: { end: 'emergency.err.alreadyEnded' } };
 		await appendAudit(trx, {
-			userId: who.userId,
-			username: who.username,
-			role: who.role,
+			...actorOf(who),
 			action: 'emergency_ended',
 			resource: `emergency:${id}`,
 			jurisdictionCode: was.areaCode,
@@ -173,9 +175,7 @@ export async function recomputeRule(
 	// from the analysis engine's snapshot when the dashboard has loaded one
 	const result = await recomputeSegmentRule(db, prefix, undefined, 'memory', analysisFor(db));
 	await appendAudit(db, {
-		userId: who.userId,
-		username: who.username,
-		role: who.role,
+		...actorOf(who),
 		action: radiusM !== null ? 'rule_radius_changed' : 'rule_recomputed',
 		resource: 'segment_rule',
 		jurisdictionCode: who.jurisdiction,

@@ -6,7 +6,7 @@ import type { DB } from '../db/schema';
 import { residenceAccess, type Principal } from '../auth/policy';
 import { currentEmergencies } from '../repositories/emergencies';
 import { residencesIn, type ResidencePoint } from '../repositories/residences';
-import { appendAudit } from '../repositories/audit';
+import { actorOf, appendAudit } from '../repositories/audit';
 import { isAdminCode, jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
 import type { RequestMeta } from './auth';
 
@@ -49,9 +49,7 @@ export async function viewResidences(
 			: [];
 	const access = residenceAccess(who, areaCode, now, emergencies);
 	const audit = {
-		userId: who.userId,
-		username: who.username,
-		role: who.role,
+		...actorOf(who),
 		resource: `residences:${areaCode}`,
 		jurisdictionCode: areaCode,
 		purpose,

@@ -5,7 +5,7 @@ import type { DB } from '../db/schema';
 import { canAssignSegments, canManageUser, prefixOf, type Principal } from '../auth/policy';
 import { isRole, type Role } from '../auth/roles';
 import { hashPassword, passwordProblem } from '../auth/password';
-import { appendAudit } from '../repositories/audit';
+import { actorOf, appendAudit } from '../repositories/audit';
 import {
 	deleteUserSessions,
 	findUserById,
@@ -53,7 +53,7 @@ async function jurisdictionError(db: Kysely<DB>, code: string): Promise<string |
 }
 
 function auditFor(admin: Principal, meta: RequestMeta) {
-	return { userId: admin.userId, username: admin.username, role: admin.role, ...meta };
+	return { ...actorOf(admin), ...meta };
 }
 
 export async function createUser(

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DB } from '../db/schema';
 import { canRecordChecks, type Principal } from '../auth/policy';
-import { appendAudit } from '../repositories/audit';
+import { actorOf, appendAudit } from '../repositories/audit';
 import {
 	history,
 	insertCheck,
@@ -235,9 +235,7 @@ export async function recordCheck(
 		});
 		if (!r.duplicate) {
 			await appendAudit(trx, {
-				userId: who.userId,
-				username: who.username,
-				role: who.role,
+				...actorOf(who),
 				action: 'equipment_check',
 				resource: `waterway:${s.waterwayId}`,
 				jurisdictionCode: detail.adminCode,

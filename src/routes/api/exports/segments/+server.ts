@@ -5,7 +5,7 @@ import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { segmentsFor } from '$lib/server/services/waterways';
-import { appendAudit } from '$lib/server/repositories/audit';
+import { actorOf, appendAudit } from '$lib/server/repositories/audit';
 import { segmentTable, toCsv, toXlsx } from '$lib/server/exports';
 import { translator } from '$lib/i18n';
 
@@ -26,9 +26,7 @@ export const GET: RequestHandler = async (event) => {
 	});
 	const table = segmentTable(rows, locals.locale);
 	await appendAudit(db, {
-		userId: user.principal.userId,
-		username: user.principal.username,
-		role: user.principal.role,
+		...actorOf(user.principal),
 		action: 'export',
 		resource: `segments.${format}`,
 		jurisdictionCode: user.principal.jurisdiction,
