@@ -154,4 +154,36 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 			/append-only/
 		);
 	});
+
+	it('dates a segment by its four items: a barrier-only check does not make it checked', async () => {
+		const other = (
+			await sql<{ id: number }>`
+				SELECT w.id FROM waterways w
+				WHERE w.township_code = ${staff.jurisdiction}
+					AND NOT EXISTS (SELECT 1 FROM safety_equipment se
+						WHERE se.waterway_id = w.id AND se.checked_at IS NOT NULL)
+				ORDER BY w.id LIMIT 1`.execute(d.db)
+		).rows[0].id;
+		const lastChecked = async () =>
+			(await segmentsFor(d.db, staff, {})).find((s) => s.id === other)!.last_checked;
+		expect(await lastChecked()).toBeNull();
+		const at = new Date(Date.now() - 3600_000);
+		const check = (slots: { item: string; status: string }[], when: Date) =>
+			recordCheck(
+				d.db,
+				staff,
+				{
+					clientUuid: randomUUID(),
+					waterwayId: other,
+					recordedAt: when.toISOString(),
+					slots,
+					photos: []
+				},
+				meta
+			);
+		await check([{ item: 'barrier', status: 'present' }], at);
+		expect(await lastChecked()).toBeNull();
+		await check([{ item: 'rope', status: 'damaged' }], new Date(at.getTime() - 60_000));
+		expect(new Date((await lastChecked())!).getTime()).toBe(at.getTime() - 60_000);
+	});
 });

@@ -162,6 +162,7 @@ export interface SegmentRow {
 	near_kinds: string[];
 	river_chief_id: number | null;
 	river_chief_name: string | null;
+	/** the last check of any of the four items (a barrier-only check does not count) */
 	last_checked: Date | null;
 }
 
@@ -187,7 +188,7 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 		LEFT JOIN users u ON u.id = w.river_chief_id
 		LEFT JOIN LATERAL (
 			SELECT ${USABLE_ITEMS} AS usable,
-				max(checked_at) AS last_checked
+				max(checked_at) FILTER (WHERE item <> 'barrier') AS last_checked
 			FROM safety_equipment se WHERE se.waterway_id = w.id
 		) e ON true
 		WHERE w.township_code LIKE ${f.sitePrefix + '%'}
