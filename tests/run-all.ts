@@ -42,13 +42,17 @@ function vitest(project: string): Tally {
 		numFailedTests: number;
 		numPendingTests: number;
 		numTodoTests: number;
-		numFailedTestSuites: number;
+		testResults: { status: string; assertionResults: unknown[] }[];
 	};
+	// a file that fails to load has no tests but is a failure all the same; a file whose tests
+	// failed is already counted by its tests
+	const brokenFiles = j.testResults.filter(
+		(f) => f.status === 'failed' && f.assertionResults.length === 0
+	).length;
 	return {
 		suite: project,
 		passed: j.numPassedTests,
-		// a file that fails to load has no tests but is a failure all the same
-		failed: j.numFailedTests + j.numFailedTestSuites,
+		failed: j.numFailedTests + brokenFiles,
 		skipped: j.numPendingTests + j.numTodoTests,
 		exit
 	};
