@@ -264,3 +264,37 @@ test('the rule is recomputed from the settings page, saying what it found and wh
 	await expect(page.getByTestId('settings-busy')).toHaveCount(0);
 	expect(problems).toEqual([]);
 });
+
+test('on a phone, accounts and emergencies are cards: each value named, nothing scrolls sideways', async ({
+	browser
+}) => {
+	const context = await browser.newContext({
+		viewport: { width: 390, height: 844 },
+		isMobile: true,
+		hasTouch: true
+	});
+	const page = await context.newPage();
+	await signIn(page, 'county.admin');
+	for (const [path, table, row, label] of [
+		['/admin/users', 'users-table', 'user-row', '角色'],
+		['/admin/emergencies', 'emergency-table', 'emergency-row', '原因']
+	] as const) {
+		await page.goto(path);
+		await expect(page.getByTestId(row).first()).toBeVisible();
+		const fits = await page.getByTestId(table).evaluate((t) => {
+			const frame = t.parentElement!;
+			return {
+				page: document.documentElement.scrollWidth,
+				frame: frame.scrollWidth - frame.clientWidth
+			};
+		});
+		expect(fits.page).toBeLessThanOrEqual(390);
+		expect(fits.frame).toBe(0);
+		// the column heading is gone from view, so each value says what it is
+		const cell = page.getByTestId(row).first().locator(`td[data-label="${label}"]`);
+		await expect(cell).toBeVisible();
+		const named = await cell.evaluate((td) => getComputedStyle(td, '::before').content);
+		expect(named).toBe(`"${label}"`);
+	}
+	await context.close();
+});
