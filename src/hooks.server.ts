@@ -7,7 +7,7 @@ import {
 } from '@sveltejs/kit';
 import { closeDatabase, database } from '$lib/server/db';
 import { env } from '$lib/server/env';
-import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale } from '$lib/i18n';
+import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, translator } from '$lib/i18n';
 import { scopeFor, warmFirstView } from '$lib/server/services/map';
 import { watchDataChanges } from '$lib/server/services/derived-data';
 import { closeAnalysis } from '$lib/server/services/exposure';
@@ -82,7 +82,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 			error(401, { message: 'second factor required' });
 		}
 		if (access === 'admin' && !isAdminRole(user.principal.role))
-			error(403, { message: 'forbidden' });
+			// a page gets SvelteKit's fallback page (src/error.html), so it says it in the user's language
+			error(403, {
+				message: wantsPage(event.request, pathname)
+					? translator(event.locals.locale)('error.403')
+					: 'forbidden'
+			});
 	}
 	event.locals.scope = user ? scopeFor(user.principal.jurisdiction) : null;
 

@@ -10,7 +10,7 @@ import { openTestDatabase, ROOT, type TestDatabase } from '../support/template';
 import { ROUTE_ACCESS, type RouteAccess } from '../../src/lib/server/auth/routes';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
 import { totpCode } from '../../src/lib/server/auth/totp';
-import { DEMO } from './helpers';
+import { DEMO, signIn } from './helpers';
 import sharp from 'sharp';
 import { randomUUID } from 'node:crypto';
 
@@ -369,4 +369,25 @@ test('security headers: CSP of the app’s own origin, no-store on personal page
 	expect(api.status()).toBe(200);
 	expect(api.headers()['cache-control']).toBe('no-store');
 	await ctx.dispose();
+});
+
+test('a refused or unknown page says so in Chinese, with a way back to the start page', async ({
+	page
+}) => {
+	await signIn(page, DEMO.planner);
+	const refused = await page.goto('/admin/users');
+	expect(refused?.status()).toBe(403);
+	await expect(
+		page.getByRole('heading', { name: '没有权限打开此页面', exact: true })
+	).toBeVisible();
+	await expect(page.getByTestId('error-page')).not.toContainText('forbidden');
+
+	const unknown = await page.goto('/admin');
+	expect(unknown?.status()).toBe(404);
+	await expect(page.getByRole('heading', { name: '页面不存在', exact: true })).toBeVisible();
+	// under the app's own header, in the user's session
+	await expect(page.getByTestId('user-role')).toHaveText('规划人员');
+	await page.getByRole('link', { name: '返回首页' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByTestId('map')).toBeVisible();
 });

@@ -17,6 +17,16 @@ export const en: Record<MessageKey, string> = {
 	'lang.short': '中文',
 	'nav.map': 'Map',
 	'nav.skip': 'Skip to main content',
+	'error.403': 'You cannot open this page',
+	'error.403.body':
+		'Your role does not give access to this page. If you need it, ask a higher-level administrator to change your account.',
+	'error.404': 'Page not found',
+	'error.404.body': 'The address may be wrong, or the item is outside your jurisdiction.',
+	'error.500': 'Something went wrong',
+	'error.500.body':
+		'The server could not handle the request. Please try again later; if it keeps happening, contact the system administrator.',
+	'error.home': 'Back to the start page',
+	'error.code': 'Error code',
 	'area.province': 'Province',
 	'area.breadcrumb': 'Current area',
 	'area.subunits': 'Subdivisions',
