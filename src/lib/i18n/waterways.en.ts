@@ -60,7 +60,8 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.save': 'Save check',
 	'seg.saved': 'Saved',
 	'seg.queued': 'Kept on this phone; it will upload when online',
-	'seg.chooseAll': 'Choose a state for every item',
+	'seg.chooseAll': 'Still to choose: {items} (the barrier is optional)',
+	'seg.photoUnreadable': 'Cannot read "{name}": choose a photo (JPEG, PNG, HEIC or another image)',
 	'seg.photoOf': 'Photo of {item}',
 	'seg.by': 'By',
 	'kindRule.children': "children's residences",
@@ -74,6 +75,12 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'outbox.offline': 'Offline',
 	'outbox.failed': 'Upload failed: {reason}',
 	'outbox.retry': 'Retry',
+	'check.err.upload':
+		'The upload was incomplete or over the size limit (80 MB of photos in all). Record the check again with fewer photos',
+	'outbox.refused': 'The check of {segment} was not accepted: {reason}',
+	'outbox.discard': 'Delete it',
+	'outbox.confirmDiscard': 'This check will not be uploaded once deleted. Delete it?',
+	'outbox.segment': 'segment #{id}',
 	'check.err.uuid': 'Invalid check id',
 	'check.err.notAllowed': 'You may not record checks on this segment',
 	'check.err.time': 'Invalid time (not in the future, not more than 60 days ago)',
@@ -126,5 +133,14 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.onMap': 'Show where it is on the map ›',
 	'dash.noData': 'No data',
 	'export.yes': 'yes',
-	'export.no': 'no'
+	'export.no': 'no',
+	// the segment list as a file: sheet and file name, the missing items in words, Beijing time
+	'export.segments': 'Segments',
+	'export.file.chief': 'chief {name}',
+	'export.file.required': 'needing the items',
+	'export.missingCount': 'Items missing (of the four)',
+	'export.missingItems': 'Missing items',
+	'export.missingNone': 'none',
+	'export.listSeparator': ', ',
+	'export.lastChecked': 'Last checked (Beijing time)'
 };

@@ -56,7 +56,8 @@ export const waterwaysZh = {
 	'seg.save': '保存检查',
 	'seg.saved': '已保存',
 	'seg.queued': '已保存在本机，联网后自动上传',
-	'seg.chooseAll': '请为每一项选择状态',
+	'seg.chooseAll': '还需选择状态：{items}（防护栏可不填）',
+	'seg.photoUnreadable': '无法读取“{name}”：请选择照片（JPEG、PNG、HEIC 等图片）',
 	'seg.photoOf': '{item}照片',
 	'seg.by': '登记人',
 	'kindRule.children': '儿童住所',
@@ -70,6 +71,11 @@ export const waterwaysZh = {
 	'outbox.offline': '当前离线',
 	'outbox.failed': '上传失败：{reason}',
 	'outbox.retry': '重试',
+	'check.err.upload': '上传内容不完整或超过大小上限（照片总共不超过 80 MB），请减少照片后重新登记',
+	'outbox.refused': '{segment} 的检查未被接受：{reason}',
+	'outbox.discard': '删除此条',
+	'outbox.confirmDiscard': '删除后这条检查记录将不会上传，确定删除吗？',
+	'outbox.segment': '河段 #{id}',
 	'check.err.uuid': '检查编号无效',
 	'check.err.notAllowed': '您无权登记该河段的检查',
 	'check.err.time': '检查时间无效（不能晚于当前时间，也不能早于 60 天前）',
@@ -120,5 +126,14 @@ export const waterwaysZh = {
 	'seg.onMap': '在地图上查看位置 ›',
 	'dash.noData': '暂无数据',
 	'export.yes': '是',
-	'export.no': '否'
+	'export.no': '否',
+	// the segment list as a file: sheet and file name, the missing items in words, Beijing time
+	'export.segments': '河段',
+	'export.file.chief': '河长{name}',
+	'export.file.required': '需配备',
+	'export.missingCount': '缺少的项数（四个一）',
+	'export.missingItems': '缺少的项目',
+	'export.missingNone': '无',
+	'export.listSeparator': '、',
+	'export.lastChecked': '最近检查（北京时间）'
 } as const;

@@ -1,30 +1,89 @@
 // The segment list as a file, scoped to the user's jurisdiction and filters: CSV (UTF-8 with
-// BOM, formula-safe, opens correctly in Excel) or XLSX.
+// BOM, formula-safe, opens correctly in Excel) or XLSX. The same filters as the list page, so
+// the file holds what the user was looking at; its name says which area and filters.
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
-import { segmentsFor } from '$lib/server/services/waterways';
+import { riverChiefsFor, segmentsFor, type SegmentQuery } from '$lib/server/services/waterways';
+import { findUnit } from '$lib/server/repositories/areas';
 import { actorOf, appendAudit } from '$lib/server/repositories/audit';
-import { segmentTable, toCsv, toXlsx } from '$lib/server/exports';
+import {
+	contentDisposition,
+	missingItems,
+	segmentFileName,
+	segmentTable,
+	toCsv,
+	toXlsx
+} from '$lib/server/exports';
 import { translator } from '$lib/i18n';
 
 export const GET: RequestHandler = async (event) => {
-	const { user } = signedIn(event.locals);
+	const { user, scope } = signedIn(event.locals);
 	const { url, locals } = event;
 	const t = translator(locals.locale);
-	const format = url.searchParams.get('format') ?? 'csv';
+	const p = url.searchParams;
+	const format = p.get('format') ?? 'csv';
 	if (format !== 'csv' && format !== 'xlsx')
 		error(400, { message: t('error.badRequest') + 'format=csv|xlsx' });
+	const q: SegmentQuery = {
+		// as on the list page: a river chief starts on their own segments
+		mine: p.has('mine') ? p.get('mine') === '1' : user.principal.role === 'river_chief',
+		chief: Number(p.get('chief')) || undefined,
+		kind: p.get('kind') || undefined,
+		township: p.get('township') || undefined,
+		completeness: p.get('completeness') || undefined,
+		requiredOnly: p.get('required') === '1'
+	};
 	const { db } = await database();
-	const rows = await segmentsFor(db, user.principal, {
-		mine: url.searchParams.get('mine') === '1',
-		kind: url.searchParams.get('kind') ?? undefined,
-		township: url.searchParams.get('township') ?? undefined,
-		completeness: url.searchParams.get('completeness') ?? undefined,
-		requiredOnly: url.searchParams.get('required') === '1'
-	});
-	const table = segmentTable(rows, locals.locale);
+	// the list and which items each segment lacks, from one snapshot so that they agree
+	const { rows, missing } = await db
+		.transaction()
+		.setIsolationLevel('repeatable read')
+		.setAccessMode('read only')
+		.execute(async (trx) => {
+			const rows = await segmentsFor(trx, user.principal, q);
+			return {
+				rows,
+				missing: await missingItems(
+					trx,
+					rows.map((r) => r.id)
+				)
+			};
+		});
+	const table = segmentTable(rows, missing, locals.locale);
+
+	// names for the file: from the rows where they are there, else from the database (in scope)
+	const area = await findUnit(db, user.principal.jurisdiction);
+	let township: { code: string; name: string } | undefined;
+	if (q.township && /^\d{12}$/.test(q.township)) {
+		const name =
+			rows[0]?.township_name ??
+			(q.township.startsWith(scope.sitePrefix) ? (await findUnit(db, q.township))?.name : null);
+		township = { code: q.township, name: name ?? q.township };
+	}
+	let chief: { id: number; name: string } | undefined;
+	if (!q.mine && q.chief && Number.isSafeInteger(q.chief)) {
+		const name =
+			rows[0]?.river_chief_name ??
+			(await riverChiefsFor(db, user.principal)).find((c) => c.id === q.chief)?.name;
+		chief = { id: q.chief, name: name ?? `#${q.chief}` };
+	}
+	const file = segmentFileName(
+		{
+			areaCode: user.principal.jurisdiction,
+			areaName: area?.name ?? user.principal.jurisdiction,
+			mine: q.mine ?? false,
+			township,
+			chief,
+			kind: q.kind,
+			completeness: q.completeness,
+			requiredOnly: q.requiredOnly ?? false
+		},
+		locals.locale,
+		format
+	);
+
 	await appendAudit(db, {
 		...actorOf(user.principal),
 		action: 'export',
@@ -33,16 +92,17 @@ export const GET: RequestHandler = async (event) => {
 		detail: { rows: rows.length },
 		...requestMeta(event)
 	});
-	const stamp = new Date().toISOString().slice(0, 10);
-	const name = `segments-${user.principal.jurisdiction}-${stamp}.${format}`;
-	const body = format === 'csv' ? Buffer.from(toCsv(table), 'utf8') : await toXlsx(table);
+	const body =
+		format === 'csv'
+			? Buffer.from(toCsv(table), 'utf8')
+			: await toXlsx(table, t('export.segments'));
 	return new Response(new Uint8Array(body), {
 		headers: {
 			'Content-Type':
 				format === 'csv'
 					? 'text/csv; charset=utf-8'
 					: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-			'Content-Disposition': `attachment; filename="${name}"`,
+			'Content-Disposition': contentDisposition(file.name, file.ascii),
 			'Cache-Control': 'no-store'
 		}
 	});
