@@ -18,6 +18,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SCHEME_HEADER = 'x-tongan-scheme';
 
+// An equipment check carries up to 6 photos of at most 12 MB each (src/lib/server/photos.ts);
+// adapter-node's default of 512 KB would refuse a check with two ordinary photos. An operator
+// may still set a smaller or larger limit.
+process.env.BODY_SIZE_LIMIT ||= '80M';
+
 // an empty ORIGIN counts as unset (adapter-node would refuse to start on it)
 if (process.env.ORIGIN === '') delete process.env.ORIGIN;
 if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {

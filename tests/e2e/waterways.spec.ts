@@ -2,6 +2,7 @@
 // once, and the segment turns complete on its page, in the list and on the dashboard.
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
+import { randomUUID } from 'node:crypto';
 import { DEMO, guard, mapIdle, signIn } from './helpers';
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
@@ -195,6 +196,111 @@ test('township staff find the segments near them by the phone’s position, in C
 	await page.getByTestId('near-me').click();
 	await expect(page.getByRole('status')).toContainText('未获得定位权限');
 	expect(problems).toEqual([]);
+});
+
+test('a village child director records checks on the phone: clear messages, a refused check can be deleted', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.village);
+	await page.goto('/waterways?mine=0');
+	const first = page.getByTestId('segment-list').locator('a.card').first();
+	const id = Number(await first.getAttribute('data-id'));
+	await first.click();
+	await expect(page).toHaveURL(new RegExp(`/waterways/${id}$`));
+	// segments are registered to the township: its village child director records them too
+	const form = page.getByTestId('check-form');
+	await expect(form).toBeVisible();
+	// a sign is never "used up": only a buoy, a rope and a pole offer it
+	await expect(form.getByRole('group', { name: '警示牌' }).getByText('已使用未补充')).toHaveCount(
+		0
+	);
+	await expect(form.getByRole('group', { name: '救生圈' }).getByText('已使用未补充')).toHaveCount(
+		1
+	);
+
+	// a tap on a state changes nothing but the state: the page does not jump
+	const scroller = await page.evaluate(() => document.scrollingElement!.scrollTop);
+	for (const item of ['警示牌', '救生圈', '救生绳']) {
+		await form.getByRole('group', { name: item }).getByText('完好', { exact: true }).tap();
+	}
+	expect(await page.evaluate(() => document.scrollingElement!.scrollTop)).toBe(scroller);
+	await expect(page.getByTestId('user-role')).toBeInViewport();
+
+	// saving with an item left: the message names it, and goes once it is chosen
+	await page.getByTestId('check-save').click();
+	const alert = form.getByRole('alert');
+	await expect(alert).toHaveText('还需选择状态：救生杆（防护栏可不填）');
+	await form.getByRole('group', { name: '救生杆' }).getByText('缺失', { exact: true }).tap();
+	await expect(alert).toHaveCount(0);
+
+	// a file that is not a picture is named and refused, nothing else changes
+	await page.getByTestId('photo-sign').setInputFiles({
+		name: '检查表.pdf',
+		mimeType: 'application/pdf',
+		buffer: Buffer.from('%PDF-1.4 not a picture')
+	});
+	await expect(alert).toHaveText('无法读取“检查表.pdf”：请选择照片（JPEG、PNG、HEIC 等图片）');
+	await expect(form).not.toContainText('已添加');
+
+	// the server refuses the check (as it would a check it finds invalid): the phone keeps it,
+	// says why and for which segment, and the user may delete it
+	await page.route('**/api/checks', (route) =>
+		route.fulfill({
+			status: 400,
+			contentType: 'application/json',
+			body: JSON.stringify({ field: 'slots', message: '器材项目无效' })
+		})
+	);
+	await page.getByTestId('check-save').click();
+	const refused = page.getByTestId('outbox-refused');
+	await expect(refused).toContainText(`编号 ${id}`);
+	await expect(refused).toContainText('的检查未被接受：器材项目无效');
+	await expect(page.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
+	page.once('dialog', (d) => void d.accept());
+	await refused.getByTestId('outbox-discard').click();
+	await expect(page.getByTestId('outbox-banner')).toBeHidden();
+	await page.unroute('**/api/checks');
+	expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+});
+
+test('a check with several ordinary photos is accepted whole (not cut off at 512 KB)', async ({
+	page
+}) => {
+	await signIn(page, DEMO.township);
+	await page.goto('/waterways?mine=0');
+	const id = Number(
+		await page.getByTestId('segment-list').locator('a.card').nth(1).getAttribute('data-id')
+	);
+	// three detailed photos of about 1 MB each, as a phone that could not shrink them sends them
+	const noise = (seed: number) =>
+		Buffer.from(Array.from({ length: 900 * 700 * 3 }, (_, i) => (i * 7919 + seed * 104729) % 251));
+	const photos = await Promise.all(
+		[1, 2, 3].map((k) =>
+			sharp(noise(k), { raw: { width: 900, height: 700, channels: 3 } })
+				.jpeg({ quality: 95 })
+				.toBuffer()
+		)
+	);
+	const total = photos.reduce((n, p) => n + p.length, 0);
+	expect(total).toBeGreaterThan(1024 * 1024);
+	const r = await page.request.post('/api/checks', {
+		headers: { origin: new URL(page.url()).origin },
+		multipart: {
+			check: JSON.stringify({
+				clientUuid: randomUUID(),
+				waterwayId: id,
+				recordedAt: new Date().toISOString(),
+				slots: ['sign', 'buoy', 'rope'].map((item) => ({ item, status: 'present' }))
+			}),
+			'photo:sign': { name: 'a.jpg', mimeType: 'image/jpeg', buffer: photos[0] },
+			'photo:buoy': { name: 'b.jpg', mimeType: 'image/jpeg', buffer: photos[1] },
+			'photo:rope': { name: 'c.jpg', mimeType: 'image/jpeg', buffer: photos[2] }
+		}
+	});
+	expect(r.status(), await r.text()).toBe(201);
+	await page.goto(`/waterways/${id}`);
+	await expect(page.getByTestId('slots').locator('img')).toHaveCount(3);
 });
 
 test('emergency staff filter the segments of their county by kind and completeness', async ({

@@ -114,7 +114,18 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		await expect(
 			recordCheck(d.db, staff, { ...base, lon: 500, lat: 29 }, meta)
 		).rejects.toMatchObject({ key: 'check.err.position' });
+		// a sign is not "used up in a rescue"; a buoy can be
+		await expect(
+			recordCheck(d.db, staff, { ...base, slots: [{ item: 'sign', status: 'used' }] }, meta)
+		).rejects.toMatchObject({ key: 'check.err.status' });
 		expect(await count('equipment_checks')).toBe(before);
+		await recordCheck(
+			d.db,
+			staff,
+			{ ...base, clientUuid: randomUUID(), slots: [{ item: 'buoy', status: 'used' }] },
+			meta
+		);
+		expect(await count('equipment_checks')).toBe(before + 1);
 	});
 
 	it('keeps a late upload of an older check in history without overwriting a newer state', async () => {

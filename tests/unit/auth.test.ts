@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	canManageUser,
+	canRecordChecks,
 	residenceAccess,
 	mayEverSeeResidences,
 	type Principal
@@ -76,6 +77,25 @@ describe('exact residences policy', () => {
 		expect(residenceAccess(p('emergency', '420102000000'), village, now, [window]).allowed).toBe(
 			false
 		);
+	});
+});
+
+describe('who records equipment checks', () => {
+	const township = '421083001000';
+	it('lets a village child director check the segments of their own township, no other', () => {
+		expect(canRecordChecks(p('village_director', '421083001201'), township)).toBe(true);
+		expect(canRecordChecks(p('village_director', '421083001201'), '421083002000')).toBe(false);
+	});
+	it('lets field staff and administrators check inside their jurisdiction only', () => {
+		expect(canRecordChecks(p('township_staff', township), township)).toBe(true);
+		expect(canRecordChecks(p('township_staff', '421083002000'), township)).toBe(false);
+		expect(canRecordChecks(p('river_chief', township), township)).toBe(true);
+		expect(canRecordChecks(p('county_admin', '421083000000'), township)).toBe(true);
+		expect(canRecordChecks(p('county_admin', '421081000000'), township)).toBe(false);
+	});
+	it('never lets emergency staff or planners record', () => {
+		expect(canRecordChecks(p('emergency', '421083000000'), township)).toBe(false);
+		expect(canRecordChecks(p('planner', '421083000000'), township)).toBe(false);
 	});
 });
 

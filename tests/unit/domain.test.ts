@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ageOn, categoriesOutOfAge, suppress } from '$lib/domain/children';
-import { completeness, completenessFromCount } from '$lib/domain/equipment';
+import { completeness, completenessFromCount, statusesFor } from '$lib/domain/equipment';
 import { childLevel, jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
 
 describe('four-item completeness', () => {
@@ -35,6 +35,16 @@ describe('four-item completeness', () => {
 			'partial',
 			'complete'
 		]);
+	});
+});
+
+describe('states a check can record', () => {
+	it('offers "used and not replaced" only for what a rescue takes away', () => {
+		expect(statusesFor('buoy')).toContain('used');
+		expect(statusesFor('rope')).toContain('used');
+		expect(statusesFor('pole')).toContain('used');
+		expect(statusesFor('sign')).toEqual(['present', 'missing', 'damaged']);
+		expect(statusesFor('barrier')).toEqual(['present', 'missing', 'damaged']);
 	});
 });
 

@@ -10,6 +10,16 @@ export type EquipmentItem = (typeof EQUIPMENT_ITEMS)[number];
 export const EQUIPMENT_STATUSES = ['present', 'missing', 'damaged', 'used', 'unknown'] as const;
 export type EquipmentStatus = (typeof EQUIPMENT_STATUSES)[number];
 
+/**
+ * The states a check can record for an item. "Used and not replaced" is for what is taken away
+ * in a rescue (buoy, rope, pole); a sign or a barrier is there, missing or damaged.
+ */
+export function statusesFor(item: EquipmentItem): Exclude<EquipmentStatus, 'unknown'>[] {
+	return item === 'sign' || item === 'barrier'
+		? ['present', 'missing', 'damaged']
+		: ['present', 'missing', 'damaged', 'used'];
+}
+
 /** What makes a segment need the four items when it lies within the rule's distance of it. */
 export const RULE_KINDS = [
 	'children',

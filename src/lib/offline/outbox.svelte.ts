@@ -12,7 +12,11 @@ export interface QueuedCheck {
 	check: Record<string, unknown>;
 	photos: { item: string | null; blob: Blob }[];
 	queuedAt: string;
+	/** how the user knows the segment (its name and number), for messages about this check */
+	label?: string;
 	lastError?: string;
+	/** the server refused it as invalid: sending it again cannot help, the user decides */
+	refused?: boolean;
 }
 
 function open(): Promise<IDBDatabase> {
@@ -79,12 +83,31 @@ class Outbox {
 	sending = $state(false);
 	online = $state(true);
 	lastError: string | null = $state(null);
+	/** checks the server refused, each with its reason, until the user deletes them */
+	refused: { clientUuid: string; waterwayId: number; label?: string; reason: string }[] = $state(
+		[]
+	);
 	/** checks sent since the page loaded: pages showing what they changed reload on it */
 	sent = $state(0);
 	private started = false;
 
 	async refresh(): Promise<void> {
-		this.pending = (await allChecks()).length;
+		const all = await allChecks();
+		this.pending = all.length;
+		this.refused = all
+			.filter((c) => c.refused)
+			.map((c) => ({
+				clientUuid: c.clientUuid,
+				waterwayId: c.waterwayId,
+				label: c.label,
+				reason: c.lastError ?? ''
+			}));
+	}
+
+	/** The user gives up a refused check (after being asked): it is deleted from this phone. */
+	async discard(clientUuid: string): Promise<void> {
+		await deleteCheck(clientUuid);
+		await this.refresh();
 	}
 
 	async enqueue(c: QueuedCheck): Promise<void> {
@@ -103,10 +126,13 @@ class Outbox {
 					await deleteCheck(c.clientUuid);
 					this.lastError = null;
 					this.sent++;
-				} else {
+				} else if (r.retry) {
+					// offline or a server hiccup: the rest would fail the same way, try later
 					this.lastError = r.message;
 					await putCheck({ ...c, lastError: r.message });
-					if (r.retry) break;
+					break;
+				} else {
+					await putCheck({ ...c, lastError: r.message, refused: true });
 				}
 			}
 		} finally {

@@ -1,6 +1,9 @@
 // Photos are made small on the phone before they are queued: a 12-megapixel picture becomes a
 // ~300 KB JPEG, which a weak connection can carry. The GPS position and time are read from the
-// original's EXIF first (the canvas copy has none) and sent alongside.
+// original's EXIF first (the canvas copy has none) and sent alongside. The EXIF reader is part
+// of the page's own code, not loaded on demand: a photo taken offline keeps its position too.
+import exifr from 'exifr';
+
 export interface PreparedPhoto {
 	blob: Blob;
 	gps: { lon: number; lat: number } | null;
@@ -13,7 +16,6 @@ export async function preparePhoto(file: File): Promise<PreparedPhoto> {
 	let gps: PreparedPhoto['gps'] = null;
 	let takenAt: string | null = null;
 	try {
-		const exifr = (await import('exifr')).default;
 		const meta = (await exifr.parse(file, {
 			gps: true,
 			pick: ['DateTimeOriginal', 'latitude', 'longitude']

@@ -112,15 +112,22 @@ export function canAssignSegments(p: Principal): boolean {
 
 /** Recording field checks (equipment, hazards) in the area. */
 export function canRecordChecks(p: Principal, code: string): boolean {
-	if (!inJurisdiction(p, code)) return false;
-	return [
-		'township_staff',
-		'village_director',
-		'river_chief',
-		'province_admin',
-		'prefecture_admin',
-		'county_admin'
-	].includes(p.role);
+	if (
+		![
+			'township_staff',
+			'village_director',
+			'river_chief',
+			'province_admin',
+			'prefecture_admin',
+			'county_admin'
+		].includes(p.role)
+	)
+		return false;
+	// waterways are registered to townships: a village child director checks those of the
+	// village's township, the same segments the list shows them
+	if (p.role === 'village_director')
+		return code.startsWith(jurisdictionPrefix(p.jurisdiction).slice(0, 9));
+	return inJurisdiction(p, code);
 }
 
 /** Roles an administrator could give to someone at or below their own level (for the forms). */

@@ -5,7 +5,7 @@
 import type { GeoAdminUnit, GeoSegment } from './geodata';
 import { rng, offsetMeters, hashString } from './random';
 import type { ChildCategory } from '$lib/domain/children';
-import type { EquipmentItem, EquipmentStatus } from '$lib/domain/equipment';
+import { statusesFor, type EquipmentItem, type EquipmentStatus } from '$lib/domain/equipment';
 
 /** The survey day the demo ages refer to. */
 export const DEMO_REFERENCE_DATE = new Date(Date.UTC(2026, 5, 30));
@@ -262,9 +262,11 @@ export function synthEquipment(seg: GeoSegment): Record<EquipmentItem, Equipment
 		for (const i of items) out[i] = 'unknown';
 	} else {
 		for (const i of items) {
-			out[i] = r.chance(0.55)
+			const s = r.chance(0.55)
 				? 'present'
 				: r.pick(['missing', 'missing', 'damaged', 'used'] as const);
+			// a sign is not "used up" in a rescue: damaged instead (same draw, same completeness)
+			out[i] = s === 'used' && !statusesFor(i).includes(s) ? 'damaged' : s;
 		}
 		if (items.every((i) => out[i] === 'present')) out[r.pick(items)] = 'missing';
 	}

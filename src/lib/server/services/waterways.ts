@@ -26,7 +26,7 @@ import { findUnit } from '../repositories/areas';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import {
 	EQUIPMENT_ITEMS,
-	EQUIPMENT_STATUSES,
+	statusesFor,
 	WATERWAY_KINDS,
 	compareRisk,
 	riskLevel,
@@ -182,10 +182,7 @@ export async function recordCheck(
 	for (const slot of s.slots) {
 		if (!(EQUIPMENT_ITEMS as readonly string[]).includes(slot.item) || seen.has(slot.item))
 			throw new CheckRejected('slots', 'check.err.item');
-		if (
-			!(EQUIPMENT_STATUSES as readonly string[]).includes(slot.status) ||
-			slot.status === 'unknown'
-		)
+		if (!(statusesFor(slot.item as EquipmentItem) as readonly string[]).includes(slot.status))
 			throw new CheckRejected('slots', 'check.err.status');
 		seen.add(slot.item);
 	}

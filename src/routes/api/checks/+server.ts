@@ -16,7 +16,8 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		form = await event.request.formData();
 	} catch {
-		error(400, { message: t('error.badRequest') + 'multipart/form-data' });
+		// a body cut off by the size limit or a dropped connection: say what the user can do
+		error(400, { message: t('check.err.upload') });
 	}
 	let parsed: Omit<CheckSubmission, 'photos'>;
 	try {
