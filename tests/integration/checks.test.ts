@@ -3,8 +3,14 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { openTestDatabase, testEngines, type TestDatabase, principalOf } from '../support/template';
-import { recordCheck, CheckRejected, segmentsFor } from '../../src/lib/server/services/waterways';
+import {
+	recordCheck,
+	CheckRejected,
+	segmentPage,
+	segmentsFor
+} from '../../src/lib/server/services/waterways';
 import type { Principal } from '../../src/lib/server/auth/policy';
+import { scopeFor } from '../../src/lib/server/services/map';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 
@@ -164,6 +170,31 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		await expect(sql`UPDATE equipment_events SET status = 'present'`.execute(d.db)).rejects.toThrow(
 			/append-only/
 		);
+	});
+
+	it("tells the distance to the nearest child's home only to roles whose duty the homes are", async () => {
+		const chief = await principalOf(d.db, 'river.chief');
+		const county = await principalOf(d.db, 'county.admin');
+		const near = await sql<{ id: number; m: number; n: number }>`
+			SELECT sr.waterway_id AS id, sr.nearest_m AS m, sr.children_within AS n
+			FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
+			WHERE sr.nearest_kind = 'children' AND sr.required
+				AND w.township_code LIKE ${scopeFor(chief.jurisdiction).sitePrefix + '%'}
+			ORDER BY sr.children_within, sr.waterway_id LIMIT 1`.execute(d.db);
+		const seg = near.rows[0];
+		expect(seg).toBeTruthy();
+		const forChief = (await segmentPage(d.db, chief, seg.id)).requirement!;
+		const forAdmin = (await segmentPage(d.db, county, seg.id)).requirement!;
+		expect(forChief.nearest).toBeNull();
+		expect(forChief.childHomeWithin).toBe(true);
+		expect(forAdmin.nearest).toEqual({ m: seg.m, kind: 'children' });
+		// the count is the same for both, and a small one is "<5" for everyone
+		expect(forChief.childrenWithin).toEqual(forAdmin.childrenWithin);
+		expect(forChief.childrenWithin).toEqual(
+			seg.n < 5 ? { suppressed: true } : { suppressed: false, count: seg.n }
+		);
+		// the page data carries no distance at all for the river chief
+		expect(JSON.stringify(forChief)).not.toContain(String(seg.m));
 	});
 
 	it('dates a segment by its four items: a barrier-only check does not make it checked', async () => {

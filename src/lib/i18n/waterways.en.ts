@@ -45,8 +45,8 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.open': 'Open',
 	'ww.showMore': 'Show more',
 	'seg.rule': 'Why it needs the items',
-	'seg.ruleYes':
-		'Within {radius} m: {kinds}; {children} children within the distance; nearest {nearest} ({nearestKind}).',
+	'seg.ruleYes': 'Within {radius} m: {kinds}; {children} children within the distance{nearest}.',
+	'seg.ruleNearest': '; nearest {nearest} ({nearestKind})',
 	'seg.ruleNo':
 		"No village, child's residence, school, kindergarten, Children's Home or Sunshine Station within {radius} m.",
 	'seg.history': 'History',

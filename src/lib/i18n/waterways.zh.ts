@@ -42,8 +42,8 @@ export const waterwaysZh = {
 	'ww.open': '查看',
 	'ww.showMore': '显示更多',
 	'seg.rule': '为何需要配备',
-	'seg.ruleYes':
-		'该河段 {radius} 米范围内有：{kinds}；范围内儿童 {children} 名；最近 {nearest}（{nearestKind}）。',
+	'seg.ruleYes': '该河段 {radius} 米范围内有：{kinds}；范围内儿童 {children} 名{nearest}。',
+	'seg.ruleNearest': '；最近 {nearest}（{nearestKind}）',
 	'seg.ruleNo': '该河段 {radius} 米范围内没有村庄、儿童住所、学校、幼儿园、儿童之家或阳光驿站。',
 	'seg.history': '变更记录',
 	'seg.noHistory': '暂无记录',

@@ -78,6 +78,15 @@ export function residenceAccess(
 }
 
 /** Whether the role could ever see exact residences (drives what the UI offers). */
+/**
+ * Whether a role may be told how far the nearest child's home lies from a segment. A distance
+ * of a few metres from a pond pins that home down, so it is for the roles whose duty is the
+ * homes themselves; the others are told only that a child lives within the rule's distance.
+ */
+export function seesHomeDistances(role: Role): boolean {
+	return EXACT_RESIDENCE_ROLES.includes(role);
+}
+
 export function mayEverSeeResidences(role: Role): boolean {
 	return EXACT_RESIDENCE_ROLES.includes(role) || role === 'emergency';
 }

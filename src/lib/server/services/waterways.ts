@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DB } from '../db/schema';
-import { canRecordChecks, type Principal } from '../auth/policy';
+import { canRecordChecks, seesHomeDistances, type Principal } from '../auth/policy';
+import { suppress } from '$lib/domain/children';
 import { actorOf, appendAudit } from '../repositories/audit';
 import {
 	history,
@@ -119,11 +120,28 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 		SELECT u.display_name AS name, u.id FROM waterways w LEFT JOIN users u ON u.id = w.river_chief_id WHERE w.id = ${id}`.execute(
 		db
 	);
+	const r = req.rows[0];
+	// what the page may say about children near the water: a small count is "<5", and the
+	// distance to the nearest child's home only to the roles whose duty the homes are
+	const hideHome = r?.nearest_kind === 'children' && !seesHomeDistances(who.role);
+	const requirement = r
+		? {
+				required: r.required,
+				radiusM: r.radius_m,
+				nearKinds: r.near_kinds,
+				childrenWithin: suppress(r.children_within),
+				nearest:
+					r.nearest_m === null || r.nearest_kind === null || hideHome
+						? null
+						: { m: r.nearest_m, kind: r.nearest_kind },
+				childHomeWithin: r.near_kinds.includes('children')
+			}
+		: null;
 	return {
 		detail,
 		slots: s,
 		history: h,
-		requirement: req.rows[0] ?? null,
+		requirement,
 		riverChief: chief.rows[0]?.name ?? null,
 		canRecord: canRecordChecks(who, detail.adminCode)
 	};
