@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, categoriesOutOfAge, suppress } from '$lib/domain/children';
+import { ageOn, categoriesOutOfAge, suppress, suppressPart } from '$lib/domain/children';
 import { completeness, completenessFromCount, statusesFor } from '$lib/domain/equipment';
 import { childLevel, jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
 
@@ -45,6 +45,18 @@ describe('states a check can record', () => {
 		expect(statusesFor('pole')).toContain('used');
 		expect(statusesFor('sign')).toEqual(['present', 'missing', 'damaged']);
 		expect(statusesFor('barrier')).toEqual(['present', 'missing', 'damaged']);
+	});
+});
+
+describe('suppressing a part of a shown whole', () => {
+	it('hides a part when it, or the rest of the whole, is 1 to 4', () => {
+		expect(suppressPart(5, 6)).toEqual({ suppressed: true });
+		expect(suppressPart(3, 40)).toEqual({ suppressed: true });
+		expect(suppressPart(36, 40)).toEqual({ suppressed: true });
+		expect(suppressPart(35, 40)).toEqual({ suppressed: false, count: 35 });
+		// all of them: nothing about any one child that the whole does not already say
+		expect(suppressPart(12, 12)).toEqual({ suppressed: false, count: 12 });
+		expect(suppressPart(0, 12)).toEqual({ suppressed: true });
 	});
 });
 

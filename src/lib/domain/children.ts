@@ -66,3 +66,13 @@ export type SuppressedCount = { suppressed: true } | { suppressed: false; count:
 export function suppress(count: number): SuppressedCount {
 	return count < SUPPRESSION_THRESHOLD ? { suppressed: true } : { suppressed: false, count };
 }
+
+/**
+ * A part of a group whose size is shown too (children near incomplete water, of a village's
+ * children): suppressed when it is small, and also when the rest is, since "5 of 6" says that
+ * one child is not.
+ */
+export function suppressPart(part: number, whole: number): SuppressedCount {
+	const rest = whole - part;
+	return rest > 0 && rest < SUPPRESSION_THRESHOLD ? { suppressed: true } : suppress(part);
+}

@@ -12,7 +12,7 @@ import { childUnits, findUnit } from '../repositories/areas';
 import { ruleRadius } from '../repositories/segment-rule';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import { env } from '../env';
-import { suppress, type SuppressedCount } from '$lib/domain/children';
+import { suppress, suppressPart, type SuppressedCount } from '$lib/domain/children';
 
 /** Distance to the nearest usable children's home or Sunshine Station that counts as served. */
 export const COVERAGE_RADIUS_M = 1000;
@@ -73,8 +73,9 @@ function row(
 	uncovered: number
 ): Omit<ExposureRow, 'code' | 'name'> {
 	const c = suppress(children);
-	const n = suppress(near);
-	const u = suppress(uncovered);
+	// the unit's total is shown too: a part whose rest is small would give the rest away
+	const n = suppressPart(near, children);
+	const u = suppressPart(uncovered, children);
 	return {
 		children: c,
 		nearIncomplete: n,
