@@ -145,7 +145,7 @@ test('the audit log lists account creations and sign-ins, read-only, with Chines
 	await expect(logins.first()).toContainText('登录成功');
 	await expect(logins.first()).toContainText('county.admin');
 	// the entry's detail in words, not JSON
-	await expect(logins.first()).toContainText('第二步验证：totp');
+	await expect(logins.first()).toContainText('第二步验证：身份验证器动态码');
 	await expect(logins.first()).not.toContainText('{"');
 
 	// an append-only log: no control on it can change anything

@@ -10,7 +10,13 @@ import {
 	LOCK_AFTER_FAILURES
 } from '../../src/lib/server/services/auth';
 import { viewResidences, ResidenceDenied } from '../../src/lib/server/services/residences';
-import { declareEmergency, endEmergency, Forbidden } from '../../src/lib/server/services/admin';
+import {
+	declareEmergency,
+	endEmergency,
+	Forbidden,
+	searchAuditLog
+} from '../../src/lib/server/services/admin';
+import { appendAudit } from '../../src/lib/server/repositories/audit';
 import { currentEmergencies } from '../../src/lib/server/repositories/emergencies';
 import { createUser, updateUser } from '../../src/lib/server/services/users';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
@@ -214,6 +220,48 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 		);
 		await expect(sql`DELETE FROM audit_log`.execute(d.db)).rejects.toThrow(/append-only/);
 		expect(await auditCount('residences_view')).toBeGreaterThan(0);
+	});
+
+	it('finds audit entries by part of a username, any case, wildcards as typed, only in the jurisdiction', async () => {
+		const county = await principalOf(d.db, 'county.admin');
+		const province = await principalOf(d.db, 'province.admin');
+		const entries: [string, string][] = [
+			['flood_watch', '421083100000'],
+			['flood%watch', '421083100000'],
+			['floodxwatch', '421083100000'],
+			['Emerg.Upper', '421083100000'],
+			// another prefecture: outside the county administrator's reach
+			['emerg.far', '420100000000'],
+			['flood_far', '420100000000']
+		];
+		for (const [username, jurisdictionCode] of entries)
+			await appendAudit(d.db, {
+				username,
+				jurisdictionCode,
+				action: 'export',
+				detail: { rows: 1 }
+			});
+		const names = async (who: Principal, username: string, action?: string) =>
+			[
+				...new Set((await searchAuditLog(d.db, who, { username, action })).map((r) => r.username))
+			].sort();
+
+		// "emerg" finds the emergency staff account and the upper-case name, not the far one
+		const emerg = await names(county, 'EMERG');
+		expect(emerg).toContain('emergency');
+		expect(emerg).toContain('Emerg.Upper');
+		expect(emerg).not.toContain('emerg.far');
+		for (const n of emerg) expect(n?.toLowerCase()).toContain('emerg');
+		expect(await names(province, 'emerg')).toContain('emerg.far');
+		// % and _ are the characters themselves, not wildcards
+		expect(await names(county, 'flood_w')).toEqual(['flood_watch']);
+		expect(await names(county, '%')).toEqual(['flood%watch']);
+		expect(await names(county, 'd%w')).toEqual(['flood%watch']);
+		expect(await names(county, '\\')).toEqual([]);
+		expect(await names(province, '_')).toEqual(['flood_far', 'flood_watch']);
+		// with the other filters still applied
+		expect(await names(county, 'emerg', 'export')).toEqual(['Emerg.Upper']);
+		expect(await names(county, 'COUNTY.AD', 'login')).toEqual(['county.admin']);
 	});
 
 	it('lets administrators create users only within their reach, with clear errors and no change otherwise', async () => {

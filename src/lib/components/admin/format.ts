@@ -1,7 +1,8 @@
 // Times on the administrator screens: shown as 2026年5月1日 14:03 (zh) / 1 May 2026 14:03 (en),
 // and typed into datetime-local / date inputs, always in Beijing time (Asia/Shanghai, UTC+8, no
-// daylight saving), whatever the time zone of the browser or the server.
-import { formatDate, type Locale } from '$lib/i18n';
+// daylight saving), whatever the time zone of the browser or the server. Also the audit log's
+// details and resources in words.
+import { formatCount, formatDate, isMessageKey, translator, type Locale } from '$lib/i18n';
 
 const ZONE = 'Asia/Shanghai';
 const OFFSET = '+08:00';
@@ -52,4 +53,152 @@ export function normalizeCode(value: string): string {
 	return value
 		.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
 		.replace(/\s/g, '');
+}
+
+/** One fact of an audit entry's detail, in words: 原因：密码错误, 警示牌：完好. */
+export interface DetailPart {
+	label: string;
+	value: string;
+}
+
+/**
+ * Detail values that are codes, and the message prefix that names each code in words
+ * (e.g. needs=totp → audit.needs.totp). A code without a message is shown as it is.
+ */
+const CODE_KEYS: Record<string, string> = {
+	role: 'role.',
+	reason: 'audit.reason.',
+	needs: 'audit.needs.',
+	second_factor: 'audit.secondFactor.',
+	from: 'audit.from.',
+	basis: 'audit.basis.',
+	password: 'audit.password.',
+	purpose: 'residences.purpose.'
+};
+
+/**
+ * The order facts are read in (jsonb keeps keys in an order of its own): who, what, when, why,
+ * then the numbers. Keys not listed follow in the order they come.
+ */
+const KEY_ORDER = [
+	'username',
+	'displayName',
+	'role',
+	'jurisdiction',
+	'active',
+	'password',
+	'demo',
+	'first_admin',
+	'check',
+	'slots',
+	'photos',
+	'startsAt',
+	'endsAt',
+	'endedAt',
+	'reason',
+	'failures',
+	'minutes',
+	'needs',
+	'second_factor',
+	'basis',
+	'count',
+	'radiusM',
+	'segments',
+	'required',
+	'changed',
+	'from',
+	'rows'
+];
+
+/** Identifiers: shown as they are, without thousands separators. */
+const ID_KEYS = new Set(['check']);
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** jsonb arrives parsed on one engine and as text on another; anything else is no detail. */
+export function parseDetail(detail: unknown): Record<string, unknown> {
+	let d = detail;
+	if (typeof d === 'string') {
+		try {
+			d = JSON.parse(d);
+		} catch {
+			return {};
+		}
+	}
+	return d && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+}
+
+/**
+ * An audit entry's detail as labelled facts in the page's language, never raw data: codes in
+ * words, times in Beijing time like the page's own, a check's items one by one
+ * (警示牌：完好 · 救生圈：缺失). For an ended emergency, when it ended (the entry's own time
+ * unless the detail records it).
+ */
+export function auditDetailParts(
+	action: string,
+	detail: unknown,
+	at: Date | string,
+	locale: Locale
+): DetailPart[] {
+	const t = translator(locale);
+	const d = parseDetail(detail);
+	const msg = (key: string, fallback: string) => (isMessageKey(key) ? t(key) : fallback);
+	const label = (key: string) =>
+		msg(`audit.detail.${action}.${key}`, msg(`audit.detail.${key}`, key));
+	const parts: DetailPart[] = [];
+
+	function value(key: string, v: unknown): string {
+		if (typeof v === 'boolean') return t(v ? 'export.yes' : 'export.no');
+		if (typeof v === 'number') return ID_KEYS.has(key) ? String(v) : formatCount(v, locale);
+		if (typeof v === 'string') {
+			if (CODE_KEYS[key]) return msg(`${CODE_KEYS[key]}${v}`, v);
+			if (ISO_TIME.test(v) && !Number.isNaN(Date.parse(v))) return formatDateTime(v, locale);
+			return v;
+		}
+		if (Array.isArray(v)) return v.map((x) => value(key, x)).join(t('punct.listSep'));
+		if (v && typeof v === 'object')
+			return Object.entries(v)
+				.map(([k, x]) => `${label(k)}${t('punct.colon')}${value(k, x)}`)
+				.join(t('punct.listSep'));
+		return String(v);
+	}
+
+	const rank = (k: string) => {
+		const i = KEY_ORDER.indexOf(k);
+		return i < 0 ? KEY_ORDER.length : i;
+	};
+	const entries = Object.entries(d).sort(([a], [b]) => rank(a) - rank(b));
+	for (const [key, v] of entries) {
+		if (v === null || v === undefined || v === '') continue;
+		if (key === 'slots' && Array.isArray(v)) {
+			// a check: each item with what was found
+			for (const s of v as { item?: unknown; status?: unknown }[]) {
+				const item = String(s?.item ?? '');
+				const status = String(s?.status ?? '');
+				parts.push({ label: msg(`item.${item}`, item), value: msg(`status.${status}`, status) });
+			}
+			continue;
+		}
+		parts.push({ label: label(key), value: value(key, v) });
+	}
+	if (action === 'emergency_ended' && d.endedAt === undefined)
+		parts.push({ label: label('endedAt'), value: formatDateTime(at, locale) });
+	return parts;
+}
+
+/** Resources named by a message the app already has. */
+const RESOURCE_NAMES: Record<string, string> = { segment_rule: 'settings.title' };
+
+/**
+ * What an entry concerns, in words (账号 #12, 配备规则); the stored code otherwise. Codes are
+ * either "kind:id" (user:12) or a name (segment_rule, segments.csv).
+ */
+export function auditResourceText(resource: string | null, locale: Locale): string {
+	if (!resource) return '';
+	const t = translator(locale);
+	const m = /^([a-z_]+):(.+)$/.exec(resource);
+	const key = m
+		? `audit.resource.${m[1]}`
+		: (RESOURCE_NAMES[resource] ?? `audit.resource.${resource}`);
+	return isMessageKey(key) ? t(key, { id: m?.[2] ?? '' }) : resource;
 }

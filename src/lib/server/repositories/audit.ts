@@ -70,6 +70,7 @@ export async function appendAudit(db: Kysely<DB>, e: AuditEntry): Promise<void> 
 
 export interface AuditQuery {
 	prefix: string;
+	/** part of the username, any case: "emerg" finds emergency and emergency.staff */
 	username?: string;
 	action?: string;
 	from?: Date;
@@ -92,15 +93,24 @@ export interface AuditRow {
 	detail: Record<string, unknown>;
 }
 
+/**
+ * A LIKE pattern matching names that contain `part` (lower-cased) as typed: its own % and _
+ * are not wildcards, and a backslash is the escape character (ESCAPE '\').
+ */
+export function containsPattern(part: string): string {
+	return `%${part.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** Entries concerning the jurisdiction (by the record's code, or by the acting user's). */
 export async function searchAudit(db: Kysely<DB>, q: AuditQuery): Promise<AuditRow[]> {
 	const like = `${q.prefix}%`;
+	const name = q.username ? containsPattern(q.username) : null;
 	const r = await sql<AuditRow>`
 		SELECT a.id, a.at, a.username, a.role, a.action, a.resource, a.jurisdiction_code, a.purpose,
 			a.emergency_id, a.ip, a.detail
 		FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
 		WHERE (a.jurisdiction_code LIKE ${like} OR u.jurisdiction_code LIKE ${like})
-			AND (${q.username ?? null}::text IS NULL OR a.username = ${q.username ?? null})
+			AND (${name}::text IS NULL OR lower(a.username) LIKE ${name} ESCAPE '\\')
 			AND (${q.action ?? null}::text IS NULL OR a.action = ${q.action ?? null})
 			AND (${q.from ?? null}::timestamptz IS NULL OR a.at >= ${q.from ?? null})
 			AND (${q.to ?? null}::timestamptz IS NULL OR a.at < ${q.to ?? null})

@@ -5,7 +5,7 @@ import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { Forbidden, searchAuditLog } from '$lib/server/services/admin';
-import { startOfShanghaiDay } from '$lib/components/admin/format';
+import { parseDetail, startOfShanghaiDay } from '$lib/components/admin/format';
 import { AUDIT_ACTIONS } from '$lib/server/repositories/audit';
 
 const PAGE_SIZE = 50;
@@ -25,11 +25,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const errors: Record<string, string> = {};
 	if (fromRaw && !from) errors.from = 'admin.badDate';
 	if (toRaw && !toDay) errors.to = 'admin.badDate';
+	// a period that ends before it starts finds nothing: say so instead of an empty list
+	const badOrder = !!from && !!toDay && toDay < from;
+	if (badOrder) errors.to = 'audit.err.dateOrder';
 	const beforeId = /^\d{1,15}$/.test(before) ? Number(before) : undefined;
 
 	const { db } = await database();
 	let rows;
 	try {
+		// made even for an impossible period: the service is what refuses non-administrators
 		rows = await searchAuditLog(db, user.principal, {
 			username: username || undefined,
 			action: action || undefined,
@@ -47,12 +51,16 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		actions: AUDIT_ACTIONS,
 		filters: { username, action, from: fromRaw, to: toRaw },
 		errors,
+		// no list for an impossible period: the error on the field says why
+		invalid: badOrder,
 		paged: beforeId !== undefined,
-		rows: rows.map((r) => ({
-			...r,
-			// jsonb arrives parsed on one engine and as text on another
-			detail: typeof r.detail === 'string' ? r.detail : JSON.stringify(r.detail ?? {})
-		})),
-		olderThan: rows.length === PAGE_SIZE ? rows[rows.length - 1].id : null
+		rows: badOrder
+			? []
+			: rows.map((r) => ({
+					...r,
+					// jsonb arrives parsed on one engine and as text on another
+					detail: parseDetail(r.detail)
+				})),
+		olderThan: !badOrder && rows.length === PAGE_SIZE ? rows[rows.length - 1].id : null
 	};
 };
