@@ -43,6 +43,9 @@ describe('tile arithmetic', () => {
 		expect(isValidTile(-1, 0, 0)).toBe(false);
 		expect(isValidTile(2.5, 0, 0)).toBe(false);
 		expect(isValidTile(3, 7, 7)).toBe(true);
+		// the server renders to its deepest zoom; the map draws deeper from those tiles
+		expect(isValidTile(TILE_MAX_ZOOM, 0, 0, TILE_MAX_ZOOM)).toBe(true);
+		expect(isValidTile(TILE_MAX_ZOOM + 1, 0, 0, TILE_MAX_ZOOM)).toBe(false);
 	});
 	it('simplifies to under half a screen pixel, finer for the deepest tiles', () => {
 		// a tile is 512 px: 8 of its 4096 units a pixel, drawn at most twice as large

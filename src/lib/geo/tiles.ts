@@ -36,13 +36,14 @@ export function tileBounds(z: number, x: number, y: number, buffer = 0): TileBou
 	};
 }
 
-export function isValidTile(z: number, x: number, y: number): boolean {
+/** A tile that exists at zoom 0..maxZoom (the server renders to its deepest zoom only). */
+export function isValidTile(z: number, x: number, y: number, maxZoom = 22): boolean {
 	return (
 		Number.isInteger(z) &&
 		Number.isInteger(x) &&
 		Number.isInteger(y) &&
 		z >= 0 &&
-		z <= 22 &&
+		z <= maxZoom &&
 		x >= 0 &&
 		y >= 0 &&
 		x < 2 ** z &&

@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { tile } from '$lib/server/services/map';
-import { TILE_SOURCES, type TileSource } from '$lib/server/tiles/sources';
+import { TILE_MAX_ZOOM, TILE_SOURCES, type TileSource } from '$lib/server/tiles/sources';
 import { isValidTile } from '$lib/geo/tiles';
 import { badRequest } from '$lib/server/http/errors';
 import { signedIn } from '$lib/server/http/guard';
@@ -13,7 +13,9 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 	if (!(TILE_SOURCES as readonly string[]).includes(params.source)) {
 		badRequest(locals.locale, `source "${params.source}" ∉ ${TILE_SOURCES.join(', ')}`);
 	}
-	if (!isValidTile(z, x, y)) badRequest(locals.locale, `tile ${params.z}/${params.x}/${params.y}`);
+	// deeper tiles are drawn by the map from zoom 14's (children's cells end there)
+	if (!isValidTile(z, x, y, TILE_MAX_ZOOM))
+		badRequest(locals.locale, `tile ${params.z}/${params.x}/${params.y} (zoom 0–${TILE_MAX_ZOOM})`);
 	const { scope } = signedIn(locals);
 	const { db } = await database();
 	const body = await tile(db, scope, params.source as TileSource, z, x, y);
