@@ -318,6 +318,24 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 			const r = await createUser(d.db, admin, withArea(code), meta);
 			expect(r.ok ? null : r.errors.jurisdiction, code).toBe(problem);
 		}
+		// a role at the wrong level says which level it needs, not "not allowed"
+		const village = await createUser(
+			d.db,
+			admin,
+			{ ...withArea(township), role: 'village_director' },
+			meta
+		);
+		expect(village.ok ? null : village.errors.jurisdiction).toBe(
+			'users.err.level.village_director'
+		);
+		// a planner may sit at a prefecture, but not above the county administrator: not allowed
+		const elsewhere = await createUser(
+			d.db,
+			admin,
+			{ ...withArea('421000000000'), role: 'planner' },
+			meta
+		);
+		expect(elsewhere.ok ? null : elsewhere.errors.jurisdiction).toBe('users.err.notAllowed');
 		expect(Number(await count())).toBe(n0);
 		// full-width digits, as a Chinese input method types them, are taken as the code
 		const fullWidth = township.replace(/\d/g, (c) => String.fromCharCode(0xff10 + Number(c)));

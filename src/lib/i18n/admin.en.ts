@@ -12,6 +12,21 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'users.err.jurisdiction': 'Unknown area: enter a 12-digit administrative code',
 	'users.err.jurisdictionEmpty': 'Enter the jurisdiction code (12 digits, e.g. 421083001000)',
 	'users.err.jurisdictionFormat': 'A jurisdiction code is 12 digits, e.g. 421083001000',
+	'users.err.level.province_admin':
+		"A province administrator's area must be the province (420000000000)",
+	'users.err.level.prefecture_admin':
+		"A prefecture administrator's area must be a prefecture, e.g. 421000000000",
+	'users.err.level.county_admin':
+		"A county administrator's area must be a county, e.g. 421083000000",
+	'users.err.level.river_chief':
+		"A river chief's area must be a province, prefecture, county, township or village",
+	'users.err.level.emergency':
+		'Emergency staff need a province, prefecture, county or township, not a village',
+	'users.err.level.township_staff': 'Township staff need a township, e.g. 421083001000',
+	'users.err.level.village_director':
+		'A village child director needs a village, e.g. 421083001201; pick one from the suggestions',
+	'users.err.level.planner':
+		'A planner needs a province, prefecture, county or township, not a village',
 	'users.err.notAllowed': 'You may not give this role in this area',
 	'users.err.selfDeactivate': 'You cannot deactivate your own account',
 	'users.err.notRiverChief': 'Only river chiefs are assigned segments',

@@ -103,14 +103,18 @@ export function canDeclareEmergency(p: Principal, areaCode: string): boolean {
  * Administrators manage users inside their jurisdiction, with a role at or below their own
  * administrative rank, and never themselves into a higher jurisdiction.
  */
+/** Whether a role can be placed at the level of this area (a village child director at a village…). */
+export function roleFitsLevel(role: Role, jurisdiction: string): boolean {
+	return (ROLE_LEVELS[role] as readonly string[]).includes(levelOfCode(jurisdiction));
+}
+
 export function canManageUser(
 	admin: Principal,
 	target: { role: Role; jurisdiction: string }
 ): boolean {
 	if (!isAdminRole(admin.role)) return false;
 	if (!inJurisdiction(admin, target.jurisdiction)) return false;
-	if (!(ROLE_LEVELS[target.role] as readonly string[]).includes(levelOfCode(target.jurisdiction)))
-		return false;
+	if (!roleFitsLevel(target.role, target.jurisdiction)) return false;
 	if (isAdminRole(target.role) && ADMIN_RANK[target.role] > ADMIN_RANK[admin.role]) return false;
 	return true;
 }

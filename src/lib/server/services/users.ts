@@ -2,7 +2,13 @@
 // never above their own rank; every change is in the audit log. There is no self-registration.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { canAssignSegments, canManageUser, prefixOf, type Principal } from '../auth/policy';
+import {
+	canAssignSegments,
+	canManageUser,
+	prefixOf,
+	roleFitsLevel,
+	type Principal
+} from '../auth/policy';
 import { isRole, type Role } from '../auth/roles';
 import { hashPassword, passwordProblem } from '../auth/password';
 import { actorOf, appendAudit } from '../repositories/audit';
@@ -72,6 +78,8 @@ export async function createUser(
 	input = { ...input, jurisdiction: normalizeCode(input.jurisdiction) };
 	const badArea = await jurisdictionError(db, input.jurisdiction);
 	if (badArea) errors.jurisdiction = badArea;
+	else if (isRole(input.role) && !roleFitsLevel(input.role, input.jurisdiction))
+		errors.jurisdiction = `users.err.level.${input.role}`;
 	else if (
 		isRole(input.role) &&
 		!canManageUser(admin, { role: input.role, jurisdiction: input.jurisdiction })
@@ -132,6 +140,8 @@ export async function updateUser(
 	if (!isRole(role)) errors.role = 'users.err.role';
 	const badArea = await jurisdictionError(db, jurisdiction);
 	if (badArea) errors.jurisdiction = badArea;
+	else if (isRole(role) && !roleFitsLevel(role, jurisdiction))
+		errors.jurisdiction = `users.err.level.${role}`;
 	else if (isRole(role) && !canManageUser(admin, { role, jurisdiction }))
 		errors.jurisdiction = 'users.err.notAllowed';
 	if (

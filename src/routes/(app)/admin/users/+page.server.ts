@@ -17,9 +17,25 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const users = await listManagedUsers(db, admin);
 	const unit = await findUnit(db, admin.jurisdiction);
 	const below = await childUnits(db, admin.jurisdiction);
+	// a county's (or township's) administrator also places village child directors: their
+	// villages are offered too, named with their township
+	const villages =
+		unit && (unit.level === 'county' || unit.level === 'township')
+			? (
+					await Promise.all(
+						(unit.level === 'county' ? below : [unit]).map(async (t) =>
+							(await childUnits(db, t.code)).map((v) => ({
+								code: v.code,
+								name: `${t.name} · ${v.name}`
+							}))
+						)
+					)
+				).flat()
+			: [];
 	const units = [
 		...(unit ? [{ code: unit.code, name: unit.name }] : []),
-		...below.map((u) => ({ code: u.code, name: u.name }))
+		...(unit?.level === 'township' ? [] : below.map((u) => ({ code: u.code, name: u.name }))),
+		...villages
 	];
 	return {
 		users,
