@@ -72,13 +72,18 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	const meta = await sharp(await photo.body()).metadata();
 	expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1600);
 
-	// exactly once: four new history entries, and the dashboard counts one more complete segment
-	const history = page.getByTestId('history').locator('li');
+	// exactly once: one new history entry for the check, with its four items and its photo, and
+	// the dashboard counts one more complete segment
+	const history = page.getByTestId('history').locator(':scope > li');
 	const today = await page.evaluate(() => {
 		const d = new Date();
 		return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
 	});
-	await expect(history.filter({ hasText: today })).toHaveCount(4);
+	const entry = history.filter({ hasText: today });
+	await expect(entry).toHaveCount(1);
+	await expect(entry.locator('li[data-status="present"]')).toHaveCount(4);
+	await expect(entry.locator('li')).toHaveCount(4);
+	await expect(entry.locator('img')).toHaveCount(1);
 	const after = await page.request.get('/dashboard');
 	const completeAfter = Number(
 		/data-testid="dash-complete"[^>]*>([\d,]+)</.exec(await after.text())?.[1].replace(/,/g, '')
@@ -189,6 +194,14 @@ test('township staff find the segments near them by the phone’s position, in C
 	// a tap on a result opens that segment
 	await cards.first().click();
 	await expect(page).toHaveURL(/\/waterways\/\d+$/);
+
+	// far from every segment of the area: said so, and that the list below is the whole area's
+	await context.setGeolocation({ longitude: lon + 0.2, latitude: lat + 0.2 });
+	await page.goto('/waterways?mine=0');
+	await page.getByTestId('near-me').click();
+	await expect(page.getByRole('status')).toContainText('500 米内没有本辖区的河段');
+	await expect(page.getByRole('status')).toContainText('下方是辖区全部河段');
+	await expect(page.getByTestId('near-list')).toHaveCount(0);
 
 	// without permission the reason is said in Chinese, with what to do
 	await context.clearPermissions();

@@ -39,7 +39,10 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.geo.offline':
 		'No network, so nearby segments cannot be found: try again later or pick from the list',
 	'ww.segmentNo': 'No. {id}',
-	'ww.nearNone': 'No segment within 500 m',
+	'ww.nearNone':
+		'No segment of your area within 500 m of where you are (searched 1.5 km around). The list below has all segments of your area.',
+	'ww.nearNoneNearest':
+		'No segment of your area within 500 m of where you are; the nearest is "{name}", about {distance} away. The list below has all segments of your area.',
 	'ww.export.csv': 'Export CSV',
 	'ww.export.xlsx': 'Export Excel',
 	'ww.open': 'Open',
@@ -63,6 +66,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.chooseAll': 'Still to choose: {items} (the barrier is optional)',
 	'seg.photoUnreadable': 'Cannot read "{name}": choose a photo (JPEG, PNG, HEIC or another image)',
 	'seg.photoOf': 'Photo of {item}',
+	'seg.checkPhoto': 'Photo of the site',
 	'seg.by': 'By',
 	'kindRule.children': "children's residences",
 	'kindRule.village': 'village',

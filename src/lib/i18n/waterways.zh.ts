@@ -36,7 +36,9 @@ export const waterwaysZh = {
 	'ww.geo.unavailable': '暂时无法确定位置：请打开手机定位（GPS）后重试',
 	'ww.geo.offline': '网络不通，无法查找附近河段：请稍后重试，或从列表选择',
 	'ww.segmentNo': '编号 {id}',
-	'ww.nearNone': '500 米内没有河段',
+	'ww.nearNone': '您所在位置 500 米内没有本辖区的河段（已查找周边 1.5 公里）。下方是辖区全部河段。',
+	'ww.nearNoneNearest':
+		'您所在位置 500 米内没有本辖区的河段；最近的是“{name}”，约 {distance}。下方是辖区全部河段。',
 	'ww.export.csv': '导出 CSV',
 	'ww.export.xlsx': '导出 Excel',
 	'ww.open': '查看',
@@ -59,6 +61,7 @@ export const waterwaysZh = {
 	'seg.chooseAll': '还需选择状态：{items}（防护栏可不填）',
 	'seg.photoUnreadable': '无法读取“{name}”：请选择照片（JPEG、PNG、HEIC 等图片）',
 	'seg.photoOf': '{item}照片',
+	'seg.checkPhoto': '现场照片',
 	'seg.by': '登记人',
 	'kindRule.children': '儿童住所',
 	'kindRule.village': '村庄',
