@@ -9,8 +9,8 @@ import { closeDatabase, database } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, translator } from '$lib/i18n';
 import { scopeFor, warmFirstView } from '$lib/server/services/map';
-import { watchDataChanges } from '$lib/server/services/derived-data';
-import { closeAnalysis } from '$lib/server/services/exposure';
+import { onDataChanged, watchDataChanges } from '$lib/server/services/derived-data';
+import { analysisFor, closeAnalysis } from '$lib/server/services/exposure';
 import { validateSession } from '$lib/server/services/auth';
 import { ROUTE_ACCESS } from '$lib/server/auth/routes';
 import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/session';
@@ -21,11 +21,18 @@ export const init: ServerInit = async () => {
 	const { db } = await database();
 	// derived data (the four-item rule, child counts) follows changes to the data
 	const watcher = watchDataChanges(db);
-	// the province's first view, rendered while nobody waits for it
+	// after a change, the analysis snapshot (children at risk) is brought up to date at once,
+	// so that the next dashboard does not wait for it
+	onDataChanged(() => {
+		void analysisFor(db)
+			.refreshNow()
+			.catch((e) => console.log(`[tongan] analysis refresh: ${(e as Error).message}`));
+	});
+	// the province's first view, then the analysis snapshot, made while nobody waits for them
 	if (env().warmTiles)
-		void warmFirstView(db).catch((e) =>
-			console.log(`[tongan] tile warm-up: ${(e as Error).message}`)
-		);
+		void warmFirstView(db)
+			.then(() => analysisFor(db).refresh())
+			.catch((e) => console.log(`[tongan] warm-up: ${(e as Error).message}`));
 	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
 	// its queue and close its data directory, then the process can exit
 	process.once('sveltekit:shutdown', () => {

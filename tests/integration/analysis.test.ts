@@ -109,4 +109,30 @@ describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %
 		expect(after.count).toBeLessThan(before.count);
 		expect(sorted(after.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
 	});
+
+	it('after a change, refreshNow brings a used snapshot up to date and leaves an unused one unloaded', async () => {
+		const unused = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 60_000 });
+		const used = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 60_000 });
+		try {
+			await unused.refreshNow();
+			expect(unused.lastLoad).toBeUndefined();
+			await used.refresh();
+			const v1 = used.loadedVersion();
+			expect(v1).toBeDefined();
+			const seg = await sql<{ id: number }>`
+				SELECT waterway_id AS id FROM safety_equipment
+				WHERE item = 'sign' AND status = 'present' ORDER BY waterway_id LIMIT 1`.execute(d.db);
+			await sql`UPDATE safety_equipment SET status = 'missing', checked_at = now()
+				WHERE waterway_id = ${seg.rows[0].id} AND item = 'sign'`.execute(d.db);
+			// not yet due (every 60 s): refresh() alone keeps the old snapshot; refreshNow checks
+			await used.refresh();
+			expect(used.loadedVersion()).toBe(v1);
+			await used.refreshNow();
+			expect(used.loadedVersion()).toBeDefined();
+			expect(used.loadedVersion()).not.toBe(v1);
+		} finally {
+			await unused.close();
+			await used.close();
+		}
+	});
 });

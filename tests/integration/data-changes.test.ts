@@ -8,6 +8,7 @@ import {
 	applyDataChanges,
 	bumpDataVersion,
 	mapDataChanged,
+	onDataChanged,
 	watchDataChanges
 } from '../../src/lib/server/services/derived-data';
 import { recomputeRuleFor } from '../../src/lib/server/repositories/segment-rule';
@@ -158,18 +159,32 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 	it('drops the map caches once for a write of this process, and for a write of another process', async () => {
 		const w = watchDataChanges(d.db, { intervalMs: 30, log: () => {} });
 		const settle = () => new Promise((r) => setTimeout(r, 300));
+		// listeners (the analysis snapshot) hear of each change once, after the version moved
+		const heard: string[] = [];
+		const version = async () =>
+			(
+				await sql<{
+					v: string;
+				}>`SELECT value AS v FROM app_meta WHERE key = 'data_version'`.execute(d.db)
+			).rows[0].v;
+		const stop = onDataChanged(() => void version().then((v) => heard.push(v)));
 		try {
 			await settle();
 			const v0 = mapDataVersion();
+			heard.length = 0;
 			await mapDataChanged(d.db);
 			await settle();
 			// cleared at the write; the watcher does not clear again for the version it caused
 			expect(mapDataVersion()).toBe(v0 + 1);
+			expect(heard).toEqual([await version()]);
 			// another process's write reaches this one through the shared version
 			await bumpDataVersion(d.db);
 			await settle();
 			expect(mapDataVersion()).toBe(v0 + 2);
+			expect(heard).toHaveLength(2);
+			expect(heard[1]).toBe(await version());
 		} finally {
+			stop();
 			await w.stop();
 		}
 	});

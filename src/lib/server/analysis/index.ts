@@ -171,6 +171,17 @@ export class Analysis {
 		this.stale = true;
 	}
 
+	/**
+	 * After the data changed: check the fingerprint now (not at the next due time) and reload if
+	 * it moved, so that the next question finds the snapshot ready. Only for a snapshot that was
+	 * loaded before: an engine nobody has asked yet stays unloaded.
+	 */
+	async refreshNow(): Promise<void> {
+		if (!this.lastLoad) return;
+		this.checkedAt = 0;
+		await this.refresh();
+	}
+
 	/** Load (or reload) the snapshot if it is stale or the data changed. */
 	async refresh(): Promise<void> {
 		while (this.refreshing) await this.refreshing;

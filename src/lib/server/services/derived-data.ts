@@ -101,6 +101,21 @@ export async function bumpDataVersion(db: Kysely<DB>): Promise<string> {
 	return r.rows[0].v;
 }
 
+const changeListeners = new Set<() => void>();
+
+/**
+ * Run `fn` whenever this process learns that the data changed: its own write, or another
+ * process's seen through the data version. Returns the way to stop.
+ */
+export function onDataChanged(fn: () => void): () => void {
+	changeListeners.add(fn);
+	return () => changeListeners.delete(fn);
+}
+
+function tellListeners(): void {
+	for (const fn of changeListeners) fn();
+}
+
 /**
  * After a write that changes what the map shows: this process's caches at once, the other
  * processes' through the data version. When the new version directly follows the one this
@@ -112,6 +127,7 @@ export async function mapDataChanged(db: Kysely<DB>): Promise<void> {
 	const before = seenVersion;
 	const v = await bumpDataVersion(db);
 	if (before !== undefined && Number(v) === Number(before ?? 0) + 1) seenVersion = v;
+	tellListeners();
 }
 
 /** How many noted changes wait to be applied (the settings page shows it). */
@@ -158,7 +174,10 @@ export function watchDataChanges(
 				applied = true;
 			}
 		}
-		if (applied || (seenVersion !== undefined && v !== seenVersion)) invalidateMapCaches();
+		if (applied || (seenVersion !== undefined && v !== seenVersion)) {
+			invalidateMapCaches();
+			tellListeners();
+		}
 		seenVersion = v;
 	};
 	const loop = () => {
