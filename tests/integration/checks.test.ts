@@ -228,4 +228,114 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		await check([{ item: 'rope', status: 'damaged' }], new Date(at.getTime() - 60_000));
 		expect(new Date((await lastChecked())!).getTime()).toBe(at.getTime() - 60_000);
 	});
+
+	it('groups the history by check: one entry with its items, its note once and its photos', async () => {
+		// a segment of the township whose slots were seeded: seeded states have no check
+		const seg = (
+			await sql<{ id: number }>`
+				SELECT ev.waterway_id AS id FROM equipment_events ev
+				JOIN waterways w ON w.id = ev.waterway_id
+				WHERE w.township_code = ${staff.jurisdiction} AND ev.check_id IS NULL
+					AND ev.waterway_id <> ${segment}
+				GROUP BY ev.waterway_id HAVING count(*) > 1
+				ORDER BY ev.waterway_id DESC LIMIT 1`.execute(d.db)
+		).rows[0].id;
+		const jpeg = (background: string) =>
+			sharp({ create: { width: 400, height: 300, channels: 3, background } })
+				.jpeg()
+				.toBuffer();
+		// two checks an hour apart: the history must tell them apart and keep each one whole
+		const morning = new Date(Date.now() - 2 * 3600_000);
+		const afternoon = new Date(morning.getTime() + 3600_000);
+		const a = await recordCheck(
+			d.db,
+			staff,
+			{
+				clientUuid: randomUUID(),
+				waterwayId: seg,
+				recordedAt: morning.toISOString(),
+				note: '上午巡查：器材齐全',
+				slots: ['pole', 'sign', 'rope', 'buoy'].map((item) => ({ item, status: 'present' })),
+				photos: [
+					{ item: null, data: await jpeg('#777') },
+					{ item: 'sign', data: await jpeg('#2a6f97') }
+				]
+			},
+			meta
+		);
+		const b = await recordCheck(
+			d.db,
+			staff,
+			{
+				clientUuid: randomUUID(),
+				waterwayId: seg,
+				recordedAt: afternoon.toISOString(),
+				note: '下午复查：救生圈被拿走',
+				slots: [
+					{ item: 'buoy', status: 'missing' },
+					{ item: 'rope', status: 'damaged' }
+				],
+				photos: [{ item: 'buoy', data: await jpeg('#993355') }]
+			},
+			meta
+		);
+		const photosOf = async (check: number) =>
+			(
+				await sql<{ id: number; item: string | null }>`
+					SELECT id, item FROM photos WHERE check_id = ${check} ORDER BY id`.execute(d.db)
+			).rows;
+		const [photosA, photosB] = [await photosOf(a.id), await photosOf(b.id)];
+		expect(photosA).toHaveLength(2);
+		expect(photosB).toHaveLength(1);
+
+		const { history } = await segmentPage(d.db, staff, seg);
+		const ofA = history.filter((h) => h.checkId === a.id);
+		const ofB = history.filter((h) => h.checkId === b.id);
+		expect(ofA).toHaveLength(1);
+		expect(ofB).toHaveLength(1);
+		// newest first: the afternoon's check, then the morning's, then the seeded states
+		expect(history[0]).toEqual({
+			key: `check:${b.id}`,
+			checkId: b.id,
+			at: afternoon,
+			by: expect.any(String),
+			note: '下午复查：救生圈被拿走',
+			items: [
+				{ item: 'buoy', status: 'missing' },
+				{ item: 'rope', status: 'damaged' }
+			],
+			photos: [{ id: photosB[0].id, item: 'buoy' }]
+		});
+		expect(history[1]).toMatchObject({
+			key: `check:${a.id}`,
+			at: morning,
+			by: history[0].by,
+			note: '上午巡查：器材齐全',
+			// in the order of the tiles, whatever order the phone sent
+			items: ['sign', 'buoy', 'rope', 'pole'].map((item) => ({ item, status: 'present' })),
+			// the item's photo first, then the photo of the site
+			photos: [
+				{ id: photosA.find((p) => p.item === 'sign')!.id, item: 'sign' },
+				{ id: photosA.find((p) => p.item === null)!.id, item: null }
+			]
+		});
+		// the note is told once per check, not once per item
+		expect(JSON.stringify(history).split('上午巡查').length - 1).toBe(1);
+		// the events stay one per item (append-only), only the page groups them
+		const events = await sql<{ check_id: number | null; n: number }>`
+			SELECT check_id, count(*)::int AS n FROM equipment_events WHERE waterway_id = ${seg}
+			GROUP BY check_id`.execute(d.db);
+		expect(events.rows.find((r) => r.check_id === a.id)?.n).toBe(4);
+		expect(events.rows.find((r) => r.check_id === b.id)?.n).toBe(2);
+		// seeded states without a check: one entry each, after the checks
+		const seeded = history.slice(2);
+		expect(seeded.length).toBe(events.rows.find((r) => r.check_id === null)!.n);
+		for (const h of seeded) {
+			expect(h.checkId).toBeNull();
+			expect(h.key).toMatch(/^event:\d+$/);
+			expect(h.items).toHaveLength(1);
+			expect(h.photos).toEqual([]);
+		}
+		expect(new Set(history.map((h) => h.key)).size).toBe(history.length);
+	});
 });

@@ -108,23 +108,47 @@ export async function slots(db: Kysely<DB>, waterwayId: number): Promise<SlotSta
 	}));
 }
 
-export interface HistoryRow {
-	id: number;
+/** An item's state as one check (or one seeded event) recorded it. */
+export interface HistoryItem {
 	item: EquipmentItem;
 	status: EquipmentStatus;
-	at: Date;
-	by: string | null;
-	photoId: number | null;
-	note: string | null;
 }
 
+/** A photo taken during a check: of one item, or of the site (item null). */
+export interface HistoryPhoto {
+	id: number;
+	item: EquipmentItem | null;
+}
+
+/**
+ * One entry of a segment's history: a check, once, with the state it found for each item it
+ * recorded, its note and its photos; an event with no check behind it (a seeded state) is an
+ * entry of its own. The events themselves stay as they were written (append-only).
+ */
+export interface HistoryEntry {
+	/** `check:<id>`, or `event:<id>` for an event without a check */
+	key: string;
+	checkId: number | null;
+	at: Date;
+	by: string | null;
+	note: string | null;
+	/** in the order of the tiles: sign, buoy, rope, pole, barrier */
+	items: HistoryItem[];
+	/** item photos in the order of the items, then photos of the whole site */
+	photos: HistoryPhoto[];
+}
+
+const ITEM_ORDER = sql`ARRAY['sign','buoy','rope','pole','barrier']`;
+
+/** A segment's history, newest first: the newest `limit` entries (checks, not item events). */
 export async function history(
 	db: Kysely<DB>,
 	waterwayId: number,
-	limit = 100
-): Promise<HistoryRow[]> {
+	limit = 50
+): Promise<HistoryEntry[]> {
 	const r = await sql<{
 		id: number;
+		check_id: number | null;
 		item: EquipmentItem;
 		status: EquipmentStatus;
 		at: Date;
@@ -132,19 +156,52 @@ export async function history(
 		photo_id: number | null;
 		note: string | null;
 	}>`
-		SELECT ev.id, ev.item, ev.status, ev.at, u.display_name AS by, ev.photo_id, ev.note
-		FROM equipment_events ev LEFT JOIN users u ON u.id = ev.user_id
-		WHERE ev.waterway_id = ${waterwayId}
-		ORDER BY ev.at DESC, ev.id DESC LIMIT ${limit}`.execute(db);
-	return r.rows.map((x) => ({
-		id: x.id,
-		item: x.item,
-		status: x.status,
-		at: x.at,
-		by: x.by,
-		photoId: x.photo_id,
-		note: x.note
-	}));
+		WITH entries AS (
+			SELECT ev.check_id, CASE WHEN ev.check_id IS NULL THEN ev.id END AS event_id,
+				max(ev.at) AS at, max(ev.id) AS last_id
+			FROM equipment_events ev
+			WHERE ev.waterway_id = ${waterwayId}
+			GROUP BY 1, 2
+			ORDER BY max(ev.at) DESC, max(ev.id) DESC
+			LIMIT ${limit}
+		)
+		SELECT ev.id, ev.check_id, ev.item, ev.status, ev.at, u.display_name AS by, ev.photo_id, ev.note
+		FROM entries e
+		JOIN equipment_events ev ON ev.waterway_id = ${waterwayId}
+			AND (ev.check_id = e.check_id OR ev.id = e.event_id)
+		LEFT JOIN users u ON u.id = ev.user_id
+		ORDER BY e.at DESC, e.last_id DESC, array_position(${ITEM_ORDER}, ev.item), ev.id`.execute(db);
+	const entries: HistoryEntry[] = [];
+	const byKey = new Map<string, HistoryEntry>();
+	for (const x of r.rows) {
+		const key = x.check_id === null ? `event:${x.id}` : `check:${x.check_id}`;
+		let e = byKey.get(key);
+		if (!e) {
+			e = {
+				key,
+				checkId: x.check_id,
+				at: x.at,
+				by: x.by,
+				note: x.note,
+				items: [],
+				// an event without a check keeps the photo it points to, if any
+				photos: x.check_id === null && x.photo_id !== null ? [{ id: x.photo_id, item: x.item }] : []
+			};
+			byKey.set(key, e);
+			entries.push(e);
+		}
+		e.items.push({ item: x.item, status: x.status });
+	}
+	const checkIds = entries.flatMap((e) => (e.checkId === null ? [] : [e.checkId]));
+	if (checkIds.length > 0) {
+		const p = await sql<{ id: number; check_id: number; item: EquipmentItem | null }>`
+			SELECT p.id, p.check_id, p.item FROM photos p
+			WHERE p.check_id IN (${sql.join(checkIds)})
+			ORDER BY p.check_id, coalesce(array_position(${ITEM_ORDER}, p.item), 99), p.id`.execute(db);
+		for (const x of p.rows)
+			byKey.get(`check:${x.check_id}`)?.photos.push({ id: x.id, item: x.item });
+	}
+	return entries;
 }
 
 export interface SegmentRow {
