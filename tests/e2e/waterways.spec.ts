@@ -325,7 +325,7 @@ test('emergency staff filter the segments of their county by kind and completene
 	const n = await cards.count();
 	expect(n).toBeGreaterThan(0);
 	for (let i = 0; i < Math.min(n, 10); i++) {
-		await expect(cards.nth(i)).toContainText('池塘');
+		await expect(cards.nth(i)).toContainText('坑塘');
 		await expect(cards.nth(i)).toContainText('全部缺失或未检查');
 	}
 	// the listed segments are on the map of the whole county, at phone size too: drawn as

@@ -96,7 +96,7 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(r.res.status).toBe(200);
 		expect(r.res.headers.get('content-type')).toContain('spreadsheetml');
 		const day = beijingDay();
-		expect(r.name).toBe(`${townName}-河段-池塘-部分缺失-${day}.xlsx`);
+		expect(r.name).toBe(`${townName}-河段-坑塘-部分缺失-${day}.xlsx`);
 		expect(r.ascii).toBe(`segments-${staff.jurisdiction}-pond-partial-${day}.xlsx`);
 		expect(r.cd).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''[\x21-\x7e]+$/);
 
@@ -117,11 +117,11 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(row[col('缺少的项数（四个一）')]).toMatchObject({ t: 'n', value: 2 });
 		expect(row[col('缺少的项目')]).toMatchObject({ t: 's', value: '救生绳、救生杆' });
 		expect(row[col('完整度')]?.value).toBe('部分缺失');
-		expect(row[col('类型')]?.value).toBe('池塘');
+		expect(row[col('类型')]?.value).toBe('坑塘');
 		expect(row[col('长度 (m)')]).toMatchObject({ t: 'n' });
 		// every row is a pond with some items missing, as filtered
 		for (const cells of x.rows.slice(1)) {
-			expect(cells[col('类型')]?.value).toBe('池塘');
+			expect(cells[col('类型')]?.value).toBe('坑塘');
 			expect([1, 2, 3]).toContain(cells[col('缺少的项数（四个一）')]?.value);
 		}
 	});

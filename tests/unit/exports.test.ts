@@ -135,7 +135,7 @@ describe('export file name', () => {
 		expect(
 			segmentFileName({ ...scope, kind: 'pond', completeness: 'partial' }, 'zh-CN', 'xlsx', now)
 		).toEqual({
-			name: '洪湖市-河段-池塘-部分缺失-2026-11-29.xlsx',
+			name: '洪湖市-河段-坑塘-部分缺失-2026-11-29.xlsx',
 			ascii: 'segments-421083000000-pond-partial-2026-11-29.xlsx'
 		});
 		expect(segmentFileName(scope, 'en', 'csv', now).name).toBe('洪湖市-Segments-2026-11-29.csv');

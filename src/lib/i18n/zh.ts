@@ -60,7 +60,7 @@ export const zh = {
 	'kind.river': '河流',
 	'kind.canal': '渠道',
 	'kind.lake_shore': '湖泊岸线',
-	'kind.pond': '池塘',
+	'kind.pond': '坑塘',
 	'kind.reservoir': '水库',
 	'kind.ditch': '沟渠',
 	'inst.school': '中小学',
@@ -99,7 +99,7 @@ export const zh = {
 	'detail.leftBehind': '留守儿童',
 	'detail.inDifficulty': '困境儿童',
 	'detail.next': '下一步',
-	'detail.nextIncomplete': '通知河湖长和乡镇补齐缺失的“四个一”器材',
+	'detail.nextIncomplete': '通知河长和乡镇补齐缺失的“四个一”器材',
 	'detail.nextComplete': '按汛期要求定期巡查，确保器材完好可用',
 	'detail.nextUndersized': '儿童之家室内面积应不少于 30 平方米，请乡镇核实整改',
 	'detail.drill': '查看此区域',
@@ -124,7 +124,11 @@ export const zh = {
 	'map.suppressed': '<5',
 	'error.notFound': '未找到该对象，或不在您的管辖范围内。',
 	'error.badRequest': '请求参数有误：',
-	'error.generic': '出错了，请稍后重试。'
+	'error.generic': '出错了，请稍后重试。',
+	// map card, map controls and dashboard map (phone fixes)
+	'detail.segmentPage': '河段详情与检查 ›',
+	'dash.tipNone': '无需配备河段',
+	'dash.mapHint': '鼠标悬停或点按区划，查看名称和配齐率'
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -216,7 +216,7 @@ function joinName(parts: (string | false | undefined)[], suffix: string): string
 
 /**
  * The download's name in the user's language — area, filters, Beijing date — e.g.
- * 洪湖市-河段-池塘-部分缺失-2026-11-29.xlsx, and an ASCII fallback from the codes for clients
+ * 洪湖市-河段-坑塘-部分缺失-2026-11-29.xlsx, and an ASCII fallback from the codes for clients
  * that do not read RFC 5987: segments-421083000000-pond-partial-2026-11-29.xlsx.
  */
 export function segmentFileName(
