@@ -240,6 +240,24 @@ test('a village child director records checks on the phone: clear messages, a re
 	expect(await page.evaluate(() => document.scrollingElement!.scrollTop)).toBe(scroller);
 	await expect(page.getByTestId('user-role')).toBeInViewport();
 
+	// a begun check is not lost without a question: switching the language asks first
+	const asked = new Promise<string>((resolve) =>
+		page.once('dialog', (d) => {
+			resolve(d.type());
+			void d.dismiss();
+		})
+	);
+	await page.getByRole('button', { name: /English/ }).click();
+	expect(await asked).toBe('beforeunload');
+	await expect(page.getByTestId('check-form')).toBeVisible();
+	await expect(
+		form.getByRole('group', { name: '警示牌' }).getByRole('radio', { name: '完好' })
+	).toBeChecked();
+	// and a link inside the app asks too
+	page.once('dialog', (d) => void d.dismiss());
+	await page.getByRole('link', { name: '← 水域河段' }).click();
+	await expect(page).toHaveURL(new RegExp(`/waterways/${id}$`));
+
 	// saving with an item left: the message names it, and goes once it is chosen
 	await page.getByTestId('check-save').click();
 	const alert = form.getByRole('alert');

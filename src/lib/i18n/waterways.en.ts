@@ -62,6 +62,8 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.note': 'Note',
 	'seg.save': 'Save check',
 	'seg.saved': 'Saved',
+	'seg.leaveUnsaved':
+		'This check is not saved yet; leaving the page loses what you entered. Leave anyway?',
 	'seg.queued': 'Kept on this phone; it will upload when online',
 	'seg.chooseAll': 'Still to choose: {items} (the barrier is optional)',
 	'seg.photoUnreadable': 'Cannot read "{name}": choose a photo (JPEG, PNG, HEIC or another image)',

@@ -57,6 +57,7 @@ export const waterwaysZh = {
 	'seg.note': '备注',
 	'seg.save': '保存检查',
 	'seg.saved': '已保存',
+	'seg.leaveUnsaved': '这次检查还没有保存，离开本页将丢失已填写的内容。确定离开吗？',
 	'seg.queued': '已保存在本机，联网后自动上传',
 	'seg.chooseAll': '还需选择状态：{items}（防护栏可不填）',
 	'seg.photoUnreadable': '无法读取“{name}”：请选择照片（JPEG、PNG、HEIC 等图片）',
