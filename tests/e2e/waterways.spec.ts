@@ -121,6 +121,66 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	).toEqual([]);
 });
 
+test('out of signal, a river chief opens a listed segment never opened before and records it', async ({
+	page,
+	context
+}) => {
+	await signIn(page, DEMO.riverChief);
+	await expect(page).toHaveURL(/\/waterways$/);
+	const cards = page.getByTestId('segment-list').locator('a.card');
+	const n = Math.min(await cards.count(), 50);
+	// the list asked the phone to keep its segments: wait until they are kept
+	await expect
+		.poll(
+			() =>
+				page.evaluate(
+					async () =>
+						(await (await caches.open('tongan-pages')).keys()).filter((r) =>
+							/\/waterways\/\d+\/__data\.json$/.test(r.url)
+						).length
+				),
+			{ timeout: 30_000 }
+		)
+		.toBe(n);
+
+	// the app is installed on the phone: its worker serves this page
+	await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+	await context.setOffline(true);
+	const card = cards.nth(2);
+	const id = Number(await card.getAttribute('data-id'));
+	const name = (await card.locator('strong').first().textContent())!.trim();
+	await card.click();
+	await expect(page).toHaveURL(new RegExp(`/waterways/${id}$`));
+	await expect(page.getByTestId('segment-name')).toHaveText(name);
+	const form = page.getByTestId('check-form');
+	for (const item of ['警示牌', '救生圈', '救生绳', '救生杆'])
+		await form.getByRole('group', { name: item }).getByText('缺失', { exact: true }).tap();
+	await page.getByTestId('check-save').click();
+	await expect(page.getByTestId('check-message')).toHaveText('已保存在本机，联网后自动上传');
+
+	// a page that was never kept says so in Chinese, not with the browser's error page
+	await page.goto('/dashboard').catch(() => undefined);
+	await expect(page.getByTestId('offline-page')).toContainText('当前离线');
+
+	await context.setOffline(false);
+	await page.goto(`/waterways/${id}`);
+	await expect(page.getByTestId('outbox-banner')).toBeHidden({ timeout: 30_000 });
+	await expect(page.getByTestId('slots').locator('[data-item="sign"]')).toHaveAttribute(
+		'data-status',
+		'missing'
+	);
+
+	// signing out empties what the phone kept
+	await page.getByTestId('user-menu').click();
+	await page.getByTestId('sign-out').click();
+	await expect(page).toHaveURL(/\/login/);
+	await expect
+		.poll(() =>
+			page.evaluate(async () => (await (await caches.open('tongan-pages')).keys()).length)
+		)
+		.toBe(0);
+});
+
 test('the segment list exports as CSV (UTF-8 with BOM) and XLSX, scoped to the user', async ({
 	page
 }) => {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { isKeptPage, isWholeAnswer, keepKey, segmentDataPaths } from '$lib/offline/keep';
+
+const u = (p: string) => new URL(p, 'http://127.0.0.1:3000');
+
+describe('pages kept on the phone for offline use', () => {
+	it('keeps the segment list, segment pages and their data and photos, nothing else', () => {
+		for (const p of [
+			'/waterways',
+			'/waterways?mine=0',
+			'/waterways/__data.json',
+			'/waterways/25808',
+			'/waterways/25808/__data.json?x-sveltekit-invalidated=01',
+			'/api/photos/12'
+		])
+			expect(isKeptPage(u(p)), p).toBe(true);
+		for (const p of [
+			'/',
+			'/dashboard',
+			'/api/residences?area=421083001201',
+			'/tiles/children/12/3300/1700.mvt',
+			'/admin/users',
+			'/waterways/abc',
+			'/api/exports/segments'
+		])
+			expect(isKeptPage(u(p)), p).toBe(false);
+	});
+
+	it('keys a page by its own query, not SvelteKit’s, in any order', () => {
+		expect(keepKey(u('/waterways/1/__data.json?x-sveltekit-invalidated=11'))).toBe(
+			'http://127.0.0.1:3000/waterways/1/__data.json'
+		);
+		expect(keepKey(u('/waterways?mine=0&kind=pond'))).toBe(
+			keepKey(u('/waterways?kind=pond&x-sveltekit-trailing-slash=1&mine=0'))
+		);
+		expect(keepKey(u('/waterways?kind=pond'))).not.toBe(keepKey(u('/waterways?kind=ditch')));
+	});
+
+	it('stores only whole answers: a data request for some parts does not stand in for all', () => {
+		expect(isWholeAnswer(u('/waterways/1/__data.json'))).toBe(true);
+		expect(isWholeAnswer(u('/waterways/1/__data.json?x-sveltekit-invalidated=11'))).toBe(true);
+		expect(isWholeAnswer(u('/waterways/1/__data.json?x-sveltekit-invalidated=01'))).toBe(false);
+	});
+
+	it('asks for the data of at most 50 listed segments', () => {
+		const paths = segmentDataPaths(Array.from({ length: 80 }, (_, i) => i + 1));
+		expect(paths).toHaveLength(50);
+		expect(paths[0]).toBe('/waterways/1/__data.json');
+	});
+});
