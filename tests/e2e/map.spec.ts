@@ -253,6 +253,100 @@ test('clicking a waterway opens its detail panel with the four items', async ({ 
 	expect(problems).toEqual([]);
 });
 
+test("a waterway's card links to the segment's own page, where checks are recorded", async ({
+	page
+}) => {
+	const problems = guard(page);
+	const r = await sql<{ id: number; name: string; code: string }>`
+		SELECT id, name, township_code AS code FROM waterways ORDER BY id LIMIT 1`.execute(db.db);
+	const w = r.rows[0];
+	// the map opened with a segment selected, as the segment page's "on the map" link does
+	await page.goto(`/?area=${w.code}&f=waterway:${w.id}`);
+	const panel = page.getByTestId('detail-panel');
+	await expect(panel.getByRole('heading', { level: 2 })).toHaveText(w.name);
+	const link = panel.getByTestId('detail-segment-link');
+	await expect(link).toHaveText(/河段详情与检查/);
+	await expect(link).toHaveAttribute('href', `/waterways/${w.id}`);
+	await link.click();
+	await expect(page).toHaveURL(new RegExp(`/waterways/${w.id}$`));
+	await expect(page.getByTestId('segment-name')).toHaveText(w.name);
+	expect(problems).toEqual([]);
+});
+
+test('on a phone a linked segment is fitted above its card, whose link is thumb-sized', async ({
+	browser
+}) => {
+	const ctx = await browser.newContext({
+		viewport: { width: 390, height: 844 },
+		hasTouch: true,
+		isMobile: true,
+		locale: 'zh-CN'
+	});
+	const page = await ctx.newPage();
+	const problems = guard(page);
+	await signIn(page, DEMO.province);
+	const r = await sql<{ id: number; code: string }>`
+		SELECT id, township_code AS code FROM waterways ORDER BY id LIMIT 1`.execute(db.db);
+	const w = r.rows[0];
+	await page.goto(`/?area=${w.code}&f=waterway:${w.id}`);
+	await mapIdle(page);
+	const link = page.getByTestId('detail-segment-link');
+	await expect(link).toBeVisible();
+	expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+	// the segment (every piece the tiles hold) lies in the map above the card, not under it
+	await expect
+		.poll(
+			() =>
+				page.evaluate((id) => {
+					const m = (
+						window as unknown as {
+							__tonganMap: {
+								querySourceFeatures(
+									s: string,
+									o: { sourceLayer: string; filter: unknown[] }
+								): { geometry: { type: string; coordinates: unknown } }[];
+								project(c: [number, number]): { x: number; y: number };
+								isMoving(): boolean;
+							};
+						}
+					).__tonganMap;
+					const card = document.querySelector('[data-testid=detail-panel]')!;
+					const map = document.querySelector('[data-testid=map]')!;
+					const cardTop = card.getBoundingClientRect().top - map.getBoundingClientRect().top;
+					const pieces = m.querySourceFeatures('water', {
+						sourceLayer: 'waterways',
+						filter: ['==', ['id'], id]
+					});
+					const ys = pieces
+						.flatMap((f) =>
+							f.geometry.type === 'LineString'
+								? (f.geometry.coordinates as [number, number][])
+								: (f.geometry.coordinates as [number, number][][]).flat()
+						)
+						.map((c) => m.project(c).y);
+					if (m.isMoving() || ys.length === 0) return 'waiting';
+					return Math.max(...ys) < cardTop && Math.min(...ys) > 0 ? 'above' : 'covered';
+				}, w.id),
+			{ timeout: 15_000 }
+		)
+		.toBe('above');
+	// and it is the highlighted one
+	await expect
+		.poll(() =>
+			page.evaluate(
+				() =>
+					(
+						window as unknown as {
+							__tonganMap: { queryRenderedFeatures(o: { layers: string[] }): unknown[] };
+						}
+					).__tonganMap.queryRenderedFeatures({ layers: ['highlight'] }).length
+			)
+		)
+		.toBeGreaterThan(0);
+	expect(problems).toEqual([]);
+	await ctx.close();
+});
+
 test('English can be switched on and the choice sticks', async ({ page }) => {
 	await page.goto('/');
 	await page.getByRole('button', { name: '语言' }).click();

@@ -128,5 +128,9 @@ export const en: Record<MessageKey, string> = {
 	'map.suppressed': '<5',
 	'error.notFound': 'Not found, or outside your jurisdiction.',
 	'error.badRequest': 'Bad request: ',
-	'error.generic': 'Something went wrong; please try again.'
+	'error.generic': 'Something went wrong; please try again.',
+	// map card, map controls and dashboard map (phone fixes)
+	'detail.segmentPage': 'Segment details & checks ›',
+	'dash.tipNone': 'no segment needs items',
+	'dash.mapHint': 'Hover over or tap a subdivision to see its name and rate'
 };

@@ -264,6 +264,22 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			paint: { 'line-color': '#1f3b73', 'line-width': 3 }
 		},
 		{
+			// the selected segment: a wide halo under its own line, so its colour and dashes
+			// still show on top (and it stands out at any zoom)
+			id: LAYER.highlight,
+			type: 'line',
+			source: SOURCE.water,
+			'source-layer': 'waterways',
+			filter: highlightFilter(opts.highlightWaterway),
+			layout: { 'line-cap': 'round', 'line-join': 'round' },
+			paint: {
+				'line-color': '#1f3b73',
+				'line-width': ['interpolate', ['linear'], ['zoom'], 8, 9, 12, 14, 16, 20],
+				'line-opacity': 0.4,
+				'line-blur': 1
+			}
+		},
+		{
 			id: LAYER.waterways,
 			type: 'line',
 			source: SOURCE.water,
@@ -397,14 +413,6 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 				'text-padding': 4
 			},
 			paint: { 'text-color': '#222222', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 }
-		},
-		{
-			id: LAYER.highlight,
-			type: 'line',
-			source: SOURCE.water,
-			'source-layer': 'waterways',
-			filter: highlightFilter(opts.highlightWaterway),
-			paint: { 'line-color': '#1f3b73', 'line-width': 8, 'line-opacity': 0.45 }
 		}
 	);
 	const only = waterwayFilter(opts.waterwayIds);
