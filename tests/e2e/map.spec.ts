@@ -290,6 +290,8 @@ test('on a phone a linked segment is fitted above its card, whose link is thumb-
 	const w = r.rows[0];
 	await page.goto(`/?area=${w.code}&f=waterway:${w.id}`);
 	await mapIdle(page);
+	// the layer sheet starts folded: the map and the card have the room
+	await expect(page.locator('.sheet-handle')).toHaveAttribute('aria-expanded', 'false');
 	const link = page.getByTestId('detail-segment-link');
 	await expect(link).toBeVisible();
 	expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(44);
