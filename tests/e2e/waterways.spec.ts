@@ -276,6 +276,8 @@ test('a village child director records checks on the phone: clear messages, a re
 }) => {
 	const problems = guard(page);
 	await signIn(page, DEMO.village);
+	// the village's map: its waterway figures are said to be the township's
+	await expect(page.getByTestId('village-sites-note')).toContainText('河段登记在乡镇');
 	await page.goto('/waterways?mine=0');
 	const first = page.getByTestId('segment-list').locator('a.card').first();
 	const id = Number(await first.getAttribute('data-id'));

@@ -45,7 +45,9 @@ export const en: Record<MessageKey, string> = {
 		'A child can be both left-behind and in difficulty, so the two may add up to more than the total',
 	'layers.zoomHint': 'zoom in to see',
 	'attention.title': 'Needs attention',
-	'attention.incomplete': 'Waterways that need the four items and lack some',
+	'attention.villageSites':
+		"Waterways are registered to townships: the waterway figures are all of {township}; the children are this village's.",
+	'attention.incomplete': 'Segments that need the four items and lack some:',
 	'attention.undersized': "Children's Homes under 30 m²",
 	'unit.segments': 'segments',
 	'unit.places': '',

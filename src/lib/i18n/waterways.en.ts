@@ -116,7 +116,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 		'The distance applies to the whole province; only a province administrator may change it',
 	'settings.err.provinceOnly': 'Only a province administrator may change the distance',
 	'settings.err.radius': 'The distance must be between 50 and 5000 m',
-	'dash.title': 'Four-item dashboard',
+	'dash.title': 'Drowning-prevention equipment dashboard',
 	'exp.title': 'Children at risk',
 	'exp.intro':
 		'By residence: children within {radius} m of a segment whose four items are incomplete; children with no usable Children\'s Home (open, large enough) or Sunshine Station within {coverage} m. Fewer than 5 shows as "<5".',

@@ -52,6 +52,8 @@ export function inSiteScope(scope: Scope, code: string): boolean {
 export interface AreaSummary {
 	unit: AdminUnitRow;
 	ancestors: AdminUnitRow[];
+	/** where the area's waterways and sites are registered: a village's are its township's */
+	sitesArea: { code: string; name: string };
 	children: (Omit<ChildUnitRow, 'children'> & { children: SuppressedCount })[];
 	counts: Omit<AreaCounts, 'children'> & {
 		children: {
@@ -86,8 +88,12 @@ export async function areaSummary(
 			jurisdictionPrefix(code, unit.level).slice(0, 9)
 		)
 	]);
+	const township = unit.level === 'village' ? up.find((a) => a.level === 'township') : undefined;
 	const summary: AreaSummary = {
 		unit,
+		sitesArea: township
+			? { code: township.code, name: township.name }
+			: { code: unit.code, name: unit.name },
 		// the viewer may not drill above their own jurisdiction
 		ancestors: up.filter((a) => inScope(scope, a.code) || a.code === scope.jurisdiction),
 		children: kids.map((k) => ({ ...k, children: suppress(k.children) })),
