@@ -72,16 +72,37 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		expect(province.ancestors.map((a) => a.level)).toEqual(['province', 'prefecture']);
 	});
 
-	it('suppresses small child counts in subdivisions', async () => {
-		const township = (await areaSummary(d.db, PROVINCE_SCOPE, countyCode)).children[0];
-		const s = await areaSummary(d.db, PROVINCE_SCOPE, township.code);
-		for (const v of s.children) {
-			const real = await sql<{
-				n: number;
-			}>`SELECT count(*)::int AS n FROM children WHERE village_code = ${v.code}`.execute(d.db);
-			if (real.rows[0].n < 5) expect(v.children).toEqual({ suppressed: true });
-			else expect(v.children).toEqual({ suppressed: false, count: real.rows[0].n });
+	it('suppresses small child counts in subdivisions, and none can be had by subtraction', async () => {
+		const townships = (await areaSummary(d.db, PROVINCE_SCOPE, countyCode)).children;
+		let protectedMore = 0;
+		for (const township of townships) {
+			const s = await areaSummary(d.db, PROVINCE_SCOPE, township.code);
+			const real = new Map(
+				(
+					await sql<{ code: string; n: number }>`
+						SELECT village_code AS code, count(*)::int AS n FROM children
+						WHERE village_code LIKE ${township.code.slice(0, 9) + '%'}
+						GROUP BY village_code`.execute(d.db)
+				).rows.map((r) => [r.code, r.n])
+			);
+			const hidden = s.children.filter((v) => v.children.suppressed);
+			for (const v of s.children) {
+				const n = real.get(v.code) ?? 0;
+				// every small count is hidden; a shown one is the true count
+				if (n < 5) expect(v.children).toEqual({ suppressed: true });
+				else if (!v.children.suppressed) expect(v.children.count).toBe(n);
+				else protectedMore++;
+			}
+			// the township's total minus the shown villages never pins down a single village,
+			// nor 1 to 4 children among the hidden ones
+			if (hidden.length > 0 && hidden.length < s.children.length) {
+				expect(hidden.length).toBeGreaterThanOrEqual(2);
+				const rest = hidden.reduce((a, v) => a + (real.get(v.code) ?? 0), 0);
+				expect(rest === 0 || rest >= 5).toBe(true);
+			}
 		}
+		// the fixture has townships where one small village alone would have been hidden
+		expect(protectedMore).toBeGreaterThan(0);
 	});
 
 	it('refuses areas and features outside the viewer’s jurisdiction', async () => {
@@ -223,6 +244,46 @@ describe.each(testEngines())('map services on %s', (engine) => {
 					);
 				}
 			}
+		}
+	});
+
+	it('hides on the map a village count the panel hides to protect a smaller one', async () => {
+		// a village with 5 or more children, hidden so that a small neighbour cannot be had by
+		// subtraction from the township's total
+		let target: string | undefined;
+		for (const t of (await areaSummary(d.db, PROVINCE_SCOPE, countyCode)).children) {
+			const panel = await areaSummary(d.db, PROVINCE_SCOPE, t.code);
+			for (const v of panel.children) {
+				if (!v.children.suppressed) continue;
+				const n = await sql<{ n: number }>`
+					SELECT count(*)::int AS n FROM children WHERE village_code = ${v.code}`.execute(d.db);
+				if (n.rows[0].n >= 5) target = v.code;
+			}
+			if (target) break;
+		}
+		expect(target).toBeDefined();
+		const c = await sql<{ lon: number; lat: number }>`
+			SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${target!}`.execute(
+			d.db
+		);
+		const z = 12;
+		const { x, y } = tileOf(c.rows[0].lon, c.rows[0].lat, z);
+		const villages = new VectorTile(
+			new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'children', z, x, y))
+		).layers.villages;
+		const labels = new Map<string, Record<string, unknown>>();
+		for (let i = 0; i < villages.length; i++) {
+			const p = villages.feature(i).properties;
+			labels.set(String(p.code), p);
+		}
+		expect(labels.get(target!)).toMatchObject({ suppressed: true, label: '<5' });
+		expect(labels.get(target!)!.total).toBeUndefined();
+		// and every label in the tile shows what the township's panel shows
+		for (const [code, p] of labels) {
+			const panel = await areaSummary(d.db, PROVINCE_SCOPE, `${code.slice(0, 9)}000`);
+			const shown = panel.children.find((v) => v.code === code)!.children;
+			expect(p.suppressed).toBe(shown.suppressed);
+			if (!shown.suppressed) expect(Number(p.total)).toBe(shown.count);
 		}
 	});
 });

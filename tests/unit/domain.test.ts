@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, categoriesOutOfAge, suppress, suppressPart } from '$lib/domain/children';
+import {
+	ageOn,
+	categoriesOutOfAge,
+	protectSiblings,
+	suppress,
+	suppressPart
+} from '$lib/domain/children';
 import { completeness, completenessFromCount, statusesFor } from '$lib/domain/equipment';
 import { childLevel, jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
 
@@ -57,6 +63,27 @@ describe('suppressing a part of a shown whole', () => {
 		// all of them: nothing about any one child that the whole does not already say
 		expect(suppressPart(12, 12)).toEqual({ suppressed: false, count: 12 });
 		expect(suppressPart(0, 12)).toEqual({ suppressed: true });
+	});
+});
+
+describe('hiding small counts among the parts of a shown whole', () => {
+	const hidden = (cs: ReturnType<typeof protectSiblings>) =>
+		cs.flatMap((c, i) => (c.suppressed ? [i] : []));
+	it('hides the next smallest when one "<5" alone could be had by subtraction', () => {
+		// 20 = 6 + 8 + ? : the third would be 6 - hide one more, the smallest
+		expect(hidden(protectSiblings([6, 8, 3]))).toEqual([0, 2]);
+	});
+	it('keeps hiding until the hidden together hold at least 5', () => {
+		expect(hidden(protectSiblings([1, 2, 30, 40, 9]))).toEqual([0, 1, 4]);
+		expect(hidden(protectSiblings([3, 4, 30]))).toEqual([0, 1]);
+	});
+	it('leaves a group with nothing small alone, and two zeros are zeros', () => {
+		expect(hidden(protectSiblings([12, 30, 7]))).toEqual([]);
+		expect(hidden(protectSiblings([0, 0, 30]))).toEqual([0, 1]);
+	});
+	it('hides at least what each part hides by its own rule', () => {
+		const own = [suppress(30), { suppressed: true as const }, suppress(25), suppress(40)];
+		expect(hidden(protectSiblings([30, 36, 25, 40], own))).toEqual([1, 2]);
 	});
 });
 

@@ -76,3 +76,27 @@ export function suppressPart(part: number, whole: number): SuppressedCount {
 	const rest = whole - part;
 	return rest > 0 && rest < SUPPRESSION_THRESHOLD ? { suppressed: true } : suppress(part);
 }
+
+/**
+ * The counts of the parts of a whole that is shown too (the townships of a county, the villages
+ * of a township). A single "<5" among them could be worked out by subtraction from the whole,
+ * so more are hidden, smallest first, until at least two are hidden and together they hold
+ * none or at least the threshold (or all are hidden). `shown` is what each part shows by its
+ * own rules; the answer hides at least those.
+ */
+export function protectSiblings(
+	values: number[],
+	shown: SuppressedCount[] = values.map(suppress)
+): SuppressedCount[] {
+	const out = [...shown];
+	for (;;) {
+		const hidden = out.flatMap((c, i) => (c.suppressed ? [i] : []));
+		if (hidden.length === 0 || hidden.length === out.length) return out;
+		const sum = hidden.reduce((a, i) => a + values[i], 0);
+		if (hidden.length >= 2 && (sum === 0 || sum >= SUPPRESSION_THRESHOLD)) return out;
+		let k = -1;
+		for (let i = 0; i < out.length; i++)
+			if (!out[i].suppressed && (k < 0 || values[i] < values[k])) k = i;
+		out[k] = { suppressed: true };
+	}
+}

@@ -12,7 +12,12 @@ import { childUnits, findUnit } from '../repositories/areas';
 import { ruleRadius } from '../repositories/segment-rule';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import { env } from '../env';
-import { suppress, suppressPart, type SuppressedCount } from '$lib/domain/children';
+import {
+	protectSiblings,
+	suppress,
+	suppressPart,
+	type SuppressedCount
+} from '$lib/domain/children';
 
 /** Distance to the nearest usable children's home or Sunshine Station that counts as served. */
 export const COVERAGE_RADIUS_M = 1000;
@@ -85,6 +90,38 @@ function row(
 	};
 }
 
+/**
+ * The subdivisions' rows, each count hidden where a single small one could be worked out from
+ * the area's total by subtraction (protectSiblings), and a share only where both counts show.
+ */
+function protectRows(
+	rows: { code: string; name: string; raw: { children: number; near: number; uncovered: number } }[]
+): ExposureRow[] {
+	const own = rows.map((r) => row(r.raw.children, r.raw.near, r.raw.uncovered));
+	const children = protectSiblings(
+		rows.map((r) => r.raw.children),
+		own.map((o) => o.children)
+	);
+	const near = protectSiblings(
+		rows.map((r) => r.raw.near),
+		own.map((o) => o.nearIncomplete)
+	);
+	const uncovered = protectSiblings(
+		rows.map((r) => r.raw.uncovered),
+		own.map((o) => o.uncovered)
+	);
+	return rows.map((r, i) => ({
+		code: r.code,
+		name: r.name,
+		children: children[i],
+		nearIncomplete: near[i],
+		uncovered: uncovered[i],
+		nearShare: !children[i].suppressed && !near[i].suppressed ? r.raw.near / r.raw.children : null,
+		uncoveredShare:
+			!children[i].suppressed && !uncovered[i].suppressed ? r.raw.uncovered / r.raw.children : null
+	}));
+}
+
 function byUnit(r: ExposureResult): Map<string, { residences: number; count: number }> {
 	const m = new Map<string, { residences: number; count: number }>();
 	const g = r.groups;
@@ -121,15 +158,21 @@ export async function exposure(
 		radiusM: radius,
 		coverageM: COVERAGE_RADIUS_M,
 		total: row(near.residences, near.count, uncovered.count),
-		bySubunit: subunits.map((s) => {
-			const key = s.code.slice(0, len);
-			const n = nearBy.get(key);
-			return {
-				code: s.code,
-				name: s.name,
-				...row(n?.residences ?? 0, n?.count ?? 0, uncoveredBy.get(key)?.count ?? 0)
-			};
-		}),
+		bySubunit: protectRows(
+			subunits.map((s) => {
+				const key = s.code.slice(0, len);
+				const n = nearBy.get(key);
+				return {
+					code: s.code,
+					name: s.name,
+					raw: {
+						children: n?.residences ?? 0,
+						near: n?.count ?? 0,
+						uncovered: uncoveredBy.get(key)?.count ?? 0
+					}
+				};
+			})
+		),
 		ms: Math.round(performance.now() - t0)
 	};
 }

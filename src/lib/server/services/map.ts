@@ -17,7 +17,7 @@ import { renderTile, type TileSource } from '../tiles/sources';
 import { TileCache } from '../tiles/cache';
 import { warmTiles } from '../tiles/warm';
 import { jurisdictionPrefix, isAdminCode } from '$lib/domain/admin';
-import { suppress, type SuppressedCount } from '$lib/domain/children';
+import { protectSiblings, suppress, type SuppressedCount } from '$lib/domain/children';
 
 export interface Scope {
 	/** 12-digit code of the viewer's jurisdiction */
@@ -89,6 +89,8 @@ export async function areaSummary(
 		)
 	]);
 	const township = unit.level === 'village' ? up.find((a) => a.level === 'township') : undefined;
+	// a single "<5" among the subdivisions would be the total minus the others
+	const kidsShown = protectSiblings(kids.map((k) => k.children));
 	const summary: AreaSummary = {
 		unit,
 		sitesArea: township
@@ -96,7 +98,7 @@ export async function areaSummary(
 			: { code: unit.code, name: unit.name },
 		// the viewer may not drill above their own jurisdiction
 		ancestors: up.filter((a) => inScope(scope, a.code) || a.code === scope.jurisdiction),
-		children: kids.map((k) => ({ ...k, children: suppress(k.children) })),
+		children: kids.map((k, i) => ({ ...k, children: kidsShown[i] })),
 		counts: {
 			...counts,
 			children: {

@@ -13,7 +13,7 @@ import {
 	type TileGeometry
 } from './encode';
 import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children';
-import { SUPPRESSION_THRESHOLD } from '$lib/domain/children';
+import { SUPPRESSION_THRESHOLD, protectSiblings } from '$lib/domain/children';
 import { completenessFromCount, FOUR_ITEMS } from '$lib/domain/equipment';
 import { latToTileY, lonToTileX } from '$lib/geo/tiles';
 import { TOWNSHIP_MIN_ZOOM } from '$lib/map/ids';
@@ -255,13 +255,50 @@ async function childrenTile(
 			SELECT a.code, a.name, c.total, ST_X(a.center) AS lon, ST_Y(a.center) AS lat
 			FROM admin_units a JOIN child_counts c ON c.code = a.code
 			WHERE a.level = 'village' AND a.code LIKE ${like} AND a.center && ${envelope(b)}`.execute(db);
+		const hidden = await protectedVillages(
+			db,
+			rows.rows.map((r) => r.code)
+		);
 		villages = rows.rows.map((r) => ({
 			px: Math.round((lonToTileX(r.lon, z) - x) * EXTENT),
 			py: Math.round((latToTileY(r.lat, z) - y) * EXTENT),
-			properties: { code: r.code, name: r.name, ...countProps(r.total) }
+			properties: {
+				code: r.code,
+				name: r.name,
+				...(hidden.has(r.code) ? countProps(0) : countProps(r.total))
+			}
 		}));
 	}
 	return encodeCellTile('cells', cellFeatures, [{ layer: 'villages', features: villages }]);
+}
+
+/**
+ * The villages (of the townships of `codes`) whose counts are hidden as the sidebar hides them:
+ * small ones, and more where a single small one could be had from the township's total by
+ * subtraction (protectSiblings over all of the township's villages, in code order).
+ */
+async function protectedVillages(db: Kysely<DB>, codes: string[]): Promise<Set<string>> {
+	const townships = [...new Set(codes.map((c) => `${c.slice(0, 9)}000`))];
+	if (townships.length === 0) return new Set();
+	const r = await sql<{ township: string; code: string; total: number }>`
+		SELECT a.parent_code AS township, a.code, coalesce(c.total, 0)::int AS total
+		FROM admin_units a LEFT JOIN child_counts c ON c.code = a.code
+		WHERE a.parent_code = ANY(${townships}::text[])
+		ORDER BY a.code`.execute(db);
+	const byTownship = new Map<string, { code: string; total: number }[]>();
+	for (const row of r.rows) {
+		const list = byTownship.get(row.township) ?? [];
+		list.push(row);
+		byTownship.set(row.township, list);
+	}
+	const hidden = new Set<string>();
+	for (const list of byTownship.values()) {
+		const shown = protectSiblings(list.map((v) => v.total));
+		list.forEach((v, i) => {
+			if (shown[i].suppressed) hidden.add(v.code);
+		});
+	}
+	return hidden;
 }
 
 /** A count as tile properties: under the threshold only "suppressed" travels, never the number. */
