@@ -114,15 +114,15 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(shownDateTime(row[col('最近检查（北京时间）')]!.value as number)).toBe(
 			'2026-05-15 09:00'
 		);
-		expect(row[col('缺少的项数（四个一）')]).toMatchObject({ t: 'n', value: 2 });
-		expect(row[col('缺少的项目')]).toMatchObject({ t: 's', value: '救生绳、救生杆' });
+		expect(row[col('缺少或不可用的项数（四个一）')]).toMatchObject({ t: 'n', value: 2 });
+		expect(row[col('缺少或不可用的项目')]).toMatchObject({ t: 's', value: '救生绳、救生杆' });
 		expect(row[col('完整度')]?.value).toBe('部分缺失');
 		expect(row[col('类型')]?.value).toBe('坑塘');
 		expect(row[col('长度 (m)')]).toMatchObject({ t: 'n' });
 		// every row is a pond with some items missing, as filtered
 		for (const cells of x.rows.slice(1)) {
 			expect(cells[col('类型')]?.value).toBe('坑塘');
-			expect([1, 2, 3]).toContain(cells[col('缺少的项数（四个一）')]?.value);
+			expect([1, 2, 3]).toContain(cells[col('缺少或不可用的项数（四个一）')]?.value);
 		}
 	});
 
@@ -133,7 +133,7 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(r.name).toBe(`${countyName}-${townName}-Segments-${day}.csv`);
 		expect(r.ascii).toBe(`segments-${county.jurisdiction}-${staff.jurisdiction}-${day}.csv`);
 		const lines = r.bytes.toString('utf8').slice(1).trim().split('\r\n');
-		expect(lines[0]).toContain('Items missing (of the four),Missing items');
+		expect(lines[0]).toContain('Items missing or unusable (of the four),Items missing or unusable');
 		expect(lines[0]).toContain('Last checked (Beijing time)');
 		const line = lines.find((l) => l.startsWith(`${pond},`))!;
 		expect(line).toContain(',2,"Rescue rope, Rescue pole",');

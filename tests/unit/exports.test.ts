@@ -53,8 +53,8 @@ const missing = new Map<number, FourItem[]>([
 describe('segment table', () => {
 	it('says how many of the four items are missing, and which, in words', () => {
 		const zh = segmentTable(rows, missing, 'zh-CN');
-		const count = zh.header.indexOf('缺少的项数（四个一）');
-		const items = zh.header.indexOf('缺少的项目');
+		const count = zh.header.indexOf('缺少或不可用的项数（四个一）');
+		const items = zh.header.indexOf('缺少或不可用的项目');
 		expect(count).toBeGreaterThan(0);
 		expect(items).toBe(count + 1);
 		expect(zh.rows.map((r) => r[count])).toEqual([2, 0, 4]);
@@ -64,8 +64,10 @@ describe('segment table', () => {
 			'警示牌、救生圈、救生绳、救生杆'
 		]);
 		const en = segmentTable(rows, missing, 'en');
-		expect(en.header).toContain('Items missing (of the four)');
-		expect(en.rows[0][en.header.indexOf('Missing items')]).toBe('Rescue rope, Rescue pole');
+		expect(en.header).toContain('Items missing or unusable (of the four)');
+		expect(en.rows[0][en.header.indexOf('Items missing or unusable')]).toBe(
+			'Rescue rope, Rescue pole'
+		);
 	});
 
 	it('keeps ISO 8601 at +08:00 in the CSV and says the times are Beijing time', () => {
@@ -95,12 +97,15 @@ describe('XLSX export', () => {
 		expect(shownDateTime(second[at]!.value as number)).toBe('2027-01-01 04:30');
 		expect(third[at]).toBeUndefined();
 		// id, length, children and the missing count are numbers; the suppressed count stays text
-		for (const name of ['ID', '长度 (m)', '周边儿童', '缺少的项数（四个一）'])
+		for (const name of ['编号', '长度 (m)', '周边儿童', '缺少或不可用的项数（四个一）'])
 			expect(first[header.indexOf(name)]).toMatchObject({ t: 'n', format: 'General' });
 		expect(first[header.indexOf('长度 (m)')]!.value).toBe(120);
 		expect(third[header.indexOf('周边儿童')]).toMatchObject({ t: 's', value: '<5' });
+		// none is none, not "<5"
+		const none = segmentTable([{ ...rows[0], children_within: 0 }], missing, 'zh-CN');
+		expect(none.rows[0][none.header.indexOf('周边儿童')]).toBe(0);
 		expect(first[header.indexOf('需配备“四个一”')]).toMatchObject({ t: 's', value: '是' });
-		expect(first[header.indexOf('缺少的项目')]).toMatchObject({ value: '救生绳、救生杆' });
+		expect(first[header.indexOf('缺少或不可用的项目')]).toMatchObject({ value: '救生绳、救生杆' });
 	});
 
 	it('makes the date column wide enough not to show ####', async () => {

@@ -24,7 +24,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 		'Emergency staff need a province, prefecture, county or township, not a village',
 	'users.err.level.township_staff': 'Township staff need a township, e.g. 421083001000',
 	'users.err.level.village_director':
-		'A village child director needs a village, e.g. 421083001201; pick one from the suggestions',
+		'A village child director needs the code of a village; pick one from the suggestions',
 	'users.err.level.planner':
 		'A planner needs a province, prefecture, county or township, not a village',
 	'users.err.notAllowed': 'You may not give this role in this area',

@@ -18,7 +18,7 @@ export const adminZh = {
 	'users.err.level.emergency': '应急管理人员的管辖区划须为省、市、县或乡镇，不能是村',
 	'users.err.level.township_staff': '乡镇工作人员的管辖区划须为乡镇（街道），如 421083001000',
 	'users.err.level.village_director':
-		'村儿童主任的管辖区划须为村（社区），如 421083001201；可从建议列表中选择',
+		'村儿童主任的管辖区划须为村（社区）一级的代码，可从建议列表中选择',
 	'users.err.level.planner': '规划人员的管辖区划须为省、市、县或乡镇，不能是村',
 	'users.err.notAllowed': '您无权在该区划设置此角色',
 	'users.err.selfDeactivate': '不能停用自己的账号',

@@ -46,7 +46,7 @@ export const en: Record<MessageKey, string> = {
 	'layers.zoomHint': 'zoom in to see',
 	'attention.title': 'Needs attention',
 	'attention.villageSites':
-		"Waterways are registered to townships: the waterway figures are all of {township}; the children are this village's.",
+		"Waterways and sites are registered to townships: the waterway, Children's Home, Sunshine Station and institution figures are all of {township}; the children are this village's.",
 	'attention.incomplete': 'Segments that need the four items and lack some:',
 	'attention.undersized': "Children's Homes under 30 m²",
 	'unit.segments': 'segments',

@@ -48,6 +48,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.open': 'Open',
 	'ww.showMore': 'Show more',
 	'seg.rule': 'Why it needs the items',
+	'seg.ruleNotNeeded': 'Does it need the items?',
 	'seg.ruleYes': 'Within {radius} m: {kinds}; {children} children within the distance{nearest}.',
 	'seg.ruleNearest': '; nearest {nearest} ({nearestKind})',
 	'seg.ruleNo':
@@ -131,7 +132,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'dash.rate': 'Completion',
 	'dash.bySubunit': 'Completion by subdivision (segments needing items)',
 	'dash.trend': 'Completion over time (weekly)',
-	'dash.top': 'The 20 riskiest incomplete segments',
+	'dash.top': 'The riskiest incomplete segments (top {n})',
 	'dash.asOf': 'Data as of {date}',
 	'dash.villageSites':
 		'Waterways are registered to townships: the four-item figures and riskiest segments cover all of {township}; children at risk count this village only.',
@@ -144,8 +145,9 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'export.segments': 'Segments',
 	'export.file.chief': 'chief {name}',
 	'export.file.required': 'needing the items',
-	'export.missingCount': 'Items missing (of the four)',
-	'export.missingItems': 'Missing items',
+	'export.missingCount': 'Items missing or unusable (of the four)',
+	'export.id': 'No.',
+	'export.missingItems': 'Items missing or unusable',
 	'export.missingNone': 'none',
 	'export.listSeparator': ', ',
 	'export.lastChecked': 'Last checked (Beijing time)'

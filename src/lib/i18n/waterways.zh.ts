@@ -44,6 +44,7 @@ export const waterwaysZh = {
 	'ww.open': '查看',
 	'ww.showMore': '显示更多',
 	'seg.rule': '为何需要配备',
+	'seg.ruleNotNeeded': '是否需要配备',
 	'seg.ruleYes': '该河段 {radius} 米范围内有：{kinds}；范围内儿童 {children} 名{nearest}。',
 	'seg.ruleNearest': '；最近 {nearest}（{nearestKind}）',
 	'seg.ruleNo': '该河段 {radius} 米范围内没有村庄、儿童住所、学校、幼儿园、儿童之家或阳光驿站。',
@@ -122,7 +123,7 @@ export const waterwaysZh = {
 	'dash.rate': '配齐率',
 	'dash.bySubunit': '各下级区划配齐率（需配备河段）',
 	'dash.trend': '配齐率变化（按周）',
-	'dash.top': '风险最高的 20 段未配齐河段',
+	'dash.top': '风险最高的未配齐河段（前 {n} 段）',
 	'dash.asOf': '数据截至 {date}',
 	'dash.villageSites':
 		'河段按乡镇登记：“四个一”的数字和最危险河段为{township}全镇的河段；儿童风险暴露只计本村。',
@@ -135,8 +136,9 @@ export const waterwaysZh = {
 	'export.segments': '河段',
 	'export.file.chief': '河长{name}',
 	'export.file.required': '需配备',
-	'export.missingCount': '缺少的项数（四个一）',
-	'export.missingItems': '缺少的项目',
+	'export.missingCount': '缺少或不可用的项数（四个一）',
+	'export.id': '编号',
+	'export.missingItems': '缺少或不可用的项目',
 	'export.missingNone': '无',
 	'export.listSeparator': '、',
 	'export.lastChecked': '最近检查（北京时间）'

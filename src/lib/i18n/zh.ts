@@ -42,7 +42,8 @@ export const zh = {
 	'layers.bothGroups': '一名儿童可同时是留守儿童和困境儿童，两类之和可大于总数',
 	'layers.zoomHint': '放大后显示',
 	'attention.title': '需要关注',
-	'attention.villageSites': '河段登记在乡镇：水域数字为{township}全镇的；儿童数为本村的。',
+	'attention.villageSites':
+		'河段和场所按乡镇登记：水域、儿童之家、阳光驿站和机构的数字是{township}全镇的；儿童数是本村的。',
 	'attention.incomplete': '需配备但未配齐“四个一”的水域',
 	'attention.undersized': '面积不足 30 平方米的儿童之家',
 	'unit.segments': '段',

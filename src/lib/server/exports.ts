@@ -63,7 +63,7 @@ export function segmentTable(
 	const t = translator(locale);
 	return {
 		header: [
-			'ID',
+			t('export.id'),
 			t('detail.location'),
 			t('detail.kind'),
 			t('ww.title'),
@@ -86,7 +86,12 @@ export function segmentTable(
 				r.name,
 				Math.round(r.length_m),
 				t(r.required ? 'export.yes' : 'export.no'),
-				r.children_within < SUPPRESSION_THRESHOLD ? '<5' : r.children_within,
+				// none is none; 1 to 4 is "<5"
+				r.children_within === 0
+					? 0
+					: r.children_within < SUPPRESSION_THRESHOLD
+						? '<5'
+						: r.children_within,
 				t(`legend.${r.completeness}`),
 				lacks.length,
 				lacks.length
