@@ -197,6 +197,25 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		expect(JSON.stringify(forChief)).not.toContain(String(seg.m));
 	});
 
+	it("filters the list by any subdivision of the user's area, never beyond it", async () => {
+		const province = await principalOf(d.db, 'province.admin');
+		const township = staff.jurisdiction;
+		const real = await sql<{ id: number }>`
+			SELECT id FROM waterways WHERE township_code = ${township} ORDER BY id`.execute(d.db);
+		// a county's or a township's segments, from the province's list
+		const byTownship = await segmentsFor(d.db, province, { township });
+		expect(byTownship.map((s) => s.id).sort((a, b) => a - b)).toEqual(real.rows.map((r) => r.id));
+		const county = `${township.slice(0, 6)}000000`;
+		const byCounty = await segmentsFor(d.db, province, { township: county });
+		expect(byCounty.length).toBeGreaterThan(byTownship.length);
+		expect(byCounty.every((s) => s.township_code.startsWith(county.slice(0, 6)))).toBe(true);
+		// an area outside the user's own gives nothing, and a malformed code is no filter
+		expect(await segmentsFor(d.db, staff, { township: county.replace(/^4210/, '4201') })).toEqual(
+			[]
+		);
+		expect((await segmentsFor(d.db, staff, { township: 'x' })).length).toBe(real.rows.length);
+	});
+
 	it('dates a segment by its four items: a barrier-only check does not make it checked', async () => {
 		const other = (
 			await sql<{ id: number }>`

@@ -11,7 +11,6 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.filter.kind': 'Kind',
 	'ww.filter.chief': 'River chief',
 	'ww.filter.completeness': 'Four items',
-	'ww.filter.township': 'Township',
 	'ww.filter.requiredOnly': 'Only segments that need the items',
 	'ww.filter.any': 'All',
 	'ww.filter.apply': 'Filter',

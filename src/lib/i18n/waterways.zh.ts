@@ -10,7 +10,6 @@ export const waterwaysZh = {
 	'ww.filter.kind': '类型',
 	'ww.filter.chief': '按河长',
 	'ww.filter.completeness': '“四个一”',
-	'ww.filter.township': '乡镇',
 	'ww.filter.requiredOnly': '仅看需配备的河段',
 	'ww.filter.any': '全部',
 	'ww.filter.apply': '筛选',

@@ -227,7 +227,8 @@ export interface SegmentFilter {
 	sitePrefix: string;
 	riverChiefId?: number;
 	kind?: WaterwayKind;
-	township?: string;
+	/** code prefix of a subdivision (a prefecture, county or township) inside sitePrefix */
+	areaPrefix?: string;
 	requiredOnly?: boolean;
 }
 
@@ -251,7 +252,7 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 		WHERE w.township_code LIKE ${f.sitePrefix + '%'}
 			AND (${f.riverChiefId ?? null}::bigint IS NULL OR w.river_chief_id = ${f.riverChiefId ?? null})
 			AND (${f.kind ?? null}::text IS NULL OR w.kind = ${f.kind ?? null})
-			AND (${f.township ?? null}::text IS NULL OR w.township_code = ${f.township ?? null})
+			AND (${f.areaPrefix ?? null}::text IS NULL OR w.township_code LIKE ${(f.areaPrefix ?? '') + '%'})
 			AND (${f.requiredOnly ?? false} = false OR sr.required)`.execute(db);
 	return r.rows;
 }

@@ -24,7 +24,7 @@ import {
 	type SubunitCompletion
 } from '../repositories/dashboard';
 import { findUnit } from '../repositories/areas';
-import { jurisdictionPrefix } from '$lib/domain/admin';
+import { isAdminCode, jurisdictionPrefix } from '$lib/domain/admin';
 import {
 	EQUIPMENT_ITEMS,
 	statusesFor,
@@ -75,7 +75,8 @@ export async function segmentsFor(
 		kind: (WATERWAY_KINDS as readonly string[]).includes(q.kind ?? '')
 			? (q.kind as WaterwayKind)
 			: undefined,
-		township: q.township && /^\d{12}$/.test(q.township) ? q.township : undefined,
+		// a subdivision of the user's area: a prefecture, county or township (the list's filter)
+		areaPrefix: q.township && isAdminCode(q.township) ? jurisdictionPrefix(q.township) : undefined,
 		requiredOnly: q.requiredOnly
 	});
 	return rows

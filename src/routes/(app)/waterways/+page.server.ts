@@ -26,8 +26,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const { db } = await database();
 	const all = await segmentsFor(db, user.principal, q);
 	const level = levelOfCode(user.principal.jurisdiction);
+	// the area filter offers the subdivisions of the user's area: prefectures for the province,
+	// counties for a prefecture, townships for a county
 	const townships =
-		level === 'county'
+		level === 'province' || level === 'prefecture' || level === 'county'
 			? (await childUnits(db, user.principal.jurisdiction)).map((t) => ({
 					code: t.code,
 					name: t.name
@@ -60,6 +62,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		})),
 		limit,
 		chiefs: isChief ? [] : await riverChiefsFor(db, user.principal),
-		townships
+		townships,
+		subLevel:
+			({ province: 'prefecture', prefecture: 'county', county: 'township' } as const)[
+				level as 'province' | 'prefecture' | 'county'
+			] ?? 'township'
 	};
 };
