@@ -456,6 +456,12 @@ test('a county administrator sees children at risk on the dashboard, by township
 	await rows.first().click();
 	await expect(page).toHaveURL(new RegExp(`/dashboard\\?area=${api.bySubunit[0].code}$`));
 	await expect(page.getByTestId('exposure').getByTestId('exposure-near')).toBeVisible();
+	// the way back up names the county; it leads to the county's own dashboard
+	const trail = page.getByTestId('dash-trail');
+	await expect(trail).toContainText('洪湖市');
+	await trail.getByRole('link', { name: '洪湖市' }).click();
+	await expect(page).toHaveURL(/\/dashboard$/);
+	await expect(page.getByTestId('dash-trail')).toHaveCount(0);
 	expect(problems).toEqual([]);
 });
 

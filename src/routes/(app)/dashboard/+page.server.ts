@@ -5,7 +5,8 @@ import { signedIn } from '$lib/server/http/guard';
 import { dashboard } from '$lib/server/services/waterways';
 import { NotFoundError } from '$lib/server/services/map';
 import { translator } from '$lib/i18n';
-import { findUnit } from '$lib/server/repositories/areas';
+import { ancestors, findUnit } from '$lib/server/repositories/areas';
+import { jurisdictionPrefix } from '$lib/domain/admin';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const { user } = signedIn(locals);
@@ -14,7 +15,12 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	try {
 		const dash = await dashboard(db, user.principal, code);
 		const unit = await findUnit(db, dash.area.code);
-		return { dash, bbox: unit!.bbox, home: user.principal.jurisdiction };
+		// the way back up, from the user's own area down to the one shown (never above their own)
+		const home = user.principal.jurisdiction;
+		const trail = (await ancestors(db, dash.area.code))
+			.filter((a) => a.code === home || a.code.startsWith(jurisdictionPrefix(home)))
+			.map((a) => ({ code: a.code, name: a.name }));
+		return { dash, bbox: unit!.bbox, home, trail };
 	} catch (e) {
 		if (e instanceof NotFoundError)
 			error(404, { message: translator(locals.locale)('error.notFound') });
