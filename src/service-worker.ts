@@ -10,7 +10,13 @@
 // - Signing in or out empties the kept pages, so the next person on the phone sees none of them.
 /// <reference lib="webworker" />
 import { build, files, version } from '$service-worker';
-import { isKeptPage, isWholeAnswer, keepKey, type KeepMessage } from '$lib/offline/keep';
+import {
+	KEEP_FRESH_MS,
+	isKeptPage,
+	isWholeAnswer,
+	keepKey,
+	type KeepMessage
+} from '$lib/offline/keep';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const APP = `tongan-app-${version}`;
@@ -95,11 +101,18 @@ sw.addEventListener('message', (event) => {
 	if (msg?.type !== 'keep') return;
 	event.waitUntil(
 		(async () => {
+			// a page that loaded while this worker was installing is taken over now, so that
+			// its next navigation out of signal is served from what is kept
+			await sw.clients.claim();
 			const cache = await caches.open(PAGES);
 			let kept = 0;
-			for (const path of msg.paths.slice(0, 200)) {
+			for (const path of msg.paths.slice(0, 402)) {
 				const url = new URL(path, sw.location.origin);
 				if (!isKeptPage(url)) continue;
+				// kept a moment ago (the list was opened again): not fetched again
+				const had = await cache.match(keepKey(url));
+				const age = Date.now() - Date.parse(had?.headers.get('date') ?? '');
+				if (had && age < KEEP_FRESH_MS) continue;
 				try {
 					const r = await fetch(url, { credentials: 'same-origin' });
 					if (r.ok && !r.redirected) {

@@ -382,6 +382,10 @@ test('a refused or unknown page says so in Chinese, with a way back to the start
 	).toBeVisible();
 	await expect(page.getByTestId('error-page')).not.toContainText('forbidden');
 
+	const noSegment = await page.goto('/waterways/abc');
+	expect(noSegment?.status()).toBe(404);
+	await expect(page.getByRole('heading', { name: '页面不存在', exact: true })).toBeVisible();
+
 	const unknown = await page.goto('/admin');
 	expect(unknown?.status()).toBe(404);
 	await expect(page.getByRole('heading', { name: '页面不存在', exact: true })).toBeVisible();

@@ -128,7 +128,7 @@ test('out of signal, a river chief opens a listed segment never opened before an
 	await signIn(page, DEMO.riverChief);
 	await expect(page).toHaveURL(/\/waterways$/);
 	const cards = page.getByTestId('segment-list').locator('a.card');
-	const n = Math.min(await cards.count(), 50);
+	const n = await cards.count();
 	// the list asked the phone to keep its segments: wait until they are kept
 	await expect
 		.poll(
@@ -179,6 +179,65 @@ test('out of signal, a river chief opens a listed segment never opened before an
 			page.evaluate(async () => (await (await caches.open('tongan-pages')).keys()).length)
 		)
 		.toBe(0);
+	// signing in again keeps them again: the list itself, and each segment's page and data
+	await signIn(page, DEMO.riverChief);
+	await expect
+		.poll(
+			() => page.evaluate(async () => (await (await caches.open('tongan-pages')).keys()).length),
+			{ timeout: 30_000 }
+		)
+		.toBe(2 + 2 * n);
+});
+
+test('a check waiting on the phone goes out only as the person who recorded it', async ({
+	page,
+	context
+}) => {
+	await signIn(page, DEMO.township);
+	await page.goto('/waterways?mine=0');
+	const card = page.getByTestId('segment-list').locator('a.card').nth(3);
+	const id = Number(await card.getAttribute('data-id'));
+	await page.goto(`/waterways/${id}`);
+	await context.setOffline(true);
+	const form = page.getByTestId('check-form');
+	for (const item of ['警示牌', '救生圈', '救生绳', '救生杆'])
+		await form.getByRole('group', { name: item }).getByText('损坏', { exact: true }).tap();
+	await form.getByLabel('备注').fill('交接班测试');
+	await page.getByTestId('check-save').click();
+	await expect(page.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
+	// back in signal, but the upload does not get through
+	await page.route('**/api/checks', (route) => route.abort('internetdisconnected'));
+	await context.setOffline(false);
+	await expect(page.getByTestId('outbox-banner')).toContainText('网络中断，恢复后自动重试');
+	// signing out with a check still waiting says so first
+	const asked = new Promise<string>((resolve) =>
+		page.once('dialog', (d) => {
+			resolve(d.message());
+			void d.accept();
+		})
+	);
+	await page.getByTestId('user-menu').click();
+	await page.getByTestId('sign-out').click();
+	expect(await asked).toContain('还有 1 条检查没有上传');
+	await expect(page).toHaveURL(/\/login/);
+	await page.unroute('**/api/checks');
+
+	// someone else on the same phone: the check is not theirs to send
+	await signIn(page, DEMO.village);
+	await page.goto(`/waterways/${id}`);
+	await expect(page.getByTestId('outbox-banner')).toBeHidden();
+	await expect(page.getByTestId('history')).not.toContainText('交接班测试');
+
+	// its recorder signs in again: it goes out under their name
+	await page.getByTestId('user-menu').click();
+	await page.getByTestId('sign-out').click();
+	await signIn(page, DEMO.township);
+	await page.goto(`/waterways/${id}`);
+	await expect(page.getByTestId('outbox-banner')).toBeHidden({ timeout: 30_000 });
+	await page.reload();
+	const entry = page.getByTestId('history').locator('li').filter({ hasText: '交接班测试' });
+	await expect(entry).toHaveCount(1);
+	await expect(entry).toContainText('乡镇儿童督导员');
 });
 
 test('the segment list exports as CSV (UTF-8 with BOM) and XLSX, scoped to the user', async ({
@@ -277,7 +336,7 @@ test('a village child director records checks on the phone: clear messages, a re
 	const problems = guard(page);
 	await signIn(page, DEMO.village);
 	// the village's map: its waterway figures are said to be the township's
-	await expect(page.getByTestId('village-sites-note')).toContainText('河段登记在乡镇');
+	await expect(page.getByTestId('village-sites-note')).toContainText('河段和场所按乡镇登记');
 	await page.goto('/waterways?mine=0');
 	const first = page.getByTestId('segment-list').locator('a.card').first();
 	const id = Number(await first.getAttribute('data-id'));
@@ -336,8 +395,22 @@ test('a village child director records checks on the phone: clear messages, a re
 	await expect(alert).toHaveText('无法读取“检查表.pdf”：请选择照片（JPEG、PNG、HEIC 等图片）');
 	await expect(form).not.toContainText('已添加');
 
-	// the server refuses the check (as it would a check it finds invalid): the phone keeps it,
-	// says why and for which segment, and the user may delete it
+	// six photos at most, as the server takes them; one added by mistake can be taken off
+	const small = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#58a' } })
+		.jpeg()
+		.toBuffer();
+	for (let k = 1; k <= 7; k++)
+		await page
+			.getByTestId('photo-buoy')
+			.setInputFiles({ name: `p${k}.jpg`, mimeType: 'image/jpeg', buffer: small });
+	await expect(alert).toHaveText('每次最多 6 张照片');
+	const added = page.getByTestId('photos-added').locator('li');
+	await expect(added).toHaveCount(6);
+	await added.first().getByRole('button', { name: '删除照片：救生圈' }).click();
+	await expect(added).toHaveCount(5);
+
+	// the server refuses the check (as it would a check it finds invalid): nothing is lost,
+	// what was entered comes back into the form with the reason
 	await page.route('**/api/checks', (route) =>
 		route.fulfill({
 			status: 400,
@@ -346,13 +419,15 @@ test('a village child director records checks on the phone: clear messages, a re
 		})
 	);
 	await page.getByTestId('check-save').click();
-	const refused = page.getByTestId('outbox-refused');
-	await expect(refused).toContainText(`编号 ${id}`);
-	await expect(refused).toContainText('的检查未被接受：器材项目无效');
-	await expect(page.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
-	page.once('dialog', (d) => void d.accept());
-	await refused.getByTestId('outbox-discard').click();
+	await expect(form.getByRole('alert')).toHaveText(
+		'这次检查未被接受：器材项目无效。已填的内容已放回表单，请修改后重新保存。'
+	);
+	await expect(
+		form.getByRole('group', { name: '救生杆' }).getByRole('radio', { name: '缺失' })
+	).toBeChecked();
+	await expect(page.getByTestId('check-message')).toHaveCount(0);
 	await expect(page.getByTestId('outbox-banner')).toBeHidden();
+	await expect(added).toHaveCount(5);
 	await page.unroute('**/api/checks');
 	expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
 });

@@ -134,6 +134,28 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		expect(await count('equipment_checks')).toBe(before + 1);
 	});
 
+	it('takes a time a little ahead (a phone clock running fast) as the time it arrived', async () => {
+		const ahead = new Date(Date.now() + 20 * 60_000);
+		const before = Date.now();
+		const r = await recordCheck(
+			d.db,
+			staff,
+			{
+				clientUuid: randomUUID(),
+				waterwayId: segment,
+				recordedAt: ahead.toISOString(),
+				slots: [{ item: 'pole', status: 'damaged' }],
+				photos: []
+			},
+			meta
+		);
+		const at = await sql<{ t: Date }>`
+			SELECT recorded_at AS t FROM equipment_checks WHERE id = ${r.id}`.execute(d.db);
+		const t = new Date(at.rows[0].t).getTime();
+		expect(t).toBeGreaterThanOrEqual(before - 1000);
+		expect(t).toBeLessThan(ahead.getTime() - 60_000);
+	});
+
 	it('keeps a late upload of an older check in history without overwriting a newer state', async () => {
 		const newer = new Date();
 		const older = new Date(newer.getTime() - 3 * 86400_000);

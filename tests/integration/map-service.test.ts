@@ -88,10 +88,14 @@ describe.each(testEngines())('map services on %s', (engine) => {
 			const hidden = s.children.filter((v) => v.children.suppressed);
 			for (const v of s.children) {
 				const n = real.get(v.code) ?? 0;
-				// every small count is hidden; a shown one is the true count
+				// every small count is hidden as "<5"; a shown one is the true count; one of 5 or
+				// more hidden to protect a small one says so (shown "—", not "<5")
 				if (n < 5) expect(v.children).toEqual({ suppressed: true });
 				else if (!v.children.suppressed) expect(v.children.count).toBe(n);
-				else protectedMore++;
+				else {
+					expect(v.children).toEqual({ suppressed: true, protects: true });
+					protectedMore++;
+				}
 			}
 			// the township's total minus the shown villages never pins down a single village,
 			// nor 1 to 4 children among the hidden ones
@@ -276,7 +280,8 @@ describe.each(testEngines())('map services on %s', (engine) => {
 			const p = villages.feature(i).properties;
 			labels.set(String(p.code), p);
 		}
-		expect(labels.get(target!)).toMatchObject({ suppressed: true, label: '<5' });
+		// not "<5": the village has 5 or more children; never the number either
+		expect(labels.get(target!)).toMatchObject({ suppressed: true, protects: true, label: '—' });
 		expect(labels.get(target!)!.total).toBeUndefined();
 		// and every label in the tile shows what the township's panel shows
 		for (const [code, p] of labels) {
@@ -284,6 +289,11 @@ describe.each(testEngines())('map services on %s', (engine) => {
 			const shown = panel.children.find((v) => v.code === code)!.children;
 			expect(p.suppressed).toBe(shown.suppressed);
 			if (!shown.suppressed) expect(Number(p.total)).toBe(shown.count);
+			else {
+				expect(p.total).toBeUndefined();
+				expect(p.label).toBe(shown.protects ? '—' : '<5');
+				expect(Boolean(p.protects)).toBe(Boolean(shown.protects));
+			}
 		}
 	});
 });

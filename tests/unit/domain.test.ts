@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	ageOn,
 	categoriesOutOfAge,
+	hiddenMarks,
 	protectSiblings,
 	suppress,
 	suppressPart
@@ -84,6 +85,49 @@ describe('hiding small counts among the parts of a shown whole', () => {
 	it('hides at least what each part hides by its own rule', () => {
 		const own = [suppress(30), { suppressed: true as const }, suppress(25), suppress(40)];
 		expect(hidden(protectSiblings([30, 36, 25, 40], own))).toEqual([1, 2]);
+	});
+	it('marks the counts it hides beyond their own rule, and only those', () => {
+		// 6 is hidden to protect 3: it is not under 5, so it says why it is hidden
+		expect(protectSiblings([6, 8, 3])).toEqual([
+			{ suppressed: true, protects: true },
+			{ suppressed: false, count: 8 },
+			{ suppressed: true }
+		]);
+		expect(protectSiblings([1, 2, 30, 40, 9])).toEqual([
+			{ suppressed: true },
+			{ suppressed: true },
+			{ suppressed: false, count: 30 },
+			{ suppressed: false, count: 40 },
+			{ suppressed: true, protects: true }
+		]);
+		// two small ones that together hold 5 or more need no protection
+		expect(protectSiblings([3, 4, 30])).toEqual([
+			{ suppressed: true },
+			{ suppressed: true },
+			{ suppressed: false, count: 30 }
+		]);
+		expect(protectSiblings([0, 0, 30]).some((c) => c.suppressed && c.protects)).toBe(false);
+	});
+	it('keeps a hidden-by-own-rule count as it is, and marks the one hidden for it', () => {
+		// 36 of 40 is hidden by its part's own rule (the rest, 4, is small), although 36 >= 5
+		const own = [suppress(30), { suppressed: true as const }, suppress(25), suppress(40)];
+		expect(protectSiblings([30, 36, 25, 40], own)).toEqual([
+			{ suppressed: false, count: 30 },
+			{ suppressed: true },
+			{ suppressed: true, protects: true },
+			{ suppressed: false, count: 40 }
+		]);
+	});
+	it('hides every part, each marked by why, when no fewer would do', () => {
+		expect(protectSiblings([2, 7])).toEqual([
+			{ suppressed: true },
+			{ suppressed: true, protects: true }
+		]);
+	});
+	it('tells which marks a list shows, for its key', () => {
+		expect(hiddenMarks(protectSiblings([6, 8, 3]))).toEqual({ small: true, protects: true });
+		expect(hiddenMarks(protectSiblings([3, 4, 30]))).toEqual({ small: true, protects: false });
+		expect(hiddenMarks([suppress(12)])).toEqual({ small: false, protects: false });
 	});
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKeptPage, isWholeAnswer, keepKey, segmentDataPaths } from '$lib/offline/keep';
+import { isKeptPage, isWholeAnswer, keepKey, listKeepPaths } from '$lib/offline/keep';
 
 const u = (p: string) => new URL(p, 'http://127.0.0.1:3000');
 
@@ -42,9 +42,21 @@ describe('pages kept on the phone for offline use', () => {
 		expect(isWholeAnswer(u('/waterways/1/__data.json?x-sveltekit-invalidated=01'))).toBe(false);
 	});
 
-	it('asks for the data of at most 50 listed segments', () => {
-		const paths = segmentDataPaths(Array.from({ length: 80 }, (_, i) => i + 1));
-		expect(paths).toHaveLength(50);
-		expect(paths[0]).toBe('/waterways/1/__data.json');
+	it('asks for the list itself and each listed segment, page and data, at most 200', () => {
+		const paths = listKeepPaths('?mine=0', [7, 9]);
+		expect(paths).toEqual([
+			'/waterways?mine=0',
+			'/waterways/__data.json?mine=0',
+			'/waterways/7',
+			'/waterways/7/__data.json',
+			'/waterways/9',
+			'/waterways/9/__data.json'
+		]);
+		expect(paths.every((p) => isKeptPage(new URL(p, 'http://x')))).toBe(true);
+		const many = listKeepPaths(
+			'',
+			Array.from({ length: 300 }, (_, i) => i + 1)
+		);
+		expect(many).toHaveLength(2 + 2 * 200);
 	});
 });

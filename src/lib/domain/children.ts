@@ -61,7 +61,14 @@ export function categoriesOutOfAge(
 /** Aggregated cells and villages with fewer children than this are shown as "<5", never a number. */
 export const SUPPRESSION_THRESHOLD = 5;
 
-export type SuppressedCount = { suppressed: true } | { suppressed: false; count: number };
+/**
+ * A count as it may be shown. Hidden ones never carry the number: `{ suppressed: true }` is
+ * under the threshold by its own rule (shown "<5"); with `protects: true` it is hidden only so
+ * that a smaller sibling cannot be worked out by subtraction (protectSiblings), and may be 5 or
+ * more (shown "—", never "<5").
+ */
+export type SuppressedCount =
+	{ suppressed: true; protects?: true } | { suppressed: false; count: number };
 
 export function suppress(count: number): SuppressedCount {
 	return count < SUPPRESSION_THRESHOLD ? { suppressed: true } : { suppressed: false, count };
@@ -82,7 +89,8 @@ export function suppressPart(part: number, whole: number): SuppressedCount {
  * of a township). A single "<5" among them could be worked out by subtraction from the whole,
  * so more are hidden, smallest first, until at least two are hidden and together they hold
  * none or at least the threshold (or all are hidden). `shown` is what each part shows by its
- * own rules; the answer hides at least those.
+ * own rules; the answer hides at least those, as they are, and marks the ones it hides beyond
+ * them `protects: true`.
  */
 export function protectSiblings(
 	values: number[],
@@ -97,6 +105,21 @@ export function protectSiblings(
 		let k = -1;
 		for (let i = 0; i < out.length; i++)
 			if (!out[i].suppressed && (k < 0 || values[i] < values[k])) k = i;
-		out[k] = { suppressed: true };
+		out[k] = { suppressed: true, protects: true };
 	}
+}
+
+/** Which marks a list of counts shows, so that its key explains those: "<5", and "—". */
+export function hiddenMarks(counts: Iterable<SuppressedCount>): {
+	small: boolean;
+	protects: boolean;
+} {
+	let small = false;
+	let protects = false;
+	for (const c of counts) {
+		if (!c.suppressed) continue;
+		if (c.protects) protects = true;
+		else small = true;
+	}
+	return { small, protects };
 }

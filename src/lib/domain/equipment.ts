@@ -3,6 +3,9 @@
 // suitable are a fifth, optional slot that does not count towards completeness.
 
 export const FOUR_ITEMS = ['sign', 'buoy', 'rope', 'pole'] as const;
+
+/** Photos one check may carry (the phone stops at this many, the server refuses more). */
+export const MAX_PHOTOS_PER_CHECK = 6;
 export const OPTIONAL_ITEMS = ['barrier'] as const;
 export const EQUIPMENT_ITEMS = [...FOUR_ITEMS, ...OPTIONAL_ITEMS] as const;
 export type EquipmentItem = (typeof EQUIPMENT_ITEMS)[number];

@@ -134,5 +134,13 @@ export const en: Record<MessageKey, string> = {
 	// map card, map controls and dashboard map (phone fixes)
 	'detail.segmentPage': 'Segment details & checks ›',
 	'dash.tipNone': 'no segment needs items',
-	'dash.mapHint': 'Hover over or tap a subdivision to see its name and rate'
+	'dash.mapHint': 'Hover over or tap a subdivision to see its name and rate',
+	// hidden counts: "<5" (fewer than 5) and "—" (hidden to protect a smaller one)
+	'count.protected': '—',
+	'count.suppressedTitle': 'Fewer than 5',
+	'count.protectedTitle': 'Not shown, so that a count under 5 cannot be worked out from the total',
+	'count.suppressedKey': '"<5": fewer than 5',
+	'count.protectedKey':
+		'"—": not shown, so that a count under 5 cannot be worked out from the total',
+	'legend.hiddenCount': 'Fewer than 5, or not shown'
 };

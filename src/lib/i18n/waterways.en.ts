@@ -81,6 +81,12 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'outbox.offline': 'Offline',
 	'outbox.failed': 'Upload failed: {reason}',
 	'outbox.retry': 'Retry',
+	'outbox.network': 'no connection; it will retry by itself',
+	'outbox.signOutPending':
+		'{n} check(s) have not been uploaded. They stay on this phone and go out when you next sign in. Sign out?',
+	'seg.refusedBack':
+		'This check was not accepted: {reason}. What you entered is back in the form; correct it and save again.',
+	'seg.photoRemove': 'Remove photo: {item}',
 	'check.err.upload':
 		'The upload was incomplete or over the size limit (80 MB of photos in all). Record the check again with fewer photos',
 	'outbox.refused': 'The check of {segment} was not accepted: {reason}',
@@ -89,7 +95,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'outbox.segment': 'segment #{id}',
 	'check.err.uuid': 'Invalid check id',
 	'check.err.notAllowed': 'You may not record checks on this segment',
-	'check.err.time': 'Invalid time (not in the future, not more than 60 days ago)',
+	'check.err.time': "Invalid time: check the phone's date and time (not more than 60 days ago)",
 	'check.err.noSlots': 'Record at least one item',
 	'check.err.item': 'Unknown item',
 	'check.err.status': 'Choose a state for every item',

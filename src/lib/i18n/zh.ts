@@ -130,7 +130,14 @@ export const zh = {
 	// map card, map controls and dashboard map (phone fixes)
 	'detail.segmentPage': '河段详情与检查 ›',
 	'dash.tipNone': '无需配备河段',
-	'dash.mapHint': '鼠标悬停或点按区划，查看名称和配齐率'
+	'dash.mapHint': '鼠标悬停或点按区划，查看名称和配齐率',
+	// hidden counts: "<5" (fewer than 5) and "—" (hidden to protect a smaller one)
+	'count.protected': '—',
+	'count.suppressedTitle': '少于 5 名',
+	'count.protectedTitle': '为防从合计推算出小于 5 的数字而不显示',
+	'count.suppressedKey': '“<5”：少于 5 名',
+	'count.protectedKey': '“—”：为防从合计推算出小于 5 的数字而不显示',
+	'legend.hiddenCount': '少于 5 名或不显示'
 } as const;
 
 export type MessageKey = keyof typeof zh;

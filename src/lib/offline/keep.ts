@@ -35,21 +35,24 @@ export function isWholeAnswer(url: URL): boolean {
 	return parts === null || !parts.includes('0');
 }
 
-/** The data of the segment pages a list shows, for the worker to keep (at most `max`). */
-export function segmentDataPaths(ids: number[], max = 50): string[] {
-	return ids.slice(0, max).map((id) => `/waterways/${id}/__data.json`);
+/**
+ * The pages a list asks the phone to keep: itself, and each listed segment's page and data, so
+ * that a segment opens out of signal from the list, by a reload, or from a bookmark.
+ */
+export function listKeepPaths(listSearch: string, ids: number[], max = 200): string[] {
+	return [
+		`/waterways${listSearch}`,
+		`/waterways/__data.json${listSearch}`,
+		...ids.slice(0, max).flatMap((id) => [`/waterways/${id}`, `/waterways/${id}/__data.json`])
+	];
 }
 
-/**
- * Ask the service worker to keep these pages, at most once in ten minutes for the same set
- * (a list visited again and again does not fetch its segments again and again).
- */
+/** A kept page younger than this is not fetched again when a list asks for it. */
+export const KEEP_FRESH_MS = 10 * 60_000;
+
+/** Ask the service worker to keep these pages (it skips the ones it kept a moment ago). */
 export async function askToKeep(paths: string[]): Promise<void> {
 	if (!('serviceWorker' in navigator) || !navigator.onLine || paths.length === 0) return;
-	const mark = `tongan-kept:${paths.join(',')}`;
-	const last = Number(sessionStorage.getItem(mark) ?? 0);
-	if (Date.now() - last < 10 * 60_000) return;
 	const reg = await navigator.serviceWorker.ready;
 	reg.active?.postMessage({ type: 'keep', paths } satisfies KeepMessage);
-	sessionStorage.setItem(mark, String(Date.now()));
 }

@@ -14,6 +14,8 @@ export interface QueuedCheck {
 	queuedAt: string;
 	/** how the user knows the segment (its name and number), for messages about this check */
 	label?: string;
+	/** who recorded it: it is sent only while they are signed in, so it is stored as theirs */
+	owner?: string;
 	lastError?: string;
 	/** the server refused it as invalid: sending it again cannot help, the user decides */
 	refused?: boolean;
@@ -51,6 +53,9 @@ export const deleteCheck = (id: string) => tx('readwrite', (s) => s.delete(id));
 export const allChecks = () =>
 	tx<QueuedCheck[]>('readonly', (s) => s.getAll() as IDBRequest<QueuedCheck[]>);
 
+/** The reason of a send that did not reach the server (the banner says it in words). */
+export const NETWORK = 'network';
+
 export type SendResult = { ok: true } | { ok: false; retry: boolean; message: string };
 
 /** One attempt to deliver a check. 2xx (created or already stored) means delivered. */
@@ -63,8 +68,9 @@ export async function send(c: QueuedCheck): Promise<SendResult> {
 	let res: Response;
 	try {
 		res = await fetch('/api/checks', { method: 'POST', body: form });
-	} catch (e) {
-		return { ok: false, retry: true, message: e instanceof Error ? e.message : String(e) };
+	} catch {
+		// the browser's own words ("Failed to fetch") are not the user's language
+		return { ok: false, retry: true, message: NETWORK };
 	}
 	if (res.ok) return { ok: true };
 	const body = (await res.json().catch(() => ({}))) as { message?: string };
@@ -90,9 +96,23 @@ class Outbox {
 	/** checks sent since the page loaded: pages showing what they changed reload on it */
 	sent = $state(0);
 	private started = false;
+	/** the signed-in user: only their checks are counted and sent */
+	private user: string | null = null;
+
+	/** Who is signed in on this page (null: nobody). Another person's checks wait for them. */
+	setUser(username: string | null): void {
+		if (username === this.user) return;
+		this.user = username;
+		void this.refresh();
+	}
+
+	private async mine(): Promise<QueuedCheck[]> {
+		const all = await allChecks();
+		return this.user === null ? [] : all.filter((c) => (c.owner ?? this.user) === this.user);
+	}
 
 	async refresh(): Promise<void> {
-		const all = await allChecks();
+		const all = await this.mine();
 		this.pending = all.length;
 		this.refused = all
 			.filter((c) => c.refused)
@@ -120,7 +140,7 @@ class Outbox {
 		if (this.sending) return;
 		this.sending = true;
 		try {
-			for (const c of await allChecks()) {
+			for (const c of await this.mine()) {
 				const r = await send(c);
 				if (r.ok) {
 					await deleteCheck(c.clientUuid);

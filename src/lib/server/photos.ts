@@ -6,7 +6,7 @@ import exifr from 'exifr';
 import { isInHubei } from '$lib/geo/distance';
 
 export const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
-export const MAX_PHOTOS_PER_CHECK = 6;
+export { MAX_PHOTOS_PER_CHECK } from '$lib/domain/equipment';
 
 export interface ProcessedPhoto {
 	mime: 'image/jpeg';

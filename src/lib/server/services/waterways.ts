@@ -186,15 +186,18 @@ export async function recordCheck(
 		throw new NotFoundError(`waterway/${s.waterwayId}`);
 	if (!canRecordChecks(who, detail.adminCode))
 		throw new CheckRejected('waterwayId', 'check.err.notAllowed');
-	const recordedAt = new Date(s.recordedAt);
-	if (Number.isNaN(recordedAt.getTime())) throw new CheckRejected('recordedAt', 'check.err.time');
-	// a phone's clock may be a little ahead; an offline check may arrive days later
+	const stated = new Date(s.recordedAt);
+	if (Number.isNaN(stated.getTime())) throw new CheckRejected('recordedAt', 'check.err.time');
+	// an offline check may arrive days later; a phone's clock is often ahead by minutes or
+	// hours: a check cannot have been made after it arrived, so such a time is taken as now.
+	// A time half a day ahead or two months back is not a clock's drift: refused.
 	if (
-		recordedAt.getTime() > now.getTime() + 10 * 60_000 ||
-		recordedAt.getTime() < now.getTime() - 60 * 86400_000
+		stated.getTime() > now.getTime() + 12 * 3600_000 ||
+		stated.getTime() < now.getTime() - 60 * 86400_000
 	) {
 		throw new CheckRejected('recordedAt', 'check.err.time');
 	}
+	const recordedAt = stated.getTime() > now.getTime() ? now : stated;
 	if (!Array.isArray(s.slots) || s.slots.length === 0)
 		throw new CheckRejected('slots', 'check.err.noSlots');
 	const seen = new Set<string>();

@@ -265,7 +265,11 @@ async function childrenTile(
 			properties: {
 				code: r.code,
 				name: r.name,
-				...(hidden.has(r.code) ? countProps(0) : countProps(r.total))
+				...(hidden.get(r.code)?.protects
+					? PROTECTED_PROPS
+					: hidden.has(r.code)
+						? countProps(0)
+						: countProps(r.total))
 			}
 		}));
 	}
@@ -275,11 +279,15 @@ async function childrenTile(
 /**
  * The villages (of the townships of `codes`) whose counts are hidden as the sidebar hides them:
  * small ones, and more where a single small one could be had from the township's total by
- * subtraction (protectSiblings over all of the township's villages, in code order).
+ * subtraction (protectSiblings over all of the township's villages, in code order); the latter
+ * carry `protects: true`.
  */
-async function protectedVillages(db: Kysely<DB>, codes: string[]): Promise<Set<string>> {
+async function protectedVillages(
+	db: Kysely<DB>,
+	codes: string[]
+): Promise<Map<string, { suppressed: true; protects?: true }>> {
 	const townships = [...new Set(codes.map((c) => `${c.slice(0, 9)}000`))];
-	if (townships.length === 0) return new Set();
+	if (townships.length === 0) return new Map();
 	const r = await sql<{ township: string; code: string; total: number }>`
 		SELECT a.parent_code AS township, a.code, coalesce(c.total, 0)::int AS total
 		FROM admin_units a LEFT JOIN child_counts c ON c.code = a.code
@@ -291,15 +299,26 @@ async function protectedVillages(db: Kysely<DB>, codes: string[]): Promise<Set<s
 		list.push(row);
 		byTownship.set(row.township, list);
 	}
-	const hidden = new Set<string>();
+	const hidden = new Map<string, { suppressed: true; protects?: true }>();
 	for (const list of byTownship.values()) {
 		const shown = protectSiblings(list.map((v) => v.total));
 		list.forEach((v, i) => {
-			if (shown[i].suppressed) hidden.add(v.code);
+			const c = shown[i];
+			if (c.suppressed) hidden.set(v.code, c);
 		});
 	}
 	return hidden;
 }
+
+/**
+ * A village count hidden only so that a smaller one cannot be had by subtraction: it may be 5
+ * or more, so it is "—", not "<5"; never the number.
+ */
+const PROTECTED_PROPS: Record<string, string | number | boolean> = {
+	suppressed: true,
+	protects: true,
+	label: '—'
+};
 
 /** A count as tile properties: under the threshold only "suppressed" travels, never the number. */
 function countProps(total: number): Record<string, string | number | boolean> {

@@ -10,8 +10,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const { user } = signedIn(locals);
 	const t = translator(locals.locale);
 	const id = Number(params.id);
-	if (!Number.isSafeInteger(id) || id <= 0)
-		error(400, { message: t('error.badRequest') + params.id });
+	// /waterways/abc names no segment: the same "not found" as a number that names none
+	if (!Number.isSafeInteger(id) || id <= 0) error(404, { message: t('error.notFound') });
 	const { db } = await database();
 	try {
 		const p = await segmentPage(db, user.principal, id);
