@@ -496,6 +496,10 @@ test('emergency staff filter the segments of their county by kind and completene
 	await expect(key.getByText('阳光驿站')).toBeVisible();
 	// from a segment's page to where it is on the map, with its facts open
 	await cards.first().click();
+	// back to the list as it was left, filters kept
+	await page.getByTestId('segment-back').click();
+	await expect(page).toHaveURL(/\/waterways\?mine=0&kind=pond&completeness=none$/);
+	await cards.first().click();
 	const name = (await page.getByTestId('segment-name').textContent())!.trim();
 	await page.getByTestId('segment-on-map').click();
 	await expect(page).toHaveURL(/[?&]f=waterway(:|%3A)\d+/);

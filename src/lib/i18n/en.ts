@@ -105,6 +105,8 @@ export const en: Record<MessageKey, string> = {
 	'detail.inDifficulty': 'Children in difficulty',
 	'detail.next': 'Next step',
 	'detail.nextIncomplete': 'Ask the river chief and township to supply the missing items',
+	'detail.nextIncompleteChief':
+		'Have the missing four items put in place, then record a check on the segment page',
 	'detail.nextComplete': 'Keep inspecting through the flood season',
 	'detail.nextUndersized':
 		"A Children's Home needs at least 30 m² indoors; ask the township to fix it",

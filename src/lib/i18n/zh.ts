@@ -102,6 +102,7 @@ export const zh = {
 	'detail.inDifficulty': '困境儿童',
 	'detail.next': '下一步',
 	'detail.nextIncomplete': '通知河长和乡镇补齐缺失的“四个一”器材',
+	'detail.nextIncompleteChief': '补齐缺失的“四个一”器材，补齐后在河段页登记检查',
 	'detail.nextComplete': '按汛期要求定期巡查，确保器材完好可用',
 	'detail.nextUndersized': '儿童之家室内面积应不少于 30 平方米，请乡镇核实整改',
 	'detail.drill': '查看此区域',
