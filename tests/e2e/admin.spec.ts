@@ -265,7 +265,7 @@ test('the rule is recomputed from the settings page, saying what it found and wh
 	expect(problems).toEqual([]);
 });
 
-test('on a phone, accounts and emergencies are cards: each value named, nothing scrolls sideways', async ({
+test('on a phone, accounts, emergencies and the audit log are cards: each value named, nothing scrolls sideways', async ({
 	browser
 }) => {
 	const context = await browser.newContext({
@@ -277,7 +277,8 @@ test('on a phone, accounts and emergencies are cards: each value named, nothing 
 	await signIn(page, 'county.admin');
 	for (const [path, table, row, label] of [
 		['/admin/users', 'users-table', 'user-row', '角色'],
-		['/admin/emergencies', 'emergency-table', 'emergency-row', '原因']
+		['/admin/emergencies', 'emergency-table', 'emergency-row', '原因'],
+		['/admin/audit', 'audit-table', 'audit-row', '操作']
 	] as const) {
 		await page.goto(path);
 		await expect(page.getByTestId(row).first()).toBeVisible();
