@@ -38,6 +38,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.geo.offline':
 		'No network, so nearby segments cannot be found: try again later or pick from the list',
 	'ww.segmentNo': 'No. {id}',
+	'ww.openNearest': 'Open "{name}" ›',
 	'ww.nearNone':
 		'No segment of your area within 500 m of where you are (searched 1.5 km around). The list below has all segments of your area.',
 	'ww.nearNoneNearest':

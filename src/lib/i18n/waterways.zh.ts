@@ -35,6 +35,7 @@ export const waterwaysZh = {
 	'ww.geo.unavailable': '暂时无法确定位置：请打开手机定位（GPS）后重试',
 	'ww.geo.offline': '网络不通，无法查找附近河段：请稍后重试，或从列表选择',
 	'ww.segmentNo': '编号 {id}',
+	'ww.openNearest': '打开“{name}” ›',
 	'ww.nearNone': '您所在位置 500 米内没有本辖区的河段（已查找周边 1.5 公里）。下方是辖区全部河段。',
 	'ww.nearNoneNearest':
 		'您所在位置 500 米内没有本辖区的河段；最近的是“{name}”，约 {distance}。下方是辖区全部河段。',
