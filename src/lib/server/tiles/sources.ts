@@ -13,6 +13,7 @@ import {
 	type TileGeometry
 } from './encode';
 import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children';
+import { childUnits } from '../repositories/areas';
 import { SUPPRESSION_THRESHOLD, protectSiblings } from '$lib/domain/children';
 import { completenessFromCount, FOUR_ITEMS } from '$lib/domain/equipment';
 import { latToTileY, lonToTileX } from '$lib/geo/tiles';
@@ -279,30 +280,18 @@ async function childrenTile(
 /**
  * The villages (of the townships of `codes`) whose counts are hidden as the sidebar hides them:
  * small ones, and more where a single small one could be had from the township's total by
- * subtraction (protectSiblings over all of the township's villages, in code order); the latter
- * carry `protects: true`.
+ * subtraction; the latter carry `protects: true`. The villages and their totals come from the
+ * sidebar's own query (childUnits), so the two cannot hide different ones.
  */
 async function protectedVillages(
 	db: Kysely<DB>,
 	codes: string[]
 ): Promise<Map<string, { suppressed: true; protects?: true }>> {
-	const townships = [...new Set(codes.map((c) => `${c.slice(0, 9)}000`))];
-	if (townships.length === 0) return new Map();
-	const r = await sql<{ township: string; code: string; total: number }>`
-		SELECT a.parent_code AS township, a.code, coalesce(c.total, 0)::int AS total
-		FROM admin_units a LEFT JOIN child_counts c ON c.code = a.code
-		WHERE a.parent_code = ANY(${townships}::text[])
-		ORDER BY a.code`.execute(db);
-	const byTownship = new Map<string, { code: string; total: number }[]>();
-	for (const row of r.rows) {
-		const list = byTownship.get(row.township) ?? [];
-		list.push(row);
-		byTownship.set(row.township, list);
-	}
 	const hidden = new Map<string, { suppressed: true; protects?: true }>();
-	for (const list of byTownship.values()) {
-		const shown = protectSiblings(list.map((v) => v.total));
-		list.forEach((v, i) => {
+	for (const township of new Set(codes.map((c) => `${c.slice(0, 9)}000`))) {
+		const villages = await childUnits(db, township);
+		const shown = protectSiblings(villages.map((v) => v.children));
+		villages.forEach((v, i) => {
 			const c = shown[i];
 			if (c.suppressed) hidden.set(v.code, c);
 		});
