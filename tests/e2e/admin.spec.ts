@@ -4,7 +4,7 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { sql } from 'kysely';
 import { openTestDatabase, FIXTURE_AREA, type TestDatabase } from '../support/template';
-import { guard, signIn, submitLogin } from './helpers';
+import { guard, PHONE, signIn, submitLogin } from './helpers';
 import { DEMO_PASSWORD } from '../../src/lib/server/seed/users';
 
 const county = FIXTURE_AREA.padEnd(12, '0');
@@ -268,11 +268,7 @@ test('the rule is recomputed from the settings page, saying what it found and wh
 test('on a phone, accounts, emergencies and the audit log are cards: each value named, nothing scrolls sideways', async ({
 	browser
 }) => {
-	const context = await browser.newContext({
-		viewport: { width: 390, height: 844 },
-		isMobile: true,
-		hasTouch: true
-	});
+	const context = await browser.newContext(PHONE);
 	const page = await context.newPage();
 	await signIn(page, 'county.admin');
 	for (const [path, table, row, label] of [

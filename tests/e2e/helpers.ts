@@ -15,6 +15,14 @@ export const DEMO = {
 	planner: 'planner'
 } as const;
 
+/** A field worker's phone: the viewport, touch and mobile layout every phone-size test uses. */
+export const PHONE = {
+	viewport: { width: 390, height: 844 },
+	hasTouch: true,
+	isMobile: true,
+	locale: 'zh-CN'
+} as const;
+
 export function isAdminUser(username: string): boolean {
 	return username.endsWith('.admin');
 }

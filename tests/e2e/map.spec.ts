@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { sql } from 'kysely';
 import { openTestDatabase, FIXTURE_AREA, type TestDatabase } from '../support/template';
-import { DEMO, guard, mapIdle, signIn } from './helpers';
+import { DEMO, guard, mapIdle, PHONE, signIn } from './helpers';
 
 const county = FIXTURE_AREA.padEnd(12, '0');
 
@@ -276,12 +276,7 @@ test("a waterway's card links to the segment's own page, where checks are record
 test('on a phone a linked segment is fitted above its card, whose link is thumb-sized', async ({
 	browser
 }) => {
-	const ctx = await browser.newContext({
-		viewport: { width: 390, height: 844 },
-		hasTouch: true,
-		isMobile: true,
-		locale: 'zh-CN'
-	});
+	const ctx = await browser.newContext(PHONE);
 	const page = await ctx.newPage();
 	const problems = guard(page);
 	await signIn(page, DEMO.province);
@@ -361,12 +356,7 @@ test('English can be switched on and the choice sticks', async ({ page }) => {
 });
 
 test('works on a phone: map fills the screen, the panel is a bottom sheet', async ({ browser }) => {
-	const ctx = await browser.newContext({
-		viewport: { width: 390, height: 844 },
-		hasTouch: true,
-		isMobile: true,
-		locale: 'zh-CN'
-	});
+	const ctx = await browser.newContext(PHONE);
 	const page = await ctx.newPage();
 	const problems = guard(page);
 	await signIn(page, DEMO.township);

@@ -3,9 +3,9 @@
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
 import { randomUUID } from 'node:crypto';
-import { DEMO, guard, mapIdle, signIn } from './helpers';
+import { DEMO, guard, mapIdle, PHONE, signIn } from './helpers';
 
-test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+test.use(PHONE);
 
 test('river chief: offline check with a photo uploads exactly once and completes the segment', async ({
 	page,
@@ -545,7 +545,7 @@ test('a county administrator sees children at risk on the dashboard, by township
 });
 
 test('on a phone the dashboard charts fit the screen, value labels included', async ({ page }) => {
-	await page.setViewportSize({ width: 390, height: 844 });
+	await page.setViewportSize(PHONE.viewport);
 	await signIn(page, DEMO.county);
 	await page.goto('/dashboard');
 	await expect(page.getByTestId('completion-bars')).toBeVisible();
