@@ -2,11 +2,13 @@ import type { MessageKey } from './zh';
 import { adminEn } from './admin.en';
 import { authEn } from './auth.en';
 import { waterwaysEn } from './waterways.en';
+import { validationEn } from './validation.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
 	...authEn,
 	...waterwaysEn,
+	...validationEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

@@ -2,11 +2,13 @@
 import { adminZh } from './admin.zh';
 import { authZh } from './auth.zh';
 import { waterwaysZh } from './waterways.zh';
+import { validationZh } from './validation.zh';
 
 export const zh = {
 	...adminZh,
 	...authZh,
 	...waterwaysZh,
+	...validationZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',

@@ -1,0 +1,33 @@
+import type { validationZh } from './validation.zh';
+
+export const validationEn: Record<keyof typeof validationZh, string> = {
+	'valid.field': '{field}: {reason}',
+	'valid.received': '{reason} (got {received})',
+	'valid.missing': 'is missing',
+	'valid.text': 'must be text',
+	'valid.number': 'must be a number',
+	'valid.object': 'must be an object',
+	'valid.list': 'must be a list',
+	'valid.boolean': 'must be true or false',
+	'valid.type': 'has the wrong type',
+	'valid.integer': 'must be a whole number',
+	'valid.finite': 'must be a finite number',
+	'valid.minValue': 'must not be less than {requirement}',
+	'valid.maxValue': 'must not be more than {requirement}',
+	'valid.minLength': 'must be at least {requirement} long',
+	'valid.maxLength': 'must be at most {requirement} long',
+	'valid.oneOf': 'must be one of: {options}',
+	'valid.format': 'is not in the expected format',
+	'valid.id': 'must be a positive whole number',
+	'valid.code': 'must be a 12-digit administrative code',
+	'valid.date': 'is not a real date (year-month-day, e.g. 2026-05-01)',
+	'valid.dateTime': 'is not a real time (year-month-dayThour:minute, e.g. 2026-05-01T08:30)',
+	'valid.isoTime': 'is not a valid timestamp (ISO 8601)',
+	'valid.uuid': 'must be a UUID',
+	'valid.json': 'is not valid JSON',
+	'valid.flag': 'must be 0 or 1',
+	'valid.unique': 'must not repeat',
+	'valid.form': 'the form could not be read',
+	'valid.unknownKey': 'is not a field of this request',
+	'check.conflict': "This check's number is already used by someone else's check: record it again"
+} as const;

@@ -1,0 +1,33 @@
+// Why a request was refused at the edge (src/lib/server/validation.ts): which field, and what
+// was wrong with it (Simplified Chinese). Field names are the request's own (area, from, slots[0]).
+export const validationZh = {
+	'valid.field': '{field}：{reason}',
+	'valid.received': '{reason}（收到 {received}）',
+	'valid.missing': '缺少此项',
+	'valid.text': '应为文本',
+	'valid.number': '应为数字',
+	'valid.object': '应为对象',
+	'valid.list': '应为列表',
+	'valid.boolean': '应为 true 或 false',
+	'valid.type': '类型不对',
+	'valid.integer': '应为整数',
+	'valid.finite': '应为有限的数字',
+	'valid.minValue': '不能小于 {requirement}',
+	'valid.maxValue': '不能大于 {requirement}',
+	'valid.minLength': '长度不能少于 {requirement}',
+	'valid.maxLength': '长度不能超过 {requirement}',
+	'valid.oneOf': '应为以下之一：{options}',
+	'valid.format': '格式不正确',
+	'valid.id': '应为正整数编号',
+	'valid.code': '应为 12 位行政区划代码',
+	'valid.date': '不是有效日期（年-月-日，如 2026-05-01）',
+	'valid.dateTime': '不是有效时间（年-月-日T时:分，如 2026-05-01T08:30）',
+	'valid.isoTime': '不是有效的时间戳（ISO 8601）',
+	'valid.uuid': '应为 UUID',
+	'valid.json': '不是有效的 JSON',
+	'valid.flag': '应为 0 或 1',
+	'valid.unique': '不能重复',
+	'valid.form': '表单内容无法读取',
+	'valid.unknownKey': '不是可用的字段',
+	'check.conflict': '该检查编号已被其他人的检查使用：请重新登记'
+} as const;
