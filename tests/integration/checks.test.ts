@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { openTestDatabase, testEngines, type TestDatabase, principalOf } from '../support/template';
 import {
 	recordCheck,
+	CheckConflict,
 	CheckRejected,
 	segmentPage,
 	segmentsFor
@@ -132,6 +133,68 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 			meta
 		);
 		expect(await count('equipment_checks')).toBe(before + 1);
+	});
+
+	it('refuses a payload of the wrong shape with the field at fault, and writes nothing', async () => {
+		// each of these crashed the service (a 500 at the endpoint) before the payload had a schema
+		const before = await count('equipment_checks');
+		const base = {
+			clientUuid: randomUUID(),
+			waterwayId: segment,
+			recordedAt: new Date().toISOString(),
+			slots: [{ item: 'sign', status: 'present' }],
+			photos: []
+		};
+		const cases: [Record<string, unknown>, string][] = [
+			[{ note: 42 }, 'note'],
+			[{ slots: [null] }, 'slots[0]'],
+			[{ slots: null }, 'slots'],
+			[{ clientUuid: [randomUUID()] }, 'clientUuid'],
+			[{ waterwayId: 1.5 }, 'waterwayId'],
+			// JSON's 1e309 and a 20-digit number: not a whole number JavaScript holds exactly
+			[{ waterwayId: JSON.parse('1e309') }, 'waterwayId'],
+			[{ waterwayId: JSON.parse('12345678901234567890') }, 'waterwayId'],
+			[{ waterwayId: '7' }, 'waterwayId'],
+			[{ recordedAt: { at: 'now' } }, 'recordedAt'],
+			[{ lon: '113.5', lat: 29.8 }, 'lon'],
+			[{ photoMeta: { sign: 'here' } }, 'photoMeta.sign']
+		];
+		for (const [change, field] of cases) {
+			await expect(
+				recordCheck(d.db, staff, { ...base, ...change, photos: [] }, meta),
+				JSON.stringify(change)
+			).rejects.toMatchObject({ field });
+		}
+		expect(await count('equipment_checks')).toBe(before);
+	});
+
+	it("answers a conflict for another user's client UUID; its owner's retry stays idempotent", async () => {
+		const county = await principalOf(d.db, 'county.admin');
+		const sub = {
+			clientUuid: randomUUID(),
+			waterwayId: segment,
+			recordedAt: new Date().toISOString(),
+			note: '巡查',
+			slots: [{ item: 'rope', status: 'present' }],
+			photos: []
+		};
+		const first = await recordCheck(d.db, staff, sub, meta);
+		const events = await count('equipment_events');
+		// someone else's phone with the same UUID gets neither the check nor its id
+		const other = recordCheck(d.db, county, { ...sub, note: '别人的' }, meta);
+		await expect(other).rejects.toBeInstanceOf(CheckConflict);
+		await expect(other).rejects.not.toHaveProperty('id');
+		// the UUID differs only in case: the same check
+		expect(
+			await recordCheck(d.db, county, { ...sub, clientUuid: sub.clientUuid.toUpperCase() }, meta)
+				.then(() => 'stored')
+				.catch((e) => e.constructor.name)
+		).toBe('CheckConflict');
+		expect(await recordCheck(d.db, staff, sub, meta)).toEqual({ id: first.id, duplicate: true });
+		expect(await count('equipment_events')).toBe(events);
+		const note = await sql<{ note: string }>`
+			SELECT note FROM equipment_checks WHERE id = ${first.id}`.execute(d.db);
+		expect(note.rows[0].note).toBe('巡查');
 	});
 
 	it('takes a time a little ahead (a phone clock running fast) as the time it arrived', async () => {

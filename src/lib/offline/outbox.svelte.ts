@@ -3,13 +3,16 @@
 // once (the server ignores a client UUID it has already stored). Only checks live here —
 // never anything about children.
 
+import type { CheckPayloadInput } from '$lib/domain/check';
+
 const DB_NAME = 'tongan-outbox';
 const STORE = 'checks';
 
 export interface QueuedCheck {
 	clientUuid: string;
 	waterwayId: number;
-	check: Record<string, unknown>;
+	/** what the check form built; POST /api/checks parses it with the same schema */
+	check: CheckPayloadInput;
 	photos: { item: string | null; blob: Blob }[];
 	queuedAt: string;
 	/** how the user knows the segment (its name and number), for messages about this check */

@@ -38,6 +38,8 @@ export function fromShanghaiInput(value: string): Date {
 	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return new Date(NaN);
 	const withSeconds = value.length === 16 ? `${value}:00` : value;
 	const d = new Date(`${withSeconds}${OFFSET}`);
+	// 2026-13-01 or T99:99 is no instant at all (and Intl refuses to format it)
+	if (Number.isNaN(d.getTime())) return d;
 	// reject dates the calendar does not have (2026-02-30 would otherwise roll over)
 	return toShanghaiInput(d) === withSeconds.slice(0, 16) ? d : new Date(NaN);
 }

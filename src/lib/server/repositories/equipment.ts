@@ -31,7 +31,8 @@ export interface CheckInput {
 	}[];
 }
 
-export type CheckResult = { id: number; duplicate: boolean };
+/** The stored check; for a client UUID stored before, whose check it is (`byUser`). */
+export type CheckResult = { id: number; duplicate: boolean; byUser: number };
 
 /** Insert a check exactly once. Must run inside a transaction. */
 export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<CheckResult> {
@@ -45,8 +46,11 @@ export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<Check
 	if (!ins.rows[0]) {
 		const prev = await sql<{
 			id: number;
-		}>`SELECT id FROM equipment_checks WHERE client_uuid = ${c.clientUuid}::uuid`.execute(trx);
-		return { id: prev.rows[0].id, duplicate: true };
+			user_id: number;
+		}>`SELECT id, user_id FROM equipment_checks WHERE client_uuid = ${c.clientUuid}::uuid`.execute(
+			trx
+		);
+		return { id: prev.rows[0].id, duplicate: true, byUser: Number(prev.rows[0].user_id) };
 	}
 	const checkId = ins.rows[0].id;
 	const photoByItem = new Map<string, number>();
@@ -73,7 +77,7 @@ export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<Check
 			WHERE waterway_id = ${c.waterwayId} AND item = ${s.item}
 				AND (checked_at IS NULL OR checked_at <= ${c.recordedAt})`.execute(trx);
 	}
-	return { id: checkId, duplicate: false };
+	return { id: checkId, duplicate: false, byUser: c.userId };
 }
 
 export interface SlotState {

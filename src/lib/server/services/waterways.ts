@@ -4,7 +4,9 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DB } from '../db/schema';
 import { canRecordChecks, seesHomeDistances, type Principal } from '../auth/policy';
-import { suppress } from '$lib/domain/children';
+import { distanceBand } from '$lib/domain/disclosure';
+import { releasedChildrenNear } from './released-counts';
+import { ruleRadius } from '../repositories/segment-rule';
 import { actorOf, appendAudit } from '../repositories/audit';
 import {
 	history,
@@ -27,7 +29,6 @@ import { findUnit } from '../repositories/areas';
 import { isAdminCode, jurisdictionPrefix } from '$lib/domain/admin';
 import {
 	EQUIPMENT_ITEMS,
-	statusesFor,
 	WATERWAY_KINDS,
 	compareRisk,
 	riskLevel,
@@ -36,10 +37,13 @@ import {
 	riskScore,
 	type Completeness,
 	type EquipmentItem,
-	type EquipmentStatus,
 	type WaterwayKind
 } from '$lib/domain/equipment';
 import { isInHubei, isValidLonLat } from '$lib/geo/distance';
+import * as v from 'valibot';
+import { CheckPayload } from '$lib/domain/check';
+import { issueField } from '$lib/i18n/issues';
+import { isMessageKey } from '$lib/i18n';
 import type { RequestMeta } from './auth';
 import { mapDataChanged } from './derived-data';
 
@@ -56,6 +60,23 @@ export interface SegmentQuery {
 	township?: string;
 	completeness?: string;
 	requiredOnly?: boolean;
+}
+
+/**
+ * The rows with `children_within` replaced by its released (perturbed) count: what the list,
+ * the dashboard's ranking and exports show, and what risk and order are computed from, so
+ * neither reveals more than the released count.
+ */
+async function withReleasedChildren<T extends { id: number; children_within: number }>(
+	db: Kysely<DB>,
+	rows: T[]
+): Promise<T[]> {
+	const released = await releasedChildrenNear(
+		db,
+		rows.map((r) => ({ id: r.id, countedByRule: r.children_within })),
+		await ruleRadius(db)
+	);
+	return rows.map((r) => ({ ...r, children_within: released.get(r.id) ?? 0 }));
 }
 
 /** Segments in the viewer's area (river chiefs: their own by default), highest risk first. */
@@ -79,7 +100,7 @@ export async function segmentsFor(
 		areaPrefix: q.township && isAdminCode(q.township) ? jurisdictionPrefix(q.township) : undefined,
 		requiredOnly: q.requiredOnly
 	});
-	return rows
+	return (await withReleasedChildren(db, rows))
 		.map((r) => ({
 			...r,
 			completeness: completenessFromCount(r.usable),
@@ -122,19 +143,27 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 		db
 	);
 	const r = req.rows[0];
-	// what the page may say about children near the water: a small count is "<5", and the
-	// distance to the nearest child's home only to the roles whose duty the homes are
-	const hideHome = r?.nearest_kind === 'children' && !seesHomeDistances(who.role);
+	// what the page may say about children near the water: the released count, and the
+	// distance to the nearest child's home only as a band (the exact one pins a home; it is
+	// for the audited exact-home view alone), and only to the roles whose duty the homes are
+	const released = r
+		? await releasedChildrenNear(db, [{ id, countedByRule: r.children_within }], r.radius_m)
+		: new Map<number, number>();
+	const homeNearest = r?.nearest_kind === 'children';
 	const requirement = r
 		? {
 				required: r.required,
 				radiusM: r.radius_m,
 				nearKinds: r.near_kinds,
-				childrenWithin: suppress(r.children_within),
+				childrenWithin: released.get(id) ?? 0,
 				nearest:
-					r.nearest_m === null || r.nearest_kind === null || hideHome
+					r.nearest_m === null || r.nearest_kind === null || homeNearest
 						? null
 						: { m: r.nearest_m, kind: r.nearest_kind },
+				nearestHomeBand:
+					homeNearest && r.nearest_m !== null && seesHomeDistances(who.role)
+						? distanceBand(r.nearest_m)
+						: null,
 				childHomeWithin: r.near_kinds.includes('children')
 			}
 		: null;
@@ -157,37 +186,47 @@ export class CheckRejected extends Error {
 	}
 }
 
-export interface CheckSubmission {
-	clientUuid: string;
-	waterwayId: number;
-	recordedAt: string;
-	lon?: number | null;
-	lat?: number | null;
-	note?: string | null;
-	slots: { item: string; status: string }[];
-	/** GPS and time the phone read from each photo's EXIF before shrinking it (keyed by item) */
-	photoMeta?: Record<string, { lon?: number; lat?: number; takenAt?: string } | undefined>;
-	photos: { item: string | null; data: Buffer }[];
+/** The client UUID is already another user's check: theirs is neither returned nor touched. */
+export class CheckConflict extends Error {
+	constructor() {
+		super('clientUuid: check.conflict');
+	}
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/**
+ * A check as the phone sent it (the CheckPayload schema of $lib/domain/check decides what is
+ * acceptable) and its photos. Typed loosely on purpose: whatever a caller passes is parsed.
+ */
+export interface CheckSubmission {
+	[field: string]: unknown;
+	photos: { item: string | null; data: Buffer }[];
+}
 
 /** Validate everything first; nothing is written unless all of it is acceptable. */
 export async function recordCheck(
 	db: Kysely<DB>,
 	who: Principal,
-	s: CheckSubmission,
+	submission: CheckSubmission,
 	meta: RequestMeta,
 	now = new Date()
 ) {
-	if (!UUID_RE.test(s.clientUuid)) throw new CheckRejected('clientUuid', 'check.err.uuid');
+	// the endpoint has parsed it already; a direct caller gets the same rules and reasons
+	const { photos: sentPhotos, ...payload } = submission;
+	const parsed = v.safeParse(CheckPayload, payload);
+	if (!parsed.success) {
+		const issue = parsed.issues[0];
+		throw new CheckRejected(
+			issueField(issue) || 'check',
+			isMessageKey(issue.message) ? issue.message : 'error.badRequest'
+		);
+	}
+	const s = parsed.output;
 	const detail = await featureDetail(db, 'waterway', s.waterwayId);
 	if (!detail || !inSiteScope(scopeFor(who.jurisdiction), detail.adminCode))
 		throw new NotFoundError(`waterway/${s.waterwayId}`);
 	if (!canRecordChecks(who, detail.adminCode))
 		throw new CheckRejected('waterwayId', 'check.err.notAllowed');
 	const stated = new Date(s.recordedAt);
-	if (Number.isNaN(stated.getTime())) throw new CheckRejected('recordedAt', 'check.err.time');
 	// an offline check may arrive days later; a phone's clock is often ahead by minutes or
 	// hours: a check cannot have been made after it arrived, so such a time is taken as now.
 	// A time half a day ahead or two months back is not a clock's drift: refused.
@@ -198,25 +237,14 @@ export async function recordCheck(
 		throw new CheckRejected('recordedAt', 'check.err.time');
 	}
 	const recordedAt = stated.getTime() > now.getTime() ? now : stated;
-	if (!Array.isArray(s.slots) || s.slots.length === 0)
-		throw new CheckRejected('slots', 'check.err.noSlots');
-	const seen = new Set<string>();
-	for (const slot of s.slots) {
-		if (!(EQUIPMENT_ITEMS as readonly string[]).includes(slot.item) || seen.has(slot.item))
-			throw new CheckRejected('slots', 'check.err.item');
-		if (!(statusesFor(slot.item as EquipmentItem) as readonly string[]).includes(slot.status))
-			throw new CheckRejected('slots', 'check.err.status');
-		seen.add(slot.item);
-	}
 	const hasPos = s.lon !== null && s.lon !== undefined;
-	if (hasPos && !isValidLonLat(s.lon, s.lat))
+	if ((hasPos || (s.lat !== null && s.lat !== undefined)) && !isValidLonLat(s.lon, s.lat))
 		throw new CheckRejected('position', 'check.err.position');
-	const note = s.note?.trim() || null;
-	if (note && note.length > 1000) throw new CheckRejected('note', 'check.err.note');
-	if (s.photos.length > MAX_PHOTOS_PER_CHECK)
+	const note = s.note || null;
+	if (sentPhotos.length > MAX_PHOTOS_PER_CHECK)
 		throw new CheckRejected('photos', 'check.err.tooManyPhotos');
 	const photos: CheckInput['photos'] = [];
-	for (const p of s.photos) {
+	for (const p of sentPhotos) {
 		if (p.item !== null && !(EQUIPMENT_ITEMS as readonly string[]).includes(p.item))
 			throw new CheckRejected('photos', 'check.err.item');
 		try {
@@ -249,9 +277,12 @@ export async function recordCheck(
 			lon: hasPos ? (s.lon as number) : null,
 			lat: hasPos ? (s.lat as number) : null,
 			note,
-			slots: s.slots as { item: EquipmentItem; status: EquipmentStatus }[],
+			slots: s.slots,
 			photos
 		});
+		// a UUID is the phone's own: the same user retrying gets their check back, anyone else
+		// would get a stranger's check id, so it is a conflict (and nothing was written)
+		if (r.duplicate && r.byUser !== who.userId) throw new CheckConflict();
 		if (!r.duplicate) {
 			await appendAudit(trx, {
 				...actorOf(who),
@@ -262,7 +293,7 @@ export async function recordCheck(
 				...meta
 			});
 		}
-		return r;
+		return { id: r.id, duplicate: r.duplicate };
 	});
 	if (!result.duplicate) await mapDataChanged(db);
 	return result;
@@ -319,7 +350,9 @@ export async function dashboard(
 			? Promise.resolve([])
 			: completionBySubunit(db, areaCode, childLen, sitePrefix),
 		completionTrend(db, sitePrefix),
-		listSegments(db, { sitePrefix, requiredOnly: true })
+		listSegments(db, { sitePrefix, requiredOnly: true }).then((rows) =>
+			withReleasedChildren(db, rows)
+		)
 	]);
 	const ranked = segs
 		.map((r) => ({ ...r, risk: riskScore(r.kind, r.children_within, r.usable) }))

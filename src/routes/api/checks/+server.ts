@@ -1,17 +1,45 @@
-// Equipment checks from the field. multipart/form-data: a "check" JSON part and optional
-// "photo:<item>" files. Idempotent by the check's client UUID: a phone that retries after a
-// dropped connection gets the same answer and nothing is stored twice.
+// Equipment checks from the field. multipart/form-data: a "check" JSON part (CheckPayload, the
+// schema the phone checks it with too) and optional "photo:<item>" files. Idempotent by the
+// check's client UUID: a phone that retries after a dropped connection gets the same answer and
+// nothing is stored twice; another user's UUID is a conflict.
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
+import * as v from 'valibot';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
-import { CheckRejected, recordCheck, type CheckSubmission } from '$lib/server/services/waterways';
+import {
+	CheckConflict,
+	CheckRejected,
+	recordCheck,
+	type CheckSubmission
+} from '$lib/server/services/waterways';
 import { NotFoundError } from '$lib/server/services/map';
 import { isMessageKey, translator } from '$lib/i18n';
+import { CheckPayload } from '$lib/domain/check';
+import { parse } from '$lib/server/validation';
+
+/** The "check" part: JSON text of a CheckPayload (problems are named check.slots[0] etc.). */
+const CheckPart = v.object({
+	check: v.pipe(
+		v.string(),
+		v.maxLength(100_000),
+		v.check((s) => {
+			try {
+				JSON.parse(s);
+				return true;
+			} catch {
+				return false;
+			}
+		}, 'valid.json'),
+		v.transform((s) => JSON.parse(s) as unknown),
+		CheckPayload
+	)
+});
 
 export const POST: RequestHandler = async (event) => {
 	const { user } = signedIn(event.locals);
-	const t = translator(event.locals.locale);
+	const locale = event.locals.locale;
+	const t = translator(locale);
 	let form: FormData;
 	try {
 		form = await event.request.formData();
@@ -19,12 +47,12 @@ export const POST: RequestHandler = async (event) => {
 		// a body cut off by the size limit or a dropped connection: say what the user can do
 		error(400, { message: t('check.err.upload') });
 	}
-	let parsed: Omit<CheckSubmission, 'photos'>;
-	try {
-		parsed = JSON.parse(String(form.get('check') ?? ''));
-	} catch {
-		error(400, { message: t('error.badRequest') + 'check' });
-	}
+	// the same answer shape as a refusal by the service: the field and why, in words
+	const refuse = (field: string, message: string, status = 400) =>
+		json({ field, message }, { status, headers: { 'Cache-Control': 'no-store' } });
+	const part = parse(CheckPart, { check: form.get('check') ?? undefined }, locale);
+	if (!part.ok) return refuse(part.field, part.message);
+
 	const photos: CheckSubmission['photos'] = [];
 	for (const [name, value] of form.entries()) {
 		if (!name.startsWith('photo') || typeof value === 'string') continue;
@@ -36,17 +64,13 @@ export const POST: RequestHandler = async (event) => {
 		const r = await recordCheck(
 			db,
 			user.principal,
-			{ ...parsed, waterwayId: Number(parsed.waterwayId), photos },
+			{ ...part.value.check, photos },
 			requestMeta(event)
 		);
 		return json(r, { status: r.duplicate ? 200 : 201, headers: { 'Cache-Control': 'no-store' } });
 	} catch (e) {
-		if (e instanceof CheckRejected) {
-			return json(
-				{ field: e.field, message: isMessageKey(e.key) ? t(e.key) : e.key },
-				{ status: 400 }
-			);
-		}
+		if (e instanceof CheckConflict) return refuse('clientUuid', t('check.conflict'), 409);
+		if (e instanceof CheckRejected) return refuse(e.field, isMessageKey(e.key) ? t(e.key) : e.key);
 		if (e instanceof NotFoundError) error(404, { message: t('error.notFound') });
 		throw e;
 	}
