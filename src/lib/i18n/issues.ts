@@ -65,9 +65,12 @@ export function issueReason(issue: Issue, t: Translate): string {
 		? issue.message
 		: (BY_TYPE[issue.type] ?? (issue.kind === 'schema' ? 'valid.type' : 'valid.format'));
 	const reason = t(key, params);
-	return issue.received && issue.received !== 'undefined'
-		? t('valid.received', { reason, received: shortReceived(issue.received) })
-		: reason;
+	// what was received, when it helps: a value ("2026-13-01", 1.5, null), or the kind of thing
+	// given instead of the expected type (Array, File); not a whole list a rule refused
+	const received = issue.received;
+	const shown =
+		received && received !== 'undefined' && (issue.kind === 'schema' || !/^[A-Z]/.test(received));
+	return shown ? t('valid.received', { reason, received: shortReceived(received) }) : reason;
 }
 
 /** "from：不是有效日期（收到 "2026-13-01"）" — the field, then why. */

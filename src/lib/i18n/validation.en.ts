@@ -26,6 +26,7 @@ export const validationEn: Record<keyof typeof validationZh, string> = {
 	'valid.uuid': 'must be a UUID',
 	'valid.json': 'is not valid JSON',
 	'valid.flag': 'must be 0 or 1',
+	'valid.bbox': 'must be west,south,east,north: four numbers, west < east and south < north',
 	'valid.unique': 'must not repeat',
 	'valid.form': 'the form could not be read',
 	'valid.unknownKey': 'is not a field of this request',

@@ -26,6 +26,7 @@ export const validationZh = {
 	'valid.uuid': '应为 UUID',
 	'valid.json': '不是有效的 JSON',
 	'valid.flag': '应为 0 或 1',
+	'valid.bbox': '应为 西,南,东,北 四个数，西小于东、南小于北',
 	'valid.unique': '不能重复',
 	'valid.form': '表单内容无法读取',
 	'valid.unknownKey': '不是可用的字段',

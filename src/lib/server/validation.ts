@@ -6,6 +6,7 @@ import { error } from '@sveltejs/kit';
 import { translator, type Locale } from '$lib/i18n';
 import { issueField, issueReason, issueText } from '$lib/i18n/issues';
 import { fromShanghaiInput, normalizeCode, startOfShanghaiDay } from '$lib/components/admin/format';
+import { WATERWAY_KINDS } from '$lib/domain/equipment';
 
 /** One reason per field (the first), for forms that show it next to the field. */
 export type FieldErrors = Record<string, string>;
@@ -144,3 +145,16 @@ export const shanghaiTime = v.pipe(
 	v.check((s) => s.length <= 25 && !Number.isNaN(fromShanghaiInput(s).getTime()), 'valid.dateTime'),
 	v.transform(fromShanghaiInput)
 );
+
+/**
+ * The segment list's filters, as the list page's form and its export links send them (the
+ * list and its export read the same query).
+ */
+export const segmentFilters = {
+	mine: v.optional(flag),
+	chief: blankOr(idText),
+	kind: blankOr(v.picklist(WATERWAY_KINDS)),
+	township: blankOr(adminCode),
+	completeness: blankOr(v.picklist(['complete', 'partial', 'none'])),
+	required: blankOr(flag)
+};

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
@@ -7,10 +8,13 @@ import { NotFoundError } from '$lib/server/services/map';
 import { translator } from '$lib/i18n';
 import { ancestors, findUnit } from '$lib/server/repositories/areas';
 import { jurisdictionPrefix } from '$lib/domain/admin';
+import { adminCode, parseQuery } from '$lib/server/validation';
+
+const Query = v.object({ area: v.optional(adminCode) });
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const { user } = signedIn(locals);
-	const code = url.searchParams.get('area') ?? user.principal.jurisdiction;
+	const code = parseQuery(Query, url, locals.locale).area ?? user.principal.jurisdiction;
 	const { db } = await database();
 	try {
 		const dash = await dashboard(db, user.principal, code);

@@ -1,4 +1,5 @@
 import type { PageServerLoad } from './$types';
+import * as v from 'valibot';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { riverChiefsFor, segmentsFor } from '$lib/server/services/waterways';
@@ -7,22 +8,29 @@ import { segmentsExtent } from '$lib/server/repositories/waterways';
 import { levelOfCode } from '$lib/domain/admin';
 import { suppress } from '$lib/domain/children';
 import { riskLevel } from '$lib/domain/equipment';
+import { blankOr, parseQuery, segmentFilters } from '$lib/server/validation';
 
 const PAGE = 100;
+
+const Query = v.object({
+	...segmentFilters,
+	limit: blankOr(v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'valid.integer'), v.transform(Number)))
+});
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const { user } = signedIn(locals);
 	const isChief = user.principal.role === 'river_chief';
+	const p = parseQuery(Query, url, locals.locale);
 	const q = {
 		// a river chief starts on their own segments
-		mine: url.searchParams.has('mine') ? url.searchParams.get('mine') === '1' : isChief,
-		chief: Number(url.searchParams.get('chief')) || undefined,
-		kind: url.searchParams.get('kind') || undefined,
-		township: url.searchParams.get('township') || undefined,
-		completeness: url.searchParams.get('completeness') || undefined,
-		requiredOnly: url.searchParams.get('required') === '1'
+		mine: p.mine ? p.mine === '1' : isChief,
+		chief: p.chief,
+		kind: p.kind,
+		township: p.township,
+		completeness: p.completeness,
+		requiredOnly: p.required === '1'
 	};
-	const limit = Math.min(Math.max(Number(url.searchParams.get('limit')) || PAGE, PAGE), 5000);
+	const limit = Math.min(Math.max(p.limit || PAGE, PAGE), 5000);
 	const { db } = await database();
 	const all = await segmentsFor(db, user.principal, q);
 	const level = levelOfCode(user.principal.jurisdiction);

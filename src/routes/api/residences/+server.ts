@@ -1,6 +1,7 @@
 // Exact homes of children in a township or village, for the roles whose work needs them.
 // The purpose is required; the view is written to the audit log before the data leaves.
 import { error, json } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
@@ -10,12 +11,15 @@ import {
 	viewResidences
 } from '$lib/server/services/residences';
 import { translator } from '$lib/i18n';
+import { parseQuery, text } from '$lib/server/validation';
+
+// one value each; which areas and purposes are acceptable is the service's rule (and message)
+const Query = v.object({ area: v.optional(text(40), ''), purpose: v.optional(text(40), '') });
 
 export const GET: RequestHandler = async (event) => {
 	const { user } = signedIn(event.locals);
 	const t = translator(event.locals.locale);
-	const area = event.url.searchParams.get('area') ?? '';
-	const purpose = event.url.searchParams.get('purpose') ?? '';
+	const { area, purpose } = parseQuery(Query, event.url, event.locals.locale);
 	const { db } = await database();
 	try {
 		const view = await viewResidences(db, user.principal, area, purpose, requestMeta(event));

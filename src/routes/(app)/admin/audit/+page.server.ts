@@ -1,34 +1,39 @@
 // 审计日志: read-only search of the append-only audit log, scoped by the service to the
-// administrator's jurisdiction. Filters live in the query string so a search can be shared.
+// administrator's jurisdiction. Filters live in the query string so a search can be shared;
+// a filter that is not a real date, action or id is a 400 saying which (not a 500).
 import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { Forbidden, searchAuditLog } from '$lib/server/services/admin';
-import { parseDetail, startOfShanghaiDay } from '$lib/components/admin/format';
+import { parseDetail } from '$lib/components/admin/format';
 import { AUDIT_ACTIONS } from '$lib/server/repositories/audit';
+import { blankOr, idText, parseQuery, shanghaiDay } from '$lib/server/validation';
 
 const PAGE_SIZE = 50;
 const DAY_MS = 86_400_000;
 
+const Query = v.object({
+	username: v.optional(v.pipe(v.string(), v.maxLength(100), v.trim(), v.toLowerCase())),
+	action: blankOr(v.picklist(AUDIT_ACTIONS)),
+	from: blankOr(shanghaiDay),
+	to: blankOr(shanghaiDay),
+	before: blankOr(idText)
+});
+
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { user } = signedIn(locals);
-	const q = url.searchParams;
-	const username = (q.get('username') ?? '').trim().toLowerCase().slice(0, 40);
-	const actionRaw = q.get('action') ?? '';
-	const action = (AUDIT_ACTIONS as readonly string[]).includes(actionRaw) ? actionRaw : '';
-	const fromRaw = (q.get('from') ?? '').slice(0, 10);
-	const toRaw = (q.get('to') ?? '').slice(0, 10);
-	const before = q.get('before') ?? '';
-	const from = fromRaw ? startOfShanghaiDay(fromRaw) : null;
-	const toDay = toRaw ? startOfShanghaiDay(toRaw) : null;
+	const q = parseQuery(Query, url, locals.locale);
+	const username = (q.username ?? '').slice(0, 40);
+	const action = q.action ?? '';
+	const from = q.from ?? null;
+	const toDay = q.to ?? null;
 	const errors: Record<string, string> = {};
-	if (fromRaw && !from) errors.from = 'admin.badDate';
-	if (toRaw && !toDay) errors.to = 'admin.badDate';
 	// a period that ends before it starts finds nothing: say so instead of an empty list
 	const badOrder = !!from && !!toDay && toDay < from;
 	if (badOrder) errors.to = 'audit.err.dateOrder';
-	const beforeId = /^\d{1,15}$/.test(before) ? Number(before) : undefined;
+	const beforeId = q.before;
 
 	const { db } = await database();
 	let rows;
@@ -49,7 +54,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	}
 	return {
 		actions: AUDIT_ACTIONS,
-		filters: { username, action, from: fromRaw, to: toRaw },
+		filters: {
+			username,
+			action,
+			from: url.searchParams.get('from') ?? '',
+			to: url.searchParams.get('to') ?? ''
+		},
 		errors,
 		// no list for an impossible period: the error on the field says why
 		invalid: badOrder,

@@ -2,6 +2,7 @@
 // bounded window. Times are typed as Beijing time (datetime-local has no zone) and stored as
 // instants; the service checks area, window (≤ 72 h) and reason, and audits the declaration.
 import { error, fail } from '@sveltejs/kit';
+import * as v from 'valibot';
 import { formText } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
@@ -13,9 +14,27 @@ import {
 	endEmergency
 } from '$lib/server/services/admin';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
-import { fromShanghaiInput, normalizeCode, toShanghaiInput } from '$lib/components/admin/format';
+import { normalizeCode, toShanghaiInput } from '$lib/components/admin/format';
+import {
+	adminCode,
+	fieldsOf,
+	idText,
+	parse,
+	readForm,
+	shanghaiTime,
+	text
+} from '$lib/server/validation';
 
 const DEFAULT_HOURS = 24;
+
+// the area's existence, the window's length and the reason's content are the service's rules
+const Declare = v.object({
+	area: adminCode,
+	start: shanghaiTime,
+	end: shanghaiTime,
+	reason: text(2000)
+});
+const End = v.object({ id: idText });
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
@@ -54,31 +73,26 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	declare: async (event) => {
 		const { user } = signedIn(event.locals);
-		const form = await event.request.formData();
+		const form = await readForm(event.request, event.locals.locale);
+		// what was typed goes back into the form with the reasons
 		const values = {
 			area: normalizeCode(formText(form, 'area', 40)),
 			start: formText(form, 'start', 25),
 			end: formText(form, 'end', 25),
 			reason: formText(form, 'reason')
 		};
-		const startsAt = fromShanghaiInput(values.start);
-		const endsAt = fromShanghaiInput(values.end);
+		const input = parse(Declare, fieldsOf(form), event.locals.locale);
+		if (!input.ok) return fail(400, { values, errors: input.errors });
+		const { area, start, end, reason } = input.value;
 		const { db } = await database();
 		try {
 			const r = await declareEmergency(
 				db,
 				user.principal,
-				{ areaCode: values.area, startsAt, endsAt, reason: values.reason },
+				{ areaCode: area, startsAt: start, endsAt: end, reason },
 				requestMeta(event)
 			);
-			if (!r.ok) {
-				const errors: Record<string, string> = { ...r.errors };
-				// say which time is unreadable rather than that the window is wrong
-				if (Number.isNaN(startsAt.getTime())) errors.start = 'admin.badDate';
-				if (Number.isNaN(endsAt.getTime())) errors.end = 'admin.badDate';
-				if (errors.start || errors.end) delete errors.window;
-				return fail(400, { values, errors });
-			}
+			if (!r.ok) return fail(400, { values, errors: r.errors });
 			return { declared: r.value };
 		} catch (e) {
 			if (e instanceof Forbidden) error(403, { message: 'forbidden' });
@@ -87,10 +101,11 @@ export const actions: Actions = {
 	},
 	end: async (event) => {
 		const { user } = signedIn(event.locals);
-		const form = await event.request.formData();
-		const id = Number(formText(form, 'id', 20));
-		if (!Number.isInteger(id) || id <= 0)
-			return fail(400, { endErrors: { end: 'emergency.err.unknown' } });
+		const form = await readForm(event.request, event.locals.locale);
+		// 1e20 is no emergency (and no bigint): refused before any query
+		const input = parse(End, fieldsOf(form), event.locals.locale);
+		if (!input.ok) return fail(400, { endErrors: { end: input.message } });
+		const { id } = input.value;
 		const { db } = await database();
 		try {
 			const r = await endEmergency(db, user.principal, id, requestMeta(event));

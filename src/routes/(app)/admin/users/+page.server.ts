@@ -1,6 +1,7 @@
 // 用户管理: the accounts in the administrator's jurisdiction, and creating new ones. The hook
 // admits administrators only; the service re-checks rank and jurisdiction on every write.
 import { fail } from '@sveltejs/kit';
+import * as v from 'valibot';
 import { formText } from '$lib/server/http/form';
 import { assignableRoles } from '$lib/server/auth/policy';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,6 +10,17 @@ import { signedIn, requestMeta } from '$lib/server/http/guard';
 import { createUser, listManagedUsers } from '$lib/server/services/users';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { normalizeCode } from '$lib/components/admin/format';
+import { fieldsOf, parse, readForm, text } from '$lib/server/validation';
+
+// each field is one piece of text; what makes it acceptable (username, role, area, password
+// strength) is the service's rule, with its own messages next to the fields
+const Create = v.object({
+	username: text(100),
+	displayName: text(100),
+	role: text(40),
+	jurisdiction: text(40),
+	password: v.string()
+});
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
@@ -48,18 +60,20 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const { user } = signedIn(event.locals);
-		const form = await event.request.formData();
+		const form = await readForm(event.request, event.locals.locale);
+		const input = parse(Create, fieldsOf(form), event.locals.locale);
 		const values = {
 			username: formText(form, 'username', 100).trim(),
 			displayName: formText(form, 'displayName', 100),
 			role: formText(form, 'role', 40),
 			jurisdiction: normalizeCode(formText(form, 'jurisdiction', 40))
 		};
+		if (!input.ok) return fail(400, { values, errors: input.errors });
 		const { db } = await database();
 		const r = await createUser(
 			db,
 			user.principal,
-			{ ...values, password: formText(form, 'password') },
+			{ ...values, password: input.value.password },
 			requestMeta(event)
 		);
 		// the password is never sent back

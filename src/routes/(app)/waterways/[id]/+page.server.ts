@@ -5,13 +5,14 @@ import { signedIn } from '$lib/server/http/guard';
 import { segmentPage } from '$lib/server/services/waterways';
 import { NotFoundError } from '$lib/server/services/map';
 import { translator } from '$lib/i18n';
+import { idText, parseOrError } from '$lib/server/validation';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const { user } = signedIn(locals);
 	const t = translator(locals.locale);
-	const id = Number(params.id);
-	// /waterways/abc names no segment: the same "not found" as a number that names none
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, { message: t('error.notFound') });
+	// /waterways/abc or /waterways/1e20 names no segment: the same "not found" as a number
+	// that names none
+	const id = parseOrError(idText, params.id, locals.locale, 404);
 	const { db } = await database();
 	try {
 		const p = await segmentPage(db, user.principal, id);

@@ -1,7 +1,7 @@
 // The segment list as a file, scoped to the user's jurisdiction and filters: CSV (UTF-8 with
 // BOM, formula-safe, opens correctly in Excel) or XLSX. The same filters as the list page, so
 // the file holds what the user was looking at; its name says which area and filters.
-import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
@@ -17,23 +17,27 @@ import {
 	toXlsx
 } from '$lib/server/exports';
 import { translator } from '$lib/i18n';
+import { parseQuery, segmentFilters } from '$lib/server/validation';
+
+const Query = v.object({
+	...segmentFilters,
+	format: v.optional(v.picklist(['csv', 'xlsx']), 'csv')
+});
 
 export const GET: RequestHandler = async (event) => {
 	const { user, scope } = signedIn(event.locals);
 	const { url, locals } = event;
 	const t = translator(locals.locale);
-	const p = url.searchParams;
-	const format = p.get('format') ?? 'csv';
-	if (format !== 'csv' && format !== 'xlsx')
-		error(400, { message: t('error.badRequest') + 'format=csv|xlsx' });
+	const p = parseQuery(Query, url, locals.locale);
+	const format = p.format;
 	const q: SegmentQuery = {
 		// as on the list page: a river chief starts on their own segments
-		mine: p.has('mine') ? p.get('mine') === '1' : user.principal.role === 'river_chief',
-		chief: Number(p.get('chief')) || undefined,
-		kind: p.get('kind') || undefined,
-		township: p.get('township') || undefined,
-		completeness: p.get('completeness') || undefined,
-		requiredOnly: p.get('required') === '1'
+		mine: p.mine ? p.mine === '1' : user.principal.role === 'river_chief',
+		chief: p.chief,
+		kind: p.kind,
+		township: p.township,
+		completeness: p.completeness,
+		requiredOnly: p.required === '1'
 	};
 	const { db } = await database();
 	// the list and which items each segment lacks, from one snapshot so that they agree

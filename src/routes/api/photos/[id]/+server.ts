@@ -5,12 +5,11 @@ import { signedIn } from '$lib/server/http/guard';
 import { photoFor } from '$lib/server/services/waterways';
 import { NotFoundError } from '$lib/server/services/map';
 import { translator } from '$lib/i18n';
+import { idText, parseOrError } from '$lib/server/validation';
 
 export const GET: RequestHandler = async ({ params, locals }) => {
 	const { user } = signedIn(locals);
-	const id = Number(params.id);
-	if (!Number.isSafeInteger(id) || id <= 0)
-		error(400, { message: translator(locals.locale)('error.badRequest') + params.id });
+	const id = parseOrError(idText, params.id, locals.locale);
 	const { db } = await database();
 	try {
 		const p = await photoFor(db, user.principal, id);

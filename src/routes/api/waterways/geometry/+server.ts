@@ -1,21 +1,33 @@
 // Segment lines inside a small box, for "segments near me" computed with Turf on the phone.
 import { error, json } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { sql } from 'kysely';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { translator } from '$lib/i18n';
 import { USABLE_ITEMS } from '$lib/server/repositories/equipment';
+import { parseQuery } from '$lib/server/validation';
 
 const MAX_SPAN_DEG = 0.25;
+
+/** bbox=west,south,east,north: four finite numbers, west of east and south of north. */
+const Query = v.object({
+	bbox: v.pipe(
+		v.string(),
+		v.maxLength(200),
+		v.transform((s) => s.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)))),
+		v.check(
+			(b) => b.length === 4 && b.every(Number.isFinite) && b[0] < b[2] && b[1] < b[3],
+			'valid.bbox'
+		)
+	)
+});
 
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const { scope } = signedIn(locals);
 	const t = translator(locals.locale);
-	const b = (url.searchParams.get('bbox') ?? '').split(',').map(Number);
-	if (b.length !== 4 || b.some((v) => !Number.isFinite(v)) || b[0] >= b[2] || b[1] >= b[3]) {
-		error(400, { message: t('error.badRequest') + 'bbox=west,south,east,north' });
-	}
+	const b = parseQuery(Query, url, locals.locale).bbox;
 	if (b[2] - b[0] > MAX_SPAN_DEG || b[3] - b[1] > MAX_SPAN_DEG)
 		error(400, { message: t('error.badRequest') + `bbox ≤ ${MAX_SPAN_DEG}°` });
 	const { db } = await database();

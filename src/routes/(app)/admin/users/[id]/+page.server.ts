@@ -2,6 +2,7 @@
 // chief, the segments of an area. A user outside the administrator's reach is a 404, the same
 // as one that does not exist, so ids cannot be probed.
 import { error, fail } from '@sveltejs/kit';
+import * as v from 'valibot';
 import { formText } from '$lib/server/http/form';
 import { assignableRoles } from '$lib/server/auth/policy';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -18,14 +19,35 @@ import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { canManageUser } from '$lib/server/auth/policy';
 import { translator, type Locale } from '$lib/i18n';
 import { normalizeCode } from '$lib/components/admin/format';
+import {
+	fieldsOf,
+	flag,
+	idText,
+	parse,
+	parseOrError,
+	readForm,
+	text
+} from '$lib/server/validation';
 
 function notFound(locale: Locale): never {
 	error(404, { message: translator(locale)('error.notFound') });
 }
 
+/** An id that names no account is the same 404 as an account out of reach. */
 function userId(raw: string, locale: Locale): number {
-	if (!/^\d{1,9}$/.test(raw)) notFound(locale);
-	return Number(raw);
+	return parseOrError(idText, raw, locale, 404);
+}
+
+// one piece of text per field; what is acceptable (role, area, password) is the service's rule
+const Profile = v.object({ displayName: text(100), role: text(40), jurisdiction: text(40) });
+const Active = v.object({ active: flag });
+const Password = v.object({ newPassword: v.string() });
+const Segments = v.object({ area: text(40) });
+
+/** The action's form, parsed; `part` says which section of the page shows the reasons. */
+async function formOf<S extends v.GenericSchema>(event: RequestEvent, schema: S) {
+	const form = await readForm(event.request, event.locals.locale);
+	return { form, input: parse(schema, fieldsOf(form), event.locals.locale) };
 }
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -67,24 +89,22 @@ async function change(event: RequestEvent, what: UserChange) {
 
 export const actions: Actions = {
 	profile: async (event) => {
-		const form = await event.request.formData();
+		const { form, input } = await formOf(event, Profile);
 		const values = {
 			displayName: formText(form, 'displayName', 100),
 			role: formText(form, 'role', 40),
 			jurisdiction: normalizeCode(formText(form, 'jurisdiction', 40))
 		};
+		if (!input.ok) return fail(400, { part: 'profile' as const, values, errors: input.errors });
 		const r = await change(event, values);
 		if (!r.ok) return fail(400, { part: 'profile' as const, values, errors: r.errors });
 		return { part: 'profile' as const, done: 'admin.saved' as const };
 	},
 	active: async (event) => {
-		const form = await event.request.formData();
 		// only an explicit choice changes the status; a form without it changes nothing
-		const choice = formText(form, 'active');
-		if (choice !== '1' && choice !== '0') {
-			return fail(400, { part: 'active' as const, errors: { active: 'error.badRequest' } });
-		}
-		const active = choice === '1';
+		const { input } = await formOf(event, Active);
+		if (!input.ok) return fail(400, { part: 'active' as const, errors: input.errors });
+		const active = input.value.active === '1';
 		const r = await change(event, { active });
 		if (!r.ok) return fail(400, { part: 'active' as const, errors: r.errors });
 		return {
@@ -93,16 +113,19 @@ export const actions: Actions = {
 		};
 	},
 	password: async (event) => {
-		const form = await event.request.formData();
-		const r = await change(event, { newPassword: formText(form, 'newPassword') });
+		const { input } = await formOf(event, Password);
+		if (!input.ok) return fail(400, { part: 'password' as const, errors: input.errors });
+		const r = await change(event, { newPassword: input.value.newPassword });
 		if (!r.ok) return fail(400, { part: 'password' as const, errors: r.errors });
 		return { part: 'password' as const, done: 'userEdit.passwordReset' as const };
 	},
 	segments: async (event) => {
 		const { user } = signedIn(event.locals);
 		const id = userId(event.params.id, event.locals.locale);
-		const form = await event.request.formData();
+		const { form, input } = await formOf(event, Segments);
 		const area = normalizeCode(formText(form, 'area', 40));
+		if (!input.ok)
+			return fail(400, { part: 'segments' as const, values: { area }, errors: input.errors });
 		const { db } = await database();
 		try {
 			const r = await assignSegments(db, user.principal, id, area, requestMeta(event));

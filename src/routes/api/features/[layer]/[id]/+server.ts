@@ -2,21 +2,18 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { feature } from '$lib/server/services/map';
-import { FEATURE_LAYERS, type FeatureLayer } from '$lib/server/repositories/features';
-import { badRequest, orNotFound } from '$lib/server/http/errors';
+import * as v from 'valibot';
+import { FEATURE_LAYERS } from '$lib/server/repositories/features';
+import { orNotFound } from '$lib/server/http/errors';
 import { signedIn } from '$lib/server/http/guard';
+import { idText, parseOrError } from '$lib/server/validation';
+
+const Params = v.object({ layer: v.picklist(FEATURE_LAYERS), id: idText });
 
 export const GET: RequestHandler = async ({ params, locals }) => {
-	if (!(FEATURE_LAYERS as readonly string[]).includes(params.layer)) {
-		badRequest(locals.locale, `layer "${params.layer}" ∉ ${FEATURE_LAYERS.join(', ')}`);
-	}
-	const id = Number(params.id);
-	if (!Number.isSafeInteger(id) || id <= 0) badRequest(locals.locale, `id "${params.id}"`);
+	const { layer, id } = parseOrError(Params, params, locals.locale);
 	const { scope } = signedIn(locals);
 	const { db } = await database();
-	const detail = await orNotFound(
-		locals.locale,
-		feature(db, scope, params.layer as FeatureLayer, id)
-	);
+	const detail = await orNotFound(locals.locale, feature(db, scope, layer, id));
 	return json(detail, { headers: { 'Cache-Control': 'private, no-store' } });
 };
