@@ -1,3 +1,4 @@
+import { distanceBand, releaseCount } from '../../src/lib/domain/disclosure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
@@ -257,7 +258,7 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		);
 	});
 
-	it("tells the distance to the nearest child's home only to roles whose duty the homes are", async () => {
+	it("never gives the exact distance to the nearest child's home: a band, to the roles whose duty the homes are", async () => {
 		const chief = await principalOf(d.db, 'river.chief');
 		const county = await principalOf(d.db, 'county.admin');
 		const near = await sql<{ id: number; m: number; n: number }>`
@@ -270,16 +271,26 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		expect(seg).toBeTruthy();
 		const forChief = (await segmentPage(d.db, chief, seg.id)).requirement!;
 		const forAdmin = (await segmentPage(d.db, county, seg.id)).requirement!;
+		const township = await principalOf(d.db, 'township.staff');
+		const forStaff = (await segmentPage(d.db, township, seg.id)).requirement!;
 		expect(forChief.nearest).toBeNull();
+		expect(forChief.nearestHomeBand).toBeNull();
 		expect(forChief.childHomeWithin).toBe(true);
-		expect(forAdmin.nearest).toEqual({ m: seg.m, kind: 'children' });
-		// the count is the same for both, and a small one is "<5" for everyone
-		expect(forChief.childrenWithin).toEqual(forAdmin.childrenWithin);
-		expect(forChief.childrenWithin).toEqual(
-			seg.n < 5 ? { suppressed: true } : { suppressed: false, count: seg.n }
-		);
-		// the page data carries no distance at all for the river chief
-		expect(JSON.stringify(forChief)).not.toContain(String(seg.m));
+		// an administrator is no exception: the exact distance is for the audited home view
+		expect(forAdmin.nearest).toBeNull();
+		expect(forStaff.nearest).toBeNull();
+		expect(forStaff.nearestHomeBand).toBe(distanceBand(seg.m));
+		// the count is the same for everyone: the released count of those very children
+		const kids = await sql<{ n: number; k: number }>`
+			SELECT count(*)::int AS n, coalesce(sum(c.record_key), 0)::float8 AS k
+			FROM children c JOIN waterways w ON w.id = ${seg.id}
+			WHERE ST_DWithin(w.geom::geography, c.residence::geography, 500, false)`.execute(d.db);
+		expect(kids.rows[0].n).toBe(seg.n);
+		expect(forChief.childrenWithin).toBe(releaseCount(kids.rows[0].n, kids.rows[0].k));
+		expect(forAdmin.childrenWithin).toBe(forChief.childrenWithin);
+		// no page data carries the distance
+		for (const r of [forChief, forAdmin, forStaff])
+			expect(JSON.stringify(r)).not.toContain(String(seg.m));
 	});
 
 	it("filters the list by any subdivision of the user's area, never beyond it", async () => {

@@ -1,6 +1,7 @@
-// Children at risk by area: the counts the dashboard shows equal the plain PostGIS counts, per
-// township and in total, on both engines; only counts leave the service, small ones suppressed;
-// an area outside the viewer's jurisdiction does not exist for them.
+// Children at risk by area: the figures the dashboard shows are the released (perturbed) counts
+// of what plain PostGIS counts, per township and in total, on both engines, recomputed
+// independently; only counts leave the service; an area outside the viewer's jurisdiction does
+// not exist for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import {
@@ -14,10 +15,11 @@ import { closeAnalysis, exposure } from '../../src/lib/server/services/exposure'
 import { NotFoundError } from '../../src/lib/server/services/map';
 import {
 	ensureGeographyIndexes,
-	plainExposureCount,
-	plainUncoveredCount
+	plainExposureIds,
+	plainUncoveredIds
 } from '../../src/lib/server/analysis/reference';
-import { suppress, suppressPart, type SuppressedCount } from '../../src/lib/domain/children';
+import { MAX_DEVIATION } from '../../src/lib/domain/disclosure';
+import { releasedPerUnit } from '../support/released';
 
 const COUNTY = FIXTURE_AREA.padEnd(12, '0');
 
@@ -32,63 +34,66 @@ describe.each(testEngines())('children at risk on %s', (engine) => {
 		await d?.close();
 	});
 
-	it('counts per township and in total what plain PostGIS counts', async () => {
+	it('releases per township and in total the perturbed counts of what plain PostGIS counts', async () => {
 		const who = await principalOf(d.db, 'county.admin');
 		const e = await exposure(d.db, who, COUNTY);
 		expect(e.area.code).toBe(COUNTY);
 		expect(e.radiusM).toBe(500);
 
-		const kids = await sql<{ n: number }>`
-			SELECT count(*)::int AS n FROM children WHERE village_code LIKE ${FIXTURE_AREA + '%'}`.execute(
-			d.db
+		// the children of the county: its released count, the one every page reads
+		const kids = await sql<{ n: number; r: number }>`
+			SELECT total AS n, total_released AS r FROM child_counts WHERE code = ${COUNTY}`.execute(d.db);
+		expect(e.total.children).toBe(kids.rows[0].r);
+		expect(Math.abs(kids.rows[0].r - kids.rows[0].n)).toBeLessThanOrEqual(MAX_DEVIATION);
+
+		// the children near incomplete water and those without a home nearby, chosen by plain
+		// PostGIS and released independently (SQL key sums, summed up the levels)
+		const nearIds = (await plainExposureIds(d.db, FIXTURE_AREA, 500)).map(Number);
+		const uncoveredIds = (await plainUncoveredIds(d.db, FIXTURE_AREA, 1000)).map(Number);
+		expect(nearIds.length).toBeGreaterThan(5);
+		expect(uncoveredIds.length).toBeGreaterThan(5);
+		const near = await releasedPerUnit(d.db, nearIds, FIXTURE_AREA);
+		const uncovered = await releasedPerUnit(d.db, uncoveredIds, FIXTURE_AREA);
+		expect(e.total.nearIncomplete).toBe(near.get(FIXTURE_AREA));
+		expect(e.total.uncovered).toBe(uncovered.get(FIXTURE_AREA));
+		expect(Math.abs(e.total.nearIncomplete - nearIds.length)).toBeLessThanOrEqual(MAX_DEVIATION);
+		expect(e.total.nearShare).toBeCloseTo(
+			Math.min(1, e.total.nearIncomplete / e.total.children),
+			10
 		);
-		expect(e.total.children).toEqual(suppress(kids.rows[0].n));
-		const near = await plainExposureCount(d.db, FIXTURE_AREA, 500);
-		const uncovered = await plainUncoveredCount(d.db, FIXTURE_AREA, 1000);
-		expect(near).toBeGreaterThan(5);
-		expect(uncovered).toBeGreaterThan(5);
-		expect(e.total.nearIncomplete).toEqual(suppressPart(near, kids.rows[0].n));
-		expect(e.total.uncovered).toEqual(suppressPart(uncovered, kids.rows[0].n));
-		expect(e.total.nearShare).toBeCloseTo(near / kids.rows[0].n, 10);
 
-		// every township of the county is listed; the three with most children checked one by one
-		const towns = await sql<{ code: string; n: number }>`
-			SELECT rpad(left(village_code, 9), 12, '0') AS code, count(*)::int AS n FROM children
-			WHERE village_code LIKE ${FIXTURE_AREA + '%'} GROUP BY 1 ORDER BY 2 DESC, 1`.execute(d.db);
+		// every township of the county is listed, each with its released figures
+		const towns = await sql<{ code: string; r: number }>`
+			SELECT c.code, c.total_released AS r FROM child_counts c JOIN admin_units a ON a.code = c.code
+			WHERE a.parent_code = ${COUNTY}`.execute(d.db);
 		const listed = new Map(e.bySubunit.map((r) => [r.code, r]));
-		for (const t of towns.rows) expect(listed.has(t.code)).toBe(true);
-		for (const t of towns.rows.slice(0, 3)) {
-			const prefix = t.code.slice(0, 9);
+		expect(towns.rows.length).toBeGreaterThan(3);
+		for (const t of towns.rows) {
 			const r = listed.get(t.code)!;
-			shownOrProtected(r.children, suppress(t.n));
-			shownOrProtected(
-				r.nearIncomplete,
-				suppressPart(await plainExposureCount(d.db, prefix, 500), t.n)
-			);
-			shownOrProtected(
-				r.uncovered,
-				suppressPart(await plainUncoveredCount(d.db, prefix, 1000), t.n)
-			);
+			expect(r.children).toBe(t.r);
+			expect(r.nearIncomplete).toBe(near.get(t.code.slice(0, 9)) ?? 0);
+			expect(r.uncovered).toBe(uncovered.get(t.code.slice(0, 9)) ?? 0);
 		}
-		// no single hidden count among the townships, which the total minus the others would give
-		for (const k of ['children', 'nearIncomplete', 'uncovered'] as const)
-			expect(e.bySubunit.filter((r) => r[k].suppressed).length).not.toBe(1);
-	});
 
-	/** What a row shows is the true count, hidden where its own rule hides it or to protect another. */
-	function shownOrProtected(actual: SuppressedCount, own: SuppressedCount) {
-		if (own.suppressed || !actual.suppressed) expect(actual).toEqual(own);
-		// hidden only to protect another: marked so, never "<5" by mistake
-		else expect(actual).toEqual({ suppressed: true, protects: true });
-	}
+		// a township's own page gives its figure as its county's page does: the same children
+		// are never released as two numbers
+		const [first] = towns.rows;
+		const own = await exposure(d.db, who, first.code);
+		expect(own.total.nearIncomplete).toBe(listed.get(first.code)!.nearIncomplete);
+		expect(own.total.children).toBe(listed.get(first.code)!.children);
+		// asking again changes nothing
+		expect((await exposure(d.db, who, COUNTY)).bySubunit).toEqual(e.bySubunit);
+	});
 
 	it('returns counts only, and nothing outside the jurisdiction', async () => {
 		const township = await principalOf(d.db, 'township.staff');
 		const own = await exposure(d.db, township, township.jurisdiction);
-		// a township lists its villages; a village with under 5 children shows no number
+		// a township lists its villages, with released counts (a village without children has
+		// no share)
 		expect(own.bySubunit.length).toBeGreaterThan(0);
 		for (const r of own.bySubunit) {
-			if (r.children.suppressed) expect(r.nearShare).toBeNull();
+			if (r.children === 0) expect(r.nearShare).toBeNull();
+			else expect(r.nearShare).toBeLessThanOrEqual(1);
 		}
 		const text = JSON.stringify(own);
 		expect(text).not.toMatch(/"ids"|"lon"|"lat"|residence/);

@@ -17,6 +17,8 @@ import {
 } from '../../src/lib/server/services/map';
 import { MIN_ZOOM, renderTile } from '../../src/lib/server/tiles/sources';
 import { tileBounds, tileOf } from '../../src/lib/geo/tiles';
+import { MAX_DEVIATION } from '../../src/lib/domain/disclosure';
+import { releasedPerUnit } from '../support/released';
 
 const countyCode = FIXTURE_AREA.padEnd(12, '0');
 
@@ -58,7 +60,15 @@ describe.each(testEngines())('map services on %s', (engine) => {
 			e.segs
 		);
 		expect(s.counts.childrenHomes).toEqual({ total: e.homes, undersized: e.small });
-		expect(s.counts.children.total).toEqual({ suppressed: false, count: e.kids });
+		// the children: the released count of all of them, recomputed independently
+		const ids = await sql<{ id: number }>`SELECT id FROM children`.execute(d.db);
+		const released = await releasedPerUnit(
+			d.db,
+			ids.rows.map((r) => Number(r.id)),
+			FIXTURE_AREA
+		);
+		expect(s.counts.children.total).toBe(released.get(FIXTURE_AREA));
+		expect(Math.abs(s.counts.children.total - e.kids)).toBeLessThanOrEqual(MAX_DEVIATION);
 		expect(s.counts.sunshineStations).toBe(e.stations);
 		expect(Object.values(s.counts.institutions).reduce((a, b) => a + b, 0)).toBe(e.inst);
 		expect(s.children.length).toBeGreaterThan(5);
@@ -72,11 +82,18 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		expect(province.ancestors.map((a) => a.level)).toEqual(['province', 'prefecture']);
 	});
 
-	it('suppresses small child counts in subdivisions, and none can be had by subtraction', async () => {
+	it('releases every subdivision as the independent recomputation: perturbed, never hidden', async () => {
+		const ids = (await sql<{ id: number }>`SELECT id FROM children`.execute(d.db)).rows.map((r) =>
+			Number(r.id)
+		);
+		const released = await releasedPerUnit(d.db, ids, FIXTURE_AREA);
 		const townships = (await areaSummary(d.db, PROVINCE_SCOPE, countyCode)).children;
-		let protectedMore = 0;
+		let small = 0;
 		for (const township of townships) {
+			expect(township.children).toBe(released.get(township.code.slice(0, 9)) ?? 0);
 			const s = await areaSummary(d.db, PROVINCE_SCOPE, township.code);
+			// a township's figure is the same on its own page as in its county's list
+			expect(s.counts.children.total).toBe(township.children);
 			const real = new Map(
 				(
 					await sql<{ code: string; n: number }>`
@@ -85,28 +102,20 @@ describe.each(testEngines())('map services on %s', (engine) => {
 						GROUP BY village_code`.execute(d.db)
 				).rows.map((r) => [r.code, r.n])
 			);
-			const hidden = s.children.filter((v) => v.children.suppressed);
 			for (const v of s.children) {
 				const n = real.get(v.code) ?? 0;
-				// every small count is hidden as "<5"; a shown one is the true count; one of 5 or
-				// more hidden to protect a small one says so (shown "—", not "<5")
-				if (n < 5) expect(v.children).toEqual({ suppressed: true });
-				else if (!v.children.suppressed) expect(v.children.count).toBe(n);
+				expect(v.children).toBe(released.get(v.code) ?? 0);
+				// 0 is exact; any other count is released as 1 or more, within ±3 of the truth
+				if (n === 0) expect(v.children).toBe(0);
 				else {
-					expect(v.children).toEqual({ suppressed: true, protects: true });
-					protectedMore++;
+					expect(v.children).toBeGreaterThanOrEqual(1);
+					expect(Math.abs(v.children - n)).toBeLessThanOrEqual(MAX_DEVIATION);
 				}
-			}
-			// the township's total minus the shown villages never pins down a single village,
-			// nor 1 to 4 children among the hidden ones
-			if (hidden.length > 0 && hidden.length < s.children.length) {
-				expect(hidden.length).toBeGreaterThanOrEqual(2);
-				const rest = hidden.reduce((a, v) => a + (real.get(v.code) ?? 0), 0);
-				expect(rest === 0 || rest >= 5).toBe(true);
+				if (n > 0 && n < 5) small++;
 			}
 		}
-		// the fixture has townships where one small village alone would have been hidden
-		expect(protectedMore).toBeGreaterThan(0);
+		// the fixture has small villages, released as numbers like any other
+		expect(small).toBeGreaterThan(0);
 	});
 
 	it('refuses areas and features outside the viewer’s jurisdiction', async () => {
@@ -222,10 +231,10 @@ describe.each(testEngines())('map services on %s', (engine) => {
 			expect(vt.layers.cells.length).toBeGreaterThan(0);
 			for (let i = 0; i < vt.layers.cells.length; i++) {
 				const p = vt.layers.cells.feature(i).properties;
-				if (p.suppressed) {
-					expect(p.total).toBeUndefined();
-					expect(p.label).toBe('<5');
-				} else expect(Number(p.total)).toBeGreaterThanOrEqual(5);
+				// a released count: at least 1 (empty cells are not drawn), its own label
+				expect(Number(p.total)).toBeGreaterThanOrEqual(1);
+				expect(p.label).toBe(Number(p.total).toLocaleString('en-US'));
+				expect(p.suppressed).toBeUndefined();
 			}
 			if (z >= 11) {
 				const villages = vt.layers.villages;
@@ -251,23 +260,9 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		}
 	});
 
-	it('hides on the map a village count the panel hides to protect a smaller one', async () => {
-		// a village with 5 or more children, hidden so that a small neighbour cannot be had by
-		// subtraction from the township's total
-		let target: string | undefined;
-		for (const t of (await areaSummary(d.db, PROVINCE_SCOPE, countyCode)).children) {
-			const panel = await areaSummary(d.db, PROVINCE_SCOPE, t.code);
-			for (const v of panel.children) {
-				if (!v.children.suppressed) continue;
-				const n = await sql<{ n: number }>`
-					SELECT count(*)::int AS n FROM children WHERE village_code = ${v.code}`.execute(d.db);
-				if (n.rows[0].n >= 5) target = v.code;
-			}
-			if (target) break;
-		}
-		expect(target).toBeDefined();
+	it('labels villages on the map with the counts the panel shows', async () => {
 		const c = await sql<{ lon: number; lat: number }>`
-			SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${target!}`.execute(
+			SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${countyCode}`.execute(
 			d.db
 		);
 		const z = 12;
@@ -275,25 +270,73 @@ describe.each(testEngines())('map services on %s', (engine) => {
 		const villages = new VectorTile(
 			new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'children', z, x, y))
 		).layers.villages;
-		const labels = new Map<string, Record<string, unknown>>();
+		expect(villages.length).toBeGreaterThan(0);
 		for (let i = 0; i < villages.length; i++) {
 			const p = villages.feature(i).properties;
-			labels.set(String(p.code), p);
-		}
-		// not "<5": the village has 5 or more children; never the number either
-		expect(labels.get(target!)).toMatchObject({ suppressed: true, protects: true, label: '—' });
-		expect(labels.get(target!)!.total).toBeUndefined();
-		// and every label in the tile shows what the township's panel shows
-		for (const [code, p] of labels) {
+			const code = String(p.code);
 			const panel = await areaSummary(d.db, PROVINCE_SCOPE, `${code.slice(0, 9)}000`);
-			const shown = panel.children.find((v) => v.code === code)!.children;
-			expect(p.suppressed).toBe(shown.suppressed);
-			if (!shown.suppressed) expect(Number(p.total)).toBe(shown.count);
-			else {
-				expect(p.total).toBeUndefined();
-				expect(p.label).toBe(shown.protects ? '—' : '<5');
-				expect(Boolean(p.protects)).toBe(Boolean(shown.protects));
+			expect(Number(p.total)).toBe(panel.children.find((v) => v.code === code)!.children);
+		}
+	});
+
+	it('releases grid cells within ±3 of the truth, the same children as the same number at every zoom', async () => {
+		const c = await sql<{ lon: number; lat: number }>`
+			SELECT ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units WHERE code = ${countyCode}`.execute(
+			d.db
+		);
+		const cellsAt = async (z: number, x: number, y: number) => {
+			const layer = new VectorTile(
+				new Protobuf(await renderTile(d.db, PROVINCE_SCOPE, 'children', z, x, y))
+			).layers.cells;
+			const out = new Map<string, number>();
+			for (let i = 0; i < (layer?.length ?? 0); i++) {
+				const f = layer.feature(i);
+				// the cell's centre, in its tile's pixel grid: enough to name the cell
+				const g = f.loadGeometry()[0];
+				const cx = (Math.min(...g.map((p) => p.x)) + Math.max(...g.map((p) => p.x))) / 2;
+				const cy = (Math.min(...g.map((p) => p.y)) + Math.max(...g.map((p) => p.y))) / 2;
+				const per = 2 ** 4;
+				const level = z + 4;
+				const cellX = x * per + Math.floor((cx / 4096) * per);
+				const cellY = y * per + Math.floor((cy / 4096) * per);
+				out.set(`${level}/${cellX}/${cellY}`, Number(f.properties.total));
+			}
+			return out;
+		};
+		const z = 11;
+		const t = tileOf(c.rows[0].lon, c.rows[0].lat, z);
+		const coarse = await cellsAt(z, t.x, t.y);
+		const fine = new Map<string, number>();
+		for (const [dx, dy] of [
+			[0, 0],
+			[1, 0],
+			[0, 1],
+			[1, 1]
+		])
+			for (const [k, v] of await cellsAt(z + 1, t.x * 2 + dx, t.y * 2 + dy)) fine.set(k, v);
+		expect(coarse.size).toBeGreaterThan(10);
+		// true counts of the cells of both levels
+		const truth = await sql<{ level: number; x: number; y: number; n: number }>`
+			SELECT level, x, y, sum(total)::int AS n FROM child_cells
+			WHERE level IN (${z + 4}, ${z + 5}) GROUP BY level, x, y`.execute(d.db);
+		const trueCount = new Map(truth.rows.map((r) => [`${r.level}/${r.x}/${r.y}`, r.n]));
+		let sameChildren = 0;
+		for (const [k, v] of [...coarse, ...fine]) {
+			const n = trueCount.get(k)!;
+			expect(n).toBeGreaterThan(0);
+			expect(Math.abs(v - n)).toBeLessThanOrEqual(MAX_DEVIATION);
+		}
+		for (const [k, v] of coarse) {
+			const [level, x, y] = k.split('/').map(Number);
+			const parts = [0, 1, 2, 3]
+				.map((i) => `${level + 1}/${x * 2 + (i & 1)}/${y * 2 + (i >> 1)}`)
+				.filter((p) => trueCount.has(p));
+			// a cell whose children all live in one sub-cell: the same children, the same number
+			if (parts.length === 1) {
+				expect(fine.get(parts[0])).toBe(v);
+				sameChildren++;
 			}
 		}
+		expect(sameChildren).toBeGreaterThan(0);
 	});
 });

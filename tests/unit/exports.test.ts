@@ -96,12 +96,11 @@ describe('XLSX export', () => {
 		expect(shownDateTime(first[at]!.value as number)).toBe('2026-05-15 09:00');
 		expect(shownDateTime(second[at]!.value as number)).toBe('2027-01-01 04:30');
 		expect(third[at]).toBeUndefined();
-		// id, length, children and the missing count are numbers; the suppressed count stays text
+		// id, length, children (released, perturbed counts) and the missing count are numbers
 		for (const name of ['编号', '长度 (m)', '周边儿童', '缺少或不可用的项数（四个一）'])
 			expect(first[header.indexOf(name)]).toMatchObject({ t: 'n', format: 'General' });
 		expect(first[header.indexOf('长度 (m)')]!.value).toBe(120);
-		expect(third[header.indexOf('周边儿童')]).toMatchObject({ t: 's', value: '<5' });
-		// none is none, not "<5"
+		expect(third[header.indexOf('周边儿童')]).toMatchObject({ t: 'n', value: 2 });
 		const none = segmentTable([{ ...rows[0], children_within: 0 }], missing, 'zh-CN');
 		expect(none.rows[0][none.header.indexOf('周边儿童')]).toBe(0);
 		expect(first[header.indexOf('需配备“四个一”')]).toMatchObject({ t: 's', value: '是' });

@@ -1,16 +1,13 @@
-// How a child count that may be hidden reads, wherever it is shown (text, chart labels,
-// tooltips): the number; "<5" when it is under 5; "—" when it is hidden only so that a smaller
-// one cannot be worked out from the total (it may be 5 or more, so "<5" would be false).
+// How a count of children reads wherever it is shown (text, chart labels, tooltips): the
+// released number, perturbed by at most ±3 (domain/disclosure.ts), with a tooltip that says so.
+// 0 is exact.
 import { formatCount, type Locale, type Translate } from '$lib/i18n';
-import type { SuppressedCount } from '$lib/domain/children';
 
-export function countText(c: SuppressedCount, t: Translate, locale: Locale): string {
-	if (!c.suppressed) return formatCount(c.count, locale);
-	return c.protects ? t('count.protected') : t('map.suppressed');
+export function countText(n: number, locale: Locale): string {
+	return formatCount(n, locale);
 }
 
-/** Why a count is hidden, for a tooltip; undefined when it shows. */
-export function countTitle(c: SuppressedCount, t: Translate): string | undefined {
-	if (!c.suppressed) return undefined;
-	return c.protects ? t('count.protectedTitle') : t('count.suppressedTitle');
+/** The tooltip of a released count: that it is perturbed; undefined for an exact 0. */
+export function countTitle(n: number, t: Translate): string | undefined {
+	return n > 0 ? t('count.perturbedTitle') : undefined;
 }

@@ -42,7 +42,7 @@ export const en: Record<MessageKey, string> = {
 	'layers.stations': 'Sunshine Stations',
 	'layers.institutions': 'Child institutions',
 	'layers.children': 'Children (aggregated)',
-	'layers.countsOnly': 'Counts only; fewer than 5 show as "<5"',
+	'layers.countsOnly': 'Counts only, never where a child lives',
 	'layers.bothGroups':
 		'A child can be both left-behind and in difficulty, so the two may add up to more than the total',
 	'layers.zoomHint': 'zoom in to see',
@@ -62,7 +62,6 @@ export const en: Record<MessageKey, string> = {
 	'legend.partial': 'Some missing',
 	'legend.none': 'None present or not checked',
 	'legend.cells': 'Children per grid cell',
-	'legend.suppressed': 'Fewer than 5',
 	'legend.boundary': 'Administrative boundary',
 	'kind.river': 'River',
 	'kind.canal': 'Canal',
@@ -131,7 +130,8 @@ export const en: Record<MessageKey, string> = {
 	'map.ctl.title': 'Map',
 	'map.ctl.marker': 'Map marker',
 	'map.ctl.closePopup': 'Close',
-	'map.suppressed': '<5',
+	'count.perturbedTitle': 'Children counts are perturbed to protect privacy: within 3 of the true count (0 is exact)',
+	'count.perturbedKey': 'Children counts are perturbed to protect privacy: each is within 3 of the true count, so parts need not add up to their total exactly; 0 is exact.',
 	'error.notFound': 'Not found, or outside your jurisdiction.',
 	'error.badRequest': 'Bad request: ',
 	'error.generic': 'Something went wrong; please try again.',
@@ -139,12 +139,4 @@ export const en: Record<MessageKey, string> = {
 	'detail.segmentPage': 'Segment details & checks ›',
 	'dash.tipNone': 'no segment needs items',
 	'dash.mapHint': 'Hover over or tap a subdivision to see its name and rate',
-	// hidden counts: "<5" (fewer than 5) and "—" (hidden to protect a smaller one)
-	'count.protected': '—',
-	'count.suppressedTitle': 'Fewer than 5',
-	'count.protectedTitle': 'Not shown, so that a count under 5 cannot be worked out from the total',
-	'count.suppressedKey': '"<5": fewer than 5',
-	'count.protectedKey':
-		'"—": not shown, so that a count under 5 cannot be worked out from the total',
-	'legend.hiddenCount': 'Fewer than 5, or not shown'
 };

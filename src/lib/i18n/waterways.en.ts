@@ -51,6 +51,9 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.ruleNotNeeded': 'Does it need the items?',
 	'seg.ruleYes': 'Within {radius} m: {kinds}; {children} children within the distance{nearest}.',
 	'seg.ruleNearest': '; nearest {nearest} ({nearestKind})',
+	'seg.homeBand.under100': "; the nearest child's home is under 100 m away",
+	'seg.homeBand.100to500': "; the nearest child's home is 100–500 m away",
+	'seg.homeBand.over500': "; the nearest child's home is over 500 m away",
 	'seg.ruleNo':
 		"No village, child's residence, school, kindergarten, Children's Home or Sunshine Station within {radius} m.",
 	'seg.history': 'History',

@@ -40,7 +40,7 @@ export const zh = {
 	'layers.stations': '阳光驿站',
 	'layers.institutions': '儿童相关机构',
 	'layers.children': '儿童分布（汇总）',
-	'layers.countsOnly': '仅显示汇总数量，少于 5 名显示为“<5”',
+	'layers.countsOnly': '仅显示汇总数量，不显示儿童住所',
 	'layers.bothGroups': '一名儿童可同时是留守儿童和困境儿童，两类之和可大于总数',
 	'layers.zoomHint': '放大后显示',
 	'attention.title': '需要关注',
@@ -59,7 +59,6 @@ export const zh = {
 	'legend.partial': '部分缺失',
 	'legend.none': '全部缺失或未检查',
 	'legend.cells': '儿童数（网格）',
-	'legend.suppressed': '少于 5 名',
 	'legend.boundary': '行政区界',
 	'kind.river': '河流',
 	'kind.canal': '渠道',
@@ -126,7 +125,8 @@ export const zh = {
 	'map.ctl.title': '地图',
 	'map.ctl.marker': '地图标记',
 	'map.ctl.closePopup': '关闭',
-	'map.suppressed': '<5',
+	'count.perturbedTitle': '儿童人数经扰动保护：与实际相差不超过 3（0 为确数）',
+	'count.perturbedKey': '儿童人数经扰动保护，与实际相差不超过 3，各项之和可与合计略有出入；0 为确数。',
 	'error.notFound': '未找到该对象，或不在您的管辖范围内。',
 	'error.badRequest': '请求参数有误：',
 	'error.generic': '出错了，请稍后重试。',
@@ -134,13 +134,6 @@ export const zh = {
 	'detail.segmentPage': '河段详情与检查 ›',
 	'dash.tipNone': '无需配备河段',
 	'dash.mapHint': '鼠标悬停或点按区划，查看名称和配齐率',
-	// hidden counts: "<5" (fewer than 5) and "—" (hidden to protect a smaller one)
-	'count.protected': '—',
-	'count.suppressedTitle': '少于 5 名',
-	'count.protectedTitle': '为防从合计推算出小于 5 的数字而不显示',
-	'count.suppressedKey': '“<5”：少于 5 名',
-	'count.protectedKey': '“—”：为防从合计推算出小于 5 的数字而不显示',
-	'legend.hiddenCount': '少于 5 名或不显示'
 } as const;
 
 export type MessageKey = keyof typeof zh;

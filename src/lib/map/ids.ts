@@ -56,7 +56,6 @@ export const COLORS = {
 	rescue_protection: '#7a5230',
 	workstation: '#3c8d40',
 	cellRamp: ['#f2e6f7', '#d9b8e8', '#b57fd1', '#8a4bb3', '#5b2a86'],
-	cellSuppressed: '#d9d9d9',
 	boundary: '#6b6b6b',
 	background: '#f4f2ec',
 	residence: '#c2185b',
@@ -91,4 +90,4 @@ export function rateColor(v: number): string {
 export const TOWNSHIP_MIN_ZOOM = 8;
 
 /** Class breaks (children per cell) for the graduated cells. */
-export const CELL_BREAKS = [5, 20, 50, 150, 400] as const;
+export const CELL_BREAKS = [1, 5, 20, 50, 150] as const;

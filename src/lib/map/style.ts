@@ -133,23 +133,19 @@ const institutionColor: ExpressionSpecification = [
 	COLORS.workstation
 ];
 
+// every cell carries its released (perturbed) count: no cell is hidden, none is exact
 const cellColor: ExpressionSpecification = [
-	'case',
-	['get', 'suppressed'],
-	COLORS.cellSuppressed,
-	[
-		'step',
-		['get', 'total'],
-		COLORS.cellRamp[0],
-		CELL_BREAKS[1],
-		COLORS.cellRamp[1],
-		CELL_BREAKS[2],
-		COLORS.cellRamp[2],
-		CELL_BREAKS[3],
-		COLORS.cellRamp[3],
-		CELL_BREAKS[4],
-		COLORS.cellRamp[4]
-	]
+	'step',
+	['get', 'total'],
+	COLORS.cellRamp[0],
+	CELL_BREAKS[1],
+	COLORS.cellRamp[1],
+	CELL_BREAKS[2],
+	COLORS.cellRamp[2],
+	CELL_BREAKS[3],
+	COLORS.cellRamp[3],
+	CELL_BREAKS[4],
+	COLORS.cellRamp[4]
 ];
 
 function tiles(opts: StyleOptions, source: string): string[] {
@@ -318,7 +314,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			minzoom: 11,
 			paint: {
 				'circle-radius': 13,
-				'circle-color': ['case', ['get', 'suppressed'], COLORS.cellSuppressed, COLORS.cellRamp[2]],
+				'circle-color': COLORS.cellRamp[2],
 				'circle-opacity': 0.85,
 				'circle-stroke-color': '#ffffff',
 				'circle-stroke-width': 1.5

@@ -9,7 +9,6 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from './db/schema';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
-import { SUPPRESSION_THRESHOLD } from '$lib/domain/children';
 import {
 	FOUR_ITEMS,
 	WATERWAY_KINDS,
@@ -86,12 +85,8 @@ export function segmentTable(
 				r.name,
 				Math.round(r.length_m),
 				t(r.required ? 'export.yes' : 'export.no'),
-				// none is none; 1 to 4 is "<5"
-				r.children_within === 0
-					? 0
-					: r.children_within < SUPPRESSION_THRESHOLD
-						? '<5'
-						: r.children_within,
+				// released (perturbed) by segmentsFor, as on the list
+				r.children_within,
 				t(`legend.${r.completeness}`),
 				lacks.length,
 				lacks.length

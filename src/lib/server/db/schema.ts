@@ -56,13 +56,25 @@ export interface ChildrenTable {
 	categories: string[];
 	residence: Geometry;
 	synthetic: Generated<boolean>;
+	/** fixed random key of the record for cell-key perturbation (domain/disclosure.ts) */
+	record_key: Generated<number>;
 }
+
+/** Key sums are reduced modulo KEY_MODULUS; bigint columns, read as float8 or summed in SQL. */
+type KeySum = ColumnType<string | number, number | undefined, number>;
 
 export interface ChildCountsTable {
 	code: string;
 	total: number;
 	left_behind: number;
 	in_difficulty: number;
+	total_key: KeySum;
+	left_behind_key: KeySum;
+	in_difficulty_key: KeySum;
+	/** what every reader shows: perturbed by releaseUnitCounts */
+	total_released: Generated<number>;
+	left_behind_released: Generated<number>;
+	in_difficulty_released: Generated<number>;
 }
 
 export interface ChildCellsTable {
@@ -73,6 +85,9 @@ export interface ChildCellsTable {
 	total: number;
 	left_behind: number;
 	in_difficulty: number;
+	total_key: KeySum;
+	left_behind_key: KeySum;
+	in_difficulty_key: KeySum;
 }
 
 export interface ChildrenHomesTable {
@@ -120,6 +135,7 @@ export interface DB {
 	sessions: SessionsTable;
 	emergency_declarations: EmergencyDeclarationsTable;
 	audit_log: AuditLogTable;
+	login_throttle: LoginThrottleTable;
 }
 
 export interface UsersTable {
@@ -134,9 +150,20 @@ export interface UsersTable {
 	totp_enabled: Generated<boolean>;
 	failed_logins: Generated<number>;
 	locked_until: Timestamp | null;
+	/** the last TOTP time step accepted (migration 0006) */
+	totp_last_step: ColumnType<string | number | null, number | null | undefined, number | null>;
 	password_changed_at: GeneratedTimestamp;
 	created_at: GeneratedTimestamp;
 	created_by: number | null;
+}
+
+/** Failed sign-ins per (typed name, client address), and per address with username '' (0006). */
+export interface LoginThrottleTable {
+	username: string;
+	address: string;
+	failures: number;
+	first_failed_at: Timestamp;
+	locked_until: Timestamp | null;
 }
 
 export interface SessionsTable {

@@ -73,16 +73,24 @@ export interface ChildUnitRow {
 	code: string;
 	level: AdminLevel;
 	name: string;
+	/** released (perturbed) count of the unit's children: domain/disclosure.ts */
 	children: number;
 }
 
 export async function childUnits(db: Kysely<DB>, code: string): Promise<ChildUnitRow[]> {
 	const r = await sql<ChildUnitRow>`
-		SELECT a.code, a.level, a.name, coalesce(c.total, 0)::int AS children
+		SELECT a.code, a.level, a.name, coalesce(c.total_released, 0)::int AS children
 		FROM admin_units a LEFT JOIN child_counts c ON c.code = a.code
 		WHERE a.parent_code = ${code}
 		ORDER BY a.code`.execute(db);
 	return r.rows;
+}
+
+/** The released count of a unit's children (0 without any). */
+export async function releasedTotal(db: Kysely<DB>, code: string): Promise<number> {
+	const r = await sql<{ n: number }>`
+		SELECT total_released AS n FROM child_counts WHERE code = ${code}`.execute(db);
+	return r.rows[0]?.n ?? 0;
 }
 
 export interface AreaCounts {
@@ -98,6 +106,7 @@ export interface AreaCounts {
 	childrenHomes: { total: number; undersized: number };
 	sunshineStations: number;
 	institutions: Record<string, number>;
+	/** released (perturbed) counts: domain/disclosure.ts */
 	children: { total: number; leftBehind: number; inDifficulty: number };
 	villages: number;
 }
@@ -143,7 +152,9 @@ export async function areaCounts(
 		db
 	);
 	const kids = await sql<{ total: number; left_behind: number; in_difficulty: number }>`
-		SELECT total, left_behind, in_difficulty FROM child_counts WHERE code = ${code}`.execute(db);
+		SELECT total_released AS total, left_behind_released AS left_behind,
+			in_difficulty_released AS in_difficulty
+		FROM child_counts WHERE code = ${code}`.execute(db);
 	const villages = await sql<{ n: number }>`
 		SELECT count(*)::int AS n FROM admin_units WHERE level = 'village' AND code LIKE ${like}`.execute(
 		db

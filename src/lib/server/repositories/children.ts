@@ -1,9 +1,10 @@
 // Child residences. This module never returns a residence coordinate: only aggregates (counts
 // per administrative unit and per grid cell). Exact points arrive with roles in the accounts
 // issue, through a separate, audited function.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { DIFFICULTY_CATEGORIES, LEFT_BEHIND_CATEGORIES } from '$lib/domain/children';
+import { KEY_MODULUS, releaseTree, type CountNode } from '$lib/domain/disclosure';
 
 /** Finest grid level kept in child_cells; coarser levels are derived by halving x and y. */
 export const FINEST_CELL_LEVEL = 17;
@@ -31,13 +32,18 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 		db
 	);
 	await sql`
-		INSERT INTO child_counts (code, total, left_behind, in_difficulty)
-		SELECT a.code, agg.total, agg.left_behind, agg.in_difficulty
+		INSERT INTO child_counts (code, total, left_behind, in_difficulty,
+			total_key, left_behind_key, in_difficulty_key)
+		SELECT a.code, agg.total, agg.left_behind, agg.in_difficulty,
+			agg.total_key, agg.left_behind_key, agg.in_difficulty_key
 		FROM (
 			SELECT rpad(left(c.village_code, len), 12, '0') AS code,
 				count(*)::int AS total,
 				count(*) FILTER (WHERE c.categories && ${lb}::text[])::int AS left_behind,
-				count(*) FILTER (WHERE c.categories && ${df}::text[])::int AS in_difficulty
+				count(*) FILTER (WHERE c.categories && ${df}::text[])::int AS in_difficulty,
+				${keySum(sql`c.record_key`)} AS total_key,
+				${keySum(sql`c.record_key`, sql`c.categories && ${lb}::text[]`)} AS left_behind_key,
+				${keySum(sql`c.record_key`, sql`c.categories && ${df}::text[]`)} AS in_difficulty_key
 			FROM children c CROSS JOIN ${lengths} AS l(len)
 			${whereChildren}
 			GROUP BY 1
@@ -50,8 +56,10 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 		const codes = [...above.keys()];
 		await sql`DELETE FROM child_counts WHERE code = ANY(${codes}::text[])`.execute(db);
 		await sql`
-			INSERT INTO child_counts (code, total, left_behind, in_difficulty)
-			SELECT u.code, sum(t.total)::int, sum(t.left_behind)::int, sum(t.in_difficulty)::int
+			INSERT INTO child_counts (code, total, left_behind, in_difficulty,
+				total_key, left_behind_key, in_difficulty_key)
+			SELECT u.code, sum(t.total)::int, sum(t.left_behind)::int, sum(t.in_difficulty)::int,
+				${keySum(sql`t.total_key`)}, ${keySum(sql`t.left_behind_key`)}, ${keySum(sql`t.in_difficulty_key`)}
 			FROM unnest(${codes}::text[], ${[...above.values()]}::int[]) AS u(code, len)
 			JOIN child_counts t ON left(t.code, u.len) = left(u.code, u.len)
 				AND right(t.code, 3) = '000' AND substr(t.code, 7, 3) <> '000'
@@ -62,12 +70,16 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 	const inTowns = townships ? sql`WHERE township_code = ANY(${townCodes}::text[])` : sql``;
 	await sql`DELETE FROM child_cells ${inTowns}`.execute(db);
 	await sql`
-		INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty)
+		INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty,
+			total_key, left_behind_key, in_difficulty_key)
 		SELECT ${FINEST_CELL_LEVEL}, cx, cy, t, count(*)::int,
 			count(*) FILTER (WHERE categories && ${lb}::text[])::int,
-			count(*) FILTER (WHERE categories && ${df}::text[])::int
+			count(*) FILTER (WHERE categories && ${df}::text[])::int,
+			${keySum(sql`record_key`)},
+			${keySum(sql`record_key`, sql`categories && ${lb}::text[]`)},
+			${keySum(sql`record_key`, sql`categories && ${df}::text[]`)}
 		FROM (
-			SELECT categories, rpad(left(village_code, 9), 12, '0') AS t,
+			SELECT categories, record_key, rpad(left(village_code, 9), 12, '0') AS t,
 				floor((ST_X(residence) + 180.0) / 360.0 * 2 ^ ${FINEST_CELL_LEVEL})::int AS cx,
 				floor((1.0 - ln(tan(radians(ST_Y(residence))) + 1.0 / cos(radians(ST_Y(residence)))) / pi())
 					/ 2.0 * 2 ^ ${FINEST_CELL_LEVEL})::int AS cy
@@ -76,28 +88,140 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 		GROUP BY cx, cy, t`.execute(db);
 	for (let level = FINEST_CELL_LEVEL - 1; level >= COARSEST_CELL_LEVEL; level--) {
 		await sql`
-			INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty)
-			SELECT ${level}, x / 2, y / 2, township_code, sum(total)::int, sum(left_behind)::int, sum(in_difficulty)::int
+			INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty,
+				total_key, left_behind_key, in_difficulty_key)
+			SELECT ${level}, x / 2, y / 2, township_code, sum(total)::int, sum(left_behind)::int, sum(in_difficulty)::int,
+				${keySum(sql`total_key`)}, ${keySum(sql`left_behind_key`)}, ${keySum(sql`in_difficulty_key`)}
 			FROM child_cells WHERE level = ${level + 1} ${townships ? sql`AND township_code = ANY(${townCodes}::text[])` : sql``}
 			GROUP BY x / 2, y / 2, township_code`.execute(db);
 	}
+	await releaseUnitCounts(db);
 }
 
-export interface ChildCounts {
-	total: number;
-	leftBehind: number;
-	inDifficulty: number;
+/** The sum of record keys (or of key sums) of the rows counted, reduced modulo KEY_MODULUS. */
+export function keySum(column: RawBuilder<unknown>, filter?: RawBuilder<unknown>) {
+	return filter
+		? sql`(coalesce(sum(${column}) FILTER (WHERE ${filter}), 0) % ${KEY_MODULUS})::bigint`
+		: sql`(coalesce(sum(${column}), 0) % ${KEY_MODULUS})::bigint`;
 }
 
-export async function countsForUnit(db: Kysely<DB>, code: string): Promise<ChildCounts> {
-	const row = await db
-		.selectFrom('child_counts')
-		.select(['total', 'left_behind', 'in_difficulty'])
-		.where('code', '=', code)
-		.executeTakeFirst();
-	return {
-		total: row?.total ?? 0,
-		leftBehind: row?.left_behind ?? 0,
-		inDifficulty: row?.in_difficulty ?? 0
-	};
+const MEASURES = ['total', 'left_behind', 'in_difficulty'] as const;
+
+/**
+ * The released counts of every administrative unit (the one table every panel, dashboard,
+ * export and village label reads): perturbed from the true counts and their key sums, each
+ * unit as the sum of its subdivisions (releaseTree), for the whole province at once so that a
+ * township's value is released knowing its villages. Only changed rows are written.
+ */
+export async function releaseUnitCounts(db: Kysely<DB>): Promise<number> {
+	const r = await sql<{
+		code: string;
+		parent_code: string | null;
+		total: number;
+		left_behind: number;
+		in_difficulty: number;
+		total_key: number;
+		left_behind_key: number;
+		in_difficulty_key: number;
+		total_released: number;
+		left_behind_released: number;
+		in_difficulty_released: number;
+	}>`
+		SELECT c.code, a.parent_code, c.total, c.left_behind, c.in_difficulty,
+			c.total_key::float8 AS total_key, c.left_behind_key::float8 AS left_behind_key,
+			c.in_difficulty_key::float8 AS in_difficulty_key,
+			c.total_released, c.left_behind_released, c.in_difficulty_released
+		FROM child_counts c JOIN admin_units a ON a.code = c.code`.execute(db);
+	const byCode = new Map(r.rows.map((row) => [row.code, row]));
+	const childrenOf = new Map<string, string[]>();
+	const roots: string[] = [];
+	for (const row of r.rows) {
+		if (row.parent_code && byCode.has(row.parent_code)) {
+			const list = childrenOf.get(row.parent_code) ?? [];
+			list.push(row.code);
+			childrenOf.set(row.parent_code, list);
+		} else roots.push(row.code);
+	}
+	const released = new Map<string, Record<(typeof MEASURES)[number], number>>();
+	for (const m of MEASURES) {
+		const node = (code: string): CountNode & { code: string } => {
+			const row = byCode.get(code)!;
+			return {
+				code,
+				count: row[m],
+				keySum: row[`${m}_key`],
+				parts: (childrenOf.get(code) ?? []).map(node)
+			};
+		};
+		for (const root of roots)
+			releaseTree(node(root), (n, out) => {
+				const code = (n as CountNode & { code: string }).code;
+				const rec = released.get(code) ?? { total: 0, left_behind: 0, in_difficulty: 0 };
+				rec[m] = out.released;
+				released.set(code, rec);
+			});
+	}
+	const changed = r.rows.filter((row) => {
+		const v = released.get(row.code)!;
+		return (
+			v.total !== row.total_released ||
+			v.left_behind !== row.left_behind_released ||
+			v.in_difficulty !== row.in_difficulty_released
+		);
+	});
+	if (!changed.length) return 0;
+	const codes = changed.map((c) => c.code);
+	const col = (m: (typeof MEASURES)[number]) => changed.map((c) => released.get(c.code)![m]);
+	await sql`
+		UPDATE child_counts c SET total_released = u.t, left_behind_released = u.l,
+			in_difficulty_released = u.d
+		FROM unnest(${codes}::text[], ${col('total')}::int[], ${col('left_behind')}::int[],
+			${col('in_difficulty')}::int[]) AS u(code, t, l, d)
+		WHERE c.code = u.code`.execute(db);
+	return changed.length;
+}
+
+/**
+ * Every child's record key by id, for perturbing counts the analysis engine makes of sets of
+ * children (domain/disclosure.ts). Read as two strings: a few hundred thousand rows arrive in
+ * one value instead of one row each.
+ */
+export async function recordKeys(db: Kysely<DB>): Promise<Map<number, number>> {
+	const r = await sql<{ ids: string | null; keys: string | null }>`
+		SELECT string_agg(id::text, ',' ORDER BY id) AS ids,
+			string_agg(record_key::text, ',' ORDER BY id) AS keys
+		FROM children`.execute(db);
+	const ids = r.rows[0]?.ids?.split(',') ?? [];
+	const keys = r.rows[0]?.keys?.split(',') ?? [];
+	const out = new Map<number, number>();
+	for (let i = 0; i < ids.length; i++) out.set(Number(ids[i]), Number(keys[i]));
+	return out;
+}
+
+/** What changes whenever the set of children does: their number and the sum of their keys. */
+export async function childrenFingerprint(db: Kysely<DB>): Promise<string> {
+	const r = await sql<{ n: number; k: number }>`
+		SELECT coalesce(sum(total), 0)::float8 AS n, coalesce(sum(total_key), 0)::float8 AS k
+		FROM child_counts WHERE right(code, 10) = '0000000000'`.execute(db);
+	return `${r.rows[0]?.n}:${r.rows[0]?.k}`;
+}
+
+/**
+ * For each segment: how many children live within `radiusM` (great-circle metres, as the
+ * four-item rule counts them) and the sum of their record keys, to release the count.
+ */
+export async function childrenNearSegments(
+	db: Kysely<DB>,
+	ids: number[],
+	radiusM: number
+): Promise<{ id: number; n: number; k: number }[]> {
+	if (!ids.length) return [];
+	const r = await sql<{ id: number; n: number; k: number }>`
+		SELECT w.id::float8 AS id, count(c.id)::int AS n,
+			(coalesce(sum(c.record_key), 0) % ${KEY_MODULUS})::float8 AS k
+		FROM waterways w
+		JOIN children c ON ST_DWithin(w.geom::geography, c.residence::geography, ${radiusM}, false)
+		WHERE w.id = ANY(${ids}::bigint[])
+		GROUP BY w.id`.execute(db);
+	return r.rows;
 }

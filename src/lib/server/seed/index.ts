@@ -16,6 +16,7 @@ import {
 	type SynthInstitution
 } from './synthesize';
 import { refreshChildAggregates } from '../repositories/children';
+import { KEY_MODULUS } from '$lib/domain/disclosure';
 import { recomputeSegmentRule } from '../repositories/segment-rule';
 
 const BATCH = 10_000;
@@ -42,6 +43,17 @@ export async function seededArea(db: Kysely<DB>): Promise<string | null> {
 		.where('key', '=', 'seed_area')
 		.executeTakeFirst();
 	return row?.value ?? null;
+}
+
+/**
+ * The demo's record keys (domain/disclosure.ts) come from the synthetic pseudonym, so that the
+ * demo releases the same figures on every engine and machine; real records get the column's
+ * random default.
+ */
+function demoRecordKey(pseudonym: string): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < pseudonym.length; i++) h = Math.imul(h ^ pseudonym.charCodeAt(i), 0x01000193);
+	return (h >>> 0) % KEY_MODULUS;
 }
 
 export async function seedDemo(
@@ -109,12 +121,14 @@ export async function seedDemo(
 		const flush = async () => {
 			if (!buffer.length) return;
 			await sql`
-				INSERT INTO children (pseudonym, village_code, birth_date, categories, residence, synthetic)
-				SELECT p, v, b::date, string_to_array(c, ','), ST_SetSRID(ST_MakePoint(x, y), 4326), true
+				INSERT INTO children (pseudonym, village_code, birth_date, categories, residence, synthetic,
+					record_key)
+				SELECT p, v, b::date, string_to_array(c, ','), ST_SetSRID(ST_MakePoint(x, y), 4326), true, k
 				FROM unnest(${buffer.map((c) => c.pseudonym)}::text[], ${buffer.map((c) => c.village)}::text[],
 					${buffer.map((c) => c.birthDate)}::text[], ${buffer.map((c) => c.categories.join(','))}::text[],
-					${buffer.map((c) => c.lon)}::float8[], ${buffer.map((c) => c.lat)}::float8[])
-					AS t(p, v, b, c, x, y)`.execute(trx);
+					${buffer.map((c) => c.lon)}::float8[], ${buffer.map((c) => c.lat)}::float8[],
+					${buffer.map((c) => demoRecordKey(c.pseudonym))}::int[])
+					AS t(p, v, b, c, x, y, k)`.execute(trx);
 			childCount += buffer.length;
 			buffer = [];
 		};

@@ -2,22 +2,18 @@
 // items are not all in place, and how many live farther than 1 km from every usable children's
 // home and Sunshine Station. Answered by the in-memory analysis engine (a worker thread, so a
 // province-wide pass never blocks other requests), counted per subdivision, and only ever
-// returned as counts: small ones suppressed, no child, id or point leaves this module.
+// returned as released (perturbed) counts: no child, id or point leaves this module.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Principal } from '../auth/policy';
 import { createAnalysis, type Analysis, type ExposureResult } from '../analysis';
 import { assertAreaInScope, NotFoundError, scopeFor } from './map';
-import { childUnits, findUnit } from '../repositories/areas';
+import { childUnits, findUnit, releasedTotal } from '../repositories/areas';
+import { childrenFingerprint, recordKeys } from '../repositories/children';
 import { ruleRadius } from '../repositories/segment-rule';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import { env } from '../env';
-import {
-	protectSiblings,
-	suppress,
-	suppressPart,
-	type SuppressedCount
-} from '$lib/domain/children';
+import { releaseTree, releasedShare, type CountNode } from '$lib/domain/disclosure';
 
 /** Distance to the nearest usable children's home or Sunshine Station that counts as served. */
 export const COVERAGE_RADIUS_M = 1000;
@@ -48,10 +44,11 @@ export async function closeAnalysis(): Promise<void> {
 export interface ExposureRow {
 	code: string;
 	name: string;
-	children: SuppressedCount;
-	nearIncomplete: SuppressedCount;
-	uncovered: SuppressedCount;
-	/** shares of the unit's children, 0..1; null when the counts behind them are suppressed */
+	/** released (perturbed) counts, domain/disclosure.ts */
+	children: number;
+	nearIncomplete: number;
+	uncovered: number;
+	/** shares of the unit's children, 0..1, from the released counts; null without children */
 	nearShare: number | null;
 	uncoveredShare: number | null;
 }
@@ -72,63 +69,71 @@ const SUBUNIT_LENGTH: Record<string, number | undefined> = {
 	township: 12
 };
 
-function row(
-	children: number,
-	near: number,
-	uncovered: number
-): Omit<ExposureRow, 'code' | 'name'> {
-	const c = suppress(children);
-	// the unit's total is shown too: a part whose rest is small would give the rest away
-	const n = suppressPart(near, children);
-	const u = suppressPart(uncovered, children);
-	return {
-		children: c,
-		nearIncomplete: n,
-		uncovered: u,
-		nearShare: !c.suppressed && !n.suppressed ? near / children : null,
-		uncoveredShare: !c.suppressed && !u.suppressed ? uncovered / children : null
-	};
+/** Code lengths of the levels, village up: a unit's parts are the units one step finer. */
+const LEVEL_LENGTHS = [12, 9, 6, 4, 2];
+
+let keys: { fingerprint: string; byId: Promise<Map<number, number>> } | undefined;
+
+/** The children's record keys, read again when the set of children has changed. */
+async function keysFor(db: Kysely<DB>): Promise<Map<number, number>> {
+	const fingerprint = await childrenFingerprint(db);
+	if (keys?.fingerprint !== fingerprint) {
+		const byId = recordKeys(db);
+		keys = { fingerprint, byId };
+		byId.catch(() => (keys = undefined));
+	}
+	return keys.byId;
 }
 
 /**
- * The subdivisions' rows, each count hidden where a single small one could be worked out from
- * the area's total by subtraction (protectSiblings), and a share only where both counts show.
+ * Released counts of a set of children per unit of an area: the set's villages (count and key
+ * sum from the ids the engine counted, in village order), summed up the levels to the area,
+ * released bottom-up (releaseTree), so a township's figure is the same on its own page and on
+ * its county's.
  */
-function protectRows(
-	rows: { code: string; name: string; raw: { children: number; near: number; uncovered: number } }[]
-): ExposureRow[] {
-	const own = rows.map((r) => row(r.raw.children, r.raw.near, r.raw.uncovered));
-	const children = protectSiblings(
-		rows.map((r) => r.raw.children),
-		own.map((o) => o.children)
-	);
-	const near = protectSiblings(
-		rows.map((r) => r.raw.near),
-		own.map((o) => o.nearIncomplete)
-	);
-	const uncovered = protectSiblings(
-		rows.map((r) => r.raw.uncovered),
-		own.map((o) => o.uncovered)
-	);
-	return rows.map((r, i) => ({
-		code: r.code,
-		name: r.name,
-		children: children[i],
-		nearIncomplete: near[i],
-		uncovered: uncovered[i],
-		nearShare: !children[i].suppressed && !near[i].suppressed ? r.raw.near / r.raw.children : null,
-		uncoveredShare:
-			!children[i].suppressed && !uncovered[i].suppressed ? r.raw.uncovered / r.raw.children : null
-	}));
+function releasePerUnit(
+	r: ExposureResult,
+	keyOf: Map<number, number>,
+	prefix: string
+): Map<string, number> {
+	const areaLength = prefix.length;
+	const g = r.groups;
+	const villages = new Map<string, { count: number; keySum: number }>();
+	if (g) {
+		let k = 0;
+		for (let i = 0; i < g.codes.length; i++) {
+			let keySum = 0;
+			for (let j = 0; j < g.count[i]; j++) keySum += keyOf.get(r.ids[k++]) ?? 0;
+			if (g.count[i] > 0)
+				villages.set(String(g.codes[i]).padStart(12, '0'), { count: g.count[i], keySum });
+		}
+	}
+	// one node per unit at each level from the villages up to the area
+	const nodes = new Map<string, CountNode & { code: string }>();
+	for (const [code, v] of villages)
+		nodes.set(code, { code, count: v.count, keySum: v.keySum, parts: [] });
+	for (const len of LEVEL_LENGTHS.slice(1).filter((l) => l >= areaLength)) {
+		const finer = [...nodes.values()].filter((n) => n.code.length > len && isAtLength(n.code, len));
+		for (const n of finer) {
+			const code = n.code.slice(0, len);
+			const up = nodes.get(code) ?? { code, count: 0, keySum: 0, parts: [] };
+			up.count += n.count;
+			up.keySum += n.keySum;
+			up.parts!.push(n);
+			nodes.set(code, up);
+		}
+	}
+	const out = new Map<string, number>();
+	const root = nodes.get(prefix);
+	if (root)
+		releaseTree(root, (n, res) => out.set((n as CountNode & { code: string }).code, res.released));
+	return out;
 }
 
-function byUnit(r: ExposureResult): Map<string, { residences: number; count: number }> {
-	const m = new Map<string, { residences: number; count: number }>();
-	const g = r.groups;
-	if (!g) return m;
-	for (let i = 0; i < g.codes.length; i++)
-		m.set(String(g.codes[i]), { residences: g.residences[i], count: g.count[i] });
-	return m;
+/** Whether a node's code is exactly one level finer than `len` (its parent is at `len`). */
+function isAtLength(code: string, len: number): boolean {
+	const i = LEVEL_LENGTHS.indexOf(len);
+	return i > 0 && code.length === LEVEL_LENGTHS[i - 1];
 }
 
 /** Exposure of the children of an area inside the viewer's jurisdiction, per subdivision. */
@@ -146,33 +151,40 @@ export async function exposure(
 	const len = SUBUNIT_LENGTH[unit.level];
 	const radius = await ruleRadius(db);
 	const a = analysisFor(db);
-	const [near, uncovered] = await Promise.all([
-		a.exposureIncomplete(prefix, radius, len),
-		a.uncovered(prefix, COVERAGE_RADIUS_M, len)
+	// per village: the released figures of every unit above are released from them
+	const [near, uncovered, keyOf] = await Promise.all([
+		a.exposureIncomplete(prefix, radius, 12),
+		a.uncovered(prefix, COVERAGE_RADIUS_M, 12),
+		keysFor(db)
 	]);
-	const nearBy = byUnit(near);
-	const uncoveredBy = byUnit(uncovered);
-	const subunits = len ? await childUnits(db, areaCode) : [];
+	const nearBy = releasePerUnit(near, keyOf, prefix);
+	const uncoveredBy = releasePerUnit(uncovered, keyOf, prefix);
+	// the children of each unit: the released counts every page reads (child_counts)
+	const [own, subunits] = await Promise.all([
+		releasedTotal(db, areaCode),
+		len ? childUnits(db, areaCode) : Promise.resolve([])
+	]);
+	const row = (code: string, children: number): Omit<ExposureRow, 'code' | 'name'> => {
+		const n = nearBy.get(code) ?? 0;
+		const u = uncoveredBy.get(code) ?? 0;
+		return {
+			children,
+			nearIncomplete: n,
+			uncovered: u,
+			nearShare: releasedShare(n, children),
+			uncoveredShare: releasedShare(u, children)
+		};
+	};
 	return {
 		area: { code: unit.code, name: unit.name, level: unit.level },
 		radiusM: radius,
 		coverageM: COVERAGE_RADIUS_M,
-		total: row(near.residences, near.count, uncovered.count),
-		bySubunit: protectRows(
-			subunits.map((s) => {
-				const key = s.code.slice(0, len);
-				const n = nearBy.get(key);
-				return {
-					code: s.code,
-					name: s.name,
-					raw: {
-						children: n?.residences ?? 0,
-						near: n?.count ?? 0,
-						uncovered: uncoveredBy.get(key)?.count ?? 0
-					}
-				};
-			})
-		),
+		total: row(prefix, own),
+		bySubunit: subunits.map((s) => ({
+			code: s.code,
+			name: s.name,
+			...row(s.code.slice(0, len), s.children)
+		})),
 		ms: Math.round(performance.now() - t0)
 	};
 }

@@ -17,7 +17,6 @@ import { renderTile, type TileSource } from '../tiles/sources';
 import { TileCache } from '../tiles/cache';
 import { warmTiles } from '../tiles/warm';
 import { jurisdictionPrefix, isAdminCode } from '$lib/domain/admin';
-import { protectSiblings, suppress, type SuppressedCount } from '$lib/domain/children';
 
 export interface Scope {
 	/** 12-digit code of the viewer's jurisdiction */
@@ -54,14 +53,9 @@ export interface AreaSummary {
 	ancestors: AdminUnitRow[];
 	/** where the area's waterways and sites are registered: a village's are its township's */
 	sitesArea: { code: string; name: string };
-	children: (Omit<ChildUnitRow, 'children'> & { children: SuppressedCount })[];
-	counts: Omit<AreaCounts, 'children'> & {
-		children: {
-			total: SuppressedCount;
-			leftBehind: SuppressedCount;
-			inDifficulty: SuppressedCount;
-		};
-	};
+	/** subdivisions with their released children counts (domain/disclosure.ts) */
+	children: ChildUnitRow[];
+	counts: AreaCounts;
 }
 
 const summaryCache = new Map<string, AreaSummary>();
@@ -89,8 +83,6 @@ export async function areaSummary(
 		)
 	]);
 	const township = unit.level === 'village' ? up.find((a) => a.level === 'township') : undefined;
-	// a single "<5" among the subdivisions would be the total minus the others
-	const kidsShown = protectSiblings(kids.map((k) => k.children));
 	const summary: AreaSummary = {
 		unit,
 		sitesArea: township
@@ -98,15 +90,10 @@ export async function areaSummary(
 			: { code: unit.code, name: unit.name },
 		// the viewer may not drill above their own jurisdiction
 		ancestors: up.filter((a) => inScope(scope, a.code) || a.code === scope.jurisdiction),
-		children: kids.map((k, i) => ({ ...k, children: kidsShown[i] })),
-		counts: {
-			...counts,
-			children: {
-				total: suppress(counts.children.total),
-				leftBehind: suppress(counts.children.leftBehind),
-				inDifficulty: suppress(counts.children.inDifficulty)
-			}
-		}
+		// released counts, perturbed once per change of the children (child_counts): the same
+		// figure here, on the dashboard, in tiles and in exports
+		children: kids,
+		counts
 	};
 	if (summaryCache.size > 500) summaryCache.clear();
 	summaryCache.set(cacheKey, summary);

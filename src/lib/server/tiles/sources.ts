@@ -13,8 +13,7 @@ import {
 	type TileGeometry
 } from './encode';
 import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children';
-import { childUnits } from '../repositories/areas';
-import { SUPPRESSION_THRESHOLD, protectSiblings } from '$lib/domain/children';
+import { cellId, releasedCellsFor } from './children-cells';
 import { completenessFromCount, FOUR_ITEMS } from '$lib/domain/equipment';
 import { latToTileY, lonToTileX } from '$lib/geo/tiles';
 import { TOWNSHIP_MIN_ZOOM } from '$lib/map/ids';
@@ -220,8 +219,10 @@ async function sitesTile(
 }
 
 /**
- * Child counts only: grid cells (suppressed below 5) and, zoomed in, per-village counts at
- * the village's administrative centre. No residence coordinate is ever read here.
+ * Child counts only: grid cells and, zoomed in, per-village counts at the village's
+ * administrative centre, every one a released (perturbed) count (domain/disclosure.ts): cells
+ * from releasedCellsFor, villages from child_counts, the table the sidebar reads too. No
+ * residence coordinate is ever read here.
  */
 async function childrenTile(
 	db: Kysely<DB>,
@@ -233,18 +234,25 @@ async function childrenTile(
 	const level = cellLevelForZoom(z);
 	const k = level - z; // cells per tile side = 2^k
 	const per = 2 ** k;
-	const cells = await sql<{ x: number; y: number; total: number }>`
-		SELECT x, y, sum(total)::int AS total FROM child_cells
+	const released = await releasedCellsFor(db, like);
+	const cells = await sql<{ x: number; y: number }>`
+		SELECT DISTINCT x, y FROM child_cells
 		WHERE level = ${level} AND township_code LIKE ${like} AND x >= ${x * per} AND x < ${(x + 1) * per}
-			AND y >= ${y * per} AND y < ${(y + 1) * per}
-		GROUP BY x, y`.execute(db);
+			AND y >= ${y * per} AND y < ${(y + 1) * per}`.execute(db);
 	const size = EXTENT / per;
-	const cellFeatures = cells.rows.map((c) => ({
-		px: (c.x - x * per) * size,
-		py: (c.y - y * per) * size,
-		size,
-		properties: countProps(c.total)
-	}));
+	const cellFeatures = cells.rows.flatMap((c) => {
+		const total = released.get(cellId(level, c.x, c.y)) ?? 0;
+		return total > 0
+			? [
+					{
+						px: (c.x - x * per) * size,
+						py: (c.y - y * per) * size,
+						size,
+						properties: countProps(total)
+					}
+				]
+			: [];
+	});
 	let villages: {
 		px: number;
 		py: number;
@@ -253,67 +261,21 @@ async function childrenTile(
 	if (z >= MIN_ZOOM.villageCounts) {
 		const b = tileBounds(z, x, y);
 		const rows = await sql<{ code: string; name: string; total: number; lon: number; lat: number }>`
-			SELECT a.code, a.name, c.total, ST_X(a.center) AS lon, ST_Y(a.center) AS lat
+			SELECT a.code, a.name, c.total_released AS total, ST_X(a.center) AS lon, ST_Y(a.center) AS lat
 			FROM admin_units a JOIN child_counts c ON c.code = a.code
 			WHERE a.level = 'village' AND a.code LIKE ${like} AND a.center && ${envelope(b)}`.execute(db);
-		const hidden = await protectedVillages(
-			db,
-			rows.rows.map((r) => r.code)
-		);
 		villages = rows.rows.map((r) => ({
 			px: Math.round((lonToTileX(r.lon, z) - x) * EXTENT),
 			py: Math.round((latToTileY(r.lat, z) - y) * EXTENT),
-			properties: {
-				code: r.code,
-				name: r.name,
-				...(hidden.get(r.code)?.protects
-					? PROTECTED_PROPS
-					: hidden.has(r.code)
-						? countProps(0)
-						: countProps(r.total))
-			}
+			properties: { code: r.code, name: r.name, ...countProps(r.total) }
 		}));
 	}
 	return encodeCellTile('cells', cellFeatures, [{ layer: 'villages', features: villages }]);
 }
 
-/**
- * The villages (of the townships of `codes`) whose counts are hidden as the sidebar hides them:
- * small ones, and more where a single small one could be had from the township's total by
- * subtraction; the latter carry `protects: true`. The villages and their totals come from the
- * sidebar's own query (childUnits), so the two cannot hide different ones.
- */
-async function protectedVillages(
-	db: Kysely<DB>,
-	codes: string[]
-): Promise<Map<string, { suppressed: true; protects?: true }>> {
-	const hidden = new Map<string, { suppressed: true; protects?: true }>();
-	for (const township of new Set(codes.map((c) => `${c.slice(0, 9)}000`))) {
-		const villages = await childUnits(db, township);
-		const shown = protectSiblings(villages.map((v) => v.children));
-		villages.forEach((v, i) => {
-			const c = shown[i];
-			if (c.suppressed) hidden.set(v.code, c);
-		});
-	}
-	return hidden;
-}
-
-/**
- * A village count hidden only so that a smaller one cannot be had by subtraction: it may be 5
- * or more, so it is "—", not "<5"; never the number.
- */
-const PROTECTED_PROPS: Record<string, string | number | boolean> = {
-	suppressed: true,
-	protects: true,
-	label: '—'
-};
-
-/** A count as tile properties: under the threshold only "suppressed" travels, never the number. */
+/** A released count as tile properties: the perturbed number and its label. */
 function countProps(total: number): Record<string, string | number | boolean> {
-	return total < SUPPRESSION_THRESHOLD
-		? { suppressed: true, label: '<5' }
-		: { suppressed: false, total, label: total.toLocaleString('en-US') };
+	return { total, label: total.toLocaleString('en-US') };
 }
 
 /** Render one tile of a source, holding only what lies inside the jurisdiction `prefix`. */

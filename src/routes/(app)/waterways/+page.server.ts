@@ -6,7 +6,6 @@ import { riverChiefsFor, segmentsFor } from '$lib/server/services/waterways';
 import { childUnits, findUnit } from '$lib/server/repositories/areas';
 import { segmentsExtent } from '$lib/server/repositories/waterways';
 import { levelOfCode } from '$lib/domain/admin';
-import { suppress } from '$lib/domain/children';
 import { riskLevel } from '$lib/domain/equipment';
 import { blankOr, parseQuery, segmentFilters } from '$lib/server/validation';
 
@@ -62,8 +61,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			usable: s.usable,
 			completeness: s.completeness,
 			required: s.required,
-			// a small count next to a pond could point at one family: shown as <5
-			childrenWithin: suppress(s.children_within),
+			// released (perturbed) by segmentsFor, as everywhere a count of children is shown
+			childrenWithin: s.children_within,
 			risk: riskLevel(s.risk),
 			chief: s.river_chief_name,
 			lastChecked: s.last_checked ? new Date(s.last_checked).toISOString() : null

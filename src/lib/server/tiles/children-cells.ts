@@ -1,0 +1,78 @@
+// The released (perturbed) children count of every grid cell of a jurisdiction, every level
+// (7..17). Cells are summed over the viewer's townships, so a cell on a border counts other
+// children for a county than for the province: each jurisdiction's cells are released on their
+// own, bottom-up from the finest level (releaseFromParts), so that no cell can be pinned from
+// its four sub-cells at the next zoom. Computed once per jurisdiction and change of the
+// children (the key sums' fingerprint), then read by every tile of that jurisdiction.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children';
+import { KEY_MODULUS, releaseFromParts, type ReleasedNode } from '$lib/domain/disclosure';
+
+export type ReleasedCells = Map<string, number>;
+
+export function cellId(level: number, x: number, y: number): string {
+	return `${level}/${x}/${y}`;
+}
+
+interface CellRow {
+	level: number;
+	x: number;
+	y: number;
+	total: number;
+	key: number;
+}
+
+/** Release every cell of the rows given (all levels of one jurisdiction). */
+export function releaseCells(rows: CellRow[]): ReleasedCells {
+	const byLevel = new Map<number, CellRow[]>();
+	for (const r of rows) {
+		const list = byLevel.get(r.level) ?? [];
+		list.push(r);
+		byLevel.set(r.level, list);
+	}
+	const released: ReleasedCells = new Map();
+	// the results of the level below, grouped by their parent cell
+	let below = new Map<string, { count: number; result: ReleasedNode }[]>();
+	for (let level = FINEST_CELL_LEVEL; level >= COARSEST_CELL_LEVEL; level--) {
+		const next = new Map<string, { count: number; result: ReleasedNode }[]>();
+		for (const c of byLevel.get(level) ?? []) {
+			const result = releaseFromParts(c.total, c.key, below.get(cellId(level, c.x, c.y)) ?? []);
+			released.set(cellId(level, c.x, c.y), result.released);
+			const parent = cellId(level - 1, c.x >> 1, c.y >> 1);
+			const list = next.get(parent) ?? [];
+			list.push({ count: c.total, result });
+			next.set(parent, list);
+		}
+		below = next;
+	}
+	return released;
+}
+
+const cache = new Map<string, { fingerprint: string; cells: Promise<ReleasedCells> }>();
+const MAX_JURISDICTIONS = 64;
+
+/**
+ * The released cells of the jurisdiction `like` (a code prefix pattern). The fingerprint (the
+ * number of cell rows and their key sums) changes with any change of the children there.
+ */
+export async function releasedCellsFor(db: Kysely<DB>, like: string): Promise<ReleasedCells> {
+	const f = await sql<{ n: number; k: number }>`
+		SELECT count(*)::int AS n, (coalesce(sum(total_key), 0) % ${KEY_MODULUS})::float8 AS k,
+			coalesce(sum(total), 0)::float8 AS t
+		FROM child_cells WHERE level = ${FINEST_CELL_LEVEL} AND township_code LIKE ${like}`.execute(db);
+	const fingerprint = JSON.stringify(f.rows[0]);
+	const hit = cache.get(like);
+	if (hit && hit.fingerprint === fingerprint) return hit.cells;
+	const cells = sql<CellRow>`
+		SELECT level, x, y, sum(total)::int AS total,
+			(sum(total_key) % ${KEY_MODULUS})::float8 AS key
+		FROM child_cells WHERE township_code LIKE ${like}
+		GROUP BY level, x, y`
+		.execute(db)
+		.then((r) => releaseCells(r.rows));
+	if (cache.size >= MAX_JURISDICTIONS) cache.delete(cache.keys().next().value!);
+	cache.set(like, { fingerprint, cells });
+	cells.catch(() => cache.delete(like));
+	return cells;
+}
