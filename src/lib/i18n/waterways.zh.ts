@@ -119,7 +119,7 @@ export const waterwaysZh = {
 	'dash.title': '“四个一”统计看板',
 	'exp.title': '儿童风险暴露',
 	'exp.intro':
-		'按儿童住所计算：{radius} 米内有未配齐“四个一”的河段的儿童；{coverage} 米内没有可用儿童之家（开放、面积达标）或阳光驿站的儿童。少于 5 人显示为“<5”。',
+		'按儿童住所计算：{radius} 米内有未配齐“四个一”的河段的儿童；{coverage} 米内没有可用儿童之家（开放、面积达标）或阳光驿站的儿童。人数经扰动保护（相差不超过 3）。',
 	'exp.children': '辖区儿童',
 	'exp.near': '临近未配齐河段',
 	'exp.uncovered': '{coverage} 米内无可用儿童之家/驿站',

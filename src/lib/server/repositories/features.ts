@@ -1,5 +1,5 @@
 // Details of one map feature for the side panel. Sites and waterways are public facilities;
-// a village's children appear only as suppressed counts.
+// a village's children appear only as released (perturbed) counts.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { EquipmentItem, EquipmentStatus } from '$lib/domain/equipment';

@@ -9,7 +9,7 @@ import { adminCode, parseQuery } from '$lib/server/validation';
 
 const Query = v.object({ area: v.optional(adminCode) });
 
-// Children at risk in an area (default: the viewer's jurisdiction), as suppressed counts.
+// Children at risk in an area (default: the viewer's jurisdiction), as released (perturbed) counts.
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const { user } = signedIn(locals);
 	const code = parseQuery(Query, url, locals.locale).area ?? user.principal.jurisdiction;
