@@ -16,6 +16,8 @@ export interface SchemaMigrationsTable {
 	version: number;
 	name: string;
 	applied_at: GeneratedTimestamp;
+	/** SHA-256 of the file as applied (null until the first start that keeps checksums) */
+	checksum: string | null;
 }
 
 export interface AdminUnitsTable {
