@@ -15,6 +15,7 @@ import { validateSession } from '$lib/server/services/auth';
 import { ROUTE_ACCESS } from '$lib/server/auth/routes';
 import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/session';
 import { isAdminRole } from '$lib/server/auth/roles';
+import { AUTH_FORM_PATHS, declaredTooLarge } from '$lib/server/auth/request';
 
 // Open, migrate and (demo) seed the database before the first request is served.
 export const init: ServerInit = async () => {
@@ -63,6 +64,17 @@ function wantsPage(request: Request, pathname: string): boolean {
 export const handle: Handle = async ({ event, resolve }) => {
 	const cookie = event.cookies.get(LOCALE_COOKIE);
 	event.locals.locale = isLocale(cookie) ? cookie : DEFAULT_LOCALE;
+	// sign-in and account forms are small: refuse a large declared body before anything runs
+	// (BODY_SIZE_LIMIT is 80 MB for check photos; the routes also cap bodies sent in chunks)
+	if (
+		event.request.method === 'POST' &&
+		AUTH_FORM_PATHS.has(event.url.pathname) &&
+		declaredTooLarge(event.request)
+	)
+		return new Response(translator(event.locals.locale)('request.tooLarge'), {
+			status: 413,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
 	const secure = event.url.protocol === 'https:';
 
 	const token = event.cookies.get(sessionCookieName(secure));

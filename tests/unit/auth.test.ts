@@ -9,11 +9,26 @@ import {
 import {
 	base32Decode,
 	base32Encode,
+	matchTotp,
+	secondFactorChange,
 	totpCode,
+	totpStep,
 	verifyTotp,
 	newTotpSecret
 } from '$lib/server/auth/totp';
-import { passwordProblem } from '$lib/server/auth/password';
+import {
+	MAX_PASSWORD_LENGTH,
+	PUBLISHED_PASSWORDS,
+	passwordProblem
+} from '$lib/server/auth/password';
+import { addressKey, isClientAddress, loginName } from '$lib/server/auth/throttle';
+import {
+	AUTH_BODY_LIMIT,
+	readSmallForm,
+	safeReturnPath,
+	sameOriginRequest
+} from '$lib/server/auth/request';
+import { DEMO_PASSWORD } from '$lib/server/seed/users';
 import {
 	sessionState,
 	sessionIdFromToken,
@@ -140,6 +155,27 @@ describe('TOTP (RFC 6238)', () => {
 		expect(verifyTotp(s, totpCode(s, t - 90_000), t)).toBe(false);
 		expect(verifyTotp(s, 'abcdef', t)).toBe(false);
 	});
+	it('names the step a code belongs to, and never one at or before the last accepted', () => {
+		const s = newTotpSecret();
+		const t = 1_800_000_000_000;
+		const now = totpStep(t);
+		expect(matchTotp(s, totpCode(s, t), t)).toBe(now);
+		expect(matchTotp(s, totpCode(s, t, -1), t)).toBe(now - 1);
+		expect(matchTotp(s, totpCode(s, t, 1), t)).toBe(now + 1);
+		// once the current step is used, its code (and the previous one) are refused
+		expect(matchTotp(s, totpCode(s, t), t, now)).toBeNull();
+		expect(matchTotp(s, totpCode(s, t, -1), t, now)).toBeNull();
+		// the next step's code (a clock running ahead) is still new
+		expect(matchTotp(s, totpCode(s, t, 1), t, now)).toBe(now + 1);
+		expect(matchTotp(s, ` ${totpCode(s, t).slice(0, 3)} ${totpCode(s, t).slice(3)} `, t)).toBe(now);
+	});
+	it('lets a session set up a first factor, but replace one only after passing it', () => {
+		expect(secondFactorChange({ totpEnabled: false, secondFactorOk: false })).toBe('enrol');
+		expect(secondFactorChange({ totpEnabled: false, secondFactorOk: true })).toBe('enrol');
+		// the critical case: a password alone must not swap the owner's authenticator
+		expect(secondFactorChange({ totpEnabled: true, secondFactorOk: false })).toBe('refuse');
+		expect(secondFactorChange({ totpEnabled: true, secondFactorOk: true })).toBe('replace');
+	});
 });
 
 describe('passwords and sessions', () => {
@@ -148,6 +184,40 @@ describe('passwords and sessions', () => {
 		expect(passwordProblem('alllowercaseletters', 'zhang')).toBe('password.tooSimple');
 		expect(passwordProblem('Zhang-2026-abc', 'zhang')).toBe('password.containsUsername');
 		expect(passwordProblem('River-Safe-2026', 'zhang')).toBeNull();
+	});
+	it('has one length limit, 10 to 128 characters', () => {
+		const long =
+			'Kx7-mQ2v!Lr9#Tb4@Wn6$Pz1%Hc8^Jd3&Fs5*Yg0(Ue7)Ai2_Ok9+Rm4=Vl6~Xq1?Cw8.Zn3,Bj5;Ep0:Gt7|Sh2-Dy9!Lu4@Mk6#Nf1$Pr8%Qa3^Tb5&Wc0*Xd7(Ye2)Zf9';
+		const at = (n: number) => long.slice(0, n);
+		expect(passwordProblem(at(MAX_PASSWORD_LENGTH), 'zhang')).toBeNull();
+		expect(passwordProblem(at(MAX_PASSWORD_LENGTH + 1), 'zhang')).toBe('password.tooLong');
+		expect(passwordProblem('x'.repeat(210), 'zhang')).toBe('password.tooLong');
+	});
+	it('refuses common and guessable passwords of three kinds, by strength rather than a list', () => {
+		for (const weak of [
+			'Password123!',
+			'P@ssw0rd2026',
+			'Qwerty123456!',
+			'Welcome@2024',
+			'Aa1!Aa1!Aa1!'
+		])
+			expect(passwordProblem(weak, 'zhang'), weak).toBe('password.weak');
+		// the display name (personal words) counts against it too
+		expect(passwordProblem('Lihongmei-1985', 'zhang')).toBeNull();
+		expect(passwordProblem('Lihongmei-1985', 'zhang', { userInputs: ['lihongmei'] })).toBe(
+			'password.weak'
+		);
+		// the system's own name
+		expect(passwordProblem('Tongan2026!', 'zhang')).toBe('password.weak');
+	});
+	it('refuses the published demo password, and near copies of it, outside the demo', () => {
+		expect(PUBLISHED_PASSWORDS).toContain(DEMO_PASSWORD);
+		expect(passwordProblem(DEMO_PASSWORD, 'zhang', { demo: false })).toBe('password.published');
+		expect(passwordProblem('tongan-demo-2026', 'zhang', { demo: false })).toBe(
+			'password.published'
+		);
+		expect(passwordProblem('Tongan-Demo-2027', 'zhang', { demo: false })).toBe('password.weak');
+		expect(passwordProblem(DEMO_PASSWORD, 'zhang', { demo: true })).toBeNull();
 	});
 	it('ends sessions after 30 minutes idle or 12 hours in all', () => {
 		const start = new Date('2026-07-01T08:00:00Z');
@@ -177,5 +247,111 @@ describe('roles an administrator may give', () => {
 		expect(county).not.toContain('province_admin');
 		expect(assignableRoles(p('planner', '420000000000'))).toEqual([]);
 		expect(assignableRoles(p('province_admin', '420000000000')).length).toBe(8);
+	});
+});
+
+describe('sign-in throttling keys', () => {
+	it('counts a name as the user table spells it', () => {
+		expect(loginName('  County.Admin ')).toBe('county.admin');
+		expect(loginName('x'.repeat(500)).length).toBe(64);
+	});
+	it('counts IPv4 as it is and IPv6 by its /64', () => {
+		expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+		expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+		expect(addressKey('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+		expect(addressKey('2001:DB8:1:2::99')).toBe('2001:db8:1:2::/64');
+		expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+		expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+		expect(addressKey(null)).toBe('unknown');
+	});
+	it('does not count every name from loopback (a local proxy) as one client', () => {
+		expect(isClientAddress(addressKey('203.0.113.7'))).toBe(true);
+		expect(isClientAddress(addressKey('2001:db8::1'))).toBe(true);
+		for (const local of ['127.0.0.1', '::ffff:127.0.0.1', '::1', null])
+			expect(isClientAddress(addressKey(local)), String(local)).toBe(false);
+	});
+});
+
+describe('edges of the sign-in forms', () => {
+	const origin = 'https://tongan.example';
+	it('sends the user back only to a path of this site', () => {
+		expect(safeReturnPath('/waterways?area=421083&x=1#top', origin)).toBe(
+			'/waterways?area=421083&x=1#top'
+		);
+		for (const evil of [
+			'/\\evil.example',
+			'/\\/evil.example',
+			'/\t/evil.example',
+			'/\n/evil.example',
+			'/\u0000/evil.example',
+			'//evil.example',
+			'///evil.example',
+			'https://evil.example/',
+			'javascript:alert(1)',
+			'evil.example',
+			''
+		])
+			expect(safeReturnPath(evil, origin), JSON.stringify(evil)).toBe('/');
+		expect(safeReturnPath(undefined, origin)).toBe('/');
+		// an encoded slash is a path segment of this site, not a host
+		expect(safeReturnPath('/%2F%2Fevil.example', origin)).toBe('/%2F%2Fevil.example');
+	});
+	it('takes a post as same-origin only by its Origin (or Sec-Fetch-Site), body or none', () => {
+		const post = (headers: Record<string, string>) =>
+			new Request(`${origin}/logout`, { method: 'POST', headers });
+		expect(sameOriginRequest(post({ origin }), origin)).toBe(true);
+		expect(sameOriginRequest(post({ origin: 'https://evil.example' }), origin)).toBe(false);
+		expect(sameOriginRequest(post({ origin: 'null' }), origin)).toBe(false);
+		expect(sameOriginRequest(post({ 'sec-fetch-site': 'same-origin' }), origin)).toBe(true);
+		expect(sameOriginRequest(post({ 'sec-fetch-site': 'cross-site' }), origin)).toBe(false);
+		expect(sameOriginRequest(post({}), origin)).toBe(false);
+	});
+	it('reads a small form, answers 413 beyond 16 KB even without a declared length, 400 for a non-form', async () => {
+		const form = await readSmallForm(
+			new Request(`${origin}/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: 'username=planner&password=a%26b'
+			}),
+			'zh-CN'
+		);
+		expect(form.get('password')).toBe('a&b');
+		expect([
+			...(await readSmallForm(new Request(`${origin}/logout`, { method: 'POST' }), 'en'))
+		]).toEqual([]);
+		// chunked: no content-length, so the limit is counted while reading
+		const big = new ReadableStream<Uint8Array>({
+			start(c) {
+				for (let i = 0; i < 40; i++) c.enqueue(new Uint8Array(1024).fill(97));
+				c.close();
+			}
+		});
+		const chunked = new Request(`${origin}/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: big,
+			duplex: 'half'
+		} as RequestInit);
+		await expect(readSmallForm(chunked, 'en')).rejects.toMatchObject({
+			status: 413,
+			body: { message: expect.stringContaining('16 KB') }
+		});
+		const declared = new Request(`${origin}/login`, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				'content-length': String(AUTH_BODY_LIMIT + 1)
+			}
+		});
+		await expect(readSmallForm(declared, 'zh-CN')).rejects.toMatchObject({ status: 413 });
+		const json = new Request(`${origin}/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{"username":"x"}'
+		});
+		await expect(readSmallForm(json, 'zh-CN')).rejects.toMatchObject({
+			status: 400,
+			body: { message: expect.stringContaining('表单') }
+		});
 	});
 });

@@ -2,6 +2,11 @@ import type { adminZh } from './admin.zh';
 
 export const adminEn: Record<keyof typeof adminZh, string> = {
 	'password.tooShort': 'At least 10 characters',
+	'password.tooLong': 'At most 128 characters',
+	'password.published': 'This is the published demo password, only for the demo; choose another',
+	'password.weak':
+		'Too common or too easy to guess (a common password, a keyboard pattern, a year, a name or this system’s name with small changes); choose a longer, more unusual one',
+	'password.tooManyAttempts': 'Too many wrong current passwords; try again in 15 minutes',
 	'password.tooSimple': 'Use at least three of: upper case, lower case, digits, symbols',
 	'password.containsUsername': 'The password must not contain the username',
 	'password.wrongCurrent': 'The current password is not correct',
@@ -76,7 +81,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'users.field.jurisdiction': 'Jurisdiction code',
 	'users.field.password': 'Initial password',
 	'users.field.passwordHint':
-		'At least 10 characters, three of upper case, lower case, digits, symbols, without the username',
+		'10 to 128 characters, three of upper case, lower case, digits, symbols, without the username, and not a common or easily guessed password',
 
 	'userEdit.title': 'Edit account: {username}',
 	'userEdit.back': '‹ Back to users',
@@ -139,6 +144,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.action.logout_everywhere': 'Signed out everywhere',
 	'audit.action.password_changed': 'Password changed',
 	'audit.action.totp_enabled': 'Two-step enabled',
+	'audit.action.totp_replaced': 'Second factor replaced',
+	'audit.action.password_change_failed': 'Password change failed',
 	'audit.action.user_created': 'Account created',
 	'audit.action.user_updated': 'Account changed',
 	'audit.action.segments_assigned': 'Segments assigned',
@@ -191,6 +198,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.reason.inactive': 'account deactivated',
 	'audit.reason.locked': 'account locked',
 	'audit.reason.unknown_user': 'no such user',
+	'audit.reason.reused_totp': 'code already used',
+	'audit.reason.totp_replace_refused': 'replacement asked before passing two-step verification',
 	'audit.needs.none': 'not required',
 	'audit.needs.totp': 'code pending',
 	'audit.needs.totp_setup': 'setup pending',
@@ -200,6 +209,10 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.from.postgis': 'PostGIS geometry',
 	'audit.basis.duty': 'own duties',
 	'audit.basis.emergency': 'declared emergency',
+	'audit.detail.account_locked.basis': 'locked',
+	'audit.basis.pair': 'this username from this IP address',
+	'audit.basis.address': 'every username from this IP address',
+	'audit.basis.totp': 'the account (wrong codes)',
 	'audit.password.reset': 'reset',
 	'audit.resource.user': 'Account #{id}',
 	'audit.resource.waterway': 'Segment #{id}',
@@ -250,6 +263,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'account.totpOff':
 		'Off. With it on, sign-in also asks for a code from an authenticator app on your phone.',
 	'account.totpSetup': 'Set up two-step verification',
+	'account.totpReplace': 'Replace the authenticator',
+	'account.totpReplaced': 'Authenticator replaced; other devices have been signed out.',
 	'account.devicesTitle': 'Devices',
 	'account.devicesNote':
 		'If a phone is lost or you forgot to sign out on a shared computer, end every sign-in, including this one.',

@@ -1,6 +1,11 @@
 // Administration and account screens (Simplified Chinese).
 export const adminZh = {
 	'password.tooShort': '密码至少 10 个字符',
+	'password.tooLong': '密码最多 128 个字符',
+	'password.published': '这是公开过的演示密码，只能在演示环境中使用，请换一个',
+	'password.weak':
+		'密码太常见或太容易猜到（常用密码、键盘排列、年份、姓名或本系统名称的变体等），请换一个更长、更独特的密码',
+	'password.tooManyAttempts': '当前密码输错次数过多，请 15 分钟后再试',
 	'password.tooSimple': '密码须包含大写字母、小写字母、数字、符号中的至少三类',
 	'password.containsUsername': '密码不能包含用户名',
 	'password.wrongCurrent': '当前密码不正确',
@@ -68,7 +73,7 @@ export const adminZh = {
 	'users.field.jurisdiction': '管辖区划代码',
 	'users.field.password': '初始密码',
 	'users.field.passwordHint':
-		'至少 10 个字符，包含大写字母、小写字母、数字、符号中的三类，且不含用户名',
+		'10 至 128 个字符，包含大写字母、小写字母、数字、符号中的三类，不含用户名，且不是常见或容易猜到的密码',
 
 	'userEdit.title': '编辑账号：{username}',
 	'userEdit.back': '‹ 返回用户列表',
@@ -130,6 +135,8 @@ export const adminZh = {
 	'audit.action.logout_everywhere': '退出所有设备',
 	'audit.action.password_changed': '修改密码',
 	'audit.action.totp_enabled': '启用两步验证',
+	'audit.action.totp_replaced': '更换两步验证',
+	'audit.action.password_change_failed': '修改密码失败',
 	'audit.action.user_created': '创建账号',
 	'audit.action.user_updated': '修改账号',
 	'audit.action.segments_assigned': '分配河段',
@@ -180,6 +187,8 @@ export const adminZh = {
 	'audit.reason.inactive': '账号已停用',
 	'audit.reason.locked': '账号已锁定',
 	'audit.reason.unknown_user': '用户名不存在',
+	'audit.reason.reused_totp': '动态码已用过',
+	'audit.reason.totp_replace_refused': '未通过两步验证即要求更换',
 	'audit.needs.none': '无需',
 	'audit.needs.totp': '待输入动态码',
 	'audit.needs.totp_setup': '待设置',
@@ -189,6 +198,10 @@ export const adminZh = {
 	'audit.from.postgis': 'PostGIS 空间计算',
 	'audit.basis.duty': '本人职责',
 	'audit.basis.emergency': '应急状态授权',
+	'audit.detail.account_locked.basis': '锁定范围',
+	'audit.basis.pair': '此用户名在此 IP 地址',
+	'audit.basis.address': '此 IP 地址的所有用户名',
+	'audit.basis.totp': '账号（动态码连续输错）',
 	'audit.password.reset': '已重置',
 	'audit.resource.user': '账号 #{id}',
 	'audit.resource.waterway': '河段 #{id}',
@@ -238,6 +251,8 @@ export const adminZh = {
 	'account.totpOff':
 		'尚未启用。启用后，登录时除密码外还需输入手机身份验证器 App 中的动态码，账号更安全。',
 	'account.totpSetup': '设置两步验证',
+	'account.totpReplace': '更换身份验证器',
+	'account.totpReplaced': '已更换身份验证器，其他设备上的登录已退出。',
 	'account.devicesTitle': '登录设备',
 	'account.devicesNote':
 		'手机丢失，或在公用电脑上忘记退出时，可退出所有设备上的登录（包括本设备）。',

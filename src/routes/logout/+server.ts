@@ -1,17 +1,29 @@
 // Sign out: this device, or with everywhere=1 every device of the user.
-import { redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { logout } from '$lib/server/services/auth';
 import { clearSessionCookie } from '$lib/server/auth/session';
 import { requestMeta } from '$lib/server/http/guard';
+import { readSmallForm, sameOriginRequest } from '$lib/server/auth/request';
+import { translator } from '$lib/i18n';
+
+const LogoutForm = v.object({ everywhere: v.optional(v.picklist(['1'])) });
 
 export const POST: RequestHandler = async (event) => {
+	const t = translator(event.locals.locale);
+	// SvelteKit checks the origin of form posts only; a POST with no body would pass it, and
+	// another site could sign users out (or out everywhere) at will
+	if (!sameOriginRequest(event.request, event.url.origin))
+		error(403, { message: t('request.crossOrigin') });
+	const form = await readSmallForm(event.request, event.locals.locale);
+	const parsed = v.safeParse(LogoutForm, { everywhere: form.get('everywhere') ?? undefined });
+	if (!parsed.success) error(400, { message: t('error.badRequest') + 'everywhere' });
 	const user = event.locals.user;
-	const form = await event.request.formData().catch(() => new FormData());
 	if (user) {
 		const { db } = await database();
-		await logout(db, user, form.get('everywhere') === '1', requestMeta(event));
+		await logout(db, user, parsed.output.everywhere === '1', requestMeta(event));
 	}
 	clearSessionCookie(event.cookies, event.url.protocol === 'https:');
 	redirect(303, '/login');

@@ -43,7 +43,7 @@ export function newTotpSecret(): string {
 }
 
 export function totpCode(secret: string, atMs: number = Date.now(), stepOffset = 0): string {
-	const counter = Math.floor(atMs / 1000 / 30) + stepOffset;
+	const counter = totpStep(atMs) + stepOffset;
 	const msg = Buffer.alloc(8);
 	msg.writeBigUInt64BE(BigInt(counter));
 	const mac = createHmac('sha1', Buffer.from(base32Decode(secret)))
@@ -54,13 +54,54 @@ export function totpCode(secret: string, atMs: number = Date.now(), stepOffset =
 	return String(bin).padStart(6, '0');
 }
 
+export const TOTP_STEP_MS = 30_000;
+
+/** The 30-second time step a moment falls in (RFC 6238's counter). */
+export function totpStep(atMs: number = Date.now()): number {
+	return Math.floor(atMs / TOTP_STEP_MS);
+}
+
+/**
+ * The time step whose code this is, among the current one and one step either side (clock
+ * drift), or null. A step at or before `after` (the last one accepted for the user) is not
+ * offered: a code is good once, and so is anything older than the newest one used.
+ */
+export function matchTotp(
+	secret: string,
+	code: string,
+	atMs: number = Date.now(),
+	after: number | null = null
+): number | null {
+	const given = code.replace(/\s/g, '');
+	if (!/^\d{6}$/.test(given)) return null;
+	const now = totpStep(atMs);
+	let found: number | null = null;
+	// every candidate is compared, so the time taken does not say which one matched
+	for (const o of [-1, 0, 1]) {
+		const same = timingSafeEqual(Buffer.from(totpCode(secret, atMs, o)), Buffer.from(given));
+		if (same && (after === null || now + o > after)) found = now + o;
+	}
+	return found;
+}
+
 /** Accepts the current code and one step either side (clock drift). */
 export function verifyTotp(secret: string, code: string, atMs: number = Date.now()): boolean {
-	const given = code.replace(/\s/g, '');
-	if (!/^\d{6}$/.test(given)) return false;
-	return [-1, 0, 1].some((o) =>
-		timingSafeEqual(Buffer.from(totpCode(secret, atMs, o)), Buffer.from(given))
-	);
+	return matchTotp(secret, code, atMs) !== null;
+}
+
+/**
+ * What a session may do on the second-factor page: set one up where there is none (an
+ * administrator's first sign-in has only the password behind it), replace one only once it
+ * has been passed in this session (and then only with a current code from it, checked by the
+ * service), never otherwise: a password alone must not be able to swap the owner's
+ * authenticator for the attacker's.
+ */
+export function secondFactorChange(s: {
+	totpEnabled: boolean;
+	secondFactorOk: boolean;
+}): 'enrol' | 'replace' | 'refuse' {
+	if (!s.totpEnabled) return 'enrol';
+	return s.secondFactorOk ? 'replace' : 'refuse';
 }
 
 export function otpauthUri(secret: string, username: string, issuer = 'TongAn'): string {

@@ -86,7 +86,8 @@ export async function createUser(
 	) {
 		errors.jurisdiction = 'users.err.notAllowed';
 	}
-	const pw = passwordProblem(input.password, username);
+	// the new user's own names are the first things a guesser tries
+	const pw = passwordProblem(input.password, username, { userInputs: [displayName] });
 	if (pw) errors.password = pw;
 	if (Object.keys(errors).length) return { ok: false, errors };
 	const id = await db.transaction().execute(async (trx) => {
@@ -151,7 +152,9 @@ export async function updateUser(
 		errors.displayName = 'users.err.displayName';
 	if (change.active === false && id === admin.userId) errors.active = 'users.err.selfDeactivate';
 	if (change.newPassword !== undefined) {
-		const pw = passwordProblem(change.newPassword, target.username);
+		const pw = passwordProblem(change.newPassword, target.username, {
+			userInputs: [target.display_name, change.displayName ?? '']
+		});
 		if (pw) errors.newPassword = pw;
 	}
 	if (Object.keys(errors).length) return { ok: false, errors };
