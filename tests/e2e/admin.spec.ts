@@ -111,7 +111,8 @@ test('a county administrator creates a township account, which signs in and is t
 	await expect(staff).toHaveURL(/\/login$/);
 	expect(staffProblems).toEqual([]);
 	await submitLogin(staff, username, password);
-	await expect(staff.getByTestId('login-error')).toContainText('该账号已停用');
+	// told like any failed sign-in: the answer must not say that the account exists
+	await expect(staff.getByTestId('login-error')).toContainText('用户名或密码不正确');
 	await page.goto('/admin/users');
 	await expect(page.locator(`[data-username="${username}"]`)).toContainText('已停用');
 

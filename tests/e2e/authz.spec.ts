@@ -8,9 +8,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openTestDatabase, ROOT, type TestDatabase } from '../support/template';
 import { ROUTE_ACCESS, type RouteAccess } from '../../src/lib/server/auth/routes';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
-import { totpCode } from '../../src/lib/server/auth/totp';
-import { DEMO, signIn } from './helpers';
+import { DEMO_PASSWORD } from '../../src/lib/server/seed/users';
+import { DEMO, freshTotp, signIn } from './helpers';
 import sharp from 'sharp';
 import { randomUUID } from 'node:crypto';
 
@@ -163,7 +162,7 @@ async function session(baseURL: string, who: Who): Promise<APIRequestContext> {
 	expect(r.status(), `sign-in of ${who}`).toBe(303);
 	if (ADMINS.includes(who)) {
 		const r2 = await ctx.post('/login/totp', {
-			form: { code: totpCode(DEMO_TOTP_SECRET) },
+			form: { code: await freshTotp(who) },
 			maxRedirects: 0
 		});
 		expect(r2.status()).toBe(303);
