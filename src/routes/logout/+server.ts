@@ -8,6 +8,7 @@ import { clearSessionCookie } from '$lib/server/auth/session';
 import { requestMeta } from '$lib/server/http/guard';
 import { readSmallForm, sameOriginRequest } from '$lib/server/auth/request';
 import { translator } from '$lib/i18n';
+import { fieldsOf, parseOrError } from '$lib/server/validation';
 
 const LogoutForm = v.object({ everywhere: v.optional(v.picklist(['1'])) });
 
@@ -18,12 +19,11 @@ export const POST: RequestHandler = async (event) => {
 	if (!sameOriginRequest(event.request, event.url.origin))
 		error(403, { message: t('request.crossOrigin') });
 	const form = await readSmallForm(event.request, event.locals.locale);
-	const parsed = v.safeParse(LogoutForm, { everywhere: form.get('everywhere') ?? undefined });
-	if (!parsed.success) error(400, { message: t('error.badRequest') + 'everywhere' });
+	const { everywhere } = parseOrError(LogoutForm, fieldsOf(form), event.locals.locale);
 	const user = event.locals.user;
 	if (user) {
 		const { db } = await database();
-		await logout(db, user, parsed.output.everywhere === '1', requestMeta(event));
+		await logout(db, user, everywhere === '1', requestMeta(event));
 	}
 	clearSessionCookie(event.cookies, event.url.protocol === 'https:');
 	redirect(303, '/login');
