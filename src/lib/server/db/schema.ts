@@ -48,6 +48,8 @@ export interface SafetyEquipmentTable {
 	status: Generated<'present' | 'missing' | 'damaged' | 'used' | 'unknown'>;
 	checked_at: Timestamp | null;
 	note: string | null;
+	checked_by: number | null;
+	photo_id: number | null;
 }
 
 export interface ChildrenTable {
@@ -121,6 +123,75 @@ export interface InstitutionsTable {
 	synthetic: Generated<boolean>;
 }
 
+/** Boxes of changed rows, noted by triggers (migration 0004) until derived data follows. */
+export interface DataChangesTable {
+	id: Generated<number>;
+	source: string;
+	west: number;
+	south: number;
+	east: number;
+	north: number;
+	townships: Generated<string[]>;
+	noted_at: GeneratedTimestamp;
+}
+
+/** One field check of a segment, stored once per client UUID (migration 0003). */
+export interface EquipmentChecksTable {
+	id: Generated<number>;
+	client_uuid: string;
+	waterway_id: number;
+	user_id: number;
+	recorded_at: Timestamp;
+	received_at: GeneratedTimestamp;
+	position: Geometry | null;
+	note: string | null;
+}
+
+/** Append-only history of every item state (migration 0003). */
+export interface EquipmentEventsTable {
+	id: Generated<number>;
+	waterway_id: number;
+	item: 'sign' | 'buoy' | 'rope' | 'pole' | 'barrier';
+	status: 'present' | 'missing' | 'damaged' | 'used' | 'unknown';
+	at: Timestamp;
+	check_id: number | null;
+	user_id: number | null;
+	photo_id: number | null;
+	note: string | null;
+}
+
+export interface PhotosTable {
+	id: Generated<number>;
+	check_id: number;
+	item: string | null;
+	mime: string;
+	bytes: Uint8Array;
+	width: number;
+	height: number;
+	taken_at: Timestamp | null;
+	gps: Geometry | null;
+	created_at: GeneratedTimestamp;
+}
+
+/** The four-item rule's answer per segment, with its reasons (segment rule). */
+export interface SegmentRequirementsTable {
+	waterway_id: number;
+	required: boolean;
+	radius_m: number;
+	near_kinds: Generated<string[]>;
+	children_within: Generated<number>;
+	nearest_m: number | null;
+	nearest_kind: string | null;
+	computed_at: GeneratedTimestamp;
+}
+
+export interface SettingsTable {
+	key: string;
+	value: unknown;
+	updated_at: GeneratedTimestamp;
+	updated_by: number | null;
+}
+
 export interface DB {
 	app_meta: AppMetaTable;
 	schema_migrations: SchemaMigrationsTable;
@@ -138,6 +209,12 @@ export interface DB {
 	emergency_declarations: EmergencyDeclarationsTable;
 	audit_log: AuditLogTable;
 	login_throttle: LoginThrottleTable;
+	data_changes: DataChangesTable;
+	equipment_checks: EquipmentChecksTable;
+	equipment_events: EquipmentEventsTable;
+	photos: PhotosTable;
+	segment_requirements: SegmentRequirementsTable;
+	settings: SettingsTable;
 }
 
 export interface UsersTable {
