@@ -80,6 +80,10 @@ test('a password alone cannot replace an administrator’s second factor, nor us
 	const ok = await ctx.post('/login/totp', { form: { code } });
 	expect(ok.status()).toBe(303);
 	expect(ok.headers()['location']).toBe('/');
+	// once through, wrong codes posted again count for nothing (and lock nothing)
+	const after = await ctx.post('/login/totp', { form: { code: '000000' } });
+	expect(after.status()).toBe(303);
+	expect(after.headers()['location']).toBe('/');
 
 	// the same code again, in a second sign-in within its 30 seconds: refused
 	const again = await client(baseURL!);

@@ -20,6 +20,9 @@ export const actions: Actions = {
 	default: async (event) => {
 		const user = event.locals.user;
 		if (!user) redirect(303, '/login');
+		// nothing to verify: already through, or no factor set up yet (as the page itself does)
+		if (user.secondFactorOk) redirect(303, '/');
+		if (!user.totpEnabled) redirect(303, '/account/totp');
 		const form = await readSmallForm(event.request, event.locals.locale);
 		const code = v.safeParse(CodeField, form.get('code'));
 		const { db } = await database();
