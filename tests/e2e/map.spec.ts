@@ -3,6 +3,8 @@ import { PNG } from 'pngjs';
 import { sql } from 'kysely';
 import { openTestDatabase, FIXTURE_AREA, type TestDatabase } from '../support/template';
 import { DEMO, guard, mapIdle, PHONE, signIn } from './helpers';
+import { releasedPerUnit } from '../support/released';
+import { MAX_DEVIATION } from '../../src/lib/domain/disclosure';
 
 const county = FIXTURE_AREA.padEnd(12, '0');
 
@@ -111,7 +113,20 @@ test('legend counts equal the database', async ({ page }) => {
 	expect(parseCount(await page.getByTestId('count-homes').textContent())).toBe(e.homes);
 	expect(parseCount(await page.getByTestId('count-stations').textContent())).toBe(e.stations);
 	expect(parseCount(await page.getByTestId('count-institutions').textContent())).toBe(e.inst);
-	expect(parseCount(await page.getByTestId('count-children').textContent())).toBe(e.kids);
+	// children: the released (perturbed) count, recomputed independently from the records
+	const ids = await sql<{ id: number }>`SELECT id FROM children`.execute(db.db);
+	const released = await releasedPerUnit(
+		db.db,
+		ids.rows.map((r) => Number(r.id)),
+		'42'
+	);
+	const kids = parseCount(await page.getByTestId('count-children').textContent());
+	expect(kids).toBe(released.get('42'));
+	expect(Math.abs(kids - e.kids)).toBeLessThanOrEqual(MAX_DEVIATION);
+	await expect(page.getByTestId('count-children').locator('[title]')).toHaveAttribute(
+		'title',
+		/扰动/
+	);
 	const incomplete = await sql<{ n: number }>`
 		SELECT count(*)::int AS n FROM waterways w JOIN segment_requirements r ON r.waterway_id = w.id
 		WHERE r.required AND (SELECT count(*) FROM safety_equipment s

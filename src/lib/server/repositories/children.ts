@@ -96,6 +96,11 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 			GROUP BY x / 2, y / 2, township_code`.execute(db);
 	}
 	await releaseUnitCounts(db);
+	await sql`
+		INSERT INTO app_meta (key, value, updated_at) VALUES ('children_version', '1', now())
+		ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()`.execute(
+		db
+	);
 }
 
 /** The sum of record keys (or of key sums) of the rows counted, reduced modulo KEY_MODULUS. */
@@ -198,12 +203,14 @@ export async function recordKeys(db: Kysely<DB>): Promise<Map<number, number>> {
 	return out;
 }
 
-/** What changes whenever the set of children does: their number and the sum of their keys. */
+/**
+ * What changes whenever the children do (any insert, update or delete: their aggregates are
+ * refreshed then): the caches of released counts are kept until it moves. One key lookup.
+ */
 export async function childrenFingerprint(db: Kysely<DB>): Promise<string> {
-	const r = await sql<{ n: number; k: number }>`
-		SELECT coalesce(sum(total), 0)::float8 AS n, coalesce(sum(total_key), 0)::float8 AS k
-		FROM child_counts WHERE right(code, 10) = '0000000000'`.execute(db);
-	return `${r.rows[0]?.n}:${r.rows[0]?.k}`;
+	const r = await sql<{ v: string }>`
+		SELECT value AS v FROM app_meta WHERE key = 'children_version'`.execute(db);
+	return r.rows[0]?.v ?? '0';
 }
 
 /**

@@ -3,10 +3,14 @@
 // children for a county than for the province: each jurisdiction's cells are released on their
 // own, bottom-up from the finest level (releaseFromParts), so that no cell can be pinned from
 // its four sub-cells at the next zoom. Computed once per jurisdiction and change of the
-// children (the key sums' fingerprint), then read by every tile of that jurisdiction.
+// children (childrenFingerprint), then read by every tile of that jurisdiction.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children';
+import {
+	childrenFingerprint,
+	COARSEST_CELL_LEVEL,
+	FINEST_CELL_LEVEL
+} from '../repositories/children';
 import { KEY_MODULUS, releaseFromParts, type ReleasedNode } from '$lib/domain/disclosure';
 
 export type ReleasedCells = Map<string, number>;
@@ -53,15 +57,11 @@ const cache = new Map<string, { fingerprint: string; cells: Promise<ReleasedCell
 const MAX_JURISDICTIONS = 64;
 
 /**
- * The released cells of the jurisdiction `like` (a code prefix pattern). The fingerprint (the
- * number of cell rows and their key sums) changes with any change of the children there.
+ * The released cells of the jurisdiction `like` (a code prefix pattern), kept until the children
+ * change (childrenFingerprint).
  */
 export async function releasedCellsFor(db: Kysely<DB>, like: string): Promise<ReleasedCells> {
-	const f = await sql<{ n: number; k: number }>`
-		SELECT count(*)::int AS n, (coalesce(sum(total_key), 0) % ${KEY_MODULUS})::float8 AS k,
-			coalesce(sum(total), 0)::float8 AS t
-		FROM child_cells WHERE level = ${FINEST_CELL_LEVEL} AND township_code LIKE ${like}`.execute(db);
-	const fingerprint = JSON.stringify(f.rows[0]);
+	const fingerprint = await childrenFingerprint(db);
 	const hit = cache.get(like);
 	if (hit && hit.fingerprint === fingerprint) return hit.cells;
 	const cells = sql<CellRow>`
