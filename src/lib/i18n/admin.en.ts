@@ -49,7 +49,6 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'admin.save': 'Save',
 	'admin.saved': 'Saved',
 	'admin.codeHint': '12-digit administrative code; pick from the list, e.g. {code} ({name})',
-	'admin.badDate': 'This date or time is not valid; pick it again',
 
 	'users.title': 'Users',
 	'users.intro':
@@ -157,7 +156,6 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.detail.emergency_ended.endsAt': 'was to end',
 	'audit.detail.endedAt': 'ended',
 	'emergency.err.alreadyEnded': 'This emergency has already ended',
-	'emergency.err.unknown': 'No such emergency',
 	'emergency.endNow': 'End now',
 	'emergency.ended':
 		'The emergency has ended; emergency staff can no longer see where children live.',

@@ -42,7 +42,6 @@ export const adminZh = {
 	'admin.save': '保存',
 	'admin.saved': '已保存',
 	'admin.codeHint': '12 位行政区划代码，可从列表中选择，例如 {code}（{name}）',
-	'admin.badDate': '时间格式不正确，请重新选择',
 
 	'users.title': '用户管理',
 	'users.intro':
@@ -148,7 +147,6 @@ export const adminZh = {
 	'audit.detail.emergency_ended.endsAt': '原定结束',
 	'audit.detail.endedAt': '实际结束',
 	'emergency.err.alreadyEnded': '该应急状态已经结束',
-	'emergency.err.unknown': '找不到该应急状态',
 	'emergency.endNow': '立即结束',
 	'emergency.ended': '应急状态已结束，应急人员不再能查看儿童住址。',
 	'emergency.confirmEnd': '立即结束此应急状态？结束后应急人员不再能查看该区域的儿童住址。',
