@@ -1,6 +1,9 @@
 // Shared e2e helpers: sign in through the real form (with the TOTP step for administrators),
 // and a guard that fails a test on page errors or requests to any non-local host.
 import { expect, type Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { totpCode } from '../../src/lib/server/auth/totp';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
 
@@ -40,18 +43,28 @@ export async function submitLogin(
 }
 
 /**
- * A code for the demo administrators' authenticator that has not been used yet in this run:
- * the server takes each 30-second step's code once (and nothing older than the last one
- * taken), and accepts one step either side of its own. So each sign-in of the same user takes
- * the next step, waiting for the clock when it would be too far ahead.
+ * A code for the demo administrators' authenticator that has not been used yet: the server
+ * takes each 30-second step's code once (and nothing older than the last one taken), and
+ * accepts one step either side of its own. So each sign-in of the same user takes the next
+ * step, waiting for the clock when it would be too far ahead. The steps taken are kept in a
+ * file, not in memory, because Playwright starts a new worker after a failed test; steps of
+ * an earlier run are in the past and change nothing.
  */
-const usedSteps = new Map<string, number>();
+const STEPS_FILE = path.join(os.tmpdir(), `tongan-e2e-totp-${process.env.E2E_PORT ?? 4317}.json`);
+function usedSteps(): Record<string, number> {
+	try {
+		return JSON.parse(readFileSync(STEPS_FILE, 'utf8')) as Record<string, number>;
+	} catch {
+		return {};
+	}
+}
 export async function freshTotp(username: string): Promise<string> {
 	for (;;) {
 		const now = Math.floor(Date.now() / 30_000);
-		const step = Math.max(now, (usedSteps.get(username) ?? -Infinity) + 1);
+		const used = usedSteps();
+		const step = Math.max(now, (used[username] ?? -Infinity) + 1);
 		if (step <= now + 1) {
-			usedSteps.set(username, step);
+			writeFileSync(STEPS_FILE, JSON.stringify({ ...used, [username]: step }));
 			return totpCode(DEMO_TOTP_SECRET, step * 30_000);
 		}
 		await new Promise((r) => setTimeout(r, (step - 1) * 30_000 - Date.now() + 250));
