@@ -19,7 +19,14 @@ const TotpForm = v.object({
 	secret: v.pipe(
 		v.string(),
 		v.regex(/^[A-Z2-7]{32}$/),
-		v.check((s) => base32Decode(s).length === 20)
+		// valibot runs every step of a pipe even after the regex fails: never throw here
+		v.check((s) => {
+			try {
+				return base32Decode(s).length === 20;
+			} catch {
+				return false;
+			}
+		})
 	),
 	code: Code,
 	current: v.optional(v.union([Code, v.literal('')]), '')
