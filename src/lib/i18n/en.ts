@@ -130,13 +130,15 @@ export const en: Record<MessageKey, string> = {
 	'map.ctl.title': 'Map',
 	'map.ctl.marker': 'Map marker',
 	'map.ctl.closePopup': 'Close',
-	'count.perturbedTitle': 'Children counts are perturbed to protect privacy: within 3 of the true count (0 is exact)',
-	'count.perturbedKey': 'Children counts are perturbed to protect privacy: each is within 3 of the true count, so parts need not add up to their total exactly; 0 is exact.',
+	'count.perturbedTitle':
+		'Children counts are perturbed to protect privacy: within 3 of the true count (0 is exact)',
+	'count.perturbedKey':
+		'Children counts are perturbed to protect privacy: each is within 3 of the true count, so parts need not add up to their total exactly; 0 is exact.',
 	'error.notFound': 'Not found, or outside your jurisdiction.',
 	'error.badRequest': 'Bad request: ',
 	'error.generic': 'Something went wrong; please try again.',
 	// map card, map controls and dashboard map (phone fixes)
 	'detail.segmentPage': 'Segment details & checks ›',
 	'dash.tipNone': 'no segment needs items',
-	'dash.mapHint': 'Hover over or tap a subdivision to see its name and rate',
+	'dash.mapHint': 'Hover over or tap a subdivision to see its name and rate'
 };

@@ -129,7 +129,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'dash.title': 'Drowning-prevention equipment dashboard',
 	'exp.title': 'Children at risk',
 	'exp.intro':
-		'By residence: children within {radius} m of a segment whose four items are incomplete; children with no usable Children\'s Home (open, large enough) or Sunshine Station within {coverage} m. Counts are perturbed (within 3).',
+		"By residence: children within {radius} m of a segment whose four items are incomplete; children with no usable Children's Home (open, large enough) or Sunshine Station within {coverage} m. Counts are perturbed (within 3).",
 	'exp.children': 'Children in the area',
 	'exp.near': 'Near incomplete segments',
 	'exp.uncovered': 'No usable home or station within {coverage} m',

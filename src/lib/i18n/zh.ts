@@ -126,14 +126,15 @@ export const zh = {
 	'map.ctl.marker': '地图标记',
 	'map.ctl.closePopup': '关闭',
 	'count.perturbedTitle': '儿童人数经扰动保护：与实际相差不超过 3（0 为确数）',
-	'count.perturbedKey': '儿童人数经扰动保护，与实际相差不超过 3，各项之和可与合计略有出入；0 为确数。',
+	'count.perturbedKey':
+		'儿童人数经扰动保护，与实际相差不超过 3，各项之和可与合计略有出入；0 为确数。',
 	'error.notFound': '未找到该对象，或不在您的管辖范围内。',
 	'error.badRequest': '请求参数有误：',
 	'error.generic': '出错了，请稍后重试。',
 	// map card, map controls and dashboard map (phone fixes)
 	'detail.segmentPage': '河段详情与检查 ›',
 	'dash.tipNone': '无需配备河段',
-	'dash.mapHint': '鼠标悬停或点按区划，查看名称和配齐率',
+	'dash.mapHint': '鼠标悬停或点按区划，查看名称和配齐率'
 } as const;
 
 export type MessageKey = keyof typeof zh;
