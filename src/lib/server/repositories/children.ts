@@ -5,6 +5,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { DIFFICULTY_CATEGORIES, LEFT_BEHIND_CATEGORIES } from '$lib/domain/children';
 import { KEY_MODULUS, releaseTree, type CountNode } from '$lib/domain/disclosure';
+import { radiusToDegrees } from '$lib/geo/proximity';
+import { BOX_LATITUDE } from './segment-rule';
+import { townshipPrefix } from '$lib/domain/admin';
 
 /** Finest grid level kept in child_cells; coarser levels are derived by halving x and y. */
 export const FINEST_CELL_LEVEL = 17;
@@ -19,7 +22,7 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 	if (townships && !townships.length) return;
 	const lb = [...LEFT_BEHIND_CATEGORIES] as string[];
 	const df = [...DIFFICULTY_CATEGORIES] as string[];
-	const towns = townships ? [...new Set(townships.map((t) => t.slice(0, 9)))] : [];
+	const towns = townships ? [...new Set(townships.map(townshipPrefix))] : [];
 	const townCodes = towns.map((t) => t + '000');
 	// a child counts in its village and in every unit above it (prefix lengths 12, 9, 6, 4, 2);
 	// scoped, villages and townships are counted from the children and the units above them
@@ -223,12 +226,19 @@ export async function childrenNearSegments(
 	radiusM: number
 ): Promise<{ id: number; n: number; k: number }[]> {
 	if (!ids.length) return [];
+	// a box in degrees around each segment lets the residences' GiST index find the candidates;
+	// the geography distance then decides, as the four-item rule does (segment-rule.ts)
+	const { dLat, dLon } = radiusToDegrees(radiusM, BOX_LATITUDE);
 	const r = await sql<{ id: number; n: number; k: number }>`
+		WITH w AS MATERIALIZED (
+			SELECT id, ST_Expand(geom, ${dLon}, ${dLat}) AS box, geom::geography AS g
+			FROM waterways WHERE id = ANY(${ids}::bigint[])
+		)
 		SELECT w.id::float8 AS id, count(c.id)::int AS n,
 			(coalesce(sum(c.record_key), 0) % ${KEY_MODULUS})::float8 AS k
-		FROM waterways w
-		JOIN children c ON ST_DWithin(w.geom::geography, c.residence::geography, ${radiusM}, false)
-		WHERE w.id = ANY(${ids}::bigint[])
+		FROM w
+		JOIN children c ON c.residence && w.box
+			AND ST_DWithin(w.g, c.residence::geography, ${radiusM}, false)
 		GROUP BY w.id`.execute(db);
 	return r.rows;
 }
