@@ -19,6 +19,9 @@ export const en: Record<MessageKey, string> = {
 	'lang.short': '中文',
 	'nav.map': 'Map',
 	'nav.skip': 'Skip to main content',
+	'error.400': 'The request was not accepted',
+	'error.400.body':
+		'Something in the address or the form is not valid; nothing was changed. Check it and try again:',
 	'error.403': 'You cannot open this page',
 	'error.403.body':
 		'Your role does not give access to this page. If you need it, ask a higher-level administrator to change your account.',

@@ -242,3 +242,22 @@ export async function childrenNearSegments(
 		GROUP BY w.id`.execute(db);
 	return r.rows;
 }
+
+/**
+ * Great-circle metres from a segment to the nearest child's home within `radiusM`, or null.
+ * Only ever shown as a band (domain/disclosure.ts distanceBand).
+ */
+export async function nearestChildDistanceM(
+	db: Kysely<DB>,
+	waterwayId: number,
+	radiusM: number
+): Promise<number | null> {
+	const { dLat, dLon } = radiusToDegrees(radiusM, BOX_LATITUDE);
+	const r = await sql<{ m: number | null }>`
+		SELECT min(ST_Distance(w.geom::geography, c.residence::geography, false)) AS m
+		FROM waterways w
+		JOIN children c ON c.residence && ST_Expand(w.geom, ${dLon}, ${dLat})
+		WHERE w.id = ${waterwayId}`.execute(db);
+	const m = r.rows[0]?.m;
+	return m === null || m === undefined || m > radiusM ? null : Number(m);
+}
