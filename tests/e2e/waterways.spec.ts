@@ -21,6 +21,8 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	await expect(page.getByRole('heading', { name: '我的河段', exact: true })).toBeVisible();
 	const cards = page.getByTestId('segment-list').locator('a.card');
 	expect(await cards.count()).toBeGreaterThan(1);
+	// the children counts are perturbed, said in words on a phone where no tooltip shows
+	await expect(page.getByTestId('segment-list-key')).toContainText('扰动');
 
 	const before = await page.request.get('/dashboard');
 	const completeBefore = Number(
@@ -32,6 +34,8 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	await first.click();
 	await expect(page).toHaveURL(new RegExp(`/waterways/${id}$`));
 	await expect(page.getByTestId('segment-rule')).toContainText('米范围内有');
+	// a river chief reads no "nearest" on the page: only that children live within the distance
+	await expect(page.getByTestId('segment-rule')).not.toContainText('最近');
 	const stateBefore = await page.getByTestId('segment-state').textContent();
 	expect(stateBefore).not.toContain('齐全');
 
