@@ -4,13 +4,15 @@
 import { distance, lineString, point, pointToLineDistance } from '@turf/turf';
 import type { Database } from '../../src/lib/server/db/engine';
 import { createAnalysis, type Analysis } from '../../src/lib/server/analysis';
-import * as plain from '../../src/lib/server/analysis/reference';
-import { readSnapshot } from '../../src/lib/server/analysis/source';
+import * as plain from '../../tests/support/analysis-reference';
+import { readSnapshot } from '../../src/lib/server/repositories/analysis-snapshot';
+import type { SnapshotPayload } from '../../src/lib/server/analysis/messages';
+import { floorPass } from './floor.mjs';
 import {
-	floorPass,
 	residencesFromWkbParts,
 	shapesFromWkb
-} from '../../src/lib/server/analysis/kernel.mjs';
+} from '../../src/lib/server/analysis/kernel/wkb.mjs';
+import { Worker } from 'node:worker_threads';
 import { ROOT } from './app';
 import { median, medianOf, round, timed } from './stats';
 
@@ -51,22 +53,44 @@ const PREFIX = '42';
 /** untimed runs before each timed series: the floor and every app case alike */
 export const WARMUP = 2;
 
+/** The bench's floor worker (floor-worker.mjs), holding the snapshot the app's worker holds. */
+let floorWorker: Worker | undefined;
+
+/** Start the floor worker on a snapshot payload (replacing any earlier one). */
+export async function loadFloorWorker(payload: SnapshotPayload): Promise<void> {
+	await floorWorker?.terminate();
+	const w = new Worker(new URL('./floor-worker.mjs', import.meta.url));
+	w.unref();
+	floorWorker = w;
+	await floorRequest({ type: 'load', payload });
+}
+
+function floorRequest(msg: unknown): Promise<{ type: string; ms: number; residences: number }> {
+	const w = floorWorker;
+	if (!w) return Promise.reject(new Error('floor worker not loaded'));
+	return new Promise((resolve, reject) => {
+		const done = (m: { type: string; message?: string; ms: number; residences: number }) => {
+			w.off('error', reject);
+			if (m.type === 'error') reject(new Error(m.message));
+			else resolve(m);
+		};
+		w.once('message', done);
+		w.once('error', reject);
+		w.postMessage(msg);
+	});
+}
+
 /**
- * The floor where the app's analyses run (the worker thread, same priority), timed inside the
- * worker so that only the pass itself counts: one distance per residence, or per point the
- * four-item rule reads. Warmed up like every app case, then the median of at least nine.
+ * The floor where the app's analyses run (a worker thread at the analysis worker's priority,
+ * on the same snapshot), timed inside the worker so that only the pass itself counts: one
+ * distance per residence, or per point the four-item rule reads. Warmed up like every app
+ * case, then the median of at least nine.
  */
 export async function workerFloor(
-	analysis: Analysis,
 	points: 'residences' | 'rule',
 	runs: number
 ): Promise<{ ms: number; points: number }> {
-	const pass = () =>
-		analysis.runLoaded<{ ms: number; residences: number }>({
-			case: 'floor',
-			prefix: PREFIX,
-			points
-		});
+	const pass = () => floorRequest({ type: 'pass', points });
 	for (let i = 0; i < WARMUP; i++) await pass();
 	const all: { ms: number; residences: number }[] = [];
 	for (let i = 0; i < Math.max(9, runs); i++) all.push(await pass());
@@ -101,7 +125,8 @@ export async function benchAnalyses(
 
 	// the floor runs where the app's analyses run (the worker thread, same priority), timed
 	// inside the worker so that only the pass itself counts; warmed up like every app case
-	const floor = await workerFloor(analysis, 'residences', opts.runs);
+	await loadFloorWorker(snap);
+	const floor = await workerFloor('residences', opts.runs);
 	const floorHere = await medianOf(5, () => floorPass(res, 0, n), WARMUP);
 	log(
 		`floor: ${round(floor.ms, 2)} ms for ${n} distances in the worker (${round(floorHere.ms, 2)} ms on the main thread)`
@@ -257,7 +282,7 @@ export async function benchAnalyses(
 	}
 	// the floor again, now that the load's garbage is long collected: right after a load it read
 	// up to 1.5× higher in some runs. The lower of the two counts (the stricter ratio).
-	const again = await workerFloor(analysis, 'residences', opts.runs);
+	const again = await workerFloor('residences', opts.runs);
 	log(`floor again after the cases: ${round(again.ms, 2)} ms`);
 	if (again.ms < floor.ms) for (const c of CASES) metrics[c].floor_ms = round(again.ms, 2);
 	return {

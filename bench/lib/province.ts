@@ -16,7 +16,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/lib/server/db/schema';
 import { openPglite, openPostgres, type Database } from '../../src/lib/server/db/engine';
 import { refreshChildAggregates } from '../../src/lib/server/repositories/children';
-import { ensureGeographyIndexes } from '../../src/lib/server/analysis/reference';
+import { ensureGeographyIndexes } from '../../tests/support/analysis-reference';
 import { ROOT, WORK, startServer } from './app';
 
 export type Engine = 'pglite' | 'postgres';

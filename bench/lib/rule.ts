@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../src/lib/server/db/engine';
 import type { Analysis } from '../../src/lib/server/analysis';
-import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-rule';
+import { recomputeSegmentRule } from '../../src/lib/server/services/segment-rule';
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import { riverChiefsFor, segmentsFor } from '../../src/lib/server/services/waterways';
 import { childUnits, findUnit } from '../../src/lib/server/repositories/areas';
@@ -58,7 +58,7 @@ export async function benchRule(
 	const rewriteMs = performance.now() - t;
 	log(`  every row written: ${Math.round(rewriteMs)} ms ${JSON.stringify(first)}`);
 	const compute = await medianOf(runs, () => analysis.segmentRule('42', 500), WARMUP);
-	const floor = await workerFloor(analysis, 'rule', Math.max(opts.runs, 15));
+	const floor = await workerFloor('rule', Math.max(opts.runs, 15));
 	log(`  floor: ${round(floor.ms, 2)} ms for ${floor.points} points`);
 	log(`  from the snapshot: ${compute.all.map((x) => round(x, 1)).join(', ')} ms`);
 	const stored = await medianOf(runs, () =>

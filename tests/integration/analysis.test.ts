@@ -17,7 +17,7 @@ import {
 	plainNearest,
 	plainPerSegment,
 	plainUncoveredIds
-} from '../../src/lib/server/analysis/reference';
+} from '../support/analysis-reference';
 
 const sorted = (xs: ArrayLike<number>) => Array.from(xs).sort((a, b) => a - b);
 

@@ -11,7 +11,7 @@ import {
 	onDataChanged,
 	watchDataChanges
 } from '../../src/lib/server/services/derived-data';
-import { recomputeRuleFor } from '../../src/lib/server/repositories/segment-rule';
+import { recomputeRuleFor } from '../../src/lib/server/services/segment-rule';
 import { mapDataVersion } from '../../src/lib/server/services/map';
 import { offsetMeters } from '../../src/lib/server/seed/random';
 import { refreshChildAggregates } from '../../src/lib/server/repositories/children';

@@ -17,7 +17,7 @@ import {
 	ensureGeographyIndexes,
 	plainExposureIds,
 	plainUncoveredIds
-} from '../../src/lib/server/analysis/reference';
+} from '../support/analysis-reference';
 import { MAX_DEVIATION } from '../../src/lib/domain/disclosure';
 import { releasedPerUnit } from '../support/released';
 

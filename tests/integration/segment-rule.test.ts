@@ -11,7 +11,7 @@ import {
 	principalOf
 } from '../support/template';
 import { createAnalysis } from '../../src/lib/server/analysis';
-import { recomputeSegmentRule } from '../../src/lib/server/repositories/segment-rule';
+import { recomputeSegmentRule } from '../../src/lib/server/services/segment-rule';
 import { linesNear } from '../../src/lib/geo/proximity';
 import { segmentGeometries } from '../../src/lib/server/repositories/waterways';
 import { offsetMeters } from '../../src/lib/server/seed/random';

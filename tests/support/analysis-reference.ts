@@ -3,8 +3,8 @@
 // indexes. They are the yardstick: the integration test holds the in-memory analyses to their
 // answers, and the bench times them side by side (`postgis_plain_ms`).
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema';
-import { MIN_HOME_AREA_M2 } from './source';
+import type { DB } from '../../src/lib/server/db/schema';
+import { MIN_HOME_AREA_M2 } from '../../src/lib/server/repositories/analysis-snapshot';
 
 /**
  * GiST indexes on the geography of every table the analyses read, as an analyst would add

@@ -6,18 +6,14 @@ import { pointToLineDistance, lineString, point } from '@turf/turf';
 import {
 	buildEdgeGrid,
 	buildKindGrid,
-	buildPointGrid,
-	codeRange,
-	countPerShape,
-	markNear,
-	measureRule,
-	nearestShape,
-	pointEdgeMeters,
-	pointShapeMeters,
-	prefixSlice,
-	residencesFromWkb,
-	shapesFromWkb
-} from '../../src/lib/server/analysis/kernel.mjs';
+	buildPointGrid
+} from '../../src/lib/server/analysis/kernel/grids.mjs';
+import { countPerShape, markNear } from '../../src/lib/server/analysis/kernel/near.mjs';
+import { nearestShape } from '../../src/lib/server/analysis/kernel/nearest.mjs';
+import { codeRange, prefixSlice } from '../../src/lib/server/analysis/kernel/prefix.mjs';
+import { measureRule } from '../../src/lib/server/analysis/kernel/rule.mjs';
+import { pointEdgeMeters, pointShapeMeters } from '../../src/lib/server/analysis/kernel/sphere.mjs';
+import { residencesFromWkb, shapesFromWkb } from '../../src/lib/server/analysis/kernel/wkb.mjs';
 
 function rng(seed: number) {
 	let s = seed >>> 0;

@@ -1,13 +1,12 @@
-// The analysis worker thread: holds one snapshot of residences, segments and facilities and
-// answers analysis jobs, so a province-wide analysis never blocks the web server's event loop.
-// Messages in: {type: 'load', version, payload} | {type: 'run', seq, job}.
-// Messages out: {type: 'loaded', version, ms, counts} | {type: 'result', seq, ms, result} |
-// {type: 'error', seq?, message}.
+// Process entry point: the analysis worker thread, started by the Analysis engine (index.ts)
+// from this file by path. Holds one snapshot of residences, segments and facilities and answers
+// analysis jobs, so a province-wide analysis never blocks the web server's event loop. Its
+// messages, both ways, are typed in messages.ts (ToWorker in, FromWorker out).
 import { parentPort } from 'node:worker_threads';
 import os from 'node:os';
 import { loadSnapshot, runCase } from './cases.mjs';
 
-if (!parentPort) throw new Error('worker.mjs must run as a worker thread');
+if (!parentPort) throw new Error('analysis-worker.mjs must run as a worker thread');
 const port = parentPort;
 
 // Below the web server in the CPU queue: on Linux the nice value is per thread, and 0 means
@@ -19,10 +18,18 @@ try {
 	/* not permitted or not supported: run at normal priority */
 }
 
+/**
+ * @typedef {import('./messages').ToWorker} ToWorker
+ * @typedef {import('./messages').FromWorker} FromWorker
+ */
+
 /** @type {ReturnType<typeof loadSnapshot> | undefined} */
 let snapshot;
 
-port.on('message', (/** @type {any} */ msg) => {
+/** @param {FromWorker} m @param {ArrayBuffer[]} [transfer] */
+const reply = (m, transfer) => port.postMessage(m, transfer);
+
+port.on('message', (/** @type {ToWorker} */ msg) => {
 	try {
 		if (msg.type === 'load') {
 			const t0 = performance.now();
@@ -31,7 +38,7 @@ port.on('message', (/** @type {any} */ msg) => {
 			// grid only when a recompute asks for it (the settings page, rarely)
 			snapshot.pointGrid();
 			snapshot.edgeGrid();
-			port.postMessage({
+			reply({
 				type: 'loaded',
 				version: msg.version,
 				ms: performance.now() - t0,
@@ -48,15 +55,15 @@ port.on('message', (/** @type {any} */ msg) => {
 			const transfer = Object.values(result)
 				.filter((v) => ArrayBuffer.isView(v))
 				.map((v) => /** @type {ArrayBufferView} */ (v).buffer);
-			port.postMessage(
+			reply(
 				{ type: 'result', seq: msg.seq, ms: performance.now() - t0, result },
 				/** @type {ArrayBuffer[]} */ (transfer)
 			);
 		}
 	} catch (e) {
-		port.postMessage({
+		reply({
 			type: 'error',
-			seq: msg.seq,
+			seq: msg.type === 'run' ? msg.seq : undefined,
 			message: String(/** @type {Error} */ (e)?.stack ?? e)
 		});
 	}

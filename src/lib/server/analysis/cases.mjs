@@ -1,30 +1,16 @@
 // The four analysis cases over one loaded snapshot of the data, with the indexes built lazily
-// once per snapshot. Used inside the analysis worker (worker.mjs); plain JavaScript for the
-// reason given in kernel.mjs.
-import {
-	buildEdgeGrid,
-	buildKindGrid,
-	buildPointGrid,
-	codeRange,
-	countPerShape,
-	floorPass,
-	markNear,
-	measureRule,
-	nearestShape,
-	prefixSlice,
-	residencesFromWkbParts,
-	shapesFromWkb,
-	shapesInCodeRange
-} from './kernel.mjs';
+// once per snapshot. Used inside the analysis worker (analysis-worker.mjs); plain JavaScript for the
+// reason given in kernel/sphere.mjs.
+import { buildEdgeGrid, buildKindGrid, buildPointGrid } from './kernel/grids.mjs';
+import { countPerShape, markNear, shapesInCodeRange } from './kernel/near.mjs';
+import { nearestShape } from './kernel/nearest.mjs';
+import { codeRange, prefixSlice } from './kernel/prefix.mjs';
+import { measureRule } from './kernel/rule.mjs';
+import { residencesFromWkbParts, shapesFromWkb } from './kernel/wkb.mjs';
 
 /**
- * @typedef {{ residences: (Uint8Array | null)[], segments: Uint8Array | null, segmentFlags: string,
- *   facilities: Uint8Array | null, rulePoints: Uint8Array | null, ruleKinds: number,
- *   childrenKind: number }} Payload
- * @typedef {'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'segment_rule'
- *   | 'floor'} CaseName
- * @typedef {{ case: CaseName, prefix: string, radiusMeters?: number, groupLength?: number,
- *   points?: 'residences' | 'rule' }} Job
+ * @typedef {import('./messages').SnapshotPayload} Payload
+ * @typedef {import('./messages').AnalysisJob} Job
  */
 
 /** @param {Payload} payload */
@@ -183,18 +169,6 @@ export function runCase(snap, job) {
 				nearest: m.nearest,
 				nearestKind: m.nearestKind
 			};
-		}
-		case 'floor': {
-			// one distance per point the case reads: the residences in the prefix, or (for the
-			// rule) every point of every kind
-			const t0 = performance.now();
-			if (job.points === 'rule') {
-				const { grid } = snap.ruleGrid();
-				const sum = floorPass(grid, 0, grid.lon.length);
-				return { residences: grid.lon.length, sum, ms: performance.now() - t0 };
-			}
-			const sum = floorPass(p, from, to);
-			return { residences: to - from, sum, ms: performance.now() - t0 };
 		}
 	}
 }

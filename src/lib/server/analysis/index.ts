@@ -24,7 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { dataFingerprint, readSnapshot, type SnapshotPayload } from './source';
+import { dataFingerprint, readSnapshot } from '../repositories/analysis-snapshot';
+import type { AnalysisJob, FromWorker, LoadCounts, SnapshotPayload, ToWorker } from './messages';
 
 export interface ExposureResult {
 	/** residences in scope */
@@ -75,33 +76,13 @@ export interface LoadInfo {
 	version: string;
 	readMs: number;
 	indexMs: number;
-	counts: { residences: number; segments: number; facilities: number };
+	counts: LoadCounts;
 }
-
-type Job = {
-	case:
-		| 'exposure_incomplete'
-		| 'per_segment'
-		| 'uncovered'
-		| 'nearest_segment'
-		| 'segment_rule'
-		| 'floor';
-	prefix: string;
-	radiusMeters?: number;
-	groupLength?: number;
-	/** for 'floor': the residences (default) or every point the four-item rule reads */
-	points?: 'residences' | 'rule';
-};
-
-type Reply =
-	| { type: 'loaded'; version: string; ms: number; counts: LoadInfo['counts'] }
-	| { type: 'result'; seq: number; ms: number; result: unknown }
-	| { type: 'error'; seq?: number; message: string };
 
 function workerPath(projectRoot: string): string {
 	const candidates = [
-		path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.mjs'),
-		path.join(projectRoot, 'src/lib/server/analysis/worker.mjs')
+		path.join(path.dirname(fileURLToPath(import.meta.url)), 'analysis-worker.mjs'),
+		path.join(projectRoot, 'src/lib/server/analysis/analysis-worker.mjs')
 	];
 	const found = candidates.find((c) => existsSync(c));
 	if (!found) throw new Error(`analysis worker not found (looked in ${candidates.join(', ')})`);
@@ -119,7 +100,7 @@ export class Analysis {
 		number,
 		{ resolve: (v: unknown) => void; reject: (e: Error) => void }
 	>();
-	private loadWaiter: { resolve: (r: Reply) => void; reject: (e: Error) => void } | undefined;
+	private loadWaiter: { resolve: (r: FromWorker) => void; reject: (e: Error) => void } | undefined;
 	private version: string | undefined;
 	private checkedAt = 0;
 	private refreshing: Promise<void> | undefined;
@@ -136,7 +117,7 @@ export class Analysis {
 		const root = this.opts.projectRoot ?? process.env.TONGAN_ROOT ?? process.cwd();
 		const w = new Worker(workerPath(root));
 		w.unref();
-		w.on('message', (m: Reply) => {
+		w.on('message', (m: FromWorker) => {
 			if (m.type === 'loaded') this.loadWaiter?.resolve(m);
 			else if (m.type === 'result') {
 				this.pending.get(m.seq)?.resolve(m.result);
@@ -211,28 +192,28 @@ export class Analysis {
 		}
 	}
 
-	private load(version: string, payload: SnapshotPayload): Promise<Reply> {
+	private load(version: string, payload: SnapshotPayload): Promise<FromWorker> {
 		const w = this.start();
-		return new Promise<Reply>((resolve, reject) => {
+		return new Promise<FromWorker>((resolve, reject) => {
 			this.loadWaiter = { resolve, reject };
 			// copies, not transfers: pg may hand out slices of a shared buffer
-			w.postMessage({ type: 'load', version, payload });
+			w.postMessage({ type: 'load', version, payload } satisfies ToWorker);
 		}).finally(() => {
 			this.loadWaiter = undefined;
 		});
 	}
 
-	/** Run one job on the current snapshot without checking freshness (used by the bench). */
-	async runLoaded<T>(job: Job): Promise<T> {
+	/** Run one job on the current snapshot without checking freshness. */
+	private async runLoaded<T>(job: AnalysisJob): Promise<T> {
 		const w = this.start();
 		const seq = this.seq++;
 		return new Promise<T>((resolve, reject) => {
 			this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
-			w.postMessage({ type: 'run', seq, job });
+			w.postMessage({ type: 'run', seq, job } satisfies ToWorker);
 		});
 	}
 
-	private async run<T>(job: Job): Promise<T> {
+	private async run<T>(job: AnalysisJob): Promise<T> {
 		checkPrefix(job.prefix);
 		await this.refresh();
 		return this.runLoaded<T>(job);

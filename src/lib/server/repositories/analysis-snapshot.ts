@@ -1,31 +1,15 @@
-// Reads one snapshot of what the analyses need, as a few compact binary values rather than
-// hundreds of thousands of rows: the web server's thread only moves bytes, and the worker
-// decodes them. Every residence and segment vertex carries its id (z) and administrative code
-// (m) inside the geometry, so ids and scope travel with the coordinates; the four-item rule's
-// other points carry their kind instead of a code.
+// The analysis engine's reads (the Analysis class in src/lib/server/analysis): one snapshot
+// of what the analyses need, as a few compact binary values rather than hundreds of thousands
+// of rows: the web server's thread only moves bytes, and the worker decodes them. Every
+// residence and segment vertex carries its id (z) and administrative code (m) inside the
+// geometry, so ids and scope travel with the coordinates; the four-item rule's other points
+// carry their kind instead of a code.
 import { sql, type Kysely } from 'kysely';
-import { USABLE_ITEMS } from '../repositories/equipment';
+import { USABLE_ITEMS } from './equipment';
 import type { DB } from '../db/schema';
-import { POINT_SOURCES } from './rule';
+import { POINT_SOURCES } from './segment-rule';
 import { RULE_KIND_ORDER } from '$lib/domain/equipment';
-
-export interface SnapshotPayload {
-	/** one WKB collection per prefecture, in code order (together: sorted by village code, id) */
-	residences: (Uint8Array | null)[];
-	segments: Uint8Array | null;
-	/** one '0'/'1' per segment, in segment order: 1 = the four items are not all present */
-	segmentFlags: string;
-	facilities: Uint8Array | null;
-	/**
-	 * What else makes a segment need the four items (village centres, schools, kindergartens,
-	 * open children's homes, Sunshine Stations): z = id, m = the kind's number in
-	 * RULE_KIND_ORDER. Children are the residences.
-	 */
-	rulePoints: Uint8Array | null;
-	/** how many rule kinds there are, and the children's number among them */
-	ruleKinds: number;
-	childrenKind: number;
-}
+import type { SnapshotPayload } from '../analysis/messages';
 
 /** Usable children's homes: open and at least this large (the plan's standard). */
 export const MIN_HOME_AREA_M2 = 30;

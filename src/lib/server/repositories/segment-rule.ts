@@ -1,15 +1,16 @@
-// Which segments need the four items, and why. A segment needs them when it lies within the
-// configured distance (default 500 m) of a village centre, a child's home, a school, a
-// kindergarten, a children's home or a Sunshine Station. Computed in PostGIS: a degree box
-// around the segment finds candidates through the GiST indexes, then great-circle metres on
-// the sphere (geography, use_spheroid = false) decide. The reasons are stored with the result.
+// The SQL of the four-item rule: which segments need the four items, and why. A segment needs
+// them when it lies within the configured distance (default 500 m) of a village centre, a
+// child's home, a school, a kindergarten, a children's home or a Sunshine Station. Here: the
+// rule's distance, the reads the in-memory rule measures (analysis/rule.ts), the write lock,
+// the diff write of segment_requirements, and the same rule as PostGIS geography joins (a degree
+// box around the segment finds candidates through the GiST indexes, then great-circle metres on
+// the sphere, use_spheroid = false, decide). Which of these runs when is the service's
+// (services/segment-rule.ts).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { radiusToDegrees } from '$lib/geo/proximity';
-import { computeRuleFast, ruleRows, type RuleRow, type RuleTarget } from '../analysis/rule';
-import { dataFingerprint } from '../analysis/source';
-import type { Analysis } from '../analysis';
-import type { RuleKind } from '$lib/domain/equipment';
+import type { RuleRow } from '../analysis/rule';
+import { RULE_KIND_ORDER, type RuleKind } from '$lib/domain/equipment';
 
 export const DEFAULT_RULE_RADIUS_M = 500;
 
@@ -35,112 +36,94 @@ function sources(): { kind: RuleKind; from: RawBuilder<unknown> }[] {
 	];
 }
 
-export type RuleEngine = 'memory' | 'postgis';
-
-export interface RuleRunResult {
-	/** segments computed */
-	segments: number;
-	/** of which need the four items */
-	required: number;
-	/** rows written: segments whose answer changed (or was new) */
-	changed: number;
-	/**
-	 * where the answer came from: the analysis engine's loaded snapshot, a read of what the rule
-	 * needs, or the PostGIS geography joins
-	 */
-	from: 'snapshot' | 'database' | 'postgis';
-}
-
-/**
- * Recompute the rule for every segment inside a jurisdiction prefix ('42' = the province).
- * One transaction: readers see the old answer or the new one, never half. The default engine
- * measures in memory and writes only the segments whose answer changed: from the analysis
- * engine's snapshot when one is given and current (nothing to read), otherwise from one read
- * of what the rule needs (analysis/rule.ts). 'postgis' runs the same rule as geography joins
- * and rewrites every row, the reference the parity test and the benchmark compare against.
- */
-export async function recomputeSegmentRule(
-	db: Kysely<DB>,
-	prefix: string,
-	radiusM?: number,
-	engine: RuleEngine = 'memory',
-	analysis?: Analysis
-): Promise<RuleRunResult> {
-	if (engine === 'postgis') return recomputeSegmentRuleSql(db, prefix, radiusM);
-	const r = radiusM ?? (await ruleRadius(db));
-	if (analysis && !db.isTransaction && /^\d{2,12}$/.test(prefix)) {
-		const done = await recomputeFromSnapshot(db, analysis, prefix, r);
-		if (done) return done;
-	}
-	return recomputeRuleFor(db, { prefix }, r);
-}
-
 /** Serialises writers of segment_requirements (the settings page, the change processor). */
 export const RULE_WRITE_LOCK = 7263004;
 
+/** Take the rule's write lock for the rest of the transaction. */
+export async function lockRuleWrites(trx: Kysely<DB>): Promise<void> {
+	await sql`SELECT pg_advisory_xact_lock(${RULE_WRITE_LOCK})`.execute(trx);
+}
+
+/** Which segments to compute: every one in a jurisdiction prefix, or a list of ids. */
+export type RuleTarget = { prefix: string } | { ids: number[] };
+
+// every source as (id, geom); villages have no id of their own, so their 12-digit code stands in
+// (exact in a float8), which keeps "each point once" true when boxes overlap below
+export const POINT_SOURCES: Record<RuleKind, string> = {
+	children: `SELECT id, residence AS geom FROM children`,
+	village: `SELECT code::bigint AS id, center AS geom FROM admin_units WHERE level = 'village'`,
+	school: `SELECT id, geom FROM institutions WHERE kind = 'school'`,
+	kindergarten: `SELECT id, geom FROM institutions WHERE kind = 'kindergarten'`,
+	children_home: `SELECT id, geom FROM children_homes WHERE status = 'open'`,
+	sunshine_station: `SELECT id, geom FROM sunshine_stations`
+};
+
+/** What the in-memory rule reads: the target segments and each kind's points near them. */
+export interface RuleInput {
+	/** the segments as one WKB collection (plain 2D), in id order */
+	segments: Uint8Array | null;
+	/** their ids, comma-separated, in the same order */
+	ids: string | null;
+	/** per kind (in RULE_KIND_ORDER), the points inside the segments' boxes, as WKB */
+	points: (Uint8Array | null)[];
+}
+
+async function wkb(db: Kysely<DB>, query: ReturnType<typeof sql>): Promise<Uint8Array | null> {
+	const r = await query.execute(db);
+	const v = (r.rows[0] as { wkb: Uint8Array | null } | undefined)?.wkb ?? null;
+	return v ? new Uint8Array(v) : null;
+}
+
 /**
- * The rule from the analysis engine's snapshot, when that is current: the worker measures, this
- * thread writes what changed. The snapshot's fingerprint is checked again under the write lock:
- * if the data moved on meanwhile (a change applied, a check recorded), nothing is written and
- * null tells the caller to read the data itself. A change noted but not yet applied is applied
- * after this write, by the change processor, which takes the same lock.
+ * One read of what the rule needs for the target segments: the segments, then each kind of
+ * point inside the segments' boxes grown by the radius. The seven reads are sent at once: on a
+ * pool they run side by side on the server, on one connection (a transaction, the embedded
+ * engine) they queue there. Each read sees its own snapshot, as separate statements do in a
+ * READ COMMITTED transaction; a change that lands meanwhile is noted in data_changes and brings
+ * the rule up to date again.
  */
-async function recomputeFromSnapshot(
+export async function readRuleInput(
 	db: Kysely<DB>,
-	analysis: Analysis,
-	prefix: string,
+	target: RuleTarget,
 	radiusM: number
-): Promise<RuleRunResult | null> {
-	if (!analysis.loadedVersion()) return null;
-	const m = await analysis.segmentRule(prefix, radiusM);
-	const rows = ruleRows(m.segmentIds, m);
-	return db.transaction().execute(async (trx) => {
-		await sql`SELECT pg_advisory_xact_lock(${RULE_WRITE_LOCK})`.execute(trx);
-		if ((await dataFingerprint(trx)) !== m.version) return null;
-		return storeRule(trx, { prefix }, rows, radiusM, 'snapshot');
-	});
+): Promise<RuleInput> {
+	const { dLon: boxLon, dLat: boxLat } = radiusToDegrees(radiusM, BOX_LATITUDE);
+	const segWhere =
+		'prefix' in target
+			? sql`township_code LIKE ${target.prefix + '%'}`
+			: sql`id = ANY(${target.ids}::bigint[])`;
+	// a jurisdiction: one box around all its segments; a few segments: a box around each
+	// (through the GiST index), every point once however many boxes hold it
+	const from = (kind: RuleKind) =>
+		'prefix' in target
+			? sql`(${sql.raw(POINT_SOURCES[kind])}) p
+				WHERE p.geom && (SELECT ST_Expand(ST_Extent(geom)::geometry, ${boxLon}, ${boxLat})
+					FROM waterways WHERE ${segWhere})`
+			: sql`(SELECT DISTINCT ON (p.id) p.id, p.geom FROM (${sql.raw(POINT_SOURCES[kind])}) p
+				JOIN waterways w ON w.id = ANY(${target.ids}::bigint[])
+					AND p.geom && ST_Expand(w.geom, ${boxLon}, ${boxLat})) p`;
+	// plain 2D geometry (half the bytes of ids carried in z/m) and the ids as text alongside
+	const segRead = sql<{ wkb: Uint8Array | null; ids: string | null }>`
+		SELECT ST_AsBinary(ST_Collect(geom ORDER BY id)) AS wkb, string_agg(id::text, ',' ORDER BY id) AS ids
+		FROM waterways WHERE ${segWhere}`.execute(db);
+	const pointReads = RULE_KIND_ORDER.map((kind) =>
+		wkb(db, sql`SELECT ST_AsBinary(ST_Collect(p.geom)) AS wkb FROM ${from(kind)}`)
+	);
+	// awaited one by one below; a failure is thrown there, not reported as unhandled here
+	for (const r of [segRead, ...pointReads]) r.catch(() => {});
+	const segRow = (await segRead).rows[0];
+	return {
+		segments: segRow?.wkb ? new Uint8Array(segRow.wkb) : null,
+		ids: segRow?.ids ?? null,
+		points: await Promise.all(pointReads)
+	};
 }
 
-/**
- * The in-memory rule for a prefix or a list of segments, read from the database, writing only
- * what changed. Outside a transaction the data is read through the pool (reads side by side)
- * and only the write is one transaction; inside a caller's transaction (the seed, the change
- * processor) everything runs there.
- */
-export async function recomputeRuleFor(
-	db: Kysely<DB>,
-	target: RuleTarget,
-	radiusM?: number
-): Promise<RuleRunResult> {
-	const r = radiusM ?? (await ruleRadius(db));
-	const rows = await computeRuleFast(db, target, r);
-	const write = async (trx: Kysely<DB>) => {
-		await sql`SELECT pg_advisory_xact_lock(${RULE_WRITE_LOCK})`.execute(trx);
-		return storeRule(trx, target, rows, r, 'database');
-	};
-	return db.isTransaction ? write(db) : db.transaction().execute(write);
-}
-
-/** Write the rows that changed, and note the run for the settings page. */
-async function storeRule(
-	trx: Kysely<DB>,
-	target: RuleTarget,
-	rows: RuleRow[],
-	radiusM: number,
-	from: RuleRunResult['from']
-): Promise<RuleRunResult> {
-	const changed = await writeChangedRows(trx, target, rows, radiusM);
-	const result = {
-		segments: rows.length,
-		required: rows.filter((x) => x.kinds.length > 0).length,
-		changed,
-		from
-	};
-	const run = { at: new Date().toISOString(), radiusM, ...result };
+/** Note a run of the rule for the settings page. */
+export async function noteRuleRun(trx: Kysely<DB>, run: Record<string, unknown>): Promise<void> {
 	await sql`
 		INSERT INTO settings (key, value, updated_at) VALUES ('segment_rule_last_run', ${JSON.stringify(run)}::jsonb, now())
 		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(trx);
-	return result;
 }
 
 // one line per answer, built the same way for the stored and the new one: a row is rewritten
@@ -165,7 +148,8 @@ function storedLine(line: string): [number, string] {
 	];
 }
 
-async function writeChangedRows(
+/** Write the rows whose answer changed and delete those of segments gone; returns how many. */
+export async function writeChangedRows(
 	trx: Kysely<DB>,
 	target: RuleTarget,
 	rows: RuleRow[],
@@ -208,11 +192,15 @@ async function writeChangedRows(
 	return changed.length + gone.length;
 }
 
-async function recomputeSegmentRuleSql(
+/**
+ * The rule as PostGIS geography joins for every segment in a prefix, rewriting every row: the
+ * reference the parity test and the benchmark compare the in-memory rule against.
+ */
+export async function recomputeSegmentRuleSql(
 	db: Kysely<DB>,
 	prefix: string,
 	radiusM?: number
-): Promise<RuleRunResult> {
+): Promise<{ segments: number; required: number; changed: number; from: 'postgis' }> {
 	// inside a caller's transaction (the seed) run there; otherwise in a transaction of its own
 	const run = <T>(fn: (trx: Kysely<DB>) => Promise<T>) =>
 		db.isTransaction ? fn(db) : db.transaction().execute(fn);

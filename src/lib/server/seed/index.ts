@@ -17,7 +17,7 @@ import {
 } from './synthesize';
 import { refreshChildAggregates } from '../repositories/children';
 import { KEY_MODULUS } from '$lib/domain/disclosure';
-import { recomputeSegmentRule } from '../repositories/segment-rule';
+import { recomputeSegmentRule } from '../services/segment-rule';
 
 const BATCH = 10_000;
 

@@ -17,7 +17,8 @@ import {
 } from '../repositories/emergencies';
 import { isAdminCode } from '$lib/domain/admin';
 import { isAdminRole } from '../auth/roles';
-import { recomputeSegmentRule, ruleRadius, type RuleRunResult } from '../repositories/segment-rule';
+import { ruleRadius } from '../repositories/segment-rule';
+import { recomputeSegmentRule, type RuleRunResult } from './segment-rule';
 import { mapDataChanged, pendingDataChanges } from './derived-data';
 import { analysisFor } from './exposure';
 import type { RequestMeta } from './auth';

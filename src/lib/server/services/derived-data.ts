@@ -7,12 +7,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { radiusToDegrees } from '$lib/geo/proximity';
-import {
-	BOX_LATITUDE,
-	recomputeRuleFor,
-	ruleRadius,
-	type RuleRunResult
-} from '../repositories/segment-rule';
+import { BOX_LATITUDE, ruleRadius } from '../repositories/segment-rule';
+import { recomputeRuleFor, type RuleRunResult } from './segment-rule';
 import { refreshChildAggregates } from '../repositories/children';
 import { invalidateMapCaches } from './map';
 

@@ -1,0 +1,50 @@
+// The analysis worker's wire, typed once: what the app thread (index.ts) posts to the worker
+// thread (analysis-worker.mjs, cases.mjs) and what comes back. Types only: the worker names
+// them in JSDoc, nothing imports this file at run time.
+
+/** One snapshot of what the analyses need, as read by repositories/analysis-snapshot.ts. */
+export interface SnapshotPayload {
+	/** one WKB collection per prefecture, in code order (together: sorted by village code, id) */
+	residences: (Uint8Array | null)[];
+	segments: Uint8Array | null;
+	/** one '0'/'1' per segment, in segment order: 1 = the four items are not all present */
+	segmentFlags: string;
+	facilities: Uint8Array | null;
+	/**
+	 * What else makes a segment need the four items (village centres, schools, kindergartens,
+	 * open children's homes, Sunshine Stations): z = id, m = the kind's number in
+	 * RULE_KIND_ORDER. Children are the residences.
+	 */
+	rulePoints: Uint8Array | null;
+	/** how many rule kinds there are, and the children's number among them */
+	ruleKinds: number;
+	childrenKind: number;
+}
+
+export type CaseName =
+	'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'segment_rule';
+
+/** One analysis to run on the loaded snapshot. */
+export interface AnalysisJob {
+	case: CaseName;
+	prefix: string;
+	radiusMeters?: number;
+	groupLength?: number;
+}
+
+export interface LoadCounts {
+	residences: number;
+	segments: number;
+	facilities: number;
+}
+
+/** App thread → worker. */
+export type ToWorker =
+	| { type: 'load'; version: string; payload: SnapshotPayload }
+	| { type: 'run'; seq: number; job: AnalysisJob };
+
+/** Worker → app thread. */
+export type FromWorker =
+	| { type: 'loaded'; version: string; ms: number; counts: LoadCounts }
+	| { type: 'result'; seq: number; ms: number; result: unknown }
+	| { type: 'error'; seq?: number; message: string };
