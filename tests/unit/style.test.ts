@@ -10,7 +10,7 @@ import {
 	WATERWAY_SEGMENT_ZOOM
 } from '$lib/map/style';
 import { LAYER, LAYER_GROUPS, SOURCE } from '$lib/map/ids';
-import { MIN_ZOOM } from '$lib/server/tiles/sources';
+import { MIN_ZOOM } from '$lib/domain/tile-contract';
 
 function layer(style: ReturnType<typeof buildStyle>, id: string): LayerSpecification {
 	const l = style.layers.find((x) => x.id === id);

@@ -12,7 +12,8 @@ import {
 } from '$lib/geo/tiles';
 import { encodeCellTile, encodeTile } from '$lib/server/tiles/encode';
 import { tilesCovering, warmTiles } from '$lib/server/tiles/warm';
-import { cellLevelForZoom, toleranceDeg, TILE_MAX_ZOOM } from '$lib/server/tiles/sources';
+import { cellLevelForZoom, toleranceDeg } from '$lib/server/tiles/sources';
+import { TILE_MAX_ZOOM } from '$lib/domain/tile-contract';
 
 function decode(buf: Uint8Array) {
 	return new VectorTile(new Protobuf(buf));

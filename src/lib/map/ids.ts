@@ -1,10 +1,10 @@
 // Source and layer ids: one definition, used by the style builder, the map component,
 // the legend and the tests.
+import { MIN_ZOOM, TILE_SOURCES, type TileSource } from '$lib/domain/tile-contract';
+
 export const SOURCE = {
-	admin: 'admin',
-	water: 'water',
-	sites: 'sites',
-	children: 'children',
+	// the four tile sources, as the tile contract names them
+	...(Object.fromEntries(TILE_SOURCES.map((x) => [x, x])) as { [S in TileSource]: S }),
 	basemap: 'basemap',
 	residences: 'residences'
 } as const;
@@ -87,7 +87,7 @@ export function rateColor(v: number): string {
 }
 
 /** Townships' boundaries are in the tiles from this zoom (smaller tiles below it). */
-export const TOWNSHIP_MIN_ZOOM = 8;
+export const TOWNSHIP_MIN_ZOOM = MIN_ZOOM.township;
 
 /** Class breaks (children per cell) for the graduated cells. */
 export const CELL_BREAKS = [1, 5, 20, 50, 150] as const;

@@ -17,16 +17,22 @@ import {
 	rateColor,
 	type LayerGroup
 } from './ids';
+import {
+	MIN_ZOOM,
+	TILE_MAX_ZOOM,
+	tileGet,
+	type TileLayer,
+	type TileSource
+} from '$lib/domain/tile-contract';
 
 export const FONT_STACK = ['Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif'];
-export const TILE_MAX_ZOOM = 14;
-/** From this zoom the water tiles hold one feature per segment (MIN_ZOOM in tiles/sources.ts). */
-export const WATERWAY_SEGMENT_ZOOM = 8;
+/** From this zoom the water tiles hold one feature per segment. */
+export const WATERWAY_SEGMENT_ZOOM = MIN_ZOOM.waterwaySegments;
 /**
- * From this zoom the water tiles hold every kind of segment, ponds and ditches included
- * (MIN_ZOOM.minorWaterways): a map of a list of segments does not zoom out further.
+ * From this zoom the water tiles hold every kind of segment, ponds and ditches included: a map
+ * of a list of segments does not zoom out further.
  */
-export const LIST_MIN_ZOOM = 9;
+export const LIST_MIN_ZOOM = MIN_ZOOM.minorWaterways;
 
 export interface StyleOptions {
 	origin: string;
@@ -66,7 +72,7 @@ export function choroplethFill(
 	return {
 		color: [
 			'match',
-			['get', 'code'],
+			tileGet('boundary', 'code'),
 			...cases,
 			'rgba(0,0,0,0)'
 		] as unknown as ExpressionSpecification,
@@ -92,7 +98,7 @@ export const RESIDENCES_LAYER: CircleLayerSpecification = {
 
 /** The outline of the selected area. */
 export function selectedAreaFilter(code: string): FilterSpecification {
-	return ['==', ['get', 'code'], code];
+	return ['==', tileGet('boundary', 'code'), code];
 }
 
 // Whole rivers merged for low zooms carry a `segments` count and a feature number that is not
@@ -111,7 +117,7 @@ export function waterwayFilter(ids: number[] | null | undefined): FilterSpecific
 
 const completenessColor: ExpressionSpecification = [
 	'match',
-	['get', 'completeness'],
+	tileGet('waterways', 'completeness'),
 	'complete',
 	COLORS.complete,
 	'partial',
@@ -121,7 +127,7 @@ const completenessColor: ExpressionSpecification = [
 
 const institutionColor: ExpressionSpecification = [
 	'match',
-	['get', 'kind'],
+	tileGet('institutions', 'kind'),
 	'school',
 	COLORS.school,
 	'kindergarten',
@@ -136,7 +142,7 @@ const institutionColor: ExpressionSpecification = [
 // every cell carries its released (perturbed) count: no cell is hidden, none is exact
 const cellColor: ExpressionSpecification = [
 	'step',
-	['get', 'total'],
+	tileGet('cells', 'total'),
 	COLORS.cellRamp[0],
 	CELL_BREAKS[1],
 	COLORS.cellRamp[1],
@@ -148,7 +154,10 @@ const cellColor: ExpressionSpecification = [
 	COLORS.cellRamp[4]
 ];
 
-function tiles(opts: StyleOptions, source: string): string[] {
+/** A source layer's name, checked against the tile contract. */
+const layer = (name: TileLayer): TileLayer => name;
+
+function tiles(opts: StyleOptions, source: TileSource): string[] {
 	const v = opts.version ? `?v=${encodeURIComponent(opts.version)}` : '';
 	return [`${opts.origin}/tiles/${source}/{z}/{x}/{y}.mvt${v}`];
 }
@@ -204,8 +213,8 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.provinceFill,
 			type: 'fill',
 			source: SOURCE.admin,
-			'source-layer': 'boundary',
-			filter: ['==', ['get', 'level'], 'province'],
+			'source-layer': layer('boundary'),
+			filter: ['==', tileGet('boundary', 'level'), 'province'],
 			paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.6, 'fill-antialias': false }
 		},
 		{
@@ -213,8 +222,8 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.adminFill,
 			type: 'fill',
 			source: SOURCE.admin,
-			'source-layer': 'boundary',
-			filter: ['!=', ['get', 'level'], 'province'],
+			'source-layer': layer('boundary'),
+			filter: ['!=', tileGet('boundary', 'level'), 'province'],
 			paint: {
 				'fill-color': choropleth?.color ?? ADMIN_FILL.color,
 				'fill-opacity': choropleth?.opacity ?? ADMIN_FILL.opacity
@@ -224,8 +233,8 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.cells,
 			type: 'fill',
 			source: SOURCE.children,
-			'source-layer': 'cells',
-			maxzoom: 11,
+			'source-layer': layer('cells'),
+			maxzoom: MIN_ZOOM.villageCounts,
 			paint: {
 				'fill-color': cellColor,
 				'fill-opacity': 0.55,
@@ -236,14 +245,22 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.adminLine,
 			type: 'line',
 			source: SOURCE.admin,
-			'source-layer': 'boundary',
-			filter: ['!=', ['get', 'level'], 'province'],
+			'source-layer': layer('boundary'),
+			filter: ['!=', tileGet('boundary', 'level'), 'province'],
 			paint: {
 				'line-color': COLORS.boundary,
-				'line-width': ['match', ['get', 'level'], 'prefecture', 1.6, 'county', 1.0, 0.6],
+				'line-width': [
+					'match',
+					tileGet('boundary', 'level'),
+					'prefecture',
+					1.6,
+					'county',
+					1.0,
+					0.6
+				],
 				'line-dasharray': [
 					'match',
-					['get', 'level'],
+					tileGet('boundary', 'level'),
 					'township',
 					['literal', [3, 2]],
 					['literal', [1, 0]]
@@ -255,7 +272,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.adminSelected,
 			type: 'line',
 			source: SOURCE.admin,
-			'source-layer': 'boundary',
+			'source-layer': layer('boundary'),
 			filter: selectedAreaFilter(opts.selectedArea ?? ''),
 			paint: { 'line-color': '#1f3b73', 'line-width': 3 }
 		},
@@ -265,7 +282,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.highlight,
 			type: 'line',
 			source: SOURCE.water,
-			'source-layer': 'waterways',
+			'source-layer': layer('waterways'),
 			filter: highlightFilter(opts.highlightWaterway),
 			layout: { 'line-cap': 'round', 'line-join': 'round' },
 			paint: {
@@ -279,7 +296,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.waterways,
 			type: 'line',
 			source: SOURCE.water,
-			'source-layer': 'waterways',
+			'source-layer': layer('waterways'),
 			layout: { 'line-cap': 'round', 'line-join': 'round' },
 			paint: {
 				'line-color': completenessColor,
@@ -287,7 +304,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 				// shape as well as colour: complete solid, partly missing dashed, none dotted
 				'line-dasharray': [
 					'match',
-					['get', 'completeness'],
+					tileGet('waterways', 'completeness'),
 					'complete',
 					['literal', [1, 0]],
 					'partial',
@@ -302,7 +319,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.waterwaysHit,
 			type: 'line',
 			source: SOURCE.water,
-			'source-layer': 'waterways',
+			'source-layer': layer('waterways'),
 			minzoom: WATERWAY_SEGMENT_ZOOM,
 			paint: { 'line-color': '#000000', 'line-opacity': 0, 'line-width': 14 }
 		},
@@ -310,8 +327,8 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.villageCounts,
 			type: 'circle',
 			source: SOURCE.children,
-			'source-layer': 'villages',
-			minzoom: 11,
+			'source-layer': layer('villages'),
+			minzoom: MIN_ZOOM.villageCounts,
 			paint: {
 				'circle-radius': 13,
 				'circle-color': COLORS.cellRamp[2],
@@ -324,19 +341,24 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.homes,
 			type: 'circle',
 			source: SOURCE.sites,
-			'source-layer': 'homes',
+			'source-layer': layer('homes'),
 			paint: {
 				'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 7],
 				'circle-color': COLORS.home,
-				'circle-stroke-color': ['case', ['get', 'undersized'], COLORS.homeUndersized, '#ffffff'],
-				'circle-stroke-width': ['case', ['get', 'undersized'], 2.5, 1]
+				'circle-stroke-color': [
+					'case',
+					tileGet('homes', 'undersized'),
+					COLORS.homeUndersized,
+					'#ffffff'
+				],
+				'circle-stroke-width': ['case', tileGet('homes', 'undersized'), 2.5, 1]
 			}
 		},
 		{
 			id: LAYER.institutions,
 			type: 'circle',
 			source: SOURCE.sites,
-			'source-layer': 'institutions',
+			'source-layer': layer('institutions'),
 			paint: {
 				'circle-radius': ['interpolate', ['linear'], ['zoom'], 6, 3, 14, 7],
 				'circle-color': institutionColor,
@@ -348,7 +370,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.stations,
 			type: 'circle',
 			source: SOURCE.sites,
-			'source-layer': 'stations',
+			'source-layer': layer('stations'),
 			paint: {
 				'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 5, 14, 10],
 				'circle-color': COLORS.station,
@@ -360,20 +382,20 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.cellLabels,
 			type: 'symbol',
 			source: SOURCE.children,
-			'source-layer': 'cells',
+			'source-layer': layer('cells'),
 			minzoom: 8,
-			maxzoom: 11,
-			layout: { 'text-field': ['get', 'label'], 'text-font': FONT_STACK, 'text-size': 10 },
+			maxzoom: MIN_ZOOM.villageCounts,
+			layout: { 'text-field': tileGet('cells', 'label'), 'text-font': FONT_STACK, 'text-size': 10 },
 			paint: { 'text-color': '#3b1d57', 'text-halo-color': '#ffffff', 'text-halo-width': 1 }
 		},
 		{
 			id: LAYER.villageCountLabels,
 			type: 'symbol',
 			source: SOURCE.children,
-			'source-layer': 'villages',
-			minzoom: 11,
+			'source-layer': layer('villages'),
+			minzoom: MIN_ZOOM.villageCounts,
 			layout: {
-				'text-field': ['get', 'label'],
+				'text-field': tileGet('villages', 'label'),
 				'text-font': FONT_STACK,
 				'text-size': 11,
 				'text-allow-overlap': true
@@ -384,13 +406,13 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 			id: LAYER.adminLabels,
 			type: 'symbol',
 			source: SOURCE.admin,
-			'source-layer': 'label',
+			'source-layer': layer('label'),
 			layout: {
-				'text-field': ['get', 'name'],
+				'text-field': tileGet('label', 'name'),
 				'text-font': FONT_STACK,
 				'text-size': [
 					'match',
-					['get', 'level'],
+					tileGet('label', 'level'),
 					'prefecture',
 					15,
 					'county',
@@ -401,7 +423,7 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
 				],
 				'text-offset': [
 					'match',
-					['get', 'level'],
+					tileGet('label', 'level'),
 					'village',
 					['literal', [0, 1.6]],
 					['literal', [0, 0]]

@@ -16,28 +16,16 @@ import { COARSEST_CELL_LEVEL, FINEST_CELL_LEVEL } from '../repositories/children
 import { cellId, releasedCellsFor } from './children-cells';
 import { completenessFromCount, FOUR_ITEMS } from '$lib/domain/equipment';
 import { latToTileY, lonToTileX } from '$lib/geo/tiles';
-import { TOWNSHIP_MIN_ZOOM } from '$lib/map/ids';
+import {
+	MIN_ZOOM,
+	TILE_MAX_ZOOM,
+	TILE_SOURCES,
+	tileProperties,
+	type TileSource
+} from '$lib/domain/tile-contract';
 
-export const TILE_SOURCES = ['admin', 'water', 'sites', 'children'] as const;
-export type TileSource = (typeof TILE_SOURCES)[number];
-export const TILE_MAX_ZOOM = 14;
-
-/** Minimum zoom at which each kind of thing is put into tiles (keeps low-zoom tiles small). */
-export const MIN_ZOOM = {
-	township: TOWNSHIP_MIN_ZOOM,
-	villageLabel: 11,
-	/**
-	 * Waterways one feature per segment (with its id, to click and highlight). Below this a
-	 * ~1 km segment is a pixel or two long, so rivers and lake shores travel merged: one feature
-	 * per named river and state of its four items, which still shows where they are missing.
-	 */
-	waterwaySegments: 8,
-	minorWaterways: 9,
-	homes: 9,
-	schools: 9,
-	workstations: 8,
-	villageCounts: 11
-} as const;
+// the contract with the map (sources, layers, properties, zooms): lib/domain/tile-contract.ts
+export { MIN_ZOOM, TILE_MAX_ZOOM, TILE_SOURCES, type TileSource };
 
 /** Cells of level z+4 (1/16 of a 512 px tile: 32 px), within the levels child_cells holds. */
 export function cellLevelForZoom(z: number): number {
@@ -62,7 +50,7 @@ export function toleranceDeg(z: number): number {
 
 type Row = { id: number; g: string | null } & Record<string, string | number | boolean | null>;
 
-function features(rows: Row[], keep: string[]): TileFeatureIn[] {
+function features(rows: Row[], keep: readonly string[]): TileFeatureIn[] {
 	return rows.map((r) => {
 		const properties: TileFeatureIn['properties'] = {};
 		for (const k of keep) properties[k] = r[k];
@@ -104,8 +92,8 @@ async function adminTile(
 		WHERE level = ANY(${labelLevels}::text[]) AND code LIKE ${like}
 			AND center && ${envelope(tileBounds(z, x, y))}`.execute(db);
 	return encodeTile(z, x, y, {
-		boundary: features(boundaries.rows, ['code', 'level', 'name']),
-		label: features(labels.rows, ['code', 'level', 'name'])
+		boundary: features(boundaries.rows, tileProperties('boundary', 'code', 'level', 'name')),
+		label: features(labels.rows, tileProperties('label', 'code', 'level', 'name'))
 	});
 }
 
@@ -134,7 +122,10 @@ async function waterTile(
 		WHERE w.kind = ANY(${kinds}::text[]) AND w.township_code LIKE ${like} AND w.geom && ${env}`.execute(
 		db
 	);
-	const feats = features(rows.rows, ['kind', 'name', 'township', 'usable']).map((f) => ({
+	const feats = features(
+		rows.rows,
+		tileProperties('waterways', 'kind', 'name', 'township', 'usable')
+	).map((f) => ({
 		...f,
 		properties: {
 			...f.properties,
@@ -175,13 +166,15 @@ async function mergedWaterTile(
 			WHERE w.kind IN ('river', 'lake_shore') AND w.township_code LIKE ${like} AND w.geom && ${env}
 		) s
 		GROUP BY s.kind, s.name, s.band`.execute(db);
-	const feats = features(rows.rows, ['kind', 'name', 'segments']).map((f, i) => ({
-		geometry: f.geometry,
-		properties: {
-			...f.properties,
-			completeness: completenessFromCount(Number(rows.rows[i].band))
-		}
-	}));
+	const feats = features(rows.rows, tileProperties('waterways', 'kind', 'name', 'segments')).map(
+		(f, i) => ({
+			geometry: f.geometry,
+			properties: {
+				...f.properties,
+				completeness: completenessFromCount(Number(rows.rows[i].band))
+			}
+		})
+	);
 	return encodeTile(z, x, y, { waterways: feats });
 }
 
@@ -212,9 +205,9 @@ async function sitesTile(
 		FROM institutions
 		WHERE kind = ANY(${kinds}::text[]) AND admin_code LIKE ${like} AND geom && ${env}`.execute(db);
 	return encodeTile(z, x, y, {
-		homes: features(homes.rows, ['name', 'area_m2', 'status', 'undersized']),
-		stations: features(stations.rows, ['name']),
-		institutions: features(inst.rows, ['kind', 'name'])
+		homes: features(homes.rows, tileProperties('homes', 'name', 'area_m2', 'status', 'undersized')),
+		stations: features(stations.rows, tileProperties('stations', 'name')),
+		institutions: features(inst.rows, tileProperties('institutions', 'kind', 'name'))
 	});
 }
 
