@@ -1,3 +1,5 @@
+// Process entry point: the PGlite host, started by engine.ts from this file by path (so it is
+// plain JavaScript, run by node from src/ in every setting; see the README on why src/ ships).
 // Runs the embedded PGlite + PostGIS database in its own process. PGlite blocks the JavaScript
 // thread while a query runs and holds 1–1.6 GB, so it must never live inside the web server's
 // process. The parent talks to it over Node's IPC channel (structured clone, so Dates and
