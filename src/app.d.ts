@@ -1,6 +1,6 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { Locale } from '$lib/i18n';
-import type { Scope } from '$lib/server/services/map';
+import type { Scope } from '$lib/server/auth/scope';
 import type { SessionUser } from '$lib/server/services/auth';
 
 declare global {

@@ -8,7 +8,8 @@ import {
 import { closeDatabase, database } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, translator } from '$lib/i18n';
-import { scopeFor, warmFirstView } from '$lib/server/services/map';
+import { warmFirstView } from '$lib/server/services/map';
+import { scopeFor } from '$lib/server/auth/scope';
 import { onDataChanged, watchDataChanges } from '$lib/server/services/derived-data';
 import { analysisFor, closeAnalysis } from '$lib/server/services/exposure';
 import { validateSession } from '$lib/server/services/auth';

@@ -13,11 +13,11 @@ import {
 	type SessionUser
 } from '../../src/lib/server/services/auth';
 import { ADDRESS_LOCK_AFTER_FAILURES } from '../../src/lib/server/auth/throttle';
-import { viewResidences, ResidenceDenied } from '../../src/lib/server/services/residences';
+import { viewResidences } from '../../src/lib/server/services/residences';
+import { Forbidden, ResidenceDenied } from '../../src/lib/server/errors';
 import {
 	declareEmergency,
 	endEmergency,
-	Forbidden,
 	searchAuditLog
 } from '../../src/lib/server/services/admin';
 import { appendAudit } from '../../src/lib/server/repositories/audit';

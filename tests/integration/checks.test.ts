@@ -4,15 +4,10 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { openTestDatabase, testEngines, type TestDatabase, principalOf } from '../support/template';
-import {
-	recordCheck,
-	CheckConflict,
-	CheckRejected,
-	segmentPage,
-	segmentsFor
-} from '../../src/lib/server/services/waterways';
+import { recordCheck, segmentPage, segmentsFor } from '../../src/lib/server/services/waterways';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { scopeFor } from '../../src/lib/server/services/map';
+import { scopeFor } from '../../src/lib/server/auth/scope';
+import { CheckConflict, CheckRejected } from '../../src/lib/server/errors';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 

@@ -9,7 +9,7 @@ import {
 	principalOf
 } from '../support/template';
 import { dashboard } from '../../src/lib/server/services/waterways';
-import { NotFoundError } from '../../src/lib/server/services/map';
+import { NotFoundError } from '../../src/lib/server/errors';
 import type { Principal } from '../../src/lib/server/auth/policy';
 
 describe.each(testEngines())('dashboard on %s', (engine) => {

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import { readXlsx, shownDateTime } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { scopeFor } from '../../src/lib/server/services/map';
+import { scopeFor } from '../../src/lib/server/auth/scope';
 import type { Locale } from '../../src/lib/i18n';
 import { GET } from '../../src/routes/api/exports/segments/+server';
 

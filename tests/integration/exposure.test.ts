@@ -12,7 +12,7 @@ import {
 	type TestDatabase
 } from '../support/template';
 import { closeAnalysis, exposure } from '../../src/lib/server/services/exposure';
-import { NotFoundError } from '../../src/lib/server/services/map';
+import { NotFoundError } from '../../src/lib/server/errors';
 import {
 	ensureGeographyIndexes,
 	plainExposureIds,

@@ -8,13 +8,9 @@ import {
 	FIXTURE_AREA,
 	type TestDatabase
 } from '../support/template';
-import {
-	areaSummary,
-	feature,
-	NotFoundError,
-	scopeFor,
-	PROVINCE_SCOPE
-} from '../../src/lib/server/services/map';
+import { areaSummary, feature } from '../../src/lib/server/services/map';
+import { NotFoundError } from '../../src/lib/server/errors';
+import { scopeFor, PROVINCE_SCOPE } from '../../src/lib/server/auth/scope';
 import { MIN_ZOOM, renderTile } from '../../src/lib/server/tiles/sources';
 import { tileBounds, tileOf } from '../../src/lib/geo/tiles';
 import { MAX_DEVIATION } from '../../src/lib/domain/disclosure';

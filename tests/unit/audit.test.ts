@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, containsPattern } from '$lib/server/repositories/audit';
 import { isMessageKey, translator } from '$lib/i18n';
-import { auditDetailParts, auditResourceText } from '$lib/components/admin/format';
+import { auditDetailParts, auditResourceText } from '$lib/i18n/admin-format';
 
 describe('audit actions', () => {
 	it('each has a label, different in Chinese and English', () => {

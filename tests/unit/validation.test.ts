@@ -15,7 +15,7 @@ import {
 	shanghaiDay,
 	shanghaiTime
 } from '../../src/lib/server/validation';
-import { fromShanghaiInput, startOfShanghaiDay } from '../../src/lib/components/admin/format';
+import { fromShanghaiInput, startOfShanghaiDay } from '../../src/lib/i18n/admin-format';
 import { CheckPayload } from '../../src/lib/domain/check';
 import { issueText } from '../../src/lib/i18n/issues';
 import { translator } from '../../src/lib/i18n';

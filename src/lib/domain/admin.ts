@@ -31,6 +31,20 @@ export function jurisdictionPrefix(code: string, level: AdminLevel = levelOfCode
 	return code.slice(0, PREFIX_LENGTH[level]);
 }
 
+/**
+ * The township part of a code or code prefix (its first nine digits; a shorter prefix is kept
+ * whole). Waterways and public sites are registered to townships, so this is the prefix they
+ * are found by from a village's code.
+ */
+export function townshipPrefix(codeOrPrefix: string): string {
+	return codeOrPrefix.slice(0, PREFIX_LENGTH.township);
+}
+
+/** The prefecture part of a code or code prefix (its first four digits). */
+export function prefecturePrefix(codeOrPrefix: string): string {
+	return codeOrPrefix.slice(0, PREFIX_LENGTH.prefecture);
+}
+
 export function padCode(prefix: string): string {
 	return prefix.padEnd(12, '0');
 }

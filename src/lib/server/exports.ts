@@ -5,17 +5,13 @@
 // as numbers, times as date cells showing Beijing wall time (Excel dates carry no time zone).
 // Yes/no and the missing items in words; the file named after the area and the filters.
 import writeXlsxFile, { type Cell, type SheetData } from 'write-excel-file/node';
-import { sql, type Kysely } from 'kysely';
-import type { DB } from './db/schema';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
 import {
 	FOUR_ITEMS,
 	WATERWAY_KINDS,
-	isUsable,
 	riskLevel,
 	type Completeness,
-	type EquipmentStatus,
 	type WaterwayKind
 } from '$lib/domain/equipment';
 
@@ -29,29 +25,6 @@ export interface Table {
 export type FourItem = (typeof FOUR_ITEMS)[number];
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
-
-/**
- * Which of the four items each segment lacks: every item not present and usable, so a segment
- * never checked lacks all four (the rule `completeness()` applies). An entry for every id.
- */
-export async function missingItems(
-	db: Kysely<DB>,
-	ids: readonly number[]
-): Promise<Map<number, FourItem[]>> {
-	const usable = new Map<number, Set<string>>();
-	if (ids.length) {
-		const r = await sql<{ waterway_id: number; item: string; status: EquipmentStatus }>`
-			SELECT waterway_id, item, status FROM safety_equipment
-			WHERE waterway_id = ANY(${[...ids]}::bigint[]) AND item <> 'barrier'`.execute(db);
-		for (const x of r.rows) {
-			if (!isUsable(x.status)) continue;
-			const id = Number(x.waterway_id);
-			if (!usable.has(id)) usable.set(id, new Set());
-			usable.get(id)!.add(x.item);
-		}
-	}
-	return new Map(ids.map((id) => [id, FOUR_ITEMS.filter((i) => !usable.get(id)?.has(i))]));
-}
 
 /** The segment list as a table; `missing` from `missingItems` (read in the same snapshot). */
 export function segmentTable(

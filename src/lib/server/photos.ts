@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import exifr from 'exifr';
 import { isInHubei } from '$lib/geo/distance';
+import { PhotoError } from './errors';
 
 export const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
 export { MAX_PHOTOS_PER_CHECK } from '$lib/domain/equipment';
@@ -17,8 +18,6 @@ export interface ProcessedPhoto {
 	gpsLon: number | null;
 	gpsLat: number | null;
 }
-
-export class PhotoError extends Error {}
 
 export async function processPhoto(input: Buffer): Promise<ProcessedPhoto> {
 	if (input.byteLength > MAX_UPLOAD_BYTES) throw new PhotoError('photo.tooLarge');

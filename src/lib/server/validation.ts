@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import { error } from '@sveltejs/kit';
 import { translator, type Locale } from '$lib/i18n';
 import { issueField, issueReason, issueText } from '$lib/i18n/issues';
-import { fromShanghaiInput, normalizeCode, startOfShanghaiDay } from '$lib/components/admin/format';
+import { fromShanghaiInput, normalizeCode, startOfShanghaiDay } from '$lib/i18n/admin-format';
 import { WATERWAY_KINDS } from '$lib/domain/equipment';
 
 /** One reason per field (the first), for forms that show it next to the field. */

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { areaSummary } from '$lib/server/services/map';
-import { orNotFound } from '$lib/server/http/errors';
+import { orHttpError } from '$lib/server/http/errors';
 import { signedIn } from '$lib/server/http/guard';
 import { mayEverSeeResidences } from '$lib/server/auth/policy';
 import { adminCode, parseQuery } from '$lib/server/validation';
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		redirect(303, '/waterways');
 	const code = parseQuery(Query, url, locals.locale).area ?? scope.jurisdiction;
 	const { db } = await database();
-	const summary = await orNotFound(locals.locale, areaSummary(db, scope, code));
+	const summary = await orHttpError(locals.locale, areaSummary(db, scope, code));
 	return {
 		summary,
 		scopeCode: scope.jurisdiction,

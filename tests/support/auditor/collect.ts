@@ -11,7 +11,7 @@ import { GET as tileGET } from '../../../src/routes/tiles/[source]/[z]/[x]/[y].m
 import { load as dashboardLoad } from '../../../src/routes/(app)/dashboard/+page.server';
 import { load as listLoad } from '../../../src/routes/(app)/waterways/+page.server';
 import { load as segmentLoad } from '../../../src/routes/(app)/waterways/[id]/+page.server';
-import { scopeFor } from '../../../src/lib/server/services/map';
+import { scopeFor } from '../../../src/lib/server/auth/scope';
 import type { Principal } from '../../../src/lib/server/auth/policy';
 import { translator } from '../../../src/lib/i18n';
 import { readXlsx } from '../xlsx';

@@ -1,7 +1,7 @@
 // The single policy module: for (role, jurisdiction, resource) it decides what may be read or
 // written. Services call it; routes never decide on their own. Pure functions, no IO, so the
 // rules can be read and tested in one place.
-import { ADMIN_LEVELS, jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
+import { ADMIN_LEVELS, jurisdictionPrefix, levelOfCode, townshipPrefix } from '$lib/domain/admin';
 import { ADMIN_RANK, ROLES, ROLE_LEVELS, isAdminRole, type Role } from './roles';
 
 export interface Principal {
@@ -123,6 +123,31 @@ export function canAssignSegments(p: Principal): boolean {
 	return isAdmin(p);
 }
 
+/** Whether a user of this role can hold segments (only river chiefs are given segments). */
+export function holdsSegments(role: string): boolean {
+	return role === 'river_chief';
+}
+
+/** Whether residence access for the principal depends on declared emergencies. */
+export function needsEmergencyForResidences(p: Principal): boolean {
+	return p.role === 'emergency';
+}
+
+/** Administrators see the segment rule's settings and recompute it for their area. */
+export function canRunSegmentRule(p: Principal): boolean {
+	return isAdmin(p);
+}
+
+/** The rule's distance applies to the whole province: only a province administrator sets it. */
+export function canChangeRuleRadius(p: Principal): boolean {
+	return p.role === 'province_admin';
+}
+
+/** Administrators must use a second factor; a sign-in without one set up is sent to set it up. */
+export function mustUseSecondFactor(role: Role): boolean {
+	return isAdminRole(role);
+}
+
 /** Recording field checks (equipment, hazards) in the area. */
 export function canRecordChecks(p: Principal, code: string): boolean {
 	if (
@@ -139,7 +164,7 @@ export function canRecordChecks(p: Principal, code: string): boolean {
 	// waterways are registered to townships: a village child director checks those of the
 	// village's township, the same segments the list shows them
 	if (p.role === 'village_director')
-		return code.startsWith(jurisdictionPrefix(p.jurisdiction).slice(0, 9));
+		return code.startsWith(townshipPrefix(jurisdictionPrefix(p.jurisdiction)));
 	return inJurisdiction(p, code);
 }
 

@@ -1,17 +1,65 @@
-// Turns service errors into HTTP errors with a message in the user's language.
+// What a service's error means over HTTP, decided once for every route: the status and a message
+// in the user's language. Services throw the errors of ../errors.ts and know nothing of HTTP;
+// routes wrap a service call in orHttpError (or ask refusalOf when they answer in their own
+// shape, like the check upload's { field, message }). Anything else is left to become a 500.
 import { error } from '@sveltejs/kit';
-import { translator, type Locale } from '$lib/i18n';
-import { NotFoundError } from '../services/map';
+import { isMessageKey, translator, type Locale } from '$lib/i18n';
+import {
+	CheckConflict,
+	CheckRejected,
+	Forbidden,
+	NotFoundError,
+	ResidenceBadRequest,
+	ResidenceDenied,
+	UserNotFound
+} from '../errors';
 
 export function badRequest(locale: Locale, detail: string): never {
 	error(400, { message: translator(locale)('error.badRequest') + detail });
 }
 
-export async function orNotFound<T>(locale: Locale, work: Promise<T>): Promise<T> {
+export interface HttpRefusal {
+	status: number;
+	message: string;
+	/** the form field the refusal is about, when there is one */
+	field?: string;
+}
+
+/** The HTTP answer to a service error, or null for an error no route expects (a 500). */
+export function refusalOf(locale: Locale, e: unknown): HttpRefusal | null {
+	const t = translator(locale);
+	// a user out of the administrator's reach is told like one that does not exist
+	if (e instanceof NotFoundError || e instanceof UserNotFound)
+		return { status: 404, message: t('error.notFound') };
+	if (e instanceof Forbidden) return { status: 403, message: 'forbidden' };
+	if (e instanceof ResidenceDenied) return { status: 403, message: t('residences.denied') };
+	if (e instanceof ResidenceBadRequest)
+		return {
+			status: 400,
+			message: t(e.message === 'purpose' ? 'residences.purpose' : 'residences.needArea')
+		};
+	if (e instanceof CheckConflict)
+		return { status: 409, field: 'clientUuid', message: t('check.conflict') };
+	if (e instanceof CheckRejected)
+		return { status: 400, field: e.field, message: isMessageKey(e.key) ? t(e.key) : e.key };
+	return null;
+}
+
+/** Throw SvelteKit's HTTP error for a service error; rethrow anything else unchanged. */
+export function throwAsHttp(locale: Locale, e: unknown): never {
+	const r = refusalOf(locale, e);
+	if (r) error(r.status, { message: r.message });
+	throw e;
+}
+
+/** Run a service call (or a few), answering its errors as HTTP errors. */
+export async function orHttpError<T>(
+	locale: Locale,
+	work: Promise<T> | (() => Promise<T>)
+): Promise<T> {
 	try {
-		return await work;
+		return await (typeof work === 'function' ? work() : work);
 	} catch (e) {
-		if (e instanceof NotFoundError) error(404, { message: translator(locale)('error.notFound') });
-		throw e;
+		throwAsHttp(locale, e);
 	}
 }

@@ -1,7 +1,7 @@
 // For routes the hook has already admitted as 'user' or 'admin': the signed-in user and scope.
 import { error } from '@sveltejs/kit';
 import type { SessionUser } from '../services/auth';
-import type { Scope } from '../services/map';
+import type { Scope } from '../auth/scope';
 
 export function signedIn(locals: App.Locals): { user: SessionUser; scope: Scope } {
 	if (!locals.user || !locals.scope || !locals.user.secondFactorOk)

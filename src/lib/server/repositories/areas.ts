@@ -1,7 +1,7 @@
 // Administrative units and what lies inside them. Every query takes a jurisdiction prefix and
 // cannot return rows outside it.
 import { sql, type Kysely } from 'kysely';
-import { USABLE_ITEMS } from './equipment';
+import { point, USABLE_ITEMS } from '../db/postgis';
 import type { DB } from '../db/schema';
 import type { AdminLevel } from '$lib/domain/admin';
 
@@ -205,7 +205,7 @@ export async function unitAt(
 ): Promise<string | null> {
 	const r = await sql<{ code: string }>`
 		SELECT code FROM admin_units
-		WHERE level = ${level} AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))
+		WHERE level = ${level} AND ST_Intersects(geom, ${point(lon, lat)})
 		LIMIT 1`.execute(db);
 	return r.rows[0]?.code ?? null;
 }

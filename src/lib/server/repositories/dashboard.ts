@@ -3,6 +3,7 @@
 // append-only history.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
+import { USABLE_ITEMS } from '../db/postgis';
 
 export interface SubunitCompletion {
 	code: string;
@@ -21,7 +22,7 @@ export async function completionBySubunit(
 	const r = await sql<SubunitCompletion>`
 		WITH seg AS (
 			SELECT w.id, w.township_code,
-				(SELECT count(*) FROM safety_equipment e WHERE e.waterway_id = w.id AND e.item <> 'barrier' AND e.status = 'present') AS usable
+				(SELECT ${USABLE_ITEMS} FROM safety_equipment e WHERE e.waterway_id = w.id) AS usable
 			FROM waterways w JOIN segment_requirements sr ON sr.waterway_id = w.id AND sr.required
 			WHERE w.township_code LIKE ${sitePrefix + '%'}
 		)

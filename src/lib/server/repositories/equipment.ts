@@ -1,14 +1,17 @@
 // Four-item slots: current state, field checks (idempotent by client UUID), photos, history.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import type { EquipmentItem, EquipmentStatus, WaterwayKind } from '$lib/domain/equipment';
+import {
+	FOUR_ITEMS,
+	isUsable,
+	type EquipmentItem,
+	type EquipmentStatus,
+	type WaterwayKind
+} from '$lib/domain/equipment';
+import { USABLE_ITEMS } from '../db/postgis';
 
-/**
- * How many of a segment's slots hold a usable item, aggregated over its safety_equipment rows:
- * the four items present; the optional barrier slot does not count. The one definition every
- * query of completeness uses (lists, tiles, area summaries, the analysis snapshot).
- */
-export const USABLE_ITEMS = sql`count(*) FILTER (WHERE status = 'present' AND item <> 'barrier')`;
+/** The one definition of a usable item (db/postgis.ts), for the repositories of the slots' readers. */
+export { USABLE_ITEMS };
 
 export interface CheckInput {
 	clientUuid: string;
@@ -270,4 +273,27 @@ export async function photo(
 		FROM photos p JOIN equipment_checks c ON c.id = p.check_id JOIN waterways w ON w.id = c.waterway_id
 		WHERE p.id = ${id}`.execute(db);
 	return r.rows[0] ?? null;
+}
+
+/**
+ * Which of the four items each segment lacks: every item not present and usable, so a segment
+ * never checked lacks all four (the rule `completeness()` applies). An entry for every id.
+ */
+export async function missingItems(
+	db: Kysely<DB>,
+	ids: readonly number[]
+): Promise<Map<number, (typeof FOUR_ITEMS)[number][]>> {
+	const usable = new Map<number, Set<string>>();
+	if (ids.length) {
+		const r = await sql<{ waterway_id: number; item: string; status: EquipmentStatus }>`
+			SELECT waterway_id, item, status FROM safety_equipment
+			WHERE waterway_id = ANY(${[...ids]}::bigint[]) AND item <> 'barrier'`.execute(db);
+		for (const x of r.rows) {
+			if (!isUsable(x.status)) continue;
+			const id = Number(x.waterway_id);
+			if (!usable.has(id)) usable.set(id, new Set());
+			usable.get(id)!.add(x.item);
+		}
+	}
+	return new Map(ids.map((id) => [id, FOUR_ITEMS.filter((i) => !usable.get(id)?.has(i))]));
 }

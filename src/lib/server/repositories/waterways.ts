@@ -2,6 +2,7 @@
 // use_spheroid = false, the same sphere Turf uses, so browser and server agree.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
+import { envelope, point, underPrefix, USABLE_ITEMS } from '../db/postgis';
 import { radiusToDegrees, type Nearby } from '$lib/geo/proximity';
 
 /** Segments within `radiusMeters` of a point, inside a jurisdiction prefix, nearest first. */
@@ -14,11 +15,11 @@ export async function waterwaysNear(
 ): Promise<Nearby[]> {
 	const { dLon, dLat } = radiusToDegrees(radiusMeters, lat);
 	const r = await sql<{ id: number; d: number }>`
-		WITH p AS (SELECT ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) AS g)
+		WITH p AS (SELECT ${point(lon, lat)} AS g)
 		SELECT w.id, ST_Distance(w.geom::geography, p.g::geography, false) AS d
 		FROM waterways w, p
-		WHERE w.township_code LIKE ${prefix + '%'}
-			AND w.geom && ST_MakeEnvelope(${lon - dLon}, ${lat - dLat}, ${lon + dLon}, ${lat + dLat}, 4326)
+		WHERE w.township_code LIKE ${underPrefix(prefix)}
+			AND w.geom && ${envelope(lon - dLon, lat - dLat, lon + dLon, lat + dLat)}
 			AND ST_DWithin(w.geom::geography, p.g::geography, ${radiusMeters}, false)
 		ORDER BY d, w.id`.execute(db);
 	return r.rows.map((x) => ({ id: x.id, distanceMeters: x.d }));
@@ -50,4 +51,35 @@ export async function segmentsExtent(
 		FROM (SELECT ST_Extent(geom) AS x FROM waterways WHERE id = ANY(${ids}::bigint[])) t`.execute(db);
 	const b = r.rows[0];
 	return b && b.w !== null ? [b.w, b.s, b.e, b.n] : null;
+}
+
+export interface SegmentLine {
+	id: number;
+	name: string;
+	kind: string;
+	/** usable items of the four (db/postgis.ts) */
+	usable: number;
+	required: boolean;
+	/** GeoJSON LineString text, 6 decimals */
+	g: string;
+}
+
+/**
+ * Segment lines inside a box and a site prefix (at most 5000, by id), with their state, for
+ * proximity on the phone.
+ */
+export async function segmentLinesIn(
+	db: Kysely<DB>,
+	sitePrefix: string,
+	[west, south, east, north]: readonly number[]
+): Promise<SegmentLine[]> {
+	const r = await sql<SegmentLine>`
+		SELECT w.id, w.name, w.kind, coalesce(sr.required, false) AS required,
+			(SELECT ${USABLE_ITEMS} FROM safety_equipment se WHERE se.waterway_id = w.id)::int AS usable,
+			ST_AsGeoJSON(w.geom, 6) AS g
+		FROM waterways w LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
+		WHERE w.township_code LIKE ${underPrefix(sitePrefix)}
+			AND w.geom && ${envelope(west, south, east, north)}
+		ORDER BY w.id LIMIT 5000`.execute(db);
+	return r.rows;
 }

@@ -5,6 +5,7 @@
 import type { GeoAdminUnit, GeoSegment } from './geodata';
 import { rng, offsetMeters, hashString } from './random';
 import type { ChildCategory } from '$lib/domain/children';
+import { prefecturePrefix } from '$lib/domain/admin';
 import { statusesFor, type EquipmentItem, type EquipmentStatus } from '$lib/domain/equipment';
 
 /** The survey day the demo ages refer to. */
@@ -202,7 +203,7 @@ export function pickSunshineTownships(allUnits: GeoAdminUnit[]): string[] {
 	const townships = allUnits.filter((u) => u.level === 'township');
 	const byPref = new Map<string, GeoAdminUnit[]>();
 	for (const t of townships) {
-		const k = t.code.slice(0, 4);
+		const k = prefecturePrefix(t.code);
 		byPref.set(k, [...(byPref.get(k) ?? []), t]);
 	}
 	const prefs = [...byPref.keys()].sort();

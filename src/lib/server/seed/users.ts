@@ -8,6 +8,7 @@ import { hashPassword } from '../auth/password';
 import { insertUser } from '../repositories/users';
 import { appendAudit } from '../repositories/audit';
 import type { Role } from '../auth/roles';
+import { padCode, prefecturePrefix, townshipPrefix } from '$lib/domain/admin';
 
 export const DEMO_PASSWORD = 'Tongan-Demo-2026';
 /** Demo only: administrators must use a second factor, so the demo's secret is published. */
@@ -59,14 +60,14 @@ async function sampleArea(db: Kysely<DB>): Promise<{
 	const village = await db
 		.selectFrom('children')
 		.select('village_code')
-		.where('village_code', 'like', `${township.township_code.slice(0, 9)}%`)
+		.where('village_code', 'like', `${townshipPrefix(township.township_code)}%`)
 		.groupBy('village_code')
 		.orderBy((eb) => eb.fn.countAll(), 'desc')
 		.orderBy('village_code')
 		.executeTakeFirstOrThrow();
 	return {
 		province: '420000000000',
-		prefecture: county.slice(0, 4).padEnd(12, '0'),
+		prefecture: padCode(prefecturePrefix(county)),
 		county,
 		township: township.township_code,
 		village: village.village_code

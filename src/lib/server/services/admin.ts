@@ -1,7 +1,15 @@
 // Administrator use cases besides users: the audit log search and emergency declarations.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { canDeclareEmergency, canViewAudit, prefixOf, type Principal } from '../auth/policy';
+import {
+	canChangeRuleRadius,
+	canDeclareEmergency,
+	canRunSegmentRule,
+	canViewAudit,
+	prefixOf,
+	type Principal
+} from '../auth/policy';
+import { Forbidden } from '../errors';
 import {
 	actorOf,
 	appendAudit,
@@ -9,22 +17,22 @@ import {
 	type AuditQuery,
 	type AuditRow
 } from '../repositories/audit';
+
+/** The actions the audit log can be searched by. */
+export { AUDIT_ACTIONS } from '../repositories/audit';
 import {
 	endEmergencyAt,
 	insertEmergency,
 	listEmergencies,
 	type EmergencyListRow
 } from '../repositories/emergencies';
-import { isAdminCode } from '$lib/domain/admin';
-import { isAdminRole } from '../auth/roles';
+import { isAdminCode, townshipPrefix } from '$lib/domain/admin';
 import { ruleRadius } from '../repositories/segment-rule';
 import { recomputeSegmentRule, type RuleRunResult } from './segment-rule';
 import { mapDataChanged, pendingDataChanges } from './derived-data';
 import { analysisFor } from './exposure';
 import type { RequestMeta } from './auth';
 import type { Outcome } from './users';
-
-export class Forbidden extends Error {}
 
 export async function searchAuditLog(
 	db: Kysely<DB>,
@@ -126,12 +134,12 @@ export const RULE_RADIUS_RANGE_M = { min: 50, max: 5000 } as const;
 
 /** The rule's distance and when it last ran, for the settings page. */
 export async function ruleSettings(db: Kysely<DB>, who: Principal) {
-	if (!isAdminRole(who.role)) throw new Forbidden('settings');
+	if (!canRunSegmentRule(who)) throw new Forbidden('settings');
 	const radius = await ruleRadius(db);
 	const r = await sql<{ required: number; total: number }>`
 		SELECT count(*) FILTER (WHERE sr.required)::int AS required, count(*)::int AS total
 		FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
-		WHERE w.township_code LIKE ${prefixOf(who).slice(0, 9) + '%'}`.execute(db);
+		WHERE w.township_code LIKE ${townshipPrefix(prefixOf(who)) + '%'}`.execute(db);
 	const last = await sql<{
 		at: string | null;
 	}>`SELECT value->>'at' AS at FROM settings WHERE key = 'segment_rule_last_run'`.execute(db);
@@ -141,7 +149,7 @@ export async function ruleSettings(db: Kysely<DB>, who: Principal) {
 		pendingChanges: await pendingDataChanges(db),
 		required: r.rows[0]?.required ?? 0,
 		total: r.rows[0]?.total ?? 0,
-		canChangeRadius: who.role === 'province_admin'
+		canChangeRadius: canChangeRuleRadius(who)
 	};
 }
 
@@ -155,9 +163,9 @@ export async function recomputeRule(
 	radiusM: number | null,
 	meta: RequestMeta
 ): Promise<Outcome<RuleRunResult>> {
-	if (!isAdminRole(who.role)) throw new Forbidden('settings');
+	if (!canRunSegmentRule(who)) throw new Forbidden('settings');
 	if (radiusM !== null) {
-		if (who.role !== 'province_admin')
+		if (!canChangeRuleRadius(who))
 			return { ok: false, errors: { radius: 'settings.err.provinceOnly' } };
 		if (
 			!Number.isFinite(radiusM) ||
@@ -172,7 +180,7 @@ export async function recomputeRule(
 			db
 		);
 	}
-	const prefix = radiusM !== null ? '42' : prefixOf(who).slice(0, 9);
+	const prefix = radiusM !== null ? '42' : townshipPrefix(prefixOf(who));
 	// from the analysis engine's snapshot when the dashboard has loaded one
 	const result = await recomputeSegmentRule(db, prefix, undefined, 'memory', analysisFor(db));
 	await appendAudit(db, {

@@ -46,8 +46,7 @@ import {
 	addressKey,
 	loginName
 } from '../auth/throttle';
-import { isAdminRole } from '../auth/roles';
-import type { Principal } from '../auth/policy';
+import { mustUseSecondFactor, type Principal } from '../auth/policy';
 
 export { LOCK_AFTER_FAILURES, LOCK_MINUTES };
 
@@ -149,7 +148,7 @@ export async function login(
 		await countFailure(db, name, address, actor, 'login_failed', reason ?? 'unknown_user');
 		return { ok: false };
 	}
-	const needs = user.totp_enabled ? 'totp' : isAdminRole(user.role) ? 'totp_setup' : 'none';
+	const needs = user.totp_enabled ? 'totp' : mustUseSecondFactor(user.role) ? 'totp_setup' : 'none';
 	// with a second factor still to come, the counts stay until it is passed
 	if (needs === 'none') await signedInFully(db, user.id, name, address);
 	const token = newSessionToken();

@@ -13,40 +13,15 @@ import {
 	type ChildUnitRow
 } from '../repositories/areas';
 import { featureDetail, type FeatureDetail, type FeatureLayer } from '../repositories/features';
+
+/** The layers a feature's details are asked for by. */
+export { FEATURE_LAYERS } from '../repositories/features';
 import { renderTile, type TileSource } from '../tiles/sources';
 import { TileCache } from '../tiles/cache';
 import { warmTiles } from '../tiles/warm';
-import { jurisdictionPrefix, isAdminCode } from '$lib/domain/admin';
-
-export interface Scope {
-	/** 12-digit code of the viewer's jurisdiction */
-	jurisdiction: string;
-	/** its code prefix: administrative units and children */
-	prefix: string;
-	/**
-	 * prefix for waterways and public sites: the same, except that a village's child director
-	 * works the waterways and sites of the township around the village (segments and sites
-	 * are registered to townships); children stay limited to the village
-	 */
-	sitePrefix: string;
-}
-
-export function scopeFor(jurisdiction: string): Scope {
-	const prefix = jurisdictionPrefix(jurisdiction);
-	return { jurisdiction, prefix, sitePrefix: prefix.slice(0, 9) };
-}
-
-export const PROVINCE_SCOPE: Scope = scopeFor('420000000000');
-
-export class NotFoundError extends Error {}
-
-export function inScope(scope: Scope, code: string): boolean {
-	return code.startsWith(scope.prefix);
-}
-
-export function inSiteScope(scope: Scope, code: string): boolean {
-	return code.startsWith(scope.sitePrefix);
-}
+import { jurisdictionPrefix, isAdminCode, townshipPrefix } from '$lib/domain/admin';
+import { NotFoundError } from '../errors';
+import { inScope, inSiteScope, PROVINCE_SCOPE, type Scope } from '../auth/scope';
 
 export interface AreaSummary {
 	unit: AdminUnitRow;
@@ -79,7 +54,7 @@ export async function areaSummary(
 			db,
 			code,
 			jurisdictionPrefix(code, unit.level),
-			jurisdictionPrefix(code, unit.level).slice(0, 9)
+			townshipPrefix(jurisdictionPrefix(code, unit.level))
 		)
 	]);
 	const township = unit.level === 'village' ? up.find((a) => a.level === 'township') : undefined;
@@ -134,12 +109,6 @@ export function invalidateMapCaches(): void {
 	dataVersion++;
 	tiles.clear();
 	summaryCache.clear();
-}
-
-/** Refuse (as "not found") an area code that is malformed or outside the viewer's scope. */
-export function assertAreaInScope(scope: Scope, areaCode: string): void {
-	if (!/^\d{12}$/.test(areaCode) || !areaCode.startsWith(scope.prefix))
-		throw new NotFoundError(areaCode);
 }
 
 /**

@@ -3,7 +3,8 @@
 // same transaction as the read: no record, no data.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { residenceAccess, type Principal } from '../auth/policy';
+import { needsEmergencyForResidences, residenceAccess, type Principal } from '../auth/policy';
+import { ResidenceBadRequest, ResidenceDenied } from '../errors';
 import { currentEmergencies } from '../repositories/emergencies';
 import { residencesIn, type ResidencePoint } from '../repositories/residences';
 import { actorOf, appendAudit } from '../repositories/audit';
@@ -20,9 +21,6 @@ export type ResidencePurpose = (typeof RESIDENCE_PURPOSES)[number];
 
 /** Exact points are shown a township or a village at a time, never a whole county. */
 export const RESIDENCE_MAX_POINTS = 5000;
-
-export class ResidenceDenied extends Error {}
-export class ResidenceBadRequest extends Error {}
 
 export interface ResidenceView {
 	area: string;
@@ -43,10 +41,9 @@ export async function viewResidences(
 	if (level !== 'township' && level !== 'village') throw new ResidenceBadRequest('level');
 	if (!(RESIDENCE_PURPOSES as readonly string[]).includes(purpose))
 		throw new ResidenceBadRequest('purpose');
-	const emergencies =
-		who.role === 'emergency'
-			? await currentEmergencies(db, jurisdictionPrefix(who.jurisdiction), now)
-			: [];
+	const emergencies = needsEmergencyForResidences(who)
+		? await currentEmergencies(db, jurisdictionPrefix(who.jurisdiction), now)
+		: [];
 	const access = residenceAccess(who, areaCode, now, emergencies);
 	const audit = {
 		...actorOf(who),

@@ -5,6 +5,7 @@ import type { DB } from '../db/schema';
 import {
 	canAssignSegments,
 	canManageUser,
+	holdsSegments,
 	prefixOf,
 	roleFitsLevel,
 	type Principal
@@ -21,14 +22,13 @@ import {
 	type UserListRow
 } from '../repositories/users';
 import { isAdminCode, jurisdictionPrefix } from '$lib/domain/admin';
-import { normalizeCode } from '$lib/components/admin/format';
+import { normalizeCode } from '$lib/i18n/admin-format';
 import type { RequestMeta } from './auth';
+import { UserNotFound } from '../errors';
 
 /** Field → i18n message key. */
 export type FieldErrors = Record<string, string>;
 export type Outcome<T = undefined> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
-
-export class UserNotFound extends Error {}
 
 export function listManagedUsers(db: Kysely<DB>, admin: Principal): Promise<UserListRow[]> {
 	return listUsers(db, prefixOf(admin));
@@ -190,7 +190,7 @@ export async function updateUser(
 				.where('river_chief_id', '=', id)
 				.where('township_code', 'not like', `${jurisdictionPrefix(jurisdiction)}%`)
 				.execute();
-			if (role !== 'river_chief')
+			if (!holdsSegments(role))
 				await trx
 					.updateTable('waterways')
 					.set({ river_chief_id: null })
@@ -219,7 +219,7 @@ export async function assignSegments(
 	const chief = await findUserById(db, chiefId);
 	if (!chief || !canManageUser(admin, { role: chief.role, jurisdiction: chief.jurisdiction_code }))
 		throw new UserNotFound(String(chiefId));
-	if (!canAssignSegments(admin) || chief.role !== 'river_chief')
+	if (!canAssignSegments(admin) || !holdsSegments(chief.role))
 		return { ok: false, errors: { area: 'users.err.notRiverChief' } };
 	if (!isAdminCode(areaCode) || !(await unitExists(db, areaCode)))
 		return { ok: false, errors: { area: 'users.err.jurisdiction' } };

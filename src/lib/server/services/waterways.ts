@@ -6,6 +6,7 @@ import type { DB } from '../db/schema';
 import { canRecordChecks, seesHomeDistances, type Principal } from '../auth/policy';
 import { distanceBand } from '$lib/domain/disclosure';
 import { releasedChildrenNear } from './released-counts';
+import { nearestChildDistanceM } from '../repositories/children';
 import { ruleRadius } from '../repositories/segment-rule';
 import { actorOf, appendAudit } from '../repositories/audit';
 import {
@@ -18,15 +19,19 @@ import {
 	type SegmentRow
 } from '../repositories/equipment';
 import { featureDetail } from '../repositories/features';
-import { processPhoto, PhotoError, MAX_PHOTOS_PER_CHECK } from '../photos';
-import { assertAreaInScope, inSiteScope, mapDataVersion, NotFoundError, scopeFor } from './map';
+import { processPhoto, MAX_PHOTOS_PER_CHECK } from '../photos';
+import { mapDataVersion } from './map';
+import { assertAreaInScope, inSiteScope, scopeFor, type Scope } from '../auth/scope';
+import { segmentLinesIn as segmentLines, type SegmentLine } from '../repositories/waterways';
+import { missingItems } from '../repositories/equipment';
+import { CheckConflict, CheckRejected, NotFoundError, PhotoError } from '../errors';
 import {
 	completionBySubunit,
 	completionTrend,
 	type SubunitCompletion
 } from '../repositories/dashboard';
 import { findUnit } from '../repositories/areas';
-import { isAdminCode, jurisdictionPrefix } from '$lib/domain/admin';
+import { isAdminCode, jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
 import {
 	EQUIPMENT_ITEMS,
 	WATERWAY_KINDS,
@@ -143,13 +148,22 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 		db
 	);
 	const r = req.rows[0];
-	// what the page may say about children near the water: the released count, and the
-	// distance to the nearest child's home only as a band (the exact one pins a home; it is
-	// for the audited exact-home view alone), and only to the roles whose duty the homes are
+	// what the page may say about children near the water: the released count; the nearest
+	// thing and its distance only to the roles whose duty the homes are (for anyone else "the
+	// nearest is a school 418 m away" says every home is farther, and its absence that a home
+	// is nearest); and to those the nearest child's home only as a band (the exact distance pins
+	// a home: it is for the audited exact-home view alone)
 	const released = r
 		? await releasedChildrenNear(db, [{ id, countedByRule: r.children_within }], r.radius_m)
 		: new Map<number, number>();
-	const homeNearest = r?.nearest_kind === 'children';
+	const dutyToHomes = seesHomeDistances(who.role);
+	const homeWithin = r?.near_kinds.includes('children') ?? false;
+	const homeM =
+		r && dutyToHomes && homeWithin
+			? r.nearest_kind === 'children'
+				? r.nearest_m
+				: await nearestChildDistanceM(db, id, r.radius_m)
+			: null;
 	const requirement = r
 		? {
 				required: r.required,
@@ -157,13 +171,13 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 				nearKinds: r.near_kinds,
 				childrenWithin: released.get(id) ?? 0,
 				nearest:
-					r.nearest_m === null || r.nearest_kind === null || homeNearest
+					!dutyToHomes ||
+					r.nearest_m === null ||
+					r.nearest_kind === null ||
+					r.nearest_kind === 'children'
 						? null
 						: { m: r.nearest_m, kind: r.nearest_kind },
-				nearestHomeBand:
-					homeNearest && r.nearest_m !== null && seesHomeDistances(who.role)
-						? distanceBand(r.nearest_m)
-						: null,
+				nearestHomeBand: homeM === null ? null : distanceBand(homeM),
 				childHomeWithin: r.near_kinds.includes('children')
 			}
 		: null;
@@ -175,22 +189,6 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 		riverChief: chief.rows[0]?.name ?? null,
 		canRecord: canRecordChecks(who, detail.adminCode)
 	};
-}
-
-export class CheckRejected extends Error {
-	constructor(
-		public readonly field: string,
-		public readonly key: string
-	) {
-		super(`${field}: ${key}`);
-	}
-}
-
-/** The client UUID is already another user's check: theirs is neither returned nor touched. */
-export class CheckConflict extends Error {
-	constructor() {
-		super('clientUuid: check.conflict');
-	}
 }
 
 /**
@@ -342,7 +340,7 @@ export async function dashboard(
 	const unit = await findUnit(db, areaCode);
 	if (!unit) throw new NotFoundError(areaCode);
 	const prefix = jurisdictionPrefix(areaCode);
-	const sitePrefix = prefix.slice(0, 9);
+	const sitePrefix = townshipPrefix(prefix);
 	const sitesUnit = unit.level === 'village' ? await findUnit(db, `${sitePrefix}000`) : unit;
 	const childLen = { province: 4, prefecture: 6, county: 9, township: 12, village: 12 }[unit.level];
 	const [bySubunit, trend, segs] = await Promise.all([
@@ -403,3 +401,54 @@ export async function riverChiefsFor(
 		.orderBy('display_name')
 		.execute();
 }
+
+/** Segment lines in a small box inside the viewer's waterways, for "segments near me". */
+export function segmentLinesIn(
+	db: Kysely<DB>,
+	scope: Scope,
+	bbox: readonly [number, number, number, number] | readonly number[]
+): Promise<SegmentLine[]> {
+	return segmentLines(db, scope.sitePrefix, bbox);
+}
+
+/**
+ * The segment list of an export and which of the four items each segment lacks, read in one
+ * snapshot so that they agree.
+ */
+export function segmentsForExport(db: Kysely<DB>, who: Principal, q: SegmentQuery) {
+	return db
+		.transaction()
+		.setIsolationLevel('repeatable read')
+		.setAccessMode('read only')
+		.execute(async (trx) => {
+			const rows = await segmentsFor(trx, who, q);
+			return {
+				rows,
+				missing: await missingItems(
+					trx,
+					rows.map((r) => r.id)
+				)
+			};
+		});
+}
+
+/** An export of the segment list is written to the audit log (format and number of rows). */
+export async function auditSegmentExport(
+	db: Kysely<DB>,
+	who: Principal,
+	format: string,
+	rows: number,
+	meta: RequestMeta
+): Promise<void> {
+	await appendAudit(db, {
+		...actorOf(who),
+		action: 'export',
+		resource: `segments.${format}`,
+		jurisdictionCode: who.jurisdiction,
+		detail: { rows },
+		...meta
+	});
+}
+
+/** The box around these segments (the list's map view), or null for none. */
+export { segmentsExtent } from '../repositories/waterways';

@@ -6,7 +6,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
 import { changePassword } from '$lib/server/services/auth';
-import { findUnit } from '$lib/server/repositories/areas';
+import { findUnit } from '$lib/server/services/areas';
 import { readSmallForm } from '$lib/server/auth/request';
 import { MAX_PASSWORD_LENGTH } from '$lib/server/auth/password';
 

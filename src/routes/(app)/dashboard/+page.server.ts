@@ -1,12 +1,10 @@
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { dashboard } from '$lib/server/services/waterways';
-import { NotFoundError } from '$lib/server/services/map';
-import { translator } from '$lib/i18n';
-import { ancestors, findUnit } from '$lib/server/repositories/areas';
+import { throwAsHttp } from '$lib/server/http/errors';
+import { ancestors, findUnit } from '$lib/server/services/areas';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import { adminCode, parseQuery } from '$lib/server/validation';
 
@@ -26,8 +24,6 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			.map((a) => ({ code: a.code, name: a.name }));
 		return { dash, bbox: unit!.bbox, home, trail };
 	} catch (e) {
-		if (e instanceof NotFoundError)
-			error(404, { message: translator(locals.locale)('error.notFound') });
-		throw e;
+		throwAsHttp(locals.locale, e);
 	}
 };

@@ -7,14 +7,9 @@ import type { RequestHandler } from './$types';
 import * as v from 'valibot';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
-import {
-	CheckConflict,
-	CheckRejected,
-	recordCheck,
-	type CheckSubmission
-} from '$lib/server/services/waterways';
-import { NotFoundError } from '$lib/server/services/map';
-import { isMessageKey, translator } from '$lib/i18n';
+import { recordCheck, type CheckSubmission } from '$lib/server/services/waterways';
+import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
+import { translator } from '$lib/i18n';
 import { CheckPayload } from '$lib/domain/check';
 import { parse } from '$lib/server/validation';
 
@@ -69,9 +64,9 @@ export const POST: RequestHandler = async (event) => {
 		);
 		return json(r, { status: r.duplicate ? 200 : 201, headers: { 'Cache-Control': 'no-store' } });
 	} catch (e) {
-		if (e instanceof CheckConflict) return refuse('clientUuid', t('check.conflict'), 409);
-		if (e instanceof CheckRejected) return refuse(e.field, isMessageKey(e.key) ? t(e.key) : e.key);
-		if (e instanceof NotFoundError) error(404, { message: t('error.notFound') });
-		throw e;
+		// a refusal about a field in the same shape as the edge's; others as HTTP errors
+		const r = refusalOf(locale, e);
+		if (r?.field) return refuse(r.field, r.message, r.status);
+		throwAsHttp(locale, e);
 	}
 };

@@ -1,16 +1,12 @@
 // Exact homes of children in a township or village, for the roles whose work needs them.
 // The purpose is required; the view is written to the audit log before the data leaves.
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
-import {
-	ResidenceBadRequest,
-	ResidenceDenied,
-	viewResidences
-} from '$lib/server/services/residences';
-import { translator } from '$lib/i18n';
+import { viewResidences } from '$lib/server/services/residences';
+import { throwAsHttp } from '$lib/server/http/errors';
 import { parseQuery, text } from '$lib/server/validation';
 
 // one value each; which areas and purposes are acceptable is the service's rule (and message)
@@ -18,7 +14,6 @@ const Query = v.object({ area: v.optional(text(40), ''), purpose: v.optional(tex
 
 export const GET: RequestHandler = async (event) => {
 	const { user } = signedIn(event.locals);
-	const t = translator(event.locals.locale);
 	const { area, purpose } = parseQuery(Query, event.url, event.locals.locale);
 	const { db } = await database();
 	try {
@@ -36,12 +31,6 @@ export const GET: RequestHandler = async (event) => {
 			{ headers: { 'Cache-Control': 'no-store' } }
 		);
 	} catch (e) {
-		if (e instanceof ResidenceDenied) error(403, { message: t('residences.denied') });
-		if (e instanceof ResidenceBadRequest) {
-			error(400, {
-				message: t(e.message === 'purpose' ? 'residences.purpose' : 'residences.needArea')
-			});
-		}
-		throw e;
+		throwAsHttp(event.locals.locale, e);
 	}
 };

@@ -1,14 +1,13 @@
 // 审计日志: read-only search of the append-only audit log, scoped by the service to the
 // administrator's jurisdiction. Filters live in the query string so a search can be shared;
 // a filter that is not a real date, action or id is a 400 saying which (not a 500).
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { Forbidden, searchAuditLog } from '$lib/server/services/admin';
-import { parseDetail } from '$lib/components/admin/format';
-import { AUDIT_ACTIONS } from '$lib/server/repositories/audit';
+import { AUDIT_ACTIONS, searchAuditLog } from '$lib/server/services/admin';
+import { throwAsHttp } from '$lib/server/http/errors';
+import { parseDetail } from '$lib/i18n/admin-format';
 import { blankOr, idText, parseQuery, shanghaiDay } from '$lib/server/validation';
 
 const PAGE_SIZE = 50;
@@ -49,8 +48,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			limit: PAGE_SIZE
 		});
 	} catch (e) {
-		if (e instanceof Forbidden) error(403, { message: 'forbidden' });
-		throw e;
+		throwAsHttp(locals.locale, e);
 	}
 	return {
 		actions: AUDIT_ACTIONS,

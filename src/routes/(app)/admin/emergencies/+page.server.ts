@@ -1,20 +1,16 @@
 // 应急状态: declaring an emergency opens exact homes to emergency staff in one area for a
 // bounded window. Times are typed as Beijing time (datetime-local has no zone) and stored as
 // instants; the service checks area, window (≤ 72 h) and reason, and audits the declaration.
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { formText } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
-import {
-	Forbidden,
-	declareEmergency,
-	emergenciesFor,
-	endEmergency
-} from '$lib/server/services/admin';
-import { childUnits, findUnit } from '$lib/server/repositories/areas';
-import { normalizeCode, toShanghaiInput } from '$lib/components/admin/format';
+import { declareEmergency, emergenciesFor, endEmergency } from '$lib/server/services/admin';
+import { throwAsHttp } from '$lib/server/http/errors';
+import { childUnits, findUnit } from '$lib/server/services/areas';
+import { normalizeCode, toShanghaiInput } from '$lib/i18n/admin-format';
 import {
 	adminCode,
 	fieldsOf,
@@ -44,8 +40,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	try {
 		rows = await emergenciesFor(db, admin);
 	} catch (e) {
-		if (e instanceof Forbidden) error(403, { message: 'forbidden' });
-		throw e;
+		throwAsHttp(locals.locale, e);
 	}
 	const now = new Date();
 	const unit = await findUnit(db, admin.jurisdiction);
@@ -95,8 +90,7 @@ export const actions: Actions = {
 			if (!r.ok) return fail(400, { values, errors: r.errors });
 			return { declared: r.value };
 		} catch (e) {
-			if (e instanceof Forbidden) error(403, { message: 'forbidden' });
-			throw e;
+			throwAsHttp(event.locals.locale, e);
 		}
 	},
 	end: async (event) => {
@@ -112,8 +106,7 @@ export const actions: Actions = {
 			if (!r.ok) return fail(400, { endErrors: r.errors });
 			return { ended: id };
 		} catch (e) {
-			if (e instanceof Forbidden) error(403, { message: 'forbidden' });
-			throw e;
+			throwAsHttp(event.locals.locale, e);
 		}
 	}
 };

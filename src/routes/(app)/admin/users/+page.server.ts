@@ -8,8 +8,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
 import { createUser, listManagedUsers } from '$lib/server/services/users';
-import { childUnits, findUnit } from '$lib/server/repositories/areas';
-import { normalizeCode } from '$lib/components/admin/format';
+import { childUnits, findUnit } from '$lib/server/services/areas';
+import { normalizeCode } from '$lib/i18n/admin-format';
 import { fieldsOf, parse, readForm, text } from '$lib/server/validation';
 
 // each field is one piece of text; what makes it acceptable (username, role, area, password

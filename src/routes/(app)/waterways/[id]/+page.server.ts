@@ -1,15 +1,12 @@
-import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { segmentPage } from '$lib/server/services/waterways';
-import { NotFoundError } from '$lib/server/services/map';
-import { translator } from '$lib/i18n';
+import { throwAsHttp } from '$lib/server/http/errors';
 import { idText, parseOrError } from '$lib/server/validation';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const { user } = signedIn(locals);
-	const t = translator(locals.locale);
 	// /waterways/abc or /waterways/1e20 names no segment: the same "not found" as a number
 	// that names none
 	const id = parseOrError(idText, params.id, locals.locale, 404);
@@ -26,7 +23,6 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			canRecord: p.canRecord
 		};
 	} catch (e) {
-		if (e instanceof NotFoundError) error(404, { message: t('error.notFound') });
-		throw e;
+		throwAsHttp(locals.locale, e);
 	}
 };

@@ -3,7 +3,7 @@ import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { areaSummary } from '$lib/server/services/map';
 import * as v from 'valibot';
-import { orNotFound } from '$lib/server/http/errors';
+import { orHttpError } from '$lib/server/http/errors';
 import { signedIn } from '$lib/server/http/guard';
 import { adminCode, parseOrError } from '$lib/server/validation';
 
@@ -13,6 +13,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 	const { code } = parseOrError(Params, params, locals.locale);
 	const { scope } = signedIn(locals);
 	const { db } = await database();
-	const summary = await orNotFound(locals.locale, areaSummary(db, scope, code));
+	const summary = await orHttpError(locals.locale, areaSummary(db, scope, code));
 	return json(summary, { headers: { 'Cache-Control': 'private, no-store' } });
 };

@@ -5,12 +5,15 @@ import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
-import { riverChiefsFor, segmentsFor, type SegmentQuery } from '$lib/server/services/waterways';
-import { findUnit } from '$lib/server/repositories/areas';
-import { actorOf, appendAudit } from '$lib/server/repositories/audit';
+import {
+	auditSegmentExport,
+	riverChiefsFor,
+	segmentsForExport,
+	type SegmentQuery
+} from '$lib/server/services/waterways';
+import { findUnit } from '$lib/server/services/areas';
 import {
 	contentDisposition,
-	missingItems,
 	segmentFileName,
 	segmentTable,
 	toCsv,
@@ -41,20 +44,7 @@ export const GET: RequestHandler = async (event) => {
 	};
 	const { db } = await database();
 	// the list and which items each segment lacks, from one snapshot so that they agree
-	const { rows, missing } = await db
-		.transaction()
-		.setIsolationLevel('repeatable read')
-		.setAccessMode('read only')
-		.execute(async (trx) => {
-			const rows = await segmentsFor(trx, user.principal, q);
-			return {
-				rows,
-				missing: await missingItems(
-					trx,
-					rows.map((r) => r.id)
-				)
-			};
-		});
+	const { rows, missing } = await segmentsForExport(db, user.principal, q);
 	const table = segmentTable(rows, missing, locals.locale);
 
 	// names for the file: from the rows where they are there, else from the database (in scope)
@@ -88,14 +78,7 @@ export const GET: RequestHandler = async (event) => {
 		format
 	);
 
-	await appendAudit(db, {
-		...actorOf(user.principal),
-		action: 'export',
-		resource: `segments.${format}`,
-		jurisdictionCode: user.principal.jurisdiction,
-		detail: { rows: rows.length },
-		...requestMeta(event)
-	});
+	await auditSegmentExport(db, user.principal, format, rows.length, requestMeta(event));
 	const body =
 		format === 'csv'
 			? Buffer.from(toCsv(table), 'utf8')

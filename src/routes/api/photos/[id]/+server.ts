@@ -1,10 +1,8 @@
-import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { photoFor } from '$lib/server/services/waterways';
-import { NotFoundError } from '$lib/server/services/map';
-import { translator } from '$lib/i18n';
+import { throwAsHttp } from '$lib/server/http/errors';
 import { idText, parseOrError } from '$lib/server/validation';
 
 export const GET: RequestHandler = async ({ params, locals }) => {
@@ -21,8 +19,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof NotFoundError)
-			error(404, { message: translator(locals.locale)('error.notFound') });
-		throw e;
+		throwAsHttp(locals.locale, e);
 	}
 };

@@ -8,17 +8,17 @@ import { assignableRoles } from '$lib/server/auth/policy';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn, requestMeta } from '$lib/server/http/guard';
+import { throwAsHttp } from '$lib/server/http/errors';
 import {
-	UserNotFound,
 	assignSegments,
 	listManagedUsers,
 	updateUser,
 	type UserChange
 } from '$lib/server/services/users';
-import { childUnits, findUnit } from '$lib/server/repositories/areas';
+import { childUnits, findUnit } from '$lib/server/services/areas';
 import { canManageUser } from '$lib/server/auth/policy';
 import { translator, type Locale } from '$lib/i18n';
-import { normalizeCode } from '$lib/components/admin/format';
+import { normalizeCode } from '$lib/i18n/admin-format';
 import {
 	fieldsOf,
 	flag,
@@ -82,8 +82,7 @@ async function change(event: RequestEvent, what: UserChange) {
 	try {
 		return await updateUser(db, user.principal, id, what, requestMeta(event));
 	} catch (e) {
-		if (e instanceof UserNotFound) notFound(event.locals.locale);
-		throw e;
+		throwAsHttp(event.locals.locale, e);
 	}
 }
 
@@ -133,8 +132,7 @@ export const actions: Actions = {
 				return fail(400, { part: 'segments' as const, values: { area }, errors: r.errors });
 			return { part: 'segments' as const, done: 'userEdit.segmentsDone' as const, n: r.value };
 		} catch (e) {
-			if (e instanceof UserNotFound) notFound(event.locals.locale);
-			throw e;
+			throwAsHttp(event.locals.locale, e);
 		}
 	}
 };

@@ -1,10 +1,9 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
-import { feature } from '$lib/server/services/map';
+import { feature, FEATURE_LAYERS } from '$lib/server/services/map';
 import * as v from 'valibot';
-import { FEATURE_LAYERS } from '$lib/server/repositories/features';
-import { orNotFound } from '$lib/server/http/errors';
+import { orHttpError } from '$lib/server/http/errors';
 import { signedIn } from '$lib/server/http/guard';
 import { idText, parseOrError } from '$lib/server/validation';
 
@@ -14,6 +13,6 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 	const { layer, id } = parseOrError(Params, params, locals.locale);
 	const { scope } = signedIn(locals);
 	const { db } = await database();
-	const detail = await orNotFound(locals.locale, feature(db, scope, layer, id));
+	const detail = await orHttpError(locals.locale, feature(db, scope, layer, id));
 	return json(detail, { headers: { 'Cache-Control': 'private, no-store' } });
 };
