@@ -209,3 +209,12 @@ export async function unitAt(
 		LIMIT 1`.execute(db);
 	return r.rows[0]?.code ?? null;
 }
+
+/** Whether an administrative unit with this code exists. */
+export async function unitExists(db: Kysely<DB>, code: string): Promise<boolean> {
+	return !!(await db
+		.selectFrom('admin_units')
+		.select('code')
+		.where('code', '=', code)
+		.executeTakeFirst());
+}

@@ -104,3 +104,13 @@ export async function listEmergencies(db: Kysely<DB>, prefix: string): Promise<E
 		.limit(200)
 		.execute()) as EmergencyListRow[];
 }
+
+/** The area of a declared emergency, or undefined for an id that names none. */
+export async function emergencyArea(db: Kysely<DB>, id: number): Promise<string | undefined> {
+	const row = await db
+		.selectFrom('emergency_declarations')
+		.select(['area_code'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+	return row?.area_code;
+}

@@ -191,3 +191,21 @@ export async function deleteUserSessions(
 	const r = await q.executeTakeFirst();
 	return Number(r.numDeletedRows ?? 0);
 }
+
+/** Change a user's own columns (name, role, jurisdiction, status, password…). */
+export async function updateUserColumns(
+	db: Kysely<DB>,
+	id: number,
+	set: Record<string, unknown>
+): Promise<void> {
+	await db.updateTable('users').set(set).where('id', '=', id).execute();
+}
+
+/** A new password hash, changed now. */
+export async function setPasswordHash(db: Kysely<DB>, id: number, hash: string): Promise<void> {
+	await db
+		.updateTable('users')
+		.set({ password_hash: hash, password_changed_at: new Date() })
+		.where('id', '=', id)
+		.execute();
+}

@@ -83,3 +83,46 @@ export async function segmentLinesIn(
 		ORDER BY w.id LIMIT 5000`.execute(db);
 	return r.rows;
 }
+
+/**
+ * Take a river chief's segments from them: all of them, or (with `keepPrefix`) those outside
+ * that area.
+ */
+export async function releaseChiefSegments(
+	db: Kysely<DB>,
+	chiefId: number,
+	keepPrefix?: string
+): Promise<void> {
+	let q = db
+		.updateTable('waterways')
+		.set({ river_chief_id: null })
+		.where('river_chief_id', '=', chiefId);
+	if (keepPrefix !== undefined) q = q.where('township_code', 'not like', underPrefix(keepPrefix));
+	await q.execute();
+}
+
+/** Give a river chief every segment under a code prefix; the number of segments. */
+export async function assignChiefSegments(
+	db: Kysely<DB>,
+	chiefId: number,
+	prefix: string
+): Promise<number> {
+	const r = await db
+		.updateTable('waterways')
+		.set({ river_chief_id: chiefId })
+		.where('township_code', 'like', underPrefix(prefix))
+		.executeTakeFirst();
+	return Number(r.numUpdatedRows ?? 0);
+}
+
+/** How many segments under a site prefix the rule has judged, and how many need the items. */
+export async function requirementCounts(
+	db: Kysely<DB>,
+	sitePrefix: string
+): Promise<{ required: number; total: number }> {
+	const r = await sql<{ required: number; total: number }>`
+		SELECT count(*) FILTER (WHERE sr.required)::int AS required, count(*)::int AS total
+		FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
+		WHERE w.township_code LIKE ${underPrefix(sitePrefix)}`.execute(db);
+	return { required: r.rows[0]?.required ?? 0, total: r.rows[0]?.total ?? 0 };
+}

@@ -1,5 +1,5 @@
 // Administrator use cases besides users: the audit log search and emergency declarations.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import {
 	canChangeRuleRadius,
@@ -21,12 +21,16 @@ import {
 /** The actions the audit log can be searched by. */
 export { AUDIT_ACTIONS } from '../repositories/audit';
 import {
+	emergencyArea,
 	endEmergencyAt,
 	insertEmergency,
 	listEmergencies,
 	type EmergencyListRow
 } from '../repositories/emergencies';
 import { isAdminCode, townshipPrefix } from '$lib/domain/admin';
+import { unitExists } from '../repositories/areas';
+import { requirementCounts } from '../repositories/waterways';
+import { ruleLastRunAt, setRuleRadius } from '../repositories/settings';
 import { ruleRadius } from '../repositories/segment-rule';
 import { recomputeSegmentRule, type RuleRunResult } from './segment-rule';
 import { mapDataChanged, pendingDataChanges } from './derived-data';
@@ -57,13 +61,7 @@ export async function declareEmergency(
 	meta: RequestMeta
 ): Promise<Outcome<number>> {
 	const errors: Record<string, string> = {};
-	const exists =
-		isAdminCode(input.areaCode) &&
-		!!(await db
-			.selectFrom('admin_units')
-			.select('code')
-			.where('code', '=', input.areaCode)
-			.executeTakeFirst());
+	const exists = isAdminCode(input.areaCode) && (await unitExists(db, input.areaCode));
 	if (!exists) errors.area = 'emergency.err.area';
 	else if (!canDeclareEmergency(who, input.areaCode)) errors.area = 'emergency.err.notAllowed';
 	if (Number.isNaN(input.startsAt.getTime()) || Number.isNaN(input.endsAt.getTime()))
@@ -108,12 +106,8 @@ export async function endEmergency(
 	id: number,
 	meta: RequestMeta
 ): Promise<Outcome<undefined>> {
-	const row = await db
-		.selectFrom('emergency_declarations')
-		.select(['area_code'])
-		.where('id', '=', id)
-		.executeTakeFirst();
-	if (!row || !canDeclareEmergency(who, row.area_code)) throw new Forbidden('emergency');
+	const area = await emergencyArea(db, id);
+	if (!area || !canDeclareEmergency(who, area)) throw new Forbidden('emergency');
 	return db.transaction().execute(async (trx) => {
 		const was = await endEmergencyAt(trx, id, new Date());
 		if (!was) return { ok: false as const, errors: { end: 'emergency.err.alreadyEnded' } };
@@ -136,19 +130,14 @@ export const RULE_RADIUS_RANGE_M = { min: 50, max: 5000 } as const;
 export async function ruleSettings(db: Kysely<DB>, who: Principal) {
 	if (!canRunSegmentRule(who)) throw new Forbidden('settings');
 	const radius = await ruleRadius(db);
-	const r = await sql<{ required: number; total: number }>`
-		SELECT count(*) FILTER (WHERE sr.required)::int AS required, count(*)::int AS total
-		FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
-		WHERE w.township_code LIKE ${townshipPrefix(prefixOf(who)) + '%'}`.execute(db);
-	const last = await sql<{
-		at: string | null;
-	}>`SELECT value->>'at' AS at FROM settings WHERE key = 'segment_rule_last_run'`.execute(db);
+	const r = await requirementCounts(db, townshipPrefix(prefixOf(who)));
+	const computedAt = await ruleLastRunAt(db);
 	return {
 		radius,
-		computedAt: last.rows[0]?.at ?? null,
+		computedAt,
 		pendingChanges: await pendingDataChanges(db),
-		required: r.rows[0]?.required ?? 0,
-		total: r.rows[0]?.total ?? 0,
+		required: r.required,
+		total: r.total,
 		canChangeRadius: canChangeRuleRadius(who)
 	};
 }
@@ -174,11 +163,7 @@ export async function recomputeRule(
 		) {
 			return { ok: false, errors: { radius: 'settings.err.radius' } };
 		}
-		await sql`
-			INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('segment_rule_radius_m', ${JSON.stringify(radiusM)}::jsonb, now(), ${who.userId})
-			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`.execute(
-			db
-		);
+		await setRuleRadius(db, radiusM, who.userId);
 	}
 	const prefix = radiusM !== null ? '42' : townshipPrefix(prefixOf(who));
 	// from the analysis engine's snapshot when the dashboard has loaded one

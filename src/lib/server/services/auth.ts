@@ -16,6 +16,7 @@ import {
 	insertSession,
 	markSecondFactor,
 	recordFailedLogin,
+	setPasswordHash,
 	touchSession,
 	type UserRow
 } from '../repositories/users';
@@ -384,11 +385,7 @@ export async function changePassword(
 	await clearThrottle(db, user.username, address);
 	const problem = passwordProblem(next, user.username, { userInputs: [user.display_name] });
 	if (problem) return { ok: false, problem };
-	await db
-		.updateTable('users')
-		.set({ password_hash: await hashPassword(next), password_changed_at: new Date() })
-		.where('id', '=', user.id)
-		.execute();
+	await setPasswordHash(db, user.id, await hashPassword(next));
 	// other devices must sign in again with the new password
 	await deleteUserSessions(db, user.id, su.sessionId);
 	await appendAudit(db, { ...actor, action: 'password_changed' });

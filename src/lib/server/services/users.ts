@@ -19,9 +19,12 @@ import {
 	findUserByName,
 	insertUser,
 	listUsers,
+	updateUserColumns,
 	type UserListRow
 } from '../repositories/users';
 import { isAdminCode, jurisdictionPrefix } from '$lib/domain/admin';
+import { unitExists } from '../repositories/areas';
+import { assignChiefSegments, releaseChiefSegments } from '../repositories/waterways';
 import { normalizeCode } from '$lib/i18n/admin-format';
 import type { RequestMeta } from './auth';
 import { UserNotFound } from '../errors';
@@ -40,14 +43,6 @@ export interface UserInput {
 	role: string;
 	jurisdiction: string;
 	password: string;
-}
-
-async function unitExists(db: Kysely<DB>, code: string): Promise<boolean> {
-	return !!(await db
-		.selectFrom('admin_units')
-		.select('code')
-		.where('code', '=', code)
-		.executeTakeFirst());
 }
 
 /** What is wrong with a typed jurisdiction code, said so the user knows what to do; or null. */
@@ -178,24 +173,14 @@ export async function updateUser(
 			diff.password = 'reset';
 		}
 		if (!Object.keys(set).length) return;
-		await trx.updateTable('users').set(set).where('id', '=', id).execute();
+		await updateUserColumns(trx, id, set);
 		// a change of role, area, status or password takes effect now, not at the next sign-in
 		if (set.role || set.jurisdiction_code || set.active === false || set.password_hash)
 			await deleteUserSessions(trx, id);
 		if (set.role || set.jurisdiction_code) {
 			// segments outside a river chief's new area are no longer theirs
-			await trx
-				.updateTable('waterways')
-				.set({ river_chief_id: null })
-				.where('river_chief_id', '=', id)
-				.where('township_code', 'not like', `${jurisdictionPrefix(jurisdiction)}%`)
-				.execute();
-			if (!holdsSegments(role))
-				await trx
-					.updateTable('waterways')
-					.set({ river_chief_id: null })
-					.where('river_chief_id', '=', id)
-					.execute();
+			await releaseChiefSegments(trx, id, jurisdictionPrefix(jurisdiction));
+			if (!holdsSegments(role)) await releaseChiefSegments(trx, id);
 		}
 		await appendAudit(trx, {
 			...auditFor(admin, meta),
@@ -238,12 +223,7 @@ export async function assignSegments(
 	if (!narrow.startsWith(prefixOf(admin)))
 		return { ok: false, errors: { area: 'users.err.notAllowed' } };
 	return db.transaction().execute(async (trx) => {
-		const r = await trx
-			.updateTable('waterways')
-			.set({ river_chief_id: chiefId })
-			.where('township_code', 'like', `${narrow}%`)
-			.executeTakeFirst();
-		const n = Number(r.numUpdatedRows ?? 0);
+		const n = await assignChiefSegments(trx, chiefId, narrow);
 		await appendAudit(trx, {
 			...auditFor(admin, meta),
 			action: 'segments_assigned',
