@@ -16,6 +16,11 @@ import { residencesFromWkbParts, shapesFromWkb } from './kernel/wkb.mjs';
 /** @param {Payload} payload */
 export function loadSnapshot(payload) {
 	const residences = residencesFromWkbParts(payload.residences);
+	// each child's record key, aligned with the residences, to release counts of them
+	const keys = new Float64Array(residences.lon.length);
+	let at = 0;
+	for (const part of payload.residenceKeys ?? [])
+		if (part) for (const k of part.split(',')) keys[at++] = Number(k);
 	const segments = shapesFromWkb(payload.segments, payload.segmentFlags);
 	const facilities = shapesFromWkb(payload.facilities);
 	const rulePoints = residencesFromWkbParts([payload.rulePoints]);
@@ -28,6 +33,7 @@ export function loadSnapshot(payload) {
 
 	return {
 		residences,
+		keys,
 		segments,
 		facilities,
 		rulePoints,
@@ -122,10 +128,26 @@ export function runCase(snap, job) {
 		case 'per_segment': {
 			const r = job.radiusMeters ?? 500;
 			const { lo, hi } = codeRange(job.prefix);
-			const { ids, counts } = countPerShape(snap.pointGrid(), snap.segments, r, from, to, lo, hi);
+			const { ids, counts, keySums } = countPerShape(
+				snap.pointGrid(),
+				snap.segments,
+				r,
+				from,
+				to,
+				lo,
+				hi,
+				snap.keys
+			);
 			let total = 0;
 			for (let i = 0; i < counts.length; i++) total += counts[i];
-			return { residences: to - from, segments: ids.length, total, segmentIds: ids, counts };
+			return {
+				residences: to - from,
+				segments: ids.length,
+				total,
+				segmentIds: ids,
+				counts,
+				keySums
+			};
 		}
 		case 'uncovered': {
 			const r = job.radiusMeters ?? 1000;

@@ -44,6 +44,8 @@ export interface PerSegmentResult {
 	total: number;
 	segmentIds: Float64Array;
 	counts: Int32Array;
+	/** per segment, the sum of the record keys of the children counted (domain/disclosure.ts) */
+	keySums: Float64Array;
 }
 
 export interface NearestResult {

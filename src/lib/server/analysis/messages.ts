@@ -6,6 +6,8 @@
 export interface SnapshotPayload {
 	/** one WKB collection per prefecture, in code order (together: sorted by village code, id) */
 	residences: (Uint8Array | null)[];
+	/** per prefecture as `residences`: the children's record keys, comma-separated, same order */
+	residenceKeys: string[];
 	segments: Uint8Array | null;
 	/** one '0'/'1' per segment, in segment order: 1 = the four items are not all present */
 	segmentFlags: string;

@@ -27,13 +27,17 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 	const prefectures = await sql<{ p: string }>`
 		SELECT DISTINCT left(code, 4) AS p FROM admin_units WHERE level = 'village' ORDER BY 1`.execute(db);
 	const residences: (Uint8Array | null)[] = [];
+	const residenceKeys: string[] = [];
 	for (const { p } of prefectures.rows) {
-		const res = await sql<{ wkb: Uint8Array | null }>`
+		// the record keys (domain/disclosure.ts) in the same order, to release what is counted
+		const res = await sql<{ wkb: Uint8Array | null; keys: string | null }>`
 			SELECT ST_AsBinary(ST_Collect(
 				ST_MakePoint(ST_X(residence), ST_Y(residence), id::float8, village_code::float8)
-				ORDER BY village_code, id)) AS wkb
+				ORDER BY village_code, id)) AS wkb,
+				string_agg(record_key::text, ',' ORDER BY village_code, id) AS keys
 			FROM children WHERE village_code LIKE ${p + '%'}`.execute(db);
 		residences.push(bytes(res.rows[0]?.wkb));
+		residenceKeys.push(res.rows[0]?.keys ?? '');
 	}
 	const seg = await sql<{ wkb: Uint8Array | null; flags: string | null }>`
 		SELECT ST_AsBinary(ST_Collect(ST_Force4D(w.geom, w.id::float8, w.township_code::float8) ORDER BY w.id)) AS wkb,
@@ -63,6 +67,7 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 	);
 	return {
 		residences,
+		residenceKeys,
 		segments: bytes(seg.rows[0]?.wkb),
 		segmentFlags: seg.rows[0]?.flags ?? '',
 		facilities: bytes(fac.rows[0]?.wkb),

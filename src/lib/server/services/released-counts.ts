@@ -7,6 +7,12 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { childrenFingerprint, childrenNearSegments } from '../repositories/children';
 import { releaseCount } from '$lib/domain/disclosure';
+import { analysisFor } from './exposure';
+
+/** Beyond this many segments to count, the analysis engine counts them all at once. */
+const ENGINE_ABOVE = 2000;
+/** Every child counts near a segment, whoever's jurisdiction: the whole province's residences. */
+const PROVINCE_PREFIX = '42';
 
 let cache: { key: string; byId: Map<number, { n: number; released: number }> } | undefined;
 
@@ -19,14 +25,28 @@ let cache: { key: string; byId: Map<number, { n: number; released: number }> } |
 export async function releasedChildrenNear(
 	db: Kysely<DB>,
 	segments: { id: number; countedByRule: number }[],
-	radiusM: number
+	radiusM: number,
+	engineAbove = ENGINE_ABOVE
 ): Promise<Map<number, number>> {
 	const key = `${await childrenFingerprint(db)}|${radiusM}`;
 	if (cache?.key !== key) cache = { key, byId: new Map() };
 	const c = cache;
-	const missing = segments
+	let missing = segments
 		.filter((s) => s.countedByRule > 0 && c.byId.get(s.id)?.n !== s.countedByRule)
 		.map((s) => s.id);
+	if (missing.length > engineAbove) {
+		// a province's or prefecture's list: the analysis engine counts every segment's children
+		// and sums their keys in one pass (PostGIS would take seconds); a segment whose count
+		// differs from the rule's (a snapshot a moment old) is counted by PostGIS below
+		const r = await analysisFor(db).perSegment(PROVINCE_PREFIX, radiusM);
+		const rule = new Map(segments.map((s) => [s.id, s.countedByRule]));
+		for (let i = 0; i < r.segmentIds.length; i++) {
+			const id = r.segmentIds[i];
+			if (rule.get(id) === r.counts[i] && r.counts[i] > 0)
+				c.byId.set(id, { n: r.counts[i], released: releaseCount(r.counts[i], r.keySums[i]) });
+		}
+		missing = missing.filter((id) => c.byId.get(id)?.n !== rule.get(id));
+	}
 	for (let i = 0; i < missing.length; i += 5000) {
 		const part = missing.slice(i, i + 5000);
 		const rows = await childrenNearSegments(db, part, radiusM);
@@ -36,4 +56,9 @@ export async function releasedChildrenNear(
 	return new Map(
 		segments.map((s) => [s.id, s.countedByRule > 0 ? (c.byId.get(s.id)?.released ?? 0) : 0])
 	);
+}
+
+/** Forget every kept answer (the next request counts again): for tests comparing the paths. */
+export function forgetReleasedChildrenNear(): void {
+	cache = undefined;
 }

@@ -13,6 +13,13 @@ import { M_PER_DEG } from './sphere.mjs';
  */
 
 /**
+ * While countPerShape asks for them: the residences' record keys, and the sum of those stamped
+ * for the current shape (to release its count, domain/disclosure.ts).
+ * @type {{ of: Float64Array | null, sum: number }}
+ */
+const KEYS = { of: null, sum: 0 };
+
+/**
  * Stamp with `tag` every residence in [from, to) within `radius` metres of shape i that does
  * not carry `tag` yet, and return how many were newly stamped.
  * @param {PointGrid} g @param {Shapes} s @param {number} i @param {number} radius
@@ -57,6 +64,7 @@ function stampNearChunk(g, s, first, last, radius, from, to, stamp, tag) {
 			if (d2 < rIn || exactlyWithin(s, first, last, plon, plat, radius)) {
 				stamp[idx] = tag;
 				found++;
+				if (KEYS.of) KEYS.sum += KEYS.of[idx];
 			}
 		}
 	}
@@ -97,15 +105,25 @@ export function shapesInCodeRange(s, codeLo, codeHi) {
 
 /**
  * Per shape (those whose code is inside `codeLo..codeHi`): how many residences in [from, to)
- * lie within `radius`.
+ * lie within `radius`, and (with `keys`, one per residence) the sum of their keys.
  * @param {PointGrid} g @param {Shapes} s @param {number} radius @param {number} from
  * @param {number} to @param {number} codeLo @param {number} codeHi
+ * @param {Float64Array} [keys]
  */
-export function countPerShape(g, s, radius, from, to, codeLo, codeHi) {
+export function countPerShape(g, s, radius, from, to, codeLo, codeHi, keys) {
 	const { which, ids } = shapesInCodeRange(s, codeLo, codeHi);
 	const counts = new Int32Array(which.length);
+	const keySums = new Float64Array(keys ? which.length : 0);
 	const stamp = new Int32Array(g.index.length);
-	for (let j = 0; j < which.length; j++)
-		counts[j] = stampNearShape(g, s, which[j], radius, from, to, stamp, which[j] + 1);
-	return { ids, counts };
+	KEYS.of = keys ?? null;
+	try {
+		for (let j = 0; j < which.length; j++) {
+			KEYS.sum = 0;
+			counts[j] = stampNearShape(g, s, which[j], radius, from, to, stamp, which[j] + 1);
+			if (keys) keySums[j] = KEYS.sum;
+		}
+	} finally {
+		KEYS.of = null;
+	}
+	return { ids, counts, keySums };
 }
