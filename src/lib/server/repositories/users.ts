@@ -209,3 +209,17 @@ export async function setPasswordHash(db: Kysely<DB>, id: number, hash: string):
 		.where('id', '=', id)
 		.execute();
 }
+
+/** River chiefs whose jurisdiction lies under a code prefix, by name. */
+export async function riverChiefsUnder(
+	db: Kysely<DB>,
+	prefix: string
+): Promise<{ id: number; name: string }[]> {
+	return db
+		.selectFrom('users')
+		.select(['id', 'display_name as name'])
+		.where('role', '=', 'river_chief')
+		.where('jurisdiction_code', 'like', `${prefix}%`)
+		.orderBy('display_name')
+		.execute();
+}

@@ -126,3 +126,36 @@ export async function requirementCounts(
 		WHERE w.township_code LIKE ${underPrefix(sitePrefix)}`.execute(db);
 	return { required: r.rows[0]?.required ?? 0, total: r.rows[0]?.total ?? 0 };
 }
+
+export interface SegmentRequirementRow {
+	required: boolean;
+	radius_m: number;
+	near_kinds: string[];
+	children_within: number;
+	nearest_m: number | null;
+	nearest_kind: string | null;
+}
+
+/** The rule's answer for one segment and its reasons, or undefined before the rule ran. */
+export async function segmentRequirement(
+	db: Kysely<DB>,
+	id: number
+): Promise<SegmentRequirementRow | undefined> {
+	const r = await sql<SegmentRequirementRow>`
+		SELECT required, radius_m, near_kinds, children_within, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${id}`.execute(
+		db
+	);
+	return r.rows[0];
+}
+
+/** The river chief of a segment (name and id, both null for none). */
+export async function segmentRiverChief(
+	db: Kysely<DB>,
+	id: number
+): Promise<{ name: string | null; id: number | null } | undefined> {
+	const chief = await sql<{ name: string | null; id: number | null }>`
+		SELECT u.display_name AS name, u.id FROM waterways w LEFT JOIN users u ON u.id = w.river_chief_id WHERE w.id = ${id}`.execute(
+		db
+	);
+	return chief.rows[0];
+}

@@ -1,7 +1,6 @@
 // Waterway use cases: the river chief's segments sorted by risk, a segment's page, recording an
 // equipment check from the field (exactly once, even when a phone retries), the dashboard.
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { DB } from '../db/schema';
 import { canRecordChecks, seesHomeDistances, type Principal } from '../auth/policy';
 import { distanceBand } from '$lib/domain/disclosure';
@@ -22,7 +21,13 @@ import { featureDetail } from '../repositories/features';
 import { processPhoto, MAX_PHOTOS_PER_CHECK } from '../photos';
 import { mapDataVersion } from './map';
 import { assertAreaInScope, inSiteScope, scopeFor, type Scope } from '../auth/scope';
-import { segmentLinesIn as segmentLines, type SegmentLine } from '../repositories/waterways';
+import {
+	segmentLinesIn as segmentLines,
+	segmentRequirement,
+	segmentRiverChief,
+	type SegmentLine
+} from '../repositories/waterways';
+import { riverChiefsUnder } from '../repositories/users';
 import { missingItems } from '../repositories/equipment';
 import { CheckConflict, CheckRejected, NotFoundError, PhotoError } from '../errors';
 import {
@@ -128,26 +133,8 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 		!inSiteScope(scopeFor(who.jurisdiction), detail.adminCode)
 	)
 		throw new NotFoundError(`waterway/${id}`);
-	const [s, h, req] = await Promise.all([
-		slots(db, id),
-		history(db, id),
-		sql<{
-			required: boolean;
-			radius_m: number;
-			near_kinds: string[];
-			children_within: number;
-			nearest_m: number | null;
-			nearest_kind: string | null;
-		}>`
-			SELECT required, radius_m, near_kinds, children_within, nearest_m, nearest_kind FROM segment_requirements WHERE waterway_id = ${id}`.execute(
-			db
-		)
-	]);
-	const chief = await sql<{ name: string | null; id: number | null }>`
-		SELECT u.display_name AS name, u.id FROM waterways w LEFT JOIN users u ON u.id = w.river_chief_id WHERE w.id = ${id}`.execute(
-		db
-	);
-	const r = req.rows[0];
+	const [s, h, r] = await Promise.all([slots(db, id), history(db, id), segmentRequirement(db, id)]);
+	const chief = await segmentRiverChief(db, id);
 	// what the page may say about children near the water: the released count; the nearest
 	// thing and its distance only to the roles whose duty the homes are (for anyone else "the
 	// nearest is a school 418 m away" says every home is farther, and its absence that a home
@@ -186,7 +173,7 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 		slots: s,
 		history: h,
 		requirement,
-		riverChief: chief.rows[0]?.name ?? null,
+		riverChief: chief?.name ?? null,
 		canRecord: canRecordChecks(who, detail.adminCode)
 	};
 }
@@ -393,13 +380,7 @@ export async function riverChiefsFor(
 	who: Principal
 ): Promise<{ id: number; name: string }[]> {
 	const scope = scopeFor(who.jurisdiction);
-	return db
-		.selectFrom('users')
-		.select(['id', 'display_name as name'])
-		.where('role', '=', 'river_chief')
-		.where('jurisdiction_code', 'like', `${scope.sitePrefix}%`)
-		.orderBy('display_name')
-		.execute();
+	return riverChiefsUnder(db, scope.sitePrefix);
 }
 
 /** Segment lines in a small box inside the viewer's waterways, for "segments near me". */
