@@ -23,7 +23,6 @@ const MAP = ['src/lib/map/**'];
  */
 const SQL_NOT_YET_IN_REPOSITORIES = [
 	'src/lib/server/services/derived-data.ts',
-	'src/lib/server/tiles/children-cells.ts',
 	'src/lib/server/tiles/sources.ts',
 	'src/lib/server/seed/**'
 ];

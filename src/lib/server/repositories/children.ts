@@ -261,3 +261,22 @@ export async function nearestChildDistanceM(
 	const m = r.rows[0]?.m;
 	return m === null || m === undefined || m > radiusM ? null : Number(m);
 }
+
+export interface ChildCellSumRow {
+	level: number;
+	x: number;
+	y: number;
+	total: number;
+	/** the cells' record keys summed modulo KEY_MODULUS (the cell-key method's key) */
+	key: number;
+}
+
+/** Every grid cell (all levels) summed over the townships of a LIKE pattern, with its key. */
+export async function childCellSums(db: Kysely<DB>, like: string): Promise<ChildCellSumRow[]> {
+	const r = await sql<ChildCellSumRow>`
+		SELECT level, x, y, sum(total)::int AS total,
+			(sum(total_key) % ${KEY_MODULUS})::float8 AS key
+		FROM child_cells WHERE township_code LIKE ${like}
+		GROUP BY level, x, y`.execute(db);
+	return r.rows;
+}

@@ -4,14 +4,16 @@
 // own, bottom-up from the finest level (releaseFromParts), so that no cell can be pinned from
 // its four sub-cells at the next zoom. Computed once per jurisdiction and change of the
 // children (childrenFingerprint), then read by every tile of that jurisdiction.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import {
+	childCellSums,
 	childrenFingerprint,
 	COARSEST_CELL_LEVEL,
-	FINEST_CELL_LEVEL
+	FINEST_CELL_LEVEL,
+	type ChildCellSumRow
 } from '../repositories/children';
-import { KEY_MODULUS, releaseFromParts, type ReleasedNode } from '$lib/domain/disclosure';
+import { releaseFromParts, type ReleasedNode } from '$lib/domain/disclosure';
 
 export type ReleasedCells = Map<string, number>;
 
@@ -19,13 +21,7 @@ export function cellId(level: number, x: number, y: number): string {
 	return `${level}/${x}/${y}`;
 }
 
-interface CellRow {
-	level: number;
-	x: number;
-	y: number;
-	total: number;
-	key: number;
-}
+type CellRow = ChildCellSumRow;
 
 /** Release every cell of the rows given (all levels of one jurisdiction). */
 export function releaseCells(rows: CellRow[]): ReleasedCells {
@@ -64,13 +60,7 @@ export async function releasedCellsFor(db: Kysely<DB>, like: string): Promise<Re
 	const fingerprint = await childrenFingerprint(db);
 	const hit = cache.get(like);
 	if (hit && hit.fingerprint === fingerprint) return hit.cells;
-	const cells = sql<CellRow>`
-		SELECT level, x, y, sum(total)::int AS total,
-			(sum(total_key) % ${KEY_MODULUS})::float8 AS key
-		FROM child_cells WHERE township_code LIKE ${like}
-		GROUP BY level, x, y`
-		.execute(db)
-		.then((r) => releaseCells(r.rows));
+	const cells = childCellSums(db, like).then(releaseCells);
 	if (cache.size >= MAX_JURISDICTIONS) cache.delete(cache.keys().next().value!);
 	cache.set(like, { fingerprint, cells });
 	cells.catch(() => cache.delete(like));
