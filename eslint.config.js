@@ -21,11 +21,7 @@ const MAP = ['src/lib/map/**'];
  * name so that no new one can join. The seed writes the whole province in a few set-based
  * statements of its own (it is a loader, not a use case).
  */
-const SQL_NOT_YET_IN_REPOSITORIES = [
-	'src/lib/server/services/derived-data.ts',
-	'src/lib/server/tiles/sources.ts',
-	'src/lib/server/seed/**'
-];
+const SQL_NOT_YET_IN_REPOSITORIES = ['src/lib/server/tiles/sources.ts', 'src/lib/server/seed/**'];
 
 const maplibre = {
 	name: 'maplibre-gl',

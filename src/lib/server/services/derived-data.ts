@@ -4,16 +4,23 @@
 // box in data_changes; applyDataChanges recomputes the rule only for the segments within the
 // rule's distance of those boxes, refreshes child counts when children changed, and bumps
 // app_meta.data_version so every app process drops its cached tiles and summaries.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { radiusToDegrees } from '$lib/geo/proximity';
 import { BOX_LATITUDE, ruleRadius } from '../repositories/segment-rule';
 import { recomputeRuleFor, type RuleRunResult } from './segment-rule';
 import { refreshChildAggregates } from '../repositories/children';
 import { invalidateMapCaches } from './map';
+import {
+	countNotedChanges,
+	currentDataVersion,
+	dataVersionAndPending,
+	incrementDataVersion,
+	segmentsNearBoxes,
+	takeNotedChanges,
+	tryApplyLock
+} from '../repositories/data-changes';
 
-/** Only one process applies changes at a time. */
-const APPLY_LOCK = 7263005;
 /** Beyond this many segments one pass over every segment is cheaper than a box per segment. */
 const WHOLE_RULE_ABOVE = 5000;
 
@@ -34,19 +41,8 @@ export interface DerivedUpdate {
 export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | null> {
 	const t0 = performance.now();
 	return db.transaction().execute(async (trx) => {
-		const lock = await sql<{
-			ok: boolean;
-		}>`SELECT pg_try_advisory_xact_lock(${APPLY_LOCK}) AS ok`.execute(trx);
-		if (!lock.rows[0]?.ok) return null;
-		const noted = await sql<{
-			source: string;
-			west: number;
-			south: number;
-			east: number;
-			north: number;
-			townships: string[];
-		}>`DELETE FROM data_changes RETURNING source, west, south, east, north, townships`.execute(trx);
-		const boxes = noted.rows;
+		if (!(await tryApplyLock(trx))) return null;
+		const boxes = await takeNotedChanges(trx);
 		if (!boxes.length) return null;
 		// child counts: only the townships whose children changed (and the units above them)
 		const towns = [
@@ -56,14 +52,7 @@ export async function applyDataChanges(db: Kysely<DB>): Promise<DerivedUpdate | 
 		if (childCountsRefreshed) await refreshChildAggregates(trx, towns);
 		const radius = await ruleRadius(trx);
 		const { dLon, dLat } = radiusToDegrees(radius, BOX_LATITUDE);
-		const near = await sql<{ id: number }>`
-			SELECT DISTINCT w.id FROM waterways w
-			JOIN unnest(${boxes.map((b) => b.west)}::float8[], ${boxes.map((b) => b.south)}::float8[],
-				${boxes.map((b) => b.east)}::float8[], ${boxes.map((b) => b.north)}::float8[]) AS b(w, s, e, n)
-				ON w.geom && ST_MakeEnvelope(b.w - ${dLon}, b.s - ${dLat}, b.e + ${dLon}, b.n + ${dLat}, 4326)`.execute(
-			trx
-		);
-		const ids = near.rows.map((r) => Number(r.id));
+		const ids = await segmentsNearBoxes(trx, boxes, dLon, dLat);
 		const rule = !ids.length
 			? { segments: 0, required: 0, changed: 0, from: 'database' as const }
 			: await recomputeRuleFor(
@@ -90,11 +79,7 @@ let seenVersion: string | null | undefined;
  * version.
  */
 export async function bumpDataVersion(db: Kysely<DB>): Promise<string> {
-	const r = await sql<{ v: string }>`
-		INSERT INTO app_meta (key, value, updated_at) VALUES ('data_version', '1', now())
-		ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()
-		RETURNING value AS v`.execute(db);
-	return r.rows[0].v;
+	return incrementDataVersion(db);
 }
 
 const changeListeners = new Set<() => void>();
@@ -128,8 +113,7 @@ export async function mapDataChanged(db: Kysely<DB>): Promise<void> {
 
 /** How many noted changes wait to be applied (the settings page shows it). */
 export async function pendingDataChanges(db: Kysely<DB>): Promise<number> {
-	const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM data_changes`.execute(db);
-	return r.rows[0]?.n ?? 0;
+	return countNotedChanges(db);
 }
 
 export interface Watcher {
@@ -151,22 +135,17 @@ export function watchDataChanges(
 	let running: Promise<void> = Promise.resolve();
 
 	const tick = async () => {
-		const r = await sql<{ v: string | null; pending: boolean }>`
-			SELECT (SELECT value FROM app_meta WHERE key = 'data_version') AS v,
-				EXISTS (SELECT 1 FROM data_changes) AS pending`.execute(db);
-		let v = r.rows[0]?.v ?? null;
+		const r = await dataVersionAndPending(db);
+		let v = r.v;
 		let applied = false;
-		if (r.rows[0]?.pending) {
+		if (r.pending) {
 			const u = await applyDataChanges(db);
 			if (u) {
 				log(
 					`data changed (${u.changes} areas): rule recomputed for ${u.rule.segments} segments, ` +
 						`${u.rule.changed} changed${u.childCountsRefreshed ? ', child counts refreshed' : ''} in ${u.ms} ms`
 				);
-				const again = await sql<{
-					v: string | null;
-				}>`SELECT value AS v FROM app_meta WHERE key = 'data_version'`.execute(db);
-				v = again.rows[0]?.v ?? null;
+				v = await currentDataVersion(db);
 				applied = true;
 			}
 		}
