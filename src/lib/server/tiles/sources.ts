@@ -1,10 +1,21 @@
 // The map's vector tile sources and what each holds at which zoom. Geometry is clipped and
 // simplified by PostGIS in lon/lat (a Mercator tile is a lon/lat rectangle), then projected
 // and encoded in JS (encode.ts), so both engines produce the same tiles.
-import { sql, type Kysely } from 'kysely';
-import { USABLE_ITEMS } from '../repositories/equipment';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { tileBounds, type TileBounds } from '$lib/geo/tiles';
+import {
+	boundaryRows,
+	childCellsIn,
+	homeRows,
+	institutionRows,
+	labelRows,
+	mergedWaterwayRows,
+	stationRows,
+	villageCountRows,
+	waterwayRows,
+	type TileRow
+} from '../repositories/tiles';
 import {
 	encodeCellTile,
 	encodeTile,
@@ -34,10 +45,6 @@ export function cellLevelForZoom(z: number): number {
 
 const BUFFER = 64 / EXTENT;
 
-function envelope(b: TileBounds) {
-	return sql`ST_MakeEnvelope(${b.west}, ${b.south}, ${b.east}, ${b.north}, 4326)`;
-}
-
 /**
  * Simplification tolerance in degrees. A tile is drawn 512 px wide (8 units of 4096 a pixel) and
  * at most twice that before the next zoom's tiles replace it, so 2 units stay under half a
@@ -48,7 +55,7 @@ export function toleranceDeg(z: number): number {
 	return (360 / 2 ** z / EXTENT) * units;
 }
 
-type Row = { id: number; g: string | null } & Record<string, string | number | boolean | null>;
+type Row = TileRow;
 
 function features(rows: Row[], keep: readonly string[]): TileFeatureIn[] {
 	return rows.map((r) => {
@@ -70,14 +77,9 @@ async function adminTile(
 	y: number
 ): Promise<Uint8Array> {
 	const b = tileBounds(z, x, y, BUFFER);
-	const env = envelope(b);
 	const levels = ['province', 'prefecture', 'county'];
 	if (z >= MIN_ZOOM.township) levels.push('township');
-	const boundaries = await sql<Row>`
-		SELECT row_number() OVER ()::int AS id, code, level, name,
-			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(geom, ${toleranceDeg(z)}, true), ${env}), 6) AS g
-		FROM admin_units
-		WHERE level = ANY(${levels}::text[]) AND code LIKE ${like} AND geom && ${env}`.execute(db);
+	const boundaries = await boundaryRows(db, like, levels, b, toleranceDeg(z));
 	const labelLevels =
 		z < 7
 			? ['prefecture']
@@ -86,14 +88,10 @@ async function adminTile(
 				: z < 11
 					? ['county', 'township']
 					: ['township', 'village'];
-	const labels = await sql<Row>`
-		SELECT row_number() OVER ()::int AS id, code, level, name, ST_AsGeoJSON(center, 6) AS g
-		FROM admin_units
-		WHERE level = ANY(${labelLevels}::text[]) AND code LIKE ${like}
-			AND center && ${envelope(tileBounds(z, x, y))}`.execute(db);
+	const labels = await labelRows(db, like, labelLevels, tileBounds(z, x, y));
 	return encodeTile(z, x, y, {
-		boundary: features(boundaries.rows, tileProperties('boundary', 'code', 'level', 'name')),
-		label: features(labels.rows, tileProperties('label', 'code', 'level', 'name'))
+		boundary: features(boundaries, tileProperties('boundary', 'code', 'level', 'name')),
+		label: features(labels, tileProperties('label', 'code', 'level', 'name'))
 	});
 }
 
@@ -104,26 +102,15 @@ async function waterTile(
 	x: number,
 	y: number
 ): Promise<Uint8Array> {
-	const env = envelope(tileBounds(z, x, y, BUFFER));
-	if (z < MIN_ZOOM.waterwaySegments) return mergedWaterTile(db, like, z, x, y, env);
+	const b = tileBounds(z, x, y, BUFFER);
+	if (z < MIN_ZOOM.waterwaySegments) return mergedWaterTile(db, like, z, x, y, b);
 	const kinds =
 		z >= MIN_ZOOM.minorWaterways
 			? ['river', 'canal', 'lake_shore', 'pond', 'reservoir', 'ditch']
 			: ['river', 'lake_shore', 'reservoir'];
-	const rows = await sql<Row>`
-		SELECT w.id, w.kind, w.name, w.township_code AS township,
-			coalesce(e.usable, 0)::int AS usable,
-			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(w.geom, ${toleranceDeg(z)}), ${env}), 6) AS g
-		FROM waterways w
-		LEFT JOIN LATERAL (
-			SELECT ${USABLE_ITEMS} AS usable
-			FROM safety_equipment se WHERE se.waterway_id = w.id
-		) e ON true
-		WHERE w.kind = ANY(${kinds}::text[]) AND w.township_code LIKE ${like} AND w.geom && ${env}`.execute(
-		db
-	);
+	const rows = await waterwayRows(db, like, kinds, b, toleranceDeg(z));
 	const feats = features(
-		rows.rows,
+		rows,
 		tileProperties('waterways', 'kind', 'name', 'township', 'usable')
 	).map((f) => ({
 		...f,
@@ -147,31 +134,17 @@ async function mergedWaterTile(
 	z: number,
 	x: number,
 	y: number,
-	env: ReturnType<typeof envelope>
+	b: TileBounds
 ): Promise<Uint8Array> {
 	// usable items in three bands (none, some, all four): what completenessFromCount tells apart
 	const four = FOUR_ITEMS.length;
-	const rows = await sql<Row & { kind: string; name: string; band: number; segments: number }>`
-		SELECT row_number() OVER ()::int AS id, s.kind, s.name, s.band, count(*)::int AS segments,
-			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(ST_LineMerge(ST_Collect(s.geom)), ${toleranceDeg(z)}), ${env}), 6) AS g
-		FROM (
-			SELECT w.kind, w.name, w.geom,
-				CASE WHEN coalesce(e.usable, 0) >= ${four} THEN ${four}
-					WHEN coalesce(e.usable, 0) > 0 THEN 1 ELSE 0 END AS band
-			FROM waterways w
-			LEFT JOIN LATERAL (
-				SELECT ${USABLE_ITEMS} AS usable
-				FROM safety_equipment se WHERE se.waterway_id = w.id
-			) e ON true
-			WHERE w.kind IN ('river', 'lake_shore') AND w.township_code LIKE ${like} AND w.geom && ${env}
-		) s
-		GROUP BY s.kind, s.name, s.band`.execute(db);
-	const feats = features(rows.rows, tileProperties('waterways', 'kind', 'name', 'segments')).map(
+	const rows = await mergedWaterwayRows(db, like, four, b, toleranceDeg(z));
+	const feats = features(rows, tileProperties('waterways', 'kind', 'name', 'segments')).map(
 		(f, i) => ({
 			geometry: f.geometry,
 			properties: {
 				...f.properties,
-				completeness: completenessFromCount(Number(rows.rows[i].band))
+				completeness: completenessFromCount(Number(rows[i].band))
 			}
 		})
 	);
@@ -185,29 +158,17 @@ async function sitesTile(
 	x: number,
 	y: number
 ): Promise<Uint8Array> {
-	const env = envelope(tileBounds(z, x, y));
-	const homes =
-		z >= MIN_ZOOM.homes
-			? await sql<Row>`
-				SELECT id, name, area_m2::float8 AS area_m2, status,
-					(area_m2 < 30) AS undersized, ST_AsGeoJSON(geom, 6) AS g
-				FROM children_homes WHERE village_code LIKE ${like} AND geom && ${env}`.execute(db)
-			: { rows: [] };
-	const stations = await sql<Row>`
-		SELECT id, name, ST_AsGeoJSON(geom, 6) AS g FROM sunshine_stations WHERE admin_code LIKE ${like} AND geom && ${env}`.execute(
-		db
-	);
+	const b = tileBounds(z, x, y);
+	const homes = z >= MIN_ZOOM.homes ? await homeRows(db, like, b) : [];
+	const stations = await stationRows(db, like, b);
 	const kinds = ['welfare', 'rescue_protection'];
 	if (z >= MIN_ZOOM.workstations) kinds.push('workstation');
 	if (z >= MIN_ZOOM.schools) kinds.push('school', 'kindergarten');
-	const inst = await sql<Row>`
-		SELECT id, kind, name, ST_AsGeoJSON(geom, 6) AS g
-		FROM institutions
-		WHERE kind = ANY(${kinds}::text[]) AND admin_code LIKE ${like} AND geom && ${env}`.execute(db);
+	const inst = await institutionRows(db, like, kinds, b);
 	return encodeTile(z, x, y, {
-		homes: features(homes.rows, tileProperties('homes', 'name', 'area_m2', 'status', 'undersized')),
-		stations: features(stations.rows, tileProperties('stations', 'name')),
-		institutions: features(inst.rows, tileProperties('institutions', 'kind', 'name'))
+		homes: features(homes, tileProperties('homes', 'name', 'area_m2', 'status', 'undersized')),
+		stations: features(stations, tileProperties('stations', 'name')),
+		institutions: features(inst, tileProperties('institutions', 'kind', 'name'))
 	});
 }
 
@@ -228,12 +189,9 @@ async function childrenTile(
 	const k = level - z; // cells per tile side = 2^k
 	const per = 2 ** k;
 	const released = await releasedCellsFor(db, like);
-	const cells = await sql<{ x: number; y: number }>`
-		SELECT DISTINCT x, y FROM child_cells
-		WHERE level = ${level} AND township_code LIKE ${like} AND x >= ${x * per} AND x < ${(x + 1) * per}
-			AND y >= ${y * per} AND y < ${(y + 1) * per}`.execute(db);
+	const cells = await childCellsIn(db, like, level, x * per, (x + 1) * per, y * per, (y + 1) * per);
 	const size = EXTENT / per;
-	const cellFeatures = cells.rows.flatMap((c) => {
+	const cellFeatures = cells.flatMap((c) => {
 		const total = released.get(cellId(level, c.x, c.y)) ?? 0;
 		return total > 0
 			? [
@@ -253,11 +211,8 @@ async function childrenTile(
 	}[] = [];
 	if (z >= MIN_ZOOM.villageCounts) {
 		const b = tileBounds(z, x, y);
-		const rows = await sql<{ code: string; name: string; total: number; lon: number; lat: number }>`
-			SELECT a.code, a.name, c.total_released AS total, ST_X(a.center) AS lon, ST_Y(a.center) AS lat
-			FROM admin_units a JOIN child_counts c ON c.code = a.code
-			WHERE a.level = 'village' AND a.code LIKE ${like} AND a.center && ${envelope(b)}`.execute(db);
-		villages = rows.rows.map((r) => ({
+		const rows = await villageCountRows(db, like, b);
+		villages = rows.map((r) => ({
 			px: Math.round((lonToTileX(r.lon, z) - x) * EXTENT),
 			py: Math.round((latToTileY(r.lat, z) - y) * EXTENT),
 			properties: { code: r.code, name: r.name, ...countProps(r.total) }
