@@ -291,6 +291,9 @@ test("a waterway's card links to the segment's own page, where checks are record
 test('on a phone a linked segment is fitted above its card, whose link is thumb-sized', async ({
 	browser
 }) => {
+	// a second factor, a phone context, a fitted map and a poll of its pieces: on a busy 2-core
+	// machine this passed 60 s (58 s seen, and once over)
+	test.setTimeout(120_000);
 	const ctx = await browser.newContext(PHONE);
 	const page = await ctx.newPage();
 	const problems = guard(page);
