@@ -71,11 +71,47 @@ export async function freshTotp(username: string): Promise<string> {
 	}
 }
 
+/**
+ * Administrators' signed-in sessions, kept (in a file, as the TOTP steps) so that the next
+ * test signing in the same administrator reuses it instead of waiting up to 30 s for a
+ * second-factor step nobody has used: each step's code is accepted once. A session that has
+ * ended (signed out, expired) is simply replaced by a real sign-in.
+ */
+const SESSIONS_FILE = path.join(
+	os.tmpdir(),
+	`tongan-e2e-sessions-${process.env.E2E_PORT ?? 4317}.json`
+);
+type Cookies = Awaited<ReturnType<ReturnType<Page['context']>['cookies']>>;
+function keptSessions(): Record<string, Cookies> {
+	try {
+		return JSON.parse(readFileSync(SESSIONS_FILE, 'utf8')) as Record<string, Cookies>;
+	} catch {
+		return {};
+	}
+}
+
+async function reuseSession(page: Page, username: string): Promise<boolean> {
+	const cookies = keptSessions()[username];
+	if (!cookies?.length) return false;
+	await page.context().addCookies(cookies);
+	await page.goto('/');
+	if (new URL(page.url()).pathname.startsWith('/login')) {
+		await page.context().clearCookies();
+		return false;
+	}
+	return true;
+}
+
 export async function signIn(
 	page: Page,
 	username: string,
 	password = DEMO_PASSWORD
 ): Promise<void> {
+	const admin = isAdminUser(username) && password === DEMO_PASSWORD;
+	if (admin && (await reuseSession(page, username))) {
+		await expect(page.getByTestId('user-role')).toBeVisible();
+		return;
+	}
 	await submitLogin(page, username, password);
 	if (isAdminUser(username)) {
 		await expect(page).toHaveURL(/\/login\/totp/);
@@ -100,6 +136,11 @@ export async function signIn(
 	// everyone lands on the map of their area; a river chief on "my segments"
 	await expect(page).toHaveURL(/\/(waterways)?(\?.*)?$/);
 	await expect(page.getByTestId('user-role')).toBeVisible();
+	if (admin)
+		writeFileSync(
+			SESSIONS_FILE,
+			JSON.stringify({ ...keptSessions(), [username]: await page.context().cookies() })
+		);
 }
 
 export function guard(page: Page): string[] {
