@@ -78,10 +78,11 @@ function pick(id, mark, from, to, want) {
 /**
  * Residences and marked residences per administrative unit: the first `length` digits of the
  * village code (9 = township, 6 = county, …), in code order.
+ * With each unit's count, the sum of the counted children's record keys (to release it).
  * @param {Float64Array} code @param {Uint8Array} mark @param {number} from @param {number} to
- * @param {number} length @param {boolean} want
+ * @param {number} length @param {boolean} want @param {Float64Array} keys
  */
-function groupCounts(code, mark, from, to, length, want) {
+function groupCounts(code, mark, from, to, length, want, keys) {
 	const div = 10 ** (12 - length);
 	/** @type {number[]} */
 	const codes = [];
@@ -89,6 +90,8 @@ function groupCounts(code, mark, from, to, length, want) {
 	const residences = [];
 	/** @type {number[]} */
 	const count = [];
+	/** @type {number[]} */
+	const keySum = [];
 	// residences are sorted by village code, so each unit is one run
 	for (let i = from; i < to; i++) {
 		const unit = Math.floor(code[i] / div);
@@ -96,14 +99,19 @@ function groupCounts(code, mark, from, to, length, want) {
 			codes.push(unit);
 			residences.push(0);
 			count.push(0);
+			keySum.push(0);
 		}
 		residences[residences.length - 1]++;
-		if ((mark[i] === 1) === want) count[count.length - 1]++;
+		if ((mark[i] === 1) === want) {
+			count[count.length - 1]++;
+			keySum[keySum.length - 1] += keys[i];
+		}
 	}
 	return {
 		codes: Float64Array.from(codes),
 		residences: Int32Array.from(residences),
-		count: Int32Array.from(count)
+		count: Int32Array.from(count),
+		keySum: Float64Array.from(keySum)
 	};
 }
 
@@ -121,7 +129,7 @@ export function runCase(snap, job) {
 			const mark = markNear(p, snap.pointGrid(), snap.segments, r, from, to, (i) => flag[i] === 1);
 			const ids = pick(p.id, mark, from, to, true);
 			const groups = job.groupLength
-				? groupCounts(p.code, mark, from, to, job.groupLength, true)
+				? groupCounts(p.code, mark, from, to, job.groupLength, true, snap.keys)
 				: undefined;
 			return { residences: to - from, count: ids.length, ids, groups };
 		}
@@ -154,7 +162,7 @@ export function runCase(snap, job) {
 			const mark = markNear(p, snap.pointGrid(), snap.facilities, r, from, to, () => true);
 			const ids = pick(p.id, mark, from, to, false);
 			const groups = job.groupLength
-				? groupCounts(p.code, mark, from, to, job.groupLength, false)
+				? groupCounts(p.code, mark, from, to, job.groupLength, false, snap.keys)
 				: undefined;
 			return { residences: to - from, count: ids.length, ids, groups };
 		}

@@ -34,7 +34,13 @@ export interface ExposureResult {
 	/** ids of the residences (children.id) counted, ordered by village code then id */
 	ids: Float64Array;
 	/** with `groupLength`: per unit (the first groupLength digits of the village code) */
-	groups?: { codes: Float64Array; residences: Int32Array; count: Int32Array };
+	groups?: {
+		codes: Float64Array;
+		residences: Int32Array;
+		count: Int32Array;
+		/** per unit, the sum of the counted children's record keys (domain/disclosure.ts) */
+		keySum: Float64Array;
+	};
 }
 
 export interface PerSegmentResult {

@@ -190,23 +190,6 @@ export async function releaseUnitCounts(db: Kysely<DB>): Promise<number> {
 }
 
 /**
- * Every child's record key by id, for perturbing counts the analysis engine makes of sets of
- * children (domain/disclosure.ts). Read as two strings: a few hundred thousand rows arrive in
- * one value instead of one row each.
- */
-export async function recordKeys(db: Kysely<DB>): Promise<Map<number, number>> {
-	const r = await sql<{ ids: string | null; keys: string | null }>`
-		SELECT string_agg(id::text, ',' ORDER BY id) AS ids,
-			string_agg(record_key::text, ',' ORDER BY id) AS keys
-		FROM children`.execute(db);
-	const ids = r.rows[0]?.ids?.split(',') ?? [];
-	const keys = r.rows[0]?.keys?.split(',') ?? [];
-	const out = new Map<number, number>();
-	for (let i = 0; i < ids.length; i++) out.set(Number(ids[i]), Number(keys[i]));
-	return out;
-}
-
-/**
  * What changes whenever the children do (any insert, update or delete: their aggregates are
  * refreshed then): the caches of released counts are kept until it moves. One key lookup.
  */

@@ -10,7 +10,6 @@ import { createAnalysis, type Analysis, type ExposureResult } from '../analysis'
 import { assertAreaInScope, scopeFor } from '../auth/scope';
 import { NotFoundError } from '../errors';
 import { childUnits, findUnit, releasedTotal } from '../repositories/areas';
-import { childrenFingerprint, recordKeys } from '../repositories/children';
 import { ruleRadius } from '../repositories/segment-rule';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import { env } from '../env';
@@ -73,42 +72,23 @@ const SUBUNIT_LENGTH: Record<string, number | undefined> = {
 /** Code lengths of the levels, village up: a unit's parts are the units one step finer. */
 const LEVEL_LENGTHS = [12, 9, 6, 4, 2];
 
-let keys: { fingerprint: string; byId: Promise<Map<number, number>> } | undefined;
-
-/** The children's record keys, read again when the set of children has changed. */
-async function keysFor(db: Kysely<DB>): Promise<Map<number, number>> {
-	const fingerprint = await childrenFingerprint(db);
-	if (keys?.fingerprint !== fingerprint) {
-		const byId = recordKeys(db);
-		keys = { fingerprint, byId };
-		byId.catch(() => (keys = undefined));
-	}
-	return keys.byId;
-}
-
 /**
  * Released counts of a set of children per unit of an area: the set's villages (count and key
- * sum from the ids the engine counted, in village order), summed up the levels to the area,
+ * sum, as the engine counted them), summed up the levels to the area,
  * released bottom-up (releaseTree), so a township's figure is the same on its own page and on
  * its county's.
  */
-function releasePerUnit(
-	r: ExposureResult,
-	keyOf: Map<number, number>,
-	prefix: string
-): Map<string, number> {
+function releasePerUnit(r: ExposureResult, prefix: string): Map<string, number> {
 	const areaLength = prefix.length;
 	const g = r.groups;
 	const villages = new Map<string, { count: number; keySum: number }>();
-	if (g) {
-		let k = 0;
-		for (let i = 0; i < g.codes.length; i++) {
-			let keySum = 0;
-			for (let j = 0; j < g.count[i]; j++) keySum += keyOf.get(r.ids[k++]) ?? 0;
+	if (g)
+		for (let i = 0; i < g.codes.length; i++)
 			if (g.count[i] > 0)
-				villages.set(String(g.codes[i]).padStart(12, '0'), { count: g.count[i], keySum });
-		}
-	}
+				villages.set(String(g.codes[i]).padStart(12, '0'), {
+					count: g.count[i],
+					keySum: g.keySum[i]
+				});
 	// one node per unit at each level from the villages up to the area
 	const nodes = new Map<string, CountNode & { code: string }>();
 	for (const [code, v] of villages)
@@ -153,13 +133,12 @@ export async function exposure(
 	const radius = await ruleRadius(db);
 	const a = analysisFor(db);
 	// per village: the released figures of every unit above are released from them
-	const [near, uncovered, keyOf] = await Promise.all([
+	const [near, uncovered] = await Promise.all([
 		a.exposureIncomplete(prefix, radius, 12),
-		a.uncovered(prefix, COVERAGE_RADIUS_M, 12),
-		keysFor(db)
+		a.uncovered(prefix, COVERAGE_RADIUS_M, 12)
 	]);
-	const nearBy = releasePerUnit(near, keyOf, prefix);
-	const uncoveredBy = releasePerUnit(uncovered, keyOf, prefix);
+	const nearBy = releasePerUnit(near, prefix);
+	const uncoveredBy = releasePerUnit(uncovered, prefix);
 	// the children of each unit: the released counts every page reads (child_counts)
 	const [own, subunits] = await Promise.all([
 		releasedTotal(db, areaCode),
