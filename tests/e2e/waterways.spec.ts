@@ -236,9 +236,13 @@ test('a check waiting on the phone goes out only as the person who recorded it',
 	await page.getByTestId('user-menu').click();
 	await page.getByTestId('sign-out').click();
 	await signIn(page, DEMO.township);
+	// the queue goes out from whichever page the sign-in lands on; watch the server for it
+	// rather than the banner (hidden also before the queue is read) or a reload (which would
+	// cut an upload in flight)
+	await expect
+		.poll(async () => (await page.request.get(`/waterways/${id}`)).text(), { timeout: 45_000 })
+		.toContain('交接班测试');
 	await page.goto(`/waterways/${id}`);
-	await expect(page.getByTestId('outbox-banner')).toBeHidden({ timeout: 30_000 });
-	await page.reload();
 	const entry = page.getByTestId('history').locator('li').filter({ hasText: '交接班测试' });
 	await expect(entry).toHaveCount(1);
 	await expect(entry).toContainText('乡镇儿童督导员');
