@@ -264,6 +264,7 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 		const full = (await validateSession(d.db, here.token))!;
 		expect(full.secondFactorOk).toBe(true);
 		const next = newTotpSecret();
+		const signInFailures = await auditCount('login_failed', 'prefecture.admin');
 		// without, or with a wrong, current code: refused, nothing changes
 		expect(await enableTotp(d.db, full, next, totpCode(next), '', meta)).toEqual({
 			ok: false,
@@ -278,6 +279,9 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 			problem: 'totp.currentInvalid'
 		});
 		expect(await secretOf('prefecture.admin')).toBe(old);
+		// audited as failed replacements, not as failed sign-ins of a signed-in user
+		expect(await auditCount('totp_replace_failed', 'prefecture.admin')).toBe(3);
+		expect(await auditCount('login_failed', 'prefecture.admin')).toBe(signInFailures);
 		const replaced = await enableTotp(
 			d.db,
 			full,
@@ -611,6 +615,22 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 			LOCK_AFTER_FAILURES + 1
 		);
 		expect(await auditCount('password_changed', 'village.director')).toBe(0);
+	});
+
+	it('refuses the current password, or a near copy of it, as the new one', async () => {
+		const s = await passwordStep('emergency');
+		expect(await changePassword(d.db, s, DEMO_PASSWORD, DEMO_PASSWORD, meta)).toEqual({
+			ok: false,
+			problem: 'password.sameAsCurrent'
+		});
+		const strong = 'Qv8#Lake-Ferry-Tz41';
+		expect(await changePassword(d.db, s, DEMO_PASSWORD, strong, meta)).toEqual({ ok: true });
+		// one character more than the current one is no new secret
+		expect(await changePassword(d.db, s, strong, `${strong}!`, meta)).toEqual({
+			ok: false,
+			problem: 'password.weak'
+		});
+		expect(await auditCount('password_changed', 'emergency')).toBe(1);
 	});
 
 	it('refuses a common or too long new password, by the same rules everywhere', async () => {

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
 	'password_change_failed',
 	'totp_enabled',
 	'totp_replaced',
+	'totp_replace_failed',
 	'user_created',
 	'user_updated',
 	'segments_assigned',

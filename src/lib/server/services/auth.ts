@@ -218,13 +218,16 @@ async function checkCode(
 	db: Kysely<DB>,
 	su: SessionUser,
 	code: string,
-	meta: RequestMeta
+	meta: RequestMeta,
+	// what a wrong code was for: signing in, or proving the factor before replacing it (the
+	// audit must not call a signed-in user's typo on the account page a failed sign-in)
+	failedAction: 'login_failed' | 'totp_replace_failed' = 'login_failed'
 ): Promise<CodeCheck> {
 	const id = su.principal.userId;
 	const actor = sessionActor(su, meta);
 	const f = await secondFactorOf(db, id);
 	if (f?.locked_until && f.locked_until > new Date()) {
-		await appendAudit(db, { ...actor, action: 'login_failed', detail: { reason: 'locked' } });
+		await appendAudit(db, { ...actor, action: failedAction, detail: { reason: 'locked' } });
 		return 'locked';
 	}
 	const usable = !!f?.totp_secret && f.totp_enabled;
@@ -235,7 +238,7 @@ async function checkCode(
 	const failures = await recordFailedLogin(db, id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
 	await appendAudit(db, {
 		...actor,
-		action: 'login_failed',
+		action: failedAction,
 		detail: { reason: reused ? 'reused_totp' : 'bad_totp', failures }
 	});
 	if (failures === LOCK_AFTER_FAILURES) {
@@ -309,7 +312,7 @@ export async function enableTotp(
 	const step = matchTotp(secret, code);
 	if (step === null) return { ok: false, problem: 'totp.invalid' };
 	if (mode === 'replace') {
-		const r = await checkCode(db, su, currentCode, meta);
+		const r = await checkCode(db, su, currentCode, meta, 'totp_replace_failed');
 		if (r !== 'ok')
 			return { ok: false, problem: r === 'locked' ? 'totp.locked' : 'totp.currentInvalid' };
 	}
@@ -383,7 +386,12 @@ export async function changePassword(
 		return { ok: false, problem: locked ? 'password.tooManyAttempts' : 'password.wrongCurrent' };
 	}
 	await clearThrottle(db, user.username, address);
-	const problem = passwordProblem(next, user.username, { userInputs: [user.display_name] });
+	// the same password again is no change, and a near copy of it is as good as known to
+	// whoever made the user change it: the current one is an input to the strength estimate
+	if (next === current) return { ok: false, problem: 'password.sameAsCurrent' };
+	const problem = passwordProblem(next, user.username, {
+		userInputs: [user.display_name, current]
+	});
 	if (problem) return { ok: false, problem };
 	await setPasswordHash(db, user.id, await hashPassword(next));
 	// other devices must sign in again with the new password
