@@ -28,7 +28,14 @@ const maplibre = {
 	message: 'Only src/lib/map draws the map: import maplibre-gl there.'
 };
 const components = {
-	group: ['$lib/components', '$lib/components/*', '**/lib/components/*', '**/components/*'],
+	group: [
+		'$lib/components',
+		'$lib/components/*',
+		'**/lib/components/*',
+		'**/components/*',
+		// a component kept beside its route
+		'**/*.svelte'
+	],
 	message: 'Server code never imports a component: move what it needs to $lib/domain or $lib/i18n.'
 };
 const sqlImport = {

@@ -23,6 +23,7 @@ import { mapFirstRender } from './lib/browser';
 import { round } from './lib/stats';
 import { benchRule, type RuleBench } from './lib/rule';
 import { migrate } from '../src/lib/server/db/migrate';
+import { benchPages, type PagesBench } from './lib/pages';
 
 const { values: args } = parseArgs({
 	options: {
@@ -34,7 +35,10 @@ const { values: args } = parseArgs({
 		port: { type: 'string', default: '4410' },
 		'skip-sql': { type: 'boolean', default: false },
 		'skip-server': { type: 'boolean', default: false },
-		'fresh-start': { type: 'boolean', default: false }
+		'fresh-start': { type: 'boolean', default: false },
+		// `--only pages`: just the pages case (issue 15: lists, dashboard, settings, exports,
+		// 20 users on a county list), on the province already built
+		only: { type: 'string' }
 	}
 });
 
@@ -53,6 +57,65 @@ const ensureBase = async () => (firstStartS = (await firstStart(engine, build, p
 if (args['fresh-start']) await ensureBase();
 const prov = await province(engine, scale, ensureBase, log);
 firstStartS ??= prov.firstStartS;
+
+/** A fresh start of the built app, then the pages as users meet them. */
+async function pagesCase(): Promise<PagesBench> {
+	log('pages: a fresh start of the app, then the province views and 20 users on a county list…');
+	const server = await startServer(
+		build,
+		{ ...prov.serverEnv, WARM_TILES: '0' },
+		port,
+		path.join(WORK, `server-${engine}-pages.log`)
+	);
+	try {
+		// the server warms the province's list and dashboard at start: wait for that, as a
+		// user arriving a minute after a restart would
+		const warmed = await waitForLog(path.join(WORK, `server-${engine}-pages.log`), 'views warm');
+		log(`province views warm ${warmed ? 'after start' : '(no log line seen)'}`);
+		const province = await signIn(server.url);
+		const county = await signIn(server.url, 'planner');
+		return await benchPages(server.url, province, county, log);
+	} finally {
+		await server.stop();
+	}
+}
+
+async function waitForLog(file: string, text: string, timeoutMs = 600_000): Promise<boolean> {
+	const { readFileSync } = await import('node:fs');
+	const t0 = performance.now();
+	while (performance.now() - t0 < timeoutMs) {
+		if (readFileSync(file, 'utf8').includes(text)) return true;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	return false;
+}
+
+function printPages(p: PagesBench): void {
+	console.log(`\npages (province administrator; first request after a start, then warm):`);
+	for (const [name, x] of Object.entries(p.province))
+		console.log(
+			`  ${name.padEnd(24)} first ${String(x.first_ms).padStart(8)} ms  warm ${String(x.warm_ms).padStart(8)} ms  ${x.bytes} B`
+		);
+	for (const [f, x] of Object.entries(p.export))
+		console.log(
+			`  export ${f.padEnd(17)} first byte ${String(x.first_byte_ms).padStart(8)} ms  whole ${String(x.total_ms).padStart(8)} ms  ${x.bytes} B`
+		);
+	const c = p.county_list_20_users;
+	console.log(
+		`  county list, 20 users at once: p50 ${c.p50_ms} ms, p95 ${c.p95_ms} ms, ${c.per_s} pages/s (${c.requests} requests; target p95 < 300 ms: ${round(c.p95_ms / 300, 2)}× of it)`
+	);
+}
+
+if (args.only === 'pages') {
+	const pages = await pagesCase();
+	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+	writeFileSync(
+		path.join(ROOT, `bench/results/pages-${engine}-s${String(scale).replace('.', '_')}.json`),
+		JSON.stringify({ scale, engine, pages, at: new Date().toISOString() }, null, 2) + '\n'
+	);
+	printPages(pages);
+	process.exit(0);
+}
 
 log(`analyses on ${engine}, scale ${scale}`);
 const d = await prov.open();
@@ -181,6 +244,7 @@ if (!args['skip-server']) {
 	}
 }
 await a.analysis.close();
+const pages = args['skip-server'] ? null : await pagesCase();
 
 const result = {
 	scale,
@@ -219,7 +283,8 @@ const result = {
 			restart_s: restartS
 		},
 		map_first_render_ms: render.ms,
-		map_route_js_gz_kb: render.jsGzKb
+		map_route_js_gz_kb: render.jsGzKb,
+		pages
 	}
 };
 
@@ -280,4 +345,5 @@ console.log(
 console.log(
 	`startup: first start ${result.metrics.startup.first_start_s} s · restart ${restartS} s · map first render ${render.ms} ms · route JS ${render.jsGzKb} KB gz`
 );
+if (pages) printPages(pages);
 console.log(`written: bench/results/latest.json`);

@@ -5,34 +5,67 @@ import {
 	type HandleServerError,
 	type ServerInit
 } from '@sveltejs/kit';
-import { closeDatabase, database } from '$lib/server/db';
+import { closeDatabase, database, DatabaseSetupError } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, translator } from '$lib/i18n';
 import { warmFirstView } from '$lib/server/services/map';
+import { warmProvinceViews } from '$lib/server/services/waterways';
+import { largeViewsInUse } from '$lib/server/services/segment-table';
 import { scopeFor } from '$lib/server/auth/scope';
-import { onDataChanged, watchDataChanges } from '$lib/server/services/derived-data';
+import { onChange, watchFreshness } from '$lib/server/services/freshness';
 import { analysisFor, closeAnalysis } from '$lib/server/services/exposure';
 import { validateSession } from '$lib/server/services/auth';
 import { ROUTE_ACCESS } from '$lib/server/auth/routes';
 import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/session';
 import { isAdminRole } from '$lib/server/auth/roles';
 import { AUTH_FORM_PATHS, declaredTooLarge } from '$lib/server/auth/request';
+import { basemapStatus, describeBasemap } from '$lib/server/basemap';
+
+let rewarm: ReturnType<typeof setTimeout> | undefined;
+const warmFailed = (e: unknown) => console.log(`[tongan] warm-up: ${(e as Error).message}`);
 
 // Open, migrate and (demo) seed the database before the first request is served.
 export const init: ServerInit = async () => {
-	const { db } = await database();
+	// the operator's basemap file is checked once, and what was found is said in the log
+	const basemap = await basemapStatus();
+	if (basemap.state === 'error') console.error(describeBasemap(basemap));
+	else console.log(describeBasemap(basemap));
+	const { db } = await database().catch((e: unknown) => {
+		// a first-run problem (no server, no database, no PostGIS…) is said in a few lines that
+		// name the fix; a stack trace would only bury them
+		if (e instanceof DatabaseSetupError) {
+			console.error(`[tongan] ${e.message}`);
+			process.exit(1);
+		}
+		throw e;
+	});
 	// derived data (the four-item rule, child counts) follows changes to the data
-	const watcher = watchDataChanges(db);
+	const watcher = watchFreshness(db);
 	// after a change, the analysis snapshot (children at risk) is brought up to date at once,
 	// so that the next dashboard does not wait for it
-	onDataChanged(() => {
+	onChange(() => {
 		void analysisFor(db)
 			.refreshNow()
 			.catch((e) => console.log(`[tongan] analysis refresh: ${(e as Error).message}`));
+		// the province's list and dashboard for the new version, a moment later (a burst of
+		// changes is one warm-up), while anyone uses province or prefecture views
+		if (largeViewsInUse()) {
+			clearTimeout(rewarm);
+			rewarm = setTimeout(() => void warmProvinceViews(db).catch(warmFailed), 2000);
+			rewarm.unref?.();
+		}
 	});
-	// the province's first view, then the analysis snapshot, made while nobody waits for them
+	// the province's segment list and dashboard (computed once per data version), then the
+	// province's first view of tiles, then the analysis snapshot, made while nobody waits
+	const t0 = performance.now();
+	const lists = warmProvinceViews(db)
+		.then(() =>
+			console.log(`[tongan] province views warm in ${Math.round(performance.now() - t0)} ms`)
+		)
+		.catch(warmFailed);
 	if (env().warmTiles)
-		void warmFirstView(db)
+		void lists
+			.then(() => warmFirstView(db))
 			.then(() => analysisFor(db).refresh())
 			.catch((e) => console.log(`[tongan] warm-up: ${(e as Error).message}`));
 	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
@@ -72,18 +105,20 @@ export const handle: Handle = async ({ event, resolve }) => {
 		AUTH_FORM_PATHS.has(event.url.pathname) &&
 		declaredTooLarge(event.request)
 	)
+		// the body is refused unread, so the connection cannot carry another request: say so, or a
+		// client reusing it has its next request reset (RFC 9110 §15.5.14)
 		return new Response(translator(event.locals.locale)('request.tooLarge'), {
 			status: 413,
-			headers: { 'content-type': 'text/plain; charset=utf-8' }
+			headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }
 		});
 	const secure = event.url.protocol === 'https:';
 
-	const token = event.cookies.get(sessionCookieName(secure));
+	const token = event.cookies.get(sessionCookieName(event.url));
 	event.locals.user = null;
 	if (token) {
 		const { db } = await database();
 		event.locals.user = await validateSession(db, token);
-		if (!event.locals.user) clearSessionCookie(event.cookies, secure);
+		if (!event.locals.user) clearSessionCookie(event.cookies, event.url);
 	}
 	const user = event.locals.user;
 

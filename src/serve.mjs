@@ -1,5 +1,5 @@
 // Starts the built app (`npm start`, `npm run demo`): adapter-node's own server, told the truth
-// about the scheme it serves.
+// about the scheme it serves. Builds first when there is no build yet.
 //
 // adapter-node takes the app's public origin from ORIGIN, or else from a protocol header and a
 // host header, and assumes https when it has neither. SvelteKit checks every form post's Origin
@@ -12,6 +12,8 @@
 // and its Host header names the host. A client cannot forge the stamp: it is overwritten before
 // the app sees the request. Behind a TLS proxy, set ORIGIN (or PROTOCOL_HEADER and HOST_HEADER)
 // and this does nothing.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,4 +45,17 @@ if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);
+const entry = path.join(root, 'build', 'index.js');
+// `npm start` on a fresh checkout: build first rather than fail on a missing file. A build
+// that exists is used as it is (`npm run build` after changing the code).
+if (!existsSync(entry)) {
+	console.log(
+		'[tongan] 尚未构建，正在构建 (npm run build)… / no build yet: building first (npm run build)…'
+	);
+	const r = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+	if (r.status !== 0 || !existsSync(entry)) {
+		console.error('[tongan] 构建失败 / the build failed: run `npm run build` and read its errors');
+		process.exit(r.status || 1);
+	}
+}
+await import(pathToFileURL(entry).href);

@@ -6,7 +6,10 @@
 // - The app's code and static files: from the cache (their names change with every build).
 // - The segment list and segment pages (HTML and SvelteKit's __data.json), and their photos:
 //   from the network when it answers, else the copy kept when they were last seen.
-// - Nothing else is kept: no map tiles, no API answers, nothing about where children live.
+// - The operator's basemap (/tiles/basemap.pmtiles): every byte range fetched is kept, and
+//   the ranges around a user's own segments are fetched ahead when the list asks for them
+//   ($lib/offline/basemap.ts). The app's own tiles are not kept.
+// - Nothing else is kept: no API answers, nothing about where children live.
 // - Signing in or out empties the kept pages, so the next person on the phone sees none of them.
 /// <reference lib="webworker" />
 import { build, files, version } from '$service-worker';
@@ -17,6 +20,14 @@ import {
 	keepKey,
 	type KeepMessage
 } from '$lib/offline/keep';
+import {
+	BASEMAP_CACHE,
+	basemapRangeKey,
+	isBasemapRequest,
+	versionOfKey,
+	type KeepBasemapMessage
+} from '$lib/offline/basemap';
+import { PMTiles, type RangeResponse, type Source } from 'pmtiles';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const APP = `tongan-app-${version}`;
@@ -59,6 +70,65 @@ async function networkFirst(request: Request, key: string): Promise<Response> {
 	}
 }
 
+let basemapVersion: string | undefined;
+
+/** Drops kept ranges of any other version of the archive (it was replaced on the server). */
+async function forgetOtherBasemaps(cache: Cache, key: string): Promise<void> {
+	const v = versionOfKey(key);
+	if (basemapVersion === v) return;
+	basemapVersion = v;
+	for (const r of await cache.keys()) if (versionOfKey(r.url) !== v) await cache.delete(r);
+}
+
+/**
+ * One byte range of the basemap: the kept copy if there is one (a range of one version of the
+ * archive never changes: the version is in the URL), else from the network, and then kept.
+ * The Cache API keeps no 206 answer, so a range is kept as a 200 with its Content-Range, and
+ * given back as the 206 it was.
+ */
+async function basemapRange(request: Request): Promise<Response> {
+	const url = new URL(request.url);
+	const key = basemapRangeKey(url, request.headers.get('range'));
+	if (!key) return fetch(request);
+	const cache = await caches.open(BASEMAP_CACHE);
+	const kept = await cache.match(key);
+	if (kept) return new Response(kept.body, { status: 206, headers: kept.headers });
+	const response = await fetch(request);
+	if (response.status === 206) {
+		const body = await response.clone().arrayBuffer();
+		await forgetOtherBasemaps(cache, key);
+		await cache.put(
+			key,
+			new Response(body, {
+				headers: {
+					'Content-Type': 'application/vnd.pmtiles',
+					'Content-Range': response.headers.get('content-range') ?? '',
+					ETag: response.headers.get('etag') ?? '',
+					'Content-Length': String(body.byteLength)
+				}
+			})
+		);
+	}
+	return response;
+}
+
+/** The archive as the pmtiles reader in this worker sees it: ranges through basemapRange. */
+function keptSource(url: string): Source {
+	return {
+		getKey: () => url,
+		async getBytes(offset: number, length: number): Promise<RangeResponse> {
+			const request = new Request(new URL(url, sw.location.origin), {
+				headers: { range: `bytes=${offset}-${offset + length - 1}` },
+				credentials: 'same-origin'
+			});
+			const r = await basemapRange(request);
+			if (r.status !== 206) throw new Error(`basemap range: ${r.status}`);
+			const etag = r.headers.get('etag');
+			return { data: await r.arrayBuffer(), etag: etag || undefined };
+		}
+	};
+}
+
 function offlinePage(): Response {
 	const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>童安图 · 离线</title>
@@ -81,10 +151,14 @@ sw.addEventListener('fetch', (event) => {
 	if (url.origin !== sw.location.origin) return;
 	if (request.method === 'POST' && (url.pathname === '/login' || url.pathname === '/logout')) {
 		// a new person, or none: what the last one was shown is not kept for them
-		event.waitUntil(caches.delete(PAGES));
+		event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(BASEMAP_CACHE)]));
 		return;
 	}
 	if (request.method !== 'GET') return;
+	if (isBasemapRequest(url)) {
+		event.respondWith(basemapRange(request));
+		return;
+	}
 	if (build.includes(url.pathname) || files.includes(url.pathname)) {
 		event.respondWith(caches.match(url.pathname).then((hit) => hit ?? fetch(request)));
 		return;
@@ -97,7 +171,11 @@ sw.addEventListener('fetch', (event) => {
 
 // The segment list asks for the pages of the segments it shows to be kept, while it is online.
 sw.addEventListener('message', (event) => {
-	const msg = event.data as KeepMessage | undefined;
+	const msg = event.data as KeepMessage | KeepBasemapMessage | undefined;
+	if (msg?.type === 'keep-basemap') {
+		event.waitUntil(keepBasemap(msg));
+		return;
+	}
 	if (msg?.type !== 'keep') return;
 	event.waitUntil(
 		(async () => {
@@ -127,3 +205,19 @@ sw.addEventListener('message', (event) => {
 		})()
 	);
 });
+
+/**
+ * The basemap around a user's segments: each tile read once through the pmtiles reader, so
+ * the header, directories and tiles the map will ask for out of signal are the ranges kept.
+ */
+async function keepBasemap(msg: KeepBasemapMessage): Promise<void> {
+	if (!isBasemapRequest(new URL(msg.url, sw.location.origin))) return;
+	const archive = new PMTiles(keptSource(msg.url));
+	for (const [z, x, y] of msg.tiles.slice(0, 1000)) {
+		try {
+			await archive.getZxy(z, x, y);
+		} catch {
+			return; // the network went away: keep what we have
+		}
+	}
+}

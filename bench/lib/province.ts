@@ -68,13 +68,18 @@ export async function firstStart(
 	if (engine === 'pglite') {
 		const dir = path.join(WORK, 'pglite-base');
 		rmSync(dir, { recursive: true, force: true });
-		env = { DATA_DIR: dir, SEED_DEMO: '1', SEED_AREA: '42' };
+		env = { DATA_DIR: dir, SEED_DEMO: '1', DEMO_ACCOUNTS: '1', SEED_AREA: '42' };
 	} else {
 		await admin(async (c) => {
 			await c.query('DROP DATABASE IF EXISTS tongan_bench_base WITH (FORCE)');
 			await c.query('CREATE DATABASE tongan_bench_base');
 		});
-		env = { DATABASE_URL: dbUrl('tongan_bench_base'), SEED_DEMO: '1', SEED_AREA: '42' };
+		env = {
+			DATABASE_URL: dbUrl('tongan_bench_base'),
+			SEED_DEMO: '1',
+			DEMO_ACCOUNTS: '1',
+			SEED_AREA: '42'
+		};
 	}
 	log(`first start on an empty ${engine} database (progress below)…`);
 	const s = await startServer(build, env, port, path.join(WORK, `first-start-${engine}.log`), (l) =>

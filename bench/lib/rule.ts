@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../src/lib/server/db/engine';
 import type { Analysis } from '../../src/lib/server/analysis';
-import { recomputeSegmentRule } from '../../src/lib/server/services/segment-rule';
+import { runSegmentRule } from '../../src/lib/server/services/segment-rule';
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import { riverChiefsFor, segmentsFor } from '../../src/lib/server/services/waterways';
 import { childUnits, findUnit } from '../../src/lib/server/repositories/areas';
@@ -48,22 +48,20 @@ export async function benchRule(
 	log('case segment_rule…');
 	const runs = Math.max(opts.runs, 5);
 	// cold: no snapshot, every kind read from the database (as after a restart)
-	const cold = await medianOf(opts.runs, () => recomputeSegmentRule(db, '42', 500, 'memory'));
+	const cold = await medianOf(opts.runs, () => runSegmentRule(db, '42', 500, 'memory'));
 	log(`  cold (reads the data): ${cold.all.map((x) => Math.round(x)).join(', ')} ms`);
 	// every row new: what the first computation (or a changed distance) writes
 	await analysis.refresh();
 	await sql`DELETE FROM segment_requirements`.execute(db);
 	let t = performance.now();
-	const first = await recomputeSegmentRule(db, '42', 500, 'memory', analysis);
+	const first = await runSegmentRule(db, '42', 500, 'memory', analysis);
 	const rewriteMs = performance.now() - t;
 	log(`  every row written: ${Math.round(rewriteMs)} ms ${JSON.stringify(first)}`);
 	const compute = await medianOf(runs, () => analysis.segmentRule('42', 500), WARMUP);
 	const floor = await workerFloor('rule', Math.max(opts.runs, 15));
 	log(`  floor: ${round(floor.ms, 2)} ms for ${floor.points} points`);
 	log(`  from the snapshot: ${compute.all.map((x) => round(x, 1)).join(', ')} ms`);
-	const stored = await medianOf(runs, () =>
-		recomputeSegmentRule(db, '42', 500, 'memory', analysis)
-	);
+	const stored = await medianOf(runs, () => runSegmentRule(db, '42', 500, 'memory', analysis));
 	const app = stored.value;
 	log(`  stored: ${stored.all.map((x) => Math.round(x)).join(', ')} ms ${JSON.stringify(app)}`);
 	if (app.from !== 'snapshot' || first.from !== 'snapshot')
@@ -73,13 +71,13 @@ export async function benchRule(
 	let rowsDiffering: number | null = null;
 	if (!opts.skipSql) {
 		t = performance.now();
-		const ref = await recomputeSegmentRule(db, '42', 500, 'postgis');
+		const ref = await runSegmentRule(db, '42', 500, 'postgis');
 		pgMs = performance.now() - t;
 		// then the app's answer again, from the snapshot, compared row by row with PostGIS's
 		// (distances on the same sphere, computed differently: equal within a metre)
 		await sql`DROP TABLE IF EXISTS bench_rule_postgis`.execute(db);
 		await sql`CREATE TABLE bench_rule_postgis AS SELECT * FROM segment_requirements`.execute(db);
-		await recomputeSegmentRule(db, '42', 500, 'memory', analysis);
+		await runSegmentRule(db, '42', 500, 'memory', analysis);
 		const diff = await sql<{ n: number }>`
 			SELECT count(*)::int AS n FROM segment_requirements a
 			FULL JOIN bench_rule_postgis b USING (waterway_id)

@@ -63,6 +63,12 @@ const ROLES = Object.values(DEMO);
 type Who = (typeof ROLES)[number] | 'anonymous';
 const COUNT_ONLY: readonly string[] = [DEMO.riverChief, DEMO.emergency, DEMO.planner];
 const ADMINS: readonly string[] = [DEMO.province, DEMO.prefecture, DEMO.county];
+const PLANNING_ROUTES: readonly string[] = [
+	'/(app)/planning',
+	'/api/planning/run',
+	'/api/planning/scenarios',
+	'/api/exports/planning'
+];
 
 let db: TestDatabase;
 const users = new Map<string, { id: number; jurisdiction: string }>();
@@ -78,6 +84,20 @@ let fixture: {
 	segA: number;
 	segB: number;
 };
+
+/**
+ * Whether `body` prints this longitude and latitude as one point: both within a few dozen
+ * characters of each other, in either order. Long bodies (a county's segment export, the planner's
+ * released grid cells) print thousands of coordinates, so a longitude and a latitude found far
+ * apart are two different points, not a home.
+ */
+function printsPair(body: string, lon: string, lat: string, window = 80): boolean {
+	for (let i = body.indexOf(lon); i >= 0; i = body.indexOf(lon, i + 1)) {
+		const near = body.slice(Math.max(0, i - window), i + lon.length + window);
+		if (near.includes(lat)) return true;
+	}
+	return false;
+}
 
 test.beforeAll(async () => {
 	db = await openTestDatabase('pglite');
@@ -148,6 +168,87 @@ test.beforeAll(async ({ baseURL }) => {
 	expect(photoB).toBeGreaterThan(0);
 });
 
+// a campaign over the county with a target and a hazard (with its after photo) in township A
+// and in another township, made through the real pages
+const campaign: {
+	id: number;
+	targetA: number;
+	targetB: number;
+	hazardA: number;
+	hazardB: number;
+	photoA: number;
+	photoB: number;
+} = { id: 0, targetA: 0, targetB: 0, hazardA: 0, hazardB: 0, photoA: 0, photoB: 0 };
+
+/** Ids a page links to, e.g. every /hazards/N on it. */
+async function linked(ctx: APIRequestContext, url: string, re: RegExp): Promise<number[]> {
+	const text = await (await ctx.get(url)).text();
+	return [...text.matchAll(re)].map((m) => Number(m[1]));
+}
+
+/** Check an institution target with one hazard, register it and fix it; the after photo's id. */
+async function hazardOn(
+	worker: APIRequestContext,
+	admin: APIRequestContext,
+	target: number
+): Promise<[number, number]> {
+	const items = ['buildings', 'wall', 'hillside', 'water', 'fire', 'bus', 'hygiene'];
+	const form: Record<string, string> = { clientUuid: randomUUID() };
+	for (const i of items) form[`answer:${i}`] = i === 'wall' ? 'hazard' : 'ok';
+	const r = await worker.post(`/campaigns/targets/${target}?/check`, { form });
+	expect(r.status(), await r.text()).toBe(200);
+	const [hazard] = await linked(worker, `/campaigns/targets/${target}`, /\/hazards\/(\d+)/g);
+	const deadline = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
+	const reg = await admin.post(`/hazards/${hazard}?/register`, {
+		form: { expected: 'found', severity: 'general', responsible: '校长', deadline }
+	});
+	expect(reg.status(), await reg.text()).toBe(200);
+	const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#a73' } })
+		.jpeg()
+		.toBuffer();
+	const fix = await worker.post(`/hazards/${hazard}?/fix`, {
+		multipart: {
+			expected: 'registered',
+			note: '已整改',
+			photo: { name: 'after.jpg', mimeType: 'image/jpeg', buffer: jpeg }
+		}
+	});
+	expect(fix.status(), await fix.text()).toBe(200);
+	const [photo] = await linked(worker, `/hazards/${hazard}`, /\/api\/hazard-photos\/(\d+)/g);
+	return [hazard, photo];
+}
+
+test.beforeAll(async ({ baseURL }) => {
+	const admin = await session(baseURL!, DEMO.county);
+	const staff = await session(baseURL!, DEMO.township);
+	const day = (n: number) => new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
+	const r = await admin.post('/campaigns?/create', {
+		form: {
+			name: '权限测试排查',
+			area: fixture.county,
+			starts: day(0),
+			ends: day(30),
+			institutionWaterM: '200',
+			villageWaterM: '500',
+			institutions: '1'
+		}
+	});
+	expect(r.status(), await r.text()).toBe(303);
+	campaign.id = Number(/\/campaigns\/(\d+)/.exec(r.headers()['location'])?.[1]);
+	const mine = await linked(staff, `/campaigns/${campaign.id}`, /\/campaigns\/targets\/(\d+)/g);
+	const all = await linked(admin, `/campaigns/${campaign.id}`, /\/campaigns\/targets\/(\d+)/g);
+	campaign.targetA = mine[0];
+	campaign.targetB = all.find((t) => !mine.includes(t))!;
+	expect(campaign.targetA).toBeGreaterThan(0);
+	expect(campaign.targetB).toBeGreaterThan(0);
+	[campaign.hazardA, campaign.photoA] = await hazardOn(staff, admin, campaign.targetA);
+	[campaign.hazardB, campaign.photoB] = await hazardOn(admin, admin, campaign.targetB);
+	expect(campaign.photoA).toBeGreaterThan(0);
+	expect(campaign.photoB).toBeGreaterThan(0);
+	await admin.dispose();
+	await staff.dispose();
+});
+
 async function session(baseURL: string, who: Who): Promise<APIRequestContext> {
 	const ctx = await request.newContext({
 		baseURL,
@@ -215,6 +316,24 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 			};
 		case '/api/photos/[id]':
 			return { own: `/api/photos/${photoA}`, other: narrow ? `/api/photos/${photoB}` : undefined };
+		case '/(app)/campaigns/[id]':
+			// a county's campaign is open to everyone in the county (each sees their part)
+			return { own: `/campaigns/${campaign.id}` };
+		case '/(app)/campaigns/targets/[id]':
+			return {
+				own: `/campaigns/targets/${campaign.targetA}`,
+				other: narrow ? `/campaigns/targets/${campaign.targetB}` : undefined
+			};
+		case '/(app)/hazards/[id]':
+			return {
+				own: `/hazards/${campaign.hazardA}`,
+				other: narrow ? `/hazards/${campaign.hazardB}` : undefined
+			};
+		case '/api/hazard-photos/[id]':
+			return {
+				own: `/api/hazard-photos/${campaign.photoA}`,
+				other: narrow ? `/api/hazard-photos/${campaign.photoB}` : undefined
+			};
 		case '/api/waterways/geometry':
 			return { own: `/api/waterways/geometry?bbox=113.3,29.6,113.55,29.85` };
 		case '/(app)/admin/users/[id]': {
@@ -246,6 +365,9 @@ function expected(
 	if (access === 'admin' && !ADMINS.includes(who)) return 'deny';
 	if (scope === 'other') return 'deny';
 	if (routeId === '/api/residences') return COUNT_ONLY.includes(who) ? 'deny' : 'allow';
+	// siting is for planners and administrators (policy.canPlanSites)
+	if (PLANNING_ROUTES.includes(routeId))
+		return who === DEMO.planner || ADMINS.includes(who) ? 'allow' : 'deny';
 	return 'allow';
 }
 
@@ -307,9 +429,7 @@ for (const who of ['anonymous', ...ROLES] as Who[]) {
 						}
 						// no residence coordinate may reach a denied request or a count-only role
 						if (want === 'deny' || COUNT_ONLY.includes(who) || who === 'anonymous') {
-							const leaked = residenceNeedles.find(
-								([lon, lat]) => body.includes(lon) && body.includes(lat)
-							);
+							const leaked = residenceNeedles.find(([lon, lat]) => printsPair(body, lon, lat));
 							expect(leaked, `${label} leaks a residence coordinate`).toBeUndefined();
 						}
 						checked++;

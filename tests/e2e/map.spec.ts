@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
 import { PNG } from 'pngjs';
 import { sql } from 'kysely';
 import { openTestDatabase, FIXTURE_AREA, type TestDatabase } from '../support/template';
@@ -388,4 +389,44 @@ test('works on a phone: map fills the screen, the panel is a bottom sheet', asyn
 	expect(scrollWidth).toBeLessThanOrEqual(390);
 	expect(problems).toEqual([]);
 	await ctx.close();
+});
+
+test('a map left open picks up new tiles when the data moves (a check recorded elsewhere)', async ({
+	browser
+}) => {
+	// a river chief of their own (this file's pages are the province administrator's)
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const problems = guard(page);
+	await signIn(page, DEMO.riverChief);
+	await page.goto('/waterways');
+	await mapIdle(page);
+	const href = await page.locator('a[href^="/waterways/"]').first().getAttribute('href');
+	const segment = Number(/\/waterways\/(\d+)/.exec(href!)![1]);
+	const version = async () =>
+		((await (await page.request.get('/api/version')).json()) as { version: string }).version;
+	const before = await version();
+	// the check goes in by the API (as another phone's upload would), not through this page
+	const check = JSON.stringify({
+		clientUuid: randomUUID(),
+		waterwayId: segment,
+		recordedAt: new Date().toISOString(),
+		slots: [{ item: 'sign', status: 'missing' }]
+	});
+	const posted = await page.request.post('/api/checks', {
+		multipart: { check },
+		headers: { origin: new URL(page.url()).origin }
+	});
+	expect(posted.status(), await posted.text()).toBe(201);
+	const after = await version();
+	expect(after).not.toBe(before);
+	// the page asks at once when the window regains focus (otherwise within 30 s)
+	const refetched = page.waitForRequest(
+		(r) => r.url().includes(`/tiles/water/`) && r.url().includes(`v=${encodeURIComponent(after)}`)
+	);
+	await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+	await expect(page.getByTestId('map')).toHaveAttribute('data-tile-version', after);
+	await refetched;
+	expect(problems).toEqual([]);
+	await context.close();
 });

@@ -107,6 +107,15 @@ test('exact homes stay on screen while the official taps a home or opens a water
 	await expect(page.getByTestId('residence-message')).toBeVisible();
 	await mapIdle(page);
 	await expect.poll(() => renderedResidences(page)).toBeGreaterThan(0);
+	// the homes have a legend entry of their own, and the village count bubbles under them
+	// fade as the map closes in (no longer a constant opacity)
+	await expect(page.getByTestId('legend-residence')).toBeVisible();
+	const bubbles = await page.evaluate(() =>
+		(
+			window as unknown as { __tonganMap: { getPaintProperty(l: string, p: string): unknown } }
+		).__tonganMap.getPaintProperty('children-villages', 'circle-opacity')
+	);
+	expect(bubbles).toEqual(expect.arrayContaining(['interpolate']));
 	const map = page.getByTestId('map');
 	const url = page.url();
 	// a tap on a home is not a way into its village

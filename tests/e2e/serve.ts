@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensurePgliteTemplate, ROOT, FIXTURE_AREA } from '../support/template';
+import { writeFixtureBasemap } from '../support/basemap-fixture';
+import { E2E_BASEMAP } from './basemap-file';
 
 const port = process.argv[2] ?? '4317';
 if (!existsSync(path.join(ROOT, 'build/index.js')) || process.env.E2E_REBUILD === '1') {
@@ -17,6 +19,8 @@ const dataDir = path.join(os.tmpdir(), `tongan-e2e-${process.pid}`);
 await rm(dataDir, { recursive: true, force: true });
 await cp(template, dataDir, { recursive: true });
 process.env.E2E_DATA_DIR = dataDir;
+// a small vector basemap of the fixture county, built here (the tests read the same file)
+await writeFixtureBasemap(E2E_BASEMAP);
 
 // no ORIGIN: the app must work over plain http as `npm run demo` starts it
 const app = spawn(process.execPath, ['src/serve.mjs'], {
@@ -30,7 +34,8 @@ const app = spawn(process.execPath, ['src/serve.mjs'], {
 		PROTOCOL_HEADER: '',
 		DATA_DIR: dataDir,
 		SEED_AREA: FIXTURE_AREA,
-		DATABASE_URL: ''
+		DATABASE_URL: '',
+		BASEMAP_PMTILES: E2E_BASEMAP
 	}
 });
 const stop = () => app.kill('SIGTERM');
@@ -43,5 +48,6 @@ setInterval(() => {
 }, 1000).unref();
 app.on('exit', async (code) => {
 	await rm(dataDir, { recursive: true, force: true });
+	await rm(E2E_BASEMAP, { force: true });
 	process.exit(code ?? 0);
 });

@@ -4,15 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
+import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import {
-	applyDataChanges,
-	bumpDataVersion,
-	mapDataChanged,
-	onDataChanged,
-	watchDataChanges
-} from '../../src/lib/server/services/derived-data';
-import { recomputeRuleFor } from '../../src/lib/server/services/segment-rule';
-import { mapDataVersion } from '../../src/lib/server/services/map';
+	cacheVersion,
+	onChange,
+	syncNow,
+	watchFreshness
+} from '../../src/lib/server/services/freshness';
+import { runRuleFromDatabase } from '../../src/lib/server/services/segment-rule';
+// the map's caches listen for changes
+import '../../src/lib/server/services/map';
 import { offsetMeters } from '../../src/lib/server/seed/random';
 import { refreshChildAggregates } from '../../src/lib/server/repositories/children';
 
@@ -121,7 +122,7 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 		expect(row.rows[0]).toMatchObject({ required: true });
 		expect(row.rows[0].kinds).toContain('village');
 		// the full rule over every segment finds nothing left to change
-		const full = await recomputeRuleFor(d.db, { prefix: '' });
+		const full = await runRuleFromDatabase(d.db, { prefix: '' });
 		expect(full.changed).toBe(0);
 		expect(full.segments).toBeGreaterThan(100);
 		// and the counts of the changed townships equal a refresh of every count
@@ -138,8 +139,8 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 	});
 
 	it('applies changes in the background and drops the map caches', async () => {
-		const cacheVersion = mapDataVersion();
-		const w = watchDataChanges(d.db, { intervalMs: 50, log: () => {} });
+		const before = cacheVersion();
+		const w = watchFreshness(d.db, { intervalMs: 50, log: () => {} });
 		try {
 			const closed = await sql`UPDATE children_homes SET status = 'suspended'
 				WHERE id = (SELECT min(id) FROM children_homes WHERE status = 'open')`.execute(d.db);
@@ -148,16 +149,16 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 			while ((await pending()) > 0 && Date.now() < deadline)
 				await new Promise((r) => setTimeout(r, 50));
 			expect(await pending()).toBe(0);
-			while (mapDataVersion() === cacheVersion && Date.now() < deadline)
+			while (cacheVersion() === before && Date.now() < deadline)
 				await new Promise((r) => setTimeout(r, 50));
-			expect(mapDataVersion()).toBeGreaterThan(cacheVersion);
+			expect(cacheVersion()).toBeGreaterThan(before);
 		} finally {
 			await w.stop();
 		}
 	});
 
 	it('drops the map caches once for a write of this process, and for a write of another process', async () => {
-		const w = watchDataChanges(d.db, { intervalMs: 30, log: () => {} });
+		const w = watchFreshness(d.db, { intervalMs: 30, log: () => {} });
 		const settle = () => new Promise((r) => setTimeout(r, 300));
 		// listeners (the analysis snapshot) hear of each change once, after the version moved
 		const heard: string[] = [];
@@ -167,20 +168,26 @@ describe.each(testEngines())('data changes on %s', (engine) => {
 					v: string;
 				}>`SELECT value AS v FROM app_meta WHERE key = 'data_version'`.execute(d.db)
 			).rows[0].v;
-		const stop = onDataChanged(() => void version().then((v) => heard.push(v)));
+		const stop = onChange(() => void version().then((v) => heard.push(v)));
 		try {
 			await settle();
-			const v0 = mapDataVersion();
+			const v0 = cacheVersion();
 			heard.length = 0;
-			await mapDataChanged(d.db);
+			// a write of this process (as a check is): the trigger moves the version, syncNow
+			// tells this process at once
+			const item = sql`UPDATE safety_equipment SET status = CASE WHEN status = 'present' THEN 'missing' ELSE 'present' END
+				WHERE (waterway_id, item) = (SELECT waterway_id, item FROM safety_equipment ORDER BY 1, 2 LIMIT 1)`;
+			await item.execute(d.db);
+			await syncNow(d.db);
+			expect(cacheVersion()).toBe(v0 + 1);
 			await settle();
 			// cleared at the write; the watcher does not clear again for the version it caused
-			expect(mapDataVersion()).toBe(v0 + 1);
+			expect(cacheVersion()).toBe(v0 + 1);
 			expect(heard).toEqual([await version()]);
 			// another process's write reaches this one through the shared version
-			await bumpDataVersion(d.db);
+			await item.execute(d.db);
 			await settle();
-			expect(mapDataVersion()).toBe(v0 + 2);
+			expect(cacheVersion()).toBe(v0 + 2);
 			expect(heard).toHaveLength(2);
 			expect(heard[1]).toBe(await version());
 		} finally {

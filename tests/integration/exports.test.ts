@@ -1,7 +1,12 @@
 // The segment list export through its endpoint, on a seeded database: the real file bytes read
-// back (date cells in Beijing time, sheet name, the missing items in words) and the file name
-// sent in Content-Disposition.
+// back (date cells in Beijing time, sheet name, the missing items in words, the village and a
+// point on the segment), the file name sent in Content-Disposition (with who and when), the
+// audit log, and the files opened by GDAL (ogrinfo), the outside reader GIS users have.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import { readXlsx, shownDateTime } from '../support/xlsx';
@@ -19,6 +24,33 @@ vi.mock('$lib/server/db', async (original) => ({
 /** Today in Beijing, as the file name should carry it. */
 const beijingDay = () =>
 	new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The file's name: the area and filters, the Beijing day, then the hour and minute and the user. */
+function stamped(stem: string, day: string, user: string, ext: string): RegExp {
+	return new RegExp(`^${esc(stem)}-${day}-\\d{4}-${esc(user)}\\.${ext}$`);
+}
+
+/** What GDAL's ogrinfo says of a file: its fields' types and its feature count. */
+function ogrinfo(bytes: Buffer, ext: string, ...options: string[]) {
+	const dir = mkdtempSync(path.join(tmpdir(), 'tongan-ogr-'));
+	try {
+		const file = path.join(dir, `export.${ext}`);
+		writeFileSync(file, bytes);
+		const out = execFileSync('ogrinfo', ['-ro', '-al', '-so', ...options, file], {
+			encoding: 'utf8'
+		});
+		const fields = new Map(
+			[...out.matchAll(/^(.+): (\w+) \(\d+\.\d+\)$/gm)].map((m) => [m[1].trim(), m[2]])
+		);
+		const count = Number(/^Feature Count: (\d+)$/m.exec(out)?.[1] ?? NaN);
+		const geometry = /^Geometry: (.+)$/m.exec(out)?.[1] ?? null;
+		return { fields, count, geometry, out };
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
 
 async function download(who: Principal, query: string, locale: Locale = 'zh-CN') {
 	const url = new URL(`http://localhost/api/exports/segments?${query}`);
@@ -96,8 +128,10 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(r.res.status).toBe(200);
 		expect(r.res.headers.get('content-type')).toContain('spreadsheetml');
 		const day = beijingDay();
-		expect(r.name).toBe(`${townName}-河段-坑塘-部分缺失-${day}.xlsx`);
-		expect(r.ascii).toBe(`segments-${staff.jurisdiction}-pond-partial-${day}.xlsx`);
+		expect(r.name).toMatch(stamped(`${townName}-河段-坑塘-部分缺失`, day, staff.username, 'xlsx'));
+		expect(r.ascii).toMatch(
+			stamped(`segments-${staff.jurisdiction}-pond-partial`, day, staff.username, 'xlsx')
+		);
 		expect(r.cd).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''[\x21-\x7e]+$/);
 
 		const x = readXlsx(r.bytes);
@@ -119,6 +153,23 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(row[col('完整度')]?.value).toBe('部分缺失');
 		expect(row[col('类型')]?.value).toBe('坑塘');
 		expect(row[col('长度 (m)')]).toMatchObject({ t: 'n' });
+		// where it is: the nearest village of its township and a point on the line
+		const village = (
+			await sql<{ name: string }>`
+				SELECT name FROM admin_units WHERE parent_code = ${staff.jurisdiction} AND level = 'village'`.execute(
+				d.db
+			)
+		).rows.map((v) => v.name);
+		expect(village).toContain(row[col('最近的村')]?.value);
+		const onLine = (
+			await sql<{ d: number }>`
+				SELECT ST_Distance(geom::geography,
+					ST_SetSRID(ST_MakePoint(${row[col('经度')]!.value as number}, ${row[col('纬度')]!.value as number}), 4326)::geography,
+					false) AS d
+				FROM waterways WHERE id = ${pond}`.execute(d.db)
+		).rows[0].d;
+		// six decimals of a degree: within 0.1 m of the line
+		expect(onLine).toBeLessThan(0.2);
 		// every row is a pond with some items missing, as filtered
 		for (const cells of x.rows.slice(1)) {
 			expect(cells[col('类型')]?.value).toBe('坑塘');
@@ -130,14 +181,19 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		const r = await download(county, `format=csv&township=${staff.jurisdiction}`, 'en');
 		expect(r.res.status).toBe(200);
 		const day = beijingDay();
-		expect(r.name).toBe(`${countyName}-${townName}-Segments-${day}.csv`);
-		expect(r.ascii).toBe(`segments-${county.jurisdiction}-${staff.jurisdiction}-${day}.csv`);
+		expect(r.name).toMatch(
+			stamped(`${countyName}-${townName}-Segments`, day, county.username, 'csv')
+		);
+		expect(r.ascii).toMatch(
+			stamped(`segments-${county.jurisdiction}-${staff.jurisdiction}`, day, county.username, 'csv')
+		);
 		const lines = r.bytes.toString('utf8').slice(1).trim().split('\r\n');
 		expect(lines[0]).toContain('Items missing or unusable (of the four),Items missing or unusable');
 		expect(lines[0]).toContain('Last checked (Beijing time)');
 		const line = lines.find((l) => l.startsWith(`${pond},`))!;
 		expect(line).toContain(',2,"Rescue rope, Rescue pole",');
-		expect(line.endsWith(',2026-05-15T09:00:00+08:00')).toBe(true);
+		// the time, then the point on the segment (lon, lat)
+		expect(line).toMatch(/,2026-05-15T09:00:00\+08:00,1\d\d\.\d{1,6},[23]\d\.\d{1,6}$/);
 		expect(new Set(lines.slice(1).map((l) => l.split(',')[1]))).toEqual(new Set([townName]));
 	});
 
@@ -151,8 +207,17 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(chief).toBeDefined();
 		const r = await download(county, `format=csv&mine=0&chief=${chief.id}&required=1`);
 		const day = beijingDay();
-		expect(r.name).toBe(`${countyName}-河段-河长${chief.name}-需配备-${day}.csv`);
-		expect(r.ascii).toBe(`segments-${county.jurisdiction}-chief${chief.id}-required-${day}.csv`);
+		expect(r.name).toMatch(
+			stamped(`${countyName}-河段-河长${chief.name}-需配备`, day, county.username, 'csv')
+		);
+		expect(r.ascii).toMatch(
+			stamped(
+				`segments-${county.jurisdiction}-chief${chief.id}-required`,
+				day,
+				county.username,
+				'csv'
+			)
+		);
 		const lines = r.bytes.toString('utf8').slice(1).trim().split('\r\n');
 		const at = lines[0].split(',').indexOf('河长');
 		expect(lines.length).toBeGreaterThan(1);
@@ -160,5 +225,87 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 			expect(l.split(',')[at]).toBe(chief.name);
 			expect(l).toMatch(/,是,/);
 		}
+	});
+
+	it('writes files GDAL reads: XLSX date cells as DateTime, CSV with a BOM, GeoJSON points', async () => {
+		const rows = Number(
+			(
+				await sql<{ n: number }>`
+					SELECT count(*)::int AS n FROM waterways WHERE township_code LIKE ${county.jurisdiction.slice(0, 6) + '%'}`.execute(
+					d.db
+				)
+			).rows[0].n
+		);
+		const xlsx = await download(county, 'format=xlsx&mine=0', 'en');
+		const x = ogrinfo(xlsx.bytes, 'xlsx');
+		expect(x.count).toBe(rows);
+		expect(x.fields.get('Last checked (Beijing time)')).toBe('DateTime');
+		expect(x.fields.get('No.')).toBe('Integer');
+		expect(x.fields.get('Longitude')).toBe('Real');
+		expect(x.fields.get('Latitude')).toBe('Real');
+		// the watermark: who exported it and when, in the workbook's properties
+		const props = readXlsx(xlsx.bytes);
+		expect(props.rows[0].map((c) => c?.value)).toContain('Nearest village');
+
+		const csv = await download(county, 'format=csv&mine=0', 'en');
+		expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		const c = ogrinfo(
+			csv.bytes,
+			'csv',
+			'-oo',
+			'X_POSSIBLE_NAMES=Longitude',
+			'-oo',
+			'Y_POSSIBLE_NAMES=Latitude'
+		);
+		expect(c.count).toBe(rows);
+		expect(c.geometry).toBe('Point');
+
+		const geo = await download(county, 'format=geojson&mine=0', 'en');
+		expect(geo.res.headers.get('content-type')).toContain('geo+json');
+		const g = ogrinfo(geo.bytes, 'geojson');
+		expect(g.count).toBe(rows);
+		expect(g.geometry).toBe('Point');
+		expect(g.fields.get('Nearest village')).toBe('String');
+		const fc = JSON.parse(geo.bytes.toString('utf8')) as {
+			exported: { by: string; at: string };
+		};
+		expect(fc.exported.by).toBe(county.username);
+		expect(fc.exported.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+	});
+
+	it('escapes cells a spreadsheet would run as a formula, and logs every export', async () => {
+		await sql`UPDATE waterways SET name = '=HYPERLINK("http://x","y")' WHERE id = ${pond}`.execute(
+			d.db
+		);
+		// a rename changes what lists show: the data version moves, as the app's writes move it
+		await sql`
+			INSERT INTO app_meta (key, value, updated_at) VALUES ('data_version', '1', now())
+			ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text`.execute(d.db);
+		const before = (
+			await sql<{
+				n: number;
+			}>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'export'`.execute(d.db)
+		).rows[0].n;
+		const r = await download(staff, 'format=csv&mine=0&kind=pond');
+		const line = r.bytes
+			.toString('utf8')
+			.split('\r\n')
+			.find((l) => l.startsWith(`${pond},`))!;
+		expect(line).toContain(`,"'=HYPERLINK(""http://x"",""y"")",`);
+		const logged = (
+			await sql<{ resource: string; detail: { rows: number; file: string } }>`
+				SELECT resource, detail FROM audit_log WHERE action = 'export' ORDER BY id DESC LIMIT 1`.execute(
+				d.db
+			)
+		).rows[0];
+		const after = (
+			await sql<{
+				n: number;
+			}>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'export'`.execute(d.db)
+		).rows[0].n;
+		expect(after).toBe(before + 1);
+		expect(logged.resource).toBe('segments.csv');
+		expect(logged.detail.file).toBe(r.name);
+		expect(logged.detail.rows).toBe(r.bytes.toString('utf8').trim().split('\r\n').length - 1);
 	});
 });

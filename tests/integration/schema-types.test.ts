@@ -171,7 +171,91 @@ const COLUMNS = {
 		'nearest_kind',
 		'computed_at'
 	],
-	settings: ['key', 'value', 'updated_at', 'updated_by']
+	settings: ['key', 'value', 'updated_at', 'updated_by'],
+	planning_scenarios: [
+		'id',
+		'user_id',
+		'jurisdiction',
+		'name',
+		'radius_m',
+		'k',
+		'sites',
+		'summary',
+		'created_at'
+	],
+	campaigns: [
+		'id',
+		'name',
+		'area_code',
+		'starts_at',
+		'ends_at',
+		'rules',
+		'created_by',
+		'created_at'
+	],
+	checklist_items: ['checklist', 'item', 'position', 'active'],
+	campaign_targets: [
+		'id',
+		'campaign_id',
+		'kind',
+		'source_id',
+		'name',
+		'area_code',
+		'geom',
+		'checklist',
+		'reason',
+		'flagged',
+		'nearest_water',
+		'nearest_water_m',
+		'assignee_id',
+		'added_by',
+		'created_at'
+	],
+	target_checks: [
+		'id',
+		'client_uuid',
+		'target_id',
+		'user_id',
+		'recorded_at',
+		'received_at',
+		'position',
+		'note'
+	],
+	check_answers: ['check_id', 'item', 'answer', 'note'],
+	hazards: [
+		'id',
+		'target_id',
+		'check_id',
+		'item',
+		'description',
+		'state',
+		'found_by',
+		'found_at',
+		'severity',
+		'responsible',
+		'deadline',
+		'registered_by',
+		'registered_at',
+		'fix_note',
+		'fixed_by',
+		'fixed_at',
+		'closed_by',
+		'closed_at'
+	],
+	hazard_photos: [
+		'id',
+		'hazard_id',
+		'stage',
+		'mime',
+		'bytes',
+		'width',
+		'height',
+		'taken_at',
+		'gps',
+		'user_id',
+		'created_at'
+	],
+	hazard_events: ['id', 'hazard_id', 'from_state', 'to_state', 'user_id', 'at', 'note', 'detail']
 } as const satisfies Columns;
 const complete: Complete<typeof COLUMNS> = true;
 

@@ -42,6 +42,38 @@ describe.each(testEngines())('seeded fixture area on %s', (engine) => {
 		expect(r.rows[0].outside).toBe(0);
 	});
 
+	it('keeps every synthetic point inside its own unit (a village: its township)', async () => {
+		// the unit whose polygon holds a point: a village has none, so its township's
+		const r = await sql<{ what: string; n: number; outside: number }>`
+			WITH pts AS (
+				SELECT 'village' AS what, parent_code AS unit, center AS g FROM admin_units
+					WHERE level = 'village'
+				UNION ALL
+				SELECT 'child', rpad(left(village_code, 9), 12, '0'), residence FROM children
+					WHERE synthetic
+				UNION ALL
+				SELECT 'children_home', rpad(left(village_code, 9), 12, '0'), geom FROM children_homes
+					WHERE synthetic
+				UNION ALL
+				SELECT 'station', admin_code, geom FROM sunshine_stations WHERE synthetic
+				UNION ALL
+				SELECT 'institution', CASE WHEN a.level = 'village' THEN a.parent_code ELSE a.code END,
+					i.geom
+				FROM institutions i JOIN admin_units a ON a.code = i.admin_code WHERE i.synthetic
+			)
+			SELECT what, count(*)::int AS n,
+				count(*) FILTER (WHERE u.geom IS NULL OR NOT ST_Within(p.g, u.geom))::int AS outside
+			FROM pts p LEFT JOIN admin_units u ON u.code = p.unit
+			GROUP BY what ORDER BY what`.execute(d.db);
+		const by = Object.fromEntries(r.rows.map((x) => [x.what, x]));
+		for (const what of ['child', 'children_home', 'institution', 'village']) {
+			expect(by[what]?.n, what).toBeGreaterThan(0);
+			expect(by[what].outside, what).toBe(0);
+		}
+		// the fixture county has no Sunshine Station (tests/unit/synthesize.test.ts places all 60)
+		expect(by.station?.outside ?? 0).toBe(0);
+	});
+
 	it('cuts waterways into inspectable segments of at most about 1 km, each with its township', async () => {
 		const r = await sql<{ n: number; max_m: number; bad_code: number }>`
 			SELECT count(*)::int AS n, max(length_m) AS max_m,

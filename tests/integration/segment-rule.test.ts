@@ -11,11 +11,11 @@ import {
 	principalOf
 } from '../support/template';
 import { createAnalysis } from '../../src/lib/server/analysis';
-import { recomputeSegmentRule } from '../../src/lib/server/services/segment-rule';
+import { runSegmentRule } from '../../src/lib/server/services/segment-rule';
 import { linesNear } from '../../src/lib/geo/proximity';
 import { segmentGeometries } from '../../src/lib/server/repositories/waterways';
 import { offsetMeters } from '../../src/lib/server/seed/random';
-import { recomputeRule } from '../../src/lib/server/services/admin';
+import { runRuleFromSettings } from '../../src/lib/server/services/admin';
 
 describe.each(testEngines())('segment rule on %s', (engine) => {
 	let d: TestDatabase;
@@ -68,7 +68,7 @@ describe.each(testEngines())('segment rule on %s', (engine) => {
 			VALUES ('school', '测试小学', ${seg.township}, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`.execute(
 			d.db
 		);
-		const r = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500);
+		const r = await runSegmentRule(d.db, FIXTURE_AREA, 500);
 		expect(r.segments).toBeGreaterThan(100);
 		const after = await sql<{
 			required: boolean;
@@ -86,7 +86,7 @@ describe.each(testEngines())('segment rule on %s', (engine) => {
 		expect(after.rows[0].nearest_m).toBeLessThanOrEqual(120.5);
 		expect(after.rows[0].nearest_m).toBeGreaterThan(0);
 		// a smaller radius drops it again
-		await recomputeSegmentRule(d.db, FIXTURE_AREA, 50);
+		await runSegmentRule(d.db, FIXTURE_AREA, 50);
 		const small = await sql<{
 			required: boolean;
 		}>`SELECT required FROM segment_requirements WHERE waterway_id = ${seg.id}`.execute(d.db);
@@ -108,18 +108,18 @@ describe.each(testEngines())('rule settings on %s', (engine) => {
 	it('lets only a province administrator change the distance, within 50–5000 m, and recomputes', async () => {
 		const county = await principal('county.admin');
 		const province = await principal('province.admin');
-		expect(await recomputeRule(d.db, county, 300, meta)).toEqual({
+		expect(await runRuleFromSettings(d.db, county, 300, meta)).toEqual({
 			ok: false,
 			errors: { radius: 'settings.err.provinceOnly' }
 		});
-		expect(await recomputeRule(d.db, province, 20, meta)).toEqual({
+		expect(await runRuleFromSettings(d.db, province, 20, meta)).toEqual({
 			ok: false,
 			errors: { radius: 'settings.err.radius' }
 		});
 		const before = await sql<{
 			n: number;
 		}>`SELECT count(*) FILTER (WHERE required)::int AS n FROM segment_requirements`.execute(d.db);
-		const r = await recomputeRule(d.db, province, 100, meta);
+		const r = await runRuleFromSettings(d.db, province, 100, meta);
 		expect(r.ok).toBe(true);
 		const after = await sql<{ n: number; radius: number }>`
 			SELECT count(*) FILTER (WHERE required)::int AS n, max(radius_m) AS radius FROM segment_requirements`.execute(
@@ -128,7 +128,7 @@ describe.each(testEngines())('rule settings on %s', (engine) => {
 		expect(after.rows[0].radius).toBe(100);
 		expect(after.rows[0].n).toBeLessThan(before.rows[0].n);
 		// a county administrator may recompute their own area with the province's distance
-		const again = await recomputeRule(d.db, county, null, meta);
+		const again = await runRuleFromSettings(d.db, county, null, meta);
 		expect(again.ok && again.value.required).toBe(after.rows[0].n);
 		const audit = await sql<{
 			n: number;
@@ -162,9 +162,9 @@ describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine)
 		).rows;
 
 	it('gives the same segments, reasons, counts and nearest distances (within 1 m)', async () => {
-		const sqlRule = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'postgis');
+		const sqlRule = await runSegmentRule(d.db, FIXTURE_AREA, 500, 'postgis');
 		const a = await snapshot();
-		const memRule = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory');
+		const memRule = await runSegmentRule(d.db, FIXTURE_AREA, 500, 'memory');
 		const b = await snapshot();
 		expect({ segments: memRule.segments, required: memRule.required }).toEqual({
 			segments: sqlRule.segments,
@@ -173,7 +173,7 @@ describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine)
 		// the PostGIS rule rewrites every row; the in-memory one only what differs, so running
 		// it again on unchanged data writes nothing
 		expect(sqlRule.changed).toBe(sqlRule.segments);
-		expect((await recomputeSegmentRule(d.db, FIXTURE_AREA, 500)).changed).toBe(0);
+		expect((await runSegmentRule(d.db, FIXTURE_AREA, 500)).changed).toBe(0);
 		expect(b.length).toBe(a.length);
 		let differ = 0;
 		for (let i = 0; i < a.length; i++) {
@@ -194,15 +194,15 @@ describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine)
 	});
 
 	it('computes the same rule from the analysis snapshot, and never writes a stale one', async () => {
-		// a long check interval: only the write lock's fingerprint check can notice a change
+		// a long check interval: only the write lock's version check can notice a change
 		const analysis = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 3_600_000 });
 		try {
-			const fromDb = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory');
+			const fromDb = await runSegmentRule(d.db, FIXTURE_AREA, 500, 'memory');
 			const before = await snapshot();
 			// no snapshot loaded yet: the rule reads what it needs
 			expect(fromDb.from).toBe('database');
 			await analysis.refresh();
-			const fromSnap = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis);
+			const fromSnap = await runSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis);
 			expect(fromSnap).toMatchObject({ from: 'snapshot', changed: 0 });
 			expect({ segments: fromSnap.segments, required: fromSnap.required }).toEqual({
 				segments: fromDb.segments,
@@ -219,8 +219,8 @@ describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine)
 			const [lon, lat] = offsetMeters([seg.lon, seg.lat], 40, 0);
 			await sql`UPDATE children SET residence = ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)
 				WHERE id = (SELECT min(id) FROM children)`.execute(d.db);
-			const afterMove = await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis);
-			// the snapshot's fingerprint no longer matched under the write lock: read instead
+			const afterMove = await runSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis);
+			// the snapshot's version no longer matched under the write lock: read instead
 			expect(afterMove.from).toBe('database');
 			const row = await sql<{ n: number; kind: string; m: number }>`
 				SELECT children_within AS n, nearest_kind AS kind, nearest_m AS m
@@ -231,9 +231,10 @@ describe.each(testEngines())('rule: in-memory engine vs PostGIS on %s', (engine)
 			// once reloaded, the snapshot gives that answer too
 			analysis.invalidate();
 			await analysis.refresh();
-			expect(await recomputeSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis)).toMatchObject(
-				{ from: 'snapshot', changed: 0 }
-			);
+			expect(await runSegmentRule(d.db, FIXTURE_AREA, 500, 'memory', analysis)).toMatchObject({
+				from: 'snapshot',
+				changed: 0
+			});
 		} finally {
 			await analysis.close();
 		}

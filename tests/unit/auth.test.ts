@@ -209,6 +209,10 @@ describe('passwords and sessions', () => {
 		);
 		// the system's own name
 		expect(passwordProblem('Tongan2026!', 'zhang')).toBe('password.weak');
+		// what Chinese users type: pinyin love phrases and the love/lucky numbers, which the
+		// English lists score as strong
+		for (const weak of ['Woaini@1314', 'Baobei520!!', 'Wuhan@1314'])
+			expect(passwordProblem(weak, 'zhang'), weak).toBe('password.weak');
 	});
 	it('refuses the published demo password, and near copies of it, outside the demo', () => {
 		expect(PUBLISHED_PASSWORDS).toContain(DEMO_PASSWORD);

@@ -54,6 +54,11 @@ describe('layers (lint)', () => {
 			"import Count from '$lib/components/Count.svelte';\nexport const x = Count;\n"
 		],
 		[
+			'a route module importing the component kept beside it',
+			'src/routes/probe/+page.server.ts',
+			"import Probe from './Probe.svelte';\nexport const x = Probe;\n"
+		],
+		[
 			'a component importing maplibre-gl',
 			'src/lib/components/Probe.svelte',
 			'<script lang="ts">\n\timport maplibregl from \'maplibre-gl\';\n\tconsole.log(maplibregl);\n</script>\n'

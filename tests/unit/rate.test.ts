@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { areaTip, bandLabels, formatRate, rateOf } from '$lib/charts/rate';
 import { translator } from '$lib/i18n';
-import { RATE_BANDS, rateColor } from '$lib/map/ids';
+import { RATE_BANDS, rateColor } from '$lib/map/colors';
 
 const zh = translator('zh-CN');
 const en = translator('en');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerSpecification } from 'maplibre-gl';
-import { featureFilter } from '@maplibre/maplibre-gl-style-spec';
+import { featureFilter, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import {
 	ADMIN_FILL,
 	buildStyle,
+	FONT_STACK,
 	highlightFilter,
 	LIST_MIN_ZOOM,
 	waterwayFilter,
@@ -11,6 +12,7 @@ import {
 } from '$lib/map/style';
 import { LAYER, LAYER_GROUPS, SOURCE } from '$lib/map/ids';
 import { MIN_ZOOM } from '$lib/domain/tile-contract';
+import { BASEMAP_LAYER_PREFIX } from '$lib/map/basemap-style';
 
 function layer(style: ReturnType<typeof buildStyle>, id: string): LayerSpecification {
 	const l = style.layers.find((x) => x.id === id);
@@ -42,6 +44,50 @@ describe('map style', () => {
 		expect(with_.sources[SOURCE.basemap]).toBeDefined();
 		expect(with_.layers[1].id).toBe(LAYER.basemap);
 		expect(style.sources[SOURCE.basemap]).toBeUndefined();
+	});
+
+	it('adds the operator vector basemap from the app itself, under every layer of the app', () => {
+		const v = buildStyle({
+			origin: 'http://127.0.0.1:4173',
+			vectorBasemap: {
+				url: '/tiles/basemap.pmtiles?v=1',
+				attribution: '© OpenStreetMap',
+				minZoom: 0,
+				maxZoom: 15
+			}
+		});
+		expect(v.sources[SOURCE.vectorBasemap]).toMatchObject({
+			type: 'vector',
+			url: 'pmtiles://http://127.0.0.1:4173/tiles/basemap.pmtiles?v=1'
+		});
+		expect(style.sources[SOURCE.vectorBasemap]).toBeUndefined();
+		const ids = v.layers.map((l) => l.id);
+		const bm = ids.filter((id) => id.startsWith(BASEMAP_LAYER_PREFIX));
+		expect(bm).toEqual(
+			expect.arrayContaining(['bm-earth', 'bm-water', 'bm-roads_major', 'bm-buildings'])
+		);
+		// right after the background, then the app's own layers
+		expect(ids.slice(1, bm.length + 1)).toEqual(bm);
+		expect(ids.slice(bm.length + 1)).toEqual(style.layers.slice(1).map((l) => l.id));
+		// still no glyph or sprite host: no icons, labels in the local fonts
+		expect(v.glyphs).toBeUndefined();
+		expect(v.sprite).toBeUndefined();
+		for (const l of v.layers) {
+			if (l.type !== 'symbol') continue;
+			expect(Object.keys(l.layout ?? {}).filter((k) => k.startsWith('icon-'))).toEqual([]);
+			if (l.id.startsWith(BASEMAP_LAYER_PREFIX))
+				expect(l.layout?.['text-font']).toEqual(FONT_STACK);
+		}
+		for (const l of v.layers)
+			expect(JSON.stringify(l)).not.toMatch(/fill-pattern|line-pattern|Noto Sans Regular/);
+	});
+
+	it('passes maplibre validation with the vector basemap', () => {
+		const v = buildStyle({
+			origin: 'http://127.0.0.1:4173',
+			vectorBasemap: { url: '/tiles/basemap.pmtiles', attribution: '', minZoom: 0, maxZoom: 15 }
+		});
+		expect(validateStyleMin(v)).toEqual([]);
 	});
 
 	it('gives every toggleable layer group layers that exist in the style', () => {

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { booleanPointInPolygon } from '@turf/turf';
 import {
 	pickSunshineTownships,
+	placeInside,
+	synthCountyInstitutions,
+	synthStation,
+	synthTownshipInstitutions,
 	synthChildren,
 	synthEquipment,
 	synthHome,
 	DEMO_REFERENCE_DATE,
 	SUNSHINE_STATION_COUNT
 } from '$lib/server/seed/synthesize';
-import type { GeoAdminUnit } from '$lib/server/seed/geodata';
+import { loadAdminUnits, type GeoAdminUnit } from '$lib/server/seed/geodata';
 import { categoriesOutOfAge, isChildCategory } from '$lib/domain/children';
 import { haversineMeters } from '$lib/geo/distance';
 
@@ -101,5 +106,71 @@ describe('synthetic demo data', () => {
 		).length;
 		expect(complete / states.length).toBeGreaterThan(0.3);
 		expect(complete / states.length).toBeLessThan(0.5);
+	});
+});
+
+describe('synthetic points stay inside their own unit', () => {
+	const units = loadAdminUnits(process.cwd());
+	const byCode = new Map(units.map((u) => [u.code, u]));
+	const strictlyIn = (p: readonly [number, number], u: GeoAdminUnit) =>
+		booleanPointInPolygon([p[0], p[1]], u.geom!, { ignoreBoundary: true });
+
+	it('pulls a point that falls outside back towards its anchor, and leaves one inside alone', () => {
+		const square: GeoJSON.Polygon = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[113, 30],
+					[113.01, 30],
+					[113.01, 30.01],
+					[113, 30.01],
+					[113, 30]
+				]
+			]
+		};
+		const anchor: [number, number] = [113.005, 30.005];
+		// 2 km east leaves the ~1 km square; a quarter of it stays in
+		const p = placeInside(anchor, 2000, 0, square);
+		expect(booleanPointInPolygon(p, square, { ignoreBoundary: true })).toBe(true);
+		expect(p[0]).toBeGreaterThan(anchor[0]);
+		expect(p[1]).toBe(anchor[1]);
+		expect(placeInside(anchor, 100, -100, square)).toEqual(placeInside(anchor, 100, -100, null));
+	});
+
+	it('keeps the fixture county’s children, homes and schools inside their township', () => {
+		const townships = units.filter((u) => u.level === 'township' && u.code.startsWith('421083'));
+		let points = 0;
+		let outsideUnconstrained = 0;
+		for (const t of townships) {
+			const villages = units.filter((u) => u.level === 'village' && u.parent === t.code);
+			for (const v of villages) {
+				for (const c of synthChildren(v, t.geom)) {
+					points++;
+					expect(strictlyIn([c.lon, c.lat], t), c.pseudonym).toBe(true);
+				}
+				// the same children scattered without their township: some fall outside it, as
+				// they did before
+				for (const c of synthChildren(v))
+					if (!strictlyIn([c.lon, c.lat], t)) outsideUnconstrained++;
+				const h = synthHome(v, t.geom);
+				if (h) expect(strictlyIn([h.lon, h.lat], t), h.name).toBe(true);
+			}
+			for (const i of synthTownshipInstitutions(t, villages))
+				expect(strictlyIn([i.lon, i.lat], t), i.name).toBe(true);
+		}
+		expect(points).toBeGreaterThan(1000);
+		expect(outsideUnconstrained).toBeGreaterThan(0);
+	});
+
+	it('keeps all 60 Sunshine Stations in their township and county institutions in their county', () => {
+		const stations = pickSunshineTownships(units).map((c) => byCode.get(c)!);
+		expect(stations).toHaveLength(SUNSHINE_STATION_COUNT);
+		for (const t of stations) {
+			const s = synthStation(t);
+			expect(strictlyIn([s.lon, s.lat], t), s.name).toBe(true);
+		}
+		for (const c of units.filter((u) => u.level === 'county'))
+			for (const i of synthCountyInstitutions(c))
+				expect(strictlyIn([i.lon, i.lat], c), i.name).toBe(true);
 	});
 });

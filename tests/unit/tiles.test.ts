@@ -129,6 +129,54 @@ describe('MVT encoding', () => {
 		expect(poly.toGeoJSON(x, y, z).geometry.type).toBe('Polygon');
 	});
 
+	it('writes a geometry already in the tile grid as it is (boundaries made valid by PostGIS)', () => {
+		// an anticlockwise (y-down) exterior with a hole, in tile units: wound per the spec on output
+		const buf = encodeTile(z, x, y, {
+			b: [
+				{
+					tileSpace: true,
+					geometry: {
+						type: 'Polygon',
+						coordinates: [
+							[
+								[100, 100],
+								[100, 900],
+								[900, 900],
+								[900, 100],
+								[100, 100]
+							],
+							[
+								[300, 300],
+								[600, 300],
+								[600, 600],
+								[300, 600],
+								[300, 300]
+							]
+						]
+					},
+					properties: {}
+				}
+			]
+		});
+		const rings = decode(buf)
+			.layers.b.feature(0)
+			.loadGeometry()
+			.map((r) => r.map((p) => [p.x, p.y]));
+		expect(rings).toHaveLength(2);
+		expect(rings[0]).toEqual(
+			expect.arrayContaining([
+				[100, 100],
+				[900, 900]
+			])
+		);
+		expect(rings[1]).toEqual(
+			expect.arrayContaining([
+				[300, 300],
+				[600, 600]
+			])
+		);
+	});
+
 	it('drops null properties and empty layers, and returns nothing for an empty tile', () => {
 		expect(encodeTile(z, x, y, { a: [] }).byteLength).toBe(0);
 		const buf = encodeTile(z, x, y, {

@@ -1,6 +1,6 @@
 // A completion rate in words: the dashboard's map tip and legend write it as the bars do.
 import type { Translate } from '$lib/i18n';
-import { RATE_BANDS } from '$lib/map/ids';
+import { RATE_BANDS } from '$lib/map/colors';
 
 /** Share of the segments needing items that have all four (0 when none need them). */
 export function rateOf(r: { required: number; complete: number }): number {

@@ -1,7 +1,7 @@
 // "What is near this point": the contract shared by Turf (browser, on features already loaded)
 // and PostGIS (server, authoritative). Both measure great-circle metres on the same sphere and
 // return ids with distances, nearest first (ties by id). Parity tests hold them to 1 m.
-import { pointToLineDistance, lineString, point } from '@turf/turf';
+import { pointToLineDistance, lineString, point, distance as turfDistance } from '@turf/turf';
 import { EARTH_RADIUS_M } from './distance';
 
 export interface Nearby {
@@ -55,4 +55,21 @@ export function linesNear(
 		if (d <= radiusMeters) out.push({ id: l.id, distanceMeters: d });
 	}
 	return sortNearby(out);
+}
+
+/**
+ * Points ordered by great-circle distance from `at` (Turf, on the same sphere as PostGIS),
+ * nearest first, ties by id: "my targets" on a phone, with no request to the server.
+ */
+export function pointsByDistance<T extends { id: number; lon: number; lat: number }>(
+	at: [number, number],
+	items: readonly T[]
+): (T & { distanceMeters: number })[] {
+	const from = point(at);
+	return items
+		.map((it) => ({
+			...it,
+			distanceMeters: turfDistance(from, point([it.lon, it.lat]), { units: 'meters' })
+		}))
+		.sort((a, b) => a.distanceMeters - b.distanceMeters || a.id - b.id);
 }

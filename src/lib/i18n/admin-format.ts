@@ -7,18 +7,21 @@ import { formatCount, formatDate, isMessageKey, translator, type Locale } from '
 const ZONE = 'Asia/Shanghai';
 const OFFSET = '+08:00';
 
+// made once (an audit log page formats hundreds of times)
+const PARTS = new Intl.DateTimeFormat('en-CA', {
+	timeZone: ZONE,
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	hourCycle: 'h23'
+});
+
 function parts(d: Date): Record<string, string> {
-	return new Intl.DateTimeFormat('en-CA', {
-		timeZone: ZONE,
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23'
-	})
-		.formatToParts(d)
-		.reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+	const out: Record<string, string> = {};
+	for (const p of PARTS.formatToParts(d)) out[p.type] = p.value;
+	return out;
 }
 
 export function formatDateTime(value: Date | string, locale: Locale): string {

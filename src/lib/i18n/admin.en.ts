@@ -107,10 +107,10 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'userEdit.passwordReset': 'Password reset. Give the new password to the person directly.',
 	'userEdit.segmentsTitle': 'Assign segments',
 	'userEdit.segmentsNote':
-		'This river chief has {n} segments. Enter a township or village code to give them every segment in that area (replacing the previous chief).',
+		'This river chief has {n} {n|segment|segments}. Enter a township or village code to give them every segment in that area (replacing the previous chief).',
 	'userEdit.area': 'Area code',
 	'userEdit.segmentsSubmit': 'Assign the segments of this area',
-	'userEdit.segmentsDone': '{n} segments assigned.',
+	'userEdit.segmentsDone': '{n} {n|segment|segments} assigned.',
 
 	'audit.title': 'Audit log',
 	'audit.intro':
@@ -169,6 +169,10 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.action.export': 'Data exported',
 	'audit.action.rule_radius_changed': 'Rule distance changed',
 	'audit.action.rule_recomputed': 'Rule recomputed',
+	'audit.action.campaign_created': 'Campaign launched',
+	'audit.action.target_assigned': 'Target assigned',
+	'audit.action.target_check': 'Target checked',
+	'audit.action.hazard_step': 'Hazard moved on',
 	'audit.detail.radiusM': 'distance (m)',
 	'audit.detail.required': 'segments needing items',
 	'audit.detail.changed': 'answers changed',

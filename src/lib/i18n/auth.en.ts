@@ -31,8 +31,10 @@ export const authEn: Record<keyof typeof authZh, string> = {
 	'totp.replace': 'Replace',
 	'totp.setupTitle': 'Set up two-step verification',
 	'totp.setupIntro':
-		'Administrator accounts must use two-step verification. Add this key to an authenticator app, then enter the 6-digit code it shows.',
+		'Administrator accounts must use two-step verification. Scan the QR code below with an authenticator app (or add the key by hand), then enter the 6-digit code it shows.',
 	'totp.secret': 'Key',
+	'totp.back': 'Back to my account',
+	'totp.qrAlt': 'QR code: scan it with your authenticator app to add this account',
 	'totp.enable': 'Turn on',
 	'nav.signOut': 'Sign out',
 	'nav.account': 'My account',

@@ -31,8 +31,10 @@ export const authZh = {
 	'totp.replace': '更换',
 	'totp.setupTitle': '设置两步验证',
 	'totp.setupIntro':
-		'管理员账号必须启用两步验证。请在身份验证器 App 中添加下列密钥，然后输入显示的 6 位动态码。',
+		'管理员账号必须启用两步验证。请用身份验证器 App 扫描下方二维码（或手动添加密钥），然后输入显示的 6 位动态码。',
 	'totp.secret': '密钥',
+	'totp.back': '返回我的账户',
+	'totp.qrAlt': '二维码：用身份验证器应用扫描以添加本账户',
 	'totp.enable': '启用',
 	'nav.signOut': '退出登录',
 	'nav.account': '我的账号',

@@ -1,14 +1,20 @@
+import { campaignsEn } from './campaigns.en';
 import type { MessageKey } from './zh';
 import { adminEn } from './admin.en';
 import { authEn } from './auth.en';
 import { waterwaysEn } from './waterways.en';
 import { validationEn } from './validation.en';
+import { printEn } from './print.en';
+import { planningEn } from './planning.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
 	...authEn,
 	...waterwaysEn,
 	...validationEn,
+	...printEn,
+	...planningEn,
+	...campaignsEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',
@@ -66,6 +72,10 @@ export const en: Record<MessageKey, string> = {
 	'legend.none': 'None present or not checked',
 	'legend.cells': 'Children per grid cell',
 	'legend.boundary': 'Administrative boundary',
+	'legend.villageCounts': 'Children per village (faded where exact homes are shown)',
+	'legend.residence': "A child's home (exact location)",
+	'mapPrint.printedAt': 'Printed {date}',
+	'mapPrint.view': 'Current map view',
 	'kind.river': 'River',
 	'kind.canal': 'Canal',
 	'kind.lake_shore': 'Lake shore',

@@ -18,11 +18,21 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 export function translator(locale: Locale): Translate {
 	const cat = catalogs[locale];
+	const plural = new Intl.PluralRules(locale);
 	return (key, params) => {
 		const text = cat[key] ?? zh[key];
-		return params
-			? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m))
-			: text;
+		if (!params) return text;
+		return (
+			text
+				// {n|segment|segments}: the word for the count in params.n (English needs it;
+				// Chinese has no plural and never uses the form). The count may arrive formatted.
+				.replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (m, k: string, one: string, other: string) => {
+					if (!(k in params)) return m;
+					const n = Number(String(params[k]).replace(/[,\s]/g, ''));
+					return Number.isFinite(n) && plural.select(n) === 'one' ? one : other;
+				})
+				.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m))
+		);
 	};
 }
 
@@ -31,9 +41,28 @@ export function isMessageKey(key: string): key is MessageKey {
 	return key in zh;
 }
 
+// Formatters are made once: building an Intl formatter costs far more than using one, and a
+// list page formats thousands of counts and dates
+const COUNT_FORMAT = {
+	en: new Intl.NumberFormat('en-US'),
+	zh: new Intl.NumberFormat('zh-CN')
+};
+const DATE_EN = new Intl.DateTimeFormat('en-GB', {
+	year: 'numeric',
+	month: 'short',
+	day: 'numeric',
+	timeZone: 'Asia/Shanghai'
+});
+const DATE_PARTS = new Intl.DateTimeFormat('en-CA', {
+	timeZone: 'Asia/Shanghai',
+	year: 'numeric',
+	month: 'numeric',
+	day: 'numeric'
+});
+
 /** Thousands separators in both languages (1,234 / 1,234). */
 export function formatCount(n: number, locale: Locale): string {
-	return n.toLocaleString(locale === 'en' ? 'en-US' : 'zh-CN');
+	return (locale === 'en' ? COUNT_FORMAT.en : COUNT_FORMAT.zh).format(n);
 }
 
 /** 850 米 / 1.2 公里 (zh) · 850 m / 1.2 km (en) */
@@ -46,22 +75,9 @@ export function formatDistance(meters: number, locale: Locale): string {
 /** 2026年5月1日 (zh) · 1 May 2026 (en) */
 export function formatDate(iso: string | Date, locale: Locale): string {
 	const d = typeof iso === 'string' ? new Date(iso) : iso;
-	if (locale === 'en') {
-		return d.toLocaleDateString('en-GB', {
-			year: 'numeric',
-			month: 'short',
-			day: 'numeric',
-			timeZone: 'Asia/Shanghai'
-		});
-	}
-	const parts = new Intl.DateTimeFormat('en-CA', {
-		timeZone: 'Asia/Shanghai',
-		year: 'numeric',
-		month: 'numeric',
-		day: 'numeric'
-	})
-		.formatToParts(d)
-		.reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+	if (locale === 'en') return DATE_EN.format(d);
+	const parts: Record<string, string> = {};
+	for (const p of DATE_PARTS.formatToParts(d)) parts[p.type] = p.value;
 	return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日`;
 }
 

@@ -14,7 +14,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.filter.requiredOnly': 'Only segments that need the items',
 	'ww.filter.any': 'All',
 	'ww.filter.apply': 'Filter',
-	'ww.count': '{n} segments',
+	'ww.count': '{n} {n|segment|segments}',
 	'ww.risk': 'Risk',
 	'ww.children': 'Children nearby',
 	'riskLevel.high': 'high',
@@ -46,10 +46,15 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'ww.export.csv': 'Export CSV',
 	'ww.export.xlsx': 'Export Excel',
 	'ww.open': 'Open',
-	'ww.showMore': 'Show more',
+	'ww.page.nav': 'Pages',
+	'ww.page.prev': 'Previous',
+	'ww.page.next': 'Next',
+	'ww.page.of': 'Page {page} of {pages}',
+	'ww.page.rows': '{from}–{to} of {total}',
 	'seg.rule': 'Why it needs the items',
 	'seg.ruleNotNeeded': 'Does it need the items?',
-	'seg.ruleYes': 'Within {radius} m: {kinds}; {children} children within the distance{nearest}.',
+	'seg.ruleYes':
+		'Within {radius} m: {kinds}; {children} {children|child|children} within the distance{nearest}.',
 	'seg.ruleNearest': '; nearest {nearest} ({nearestKind})',
 	'seg.homeBand.under100': "; the nearest child's home is under 100 m away",
 	'seg.homeBand.100to500': "; the nearest child's home is 100–500 m away",
@@ -116,9 +121,10 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'settings.save': 'Save and recompute the province',
 	'settings.recompute': 'Recompute my area',
 	'settings.lastRun':
-		'Last run: {date}; {required} of {total} segments in your area need the items',
+		'Last run: {date}; {required} of {total} {total|segment|segments} in your area need the items',
 	'settings.running': 'Recomputing every segment, please wait (a few seconds for the province)…',
-	'settings.done': 'Recomputed: {required} of {total} segments need the items (before: {before})',
+	'settings.done':
+		'Recomputed: {required} of {total} {total|segment|segments} need the items (before: {before})',
 	'settings.auto':
 		'When children, sites or waterways change (through this app, an import or the database), the affected segments and child counts are recomputed within seconds.',
 	'settings.pending': '{n} data changes are waiting to be applied',
@@ -159,5 +165,10 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'export.missingItems': 'Items missing or unusable',
 	'export.missingNone': 'none',
 	'export.listSeparator': ', ',
-	'export.lastChecked': 'Last checked (Beijing time)'
+	'export.lastChecked': 'Last checked (Beijing time)',
+	'export.village': 'Nearest village',
+	'export.lon': 'Longitude',
+	'export.lat': 'Latitude',
+	'export.geojson': 'Export GeoJSON',
+	'export.exportedBy': 'Exported by {user} at {at} (Beijing time)'
 };

@@ -42,7 +42,11 @@ export const waterwaysZh = {
 	'ww.export.csv': '导出 CSV',
 	'ww.export.xlsx': '导出 Excel',
 	'ww.open': '查看',
-	'ww.showMore': '显示更多',
+	'ww.page.nav': '分页',
+	'ww.page.prev': '上一页',
+	'ww.page.next': '下一页',
+	'ww.page.of': '第 {page} / {pages} 页',
+	'ww.page.rows': '第 {from}–{to} 条，共 {total} 条',
 	'seg.rule': '为何需要配备',
 	'seg.ruleNotNeeded': '是否需要配备',
 	'seg.ruleYes': '该河段 {radius} 米范围内有：{kinds}；范围内儿童 {children} 名{nearest}。',
@@ -149,5 +153,10 @@ export const waterwaysZh = {
 	'export.missingItems': '缺少或不可用的项目',
 	'export.missingNone': '无',
 	'export.listSeparator': '、',
-	'export.lastChecked': '最近检查（北京时间）'
+	'export.lastChecked': '最近检查（北京时间）',
+	'export.village': '最近的村',
+	'export.lon': '经度',
+	'export.lat': '纬度',
+	'export.geojson': '导出 GeoJSON',
+	'export.exportedBy': '{user} 导出于 {at}（北京时间）'
 } as const;

@@ -1,14 +1,20 @@
 // Simplified Chinese, the product's first language. Terms follow the Hubei action plan.
+import { campaignsZh } from './campaigns.zh';
 import { adminZh } from './admin.zh';
 import { authZh } from './auth.zh';
 import { waterwaysZh } from './waterways.zh';
 import { validationZh } from './validation.zh';
+import { printZh } from './print.zh';
+import { planningZh } from './planning.zh';
 
 export const zh = {
 	...adminZh,
 	...authZh,
 	...waterwaysZh,
 	...validationZh,
+	...printZh,
+	...planningZh,
+	...campaignsZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',
@@ -62,6 +68,10 @@ export const zh = {
 	'legend.none': '全部缺失或未检查',
 	'legend.cells': '儿童数（网格）',
 	'legend.boundary': '行政区界',
+	'legend.villageCounts': '每村儿童数（显示儿童住所时淡化）',
+	'legend.residence': '儿童住所（精确位置）',
+	'mapPrint.printedAt': '打印于 {date}',
+	'mapPrint.view': '当前地图视图',
 	'kind.river': '河流',
 	'kind.canal': '渠道',
 	'kind.lake_shore': '湖泊岸线',

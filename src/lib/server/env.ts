@@ -11,8 +11,17 @@ export interface AppEnv {
 	seedArea: string;
 	/** seed demo data on an empty database (default on for the embedded engine) */
 	seedDemo: boolean;
+	/**
+	 * create the demo accounts (published password) on a database without users: with the
+	 * embedded demo by default; on a PostgreSQL server only when DEMO_ACCOUNTS=1 is given
+	 */
+	demoAccounts: boolean;
+	/** the session cookie's name; unset = one per port (see auth/session.ts) */
+	cookieName: string | undefined;
 	/** optional raster basemap URL template an operator may configure (e.g. Tianditu) */
 	basemapUrl: string | undefined;
+	/** optional PMTiles v3 vector basemap file the app serves itself (works offline) */
+	basemapPmtiles: string | undefined;
 	/** render the province's first-view tiles in the background after start */
 	warmTiles: boolean;
 	basemapAttribution: string | undefined;
@@ -40,12 +49,26 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
 	if (basemapUrl && !/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(basemapUrl)) {
 		throw new Error('BASEMAP_URL must be an http(s) tile URL template with {z}, {x} and {y}');
 	}
+	const seedDemo = flag(source.SEED_DEMO, databaseUrl === undefined);
+	const cookieName = source.COOKIE_NAME?.trim() || undefined;
+	// a cookie name is a token (RFC 6265): no separators, spaces or controls
+	if (cookieName && !/^[A-Za-z0-9_-]{1,64}$/.test(cookieName)) {
+		throw new Error(`COOKIE_NAME must be 1–64 letters, digits, "_" or "-", got "${cookieName}"`);
+	}
 	return {
 		databaseUrl,
 		dataDir: path.resolve(projectRoot, source.DATA_DIR ?? 'data/pglite'),
 		seedArea,
-		seedDemo: flag(source.SEED_DEMO, databaseUrl === undefined),
+		seedDemo,
+		demoAccounts:
+			databaseUrl === undefined
+				? flag(source.DEMO_ACCOUNTS, seedDemo)
+				: flag(source.DEMO_ACCOUNTS, false),
+		cookieName,
 		basemapUrl,
+		basemapPmtiles: source.BASEMAP_PMTILES
+			? path.resolve(projectRoot, source.BASEMAP_PMTILES)
+			: undefined,
 		warmTiles: flag(source.WARM_TILES, true),
 		basemapAttribution: source.BASEMAP_ATTRIBUTION || undefined,
 		adminUsername: source.ADMIN_USERNAME?.trim().toLowerCase() || undefined,

@@ -35,3 +35,13 @@ export class ResidenceBadRequest extends Error {}
 
 /** A photo that cannot be accepted; the message is its message key. */
 export class PhotoError extends Error {}
+
+/** A campaign, target, check or hazard step that cannot be taken: the field and the message key. */
+export class CampaignRejected extends Error {
+	constructor(
+		public readonly field: string,
+		public readonly key: string
+	) {
+		super(`${field}: ${key}`);
+	}
+}

@@ -1,12 +1,22 @@
 // Tabular exports. CSV: UTF-8 with a BOM (Excel in China opens it as UTF-8), RFC 4180 quoting,
 // and cells that a spreadsheet would run as a formula (= + - @, tab, CR) prefixed with '.
 // Times there in ISO 8601 form, as machine-readable exports should be, at China's offset
-// (+08:00, the hour a user would say). XLSX through write-excel-file with typed cells: numbers
-// as numbers, times as date cells showing Beijing wall time (Excel dates carry no time zone).
+// (+08:00, the hour a user would say). XLSX through exceljs's streaming writer with typed
+// cells: numbers as numbers, times as date cells showing Beijing wall time (Excel dates carry
+// no time zone) in a custom number format, which exceljs numbers from 164 up: readers (GDAL,
+// LibreOffice) take only custom formats from 164 as dates, so write-excel-file's format 100
+// came out as a plain number. GeoJSON where the rows have places. Every file is written as it
+// is read from the database (a stream), and says who exported it and when (the XLSX's
+// workbook properties, the GeoJSON's `exported` member, and every file's name).
 // Yes/no and the missing items in words; the file named after the area and the filters.
-import writeXlsxFile, { type Cell, type SheetData } from 'write-excel-file/node';
+// Over 400 lines on purpose: the three formats share one row model and one watermark, and a
+// reader should see them side by side.
+import { PassThrough, Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
+import type { SegmentPlace } from './repositories/waterways';
+import type { Scenario } from '$lib/domain/planning';
 import {
 	FOUR_ITEMS,
 	WATERWAY_KINDS,
@@ -14,6 +24,12 @@ import {
 	type Completeness,
 	type WaterwayKind
 } from '$lib/domain/equipment';
+
+/** Who exported a file and when: written into the file and its name. */
+export interface Watermark {
+	user: string;
+	at: Date;
+}
 
 export type CellValue = string | number | Date | null;
 
@@ -28,15 +44,17 @@ const CHINA_OFFSET_MS = 8 * 3600_000;
 
 /** The segment list as a table; `missing` from `missingItems` (read in the same snapshot). */
 export function segmentTable(
-	rows: SegmentListItem[],
+	rows: readonly SegmentListItem[],
 	missing: ReadonlyMap<number, readonly FourItem[]>,
-	locale: Locale
+	locale: Locale,
+	places: ReadonlyMap<number, SegmentPlace> = new Map()
 ): Table {
 	const t = translator(locale);
 	return {
 		header: [
 			t('export.id'),
 			t('detail.location'),
+			t('export.village'),
 			t('detail.kind'),
 			t('ww.title'),
 			t('detail.length') + ' (m)',
@@ -47,13 +65,17 @@ export function segmentTable(
 			t('export.missingItems'),
 			t('ww.risk'),
 			t('ww.chief'),
-			t('export.lastChecked')
+			t('export.lastChecked'),
+			t('export.lon'),
+			t('export.lat')
 		],
 		rows: rows.map((r) => {
 			const lacks = missing.get(r.id) ?? FOUR_ITEMS;
+			const at = places.get(r.id);
 			return [
 				r.id,
 				r.township_name,
+				at?.village_name ?? null,
 				t(`kind.${r.kind}`),
 				r.name,
 				Math.round(r.length_m),
@@ -67,7 +89,9 @@ export function segmentTable(
 					: t('export.missingNone'),
 				t(`riskLevel.${riskLevel(r.risk)}`),
 				r.river_chief_name,
-				r.last_checked ? new Date(r.last_checked) : null
+				r.last_checked ? new Date(r.last_checked) : null,
+				at?.lon ?? null,
+				at?.lat ?? null
 			];
 		})
 	};
@@ -102,14 +126,6 @@ export function toCsv(table: Table): string {
 
 export const XLSX_DATE_FORMAT = 'yyyy-mm-dd hh:mm';
 
-function xlsxCell(v: CellValue): Cell {
-	if (v === null || v === undefined) return null;
-	if (v instanceof Date)
-		return { value: beijingWallClock(v), type: Date, format: XLSX_DATE_FORMAT };
-	if (typeof v === 'number') return { value: v, type: Number };
-	return { value: v, type: String };
-}
-
 /** Roughly how many character widths a cell needs (Chinese characters take two). */
 function cellWidth(v: CellValue): number {
 	if (v === null || v === undefined) return 0;
@@ -128,19 +144,142 @@ export function sheetName(name: string): string {
 	return clean || 'Sheet1';
 }
 
-export async function toXlsx(table: Table, sheet: string): Promise<Buffer> {
-	const data: SheetData = [
-		table.header.map((h) => ({ value: h, type: String, fontWeight: 'bold' as const })),
-		...table.rows.map((r) => r.map(xlsxCell))
-	];
+/** The rows of a table, chunk by chunk, as the database gives them. */
+export type RowChunks = AsyncIterable<readonly CellValue[][]>;
+
+async function* once(rows: CellValue[][]): RowChunks {
+	yield rows;
+}
+
+/** The UTF-8 bytes of a CSV file (BOM first), written as the chunks come. */
+export function csvStream(
+	header: readonly string[],
+	chunks: RowChunks
+): ReadableStream<Uint8Array> {
+	async function* lines() {
+		yield Buffer.from('\uFEFF' + header.map(csvCell).join(',') + '\r\n', 'utf8');
+		for await (const rows of chunks) {
+			if (!rows.length) continue;
+			yield Buffer.from(rows.map((r) => r.map(csvCell).join(',') + '\r\n').join(''), 'utf8');
+		}
+	}
+	return Readable.toWeb(Readable.from(lines())) as ReadableStream<Uint8Array>;
+}
+
+function columnWidths(header: readonly string[], sample: readonly CellValue[][]): number[] {
 	// wide enough that a date is not shown as ####, not wider than a long name needs
-	const columns = table.header.map((h, i) => ({
-		width: Math.min(
-			40,
-			Math.max(6, cellWidth(h), ...table.rows.map((r) => cellWidth(r[i] ?? null))) + 2
-		)
-	}));
-	return writeXlsxFile(data, { sheet: sheetName(sheet), columns, stickyRowsCount: 1 }).toBuffer();
+	return header.map((h, i) =>
+		Math.min(40, Math.max(6, cellWidth(h), ...sample.map((r) => cellWidth(r[i] ?? null))) + 2)
+	);
+}
+
+/**
+ * An XLSX file written as the chunks come (exceljs's streaming workbook writer: a row is
+ * committed, and leaves memory, as soon as it is written). Column widths from the header and
+ * the first chunk. The watermark goes into the workbook's properties (author, title,
+ * description), which Excel shows under File › Info.
+ */
+export function xlsxStream(
+	header: readonly string[],
+	chunks: RowChunks,
+	sheet: string,
+	mark: Watermark,
+	locale: Locale
+): ReadableStream<Uint8Array> {
+	const out = new PassThrough();
+	const t = translator(locale);
+	const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+		stream: out,
+		useStyles: true,
+		useSharedStrings: true
+	});
+	wb.creator = mark.user;
+	wb.lastModifiedBy = mark.user;
+	wb.created = mark.at;
+	wb.modified = mark.at;
+	wb.title = sheetName(sheet);
+	wb.description = t('export.exportedBy', { user: mark.user, at: isoChina(mark.at) });
+	const ws = wb.addWorksheet(sheetName(sheet), { views: [{ state: 'frozen', ySplit: 1 }] });
+	const write = async () => {
+		let first = true;
+		const addRow = (r: readonly CellValue[]) => {
+			const row = ws.addRow(r.map((v) => (v instanceof Date ? beijingWallClock(v) : v)));
+			r.forEach((v, i) => {
+				if (v instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATE_FORMAT;
+			});
+			row.commit();
+		};
+		const start = (sample: readonly CellValue[][]) => {
+			first = false;
+			ws.columns = columnWidths(header, sample).map((width) => ({ width }));
+			const h = ws.addRow([...header]);
+			h.font = { bold: true };
+			h.commit();
+		};
+		for await (const rows of chunks) {
+			if (first) start(rows);
+			for (const r of rows) addRow(r);
+		}
+		if (first) start([]);
+		ws.commit();
+		await wb.commit();
+	};
+	write().catch((e) => out.destroy(e as Error));
+	return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+}
+
+/** A whole XLSX file in memory (small tables; the lists stream with xlsxStream). */
+export async function toXlsx(
+	table: Table,
+	sheet: string,
+	mark: Watermark = { user: 'TongAn', at: new Date() },
+	locale: Locale = 'zh-CN'
+): Promise<Buffer> {
+	const file = xlsxStream(table.header, once(table.rows), sheet, mark, locale);
+	return Buffer.from(await new Response(file).arrayBuffer());
+}
+
+/**
+ * A GeoJSON FeatureCollection (RFC 7946: lon/lat on WGS 84) written as the chunks come: one
+ * Point per row that has a place; `exported` says by whom and when.
+ */
+export function geojsonStream(
+	chunks: AsyncIterable<readonly GeoJSON.Feature[]>,
+	mark: Watermark
+): ReadableStream<Uint8Array> {
+	async function* parts() {
+		yield Buffer.from(
+			`{"type":"FeatureCollection","exported":${JSON.stringify({ by: mark.user, at: isoChina(mark.at) })},"features":[`
+		);
+		let n = 0;
+		for await (const fs of chunks) {
+			if (!fs.length) continue;
+			yield Buffer.from((n ? ',' : '') + fs.map((f) => JSON.stringify(f)).join(',\n'));
+			n += fs.length;
+		}
+		yield Buffer.from(']}\n');
+	}
+	return Readable.toWeb(Readable.from(parts())) as ReadableStream<Uint8Array>;
+}
+
+/** The table's rows as GeoJSON points: properties named by the header, the place as geometry. */
+export function tableFeatures(
+	table: Table,
+	lonCol: number,
+	latCol: number
+): GeoJSON.Feature<GeoJSON.Point>[] {
+	return table.rows.flatMap((r) => {
+		const lon = r[lonCol];
+		const lat = r[latCol];
+		if (typeof lon !== 'number' || typeof lat !== 'number') return [];
+		const properties: Record<string, string | number | null> = {};
+		table.header.forEach((h, i) => {
+			if (i === lonCol || i === latCol) return;
+			const v = r[i];
+			properties[h] = v instanceof Date ? isoChina(v) : v;
+		});
+		return [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties }];
+	});
 }
 
 // ---- file names ----
@@ -195,11 +334,16 @@ function joinName(parts: (string | false | undefined)[], suffix: string): string
 export function segmentFileName(
 	s: SegmentExportScope,
 	locale: Locale,
-	format: 'csv' | 'xlsx',
-	now = new Date()
+	format: 'csv' | 'xlsx' | 'geojson',
+	now = new Date(),
+	/** who exports it: the name then ends with the Beijing time and the user (the watermark) */
+	user?: string
 ): { name: string; ascii: string } {
 	const t = translator(locale);
 	const day = isoChina(now).slice(0, 10);
+	const stamp = user
+		? `-${isoChina(now).slice(11, 16).replace(':', '')}-${fileNamePart(user).replace(/[^A-Za-z0-9_.@-]/g, '_')}`
+		: '';
 	const kind = (WATERWAY_KINDS as readonly string[]).includes(s.kind ?? '')
 		? (s.kind as WaterwayKind)
 		: undefined;
@@ -208,7 +352,7 @@ export function segmentFileName(
 		: undefined;
 	const township = s.township && s.township.code !== s.areaCode ? s.township : undefined;
 	const chief = s.mine ? undefined : s.chief;
-	const suffix = `-${day}.${format}`;
+	const suffix = `-${day}${stamp}.${format}`;
 	return {
 		name: joinName(
 			[
@@ -250,4 +394,74 @@ function rfc5987(s: string): string {
 export function contentDisposition(name: string, ascii: string): string {
 	const fallback = ascii.replace(/[^\x20-\x7e]|["\\%]/g, '_');
 	return `attachment; filename="${fallback}"; filename*=UTF-8''${rfc5987(name)}`;
+}
+
+/**
+ * A saved siting scenario's sites as a table: order, name, kind (and why a home to upgrade does
+ * not count), reference, lon/lat, and the released children each newly covers.
+ */
+export function scenarioTable(s: Scenario, locale: Locale): Table {
+	const t = translator(locale);
+	return {
+		header: [
+			t('plan.order'),
+			t('plan.site'),
+			t('plan.kind'),
+			t('plan.ref'),
+			t('plan.lon'),
+			t('plan.lat'),
+			t('plan.radius'),
+			t('plan.gain')
+		],
+		rows: s.sites.map((p, i) => [
+			i + 1,
+			p.name,
+			t(`plan.kind.${p.kind}`) + (p.reason ? ` (${t(`plan.reason.${p.reason}`)})` : ''),
+			p.ref,
+			Number(p.lon.toFixed(6)),
+			Number(p.lat.toFixed(6)),
+			s.radiusM,
+			p.gain
+		])
+	};
+}
+
+/** The same sites as GeoJSON points (RFC 7946, WGS 84), the properties in plain ASCII names. */
+export function scenarioGeoJson(s: Scenario): string {
+	return JSON.stringify({
+		type: 'FeatureCollection',
+		name: s.name,
+		features: s.sites.map((p, i) => ({
+			type: 'Feature',
+			geometry: {
+				type: 'Point',
+				coordinates: [Number(p.lon.toFixed(6)), Number(p.lat.toFixed(6))]
+			},
+			properties: {
+				order: i + 1,
+				name: p.name,
+				kind: p.kind,
+				reason: p.reason ?? null,
+				ref: p.ref,
+				radius_m: s.radiusM,
+				children_gain: p.gain
+			}
+		}))
+	});
+}
+
+/** 洪湖市-选址方案-名称-2026-12-05.csv, and scenario-421083000000-12-2026-12-05.csv. */
+export function scenarioFileName(
+	area: { code: string; name: string },
+	s: Scenario,
+	locale: Locale,
+	format: 'csv' | 'xlsx' | 'geojson',
+	now = new Date()
+): { name: string; ascii: string } {
+	const t = translator(locale);
+	const suffix = `-${isoChina(now).slice(0, 10)}.${format}`;
+	return {
+		name: joinName([area.name, t('plan.sheet'), s.name], suffix),
+		ascii: joinName(['scenario', area.code, String(s.id)], suffix)
+	};
 }

@@ -48,7 +48,7 @@ export const actions: Actions = {
 		const r = await login(db, parsed.output.username, parsed.output.password, requestMeta(event));
 		// one answer and one status for every failure: unknown, wrong, locked or deactivated
 		if (!r.ok) return fail(400, { username, error: 'login.invalid' as const });
-		setSessionCookie(event.cookies, r.token, event.url.protocol === 'https:');
+		setSessionCookie(event.cookies, r.token, event.url);
 		redirect(
 			303,
 			r.needs === 'totp' ? '/login/totp' : r.needs === 'totp_setup' ? '/account/totp' : '/'

@@ -25,6 +25,6 @@ export const POST: RequestHandler = async (event) => {
 		const { db } = await database();
 		await logout(db, user, everywhere === '1', requestMeta(event));
 	}
-	clearSessionCookie(event.cookies, event.url.protocol === 'https:');
+	clearSessionCookie(event.cookies, event.url);
 	redirect(303, '/login');
 };

@@ -285,7 +285,7 @@ export async function collect(
 
 	phase('exposure+dashboards');
 	// the segment list (all of the area's segments, not only one's own), each segment's page
-	const list = (await listLoad(fakeEvent(who, `/waterways?mine=0&limit=5000`))) as {
+	const list = (await listLoad(fakeEvent(who, `/waterways?mine=0&all=1`))) as {
 		total: number;
 		segments: {
 			id: number;

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import os from 'node:os';
 import { loadSnapshot, runCase } from './cases.mjs';
+import { solveSiting } from './kernel/coverage.mjs';
 
 if (!parentPort) throw new Error('analysis-worker.mjs must run as a worker thread');
 const port = parentPort;
@@ -49,9 +50,13 @@ port.on('message', (/** @type {ToWorker} */ msg) => {
 				}
 			});
 		} else if (msg.type === 'run') {
-			if (!snapshot) throw new Error('no data loaded');
 			const t0 = performance.now();
-			const result = runCase(snapshot, msg.job);
+			// siting carries its own data (released cells and sites), so it needs no snapshot
+			const siting = msg.job.case === 'siting' ? msg.job.siting : undefined;
+			if (!siting && !snapshot) throw new Error('no data loaded');
+			const result = siting
+				? solveSiting(siting)
+				: runCase(/** @type {NonNullable<typeof snapshot>} */ (snapshot), msg.job);
 			const transfer = Object.values(result)
 				.filter((v) => ArrayBuffer.isView(v))
 				.map((v) => /** @type {ArrayBufferView} */ (v).buffer);

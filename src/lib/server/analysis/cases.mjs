@@ -200,5 +200,8 @@ export function runCase(snap, job) {
 				nearestKind: m.nearestKind
 			};
 		}
+		case 'siting':
+			// carries its own data: analysis-worker.mjs runs kernel/coverage.mjs on it
+			throw new Error('siting is not a snapshot case');
 	}
 }

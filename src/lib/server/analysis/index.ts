@@ -14,7 +14,7 @@
 // (segments) and facilities count wherever they are, because a child across a county line
 // still walks to the neighbour's pond. perSegment lists the segments inside the prefix.
 //
-// Freshness: the snapshot is reloaded when the data fingerprint changes (checked at most every
+// Freshness: the snapshot is reloaded when the data version changes (checked at most every
 // `checkEveryMs`) or after invalidate(). The load is a few short reads of compact binary values
 // (one per prefecture for the residences); the worker decodes and indexes them, so the request
 // thread only moves bytes.
@@ -24,8 +24,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { dataFingerprint, readSnapshot } from '../repositories/analysis-snapshot';
-import type { AnalysisJob, FromWorker, LoadCounts, SnapshotPayload, ToWorker } from './messages';
+import { analysisDataVersion, readSnapshot } from '../repositories/analysis-snapshot';
+import type {
+	AnalysisJob,
+	FromWorker,
+	LoadCounts,
+	SitingInput,
+	SitingOutput,
+	SnapshotPayload,
+	ToWorker
+} from './messages';
 
 export interface ExposureResult {
 	/** residences in scope */
@@ -63,7 +71,7 @@ export interface NearestResult {
 }
 
 export interface SegmentRuleResult {
-	/** the snapshot's data fingerprint: the answer holds for the data as it was then */
+	/** the snapshot's data version: the answer holds for the data as it was then */
 	version: string;
 	segmentIds: Float64Array;
 	/** per segment, one count per kind (numbered as in RULE_KIND_ORDER) */
@@ -75,7 +83,7 @@ export interface SegmentRuleResult {
 
 export interface AnalysisOptions {
 	projectRoot?: string;
-	/** how often (ms) a call may re-read the data fingerprint; 0 = every call */
+	/** how often (ms) a call may re-read the data version; 0 = every call */
 	checkEveryMs?: number;
 	log?: (message: string) => void;
 }
@@ -150,7 +158,7 @@ export class Analysis {
 		this.stale = true;
 	}
 
-	/** The fingerprint of the loaded snapshot; undefined when none is loaded or it is stale. */
+	/** The version of the loaded snapshot; undefined when none is loaded or it is stale. */
 	loadedVersion(): string | undefined {
 		return this.stale ? undefined : this.version;
 	}
@@ -161,7 +169,7 @@ export class Analysis {
 	}
 
 	/**
-	 * After the data changed: check the fingerprint now (not at the next due time) and reload if
+	 * After the data changed: check the version now (not at the next due time) and reload if
 	 * it moved, so that the next question finds the snapshot ready. Only for a snapshot that was
 	 * loaded before: an engine nobody has asked yet stays unloaded.
 	 */
@@ -177,7 +185,7 @@ export class Analysis {
 		const due = Date.now() - this.checkedAt >= (this.opts.checkEveryMs ?? 2000);
 		if (!this.stale && !due) return;
 		this.refreshing = (async () => {
-			const fp = await dataFingerprint(this.db);
+			const fp = await analysisDataVersion(this.db);
 			this.checkedAt = Date.now();
 			if (!this.stale && fp === this.version) return;
 			const t0 = performance.now();
@@ -257,6 +265,14 @@ export class Analysis {
 			radiusMeters
 		});
 		return { version, ...r };
+	}
+
+	/**
+	 * Maximal-coverage siting (kernel/coverage.mjs) in the worker, so a province's k = 100 never
+	 * blocks the request thread. Needs no snapshot: the input carries the demand.
+	 */
+	siting(input: SitingInput): Promise<SitingOutput> {
+		return this.runLoaded<SitingOutput>({ case: 'siting', prefix: '42', siting: input });
 	}
 
 	async close(): Promise<void> {

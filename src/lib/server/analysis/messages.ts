@@ -24,7 +24,40 @@ export interface SnapshotPayload {
 }
 
 export type CaseName =
-	'exposure_incomplete' | 'per_segment' | 'uncovered' | 'nearest_segment' | 'segment_rule';
+	| 'exposure_incomplete'
+	| 'per_segment'
+	| 'uncovered'
+	| 'nearest_segment'
+	| 'segment_rule'
+	| 'siting';
+
+/**
+ * A siting question (kernel/coverage.mjs): weighted demand points, candidate and fixed sites.
+ * Carried in the job itself: it needs no snapshot (the demand is released cells, never
+ * residences).
+ */
+export interface SitingInput {
+	demand: { lon: number[]; lat: number[]; w: number[] };
+	candidates: { lon: number[]; lat: number[] };
+	fixed: { lon: number[]; lat: number[] };
+	radius: number;
+	k: number;
+}
+
+export interface SitingOutput {
+	/** candidate indexes in the order chosen, each with what it adds after those before it */
+	chosen: number[];
+	gains: number[];
+	/** demand weight the fixed sites cover, and with the new ones */
+	base: number;
+	total: number;
+	all: number;
+	/** greedy alone: its total, and covered weight after 1..k picks */
+	greedyTotal: number;
+	curve: number[];
+	swaps: number;
+	evaluations: number;
+}
 
 /** One analysis to run on the loaded snapshot. */
 export interface AnalysisJob {
@@ -32,6 +65,7 @@ export interface AnalysisJob {
 	prefix: string;
 	radiusMeters?: number;
 	groupLength?: number;
+	siting?: SitingInput;
 }
 
 export interface LoadCounts {

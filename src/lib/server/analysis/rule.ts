@@ -1,7 +1,7 @@
 // The four-item rule, measured in memory: for every segment and every kind of thing that makes a
 // segment need the items (children's homes, villages, schools, …), how many lie within the
 // distance and how near the nearest is. Same question and same answer as the PostGIS rule
-// (repositories/segment-rule.ts, recomputeSegmentRuleSql; parity tested, metres on the same
+// (repositories/segment-rule.ts, runRuleInPostgis; parity tested, metres on the same
 // sphere), but a grid walk in memory instead of six geography joins. No database here: the
 // service (services/segment-rule.ts) reads what the rule needs through the repository and
 // measures it with measureRuleInput; the analysis worker answers the same from its snapshot

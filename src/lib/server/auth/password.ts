@@ -5,6 +5,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { env } from '../env';
+import { CHINESE_PASSWORD_WORDS } from './common-cn';
 
 export const MIN_PASSWORD_LENGTH = 10;
 /**
@@ -41,7 +42,7 @@ let estimator: ZxcvbnFactory | undefined;
 function strength(): ZxcvbnFactory {
 	// built on first use: the dictionaries take a moment, and only password changes need them
 	estimator ??= new ZxcvbnFactory({
-		dictionary,
+		dictionary: { ...dictionary, chinese: [...CHINESE_PASSWORD_WORDS] },
 		graphs: adjacencyGraphs,
 		// catches near copies of a published or personal word, not just the word itself
 		useLevenshteinDistance: true
@@ -60,7 +61,7 @@ export type PasswordProblem =
 export interface PasswordContext {
 	/** the display name and anything else personal a guesser would try */
 	userInputs?: string[];
-	/** the embedded demo: its published password is allowed (default: SEED_DEMO) */
+	/** a demo with the demo accounts: its published password is allowed (default: DEMO_ACCOUNTS) */
 	demo?: boolean;
 }
 
@@ -74,7 +75,7 @@ export function passwordProblem(
 	if (password.length > MAX_PASSWORD_LENGTH) return 'password.tooLong';
 	if (username && password.toLowerCase().includes(username.toLowerCase()))
 		return 'password.containsUsername';
-	const demo = context.demo ?? env().seedDemo;
+	const demo = context.demo ?? env().demoAccounts;
 	const published = demo ? [] : [...PUBLISHED_PASSWORDS];
 	if (published.some((p) => p.toLowerCase() === password.toLowerCase()))
 		return 'password.published';

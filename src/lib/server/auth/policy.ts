@@ -133,6 +133,14 @@ export function needsEmergencyForResidences(p: Principal): boolean {
 	return p.role === 'emergency';
 }
 
+/**
+ * Siting new children's homes (/planning): planners and administrators, for their own
+ * jurisdiction. Everything it shows is a sum of released grid cells (services/planning.ts).
+ */
+export function canPlanSites(p: Principal): boolean {
+	return p.role === 'planner' || isAdmin(p);
+}
+
 /** Administrators see the segment rule's settings and recompute it for their area. */
 export function canRunSegmentRule(p: Principal): boolean {
 	return isAdmin(p);
@@ -178,4 +186,42 @@ export function assignableRoles(admin: Principal): Role[] {
 			(!isAdminRole(r) || ADMIN_RANK[r] <= rank) &&
 			ROLE_LEVELS[r].some((l) => ADMIN_LEVELS.indexOf(l) >= level)
 	);
+}
+
+/**
+ * Which segments "next segment" offers after a check: a river chief's own first (the ones
+ * they answer for), anyone else those of their area.
+ */
+export function nextSegmentsOwnFirst(p: Principal): boolean {
+	return p.role === 'river_chief';
+}
+
+// ---- flood-season hazard campaigns ----
+
+/** Administrators launch campaigns over their jurisdiction or part of it, and assign targets. */
+export function canManageCampaigns(p: Principal, areaCode: string): boolean {
+	return isAdmin(p) && inJurisdiction(p, areaCode);
+}
+
+/** Roles whose staff are given campaign targets to visit. */
+export function holdsTargets(role: Role): boolean {
+	return role === 'township_staff' || role === 'village_director';
+}
+
+/** Registering a hazard (severity, responsible person, deadline) is the administration's. */
+export function canRegisterHazard(p: Principal, areaCode: string): boolean {
+	return isAdmin(p) && inJurisdiction(p, areaCode);
+}
+
+/** Whoever may check the target may record its fix. */
+export function canFixHazard(p: Principal, areaCode: string): boolean {
+	return canRecordChecks(p, areaCode);
+}
+
+/**
+ * Verifying a fix and closing the hazard (销号): administrators and township staff of the area.
+ * The state machine (domain/hazard.ts) adds that the verifier is not the fixer.
+ */
+export function canVerifyHazard(p: Principal, areaCode: string): boolean {
+	return (isAdmin(p) || p.role === 'township_staff') && inJurisdiction(p, areaCode);
 }

@@ -3,6 +3,7 @@
 // 12 hours in all, whichever comes first.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
+import { env } from '../env';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
@@ -17,13 +18,25 @@ export function sessionIdFromToken(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
 }
 
-/** __Host- needs Secure, which needs HTTPS; on plain-HTTP localhost the prefix is dropped. */
-export function sessionCookieName(secure: boolean): string {
-	return secure ? '__Host-tongan_session' : 'tongan_session';
+/**
+ * The session cookie's name. Browsers keep cookies per host, not per port, so two instances on
+ * one host (a demo on :3000 beside a county's server on :3001) would share one name and each
+ * sign-in would sign the other instance out: the port the browser used is part of the name
+ * unless COOKIE_NAME sets one (two instances behind one proxy on one origin need that).
+ * __Host- needs Secure, which needs HTTPS; on plain-HTTP localhost the prefix is dropped.
+ */
+export function sessionCookieName(url: URL, configured: string | undefined = env().cookieName) {
+	const base = configured ?? (url.port ? `tongan_session_${url.port}` : 'tongan_session');
+	return isSecure(url) ? `__Host-${base}` : base;
 }
 
-export function setSessionCookie(cookies: Cookies, token: string, secure: boolean): void {
-	cookies.set(sessionCookieName(secure), token, {
+function isSecure(url: URL): boolean {
+	return url.protocol === 'https:';
+}
+
+export function setSessionCookie(cookies: Cookies, token: string, url: URL): void {
+	const secure = isSecure(url);
+	cookies.set(sessionCookieName(url), token, {
 		path: '/',
 		httpOnly: true,
 		sameSite: 'lax',
@@ -32,8 +45,9 @@ export function setSessionCookie(cookies: Cookies, token: string, secure: boolea
 	});
 }
 
-export function clearSessionCookie(cookies: Cookies, secure: boolean): void {
-	cookies.delete(sessionCookieName(secure), { path: '/', secure, httpOnly: true, sameSite: 'lax' });
+export function clearSessionCookie(cookies: Cookies, url: URL): void {
+	const secure = isSecure(url);
+	cookies.delete(sessionCookieName(url), { path: '/', secure, httpOnly: true, sameSite: 'lax' });
 }
 
 export type SessionState = 'valid' | 'idle' | 'expired';

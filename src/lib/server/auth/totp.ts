@@ -1,6 +1,7 @@
 // Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits), as produced by any
 // authenticator app. Secrets are 20 random bytes, shown to the user once as base32.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import QRCode from 'qrcode';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -106,4 +107,18 @@ export function secondFactorChange(s: {
 
 export function otpauthUri(secret: string, username: string, issuer = 'TongAn'): string {
 	return `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(username)}?secret=${secret}&issuer=${encodeURIComponent(issuer)}&digits=6&period=30`;
+}
+
+/**
+ * What the set-up page shows for a secret: the otpauth URI, and the same URI as a QR code (an SVG
+ * data URL, drawn on the server so the page needs no script and the secret goes to no other host).
+ * Most authenticator apps on a phone only scan; typing 32 letters is where set-up fails.
+ */
+export async function totpEnrolment(
+	secret: string,
+	username: string
+): Promise<{ secret: string; uri: string; qr: string }> {
+	const uri = otpauthUri(secret, username);
+	const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+	return { secret, uri, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
 }

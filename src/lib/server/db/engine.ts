@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { PgliteHostClient, PgliteHostDialect } from './pglite-dialect';
+import { explainError, preflightPostgres } from './preflight';
 
 // int8 (ids, counts) and numeric (areas) as JS numbers: every value we store fits in 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -90,15 +91,23 @@ export async function openPglite(opts: PgliteOptions): Promise<Database> {
 }
 
 export async function openPostgres(connectionString: string, max = 10): Promise<Database> {
+	// a missing database, a refused role or PostGIS out of reach is said plainly here, not as a
+	// stack trace from the pool or the first migration
+	await preflightPostgres(connectionString);
 	const pool = new pg.Pool({ connectionString, max });
 	// an idle connection dropped by the server (restart, admin terminate) must not crash the
 	// app: the pool discards it and the next query opens a new one
 	pool.on('error', (e) => console.warn(`[tongan] database connection lost: ${e.message}`));
 	const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 	// fail fast with a clear message if the server is not reachable
-	await db.connection().execute(async (c) => {
-		await c.selectNoFrom((eb) => eb.val(1).as('one')).execute();
-	});
+	try {
+		await db.connection().execute(async (c) => {
+			await c.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+		});
+	} catch (e) {
+		await db.destroy().catch(() => {});
+		throw explainError(e, connectionString);
+	}
 	return {
 		db,
 		engine: 'postgres',

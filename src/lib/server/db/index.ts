@@ -6,6 +6,9 @@ import { migrate } from './migrate';
 import { seedAdminUnitsIfEmpty, seedDemo, seededArea } from '../seed';
 import { hasUsers, seedDemoUsers, seedFirstAdmin } from '../seed/users';
 import { passwordProblem } from '../auth/password';
+import { explainError } from './preflight';
+
+export { DatabaseSetupError } from './preflight';
 
 let opening: Promise<Database> | undefined;
 
@@ -18,7 +21,12 @@ export async function openAndPrepare(
 		? await openPostgres(cfg.databaseUrl)
 		: await openPglite({ dataDir: cfg.dataDir, projectRoot: cfg.projectRoot, onProgress: log });
 	log(`database: ${database.engine}${database.engine === 'pglite' ? ` (${cfg.dataDir})` : ''}`);
-	await migrate(database.db, path.join(cfg.projectRoot, 'migrations'), log);
+	try {
+		await migrate(database.db, path.join(cfg.projectRoot, 'migrations'), log);
+	} catch (e) {
+		await database.close().catch(() => {});
+		throw cfg.databaseUrl ? explainError(e, cfg.databaseUrl) : e;
+	}
 	if (cfg.seedDemo) {
 		const seeded = await seededArea(database.db);
 		if (seeded === null) {
@@ -29,8 +37,13 @@ export async function openAndPrepare(
 		}
 	} else await seedAdminUnitsIfEmpty(database.db, cfg.projectRoot, log);
 	if (!(await hasUsers(database.db))) {
-		if (cfg.seedDemo) await seedDemoUsers(database.db, log);
-		else if (cfg.adminUsername && cfg.adminPassword) {
+		if (cfg.demoAccounts) {
+			if (database.engine === 'postgres')
+				log(
+					'警告 warning: DEMO_ACCOUNTS=1 — creating the demo accounts, whose password is published in the README, on a PostgreSQL server. Use this only for a demo server; change or remove them before any real use.'
+				);
+			await seedDemoUsers(database.db, log);
+		} else if (cfg.adminUsername && cfg.adminPassword) {
 			const problem = passwordProblem(cfg.adminPassword, cfg.adminUsername);
 			if (problem)
 				throw new Error(
@@ -41,6 +54,10 @@ export async function openAndPrepare(
 			log(
 				'warning: no users yet — set ADMIN_USERNAME and ADMIN_PASSWORD to create the first administrator'
 			);
+			if (cfg.seedDemo && database.engine === 'postgres')
+				log(
+					'note: SEED_DEMO seeds the demo data only; on PostgreSQL the demo accounts need DEMO_ACCOUNTS=1 as well'
+				);
 		}
 	}
 	log(`database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -5,6 +5,7 @@
 import { error } from '@sveltejs/kit';
 import { isMessageKey, translator, type Locale } from '$lib/i18n';
 import {
+	CampaignRejected,
 	CheckConflict,
 	CheckRejected,
 	Forbidden,
@@ -40,7 +41,7 @@ export function refusalOf(locale: Locale, e: unknown): HttpRefusal | null {
 		};
 	if (e instanceof CheckConflict)
 		return { status: 409, field: 'clientUuid', message: t('check.conflict') };
-	if (e instanceof CheckRejected)
+	if (e instanceof CheckRejected || e instanceof CampaignRejected)
 		return { status: 400, field: e.field, message: isMessageKey(e.key) ? t(e.key) : e.key };
 	return null;
 }

@@ -7,6 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import { USABLE_ITEMS } from './equipment';
 import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
 import { POINT_SOURCES } from './segment-rule';
 import { RULE_KIND_ORDER } from '$lib/domain/equipment';
 import type { SnapshotPayload } from '../analysis/messages';
@@ -35,7 +36,7 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 				ST_MakePoint(ST_X(residence), ST_Y(residence), id::float8, village_code::float8)
 				ORDER BY village_code, id)) AS wkb,
 				string_agg(record_key::text, ',' ORDER BY village_code, id) AS keys
-			FROM children WHERE village_code LIKE ${p + '%'}`.execute(db);
+			FROM children WHERE village_code LIKE ${underPrefix(p)}`.execute(db);
 		residences.push(bytes(res.rows[0]?.wkb));
 		residenceKeys.push(res.rows[0]?.keys ?? '');
 	}
@@ -78,17 +79,16 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 }
 
 /**
- * A cheap fingerprint of the data the analyses read; a change means the snapshot is stale.
- * Every change to children, waterways, sites or village centres is noted by the triggers of
- * migration 0004 (a row in data_changes at once, then a new data_version once applied);
- * equipment checks move the newest checked_at (and the app bumps data_version after one).
- * Read before the snapshot, so a change that lands during the read shows as a new fingerprint.
+ * A cheap version of the data the analyses read; a change means the snapshot is stale.
+ * The data version (moved by trigger, migration 0008, by every equipment write) and the changes
+ * noted but not yet applied (migration 0004: children, waterways, sites and village centres are
+ * noted at once, and move the data version when applied). Read before the snapshot, so a change
+ * that lands during the read shows as a new version.
  */
-export async function dataFingerprint(db: Kysely<DB>): Promise<string> {
+export async function analysisDataVersion(db: Kysely<DB>): Promise<string> {
 	const r = await sql<{ v: string }>`
 		SELECT concat_ws('/',
 			(SELECT value FROM app_meta WHERE key = 'data_version'),
-			(SELECT count(*) FROM data_changes), (SELECT max(id) FROM data_changes),
-			(SELECT max(checked_at) FROM safety_equipment)) AS v`.execute(db);
+			(SELECT count(*) FROM data_changes), (SELECT max(id) FROM data_changes)) AS v`.execute(db);
 	return r.rows[0]?.v ?? '';
 }

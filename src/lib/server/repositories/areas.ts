@@ -1,7 +1,7 @@
 // Administrative units and what lies inside them. Every query takes a jurisdiction prefix and
 // cannot return rows outside it.
 import { sql, type Kysely } from 'kysely';
-import { point, USABLE_ITEMS } from '../db/postgis';
+import { point, USABLE_ITEMS, underPrefix } from '../db/postgis';
 import type { DB } from '../db/schema';
 import type { AdminLevel } from '$lib/domain/admin';
 
@@ -121,8 +121,6 @@ export async function areaCounts(
 	prefix: string,
 	sitePrefix: string
 ): Promise<AreaCounts> {
-	const siteLike = `${sitePrefix}%`;
-	const like = `${prefix}%`;
 	const water = await sql<{
 		kind: string;
 		total: number;
@@ -140,15 +138,17 @@ export async function areaCounts(
 			FROM safety_equipment GROUP BY waterway_id
 		) e ON e.waterway_id = w.id
 		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
-		WHERE w.township_code LIKE ${siteLike}
+		WHERE w.township_code LIKE ${underPrefix(sitePrefix)}
 		GROUP BY w.kind`.execute(db);
 	const homes = await sql<{ total: number; undersized: number }>`
 		SELECT count(*)::int AS total, count(*) FILTER (WHERE area_m2 < 30)::int AS undersized
-		FROM children_homes WHERE village_code LIKE ${siteLike}`.execute(db);
+		FROM children_homes WHERE village_code LIKE ${underPrefix(sitePrefix)}`.execute(db);
 	const stations = await sql<{ n: number }>`
-		SELECT count(*)::int AS n FROM sunshine_stations WHERE admin_code LIKE ${siteLike}`.execute(db);
+		SELECT count(*)::int AS n FROM sunshine_stations WHERE admin_code LIKE ${underPrefix(sitePrefix)}`.execute(
+		db
+	);
 	const inst = await sql<{ kind: string; n: number }>`
-		SELECT kind, count(*)::int AS n FROM institutions WHERE admin_code LIKE ${siteLike} GROUP BY kind`.execute(
+		SELECT kind, count(*)::int AS n FROM institutions WHERE admin_code LIKE ${underPrefix(sitePrefix)} GROUP BY kind`.execute(
 		db
 	);
 	const kids = await sql<{ total: number; left_behind: number; in_difficulty: number }>`
@@ -156,7 +156,7 @@ export async function areaCounts(
 			in_difficulty_released AS in_difficulty
 		FROM child_counts WHERE code = ${code}`.execute(db);
 	const villages = await sql<{ n: number }>`
-		SELECT count(*)::int AS n FROM admin_units WHERE level = 'village' AND code LIKE ${like}`.execute(
+		SELECT count(*)::int AS n FROM admin_units WHERE level = 'village' AND code LIKE ${underPrefix(prefix)}`.execute(
 		db
 	);
 

@@ -2,6 +2,7 @@
 // refuses updates and deletes (trigger in migration 0002).
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
 
 /**
  * Every action the services write (see appendAudit calls): the audit page offers these as its
@@ -29,7 +30,11 @@ export const AUDIT_ACTIONS = [
 	'equipment_check',
 	'export',
 	'rule_radius_changed',
-	'rule_recomputed'
+	'rule_recomputed',
+	'campaign_created',
+	'target_assigned',
+	'target_check',
+	'hazard_step'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -106,13 +111,12 @@ export function containsPattern(part: string): string {
 
 /** Entries concerning the jurisdiction (by the record's code, or by the acting user's). */
 export async function searchAudit(db: Kysely<DB>, q: AuditQuery): Promise<AuditRow[]> {
-	const like = `${q.prefix}%`;
 	const name = q.username ? containsPattern(q.username) : null;
 	const r = await sql<AuditRow>`
 		SELECT a.id, a.at, a.username, a.role, a.action, a.resource, a.jurisdiction_code, a.purpose,
 			a.emergency_id, a.ip, a.detail
 		FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-		WHERE (a.jurisdiction_code LIKE ${like} OR u.jurisdiction_code LIKE ${like})
+		WHERE (a.jurisdiction_code LIKE ${underPrefix(q.prefix)} OR u.jurisdiction_code LIKE ${underPrefix(q.prefix)})
 			AND (${name}::text IS NULL OR lower(a.username) LIKE ${name} ESCAPE '\\')
 			AND (${q.action ?? null}::text IS NULL OR a.action = ${q.action ?? null})
 			AND (${q.from ?? null}::timestamptz IS NULL OR a.at >= ${q.from ?? null})

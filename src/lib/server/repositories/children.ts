@@ -3,6 +3,7 @@
 // issue, through a separate, audited function.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
 import { DIFFICULTY_CATEGORIES, LEFT_BEHIND_CATEGORIES } from '$lib/domain/children';
 import { KEY_MODULUS, releaseTree, type CountNode } from '$lib/domain/disclosure';
 import { radiusToDegrees } from '$lib/geo/proximity';
@@ -193,7 +194,7 @@ export async function releaseUnitCounts(db: Kysely<DB>): Promise<number> {
  * What changes whenever the children do (any insert, update or delete: their aggregates are
  * refreshed then): the caches of released counts are kept until it moves. One key lookup.
  */
-export async function childrenFingerprint(db: Kysely<DB>): Promise<string> {
+export async function childrenVersion(db: Kysely<DB>): Promise<string> {
 	const r = await sql<{ v: string }>`
 		SELECT value AS v FROM app_meta WHERE key = 'children_version'`.execute(db);
 	return r.rows[0]?.v ?? '0';
@@ -255,11 +256,11 @@ export interface ChildCellSumRow {
 }
 
 /** Every grid cell (all levels) summed over the townships of a LIKE pattern, with its key. */
-export async function childCellSums(db: Kysely<DB>, like: string): Promise<ChildCellSumRow[]> {
+export async function childCellSums(db: Kysely<DB>, prefix: string): Promise<ChildCellSumRow[]> {
 	const r = await sql<ChildCellSumRow>`
 		SELECT level, x, y, sum(total)::int AS total,
 			(sum(total_key) % ${KEY_MODULUS})::float8 AS key
-		FROM child_cells WHERE township_code LIKE ${like}
+		FROM child_cells WHERE township_code LIKE ${underPrefix(prefix)}
 		GROUP BY level, x, y`.execute(db);
 	return r.rows;
 }

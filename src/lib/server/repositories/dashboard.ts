@@ -3,7 +3,7 @@
 // append-only history.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { USABLE_ITEMS } from '../db/postgis';
+import { USABLE_ITEMS, underPrefix } from '../db/postgis';
 
 export interface SubunitCompletion {
 	code: string;
@@ -24,7 +24,7 @@ export async function completionBySubunit(
 			SELECT w.id, w.township_code,
 				(SELECT ${USABLE_ITEMS} FROM safety_equipment e WHERE e.waterway_id = w.id) AS usable
 			FROM waterways w JOIN segment_requirements sr ON sr.waterway_id = w.id AND sr.required
-			WHERE w.township_code LIKE ${sitePrefix + '%'}
+			WHERE w.township_code LIKE ${underPrefix(sitePrefix)}
 		)
 		SELECT a.code, a.name,
 			count(seg.id)::int AS required,
@@ -53,7 +53,7 @@ export async function completionTrend(
 	const r = await sql<TrendPoint>`
 		WITH req AS (
 			SELECT w.id FROM waterways w JOIN segment_requirements sr ON sr.waterway_id = w.id AND sr.required
-			WHERE w.township_code LIKE ${sitePrefix + '%'}
+			WHERE w.township_code LIKE ${underPrefix(sitePrefix)}
 		),
 		weeks AS (
 			SELECT generate_series(0, ${weeks - 1}) AS k
@@ -65,18 +65,21 @@ export async function completionTrend(
 				${now}::timestamptz
 			) AS week FROM weeks
 		),
-		latest AS (
-			SELECT ends.week, ev.waterway_id, ev.item,
-				(array_agg(ev.status ORDER BY ev.at DESC, ev.id DESC))[1] AS status
-			FROM ends
-			JOIN equipment_events ev ON ev.at < ends.week AND ev.item <> 'barrier'
-			JOIN req ON req.id = ev.waterway_id
-			GROUP BY ends.week, ev.waterway_id, ev.item
+		-- each item's state holds from its event until the next one of the same item: the state
+		-- at a week's end is the one whose interval spans it (one pass over the history, not a
+		-- sort of every event before each week's end)
+		ev AS MATERIALIZED (
+			SELECT ev.waterway_id, ev.status, ev.at,
+				lead(ev.at) OVER (PARTITION BY ev.waterway_id, ev.item ORDER BY ev.at, ev.id) AS until
+			FROM equipment_events ev JOIN req ON req.id = ev.waterway_id
+			WHERE ev.item <> 'barrier' AND ev.at < ${now}::timestamptz
 		)
 		SELECT ends.week,
 			(SELECT count(*) FROM req)::int AS required,
 			(SELECT count(*) FROM (
-				SELECT waterway_id FROM latest l WHERE l.week = ends.week AND l.status = 'present'
+				SELECT waterway_id FROM ev
+				WHERE ev.status = 'present' AND ev.at < ends.week
+					AND (ev.until IS NULL OR ev.until >= ends.week)
 				GROUP BY waterway_id HAVING count(*) = 4
 			) c)::int AS complete
 		FROM ends ORDER BY ends.week`.execute(db);

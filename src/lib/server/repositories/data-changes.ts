@@ -1,5 +1,6 @@
 // Noted data changes (data_changes, written by the triggers of migration 0004) and the data
-// version (app_meta.data_version) that tells every app process the map's data moved.
+// version (app_meta.data_version) that tells every app process the map's data moved. The version
+// is only read here: triggers move it (migration 0008), services/freshness.ts reads it.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 
@@ -45,15 +46,6 @@ export async function segmentsNearBoxes(
 		db
 	);
 	return near.rows.map((r) => Number(r.id));
-}
-
-/** Move the data version on by one; the new version. */
-export async function incrementDataVersion(db: Kysely<DB>): Promise<string> {
-	const r = await sql<{ v: string }>`
-		INSERT INTO app_meta (key, value, updated_at) VALUES ('data_version', '1', now())
-		ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()
-		RETURNING value AS v`.execute(db);
-	return r.rows[0].v;
 }
 
 /** The current data version (null before the first change). */

@@ -1,6 +1,7 @@
 // Declared emergencies: an area and a time window in which emergency staff may see exact homes.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
 import type { EmergencyWindow } from '../auth/policy';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 
@@ -99,7 +100,7 @@ export async function listEmergencies(db: Kysely<DB>, prefix: string): Promise<E
 			'e.reason',
 			'u.display_name as declared_by_name'
 		])
-		.where('e.area_code', 'like', `${prefix}%`)
+		.where('e.area_code', 'like', underPrefix(prefix))
 		.orderBy('e.id', 'desc')
 		.limit(200)
 		.execute()) as EmergencyListRow[];

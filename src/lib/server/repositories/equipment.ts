@@ -8,7 +8,7 @@ import {
 	type EquipmentStatus,
 	type WaterwayKind
 } from '$lib/domain/equipment';
-import { USABLE_ITEMS } from '../db/postgis';
+import { USABLE_ITEMS, underPrefix } from '../db/postgis';
 
 /** The one definition of a usable item (db/postgis.ts), for the repositories of the slots' readers. */
 export { USABLE_ITEMS };
@@ -228,6 +228,10 @@ export interface SegmentRow {
 	river_chief_name: string | null;
 	/** the last check of any of the four items (a barrier-only check does not count) */
 	last_checked: Date | null;
+	/** whether the four-item rule has judged it yet (segment_requirements has its row) */
+	judged: boolean;
+	/** which of the four items are present and usable (read with `usable`, so they agree) */
+	usable_items: string[];
 }
 
 export interface SegmentFilter {
@@ -246,20 +250,22 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 			coalesce(e.usable, 0)::int AS usable, coalesce(sr.required, false) AS required,
 			coalesce(sr.children_within, 0) AS children_within, sr.nearest_m, sr.nearest_kind,
 			coalesce(sr.near_kinds, '{}') AS near_kinds,
-			w.river_chief_id, u.display_name AS river_chief_name, e.last_checked
+			w.river_chief_id, u.display_name AS river_chief_name, e.last_checked,
+			coalesce(e.usable_items, '{}') AS usable_items, sr.waterway_id IS NOT NULL AS judged
 		FROM waterways w
 		JOIN admin_units t ON t.code = w.township_code
 		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
 		LEFT JOIN users u ON u.id = w.river_chief_id
 		LEFT JOIN LATERAL (
 			SELECT ${USABLE_ITEMS} AS usable,
-				max(checked_at) FILTER (WHERE item <> 'barrier') AS last_checked
+				max(checked_at) FILTER (WHERE item <> 'barrier') AS last_checked,
+				array_agg(item ORDER BY item) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable_items
 			FROM safety_equipment se WHERE se.waterway_id = w.id
 		) e ON true
-		WHERE w.township_code LIKE ${f.sitePrefix + '%'}
+		WHERE w.township_code LIKE ${underPrefix(f.sitePrefix)}
 			AND (${f.riverChiefId ?? null}::bigint IS NULL OR w.river_chief_id = ${f.riverChiefId ?? null})
 			AND (${f.kind ?? null}::text IS NULL OR w.kind = ${f.kind ?? null})
-			AND (${f.areaPrefix ?? null}::text IS NULL OR w.township_code LIKE ${(f.areaPrefix ?? '') + '%'})
+			AND (${f.areaPrefix ?? null}::text IS NULL OR w.township_code LIKE ${underPrefix(f.areaPrefix ?? '')})
 			AND (${f.requiredOnly ?? false} = false OR sr.required)`.execute(db);
 	return r.rows;
 }

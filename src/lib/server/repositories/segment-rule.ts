@@ -8,6 +8,7 @@
 // (services/segment-rule.ts).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
 import { radiusToDegrees } from '$lib/geo/proximity';
 import type { RuleRow } from '../analysis/rule';
 import { RULE_KIND_ORDER, type RuleKind } from '$lib/domain/equipment';
@@ -90,7 +91,7 @@ export async function readRuleInput(
 	const { dLon: boxLon, dLat: boxLat } = radiusToDegrees(radiusM, BOX_LATITUDE);
 	const segWhere =
 		'prefix' in target
-			? sql`township_code LIKE ${target.prefix + '%'}`
+			? sql`township_code LIKE ${underPrefix(target.prefix)}`
 			: sql`id = ANY(${target.ids}::bigint[])`;
 	// a jurisdiction: one box around all its segments; a few segments: a box around each
 	// (through the GiST index), every point once however many boxes hold it
@@ -157,7 +158,7 @@ export async function writeChangedRows(
 ): Promise<number> {
 	const inTarget =
 		'prefix' in target
-			? sql`waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${target.prefix + '%'})`
+			? sql`waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${underPrefix(target.prefix)})`
 			: sql`waterway_id = ANY(${target.ids}::bigint[])`;
 	const stored = await sql<{ lines: string | null }>`
 		SELECT string_agg(waterway_id || '|' || radius_m || '|' || array_to_string(near_kinds, ',') || '|'
@@ -196,7 +197,7 @@ export async function writeChangedRows(
  * The rule as PostGIS geography joins for every segment in a prefix, rewriting every row: the
  * reference the parity test and the benchmark compare the in-memory rule against.
  */
-export async function recomputeSegmentRuleSql(
+export async function runRuleInPostgis(
 	db: Kysely<DB>,
 	prefix: string,
 	radiusM?: number
@@ -207,7 +208,6 @@ export async function recomputeSegmentRuleSql(
 	return run(async (trx) => {
 		const r = radiusM ?? (await ruleRadius(trx));
 		const { dLat, dLon } = radiusToDegrees(r, BOX_LATITUDE);
-		const like = `${prefix}%`;
 		await sql`CREATE TEMP TABLE IF NOT EXISTS rule_hits (waterway_id bigint, kind text, n integer, d double precision) ON COMMIT DROP`.execute(
 			trx
 		);
@@ -217,7 +217,7 @@ export async function recomputeSegmentRuleSql(
 			await sql`
 				WITH w AS MATERIALIZED (
 					SELECT id, geom, ST_Expand(geom, ${dLon}, ${dLat}) AS box, geom::geography AS g
-					FROM waterways WHERE township_code LIKE ${like}
+					FROM waterways WHERE township_code LIKE ${underPrefix(prefix)}
 				)
 				INSERT INTO rule_hits (waterway_id, kind, n, d)
 				SELECT w.id, ${s.kind}, count(*)::int, min(ST_Distance(w.g, x.geom::geography, false))
@@ -225,7 +225,7 @@ export async function recomputeSegmentRuleSql(
 				JOIN (${s.from}) x ON x.geom && w.box AND ST_DWithin(w.g, x.geom::geography, ${r}, false)
 				GROUP BY w.id`.execute(trx);
 		}
-		await sql`DELETE FROM segment_requirements WHERE waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${like})`.execute(
+		await sql`DELETE FROM segment_requirements WHERE waterway_id IN (SELECT id FROM waterways WHERE township_code LIKE ${underPrefix(prefix)})`.execute(
 			trx
 		);
 		await sql`
@@ -241,11 +241,11 @@ export async function recomputeSegmentRuleSql(
 					(array_agg(kind ORDER BY d, kind))[1] AS nearest_kind
 				FROM rule_hits GROUP BY waterway_id
 			) h ON h.waterway_id = w.id
-			WHERE w.township_code LIKE ${like}`.execute(trx);
+			WHERE w.township_code LIKE ${underPrefix(prefix)}`.execute(trx);
 		const c = await sql<{ n: number; req: number }>`
 			SELECT count(*)::int AS n, count(*) FILTER (WHERE required)::int AS req
 			FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
-			WHERE w.township_code LIKE ${like}`.execute(trx);
+			WHERE w.township_code LIKE ${underPrefix(prefix)}`.execute(trx);
 		return {
 			segments: c.rows[0].n,
 			required: c.rows[0].req,

@@ -4,7 +4,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { TileBounds } from '$lib/geo/tiles';
-import { envelope as box, USABLE_ITEMS } from '../db/postgis';
+import { envelope as box, USABLE_ITEMS, underPrefix } from '../db/postgis';
 
 /** A tile feature's row: its id, GeoJSON text (null when clipped away) and its properties. */
 export type TileRow = { id: number; g: string | null } & Record<
@@ -16,34 +16,65 @@ function envelope(b: TileBounds) {
 	return box(b.west, b.south, b.east, b.north);
 }
 
-/** Boundaries of the given levels, simplified by `tolerance` degrees and clipped to `b`. */
+/** Half the width of the Web Mercator square (EPSG:3857), in metres. */
+const MERCATOR_HALF = 20037508.342789244;
+
+/** A tile's address and the side of its pixel grid (MVT extent). */
+export interface TileAddress {
+	z: number;
+	x: number;
+	y: number;
+	extent: number;
+}
+
+/**
+ * Boundaries of the given levels, simplified by `tolerance` degrees, clipped to `b`, and
+ * returned in the tile's own pixel grid (0…extent, y down), valid there.
+ *
+ * Simplifying a boundary and rounding it to a 4096-unit grid can fold it onto itself: at z6 a
+ * few of the polygons came out self-intersecting, and readers that check (GDAL) dropped them.
+ * So the geometry is projected into the tile grid here, made valid, and snapped to whole units
+ * by ST_ReducePrecision, whose output is valid on that grid: the JS encoder then writes the
+ * integers as they are, and nothing moves after validity was settled.
+ */
 export async function boundaryRows(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	levels: string[],
 	b: TileBounds,
-	tolerance: number
+	tolerance: number,
+	tile: TileAddress
 ): Promise<TileRow[]> {
 	const env = envelope(b);
+	const size = (2 * MERCATOR_HALF) / 2 ** tile.z;
+	const minX = -MERCATOR_HALF + tile.x * size;
+	const maxY = MERCATOR_HALF - tile.y * size;
+	const scale = tile.extent / size;
 	const r = await sql<TileRow>`
 		SELECT row_number() OVER ()::int AS id, code, level, name,
-			ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(geom, ${tolerance}, true), ${env}), 6) AS g
-		FROM admin_units
-		WHERE level = ANY(${levels}::text[]) AND code LIKE ${like} AND geom && ${env}`.execute(db);
+			CASE WHEN ST_IsEmpty(t.g) THEN NULL ELSE ST_AsGeoJSON(t.g, 0) END AS g
+		FROM admin_units,
+			LATERAL (SELECT ST_ReducePrecision(ST_CollectionExtract(ST_MakeValid(
+				ST_Affine(ST_Transform(ST_ClipByBox2D(ST_Simplify(geom, ${tolerance}, true), ${env}), 3857),
+					${scale}::float8, 0, 0, ${-scale}::float8, ${-minX * scale}::float8, ${maxY * scale}::float8)
+			), 3), 1) AS g) t
+		WHERE level = ANY(${levels}::text[]) AND code LIKE ${underPrefix(prefix)} AND geom && ${env}`.execute(
+		db
+	);
 	return r.rows;
 }
 
 /** Label points (administrative centres) of the given levels inside `b`. */
 export async function labelRows(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	levels: string[],
 	b: TileBounds
 ): Promise<TileRow[]> {
 	const r = await sql<TileRow>`
 		SELECT row_number() OVER ()::int AS id, code, level, name, ST_AsGeoJSON(center, 6) AS g
 		FROM admin_units
-		WHERE level = ANY(${levels}::text[]) AND code LIKE ${like}
+		WHERE level = ANY(${levels}::text[]) AND code LIKE ${underPrefix(prefix)}
 			AND center && ${envelope(b)}`.execute(db);
 	return r.rows;
 }
@@ -51,7 +82,7 @@ export async function labelRows(
 /** Segments of the given kinds with their usable items, simplified and clipped to `b`. */
 export async function waterwayRows(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	kinds: string[],
 	b: TileBounds,
 	tolerance: number
@@ -66,7 +97,7 @@ export async function waterwayRows(
 			SELECT ${USABLE_ITEMS} AS usable
 			FROM safety_equipment se WHERE se.waterway_id = w.id
 		) e ON true
-		WHERE w.kind = ANY(${kinds}::text[]) AND w.township_code LIKE ${like} AND w.geom && ${env}`.execute(
+		WHERE w.kind = ANY(${kinds}::text[]) AND w.township_code LIKE ${underPrefix(prefix)} AND w.geom && ${env}`.execute(
 		db
 	);
 	return rows.rows;
@@ -78,7 +109,7 @@ export async function waterwayRows(
  */
 export async function mergedWaterwayRows(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	four: number,
 	b: TileBounds,
 	tolerance: number
@@ -96,25 +127,31 @@ export async function mergedWaterwayRows(
 				SELECT ${USABLE_ITEMS} AS usable
 				FROM safety_equipment se WHERE se.waterway_id = w.id
 			) e ON true
-			WHERE w.kind IN ('river', 'lake_shore') AND w.township_code LIKE ${like} AND w.geom && ${env}
+			WHERE w.kind IN ('river', 'lake_shore') AND w.township_code LIKE ${underPrefix(prefix)} AND w.geom && ${env}
 		) s
 		GROUP BY s.kind, s.name, s.band`.execute(db);
 	return rows.rows;
 }
 
 /** Children's homes inside `b`. */
-export async function homeRows(db: Kysely<DB>, like: string, b: TileBounds): Promise<TileRow[]> {
+export async function homeRows(db: Kysely<DB>, prefix: string, b: TileBounds): Promise<TileRow[]> {
 	const r = await sql<TileRow>`
 				SELECT id, name, area_m2::float8 AS area_m2, status,
 					(area_m2 < 30) AS undersized, ST_AsGeoJSON(geom, 6) AS g
-				FROM children_homes WHERE village_code LIKE ${like} AND geom && ${envelope(b)}`.execute(db);
+				FROM children_homes WHERE village_code LIKE ${underPrefix(prefix)} AND geom && ${envelope(b)}`.execute(
+		db
+	);
 	return r.rows;
 }
 
 /** Sunshine Stations inside `b`. */
-export async function stationRows(db: Kysely<DB>, like: string, b: TileBounds): Promise<TileRow[]> {
+export async function stationRows(
+	db: Kysely<DB>,
+	prefix: string,
+	b: TileBounds
+): Promise<TileRow[]> {
 	const r = await sql<TileRow>`
-		SELECT id, name, ST_AsGeoJSON(geom, 6) AS g FROM sunshine_stations WHERE admin_code LIKE ${like} AND geom && ${envelope(b)}`.execute(
+		SELECT id, name, ST_AsGeoJSON(geom, 6) AS g FROM sunshine_stations WHERE admin_code LIKE ${underPrefix(prefix)} AND geom && ${envelope(b)}`.execute(
 		db
 	);
 	return r.rows;
@@ -123,14 +160,14 @@ export async function stationRows(db: Kysely<DB>, like: string, b: TileBounds): 
 /** Institutions of the given kinds inside `b`. */
 export async function institutionRows(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	kinds: string[],
 	b: TileBounds
 ): Promise<TileRow[]> {
 	const r = await sql<TileRow>`
 		SELECT id, kind, name, ST_AsGeoJSON(geom, 6) AS g
 		FROM institutions
-		WHERE kind = ANY(${kinds}::text[]) AND admin_code LIKE ${like} AND geom && ${envelope(b)}`.execute(
+		WHERE kind = ANY(${kinds}::text[]) AND admin_code LIKE ${underPrefix(prefix)} AND geom && ${envelope(b)}`.execute(
 		db
 	);
 	return r.rows;
@@ -139,7 +176,7 @@ export async function institutionRows(
 /** The grid cells of a level that hold children, inside a square of cell coordinates. */
 export async function childCellsIn(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	level: number,
 	x0: number,
 	x1: number,
@@ -148,7 +185,7 @@ export async function childCellsIn(
 ): Promise<{ x: number; y: number }[]> {
 	const cells = await sql<{ x: number; y: number }>`
 		SELECT DISTINCT x, y FROM child_cells
-		WHERE level = ${level} AND township_code LIKE ${like} AND x >= ${x0} AND x < ${x1}
+		WHERE level = ${level} AND township_code LIKE ${underPrefix(prefix)} AND x >= ${x0} AND x < ${x1}
 			AND y >= ${y0} AND y < ${y1}`.execute(db);
 	return cells.rows;
 }
@@ -156,12 +193,14 @@ export async function childCellsIn(
 /** Villages inside `b` with their released children count and centre. */
 export async function villageCountRows(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	b: TileBounds
 ): Promise<{ code: string; name: string; total: number; lon: number; lat: number }[]> {
 	const rows = await sql<{ code: string; name: string; total: number; lon: number; lat: number }>`
 			SELECT a.code, a.name, c.total_released AS total, ST_X(a.center) AS lon, ST_Y(a.center) AS lat
 			FROM admin_units a JOIN child_counts c ON c.code = a.code
-			WHERE a.level = 'village' AND a.code LIKE ${like} AND a.center && ${envelope(b)}`.execute(db);
+			WHERE a.level = 'village' AND a.code LIKE ${underPrefix(prefix)} AND a.center && ${envelope(b)}`.execute(
+		db
+	);
 	return rows.rows;
 }

@@ -1,6 +1,7 @@
 // Users and sessions.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
 import type { Role } from '../auth/roles';
 
 export interface UserRow {
@@ -99,7 +100,7 @@ export async function listUsers(db: Kysely<DB>, prefix: string): Promise<UserLis
 			(SELECT count(*) FROM waterways w WHERE w.river_chief_id = u.id)::int AS segments,
 			(SELECT max(s.last_seen_at) FROM sessions s WHERE s.user_id = u.id) AS last_seen
 		FROM users u JOIN admin_units a ON a.code = u.jurisdiction_code
-		WHERE u.jurisdiction_code LIKE ${prefix + '%'}
+		WHERE u.jurisdiction_code LIKE ${underPrefix(prefix)}
 		ORDER BY u.jurisdiction_code, u.username`.execute(db);
 	return r.rows;
 }
@@ -219,7 +220,7 @@ export async function riverChiefsUnder(
 		.selectFrom('users')
 		.select(['id', 'display_name as name'])
 		.where('role', '=', 'river_chief')
-		.where('jurisdiction_code', 'like', `${prefix}%`)
+		.where('jurisdiction_code', 'like', underPrefix(prefix))
 		.orderBy('display_name')
 		.execute();
 }

@@ -115,18 +115,6 @@ export async function assignChiefSegments(
 	return Number(r.numUpdatedRows ?? 0);
 }
 
-/** How many segments under a site prefix the rule has judged, and how many need the items. */
-export async function requirementCounts(
-	db: Kysely<DB>,
-	sitePrefix: string
-): Promise<{ required: number; total: number }> {
-	const r = await sql<{ required: number; total: number }>`
-		SELECT count(*) FILTER (WHERE sr.required)::int AS required, count(*)::int AS total
-		FROM segment_requirements sr JOIN waterways w ON w.id = sr.waterway_id
-		WHERE w.township_code LIKE ${underPrefix(sitePrefix)}`.execute(db);
-	return { required: r.rows[0]?.required ?? 0, total: r.rows[0]?.total ?? 0 };
-}
-
 export interface SegmentRequirementRow {
 	required: boolean;
 	radius_m: number;
@@ -158,4 +146,48 @@ export async function segmentRiverChief(
 		db
 	);
 	return chief.rows[0];
+}
+
+export interface SegmentPlace {
+	/** a point on the segment itself (not the middle of its box, which a bend can put on land) */
+	lon: number;
+	lat: number;
+	/** the village whose centre is nearest that point, in the segment's own township */
+	village_code: string | null;
+	village_name: string | null;
+}
+
+/**
+ * Where each segment is, for exports: a point on the line halfway along it and the nearest
+ * village of its township (segments are registered to townships, not villages). Nothing here is
+ * about children. An entry for every id that exists.
+ */
+export async function segmentPlaces(
+	db: Kysely<DB>,
+	ids: readonly number[]
+): Promise<Map<number, SegmentPlace>> {
+	if (!ids.length) return new Map();
+	const r = await sql<SegmentPlace & { id: number }>`
+		SELECT w.id, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat, v.code AS village_code, v.name AS village_name
+		FROM waterways w
+		CROSS JOIN LATERAL (SELECT ST_LineInterpolatePoint(w.geom, 0.5) AS pt) p
+		LEFT JOIN LATERAL (
+			SELECT a.code, a.name FROM admin_units a
+			WHERE a.parent_code = w.township_code AND a.level = 'village'
+			-- only an order among a township's villages: the sphere's haversine, no geography cast
+			ORDER BY ST_DistanceSphere(a.center, p.pt), a.code
+			LIMIT 1
+		) v ON true
+		WHERE w.id = ANY(${[...ids]}::bigint[])`.execute(db);
+	return new Map(
+		r.rows.map((x) => [
+			Number(x.id),
+			{
+				lon: Math.round(x.lon * 1e6) / 1e6,
+				lat: Math.round(x.lat * 1e6) / 1e6,
+				village_code: x.village_code,
+				village_name: x.village_name
+			}
+		])
+	);
 }

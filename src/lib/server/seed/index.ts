@@ -17,7 +17,7 @@ import {
 } from './synthesize';
 import { refreshChildAggregates } from '../repositories/children';
 import { KEY_MODULUS } from '$lib/domain/disclosure';
-import { recomputeSegmentRule } from '../services/segment-rule';
+import { runSegmentRule } from '../services/segment-rule';
 
 const BATCH = 10_000;
 
@@ -132,9 +132,12 @@ export async function seedDemo(
 			childCount += buffer.length;
 			buffer = [];
 		};
+		// a village has no polygon of its own: its points stay in its township's
+		const townshipGeom = new Map(units.map((u) => [u.code, u.geom]));
 		for (const v of villages) {
-			buffer.push(...synthChildren(v));
-			const home = synthHome(v);
+			const area = v.parent ? townshipGeom.get(v.parent) : null;
+			buffer.push(...synthChildren(v, area));
+			const home = synthHome(v, area);
 			if (home) homes.push(home);
 			if (buffer.length >= BATCH) await flush();
 		}
@@ -191,7 +194,7 @@ export async function seedDemo(
 			trx
 		);
 		log('computing which segments need the four items');
-		const rule = await recomputeSegmentRule(trx, area);
+		const rule = await runSegmentRule(trx, area);
 		log(`  ${rule.required} of ${rule.segments} segments lie near children or child sites`);
 		// the triggers noted every row just loaded; the rule and the counts above cover them all
 		await sql`DELETE FROM data_changes`.execute(trx);

@@ -2,6 +2,7 @@
 // homes, schools and other institutions, the 60 Sunshine Stations and four-item states.
 // Everything here is invented with a fixed seed and is labelled 演示数据 in the UI. No real
 // child is represented.
+import { booleanPointInPolygon } from '@turf/turf';
 import type { GeoAdminUnit, GeoSegment } from './geodata';
 import { rng, offsetMeters, hashString } from './random';
 import type { ChildCategory } from '$lib/domain/children';
@@ -60,12 +61,41 @@ function birthDateForAge(ageYears: number, dayOfYear: number): string {
 	return d.toISOString().slice(0, 10);
 }
 
+/** The polygon a synthetic point must stay in: its own unit's (a village's: its township's). */
+export type UnitArea = GeoJSON.Polygon | GeoJSON.MultiPolygon | null | undefined;
+
+/**
+ * A point `eastM`/`northM` metres from `anchor`, kept strictly inside `area`. Scattering around
+ * a centre near a boundary (a village on a township's edge, a lake shore) put homes, schools and
+ * stations in the next township, or in none, so a unit's figures counted points that lie outside
+ * it on the map. A point that falls outside is pulled back towards its anchor (half the offset,
+ * then a quarter, …) and, failing that, put on the anchor itself: a point already inside stays
+ * exactly where it was, and no extra random draw shifts the points after it.
+ */
+export function placeInside(
+	anchor: readonly [number, number],
+	eastM: number,
+	northM: number,
+	area: UnitArea
+): [number, number] {
+	const p = offsetMeters(anchor, eastM, northM);
+	if (!area) return p;
+	const inside = (q: [number, number]) => booleanPointInPolygon(q, area, { ignoreBoundary: true });
+	if (inside(p)) return p;
+	for (let f = 0.5; f > 1 / 64; f /= 2) {
+		const q = offsetMeters(anchor, eastM * f, northM * f);
+		if (inside(q)) return q;
+	}
+	// the anchor (a unit's or a village's centre) is inside its unit: geodata/build/verify.ts
+	return [anchor[0], anchor[1]];
+}
+
 /** Village committees (村委会) have 2xx–3xx suffixes, urban communities (居委会) 0xx–1xx. */
 export function isRuralVillage(code: string): boolean {
 	return Number(code.slice(9, 12)) >= 200;
 }
 
-export function synthChildren(village: GeoAdminUnit): SynthChild[] {
+export function synthChildren(village: GeoAdminUnit, area?: UnitArea): SynthChild[] {
 	const r = rng(`children:${village.code}`);
 	const rural = isRuralVillage(village.code);
 	// lognormal count per village: ≈12 on average, a few villages with 40+
@@ -84,7 +114,7 @@ export function synthChildren(village: GeoAdminUnit): SynthChild[] {
 		const age = r.int(0, maxAge);
 		// homes scatter around the village centre; a tail of outlying hamlets
 		const spread = r.chance(0.85) ? 350 : 1200;
-		const [lon, lat] = offsetMeters(village.center, r.normal() * spread, r.normal() * spread);
+		const [lon, lat] = placeInside(village.center, r.normal() * spread, r.normal() * spread, area);
 		out.push({
 			pseudonym: `C${village.code}${String(i).padStart(3, '0')}`,
 			village: village.code,
@@ -97,10 +127,10 @@ export function synthChildren(village: GeoAdminUnit): SynthChild[] {
 	return out;
 }
 
-export function synthHome(village: GeoAdminUnit): SynthHome | null {
+export function synthHome(village: GeoAdminUnit, area?: UnitArea): SynthHome | null {
 	const r = rng(`home:${village.code}`);
 	if (!r.chance(0.86)) return null;
-	const [lon, lat] = offsetMeters(village.center, r.normal() * 80, r.normal() * 80);
+	const [lon, lat] = placeInside(village.center, r.normal() * 80, r.normal() * 80, area);
 	// most rooms 40–160 m²; about 6% below the 30 m² the plan requires
 	const areaM2 = r.chance(0.06) ? r.int(12, 29) : r.int(30, 160);
 	return { name: `${village.name}儿童之家`, code: village.code, lon, lat, areaM2 };
@@ -112,8 +142,9 @@ export function synthTownshipInstitutions(
 ): SynthInstitution[] {
 	const r = rng(`inst:${township.code}`);
 	const out: SynthInstitution[] = [];
+	// the township's own and its villages' points all lie in the township
 	const near = (p: readonly [number, number], m: number) =>
-		offsetMeters(p, r.normal() * m, r.normal() * m);
+		placeInside(p, r.normal() * m, r.normal() * m, township.geom);
 	const [wlon, wlat] = near(township.center, 150);
 	out.push({
 		kind: 'workstation',
@@ -144,7 +175,7 @@ export function synthTownshipInstitutions(
 	for (const v of villages) {
 		const vr = rng(`vinst:${v.code}`);
 		if (vr.chance(0.22)) {
-			const [lon, lat] = offsetMeters(v.center, vr.normal() * 300, vr.normal() * 300);
+			const [lon, lat] = placeInside(v.center, vr.normal() * 300, vr.normal() * 300, township.geom);
 			out.push({
 				kind: 'school',
 				name: `${v.name}小学`,
@@ -155,7 +186,7 @@ export function synthTownshipInstitutions(
 			});
 		}
 		if (vr.chance(0.16)) {
-			const [lon, lat] = offsetMeters(v.center, vr.normal() * 300, vr.normal() * 300);
+			const [lon, lat] = placeInside(v.center, vr.normal() * 300, vr.normal() * 300, township.geom);
 			out.push({
 				kind: 'kindergarten',
 				name: `${v.name}幼儿园`,
@@ -171,8 +202,18 @@ export function synthTownshipInstitutions(
 
 export function synthCountyInstitutions(county: GeoAdminUnit): SynthInstitution[] {
 	const r = rng(`county:${county.code}`);
-	const [wlon, wlat] = offsetMeters(county.center, r.normal() * 1500, r.normal() * 1500);
-	const [rlon, rlat] = offsetMeters(county.center, r.normal() * 1500, r.normal() * 1500);
+	const [wlon, wlat] = placeInside(
+		county.center,
+		r.normal() * 1500,
+		r.normal() * 1500,
+		county.geom
+	);
+	const [rlon, rlat] = placeInside(
+		county.center,
+		r.normal() * 1500,
+		r.normal() * 1500,
+		county.geom
+	);
 	return [
 		{
 			kind: 'welfare',
@@ -242,7 +283,12 @@ export function pickSunshineTownships(allUnits: GeoAdminUnit[]): string[] {
 
 export function synthStation(township: GeoAdminUnit): SynthPoint {
 	const r = rng(`station:${township.code}`);
-	const [lon, lat] = offsetMeters(township.center, r.normal() * 300, r.normal() * 300);
+	const [lon, lat] = placeInside(
+		township.center,
+		r.normal() * 300,
+		r.normal() * 300,
+		township.geom
+	);
 	return { name: `阳光驿站·${township.name}`, code: township.code, lon, lat };
 }
 

@@ -4,6 +4,7 @@
 // DATABASE_URL creates only a first administrator from environment variables.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
 import { hashPassword } from '../auth/password';
 import { insertUser } from '../repositories/users';
 import { appendAudit } from '../repositories/audit';
@@ -60,7 +61,7 @@ async function sampleArea(db: Kysely<DB>): Promise<{
 	const village = await db
 		.selectFrom('children')
 		.select('village_code')
-		.where('village_code', 'like', `${townshipPrefix(township.township_code)}%`)
+		.where('village_code', 'like', underPrefix(townshipPrefix(township.township_code)))
 		.groupBy('village_code')
 		.orderBy((eb) => eb.fn.countAll(), 'desc')
 		.orderBy('village_code')

@@ -29,11 +29,12 @@ import {
 } from '../repositories/emergencies';
 import { isAdminCode, townshipPrefix } from '$lib/domain/admin';
 import { unitExists } from '../repositories/areas';
-import { requirementCounts } from '../repositories/waterways';
 import { ruleLastRunAt, setRuleRadius } from '../repositories/settings';
 import { ruleRadius } from '../repositories/segment-rule';
-import { recomputeSegmentRule, type RuleRunResult } from './segment-rule';
-import { mapDataChanged, pendingDataChanges } from './derived-data';
+import { runSegmentRule, type RuleRunResult } from './segment-rule';
+import { pendingDataChanges } from './derived-data';
+import { syncNow } from './freshness';
+import { segmentTable } from './segment-table';
 import { analysisFor } from './exposure';
 import type { RequestMeta } from './auth';
 import type { Outcome } from './users';
@@ -130,7 +131,13 @@ export const RULE_RADIUS_RANGE_M = { min: 50, max: 5000 } as const;
 export async function ruleSettings(db: Kysely<DB>, who: Principal) {
 	if (!canRunSegmentRule(who)) throw new Forbidden('settings');
 	const radius = await ruleRadius(db);
-	const r = await requirementCounts(db, townshipPrefix(prefixOf(who)));
+	// from the segment table kept for this data version (no read of every segment per visit)
+	const rows = await segmentTable(db, townshipPrefix(prefixOf(who)));
+	const r = { required: 0, total: 0 };
+	for (const s of rows) {
+		if (s.judged) r.total++;
+		if (s.required) r.required++;
+	}
 	const computedAt = await ruleLastRunAt(db);
 	return {
 		radius,
@@ -146,7 +153,7 @@ export async function ruleSettings(db: Kysely<DB>, who: Principal) {
  * Change the rule's distance (province administrators: it applies to the whole province) and
  * recompute; or just recompute the rule for the administrator's own area after data changed.
  */
-export async function recomputeRule(
+export async function runRuleFromSettings(
 	db: Kysely<DB>,
 	who: Principal,
 	radiusM: number | null,
@@ -167,7 +174,7 @@ export async function recomputeRule(
 	}
 	const prefix = radiusM !== null ? '42' : townshipPrefix(prefixOf(who));
 	// from the analysis engine's snapshot when the dashboard has loaded one
-	const result = await recomputeSegmentRule(db, prefix, undefined, 'memory', analysisFor(db));
+	const result = await runSegmentRule(db, prefix, undefined, 'memory', analysisFor(db));
 	await appendAudit(db, {
 		...actorOf(who),
 		action: radiusM !== null ? 'rule_radius_changed' : 'rule_recomputed',
@@ -176,6 +183,7 @@ export async function recomputeRule(
 		detail: { radiusM, ...result },
 		...meta
 	});
-	await mapDataChanged(db);
+	// the run moved the data version (trigger); this process's own caches follow at once
+	await syncNow(db);
 	return { ok: true, value: result };
 }

@@ -22,6 +22,7 @@ import { warmTiles } from '../tiles/warm';
 import { jurisdictionPrefix, isAdminCode, townshipPrefix } from '$lib/domain/admin';
 import { NotFoundError } from '../errors';
 import { inScope, inSiteScope, PROVINCE_SCOPE, type Scope } from '../auth/scope';
+import { cacheVersion, onChange } from './freshness';
 
 export interface AreaSummary {
 	unit: AdminUnitRow;
@@ -87,29 +88,12 @@ export async function feature(
 }
 
 const tiles = new TileCache();
-let dataVersion = 0;
-
-export function mapDataVersion(): number {
-	return dataVersion;
-}
-
-// this process's start, so that a version from before a restart never names today's tiles
-const BOOT = Date.now().toString(36);
-
-/**
- * The token the map puts in its tile URLs: a new one after every change the map shows, so a
- * browser never draws a tile it cached before the change.
- */
-export function mapTileVersion(): string {
-	return `${BOOT}.${dataVersion}`;
-}
-
-/** Call after any write that changes what the map shows. */
-export function invalidateMapCaches(): void {
-	dataVersion++;
+// a change drops every cached tile and summary; tile keys also carry the version, so a tile
+// rendered from data read before the change is never kept under the new one
+onChange(() => {
 	tiles.clear();
 	summaryCache.clear();
-}
+});
 
 /**
  * Render the province's first-view tiles (zooms 6–7) into the cache, in the background after
@@ -130,7 +114,7 @@ export async function tile(
 	x: number,
 	y: number
 ): Promise<Uint8Array> {
-	const key = `${dataVersion}/${scope.prefix}/${scope.sitePrefix}/${source}/${z}/${x}/${y}`;
+	const key = `${cacheVersion()}/${scope.prefix}/${scope.sitePrefix}/${source}/${z}/${x}/${y}`;
 	const hit = tiles.get(key);
 	if (hit) return hit;
 	const body = await renderTile(db, scope, source, z, x, y);

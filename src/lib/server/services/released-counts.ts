@@ -5,7 +5,8 @@
 // Segments' sets overlap and are not sums of one another, so no nesting repair applies.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { childrenFingerprint, childrenNearSegments } from '../repositories/children';
+import { childrenVersion, childrenNearSegments } from '../repositories/children';
+import { childrenNearIncompleteByVillage } from '../repositories/campaigns';
 import { releaseCount } from '$lib/domain/disclosure';
 import { analysisFor } from './exposure';
 
@@ -28,7 +29,7 @@ export async function releasedChildrenNear(
 	radiusM: number,
 	engineAbove = ENGINE_ABOVE
 ): Promise<Map<number, number>> {
-	const key = `${await childrenFingerprint(db)}|${radiusM}`;
+	const key = `${await childrenVersion(db)}|${radiusM}`;
 	if (cache?.key !== key) cache = { key, byId: new Map() };
 	const c = cache;
 	let missing = segments
@@ -61,4 +62,19 @@ export async function releasedChildrenNear(
 /** Forget every kept answer (the next request counts again): for tests comparing the paths. */
 export function forgetReleasedChildrenNear(): void {
 	cache = undefined;
+}
+
+/**
+ * The released count, per village of an area, of its children who live within `radiusM` of a
+ * segment whose four items are incomplete (a campaign's household-visit targets). Each figure
+ * is the cell-key release of exactly the children counted, so it is the same however often or
+ * wherever it is asked for; villages with none are absent.
+ */
+export async function releasedChildrenNearIncompleteByVillage(
+	db: Kysely<DB>,
+	prefix: string,
+	radiusM: number
+): Promise<Map<string, number>> {
+	const rows = await childrenNearIncompleteByVillage(db, prefix, radiusM);
+	return new Map(rows.filter((r) => r.n > 0).map((r) => [r.code, releaseCount(r.n, r.k)]));
 }

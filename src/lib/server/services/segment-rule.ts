@@ -7,12 +7,12 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { measureRuleInput, ruleRows, type RuleRow } from '../analysis/rule';
 import type { Analysis } from '../analysis';
-import { dataFingerprint } from '../repositories/analysis-snapshot';
+import { analysisDataVersion } from '../repositories/analysis-snapshot';
 import {
 	lockRuleWrites,
 	noteRuleRun,
 	readRuleInput,
-	recomputeSegmentRuleSql,
+	runRuleInPostgis,
 	ruleRadius,
 	writeChangedRows,
 	type RuleTarget
@@ -42,30 +42,30 @@ export interface RuleRunResult {
  * of what the rule needs (analysis/rule.ts). 'postgis' runs the same rule as geography joins
  * and rewrites every row, the reference the parity test and the benchmark compare against.
  */
-export async function recomputeSegmentRule(
+export async function runSegmentRule(
 	db: Kysely<DB>,
 	prefix: string,
 	radiusM?: number,
 	engine: RuleEngine = 'memory',
 	analysis?: Analysis
 ): Promise<RuleRunResult> {
-	if (engine === 'postgis') return recomputeSegmentRuleSql(db, prefix, radiusM);
+	if (engine === 'postgis') return runRuleInPostgis(db, prefix, radiusM);
 	const r = radiusM ?? (await ruleRadius(db));
 	if (analysis && !db.isTransaction && /^\d{2,12}$/.test(prefix)) {
-		const done = await recomputeFromSnapshot(db, analysis, prefix, r);
+		const done = await runRuleFromSnapshot(db, analysis, prefix, r);
 		if (done) return done;
 	}
-	return recomputeRuleFor(db, { prefix }, r);
+	return runRuleFromDatabase(db, { prefix }, r);
 }
 
 /**
  * The rule from the analysis engine's snapshot, when that is current: the worker measures, this
- * thread writes what changed. The snapshot's fingerprint is checked again under the write lock:
+ * thread writes what changed. The snapshot's version is checked again under the write lock:
  * if the data moved on meanwhile (a change applied, a check recorded), nothing is written and
  * null tells the caller to read the data itself. A change noted but not yet applied is applied
  * after this write, by the change processor, which takes the same lock.
  */
-async function recomputeFromSnapshot(
+async function runRuleFromSnapshot(
 	db: Kysely<DB>,
 	analysis: Analysis,
 	prefix: string,
@@ -76,7 +76,7 @@ async function recomputeFromSnapshot(
 	const rows = ruleRows(m.segmentIds, m);
 	return db.transaction().execute(async (trx) => {
 		await lockRuleWrites(trx);
-		if ((await dataFingerprint(trx)) !== m.version) return null;
+		if ((await analysisDataVersion(trx)) !== m.version) return null;
 		return storeRule(trx, { prefix }, rows, radiusM, 'snapshot');
 	});
 }
@@ -87,7 +87,7 @@ async function recomputeFromSnapshot(
  * and only the write is one transaction; inside a caller's transaction (the seed, the change
  * processor) everything runs there.
  */
-export async function recomputeRuleFor(
+export async function runRuleFromDatabase(
 	db: Kysely<DB>,
 	target: RuleTarget,
 	radiusM?: number

@@ -25,6 +25,7 @@ import {
 import { isAdminCode, jurisdictionPrefix } from '$lib/domain/admin';
 import { unitExists } from '../repositories/areas';
 import { assignChiefSegments, releaseChiefSegments } from '../repositories/waterways';
+import { syncNow } from './freshness';
 import { normalizeCode } from '$lib/i18n/admin-format';
 import type { RequestMeta } from './auth';
 import { UserNotFound } from '../errors';
@@ -153,7 +154,7 @@ export async function updateUser(
 		if (pw) errors.newPassword = pw;
 	}
 	if (Object.keys(errors).length) return { ok: false, errors };
-	await db.transaction().execute(async (trx) => {
+	const changed = await db.transaction().execute(async (trx) => {
 		const set: Record<string, unknown> = {};
 		const diff: Record<string, unknown> = {};
 		if (change.displayName !== undefined && change.displayName.trim() !== target.display_name) {
@@ -172,7 +173,7 @@ export async function updateUser(
 			set.locked_until = null;
 			diff.password = 'reset';
 		}
-		if (!Object.keys(set).length) return;
+		if (!Object.keys(set).length) return false;
 		await updateUserColumns(trx, id, set);
 		// a change of role, area, status or password takes effect now, not at the next sign-in
 		if (set.role || set.jurisdiction_code || set.active === false || set.password_hash)
@@ -189,7 +190,11 @@ export async function updateUser(
 			jurisdictionCode: jurisdiction,
 			detail: { username: target.username, ...diff }
 		});
+		return !!(set.display_name || set.role || set.jurisdiction_code);
 	});
+	// segment lists show river chiefs by name and filter by them: the trigger on users moved
+	// the version, and this process's kept lists follow at once
+	if (changed) await syncNow(db);
 	return { ok: true, value: undefined };
 }
 
@@ -222,7 +227,7 @@ export async function assignSegments(
 			: jurisdictionPrefix(chief.jurisdiction_code);
 	if (!narrow.startsWith(prefixOf(admin)))
 		return { ok: false, errors: { area: 'users.err.notAllowed' } };
-	return db.transaction().execute(async (trx) => {
+	const done = await db.transaction().execute(async (trx) => {
 		const n = await assignChiefSegments(trx, chiefId, narrow);
 		await appendAudit(trx, {
 			...auditFor(admin, meta),
@@ -233,4 +238,7 @@ export async function assignSegments(
 		});
 		return { ok: true as const, value: n };
 	});
+	// the kept segment lists name each segment's chief (the trigger on waterways moved the version)
+	await syncNow(db);
+	return done;
 }

@@ -1,51 +1,49 @@
 // Waterway use cases: the river chief's segments sorted by risk, a segment's page, recording an
 // equipment check from the field (exactly once, even when a phone retries), the dashboard.
+// Over 400 lines on purpose: these use cases share the river chief's scope and the segment view
+// model; the kept table (segment-table.ts) and next segment already live apart.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { canRecordChecks, seesHomeDistances, type Principal } from '../auth/policy';
 import { distanceBand } from '$lib/domain/disclosure';
 import { releasedChildrenNear } from './released-counts';
-import { nearestChildDistanceM } from '../repositories/children';
-import { ruleRadius } from '../repositories/segment-rule';
-import { actorOf, appendAudit } from '../repositories/audit';
 import {
-	history,
-	insertCheck,
-	listSegments,
-	slots,
-	photo,
-	type CheckInput,
-	type SegmentRow
-} from '../repositories/equipment';
+	segmentTable,
+	segmentTableVersion,
+	warmSegmentTable,
+	type SegmentListItem
+} from './segment-table';
+import { nearestChildDistanceM } from '../repositories/children';
+import { actorOf, appendAudit } from '../repositories/audit';
+import { history, insertCheck, slots, photo, type CheckInput } from '../repositories/equipment';
 import { featureDetail } from '../repositories/features';
 import { processPhoto, MAX_PHOTOS_PER_CHECK } from '../photos';
-import { mapDataVersion } from './map';
-import { assertAreaInScope, inSiteScope, scopeFor, type Scope } from '../auth/scope';
+import { syncNow } from './freshness';
+import {
+	assertAreaInScope,
+	inSiteScope,
+	PROVINCE_SCOPE,
+	scopeFor,
+	type Scope
+} from '../auth/scope';
 import {
 	segmentLinesIn as segmentLines,
 	segmentRequirement,
+	segmentPlaces,
 	segmentRiverChief,
 	type SegmentLine
 } from '../repositories/waterways';
 import { riverChiefsUnder } from '../repositories/users';
-import { missingItems } from '../repositories/equipment';
 import { CheckConflict, CheckRejected, NotFoundError, PhotoError } from '../errors';
-import {
-	completionBySubunit,
-	completionTrend,
-	type SubunitCompletion
-} from '../repositories/dashboard';
-import { findUnit } from '../repositories/areas';
+import { completionTrend, type SubunitCompletion } from '../repositories/dashboard';
+import { childUnits, findUnit } from '../repositories/areas';
 import { isAdminCode, jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
 import {
 	EQUIPMENT_ITEMS,
+	FOUR_ITEMS,
 	WATERWAY_KINDS,
-	compareRisk,
 	riskLevel,
 	type RiskLevel,
-	completenessFromCount,
-	riskScore,
-	type Completeness,
 	type EquipmentItem,
 	type WaterwayKind
 } from '$lib/domain/equipment';
@@ -55,12 +53,8 @@ import { CheckPayload } from '$lib/domain/check';
 import { issueField } from '$lib/i18n/issues';
 import { isMessageKey } from '$lib/i18n';
 import type { RequestMeta } from './auth';
-import { mapDataChanged } from './derived-data';
 
-export interface SegmentListItem extends SegmentRow {
-	completeness: Completeness;
-	risk: number;
-}
+export type { SegmentListItem };
 
 export interface SegmentQuery {
 	mine?: boolean;
@@ -73,56 +67,34 @@ export interface SegmentQuery {
 }
 
 /**
- * The rows with `children_within` replaced by its released (perturbed) count: what the list,
- * the dashboard's ranking and exports show, and what risk and order are computed from, so
- * neither reveals more than the released count.
+ * Segments in the viewer's area (river chiefs: their own by default), highest risk first:
+ * filtered from the segment table kept for this data version (services/segment-table.ts).
  */
-async function withReleasedChildren<T extends { id: number; children_within: number }>(
-	db: Kysely<DB>,
-	rows: T[]
-): Promise<T[]> {
-	const released = await releasedChildrenNear(
-		db,
-		rows.map((r) => ({ id: r.id, countedByRule: r.children_within })),
-		await ruleRadius(db)
-	);
-	return rows.map((r) => ({ ...r, children_within: released.get(r.id) ?? 0 }));
-}
-
-/** Segments in the viewer's area (river chiefs: their own by default), highest risk first. */
 export async function segmentsFor(
 	db: Kysely<DB>,
 	who: Principal,
 	q: SegmentQuery
 ): Promise<SegmentListItem[]> {
 	const scope = scopeFor(who.jurisdiction);
-	const rows = await listSegments(db, {
-		sitePrefix: scope.sitePrefix,
-		riverChiefId: q.mine
-			? who.userId
-			: q.chief && Number.isSafeInteger(q.chief)
-				? q.chief
-				: undefined,
-		kind: (WATERWAY_KINDS as readonly string[]).includes(q.kind ?? '')
-			? (q.kind as WaterwayKind)
-			: undefined,
-		// a subdivision of the user's area: a prefecture, county or township (the list's filter)
-		areaPrefix: q.township && isAdminCode(q.township) ? jurisdictionPrefix(q.township) : undefined,
-		requiredOnly: q.requiredOnly
-	});
-	return (await withReleasedChildren(db, rows))
-		.map((r) => ({
-			...r,
-			completeness: completenessFromCount(r.usable),
-			risk: r.required ? riskScore(r.kind, r.children_within, r.usable) : 0
-		}))
-		.filter((r) => !q.completeness || r.completeness === q.completeness)
-		.sort((a, b) =>
-			compareRisk(
-				{ ...a, childrenWithin: a.children_within },
-				{ ...b, childrenWithin: b.children_within }
-			)
-		);
+	const chief = q.mine
+		? who.userId
+		: q.chief && Number.isSafeInteger(q.chief)
+			? q.chief
+			: undefined;
+	const kind = (WATERWAY_KINDS as readonly string[]).includes(q.kind ?? '')
+		? (q.kind as WaterwayKind)
+		: undefined;
+	// a subdivision of the user's area: a prefecture, county or township (the list's filter)
+	const area = q.township && isAdminCode(q.township) ? jurisdictionPrefix(q.township) : undefined;
+	const rows = await segmentTable(db, scope.sitePrefix);
+	return rows.filter(
+		(r) =>
+			(chief === undefined || r.river_chief_id === chief) &&
+			(kind === undefined || r.kind === kind) &&
+			(area === undefined || r.township_code.startsWith(area)) &&
+			(!q.requiredOnly || r.required) &&
+			(!q.completeness || r.completeness === q.completeness)
+	);
 }
 
 export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
@@ -280,7 +252,8 @@ export async function recordCheck(
 		}
 		return { id: r.id, duplicate: r.duplicate };
 	});
-	if (!result.duplicate) await mapDataChanged(db);
+	// the check moved the data version (trigger); this process's own caches follow at once
+	if (!result.duplicate) await syncNow(db);
 	return result;
 }
 
@@ -311,7 +284,10 @@ export interface Dashboard {
 	}[];
 }
 
-const dashCache = new Map<string, { at: number; value: Dashboard }>();
+/** Per database (one in the app; tests open several, whose data versions may coincide). */
+const dashCaches = new WeakMap<Kysely<DB>, Map<string, { at: number; value: Dashboard }>>();
+/** The trend's last week ends now: kept for this long within one data version. */
+const DASH_TTL_MS = 10 * 60_000;
 
 /** The four-item dashboard of an area inside the viewer's jurisdiction. */
 export async function dashboard(
@@ -319,34 +295,47 @@ export async function dashboard(
 	who: Principal,
 	areaCode: string
 ): Promise<Dashboard> {
-	const scope = scopeFor(who.jurisdiction);
+	return dashboardFor(db, scopeFor(who.jurisdiction), areaCode);
+}
+
+async function dashboardFor(db: Kysely<DB>, scope: Scope, areaCode: string): Promise<Dashboard> {
 	assertAreaInScope(scope, areaCode);
-	const key = `${scope.sitePrefix}|${areaCode}|${mapDataVersion()}`;
+	const version = await segmentTableVersion(db);
+	let dashCache = dashCaches.get(db);
+	if (!dashCache) dashCaches.set(db, (dashCache = new Map()));
+	const key = `${scope.sitePrefix}|${areaCode}|${version}`;
 	const hit = dashCache.get(key);
-	if (hit && Date.now() - hit.at < 60_000) return hit.value;
+	if (hit && Date.now() - hit.at < DASH_TTL_MS) return hit.value;
 	const unit = await findUnit(db, areaCode);
 	if (!unit) throw new NotFoundError(areaCode);
 	const prefix = jurisdictionPrefix(areaCode);
 	const sitePrefix = townshipPrefix(prefix);
 	const sitesUnit = unit.level === 'village' ? await findUnit(db, `${sitePrefix}000`) : unit;
 	const childLen = { province: 4, prefecture: 6, county: 9, township: 12, village: 12 }[unit.level];
-	const [bySubunit, trend, segs] = await Promise.all([
+	const [subunits, trend, table] = await Promise.all([
 		unit.level === 'village' || unit.level === 'township'
 			? Promise.resolve([])
-			: completionBySubunit(db, areaCode, childLen, sitePrefix),
+			: childUnits(db, areaCode),
 		completionTrend(db, sitePrefix),
-		listSegments(db, { sitePrefix, requiredOnly: true }).then((rows) =>
-			withReleasedChildren(db, rows)
-		)
+		segmentTable(db, sitePrefix)
 	]);
-	const ranked = segs
-		.map((r) => ({ ...r, risk: riskScore(r.kind, r.children_within, r.usable) }))
-		.sort((a, b) =>
-			compareRisk(
-				{ ...a, childrenWithin: a.children_within },
-				{ ...b, childrenWithin: b.children_within }
-			)
-		);
+	// the segments needing the items, in risk order (the table's): the ranking, the totals and
+	// each subdivision's figures, from the same kept rows as the lists
+	const segs = table.filter((r) => r.required);
+	const bySub = new Map(
+		subunits.map((u) => [u.code.slice(0, childLen), { required: 0, complete: 0 }])
+	);
+	for (const r of segs) {
+		const f = bySub.get(r.township_code.slice(0, childLen));
+		if (!f) continue;
+		f.required++;
+		if (r.usable === 4) f.complete++;
+	}
+	const bySubunit: SubunitCompletion[] = subunits.map((u) => ({
+		code: u.code,
+		name: u.name,
+		...bySub.get(u.code.slice(0, childLen))!
+	}));
 	const value: Dashboard = {
 		area: { code: unit.code, name: unit.name, level: unit.level },
 		sitesArea: { code: sitesUnit?.code ?? unit.code, name: sitesUnit?.name ?? unit.name },
@@ -357,7 +346,7 @@ export async function dashboard(
 			required: p.required,
 			complete: p.complete
 		})),
-		top: ranked
+		top: segs
 			.filter((r) => r.usable < 4)
 			.slice(0, 20)
 			.map((r) => ({
@@ -369,9 +358,21 @@ export async function dashboard(
 				risk: riskLevel(r.risk)
 			}))
 	};
+	for (const [k, e] of dashCache)
+		if (!k.endsWith(`|${version}`) || Date.now() - e.at >= DASH_TTL_MS) dashCache.delete(k);
 	if (dashCache.size > 200) dashCache.clear();
 	dashCache.set(key, { at: Date.now(), value });
 	return value;
+}
+
+/**
+ * Compute the province's segment table and dashboard for the current data version if they are
+ * not kept already: at start, and after a change while province or prefecture views are in use
+ * (services/segment-table.ts), so that their first request does not pay for them.
+ */
+export async function warmProvinceViews(db: Kysely<DB>): Promise<void> {
+	await warmSegmentTable(db);
+	await dashboardFor(db, PROVINCE_SCOPE, PROVINCE_SCOPE.jurisdiction);
 }
 
 /** River chiefs whose jurisdiction lies in the viewer's area (for the filter). */
@@ -393,24 +394,17 @@ export function segmentLinesIn(
 }
 
 /**
- * The segment list of an export and which of the four items each segment lacks, read in one
- * snapshot so that they agree.
+ * The segment list of an export: the rows of the list (the same kept table, so the same
+ * released counts and order), which of the four items each lacks (from the same rows), and
+ * where each is, read in chunks as the file is written.
  */
-export function segmentsForExport(db: Kysely<DB>, who: Principal, q: SegmentQuery) {
-	return db
-		.transaction()
-		.setIsolationLevel('repeatable read')
-		.setAccessMode('read only')
-		.execute(async (trx) => {
-			const rows = await segmentsFor(trx, who, q);
-			return {
-				rows,
-				missing: await missingItems(
-					trx,
-					rows.map((r) => r.id)
-				)
-			};
-		});
+export async function segmentsForExport(db: Kysely<DB>, who: Principal, q: SegmentQuery) {
+	const rows = await segmentsFor(db, who, q);
+	return {
+		rows,
+		missing: (r: SegmentListItem) => FOUR_ITEMS.filter((i) => !r.usable_items.includes(i)),
+		places: (ids: readonly number[]) => segmentPlaces(db, ids)
+	};
 }
 
 /** An export of the segment list is written to the audit log (format and number of rows). */
@@ -419,14 +413,16 @@ export async function auditSegmentExport(
 	who: Principal,
 	format: string,
 	rows: number,
-	meta: RequestMeta
+	meta: RequestMeta,
+	/** the file's name and the filters it was made with */
+	what: { file?: string; query?: SegmentQuery } = {}
 ): Promise<void> {
 	await appendAudit(db, {
 		...actorOf(who),
 		action: 'export',
 		resource: `segments.${format}`,
 		jurisdictionCode: who.jurisdiction,
-		detail: { rows },
+		detail: { rows, ...what },
 		...meta
 	});
 }

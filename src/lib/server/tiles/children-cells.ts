@@ -3,12 +3,12 @@
 // children for a county than for the province: each jurisdiction's cells are released on their
 // own, bottom-up from the finest level (releaseFromParts), so that no cell can be pinned from
 // its four sub-cells at the next zoom. Computed once per jurisdiction and change of the
-// children (childrenFingerprint), then read by every tile of that jurisdiction.
+// children (childrenVersion), then read by every tile of that jurisdiction.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import {
 	childCellSums,
-	childrenFingerprint,
+	childrenVersion,
 	COARSEST_CELL_LEVEL,
 	FINEST_CELL_LEVEL,
 	type ChildCellSumRow
@@ -49,20 +49,20 @@ export function releaseCells(rows: CellRow[]): ReleasedCells {
 	return released;
 }
 
-const cache = new Map<string, { fingerprint: string; cells: Promise<ReleasedCells> }>();
+const cache = new Map<string, { version: string; cells: Promise<ReleasedCells> }>();
 const MAX_JURISDICTIONS = 64;
 
 /**
- * The released cells of the jurisdiction `like` (a code prefix pattern), kept until the children
- * change (childrenFingerprint).
+ * The released cells of the jurisdiction `prefix` (a code prefix pattern), kept until the children
+ * change (childrenVersion).
  */
-export async function releasedCellsFor(db: Kysely<DB>, like: string): Promise<ReleasedCells> {
-	const fingerprint = await childrenFingerprint(db);
-	const hit = cache.get(like);
-	if (hit && hit.fingerprint === fingerprint) return hit.cells;
-	const cells = childCellSums(db, like).then(releaseCells);
+export async function releasedCellsFor(db: Kysely<DB>, prefix: string): Promise<ReleasedCells> {
+	const version = await childrenVersion(db);
+	const hit = cache.get(prefix);
+	if (hit && hit.version === version) return hit.cells;
+	const cells = childCellSums(db, prefix).then(releaseCells);
 	if (cache.size >= MAX_JURISDICTIONS) cache.delete(cache.keys().next().value!);
-	cache.set(like, { fingerprint, cells });
-	cells.catch(() => cache.delete(like));
+	cache.set(prefix, { version, cells });
+	cells.catch(() => cache.delete(prefix));
 	return cells;
 }

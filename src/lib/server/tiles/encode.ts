@@ -16,7 +16,10 @@ export type TileGeometry =
 
 export interface TileFeatureIn {
 	id?: number;
+	/** lon/lat, or (tileSpace) already in this tile's pixel grid */
 	geometry: TileGeometry | null;
+	/** the geometry is in tile pixels (0…EXTENT, y down), made valid there by PostGIS */
+	tileSpace?: boolean;
 	properties: Record<string, string | number | boolean | null>;
 }
 
@@ -35,6 +38,11 @@ function project(z: number, x: number, y: number) {
 		Math.round((lonToTileX(lon, z) - x) * EXTENT),
 		Math.round((latToTileY(lat, z) - y) * EXTENT)
 	];
+}
+
+/** A coordinate already in tile pixels: whole units, as PostGIS snapped it. */
+function inTile([px, py]: GeoJSON.Position): [number, number] {
+	return [Math.round(px), Math.round(py)];
 }
 
 function dedupe(ring: Ring): Ring {
@@ -79,7 +87,7 @@ function toVt(f: TileFeatureIn, z: number, x: number, y: number): VtFeature[] {
 	if (!g) return [];
 	const tags: Record<string, string | number | boolean> = {};
 	for (const [k, v] of Object.entries(f.properties)) if (v !== null && v !== undefined) tags[k] = v;
-	const proj = project(z, x, y);
+	const proj = f.tileSpace ? inTile : project(z, x, y);
 	const base = f.id === undefined ? { tags } : { id: f.id, tags };
 	switch (g.type) {
 		case 'Point':

@@ -71,7 +71,7 @@ function features(rows: Row[], keep: readonly string[]): TileFeatureIn[] {
 
 async function adminTile(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	z: number,
 	x: number,
 	y: number
@@ -79,7 +79,12 @@ async function adminTile(
 	const b = tileBounds(z, x, y, BUFFER);
 	const levels = ['province', 'prefecture', 'county'];
 	if (z >= MIN_ZOOM.township) levels.push('township');
-	const boundaries = await boundaryRows(db, like, levels, b, toleranceDeg(z));
+	const boundaries = await boundaryRows(db, prefix, levels, b, toleranceDeg(z), {
+		z,
+		x,
+		y,
+		extent: EXTENT
+	});
 	const labelLevels =
 		z < 7
 			? ['prefecture']
@@ -88,27 +93,29 @@ async function adminTile(
 				: z < 11
 					? ['county', 'township']
 					: ['township', 'village'];
-	const labels = await labelRows(db, like, labelLevels, tileBounds(z, x, y));
+	const labels = await labelRows(db, prefix, labelLevels, tileBounds(z, x, y));
 	return encodeTile(z, x, y, {
-		boundary: features(boundaries, tileProperties('boundary', 'code', 'level', 'name')),
+		boundary: features(boundaries, tileProperties('boundary', 'code', 'level', 'name')).map(
+			(f) => ({ ...f, tileSpace: true })
+		),
 		label: features(labels, tileProperties('label', 'code', 'level', 'name'))
 	});
 }
 
 async function waterTile(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	z: number,
 	x: number,
 	y: number
 ): Promise<Uint8Array> {
 	const b = tileBounds(z, x, y, BUFFER);
-	if (z < MIN_ZOOM.waterwaySegments) return mergedWaterTile(db, like, z, x, y, b);
+	if (z < MIN_ZOOM.waterwaySegments) return mergedWaterTile(db, prefix, z, x, y, b);
 	const kinds =
 		z >= MIN_ZOOM.minorWaterways
 			? ['river', 'canal', 'lake_shore', 'pond', 'reservoir', 'ditch']
 			: ['river', 'lake_shore', 'reservoir'];
-	const rows = await waterwayRows(db, like, kinds, b, toleranceDeg(z));
+	const rows = await waterwayRows(db, prefix, kinds, b, toleranceDeg(z));
 	const feats = features(
 		rows,
 		tileProperties('waterways', 'kind', 'name', 'township', 'usable')
@@ -130,7 +137,7 @@ async function waterTile(
  */
 async function mergedWaterTile(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	z: number,
 	x: number,
 	y: number,
@@ -138,7 +145,7 @@ async function mergedWaterTile(
 ): Promise<Uint8Array> {
 	// usable items in three bands (none, some, all four): what completenessFromCount tells apart
 	const four = FOUR_ITEMS.length;
-	const rows = await mergedWaterwayRows(db, like, four, b, toleranceDeg(z));
+	const rows = await mergedWaterwayRows(db, prefix, four, b, toleranceDeg(z));
 	const feats = features(rows, tileProperties('waterways', 'kind', 'name', 'segments')).map(
 		(f, i) => ({
 			geometry: f.geometry,
@@ -153,18 +160,18 @@ async function mergedWaterTile(
 
 async function sitesTile(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	z: number,
 	x: number,
 	y: number
 ): Promise<Uint8Array> {
 	const b = tileBounds(z, x, y);
-	const homes = z >= MIN_ZOOM.homes ? await homeRows(db, like, b) : [];
-	const stations = await stationRows(db, like, b);
+	const homes = z >= MIN_ZOOM.homes ? await homeRows(db, prefix, b) : [];
+	const stations = await stationRows(db, prefix, b);
 	const kinds = ['welfare', 'rescue_protection'];
 	if (z >= MIN_ZOOM.workstations) kinds.push('workstation');
 	if (z >= MIN_ZOOM.schools) kinds.push('school', 'kindergarten');
-	const inst = await institutionRows(db, like, kinds, b);
+	const inst = await institutionRows(db, prefix, kinds, b);
 	return encodeTile(z, x, y, {
 		homes: features(homes, tileProperties('homes', 'name', 'area_m2', 'status', 'undersized')),
 		stations: features(stations, tileProperties('stations', 'name')),
@@ -180,7 +187,7 @@ async function sitesTile(
  */
 async function childrenTile(
 	db: Kysely<DB>,
-	like: string,
+	prefix: string,
 	z: number,
 	x: number,
 	y: number
@@ -188,8 +195,16 @@ async function childrenTile(
 	const level = cellLevelForZoom(z);
 	const k = level - z; // cells per tile side = 2^k
 	const per = 2 ** k;
-	const released = await releasedCellsFor(db, like);
-	const cells = await childCellsIn(db, like, level, x * per, (x + 1) * per, y * per, (y + 1) * per);
+	const released = await releasedCellsFor(db, prefix);
+	const cells = await childCellsIn(
+		db,
+		prefix,
+		level,
+		x * per,
+		(x + 1) * per,
+		y * per,
+		(y + 1) * per
+	);
 	const size = EXTENT / per;
 	const cellFeatures = cells.flatMap((c) => {
 		const total = released.get(cellId(level, c.x, c.y)) ?? 0;
@@ -211,7 +226,7 @@ async function childrenTile(
 	}[] = [];
 	if (z >= MIN_ZOOM.villageCounts) {
 		const b = tileBounds(z, x, y);
-		const rows = await villageCountRows(db, like, b);
+		const rows = await villageCountRows(db, prefix, b);
 		villages = rows.map((r) => ({
 			px: Math.round((lonToTileX(r.lon, z) - x) * EXTENT),
 			py: Math.round((latToTileY(r.lat, z) - y) * EXTENT),
@@ -238,16 +253,14 @@ export function renderTile(
 	for (const p of [scope.prefix, scope.sitePrefix]) {
 		if (!/^\d{2,12}$/.test(p)) throw new Error(`bad jurisdiction prefix ${p}`);
 	}
-	const like = `${scope.prefix}%`;
-	const siteLike = `${scope.sitePrefix}%`;
 	switch (source) {
 		case 'admin':
-			return adminTile(db, like, z, x, y);
+			return adminTile(db, scope.prefix, z, x, y);
 		case 'water':
-			return waterTile(db, siteLike, z, x, y);
+			return waterTile(db, scope.sitePrefix, z, x, y);
 		case 'sites':
-			return sitesTile(db, siteLike, z, x, y);
+			return sitesTile(db, scope.sitePrefix, z, x, y);
 		case 'children':
-			return childrenTile(db, like, z, x, y);
+			return childrenTile(db, scope.prefix, z, x, y);
 	}
 }

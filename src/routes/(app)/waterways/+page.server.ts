@@ -6,13 +6,20 @@ import { riverChiefsFor, segmentsExtent, segmentsFor } from '$lib/server/service
 import { childUnits, findUnit } from '$lib/server/services/areas';
 import { levelOfCode } from '$lib/domain/admin';
 import { riskLevel } from '$lib/domain/equipment';
-import { blankOr, parseQuery, segmentFilters } from '$lib/server/validation';
+import { blankOr, flag, parseQuery, segmentFilters } from '$lib/server/validation';
 
-const PAGE = 100;
+/** Rows a page: the list is paginated on the server (a province has 42,724 segments). */
+const PAGE_SIZE = 100;
+/** Up to this many listed segments, the map shows exactly them, fitted to them. */
+const MAP_IDS_MAX = 5000;
 
 const Query = v.object({
 	...segmentFilters,
-	limit: blankOr(v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'valid.integer'), v.transform(Number)))
+	page: blankOr(v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'valid.integer'), v.transform(Number))),
+	// every row in scope on one page (printing the whole list)
+	all: blankOr(flag),
+	// open the print dialogue once the whole list is shown
+	print: blankOr(flag)
 });
 
 export const load: PageServerLoad = async ({ url, locals }) => {
@@ -28,9 +35,14 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		completeness: p.completeness,
 		requiredOnly: p.required === '1'
 	};
-	const limit = Math.min(Math.max(p.limit || PAGE, PAGE), 5000);
 	const { db } = await database();
+	// filtered from the table kept for this data version: no query per row
 	const all = await segmentsFor(db, user.principal, q);
+	const everything = p.all === '1';
+	const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+	// a page past the end shows the last one (a list that shrank since the link was made)
+	const pageNo = everything ? 1 : Math.min(Math.max(p.page || 1, 1), pages);
+	const shown = everything ? all : all.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE);
 	const level = levelOfCode(user.principal.jurisdiction);
 	// the area filter offers the subdivisions of the user's area: prefectures for the province,
 	// counties for a prefecture, townships for a county
@@ -44,7 +56,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const unit = await findUnit(db, user.principal.jurisdiction);
 	// the map shows exactly the listed segments when there are not too many to name, fitted
 	// to them (inside the user's area: every listed segment is)
-	const mapIds = all.length <= 5000 ? all.map((s) => s.id) : null;
+	const mapIds = all.length <= MAP_IDS_MAX ? all.map((s) => s.id) : null;
 	const listBox = mapIds ? await segmentsExtent(db, mapIds) : null;
 	return {
 		mapIds,
@@ -52,7 +64,12 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		query: { ...q, mine: q.mine },
 		isChief,
 		total: all.length,
-		segments: all.slice(0, limit).map((s) => ({
+		page: pageNo,
+		pages: everything ? 1 : pages,
+		pageSize: PAGE_SIZE,
+		all: everything,
+		offset: everything ? 0 : (pageNo - 1) * PAGE_SIZE,
+		segments: shown.map((s) => ({
 			id: s.id,
 			kind: s.kind,
 			name: s.name,
@@ -66,7 +83,6 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			chief: s.river_chief_name,
 			lastChecked: s.last_checked ? new Date(s.last_checked).toISOString() : null
 		})),
-		limit,
 		chiefs: isChief ? [] : await riverChiefsFor(db, user.principal),
 		townships,
 		subLevel:

@@ -8,7 +8,12 @@ import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { enableTotp } from '$lib/server/services/auth';
-import { newTotpSecret, otpauthUri, base32Decode, secondFactorChange } from '$lib/server/auth/totp';
+import {
+	newTotpSecret,
+	totpEnrolment,
+	base32Decode,
+	secondFactorChange
+} from '$lib/server/auth/totp';
 import { requestMeta } from '$lib/server/http/guard';
 import { readSmallForm } from '$lib/server/auth/request';
 import { translator } from '$lib/i18n';
@@ -36,8 +41,10 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user;
 	if (!user) redirect(303, '/login');
 	if (secondFactorChange(user) === 'refuse') redirect(303, '/login/totp');
-	const secret = newTotpSecret();
-	return { secret, uri: otpauthUri(secret, user.principal.username), enabled: user.totpEnabled };
+	return {
+		...(await totpEnrolment(newTotpSecret(), user.principal.username)),
+		enabled: user.totpEnabled
+	};
 };
 
 export const actions: Actions = {
@@ -60,7 +67,9 @@ export const actions: Actions = {
 			if (field === 'secret') error(400, { message: t('error.badRequest') + t('totp.invalid') });
 			return fail(400, {
 				error: field === 'current' ? ('totp.currentInvalid' as const) : ('totp.invalid' as const),
-				secret
+				// the secret being confirmed stays, with its own URI and QR code (the load makes a
+				// new secret, whose URI would not match the hidden field)
+				...(await totpEnrolment(secret, user.principal.username))
 			});
 		}
 		const { db } = await database();
@@ -74,7 +83,10 @@ export const actions: Actions = {
 		);
 		if (!r.ok) {
 			if (r.problem === 'totp.refused') error(403, { message: t('totp.refused') });
-			return fail(r.problem === 'totp.locked' ? 429 : 400, { error: r.problem, secret });
+			return fail(r.problem === 'totp.locked' ? 429 : 400, {
+				error: r.problem,
+				...(await totpEnrolment(secret, user.principal.username))
+			});
 		}
 		redirect(303, r.replaced ? '/account?totp=replaced' : '/');
 	}

@@ -35,7 +35,7 @@ export const actions: Actions = {
 		);
 		if (r === 'locked') {
 			// the session waiting for this code has ended
-			clearSessionCookie(event.cookies, event.url.protocol === 'https:');
+			clearSessionCookie(event.cookies, event.url);
 			return fail(429, { error: 'totp.locked' as const });
 		}
 		if (r !== 'ok') return fail(400, { error: 'totp.invalid' as const });

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
-import { recomputeRule, ruleSettings } from '$lib/server/services/admin';
+import { runRuleFromSettings, ruleSettings } from '$lib/server/services/admin';
 import { parseForm } from '$lib/server/validation';
 
 // a distance in metres as typed (its range is the service's rule: settings.err.radius)
@@ -30,14 +30,14 @@ export const actions: Actions = {
 		const input = await parseForm(Radius, event.request, event.locals.locale);
 		if (!input.ok) return fail(400, { errors: { radius: input.errors.radius } });
 		const { db } = await database();
-		const r = await recomputeRule(db, user.principal, input.value.radius, requestMeta(event));
+		const r = await runRuleFromSettings(db, user.principal, input.value.radius, requestMeta(event));
 		if (!r.ok) return fail(400, { errors: r.errors });
 		return { done: r.value };
 	},
 	recompute: async (event) => {
 		const { user } = signedIn(event.locals);
 		const { db } = await database();
-		const r = await recomputeRule(db, user.principal, null, requestMeta(event));
+		const r = await runRuleFromSettings(db, user.principal, null, requestMeta(event));
 		if (!r.ok) return fail(400, { errors: r.errors });
 		return { done: r.value };
 	}

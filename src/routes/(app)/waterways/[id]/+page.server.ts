@@ -2,6 +2,7 @@ import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { segmentPage } from '$lib/server/services/waterways';
+import { nextSegments } from '$lib/server/services/next-segment';
 import { throwAsHttp } from '$lib/server/http/errors';
 import { idText, parseOrError } from '$lib/server/validation';
 
@@ -20,7 +21,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			history: p.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
 			requirement: p.requirement,
 			riverChief: p.riverChief,
-			canRecord: p.canRecord
+			canRecord: p.canRecord,
+			// where to go after a check, kept with the page so that it works out of signal too
+			next: p.canRecord ? await nextSegments(db, user.principal, id) : []
 		};
 	} catch (e) {
 		throwAsHttp(locals.locale, e);

@@ -1,6 +1,8 @@
 // The segment list as a file, scoped to the user's jurisdiction and filters: CSV (UTF-8 with
-// BOM, formula-safe, opens correctly in Excel) or XLSX. The same filters as the list page, so
-// the file holds what the user was looking at; its name says which area and filters.
+// BOM, formula-safe, opens correctly in Excel), XLSX, or GeoJSON (a point on each segment). The
+// same filters and the same kept rows as the list page, so the file holds what the user was
+// looking at; its name says which area and filters, who exported it and when. Written as it is
+// read: the rows' places are read a chunk at a time while the file streams out.
 import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
@@ -14,18 +16,30 @@ import {
 import { findUnit } from '$lib/server/services/areas';
 import {
 	contentDisposition,
+	csvStream,
+	geojsonStream,
 	segmentFileName,
 	segmentTable,
-	toCsv,
-	toXlsx
+	tableFeatures,
+	xlsxStream,
+	type FourItem
 } from '$lib/server/exports';
 import { translator } from '$lib/i18n';
 import { parseQuery, segmentFilters } from '$lib/server/validation';
 
 const Query = v.object({
 	...segmentFilters,
-	format: v.optional(v.picklist(['csv', 'xlsx']), 'csv')
+	format: v.optional(v.picklist(['csv', 'xlsx', 'geojson']), 'csv')
 });
+
+/** Rows whose places are read in one query while the file is written. */
+const CHUNK = 2000;
+
+const CONTENT_TYPE = {
+	csv: 'text/csv; charset=utf-8',
+	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	geojson: 'application/geo+json'
+} as const;
 
 export const GET: RequestHandler = async (event) => {
 	const { user, scope } = signedIn(event.locals);
@@ -43,9 +57,26 @@ export const GET: RequestHandler = async (event) => {
 		requiredOnly: p.required === '1'
 	};
 	const { db } = await database();
-	// the list and which items each segment lacks, from one snapshot so that they agree
-	const { rows, missing } = await segmentsForExport(db, user.principal, q);
-	const table = segmentTable(rows, missing, locals.locale);
+	// the list's own rows (which items each lacks comes from the same rows), and their places
+	const { rows, missing, places } = await segmentsForExport(db, user.principal, q);
+	const header = segmentTable([], new Map(), locals.locale).header;
+	const chunk = async (part: typeof rows) =>
+		segmentTable(
+			part,
+			new Map<number, readonly FourItem[]>(part.map((r) => [r.id, missing(r)])),
+			locals.locale,
+			await places(part.map((r) => r.id))
+		);
+	async function* tables() {
+		for (let i = 0; i < rows.length; i += CHUNK) yield await chunk(rows.slice(i, i + CHUNK));
+	}
+	async function* rowChunks() {
+		for await (const t of tables()) yield t.rows;
+	}
+	async function* featureChunks() {
+		for await (const t of tables()) yield tableFeatures(t, header.length - 2, header.length - 1);
+	}
+	const mark = { user: user.principal.username, at: new Date() };
 
 	// names for the file: from the rows where they are there, else from the database (in scope)
 	const area = await findUnit(db, user.principal.jurisdiction);
@@ -75,20 +106,24 @@ export const GET: RequestHandler = async (event) => {
 			requiredOnly: q.requiredOnly ?? false
 		},
 		locals.locale,
-		format
+		format,
+		mark.at,
+		mark.user
 	);
 
-	await auditSegmentExport(db, user.principal, format, rows.length, requestMeta(event));
+	await auditSegmentExport(db, user.principal, format, rows.length, requestMeta(event), {
+		file: file.name,
+		query: q
+	});
 	const body =
 		format === 'csv'
-			? Buffer.from(toCsv(table), 'utf8')
-			: await toXlsx(table, t('export.segments'));
-	return new Response(new Uint8Array(body), {
+			? csvStream(header, rowChunks())
+			: format === 'xlsx'
+				? xlsxStream(header, rowChunks(), t('export.segments'), mark, locals.locale)
+				: geojsonStream(featureChunks(), mark);
+	return new Response(body, {
 		headers: {
-			'Content-Type':
-				format === 'csv'
-					? 'text/csv; charset=utf-8'
-					: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			'Content-Type': CONTENT_TYPE[format],
 			'Content-Disposition': contentDisposition(file.name, file.ascii),
 			'Cache-Control': 'no-store'
 		}

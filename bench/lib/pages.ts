@@ -1,0 +1,104 @@
+// Pages as users meet them (issue 15, item 3): the province's segment list, a later page of
+// it, the dashboard and the settings page, each on its first request after a start (the
+// server warms the province's views before it, so "first" is the first a user makes) and
+// warm; the segment export's first byte and whole file; and 20 users at once on a county's
+// list. Printed, never asserted.
+import { percentile, round } from './stats';
+
+export interface PageTimes {
+	first_ms: number;
+	warm_ms: number;
+	bytes: number;
+}
+
+export interface PagesBench {
+	province: Record<string, PageTimes>;
+	export: Record<string, { first_byte_ms: number; total_ms: number; bytes: number }>;
+	county_list_20_users: { requests: number; p50_ms: number; p95_ms: number; per_s: number };
+}
+
+async function get(
+	url: string,
+	cookie: string
+): Promise<{ ms: number; bytes: number; firstByteMs: number }> {
+	const t0 = performance.now();
+	const r = await fetch(url, { headers: { cookie } });
+	if (!r.ok) throw new Error(`${url} answered ${r.status}`);
+	const reader = r.body!.getReader();
+	let bytes = 0;
+	let firstByteMs = NaN;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		if (Number.isNaN(firstByteMs)) firstByteMs = performance.now() - t0;
+		bytes += value.byteLength;
+	}
+	return { ms: performance.now() - t0, bytes, firstByteMs };
+}
+
+const PROVINCE_PAGES = {
+	list: '/waterways',
+	list_page_200: '/waterways?page=200',
+	list_required_partial: '/waterways?required=1&completeness=partial',
+	dashboard: '/dashboard',
+	dashboard_prefecture: '/dashboard?area=421000000000',
+	settings: '/admin/settings'
+} as const;
+
+/**
+ * `province` and `county` are Cookie headers of a province administrator and a county user,
+ * signed in on a server that has just started (and warmed what it warms at start).
+ */
+export async function benchPages(
+	base: string,
+	province: string,
+	county: string,
+	log: (m: string) => void,
+	users = 20,
+	perUser = 10
+): Promise<PagesBench> {
+	const out: PagesBench = {
+		province: {},
+		export: {},
+		county_list_20_users: { requests: 0, p50_ms: NaN, p95_ms: NaN, per_s: NaN }
+	};
+	for (const [name, p] of Object.entries(PROVINCE_PAGES)) {
+		const first = await get(base + p, province);
+		const warm: number[] = [];
+		for (let i = 0; i < 3; i++) warm.push((await get(base + p, province)).ms);
+		out.province[name] = {
+			first_ms: round(first.ms),
+			warm_ms: round(Math.min(...warm)),
+			bytes: first.bytes
+		};
+		log(`province ${name}: first ${round(first.ms)} ms, warm ${round(Math.min(...warm))} ms`);
+	}
+	for (const format of ['xlsx', 'csv', 'geojson']) {
+		const r = await get(`${base}/api/exports/segments?format=${format}&mine=0`, province);
+		out.export[format] = {
+			first_byte_ms: round(r.firstByteMs),
+			total_ms: round(r.ms),
+			bytes: r.bytes
+		};
+		log(
+			`province export ${format}: first byte ${round(r.firstByteMs)} ms, whole ${round(r.ms)} ms, ${r.bytes} B`
+		);
+	}
+	// 20 users, each loading the county's list again as soon as the last answer came
+	const samples: number[] = [];
+	const t0 = performance.now();
+	await Promise.all(
+		Array.from({ length: users }, async () => {
+			for (let i = 0; i < perUser; i++) samples.push((await get(`${base}/waterways`, county)).ms);
+		})
+	);
+	const s = (performance.now() - t0) / 1000;
+	out.county_list_20_users = {
+		requests: samples.length,
+		p50_ms: round(percentile(samples, 50)),
+		p95_ms: round(percentile(samples, 95)),
+		per_s: round(samples.length / s)
+	};
+	log(`county list, ${users} users at once: ${JSON.stringify(out.county_list_20_users)}`);
+	return out;
+}

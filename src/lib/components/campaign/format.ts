@@ -1,0 +1,33 @@
+// How a target's reason and a hazard's item read, in the page's language.
+import { formatCount, formatDistance, type Locale, type Translate } from '$lib/i18n';
+import type { TargetReason } from '$lib/domain/campaign';
+
+export function reasonText(r: TargetReason, t: Translate, locale: Locale): string {
+	switch (r.code) {
+		case 'near_water':
+			return t('why.near_water', {
+				water: r.water,
+				d: formatDistance(r.distanceM, locale),
+				limit: r.limitM
+			});
+		case 'institution':
+			return t('why.institution', { limit: r.limitM });
+		case 'incomplete':
+			return t('why.incomplete', { usable: r.usable });
+		case 'every_home':
+			return t('why.every_home');
+		case 'every_station':
+			return t('why.every_station');
+		case 'children_near_water':
+			return t('why.children_near_water', { n: formatCount(r.children, locale), limit: r.limitM });
+		case 'field':
+			return t('why.field', { kind: r.fieldKind });
+	}
+}
+
+/** The label of a checklist item: `cl.<checklist>.<item>`, or the item's own key if unknown. */
+export function itemLabel(checklist: string, item: string, t: Translate): string {
+	const key = `cl.${checklist}.${item}`;
+	const text = t(key as 'cl.home.gas');
+	return text === undefined || text === key ? item : text;
+}

@@ -1,0 +1,82 @@
+// The planning page's wire formats and limits, shared by the browser and the server.
+//
+// Privacy: every figure of children in planning is a sum of released grid cells
+// (level-17 cells, about 265 m, the finest the map shows, released per jurisdiction by
+// tiles/children-cells.ts). A cell counts as covered when its centre lies within the reach of a
+// site. Moving a site therefore changes an answer only when a cell centre crosses the circle,
+// and then by that cell's released value, which the map already shows: differencing answers
+// can never trace where one child lives (tests/integration/planning-privacy.test.ts plays it).
+
+/** The reaches the page offers and a scenario is summarised at (metres). */
+export const REACHES = [500, 1000, 2000] as const;
+export const MIN_RADIUS_M = 100;
+export const MAX_RADIUS_M = 5000;
+export const MAX_K = 100;
+/** Most points a planner may place as extra candidates at once. */
+export const MAX_PLACED = 50;
+/** The grid level demand is read at: the map's finest released cells. */
+export const DEMAND_LEVEL = 17;
+
+/** A released grid cell: its centre and its released (perturbed) count. */
+export interface DemandCell {
+	lon: number;
+	lat: number;
+	n: number;
+}
+
+export type CandidateKind = 'village' | 'upgrade' | 'placed';
+
+/** Why an existing children's home does not count (and is an upgrade candidate). */
+export type NotCountingReason = 'closed' | 'suspended' | 'small';
+
+export interface Candidate {
+	kind: CandidateKind;
+	/** village code, home id, or the placed point's number */
+	ref: string;
+	name: string;
+	lon: number;
+	lat: number;
+	reason?: NotCountingReason;
+}
+
+export interface ChosenSite extends Candidate {
+	/** released children newly covered by this site after those before it */
+	gain: number;
+}
+
+export interface SitingAnswer {
+	radiusM: number;
+	k: number;
+	sites: ChosenSite[];
+	/** released children covered by existing usable homes and stations */
+	base: number;
+	/** with the new sites */
+	total: number;
+	/** every released child of the jurisdiction's cells */
+	all: number;
+	/** greedy alone (before swaps), and its covered total after 1..k sites */
+	greedyTotal: number;
+	curve: number[];
+	swaps: number;
+	ms: number;
+}
+
+export interface ScenarioSummary {
+	base: number;
+	total: number;
+	all: number;
+	/** covered with the scenario's sites at each of REACHES */
+	byReach: Record<string, number>;
+	newSites: number;
+	upgrades: number;
+}
+
+export interface Scenario {
+	id: number;
+	name: string;
+	radiusM: number;
+	k: number;
+	createdAt: string;
+	sites: ChosenSite[];
+	summary: ScenarioSummary;
+}

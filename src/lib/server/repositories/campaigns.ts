@@ -1,0 +1,668 @@
+// Campaigns, their targets, checks of targets, and hazards (migration 0010). All SQL of the
+// campaign feature; the service decides who may do what and calls these inside its transaction.
+// Over 400 lines on purpose: the campaign tables are one aggregate written in one transaction,
+// and splitting their SQL by table would scatter the joins that read them together.
+// Distances are geography on the sphere (use_spheroid = false), found through a box in degrees
+// so the GiST indexes pick the candidates first, as the four-item rule does.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { USABLE_ITEMS, underPrefix } from '../db/postgis';
+import { radiusToDegrees } from '$lib/geo/proximity';
+import { BOX_LATITUDE } from './segment-rule';
+import { KEY_MODULUS } from '$lib/domain/disclosure';
+import { NEAREST_WATER_SEARCH_M, type TargetRules } from '$lib/domain/campaign';
+import type { HazardSeverity, HazardState } from '$lib/domain/hazard';
+
+export interface CampaignRow {
+	id: number;
+	name: string;
+	area_code: string;
+	area_name: string;
+	starts_at: Date;
+	ends_at: Date;
+	rules: TargetRules;
+	created_by: number;
+	created_at: Date;
+}
+
+export async function insertCampaign(
+	trx: Kysely<DB>,
+	c: {
+		name: string;
+		areaCode: string;
+		startsAt: Date;
+		endsAt: Date;
+		rules: TargetRules;
+		createdBy: number;
+	}
+): Promise<number> {
+	const r = await trx
+		.insertInto('campaigns')
+		.values({
+			name: c.name,
+			area_code: c.areaCode,
+			starts_at: c.startsAt,
+			ends_at: c.endsAt,
+			rules: JSON.stringify(c.rules),
+			created_by: c.createdBy
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return Number(r.id);
+}
+
+/** The nearest segment to a point target (`p.geom`) within the search distance, as a lateral join. */
+function nearestWater() {
+	const { dLon, dLat } = radiusToDegrees(NEAREST_WATER_SEARCH_M, BOX_LATITUDE);
+	return sql`LEFT JOIN LATERAL (
+		SELECT w.name, ST_Distance(w.geom::geography, p.geom::geography, false) AS d
+		FROM waterways w
+		WHERE w.geom && ST_Expand(p.geom, ${dLon}::float8, ${dLat}::float8)
+		ORDER BY d, w.id LIMIT 1
+	) nw ON nw.d <= ${NEAREST_WATER_SEARCH_M}::float8`;
+}
+
+/**
+ * Targets of the point sources (institutions, children's homes, Sunshine Stations) and the
+ * incomplete segments of an area, with why each is listed. Returns how many were added.
+ */
+export async function insertSiteTargets(
+	trx: Kysely<DB>,
+	campaignId: number,
+	prefix: string,
+	rules: TargetRules
+): Promise<number> {
+	const like = underPrefix(prefix);
+	let n = 0;
+	const limit = rules.institutionWaterM;
+	if (rules.institutions) {
+		const r = await sql`
+			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
+				reason, flagged, nearest_water, nearest_water_m)
+			SELECT ${campaignId}::bigint, 'institution', p.id, p.name, p.admin_code, p.geom, 'institution',
+				CASE WHEN nw.d <= ${limit}::float8
+					THEN jsonb_build_object('code', 'near_water', 'distanceM', round(nw.d)::int,
+						'water', nw.name, 'limitM', ${limit}::int)
+					ELSE jsonb_build_object('code', 'institution', 'limitM', ${limit}::int) END,
+				coalesce(nw.d <= ${limit}::float8, false), nw.name, nw.d
+			FROM institutions p ${nearestWater()}
+			WHERE p.admin_code LIKE ${like}`.execute(trx);
+		n += Number(r.numAffectedRows ?? 0);
+	}
+	if (rules.homes) {
+		const r = await sql`
+			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
+				reason, nearest_water, nearest_water_m)
+			SELECT ${campaignId}::bigint, 'children_home', p.id, p.name, p.village_code, p.geom, 'home',
+				jsonb_build_object('code', 'every_home'), nw.name, nw.d
+			FROM children_homes p ${nearestWater()}
+			WHERE p.village_code LIKE ${like} AND p.status <> 'closed'`.execute(trx);
+		n += Number(r.numAffectedRows ?? 0);
+	}
+	if (rules.stations) {
+		const r = await sql`
+			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
+				reason, nearest_water, nearest_water_m)
+			SELECT ${campaignId}::bigint, 'station', p.id, p.name, p.admin_code, p.geom, 'home',
+				jsonb_build_object('code', 'every_station'), nw.name, nw.d
+			FROM sunshine_stations p ${nearestWater()}
+			WHERE p.admin_code LIKE ${like}`.execute(trx);
+		n += Number(r.numAffectedRows ?? 0);
+	}
+	if (rules.segments) {
+		// the segments the four-item rule says need the items, and that lack some of them
+		const r = await sql`
+			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
+				reason, nearest_water, nearest_water_m)
+			SELECT ${campaignId}::bigint, 'segment', w.id, w.name, w.township_code,
+				ST_LineInterpolatePoint(w.geom, 0.5), 'waterway',
+				jsonb_build_object('code', 'incomplete', 'usable', coalesce(e.usable, 0)::int), w.name, 0
+			FROM waterways w
+			JOIN segment_requirements sr ON sr.waterway_id = w.id AND sr.required
+			LEFT JOIN (
+				SELECT waterway_id, ${USABLE_ITEMS} AS usable FROM safety_equipment GROUP BY waterway_id
+			) e ON e.waterway_id = w.id
+			WHERE w.township_code LIKE ${like} AND coalesce(e.usable, 0) < 4`.execute(trx);
+		n += Number(r.numAffectedRows ?? 0);
+	}
+	return n;
+}
+
+/**
+ * Per village of an area: how many of its children live within `radiusM` of a segment whose four
+ * items are incomplete, and the sum of their record keys. Only for services/released-counts.ts,
+ * which releases the figure (domain/disclosure.ts); never shown as it is.
+ */
+export async function childrenNearIncompleteByVillage(
+	db: Kysely<DB>,
+	prefix: string,
+	radiusM: number
+): Promise<{ code: string; n: number; k: number }[]> {
+	const { dLon, dLat } = radiusToDegrees(radiusM, BOX_LATITUDE);
+	const r = await sql<{ code: string; n: number; k: number }>`
+		SELECT c.village_code AS code, count(*)::int AS n,
+			(sum(c.record_key) % ${KEY_MODULUS})::float8 AS k
+		FROM children c
+		WHERE c.village_code LIKE ${underPrefix(prefix)} AND EXISTS (
+			SELECT 1 FROM waterways w
+			WHERE w.geom && ST_Expand(c.residence, ${dLon}::float8, ${dLat}::float8)
+				AND ST_DWithin(w.geom::geography, c.residence::geography, ${radiusM}::float8, false)
+				AND coalesce((SELECT ${USABLE_ITEMS} FROM safety_equipment s WHERE s.waterway_id = w.id), 0) < 4
+		)
+		GROUP BY c.village_code
+		ORDER BY c.village_code`.execute(db);
+	return r.rows.map((x) => ({ code: x.code, n: Number(x.n), k: Number(x.k) }));
+}
+
+/** Household-visit targets: one per village, at its centre, with the released count as reason. */
+export async function insertVillageTargets(
+	trx: Kysely<DB>,
+	campaignId: number,
+	villages: { code: string; released: number }[],
+	radiusM: number
+): Promise<number> {
+	if (!villages.length) return 0;
+	const r = await sql`
+		INSERT INTO campaign_targets (campaign_id, kind, name, area_code, geom, checklist, reason,
+			nearest_water, nearest_water_m)
+		SELECT ${campaignId}::bigint, 'village', u.name, u.code, u.center, 'home',
+			jsonb_build_object('code', 'children_near_water', 'children', v.released, 'limitM', ${radiusM}::int),
+			nw.name, nw.d
+		FROM unnest(${villages.map((v) => v.code)}::text[], ${villages.map((v) => v.released)}::int[])
+			AS v(code, released)
+		JOIN admin_units u ON u.code = v.code
+		CROSS JOIN LATERAL (SELECT u.center AS geom) p
+		${nearestWater()}`.execute(trx);
+	return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * Give every unassigned target of a campaign to the village's child director for a household
+ * visit or a children's home in their village, otherwise to the township's staff (the first
+ * account, by id, so the answer does not depend on the engine's row order).
+ */
+export async function assignByArea(trx: Kysely<DB>, campaignId: number): Promise<void> {
+	await sql`
+		UPDATE campaign_targets t SET assignee_id = (
+			SELECT u.id FROM users u
+			WHERE u.active AND (
+				(u.role = 'village_director' AND t.kind IN ('village', 'children_home')
+					AND u.jurisdiction_code = t.area_code)
+				OR (u.role = 'township_staff' AND u.jurisdiction_code = rpad(left(t.area_code, 9), 12, '0'))
+			)
+			ORDER BY (u.role = 'village_director') DESC, u.id LIMIT 1
+		)
+		WHERE t.campaign_id = ${campaignId} AND t.assignee_id IS NULL`.execute(trx);
+}
+
+const CAMPAIGN_COLUMNS = sql`c.id::float8 AS id, c.name, c.area_code, u.name AS area_name,
+	c.starts_at, c.ends_at, c.rules, c.created_by::float8 AS created_by, c.created_at`;
+
+/** Campaigns whose area lies inside `prefix` or contains the unit `within` (its ancestors' codes). */
+export async function listCampaigns(
+	db: Kysely<DB>,
+	prefix: string,
+	ancestors: string[]
+): Promise<CampaignRow[]> {
+	const r = await sql<CampaignRow>`
+		SELECT ${CAMPAIGN_COLUMNS}
+		FROM campaigns c JOIN admin_units u ON u.code = c.area_code
+		WHERE c.area_code LIKE ${underPrefix(prefix)} OR c.area_code = ANY(${ancestors}::text[])
+		ORDER BY c.starts_at DESC, c.id DESC`.execute(db);
+	return r.rows;
+}
+
+export async function findCampaign(db: Kysely<DB>, id: number): Promise<CampaignRow | null> {
+	const r = await sql<CampaignRow>`
+		SELECT ${CAMPAIGN_COLUMNS}
+		FROM campaigns c JOIN admin_units u ON u.code = c.area_code
+		WHERE c.id = ${id}`.execute(db);
+	return r.rows[0] ?? null;
+}
+
+export interface TargetRow {
+	id: number;
+	campaign_id: number;
+	kind: string;
+	source_id: number | null;
+	name: string;
+	area_code: string;
+	area_name: string;
+	lon: number;
+	lat: number;
+	checklist: string;
+	reason: unknown;
+	flagged: boolean;
+	nearest_water: string | null;
+	nearest_water_m: number | null;
+	assignee_id: number | null;
+	assignee_name: string | null;
+	checks: number;
+	last_check_at: Date | null;
+	open_hazards: number;
+}
+
+const TARGET_COLUMNS = sql`t.id::float8 AS id, t.campaign_id::float8 AS campaign_id, t.kind,
+	t.source_id::float8 AS source_id, t.name, t.area_code, a.name AS area_name,
+	ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.checklist, t.reason, t.flagged,
+	t.nearest_water, t.nearest_water_m, t.assignee_id::float8 AS assignee_id,
+	us.display_name AS assignee_name,
+	(SELECT count(*)::int FROM target_checks k WHERE k.target_id = t.id) AS checks,
+	(SELECT max(k.recorded_at) FROM target_checks k WHERE k.target_id = t.id) AS last_check_at,
+	(SELECT count(*)::int FROM hazards h WHERE h.target_id = t.id AND h.state <> 'closed') AS open_hazards`;
+
+/** A campaign's targets whose area lies under `sitePrefix`, flagged first, then by area and name. */
+export async function campaignTargets(
+	db: Kysely<DB>,
+	campaignId: number,
+	sitePrefix: string
+): Promise<TargetRow[]> {
+	const r = await sql<TargetRow>`
+		SELECT ${TARGET_COLUMNS}
+		FROM campaign_targets t
+		JOIN admin_units a ON a.code = t.area_code
+		LEFT JOIN users us ON us.id = t.assignee_id
+		WHERE t.campaign_id = ${campaignId} AND t.area_code LIKE ${underPrefix(sitePrefix)}
+		ORDER BY t.flagged DESC, t.area_code, t.kind, t.name, t.id`.execute(db);
+	return r.rows;
+}
+
+/** Targets assigned to a user in campaigns still open at `now`. */
+export async function targetsAssignedTo(
+	db: Kysely<DB>,
+	userId: number,
+	now: Date
+): Promise<(TargetRow & { campaign_name: string })[]> {
+	const r = await sql<TargetRow & { campaign_name: string }>`
+		SELECT ${TARGET_COLUMNS}, c.name AS campaign_name
+		FROM campaign_targets t
+		JOIN campaigns c ON c.id = t.campaign_id
+		JOIN admin_units a ON a.code = t.area_code
+		LEFT JOIN users us ON us.id = t.assignee_id
+		WHERE t.assignee_id = ${userId} AND c.starts_at <= ${now} AND ${now} < c.ends_at
+		ORDER BY t.id`.execute(db);
+	return r.rows;
+}
+
+export async function findTarget(db: Kysely<DB>, id: number): Promise<TargetRow | null> {
+	const r = await sql<TargetRow>`
+		SELECT ${TARGET_COLUMNS}
+		FROM campaign_targets t
+		JOIN admin_units a ON a.code = t.area_code
+		LEFT JOIN users us ON us.id = t.assignee_id
+		WHERE t.id = ${id}`.execute(db);
+	return r.rows[0] ?? null;
+}
+
+export async function setAssignee(
+	trx: Kysely<DB>,
+	targetId: number,
+	userId: number
+): Promise<void> {
+	await trx
+		.updateTable('campaign_targets')
+		.set({ assignee_id: userId })
+		.where('id', '=', targetId)
+		.execute();
+}
+
+/**
+ * Accounts that may hold a target in `areaCode`: township staff and village child directors
+ * whose township is the target's (the same reach as recording checks, policy.canRecordChecks).
+ */
+export async function assigneesFor(
+	db: Kysely<DB>,
+	townshipPrefixes: string[]
+): Promise<{ id: number; display_name: string; role: string; jurisdiction_code: string }[]> {
+	if (!townshipPrefixes.length) return [];
+	const r = await sql<{
+		id: number;
+		display_name: string;
+		role: string;
+		jurisdiction_code: string;
+	}>`
+		SELECT id::float8 AS id, display_name, role, jurisdiction_code FROM users
+		WHERE active AND role IN ('township_staff', 'village_director')
+			AND left(jurisdiction_code, 9) = ANY(${townshipPrefixes}::text[])
+		ORDER BY jurisdiction_code, role, id`.execute(db);
+	return r.rows;
+}
+
+export async function findUserBrief(
+	db: Kysely<DB>,
+	id: number
+): Promise<{ id: number; role: string; jurisdiction_code: string; active: boolean } | null> {
+	const r = await sql<{ id: number; role: string; jurisdiction_code: string; active: boolean }>`
+		SELECT id::float8 AS id, role, jurisdiction_code, active FROM users WHERE id = ${id}`.execute(db);
+	return r.rows[0] ?? null;
+}
+
+/** The active items of a checklist, in order. */
+export async function checklistItems(db: Kysely<DB>, checklist: string): Promise<string[]> {
+	const r = await db
+		.selectFrom('checklist_items')
+		.select('item')
+		.where('checklist', '=', checklist as never)
+		.where('active', '=', true)
+		.orderBy('position')
+		.execute();
+	return r.map((x) => x.item);
+}
+
+/** Campaign progress: targets, visited targets, hazards by state, overdue hazards. */
+export async function campaignProgress(
+	db: Kysely<DB>,
+	campaignId: number,
+	sitePrefix: string,
+	now: Date
+): Promise<{
+	targets: number;
+	visited: number;
+	found: number;
+	registered: number;
+	fixed: number;
+	closed: number;
+	overdue: number;
+}> {
+	const like = underPrefix(sitePrefix);
+	const t = await sql<{ targets: number; visited: number }>`
+		SELECT count(*)::int AS targets,
+			count(*) FILTER (WHERE EXISTS (SELECT 1 FROM target_checks k WHERE k.target_id = t.id))::int AS visited
+		FROM campaign_targets t WHERE t.campaign_id = ${campaignId} AND t.area_code LIKE ${like}`.execute(
+		db
+	);
+	const h = await sql<{
+		found: number;
+		registered: number;
+		fixed: number;
+		closed: number;
+		overdue: number;
+	}>`
+		SELECT count(*) FILTER (WHERE h.state = 'found')::int AS found,
+			count(*) FILTER (WHERE h.state = 'registered')::int AS registered,
+			count(*) FILTER (WHERE h.state = 'fixed')::int AS fixed,
+			count(*) FILTER (WHERE h.state = 'closed')::int AS closed,
+			count(*) FILTER (WHERE h.state <> 'closed' AND h.deadline < ${now})::int AS overdue
+		FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
+		WHERE t.campaign_id = ${campaignId} AND t.area_code LIKE ${like}`.execute(db);
+	return { ...t.rows[0], ...h.rows[0] };
+}
+
+// ---- checks ----
+
+export interface TargetCheckInput {
+	clientUuid: string;
+	targetId: number;
+	userId: number;
+	recordedAt: Date;
+	lon: number | null;
+	lat: number | null;
+	note: string | null;
+	answers: { item: string; answer: 'ok' | 'hazard' | 'na'; note: string | null }[];
+}
+
+/**
+ * Store a check once per client UUID with its answers, and a hazard (state "found", logged) for
+ * each item answered "hazard". A UUID seen before returns that check and writes nothing.
+ */
+export async function insertTargetCheck(
+	trx: Kysely<DB>,
+	c: TargetCheckInput
+): Promise<{ id: number; duplicate: boolean; byUser: number; hazards: number[] }> {
+	const ins = await sql<{ id: number }>`
+		INSERT INTO target_checks (client_uuid, target_id, user_id, recorded_at, position, note)
+		VALUES (${c.clientUuid}::uuid, ${c.targetId}, ${c.userId}, ${c.recordedAt},
+			CASE WHEN ${c.lon}::float8 IS NULL THEN NULL
+				ELSE ST_SetSRID(ST_MakePoint(${c.lon}::float8, ${c.lat}::float8), 4326) END,
+			${c.note})
+		ON CONFLICT (client_uuid) DO NOTHING
+		RETURNING id::float8 AS id`.execute(trx);
+	if (!ins.rows[0]) {
+		const prev = await sql<{ id: number; user_id: number }>`
+			SELECT id::float8 AS id, user_id::float8 AS user_id FROM target_checks
+			WHERE client_uuid = ${c.clientUuid}::uuid`.execute(trx);
+		const hz = await sql<{ id: number }>`
+			SELECT id::float8 AS id FROM hazards WHERE check_id = ${prev.rows[0].id} ORDER BY id`.execute(trx);
+		return {
+			id: prev.rows[0].id,
+			duplicate: true,
+			byUser: prev.rows[0].user_id,
+			hazards: hz.rows.map((r) => r.id)
+		};
+	}
+	const checkId = ins.rows[0].id;
+	await trx
+		.insertInto('check_answers')
+		.values(c.answers.map((a) => ({ check_id: checkId, ...a })))
+		.execute();
+	const hazards: number[] = [];
+	for (const a of c.answers.filter((x) => x.answer === 'hazard')) {
+		const h = await trx
+			.insertInto('hazards')
+			.values({
+				target_id: c.targetId,
+				check_id: checkId,
+				item: a.item,
+				description: a.note ?? '',
+				found_by: c.userId,
+				found_at: c.recordedAt
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const id = Number(h.id);
+		hazards.push(id);
+		await appendHazardEvent(trx, {
+			hazardId: id,
+			from: null,
+			to: 'found',
+			userId: c.userId,
+			note: a.note
+		});
+	}
+	return { id: checkId, duplicate: false, byUser: c.userId, hazards };
+}
+
+export async function checksOfTarget(
+	db: Kysely<DB>,
+	targetId: number
+): Promise<
+	{
+		id: number;
+		recorded_at: Date;
+		user_name: string;
+		note: string | null;
+		answers: { item: string; answer: string; note: string | null }[];
+	}[]
+> {
+	const r = await sql<{
+		id: number;
+		recorded_at: Date;
+		user_name: string;
+		note: string | null;
+		answers: { item: string; answer: string; note: string | null }[];
+	}>`
+		SELECT k.id::float8 AS id, k.recorded_at, u.display_name AS user_name, k.note,
+			coalesce((SELECT json_agg(json_build_object('item', a.item, 'answer', a.answer, 'note', a.note)
+				ORDER BY a.item) FROM check_answers a WHERE a.check_id = k.id), '[]') AS answers
+		FROM target_checks k JOIN users u ON u.id = k.user_id
+		WHERE k.target_id = ${targetId}
+		ORDER BY k.recorded_at DESC, k.id DESC`.execute(db);
+	return r.rows;
+}
+
+// ---- hazards ----
+
+export interface HazardRow {
+	id: number;
+	target_id: number;
+	campaign_id: number;
+	target_name: string;
+	target_kind: string;
+	area_code: string;
+	item: string;
+	description: string;
+	state: HazardState;
+	found_by: number;
+	found_by_name: string;
+	found_at: Date;
+	severity: HazardSeverity | null;
+	responsible: string | null;
+	deadline: Date | null;
+	fix_note: string | null;
+	fixed_by: number | null;
+	fixed_at: Date | null;
+	closed_by: number | null;
+	closed_at: Date | null;
+	after_photo: number | null;
+}
+
+const HAZARD_COLUMNS = sql`h.id::float8 AS id, h.target_id::float8 AS target_id,
+	t.campaign_id::float8 AS campaign_id, t.name AS target_name, t.kind AS target_kind, t.area_code,
+	h.item, h.description, h.state, h.found_by::float8 AS found_by, fu.display_name AS found_by_name,
+	h.found_at, h.severity, h.responsible, h.deadline, h.fix_note, h.fixed_by::float8 AS fixed_by,
+	h.fixed_at, h.closed_by::float8 AS closed_by, h.closed_at,
+	(SELECT max(p.id)::float8 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.stage = 'after') AS after_photo`;
+
+export async function findHazard(
+	db: Kysely<DB>,
+	id: number,
+	forUpdate = false
+): Promise<HazardRow | null> {
+	const r = await sql<HazardRow>`
+		SELECT ${HAZARD_COLUMNS}
+		FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
+		JOIN users fu ON fu.id = h.found_by
+		WHERE h.id = ${id}
+		${forUpdate ? sql`FOR UPDATE OF h` : sql``}`.execute(db);
+	return r.rows[0] ?? null;
+}
+
+/** Hazards of a campaign (or of one target) under `sitePrefix`, open ones first. */
+export async function hazardsOf(
+	db: Kysely<DB>,
+	by: { campaignId: number } | { targetId: number },
+	sitePrefix: string
+): Promise<HazardRow[]> {
+	const where =
+		'campaignId' in by ? sql`t.campaign_id = ${by.campaignId}` : sql`h.target_id = ${by.targetId}`;
+	const r = await sql<HazardRow>`
+		SELECT ${HAZARD_COLUMNS}
+		FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
+		JOIN users fu ON fu.id = h.found_by
+		WHERE ${where} AND t.area_code LIKE ${underPrefix(sitePrefix)}
+		ORDER BY (h.state = 'closed'), h.deadline NULLS FIRST, h.id`.execute(db);
+	return r.rows;
+}
+
+/** Move a hazard that is still in `from` to `to` with the step's fields; false if it had moved. */
+export async function updateHazardState(
+	trx: Kysely<DB>,
+	id: number,
+	from: HazardState,
+	to: HazardState,
+	fields: Partial<{
+		severity: HazardSeverity;
+		responsible: string;
+		deadline: Date;
+		registered_by: number;
+		registered_at: Date;
+		fix_note: string | null;
+		fixed_by: number | null;
+		fixed_at: Date | null;
+		closed_by: number;
+		closed_at: Date;
+	}>
+): Promise<boolean> {
+	const r = await trx
+		.updateTable('hazards')
+		.set({ ...fields, state: to })
+		.where('id', '=', id)
+		.where('state', '=', from)
+		.executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
+}
+
+export async function appendHazardEvent(
+	trx: Kysely<DB>,
+	e: {
+		hazardId: number;
+		from: HazardState | null;
+		to: HazardState;
+		userId: number;
+		note: string | null;
+		detail?: Record<string, unknown>;
+	}
+): Promise<void> {
+	await trx
+		.insertInto('hazard_events')
+		.values({
+			hazard_id: e.hazardId,
+			from_state: e.from,
+			to_state: e.to,
+			user_id: e.userId,
+			note: e.note,
+			detail: JSON.stringify(e.detail ?? {})
+		})
+		.execute();
+}
+
+export async function hazardEvents(
+	db: Kysely<DB>,
+	hazardId: number
+): Promise<
+	{
+		id: number;
+		from_state: string | null;
+		to_state: string;
+		user_name: string;
+		at: Date;
+		note: string | null;
+	}[]
+> {
+	const r = await sql<{
+		id: number;
+		from_state: string | null;
+		to_state: string;
+		user_name: string;
+		at: Date;
+		note: string | null;
+	}>`
+		SELECT e.id::float8 AS id, e.from_state, e.to_state, u.display_name AS user_name, e.at, e.note
+		FROM hazard_events e JOIN users u ON u.id = e.user_id
+		WHERE e.hazard_id = ${hazardId} ORDER BY e.id`.execute(db);
+	return r.rows;
+}
+
+export async function insertHazardPhoto(
+	trx: Kysely<DB>,
+	p: {
+		hazardId: number;
+		stage: 'found' | 'after';
+		mime: string;
+		bytes: Buffer;
+		width: number;
+		height: number;
+		takenAt: Date | null;
+		gpsLon: number | null;
+		gpsLat: number | null;
+		userId: number;
+	}
+): Promise<number> {
+	const r = await sql<{ id: number }>`
+		INSERT INTO hazard_photos (hazard_id, stage, mime, bytes, width, height, taken_at, gps, user_id)
+		VALUES (${p.hazardId}, ${p.stage}, ${p.mime}, ${p.bytes}, ${p.width}, ${p.height}, ${p.takenAt},
+			CASE WHEN ${p.gpsLon}::float8 IS NULL THEN NULL
+				ELSE ST_SetSRID(ST_MakePoint(${p.gpsLon}::float8, ${p.gpsLat}::float8), 4326) END,
+			${p.userId})
+		RETURNING id::float8 AS id`.execute(trx);
+	return r.rows[0].id;
+}
+
+export async function hazardPhoto(
+	db: Kysely<DB>,
+	id: number
+): Promise<{ hazard_id: number; mime: string; bytes: Uint8Array } | null> {
+	const r = await sql<{ hazard_id: number; mime: string; bytes: Uint8Array }>`
+		SELECT hazard_id::float8 AS hazard_id, mime, bytes FROM hazard_photos WHERE id = ${id}`.execute(db);
+	return r.rows[0] ?? null;
+}

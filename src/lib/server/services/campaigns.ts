@@ -1,0 +1,489 @@
+// Flood-season hazard campaigns (汛期隐患排查): an administrator launches one over an area, its
+// targets come from proximity analysis in PostGIS and are assigned by area, field staff check
+// them item by item, and every hazard found is taken through 排查 → 登记 → 整改 → 销号
+// (domain/hazard.ts). Every read is scoped to the viewer's jurisdiction (a target or hazard
+// outside it is "not found"), every write is audited, and the only count of children here is
+// released through services/released-counts.ts.
+// Over 400 lines on purpose: launch, assignment, checks and the hazard lifecycle share one
+// scope check and one audit vocabulary; each use case here is a short function.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import {
+	canFixHazard,
+	canManageCampaigns,
+	canRecordChecks,
+	canRegisterHazard,
+	canVerifyHazard,
+	holdsTargets,
+	type Principal
+} from '../auth/policy';
+import { inSiteScope, scopeFor } from '../auth/scope';
+import { CampaignRejected, Forbidden, NotFoundError, PhotoError } from '../errors';
+import { actorOf, appendAudit } from '../repositories/audit';
+import { findUnit } from '../repositories/areas';
+import {
+	appendHazardEvent,
+	assignByArea,
+	assigneesFor,
+	campaignProgress,
+	campaignTargets,
+	checklistItems,
+	checksOfTarget,
+	findCampaign,
+	findHazard,
+	findTarget,
+	findUserBrief,
+	hazardEvents,
+	hazardPhoto,
+	hazardsOf,
+	insertCampaign,
+	insertHazardPhoto,
+	insertSiteTargets,
+	insertTargetCheck,
+	insertVillageTargets,
+	listCampaigns,
+	setAssignee,
+	targetsAssignedTo,
+	updateHazardState,
+	type CampaignRow,
+	type HazardRow,
+	type TargetRow
+} from '../repositories/campaigns';
+import { releasedChildrenNearIncompleteByVillage } from './released-counts';
+import { processPhoto } from '../photos';
+import { jurisdictionPrefix, levelOfCode, padCode, townshipPrefix } from '$lib/domain/admin';
+import {
+	DEFAULT_RULES,
+	RULE_DISTANCE_MAX_M,
+	RULE_DISTANCE_MIN_M,
+	campaignOpen,
+	checkAnswers,
+	type Answer,
+	type TargetReason,
+	type TargetRules
+} from '$lib/domain/campaign';
+import {
+	actionsFrom,
+	advance,
+	isOverdue,
+	type HazardState,
+	type HazardStep
+} from '$lib/domain/hazard';
+import { isValidLonLat } from '$lib/geo/distance';
+import type { RequestMeta } from './auth';
+
+/** The longest campaign: a flood season with some margin. */
+const MAX_CAMPAIGN_DAYS = 366;
+
+export interface CampaignInput {
+	name: string;
+	areaCode: string;
+	startsAt: Date;
+	endsAt: Date;
+	rules?: Partial<TargetRules>;
+}
+
+function reject(field: string, key: string): never {
+	throw new CampaignRejected(field, key);
+}
+
+/** The codes of the units above a jurisdiction (a county's prefecture and province…). */
+function ancestorsOf(code: string): string[] {
+	const prefix = jurisdictionPrefix(code);
+	return [2, 4, 6, 9].filter((n) => n < prefix.length).map((n) => padCode(prefix.slice(0, n)));
+}
+
+/** Whether the viewer may see the campaign at all (its area and theirs overlap). */
+function visible(who: Principal, c: CampaignRow): boolean {
+	const mine = jurisdictionPrefix(who.jurisdiction);
+	const its = jurisdictionPrefix(c.area_code);
+	return its.startsWith(mine) || mine.startsWith(its);
+}
+
+/**
+ * Launch a campaign: check it, store it, generate its targets and assign them, in one
+ * transaction; audited. Returns the new id and what was generated.
+ */
+export async function createCampaign(
+	db: Kysely<DB>,
+	who: Principal,
+	input: CampaignInput,
+	meta: RequestMeta,
+	now = new Date()
+): Promise<{ id: number; targets: number; ms: number }> {
+	const name = input.name.trim();
+	if (!name || name.length > 100) reject('name', 'cp.err.name');
+	if (!canManageCampaigns(who, input.areaCode)) {
+		if (!who.role.endsWith('_admin')) throw new Forbidden();
+		reject('area', 'cp.err.area');
+	}
+	const unit = await findUnit(db, input.areaCode);
+	if (!unit) reject('area', 'cp.err.area');
+	// sites and segments are registered to townships: a campaign covers a township or more
+	if (levelOfCode(input.areaCode) === 'village') reject('area', 'cp.err.areaLevel');
+	if (Number.isNaN(input.startsAt.getTime()) || Number.isNaN(input.endsAt.getTime()))
+		reject('starts', 'cp.err.period');
+	if (input.endsAt.getTime() <= input.startsAt.getTime()) reject('ends', 'cp.err.period');
+	if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_CAMPAIGN_DAYS * 86400_000)
+		reject('ends', 'cp.err.tooLong');
+	if (input.endsAt.getTime() <= now.getTime()) reject('ends', 'cp.err.past');
+	const rules: TargetRules = { ...DEFAULT_RULES, ...input.rules };
+	for (const f of ['institutionWaterM', 'villageWaterM'] as const) {
+		const m = rules[f];
+		if (!Number.isFinite(m) || m < RULE_DISTANCE_MIN_M || m > RULE_DISTANCE_MAX_M)
+			reject(f, 'cp.err.distance');
+	}
+	const t0 = performance.now();
+	const prefix = jurisdictionPrefix(input.areaCode);
+	// counted outside the transaction: the released figures module reads on its own connection
+	const villages = rules.villages
+		? await releasedChildrenNearIncompleteByVillage(db, prefix, rules.villageWaterM)
+		: new Map<string, number>();
+	const r = await db.transaction().execute(async (trx) => {
+		const id = await insertCampaign(trx, {
+			name,
+			areaCode: input.areaCode,
+			startsAt: input.startsAt,
+			endsAt: input.endsAt,
+			rules,
+			createdBy: who.userId
+		});
+		let n = await insertSiteTargets(trx, id, prefix, rules);
+		n += await insertVillageTargets(
+			trx,
+			id,
+			[...villages].map(([code, released]) => ({ code, released })),
+			rules.villageWaterM
+		);
+		await assignByArea(trx, id);
+		await appendAudit(trx, {
+			...actorOf(who),
+			action: 'campaign_created',
+			resource: `campaign:${id}`,
+			jurisdictionCode: input.areaCode,
+			detail: { name, targets: n, rules },
+			...meta
+		});
+		return { id, targets: n };
+	});
+	return { ...r, ms: Math.round(performance.now() - t0) };
+}
+
+export async function campaignsFor(db: Kysely<DB>, who: Principal): Promise<CampaignRow[]> {
+	return listCampaigns(db, jurisdictionPrefix(who.jurisdiction), ancestorsOf(who.jurisdiction));
+}
+
+async function visibleCampaign(db: Kysely<DB>, who: Principal, id: number): Promise<CampaignRow> {
+	const c = await findCampaign(db, id);
+	if (!c || !visible(who, c)) throw new NotFoundError(`campaign/${id}`);
+	return c;
+}
+
+export interface TargetView extends Omit<TargetRow, 'reason'> {
+	reason: TargetReason;
+}
+
+function viewTarget(t: TargetRow): TargetView {
+	return { ...t, reason: t.reason as TargetReason };
+}
+
+export interface HazardView extends HazardRow {
+	overdue: boolean;
+}
+
+function viewHazard(h: HazardRow, now: Date): HazardView {
+	return { ...h, overdue: isOverdue(h, now) };
+}
+
+/** A campaign's page: its progress, its targets and hazards within the viewer's reach. */
+export async function campaignPage(db: Kysely<DB>, who: Principal, id: number, now = new Date()) {
+	const c = await visibleCampaign(db, who, id);
+	const scope = scopeFor(who.jurisdiction);
+	const [progress, targets, hazards] = await Promise.all([
+		campaignProgress(db, id, scope.sitePrefix, now),
+		campaignTargets(db, id, scope.sitePrefix),
+		hazardsOf(db, { campaignId: id }, scope.sitePrefix)
+	]);
+	const manage = canManageCampaigns(who, c.area_code);
+	const townships = [...new Set(targets.map((t) => townshipPrefix(t.area_code)))];
+	return {
+		campaign: { ...c, open: campaignOpen({ startsAt: c.starts_at, endsAt: c.ends_at }, now) },
+		progress,
+		targets: targets.map(viewTarget),
+		hazards: hazards.map((h) => viewHazard(h, now)),
+		manage,
+		assignees: manage ? await assigneesFor(db, townships) : []
+	};
+}
+
+/** Give a target to another township worker or child director of its township; audited. */
+export async function reassignTarget(
+	db: Kysely<DB>,
+	who: Principal,
+	targetId: number,
+	userId: number,
+	meta: RequestMeta
+): Promise<void> {
+	const t = await findTarget(db, targetId);
+	if (!t || !inSiteScope(scopeFor(who.jurisdiction), t.area_code))
+		throw new NotFoundError(`target/${targetId}`);
+	const c = await visibleCampaign(db, who, t.campaign_id);
+	if (!canManageCampaigns(who, c.area_code) && !canManageCampaigns(who, t.area_code))
+		throw new Forbidden();
+	const u = await findUserBrief(db, userId);
+	// the holder must be able to check it: staff of its township, or a child director there
+	if (
+		!u ||
+		!u.active ||
+		!holdsTargets(u.role as Principal['role']) ||
+		townshipPrefix(u.jurisdiction_code) !== townshipPrefix(t.area_code)
+	)
+		reject('assignee', 'cp.err.assignee');
+	await db.transaction().execute(async (trx) => {
+		await setAssignee(trx, targetId, userId);
+		await appendAudit(trx, {
+			...actorOf(who),
+			action: 'target_assigned',
+			resource: `target:${targetId}`,
+			jurisdictionCode: t.area_code,
+			detail: { from: t.assignee_id, to: userId },
+			...meta
+		});
+	});
+}
+
+/** "My targets": what the viewer is to visit in campaigns open now (the phone sorts by distance). */
+export async function myTargets(db: Kysely<DB>, who: Principal, now = new Date()) {
+	const scope = scopeFor(who.jurisdiction);
+	const rows = await targetsAssignedTo(db, who.userId, now);
+	// an account moved to another township keeps no reach into its old targets
+	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(viewTarget);
+}
+
+async function reachableTarget(db: Kysely<DB>, who: Principal, id: number): Promise<TargetRow> {
+	const t = await findTarget(db, id);
+	if (!t || !inSiteScope(scopeFor(who.jurisdiction), t.area_code))
+		throw new NotFoundError(`target/${id}`);
+	return t;
+}
+
+/** A target's page: why it is listed, its checklist, the checks so far and its hazards. */
+export async function targetPage(db: Kysely<DB>, who: Principal, id: number, now = new Date()) {
+	const t = await reachableTarget(db, who, id);
+	const c = await visibleCampaign(db, who, t.campaign_id);
+	const [items, checks, hazards] = await Promise.all([
+		checklistItems(db, t.checklist),
+		checksOfTarget(db, id),
+		hazardsOf(db, { targetId: id }, scopeFor(who.jurisdiction).sitePrefix)
+	]);
+	return {
+		target: viewTarget(t),
+		campaign: {
+			id: c.id,
+			name: c.name,
+			open: campaignOpen({ startsAt: c.starts_at, endsAt: c.ends_at }, now)
+		},
+		items,
+		checks,
+		hazards: hazards.map((h) => viewHazard(h, now)),
+		mayCheck: canRecordChecks(who, t.area_code)
+	};
+}
+
+export interface TargetCheckSubmission {
+	clientUuid: string;
+	targetId: number;
+	recordedAt: Date;
+	lon?: number | null;
+	lat?: number | null;
+	note?: string | null;
+	answers: { item: string; answer: Answer; note?: string | null }[];
+}
+
+/**
+ * Record a check of a target: once per client UUID (a phone's retry gets the same answer and
+ * nothing is stored twice; another user's UUID is refused), each item answered, a hazard
+ * ("found") for each item answered "hazard". Audited.
+ */
+export async function recordTargetCheck(
+	db: Kysely<DB>,
+	who: Principal,
+	s: TargetCheckSubmission,
+	meta: RequestMeta,
+	now = new Date()
+): Promise<{ id: number; duplicate: boolean; hazards: number[] }> {
+	const t = await reachableTarget(db, who, s.targetId);
+	if (!canRecordChecks(who, t.area_code)) reject('targetId', 'cp.err.notAllowed');
+	const c = await visibleCampaign(db, who, t.campaign_id);
+	// an offline check may arrive after the campaign ended, but not one made before it began
+	// or long after it; a phone's clock a little ahead is taken as now
+	const at = s.recordedAt.getTime();
+	if (Number.isNaN(at) || at > now.getTime() + 12 * 3600_000 || at < c.starts_at.getTime())
+		reject('recordedAt', 'cp.err.time');
+	if (at > c.ends_at.getTime() + 60 * 86400_000) reject('recordedAt', 'cp.err.time');
+	const recordedAt = at > now.getTime() ? now : s.recordedAt;
+	const hasPos = s.lon !== null && s.lon !== undefined;
+	if ((hasPos || (s.lat !== null && s.lat !== undefined)) && !isValidLonLat(s.lon, s.lat))
+		reject('position', 'check.err.position');
+	const items = await checklistItems(db, t.checklist);
+	const ok = checkAnswers(items, s.answers);
+	if (!ok.ok) reject('answers', ok.reason);
+	const r = await db.transaction().execute(async (trx) => {
+		const res = await insertTargetCheck(trx, {
+			clientUuid: s.clientUuid.toLowerCase(),
+			targetId: t.id,
+			userId: who.userId,
+			recordedAt,
+			lon: hasPos ? (s.lon as number) : null,
+			lat: hasPos ? (s.lat as number) : null,
+			note: s.note?.trim() || null,
+			answers: s.answers.map((a) => ({
+				item: a.item,
+				answer: a.answer,
+				note: a.note?.trim() || null
+			}))
+		});
+		if (res.duplicate && res.byUser !== who.userId) reject('clientUuid', 'check.conflict');
+		if (!res.duplicate)
+			await appendAudit(trx, {
+				...actorOf(who),
+				action: 'target_check',
+				resource: `target:${t.id}`,
+				jurisdictionCode: t.area_code,
+				detail: { check: res.id, hazards: res.hazards },
+				...meta
+			});
+		return res;
+	});
+	return { id: r.id, duplicate: r.duplicate, hazards: r.hazards };
+}
+
+async function reachableHazard(db: Kysely<DB>, who: Principal, id: number): Promise<HazardRow> {
+	const h = await findHazard(db, id);
+	if (!h || !inSiteScope(scopeFor(who.jurisdiction), h.area_code))
+		throw new NotFoundError(`hazard/${id}`);
+	return h;
+}
+
+/** A hazard's page: its state, its log, and the steps the viewer may take now. */
+export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now = new Date()) {
+	const h = await reachableHazard(db, who, id);
+	const events = await hazardEvents(db, id);
+	const may = {
+		register: canRegisterHazard(who, h.area_code),
+		fix: canFixHazard(who, h.area_code),
+		close: canVerifyHazard(who, h.area_code) && h.fixed_by !== who.userId,
+		reject: canVerifyHazard(who, h.area_code) && h.fixed_by !== who.userId
+	};
+	return {
+		hazard: viewHazard(h, now),
+		events,
+		actions: actionsFrom(h.state).filter((a) => may[a])
+	};
+}
+
+/**
+ * Take one step of a hazard's life. The policy says whether the viewer's role may take it in the
+ * area; the state machine whether the hazard allows it now (the state it is in, a deadline
+ * ahead, an after photo, a second person). The step, its log entry and its audit entry are one
+ * transaction, and the row is locked so two people cannot move it at once.
+ */
+export async function stepHazard(
+	db: Kysely<DB>,
+	who: Principal,
+	id: number,
+	/** `expected`: the state the user saw; if the hazard has moved on since, nothing is done */
+	step: HazardStep & { expected?: HazardState },
+	afterPhoto: Buffer | null,
+	meta: RequestMeta,
+	now = new Date()
+): Promise<{ state: string }> {
+	const seen = await reachableHazard(db, who, id);
+	const allowed =
+		step.action === 'register'
+			? canRegisterHazard(who, seen.area_code)
+			: step.action === 'fix'
+				? canFixHazard(who, seen.area_code)
+				: canVerifyHazard(who, seen.area_code);
+	if (!allowed) throw new Forbidden();
+	let photo: Awaited<ReturnType<typeof processPhoto>> | null = null;
+	if (step.action === 'fix' && afterPhoto) {
+		try {
+			photo = await processPhoto(afterPhoto);
+		} catch (e) {
+			if (e instanceof PhotoError) reject('photo', e.message);
+			throw e;
+		}
+	}
+	const s: HazardStep = step.action === 'fix' ? { ...step, afterPhoto: photo !== null } : step;
+	return db.transaction().execute(async (trx) => {
+		const h = await findHazard(trx, id, true);
+		if (!h) throw new NotFoundError(`hazard/${id}`);
+		if (step.expected && step.expected !== h.state) reject(step.action, 'hazard.err.moved');
+		const r = advance(
+			{ state: h.state, foundBy: h.found_by, fixedBy: h.fixed_by, deadline: h.deadline },
+			s,
+			who.userId,
+			now
+		);
+		if (!r.ok)
+			reject(
+				step.action === 'fix' && r.reason === 'hazard.err.photo' ? 'photo' : step.action,
+				r.reason
+			);
+		const fields =
+			s.action === 'register'
+				? {
+						severity: s.severity,
+						responsible: s.responsible.trim(),
+						deadline: s.deadline,
+						registered_by: who.userId,
+						registered_at: now
+					}
+				: s.action === 'fix'
+					? { fix_note: s.note.trim() || null, fixed_by: who.userId, fixed_at: now }
+					: s.action === 'close'
+						? { closed_by: who.userId, closed_at: now }
+						: // sent back: the fix is undone, the registration stands
+							{ fix_note: null, fixed_by: null, fixed_at: null };
+		if (!(await updateHazardState(trx, id, h.state, r.to, fields)))
+			reject(step.action, 'hazard.err.state');
+		if (photo)
+			await insertHazardPhoto(trx, {
+				hazardId: id,
+				stage: 'after',
+				...photo,
+				userId: who.userId
+			});
+		const note = 'note' in s ? s.note.trim() || null : null;
+		const detail =
+			s.action === 'register'
+				? { severity: s.severity, responsible: s.responsible.trim(), deadline: s.deadline }
+				: {};
+		await appendHazardEvent(trx, {
+			hazardId: id,
+			from: h.state,
+			to: r.to,
+			userId: who.userId,
+			note,
+			detail
+		});
+		await appendAudit(trx, {
+			...actorOf(who),
+			action: 'hazard_step',
+			resource: `hazard:${id}`,
+			jurisdictionCode: h.area_code,
+			detail: { action: s.action, from: h.state, to: r.to, ...detail },
+			...meta
+		});
+		return { state: r.to };
+	});
+}
+
+/** An after photo, for whoever may see its hazard. */
+export async function hazardPhotoFor(db: Kysely<DB>, who: Principal, photoId: number) {
+	const p = await hazardPhoto(db, photoId);
+	if (!p) throw new NotFoundError(`hazard-photo/${photoId}`);
+	await reachableHazard(db, who, p.hazard_id);
+	return p;
+}

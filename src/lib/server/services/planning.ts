@@ -1,0 +1,333 @@
+// Siting new children's homes (/planning): where k new sites reach the most children, with the
+// usable homes and Sunshine Stations already there fixed.
+//
+// Privacy first. Demand is the jurisdiction's released grid cells at the finest level
+// (releasedCellsFor, the very figures the viewer's map tiles show), placed at their centres; no
+// child, residence or exact count is read here. Every figure this module returns (covered,
+// gains, totals, a scenario's coverage at each reach) is a sum of those released values, so it
+// is a function of what the viewer can already fetch, and no sequence of requests (moving a
+// site by a metre at a time, differencing the answers) can learn more than the map shows: an
+// answer changes only when a cell's centre crosses the circle, and by that cell's released
+// value. The price is an aggregation error, stated in the README: a child up to half a cell's
+// diagonal (≈ 190 m) inside or outside the reach may be counted on the other side, and each
+// cell carries the perturbation's ±3.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { Principal } from '../auth/policy';
+import { canPlanSites } from '../auth/policy';
+import { scopeFor } from '../auth/scope';
+import { Forbidden, NotFoundError } from '../errors';
+import { releasedCellsFor } from '../tiles/children-cells';
+import { analysisFor } from './exposure';
+import {
+	deleteScenario,
+	homesIn,
+	insertScenario,
+	scenarioOf,
+	scenariosOf,
+	usableSitesIn,
+	villageCentres,
+	type FixedSite,
+	type ScenarioRow
+} from '../repositories/planning';
+import { MIN_HOME_AREA_M2 } from '../repositories/analysis-snapshot';
+import { coveredWeight } from '../analysis/kernel/coverage.mjs';
+import { tileXToLon, tileYToLat } from '$lib/geo/tiles';
+import {
+	DEMAND_LEVEL,
+	REACHES,
+	type Candidate,
+	type ChosenSite,
+	type DemandCell,
+	type NotCountingReason,
+	type Scenario,
+	type ScenarioSummary,
+	type SitingAnswer
+} from '$lib/domain/planning';
+
+/** Degrees around the jurisdiction's cells in which existing sites can cover them (> 5 km). */
+const FIXED_MARGIN_DEG = 0.06;
+
+/** Refuse anyone but planners and administrators (before a route reads its input). */
+export function assertPlanner(who: Principal): void {
+	if (!canPlanSites(who)) throw new Forbidden('planning');
+}
+
+/**
+ * The jurisdiction's demand: its released finest-level cells with a child, at their centres.
+ * Released per jurisdiction exactly as the viewer's children tiles are.
+ */
+export async function demandCells(db: Kysely<DB>, prefix: string): Promise<DemandCell[]> {
+	const released = await releasedCellsFor(db, prefix);
+	const out: DemandCell[] = [];
+	const head = `${DEMAND_LEVEL}/`;
+	for (const [id, n] of released) {
+		if (n <= 0 || !id.startsWith(head)) continue;
+		const [, x, y] = id.split('/').map(Number);
+		out.push({
+			lon: tileXToLon(x + 0.5, DEMAND_LEVEL),
+			lat: tileYToLat(y + 0.5, DEMAND_LEVEL),
+			n
+		});
+	}
+	// a stable order, so that every answer is the same whatever the map's iteration order
+	out.sort((a, b) => a.lat - b.lat || a.lon - b.lon);
+	return out;
+}
+
+function notCounting(h: { status: string; area_m2: number }): NotCountingReason | undefined {
+	if (h.status === 'closed') return 'closed';
+	if (h.status === 'suspended') return 'suspended';
+	if (h.area_m2 < MIN_HOME_AREA_M2) return 'small';
+	return undefined;
+}
+
+export interface PlanningBase {
+	jurisdiction: string;
+	cells: DemandCell[];
+	/** usable homes and stations that already cover children (fixed) */
+	fixed: FixedSite[];
+	/** village centres and homes that do not count (upgrade candidates, with the reason) */
+	candidates: Candidate[];
+	/** released children covered now, at each reach, and in all */
+	coverage: { reach: number; covered: number }[];
+	all: number;
+}
+
+async function baseOf(db: Kysely<DB>, who: Principal): Promise<PlanningBase> {
+	assertPlanner(who);
+	const { prefix, jurisdiction } = scopeFor(who.jurisdiction);
+	const [cells, villages, homes] = await Promise.all([
+		demandCells(db, prefix),
+		villageCentres(db, prefix),
+		homesIn(db, prefix)
+	]);
+	let west = Infinity,
+		south = Infinity,
+		east = -Infinity,
+		north = -Infinity;
+	for (const c of [...cells, ...villages]) {
+		west = Math.min(west, c.lon);
+		east = Math.max(east, c.lon);
+		south = Math.min(south, c.lat);
+		north = Math.max(north, c.lat);
+	}
+	const fixed = Number.isFinite(west)
+		? await usableSitesIn(
+				db,
+				west - FIXED_MARGIN_DEG,
+				south - FIXED_MARGIN_DEG,
+				east + FIXED_MARGIN_DEG,
+				north + FIXED_MARGIN_DEG
+			)
+		: [];
+	const candidates: Candidate[] = [
+		...villages.map((v) => ({
+			kind: 'village' as const,
+			ref: v.code,
+			name: v.name,
+			lon: v.lon,
+			lat: v.lat
+		})),
+		...homes.flatMap((h) => {
+			const reason = notCounting(h);
+			return reason
+				? [
+						{
+							kind: 'upgrade' as const,
+							ref: String(h.id),
+							name: h.name,
+							lon: h.lon,
+							lat: h.lat,
+							reason
+						}
+					]
+				: [];
+		})
+	];
+	const demand = asDemand(cells);
+	const fixedLL = lonLat(fixed);
+	const all = cells.reduce((a, c) => a + c.n, 0);
+	const coverage = REACHES.map((reach) => ({
+		reach,
+		covered: coveredWeight(demand, fixedLL, reach).weight
+	}));
+	return { jurisdiction, cells, fixed, candidates, coverage, all };
+}
+
+function asDemand(cells: readonly DemandCell[]) {
+	return {
+		lon: cells.map((c) => c.lon),
+		lat: cells.map((c) => c.lat),
+		w: cells.map((c) => c.n)
+	};
+}
+
+function lonLat(points: readonly { lon: number; lat: number }[]) {
+	return { lon: points.map((p) => p.lon), lat: points.map((p) => p.lat) };
+}
+
+/** What the planning page opens with: cells, existing sites, candidates, coverage now. */
+export function planningBase(db: Kysely<DB>, who: Principal): Promise<PlanningBase> {
+	return baseOf(db, who);
+}
+
+export interface SitingRequest {
+	k: number;
+	radiusM: number;
+	/** points the planner placed on the map as extra candidates */
+	placed?: readonly (readonly [number, number])[];
+}
+
+/** Choose k new sites (greedy with lazy evaluation, then swaps) on the released cells. */
+export async function runSiting(
+	db: Kysely<DB>,
+	who: Principal,
+	req: SitingRequest
+): Promise<SitingAnswer> {
+	const t0 = performance.now();
+	const base = await baseOf(db, who);
+	const candidates: Candidate[] = [
+		...base.candidates,
+		...(req.placed ?? []).map(([lon, lat], i) => ({
+			kind: 'placed' as const,
+			ref: String(i + 1),
+			name: `#${i + 1}`,
+			lon,
+			lat
+		}))
+	];
+	const out = await analysisFor(db).siting({
+		demand: asDemand(base.cells),
+		candidates: lonLat(candidates),
+		fixed: lonLat(base.fixed),
+		radius: req.radiusM,
+		k: req.k
+	});
+	const sites: ChosenSite[] = out.chosen.map((j, i) => ({ ...candidates[j], gain: out.gains[i] }));
+	return {
+		radiusM: req.radiusM,
+		k: req.k,
+		sites,
+		base: out.base,
+		total: out.total,
+		all: out.all,
+		greedyTotal: out.greedyTotal,
+		curve: out.curve,
+		swaps: out.swaps,
+		ms: Math.round(performance.now() - t0)
+	};
+}
+
+/**
+ * Released children covered with the existing sites and `sites` at `radiusM`: the server's
+ * answer to a what-if, the reference the browser's Turf answer is held to.
+ */
+export async function evaluateSites(
+	db: Kysely<DB>,
+	who: Principal,
+	radiusM: number,
+	sites: readonly (readonly [number, number])[]
+): Promise<{ base: number; total: number; all: number }> {
+	const base = await baseOf(db, who);
+	const demand = asDemand(base.cells);
+	const fixed = lonLat(base.fixed);
+	const withNew = {
+		lon: [...fixed.lon, ...sites.map((s) => s[0])],
+		lat: [...fixed.lat, ...sites.map((s) => s[1])]
+	};
+	return {
+		base: coveredWeight(demand, fixed, radiusM).weight,
+		total: coveredWeight(demand, withNew, radiusM).weight,
+		all: base.all
+	};
+}
+
+/**
+ * Save a scenario. Its figures are recomputed here from the sites (never taken from the
+ * browser): each site's gain in the order given, and the coverage at each reach.
+ */
+export async function saveScenario(
+	db: Kysely<DB>,
+	who: Principal,
+	s: { name: string; radiusM: number; k: number; sites: readonly Candidate[] }
+): Promise<number> {
+	const base = await baseOf(db, who);
+	const demand = asDemand(base.cells);
+	const fixed = lonLat(base.fixed);
+	const sites: ChosenSite[] = [];
+	let before = coveredWeight(demand, fixed, s.radiusM).weight;
+	const baseAtRadius = before;
+	for (let i = 0; i < s.sites.length; i++) {
+		const upTo = s.sites.slice(0, i + 1);
+		const now = coveredWeight(
+			demand,
+			{
+				lon: [...fixed.lon, ...upTo.map((p) => p.lon)],
+				lat: [...fixed.lat, ...upTo.map((p) => p.lat)]
+			},
+			s.radiusM
+		).weight;
+		sites.push({ ...s.sites[i], gain: now - before });
+		before = now;
+	}
+	const all = {
+		lon: [...fixed.lon, ...s.sites.map((p) => p.lon)],
+		lat: [...fixed.lat, ...s.sites.map((p) => p.lat)]
+	};
+	const byReach: Record<string, number> = {};
+	for (const r of REACHES) byReach[r] = coveredWeight(demand, all, r).weight;
+	const summary: ScenarioSummary = {
+		base: baseAtRadius,
+		total: before,
+		all: base.all,
+		byReach,
+		newSites: s.sites.filter((p) => p.kind !== 'upgrade').length,
+		upgrades: s.sites.filter((p) => p.kind === 'upgrade').length
+	};
+	return insertScenario(db, {
+		user_id: who.userId,
+		jurisdiction: base.jurisdiction,
+		name: s.name,
+		radius_m: s.radiusM,
+		k: s.k,
+		sites,
+		summary
+	});
+}
+
+function toScenario(r: ScenarioRow): Scenario {
+	return {
+		id: r.id,
+		name: r.name,
+		radiusM: r.radius_m,
+		k: r.k,
+		createdAt: new Date(r.created_at).toISOString(),
+		sites: r.sites as ChosenSite[],
+		summary: r.summary as ScenarioSummary
+	};
+}
+
+/** The user's scenarios for their jurisdiction, newest first. */
+export async function listScenarios(db: Kysely<DB>, who: Principal): Promise<Scenario[]> {
+	assertPlanner(who);
+	return (await scenariosOf(db, who.userId, scopeFor(who.jurisdiction).jurisdiction)).map(
+		toScenario
+	);
+}
+
+/** One of the user's scenarios; another user's or another area's does not exist for them. */
+export async function getScenario(db: Kysely<DB>, who: Principal, id: number): Promise<Scenario> {
+	assertPlanner(who);
+	// scenario ids are int4: a larger number names nothing (and must not reach the query)
+	if (!Number.isSafeInteger(id) || id < 1 || id > 2 ** 31 - 1) throw new NotFoundError(String(id));
+	const r = await scenarioOf(db, id, who.userId, scopeFor(who.jurisdiction).jurisdiction);
+	if (!r) throw new NotFoundError(String(id));
+	return toScenario(r);
+}
+
+export async function removeScenario(db: Kysely<DB>, who: Principal, id: number): Promise<void> {
+	assertPlanner(who);
+	if (!Number.isSafeInteger(id) || id < 1 || id > 2 ** 31 - 1) return;
+	await deleteScenario(db, id, who.userId, scopeFor(who.jurisdiction).jurisdiction);
+}

@@ -1,0 +1,30 @@
+// "My targets": what the signed-in worker is to visit in the campaigns running now. The phone
+// orders them by distance from itself (Turf); the server sends only the targets' own points
+// (a household visit's point is its village's centre, never a home).
+import type { PageServerLoad } from './$types';
+import { database } from '$lib/server/db';
+import { signedIn } from '$lib/server/http/guard';
+import { myTargets } from '$lib/server/services/campaigns';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const { user } = signedIn(locals);
+	const { db } = await database();
+	const rows = await myTargets(db, user.principal);
+	return {
+		targets: rows.map((t) => ({
+			id: t.id,
+			kind: t.kind,
+			name: t.name,
+			areaName: t.area_name,
+			campaignName: (t as typeof t & { campaign_name: string }).campaign_name,
+			lon: t.lon,
+			lat: t.lat,
+			reason: t.reason,
+			flagged: t.flagged,
+			nearestWater: t.nearest_water,
+			nearestWaterM: t.nearest_water_m,
+			checks: t.checks,
+			openHazards: t.open_hazards
+		}))
+	};
+};

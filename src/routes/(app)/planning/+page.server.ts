@@ -1,0 +1,54 @@
+import * as v from 'valibot';
+import type { PageServerLoad } from './$types';
+import { database } from '$lib/server/db';
+import { signedIn } from '$lib/server/http/guard';
+import { throwAsHttp } from '$lib/server/http/errors';
+import { findUnit } from '$lib/server/services/areas';
+import {
+	assertPlanner,
+	getScenario,
+	listScenarios,
+	planningBase
+} from '$lib/server/services/planning';
+import { blankOr, idText, parseQuery } from '$lib/server/validation';
+
+const Query = v.object({ a: blankOr(idText), b: blankOr(idText) });
+
+export const load: PageServerLoad = async ({ url, locals }) => {
+	const { user } = signedIn(locals);
+	try {
+		assertPlanner(user.principal);
+	} catch (e) {
+		throwAsHttp(locals.locale, e);
+	}
+	const q = parseQuery(Query, url, locals.locale);
+	const { db } = await database();
+	try {
+		const [base, scenarios, unit] = await Promise.all([
+			planningBase(db, user.principal),
+			listScenarios(db, user.principal),
+			findUnit(db, user.principal.jurisdiction)
+		]);
+		const compare =
+			q.a && q.b
+				? await Promise.all([
+						getScenario(db, user.principal, q.a),
+						getScenario(db, user.principal, q.b)
+					])
+				: null;
+		return {
+			area: { code: unit!.code, name: unit!.name },
+			bbox: unit!.bbox,
+			// released cells (the map's own figures) for the what-if in the browser
+			cells: base.cells,
+			fixed: base.fixed.map((f) => ({ kind: f.kind, name: f.name, lon: f.lon, lat: f.lat })),
+			upgrades: base.candidates.filter((c) => c.kind === 'upgrade'),
+			coverage: base.coverage,
+			all: base.all,
+			scenarios,
+			compare
+		};
+	} catch (e) {
+		throwAsHttp(locals.locale, e);
+	}
+};

@@ -1,0 +1,150 @@
+// A flood-season campaign end to end: the county administrator launches it, a township worker on
+// a phone finds their targets nearest first, records an institution's checklist with a hazard,
+// and the hazard goes through 登记 → 整改 (after photo) → 销号 by a second person.
+import { test, expect, type Page } from '@playwright/test';
+import sharp from 'sharp';
+import { DEMO, guard, PHONE, signIn } from './helpers';
+
+test.use(PHONE);
+
+/** Distances shown as "距我 850 米 / 1.2 公里", in metres. */
+function metresOf(texts: string[]): number[] {
+	return texts.map((text) => {
+		const m = /距我\s*([\d,.]+)\s*(米|公里)/.exec(text);
+		expect(m, text).not.toBeNull();
+		return Number(m![1].replace(/,/g, '')) * (m![2] === '公里' ? 1000 : 1);
+	});
+}
+
+async function hazardState(page: Page): Promise<string | null> {
+	return page.getByTestId('hazard-state').getAttribute('data-state');
+}
+
+test('campaign: a township worker records a hazard at an institution; it is registered, fixed and closed', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const problems = guard(page);
+
+	// the county launches a campaign over its whole area
+	await signIn(page, DEMO.county);
+	await page.goto('/campaigns');
+	const name = `汛期排查 ${Date.now()}`;
+	const create = page.getByTestId('create-campaign');
+	await create.getByLabel('行动名称').fill(name);
+	await page.getByTestId('create-submit').click();
+	await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 60_000 });
+	const campaignUrl = new URL(page.url()).pathname;
+	await expect(page.getByTestId('campaign-name')).toHaveText(name);
+	const targets = Number(
+		await page
+			.getByTestId('stat-targets')
+			.textContent()
+			.then((s) => s!.replace(/,/g, ''))
+	);
+	expect(targets).toBeGreaterThan(0);
+	await expect(page.getByTestId('stat-visited')).toHaveText('0');
+	// each target says why it is listed
+	await expect(page.getByTestId('target-row').first()).toContainText(/米|须排查|四个一|儿童/);
+
+	// a township worker on a phone: my targets, nearest first
+	const phone = await browser.newContext({ ...PHONE, baseURL: page.url().split('/campaigns')[0] });
+	const worker = await phone.newPage();
+	const workerProblems = guard(worker);
+	await signIn(worker, DEMO.township);
+	// the phone stands in 洪湖市; the page orders the targets from there with Turf
+	await phone.grantPermissions(['geolocation']);
+	await phone.setGeolocation({ longitude: 113.45, latitude: 29.85 });
+	await worker.goto('/campaigns/mine');
+	const list = worker.getByTestId('my-target');
+	await expect(list.first()).toBeVisible();
+	await expect(worker.getByTestId('from-me').first()).toBeVisible();
+	const d = metresOf(await worker.getByTestId('from-me').allTextContents());
+	expect(d.length).toBeGreaterThan(1);
+	for (let i = 1; i < d.length; i++) expect(d[i]).toBeGreaterThanOrEqual(d[i - 1]);
+
+	// an institution of this campaign (another suite may have launched one on this server)
+	const institution = list.filter({ hasText: '儿童相关机构' }).filter({ hasText: name }).first();
+	await expect(institution).toBeVisible();
+	const targetName = (await institution.locator('a.name').textContent())!.trim();
+	await institution.locator('a.name').click();
+	await expect(worker.getByTestId('target-name')).toHaveText(targetName);
+	await expect(worker.getByTestId('target-reason')).not.toBeEmpty();
+
+	// the seven surroundings items: the wall is cracked, there is no school bus, the rest fine
+	const form = worker.getByTestId('checklist');
+	await expect(form.locator('fieldset')).toHaveCount(7);
+	for (const item of ['buildings', 'hillside', 'water', 'fire', 'hygiene'])
+		await worker.getByTestId(`item-${item}`).getByText('正常', { exact: true }).click();
+	await worker.getByTestId('item-bus').getByText('不适用', { exact: true }).click();
+	await worker.getByTestId('item-wall').getByText('有隐患', { exact: true }).click();
+	await worker.getByTestId('item-wall').getByRole('textbox').fill('东侧围墙开裂约两米');
+	await expect(worker.getByTestId('check-submit')).toBeEnabled();
+	await worker.getByTestId('check-submit').click();
+	await expect(worker.getByTestId('check-saved')).toHaveText('已提交。发现隐患 1 处。');
+	await expect(worker.getByTestId('target-hazards')).toContainText('已排查发现');
+
+	// the county sees it on the campaign and registers it
+	await page.goto(campaignUrl);
+	await expect(page.getByTestId('stat-visited')).toHaveText('1');
+	await expect(page.getByTestId('stat-found')).toHaveText('1');
+	const row = page.getByTestId('campaign-hazards').locator('tr', { hasText: targetName });
+	await expect(row).toContainText('围墙');
+	await page.waitForLoadState('networkidle');
+	await row.getByTestId('hazard-link').click();
+	await expect(page).toHaveURL(/\/hazards\/\d+$/);
+	const hazardUrl = new URL(page.url()).pathname;
+	expect(await hazardState(page)).toBe('found');
+	// nothing can be skipped: there is no fix or close here yet
+	await expect(page.getByTestId('fix-form')).toHaveCount(0);
+	await expect(page.getByTestId('close-form')).toHaveCount(0);
+	const reg = page.getByTestId('register-form');
+	await reg.getByLabel('隐患等级').selectOption('major');
+	await reg.getByLabel('整改责任人').fill('李校长');
+	await page.getByTestId('register-submit').click();
+	await expect(page.getByTestId('hazard-state')).toHaveAttribute('data-state', 'registered');
+
+	// the worker records the fix: without the after photo it is refused, with it accepted
+	await worker.goto(hazardUrl);
+	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'registered');
+	await worker.getByTestId('fix-form').getByLabel('整改说明').fill('已砌补并加固');
+	await worker.getByTestId('fix-submit').click();
+	await expect(worker.getByTestId('hazard-error')).toContainText('整改后照片');
+	const jpeg = await sharp({
+		create: { width: 1200, height: 900, channels: 3, background: '#6a994e' }
+	})
+		.jpeg()
+		.toBuffer();
+	await worker
+		.getByTestId('fix-form')
+		.getByLabel('整改后照片')
+		.setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+	await worker.getByTestId('fix-submit').click();
+	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'fixed');
+	await expect(worker.getByTestId('after-photo')).toBeVisible();
+	// the one who fixed it cannot close it
+	await expect(worker.getByTestId('close-form')).toHaveCount(0);
+
+	// a second person (the county) verifies and closes it
+	await page.goto(hazardUrl);
+	await page.getByTestId('close-form').getByLabel('核实意见').fill('现场核实已整改');
+	await page.getByTestId('close-submit').click();
+	await expect(page.getByTestId('hazard-state')).toHaveAttribute('data-state', 'closed');
+	await expect(page.getByTestId('hazard-log').locator('li')).toHaveCount(4);
+	await page.goto(campaignUrl);
+	await expect(page.getByTestId('stat-closed')).toHaveText('1');
+	await expect(page.getByTestId('stat-found')).toHaveText('0');
+
+	// a malformed registration is a 400, not a 500
+	const bad = await page.request.post(`${hazardUrl}?/register`, {
+		form: { severity: 'huge', responsible: '', deadline: '2026-13-45' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' }
+	});
+	expect(bad.status()).toBe(400);
+	expect(await bad.text()).toContain('data-testid="hazard-error"');
+
+	expect(problems).toEqual([]);
+	expect(workerProblems).toEqual([]);
+	await phone.close();
+});

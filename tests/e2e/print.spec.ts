@@ -1,0 +1,183 @@
+// Pages print whole: Chromium's own PDF of the county's segment list holds every row in scope,
+// the dashboard's holds every heading, chart label and table row, and a segment page prints.
+// The PDF's text is read with poppler's pdftotext, an outside reader, not with our own code.
+// The dashboard's tables sort by any column, worst first, and export to XLSX (read with GDAL).
+import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO, guard, signIn } from './helpers';
+
+// a whole county's list is some thirty sheets for Chromium to lay out and print
+test.describe.configure({ timeout: 240_000 });
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tongan-print-'));
+
+async function printed(page: Page, name: string): Promise<{ text: string; pages: number }> {
+	const file = path.join(dir, `${name}.pdf`);
+	writeFileSync(file, await page.pdf({ format: 'A4', printBackground: true }));
+	const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+	const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+	return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)![1]) };
+}
+// pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace
+const flat = (s: string) => s.replace(/\s+/g, '');
+
+test('the county segment list prints every row in scope, with the print header', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.planner);
+	// every segment in scope, from the export (a separate path from the page)
+	const csv = await page.request.get('/api/exports/segments?format=csv&mine=0');
+	expect(csv.status()).toBe(200);
+	const ids = csv
+		.text()
+		.then((t) =>
+			t
+				.replace(/^\uFEFF/, '')
+				.trim()
+				.split('\r\n')
+				.slice(1)
+		)
+		.then((lines) => lines.map((l) => Number(l.split(',')[0])));
+	const expected = await ids;
+	// more than one page a screen used to show, so the test would fail on the old page
+	expect(expected.length).toBeGreaterThan(100);
+
+	await page.goto('/waterways?mine=0&all=1');
+	await expect(page.getByTestId('segment-print-table').locator('tbody tr')).toHaveCount(
+		expected.length
+	);
+	const { text, pages } = await printed(page, 'list');
+	const printedIds = new Set((text.match(/\b\d+\b/g) ?? []).map(Number));
+	const missing = expected.filter((id) => !printedIds.has(id));
+	expect(missing).toEqual([]);
+	// a row a line or so: about 30 to a sheet, not one sheet cut at the screen's fold
+	expect(pages).toBeGreaterThan(expected.length / 60);
+	// the header: who printed, the area, the time, and that the data is a demonstration's
+	const f = flat(text);
+	expect(f).toContain('县规划人员');
+	expect(f).toContain('洪湖市');
+	expect(f).toContain('打印时间');
+	expect(f).toContain('演示数据');
+	// no controls on paper
+	expect(f).not.toContain('我附近的河段');
+	expect(f).not.toContain('导出Excel');
+	expect(problems).toEqual([]);
+});
+
+test('the list’s print button opens the whole list and prints it', async ({ page }) => {
+	await page.addInitScript(() => {
+		(window as unknown as { __printed: number }).__printed = 0;
+		window.print = () => void (window as unknown as { __printed: number }).__printed++;
+	});
+	await signIn(page, DEMO.planner);
+	await page.goto('/waterways?mine=0&kind=pond');
+	const total = Number(
+		((await page.getByTestId('segment-count').textContent()) ?? '').replace(/\D/g, '')
+	);
+	await page.getByTestId('print-all').click();
+	await expect(page).toHaveURL(/all=1/, { timeout: 60_000 });
+	await expect(page).toHaveURL(/kind=pond/);
+	await expect
+		.poll(() => page.evaluate(() => (window as unknown as { __printed: number }).__printed))
+		.toBe(1);
+	await expect(page.getByTestId('segment-print-table').locator('tbody tr')).toHaveCount(total);
+});
+
+test('the dashboard prints every heading, chart and table row', async ({ page }) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.planner);
+	await page.goto('/dashboard');
+	await expect(page.getByTestId('exposure-table')).toBeVisible();
+	const headings = await page.locator('main h1, main h2, main h3, main caption').allTextContents();
+	const barLabels = await page.getByTestId('completion-bars').locator('text.val').allTextContents();
+	const areas = await page.getByTestId('completion-table').locator('tbody th').allTextContents();
+	expect(barLabels.length).toBeGreaterThan(5);
+	const { text } = await printed(page, 'dashboard');
+	const f = flat(text);
+	// every heading (the caption's export link does not print)
+	for (const h of headings) expect(f).toContain(flat(h).replace('导出Excel', ''));
+	// the last bar of the chart is on paper too: the chart is not cut at the first sheet
+	for (const l of barLabels) expect(f).toContain(flat(l));
+	for (const a of areas) expect(f).toContain(flat(a));
+	expect(f).toContain('演示数据');
+	expect(problems).toEqual([]);
+});
+
+test('a segment page prints its items and history without the check form', async ({ page }) => {
+	await signIn(page, DEMO.township);
+	await page.goto('/waterways?mine=0');
+	const first = page.getByTestId('segment-list').locator('a.card').first();
+	const id = await first.getAttribute('data-id');
+	await page.goto(`/waterways/${id}`);
+	const name = (await page.getByTestId('segment-name').textContent())!;
+	await expect(page.getByTestId('check-form')).toBeVisible();
+	const { text, pages } = await printed(page, 'segment');
+	const f = flat(text);
+	expect(f).toContain(flat(name));
+	expect(f).toContain('“四个一”');
+	expect(f).toContain('变更记录');
+	expect(f).toContain('打印时间');
+	// the form to record a check is for the screen
+	expect(f).not.toContain(flat(await page.getByTestId('check-save').innerText()));
+	expect(pages).toBeGreaterThanOrEqual(1);
+});
+
+test('the dashboard tables sort by any column, worst first, and export to XLSX', async ({
+	page
+}) => {
+	await signIn(page, DEMO.planner);
+	await page.goto('/dashboard');
+	const table = page.getByTestId('completion-table');
+	const rate = table.locator('thead th').nth(4);
+	// worst first: the lowest completion rate at the top
+	await expect(rate).toHaveAttribute('aria-sort', 'ascending');
+	const rates = async () =>
+		(await table.locator('tbody tr td:nth-child(5)').allTextContents()).map((s) =>
+			s === '—' ? Infinity : Number(s.replace('%', ''))
+		);
+	const r0 = await rates();
+	expect(r0.length).toBeGreaterThan(5);
+	expect(r0).toEqual([...r0].sort((a, b) => a - b));
+	// by keyboard: the heading's button takes Enter
+	await rate.getByRole('button').focus();
+	await page.keyboard.press('Enter');
+	await expect(rate).toHaveAttribute('aria-sort', 'descending');
+	const r1 = (await rates()).filter((x) => x !== Infinity);
+	expect(r1).toEqual([...r1].sort((a, b) => b - a));
+	// another column: its worst first (most segments still missing items)
+	const incomplete = table.locator('thead th').nth(3);
+	await incomplete.getByRole('button').click();
+	await expect(incomplete).toHaveAttribute('aria-sort', 'descending');
+	await expect(rate).toHaveAttribute('aria-sort', 'none');
+	const shown = await table.locator('tbody th').allTextContents();
+
+	// the file holds the rows in the order shown
+	const href = await page.getByTestId('completion-table-xlsx').getAttribute('href');
+	expect(href).toContain('sort=incomplete');
+	const res = await page.request.get(href!);
+	expect(res.status()).toBe(200);
+	expect(res.headers()['content-type']).toContain('spreadsheetml');
+	const file = path.join(dir, 'completion.xlsx');
+	writeFileSync(file, await res.body());
+	const csv = execFileSync('ogr2ogr', ['-f', 'CSV', '/vsistdout/', file], {
+		encoding: 'utf8',
+		env: { ...process.env, OGR_XLSX_HEADERS: 'FORCE' }
+	});
+	const names = csv
+		.trim()
+		.split(/\r?\n/)
+		.slice(1)
+		.map((l) => l.split(',')[0].replace(/"/g, ''));
+	expect(names).toEqual(shown.map((s) => s.trim()));
+
+	// outside the user's area: refused, not a file
+	const other = await page.request.get('/api/exports/dashboard?table=completion&area=420100000000');
+	expect(other.status()).toBeGreaterThanOrEqual(400);
+	expect(other.status()).toBeLessThan(500);
+	const bad = await page.request.get('/api/exports/dashboard?table=nope');
+	expect(bad.status()).toBe(400);
+});

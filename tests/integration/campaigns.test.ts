@@ -1,0 +1,357 @@
+// Campaign targets by proximity on fixture geometry with known answers, and a hazard taken
+// through 排查 → 登记 → 整改 → 销号 through the repository, on both engines. The fixture is a
+// county of its own (code 4299…) far from the demo data, laid along one meridian so the distances
+// are known exactly: on the sphere, a point due north of a north–south segment's end lies a
+// whole number of metres of latitude from it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
+import type { Principal } from '../../src/lib/server/auth/policy';
+import {
+	campaignPage,
+	createCampaign,
+	hazardPage,
+	myTargets,
+	reassignTarget,
+	recordTargetCheck,
+	stepHazard,
+	targetPage
+} from '../../src/lib/server/services/campaigns';
+import { CampaignRejected, Forbidden, NotFoundError } from '../../src/lib/server/errors';
+import { releaseCount } from '../../src/lib/domain/disclosure';
+import { EARTH_RADIUS_M } from '../../src/lib/geo/distance';
+import { DEFAULT_CHECKLIST_ITEMS } from '../../src/lib/domain/campaign';
+
+const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
+const COUNTY = '429900000000';
+const T1 = '429900001000';
+const T2 = '429900002000';
+const V1 = '429900001001';
+const V2 = '429900001002';
+const V3 = '429900002001';
+/** metres → degrees of latitude on the sphere PostGIS and Turf use */
+const deg = (m: number) => (m / EARTH_RADIUS_M) * (180 / Math.PI);
+const LON_POND = 110.5;
+const LON_RIVER = 110.6;
+const LAT0 = 31.5;
+const LAT1 = 31.51;
+/** a point `m` metres due north of the pond's north end */
+const northOfPond = (m: number) => [LON_POND, LAT1 + deg(m)] as const;
+
+describe.each(testEngines())('hazard campaigns on %s', (engine) => {
+	let d: TestDatabase;
+	let admin: Principal;
+	let staff: Principal;
+	let staff2: Principal;
+	let director: Principal;
+	let otherStaff: Principal;
+	let campaignId: number;
+	const keys = { near: [101, 2002, 30003], far: [7, 8], river: [11, 12, 13, 14] };
+
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+		const db = d.db;
+		const unit = (code: string, level: string, name: string, parent: string | null, lon: number) =>
+			sql`INSERT INTO admin_units (code, level, name, parent_code, center)
+				VALUES (${code}, ${level}, ${name}, ${parent}, ST_SetSRID(ST_MakePoint(${lon}::float8, ${LAT0}::float8), 4326))`.execute(
+				db
+			);
+		await unit(COUNTY, 'county', '测试县', null, LON_POND);
+		await unit(T1, 'township', '一号镇', COUNTY, LON_POND);
+		await unit(T2, 'township', '二号镇', COUNTY, 110.8);
+		await unit(V1, 'village', '塘边村', T1, LON_POND);
+		await unit(V2, 'village', '河边村', T1, LON_RIVER);
+		await unit(V3, 'village', '远村', T2, 110.8);
+		const user = async (username: string, role: string, code: string) => {
+			const r = await sql<{ id: number }>`
+				INSERT INTO users (username, display_name, password_hash, role, jurisdiction_code)
+				VALUES (${username}, ${username}, 'x', ${role}, ${code}) RETURNING id::float8 AS id`.execute(db);
+			return { userId: r.rows[0].id, username, role, jurisdiction: code } as Principal;
+		};
+		admin = await user('cp.county', 'county_admin', COUNTY);
+		staff = await user('cp.staff', 'township_staff', T1);
+		staff2 = await user('cp.staff2', 'township_staff', T1);
+		director = await user('cp.director', 'village_director', V1);
+		otherStaff = await user('cp.other', 'township_staff', T2);
+		const line = (lon: number) =>
+			sql`ST_SetSRID(ST_MakeLine(ST_MakePoint(${lon}::float8, ${LAT0}::float8), ST_MakePoint(${lon}::float8, ${LAT1}::float8)), 4326)`;
+		const seg = async (name: string, lon: number, present: boolean) => {
+			const r = await sql<{ id: number }>`
+				INSERT INTO waterways (kind, name, county_code, township_code, geom, length_m)
+				VALUES ('pond', ${name}, ${COUNTY}, ${T1}, ${line(lon)}, 1112) RETURNING id::float8 AS id`.execute(
+				db
+			);
+			const id = r.rows[0].id;
+			for (const item of ['sign', 'buoy', 'rope', 'pole', 'barrier'])
+				await sql`INSERT INTO safety_equipment (waterway_id, item, status)
+					VALUES (${id}, ${item}, ${present && item !== 'barrier' ? 'present' : 'missing'})`.execute(db);
+			await sql`INSERT INTO segment_requirements (waterway_id, required, radius_m)
+				VALUES (${id}, true, 500)`.execute(db);
+			return id;
+		};
+		await seg('测试塘', LON_POND, false);
+		await seg('完好河', LON_RIVER, true);
+		const pt = (lon: number, lat: number) =>
+			sql`ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326)`;
+		const inst = (name: string, kind: string, code: string, lon: number, lat: number) =>
+			sql`INSERT INTO institutions (kind, name, admin_code, geom) VALUES (${kind}, ${name}, ${code}, ${pt(lon, lat)})`.execute(
+				db
+			);
+		await inst('塘边小学', 'school', T1, ...northOfPond(150));
+		await inst('镇幼儿园', 'kindergarten', T1, ...northOfPond(600));
+		// in another township of the county, 5 km from any water: listed, not flagged
+		await inst('远村小学', 'school', T2, 110.8, LAT0 - 0.05);
+		await sql`INSERT INTO children_homes (name, village_code, area_m2, status, geom) VALUES
+			('塘边村儿童之家', ${V1}, 40, 'open', ${pt(...northOfPond(300))}),
+			('已关闭儿童之家', ${V1}, 40, 'closed', ${pt(...northOfPond(350))})`.execute(db);
+		await sql`INSERT INTO sunshine_stations (name, admin_code, geom) VALUES
+			('一号镇阳光驿站', ${T1}, ${pt(...northOfPond(1500))})`.execute(db);
+		const child = async (village: string, lon: number, lat: number, key: number) =>
+			sql`INSERT INTO children (pseudonym, village_code, birth_date, categories, residence, record_key)
+				VALUES (${'cp-' + randomUUID()}, ${village}, '2015-01-01', ARRAY['left_behind_rural'], ${pt(lon, lat)}, ${key})`.execute(
+				db
+			);
+		// three within 500 m of the incomplete pond, two beyond it
+		for (const [i, m] of [100, 250, 480].entries())
+			await child(V1, ...northOfPond(m), keys.near[i]);
+		for (const [i, m] of [800, 1200].entries()) await child(V1, ...northOfPond(m), keys.far[i]);
+		// four beside the complete river: no household-visit target for their village
+		for (const [i, k] of keys.river.entries())
+			await child(V2, LON_RIVER, LAT1 + deg(50 + 50 * i), k);
+		campaignId = (
+			await createCampaign(
+				d.db,
+				admin,
+				{
+					name: '2027年汛期隐患排查',
+					areaCode: COUNTY,
+					startsAt: new Date(Date.now() - 86400_000),
+					endsAt: new Date(Date.now() + 90 * 86400_000),
+					rules: { institutionWaterM: 200 }
+				},
+				meta
+			)
+		).id;
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+
+	it('is alone: no water of the demo data lies within 3 km of the fixture', async () => {
+		const r = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM waterways
+			WHERE county_code <> ${COUNTY}
+				AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(${LON_POND}::float8, ${LAT1}::float8), 4326)::geography, 3000, false)`.execute(
+			d.db
+		);
+		expect(r.rows[0].n).toBe(0);
+	});
+
+	it('lists every target with why, flags institutions near water, and assigns by area', async () => {
+		const p = await campaignPage(d.db, admin, campaignId);
+		const byName = new Map(p.targets.map((t) => [t.name, t]));
+		expect([...byName.keys()].sort()).toEqual(
+			[
+				'塘边小学',
+				'镇幼儿园',
+				'远村小学',
+				'测试塘',
+				'塘边村儿童之家',
+				'一号镇阳光驿站',
+				'塘边村'
+			].sort()
+		);
+		const school = byName.get('塘边小学')!;
+		expect(school.flagged).toBe(true);
+		expect(school.reason).toMatchObject({ code: 'near_water', water: '测试塘', limitM: 200 });
+		expect((school.reason as { distanceM: number }).distanceM).toBe(150);
+		expect(school.nearest_water_m).toBeCloseTo(150, 0);
+		const kg = byName.get('镇幼儿园')!;
+		expect(kg.flagged).toBe(false);
+		expect(kg.reason).toEqual({ code: 'institution', limitM: 200 });
+		expect(kg.nearest_water_m).toBeCloseTo(600, 0);
+		expect(byName.get('远村小学')!.nearest_water).toBeNull();
+		expect(byName.get('测试塘')!.reason).toEqual({ code: 'incomplete', usable: 0 });
+		expect(byName.get('塘边村儿童之家')!.reason).toEqual({ code: 'every_home' });
+		expect(byName.get('一号镇阳光驿站')!.reason).toEqual({ code: 'every_station' });
+		// the village's count is the released figure of exactly the three children near the pond
+		const village = byName.get('塘边村')!;
+		const sum = keys.near.reduce((a, b) => a + b, 0);
+		expect(village.reason).toEqual({
+			code: 'children_near_water',
+			children: releaseCount(3, sum),
+			limitM: 500
+		});
+		expect(village.kind).toBe('village');
+		// homes and household visits go to the village's child director, the rest to the township
+		expect(village.assignee_id).toBe(director.userId);
+		expect(byName.get('塘边村儿童之家')!.assignee_id).toBe(director.userId);
+		expect(school.assignee_id).toBe(staff.userId);
+		expect(byName.get('远村小学')!.assignee_id).toBe(otherStaff.userId);
+		expect(p.progress).toMatchObject({ targets: 7, visited: 0, found: 0 });
+	});
+
+	it('scopes campaigns and targets to the jurisdiction', async () => {
+		const honghu = await principalOf(d.db, 'county.admin');
+		await expect(campaignPage(d.db, honghu, campaignId)).rejects.toBeInstanceOf(NotFoundError);
+		await expect(
+			createCampaign(
+				d.db,
+				honghu,
+				{
+					name: 'x',
+					areaCode: COUNTY,
+					startsAt: new Date(),
+					endsAt: new Date(Date.now() + 86400_000)
+				},
+				meta
+			)
+		).rejects.toBeInstanceOf(CampaignRejected);
+		await expect(
+			createCampaign(
+				d.db,
+				staff,
+				{ name: 'x', areaCode: T1, startsAt: new Date(), endsAt: new Date(Date.now() + 86400_000) },
+				meta
+			)
+		).rejects.toBeInstanceOf(Forbidden);
+		// a township's staff see only their township's targets
+		const other = await campaignPage(d.db, otherStaff, campaignId);
+		expect(other.targets.map((t) => t.name)).toEqual(['远村小学']);
+		expect((await myTargets(d.db, otherStaff)).map((t) => t.name)).toEqual(['远村小学']);
+		const school = (await myTargets(d.db, staff)).find((t) => t.name === '塘边小学')!;
+		await expect(targetPage(d.db, otherStaff, school.id)).rejects.toBeInstanceOf(NotFoundError);
+		// reassigned within its township only
+		await expect(
+			reassignTarget(d.db, admin, school.id, otherStaff.userId, meta)
+		).rejects.toBeInstanceOf(CampaignRejected);
+		await reassignTarget(d.db, admin, school.id, staff2.userId, meta);
+		expect((await myTargets(d.db, staff2)).map((t) => t.name)).toEqual(['塘边小学']);
+		await reassignTarget(d.db, admin, school.id, staff.userId, meta);
+	});
+
+	it('takes a hazard found in a check through to closure, logging every step', async () => {
+		const school = (await myTargets(d.db, staff)).find((t) => t.name === '塘边小学')!;
+		const items = DEFAULT_CHECKLIST_ITEMS.institution;
+		const sub = {
+			clientUuid: randomUUID(),
+			targetId: school.id,
+			recordedAt: new Date(),
+			lon: school.lon,
+			lat: school.lat,
+			answers: items.map((item) =>
+				item === 'wall'
+					? { item, answer: 'hazard' as const, note: '围墙开裂' }
+					: { item, answer: item === 'bus' ? ('na' as const) : ('ok' as const) }
+			)
+		};
+		// an answer missing: refused, nothing written
+		await expect(
+			recordTargetCheck(d.db, staff, { ...sub, answers: sub.answers.slice(1) }, meta)
+		).rejects.toMatchObject({ key: 'cp.err.missing' });
+		const first = await recordTargetCheck(d.db, staff, sub, meta);
+		const again = await recordTargetCheck(d.db, staff, sub, meta);
+		expect(first.duplicate).toBe(false);
+		expect(first.hazards).toHaveLength(1);
+		expect(again).toEqual({ ...first, duplicate: true });
+		// someone else's UUID is theirs
+		await expect(recordTargetCheck(d.db, staff2, sub, meta)).rejects.toMatchObject({
+			key: 'check.conflict'
+		});
+		const hid = first.hazards[0];
+		let page = await hazardPage(d.db, admin, hid);
+		expect(page.hazard).toMatchObject({ state: 'found', item: 'wall', description: '围墙开裂' });
+		expect(page.actions).toEqual(['register']);
+
+		// no skipping: a fix before registration is refused
+		const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#4a4' } })
+			.jpeg()
+			.toBuffer();
+		await expect(
+			stepHazard(d.db, staff, hid, { action: 'fix', note: '', afterPhoto: true }, jpeg, meta)
+		).rejects.toMatchObject({ key: 'hazard.err.state' });
+		// the worker does not register; the county does
+		const deadline = new Date(Date.now() + 7 * 86400_000);
+		const register = {
+			action: 'register' as const,
+			severity: 'major' as const,
+			responsible: '王校长',
+			deadline
+		};
+		await expect(stepHazard(d.db, staff, hid, register, null, meta)).rejects.toBeInstanceOf(
+			Forbidden
+		);
+		await stepHazard(d.db, admin, hid, register, null, meta);
+		// a step taken on what the user saw before someone else moved it on changes nothing
+		await expect(
+			stepHazard(d.db, admin, hid, { ...register, expected: 'found' }, null, meta)
+		).rejects.toMatchObject({ key: 'hazard.err.moved' });
+		// a fix needs its after photo
+		await expect(
+			stepHazard(d.db, staff, hid, { action: 'fix', note: '已修补', afterPhoto: false }, null, meta)
+		).rejects.toMatchObject({ key: 'hazard.err.photo' });
+		await stepHazard(
+			d.db,
+			staff,
+			hid,
+			{ action: 'fix', note: '已修补', afterPhoto: true },
+			jpeg,
+			meta
+		);
+		// the fixer cannot close their own fix
+		await expect(
+			stepHazard(d.db, staff, hid, { action: 'close', note: '' }, null, meta)
+		).rejects.toMatchObject({ key: 'hazard.err.sameVerifier' });
+		page = await hazardPage(d.db, staff, hid);
+		expect(page.actions).toEqual([]);
+		expect(page.hazard.after_photo).not.toBeNull();
+		// overdue is past the deadline and not closed
+		const later = new Date(deadline.getTime() + 86400_000);
+		expect((await campaignPage(d.db, admin, campaignId, later)).progress).toMatchObject({
+			fixed: 1,
+			overdue: 1,
+			visited: 1
+		});
+		await stepHazard(d.db, staff2, hid, { action: 'close', note: '已核实' }, null, meta);
+		page = await hazardPage(d.db, admin, hid);
+		expect(page.hazard).toMatchObject({
+			state: 'closed',
+			closed_by: staff2.userId,
+			overdue: false
+		});
+		expect(page.events.map((e) => [e.from_state, e.to_state])).toEqual([
+			[null, 'found'],
+			['found', 'registered'],
+			['registered', 'fixed'],
+			['fixed', 'closed']
+		]);
+		// closed is final
+		await expect(
+			stepHazard(d.db, admin, hid, { action: 'close', note: '' }, null, meta)
+		).rejects.toMatchObject({ key: 'hazard.err.state' });
+		// the log cannot be rewritten, and the table refuses a row that skipped a step
+		await expect(
+			sql`UPDATE hazard_events SET note = 'x' WHERE hazard_id = ${hid}`.execute(d.db)
+		).rejects.toThrow(/append-only/);
+		const h2 = (
+			await recordTargetCheck(
+				d.db,
+				staff,
+				{ ...sub, clientUuid: randomUUID(), recordedAt: new Date() },
+				meta
+			)
+		).hazards[0];
+		await expect(
+			sql`UPDATE hazards SET state = 'closed', closed_by = ${admin.userId} WHERE id = ${h2}`.execute(
+				d.db
+			)
+		).rejects.toThrow(/hazards_/);
+		const audit = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM audit_log WHERE action = 'hazard_step' AND resource = ${'hazard:' + hid}`.execute(
+			d.db
+		);
+		expect(audit.rows[0].n).toBe(3);
+	});
+});

@@ -1,0 +1,46 @@
+// The kept segment table (issue 15, item 3): a county's list is filtered from the province's
+// table once per data version and kept, so twenty users on one county list do not each filter
+// the province's rows again; the kept rows are exactly the province's rows of that county, and
+// a change to the data gives a new table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
+import { PROVINCE_SITE_PREFIX, segmentTable } from '../../src/lib/server/services/segment-table';
+import { applyDataChanges } from '../../src/lib/server/services/derived-data';
+
+describe.each(testEngines())('the kept segment table on %s', (engine) => {
+	let d: TestDatabase;
+	let county: string;
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+		county = (
+			await sql<{ c: string }>`
+				SELECT left(min(township_code), 6) AS c FROM waterways`.execute(d.db)
+		).rows[0].c;
+	});
+	afterAll(async () => {
+		await d?.close();
+	});
+
+	it("keeps a county's rows, filtered once from the province's table", async () => {
+		const province = await segmentTable(d.db, PROVINCE_SITE_PREFIX);
+		const first = await segmentTable(d.db, county);
+		expect(first.length).toBeGreaterThan(0);
+		expect(first).toEqual(province.filter((r) => r.township_code.startsWith(county)));
+		// the same kept array, not the province's rows filtered again
+		expect(await segmentTable(d.db, county)).toBe(first);
+		const independent = await sql<{ n: string }>`
+			SELECT count(*) AS n FROM waterways WHERE township_code LIKE ${county + '%'}`.execute(d.db);
+		expect(first.length).toBe(Number(independent.rows[0].n));
+	});
+
+	it('gives a new table once the data changes', async () => {
+		const before = await segmentTable(d.db, county);
+		const seg = before.find((r) => r.river_chief_id !== null)!;
+		await sql`UPDATE waterways SET river_chief_id = NULL WHERE id = ${seg.id}`.execute(d.db);
+		await applyDataChanges(d.db);
+		const after = await segmentTable(d.db, county);
+		expect(after).not.toBe(before);
+		expect(after.find((r) => r.id === seg.id)?.river_chief_id).toBeNull();
+	});
+});
