@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translator, formatCount } from '../../src/lib/i18n';
+import { translator, formatCount, formatDate } from '../../src/lib/i18n';
 
 describe('messages with counts', () => {
 	it('says "1 child" and "2 children" in English, whatever the count formatting', () => {
@@ -22,5 +22,36 @@ describe('messages with counts', () => {
 		const zh = translator('zh-CN');
 		expect(zh('ww.count', { n: 1 })).not.toMatch(/\|/);
 		expect(translator('en')('ww.count', {})).toBe('{n} {n|segment|segments}');
+	});
+});
+
+describe('dates', () => {
+	it('names the calendar day in China, as the time-zone database does, around midnight and in summer-time years', () => {
+		const tz = new Intl.DateTimeFormat('en-CA', {
+			timeZone: 'Asia/Shanghai',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric'
+		});
+		const expected = (d: Date) => {
+			const p = Object.fromEntries(tz.formatToParts(d).map((x) => [x.type, x.value]));
+			return `${p.year}年${Number(p.month)}月${Number(p.day)}日`;
+		};
+		const instants = [
+			// 15:59 and 16:00 UTC: the last minute of a Chinese day and the first of the next
+			'2026-05-31T15:59:59.999Z',
+			'2026-05-31T16:00:00.000Z',
+			'2026-12-31T16:00:00Z',
+			'2024-02-28T16:30:00Z',
+			// 1988 kept summer time (UTC+9): 15:30 UTC was already the next day there
+			'1988-07-01T15:30:00Z',
+			'1991-09-14T15:30:00Z',
+			'1992-01-01T00:00:00Z'
+		].map((s) => new Date(s));
+		// and a day's worth of hours every ten days over three years
+		for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2027, 0, 1); t += 10 * 86_400_000 + 3_600_000)
+			instants.push(new Date(t));
+		for (const d of instants) expect(formatDate(d, 'zh'), d.toISOString()).toBe(expected(d));
+		expect(formatDate('2026-05-31T16:00:00Z', 'zh')).toBe('2026年6月1日');
 	});
 });

@@ -53,6 +53,9 @@ const DATE_EN = new Intl.DateTimeFormat('en-GB', {
 	day: 'numeric',
 	timeZone: 'Asia/Shanghai'
 });
+/** China has kept UTC+8 all year since its last summer time ended in September 1991. */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const SHANGHAI_FIXED_SINCE_MS = Date.UTC(1992, 0, 1);
 const DATE_PARTS = new Intl.DateTimeFormat('en-CA', {
 	timeZone: 'Asia/Shanghai',
 	year: 'numeric',
@@ -76,6 +79,13 @@ export function formatDistance(meters: number, locale: Locale): string {
 export function formatDate(iso: string | Date, locale: Locale): string {
 	const d = typeof iso === 'string' ? new Date(iso) : iso;
 	if (locale === 'en') return DATE_EN.format(d);
+	const t = d.getTime();
+	if (t >= SHANGHAI_FIXED_SINCE_MS) {
+		// the calendar day in Asia/Shanghai is the UTC day of the instant moved on by 8 hours:
+		// formatToParts costs microseconds a call, and a list page formats hundreds of dates
+		const s = new Date(t + SHANGHAI_OFFSET_MS);
+		return `${s.getUTCFullYear()}年${s.getUTCMonth() + 1}月${s.getUTCDate()}日`;
+	}
 	const parts: Record<string, string> = {};
 	for (const p of DATE_PARTS.formatToParts(d)) parts[p.type] = p.value;
 	return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日`;

@@ -9,7 +9,7 @@ import { riskLevel } from '$lib/domain/equipment';
 import { blankOr, flag, parseQuery, segmentFilters } from '$lib/server/validation';
 
 /** Rows a page: the list is paginated on the server (a province has 42,724 segments). */
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 50;
 /** Up to this many listed segments, the map shows exactly them, fitted to them. */
 const MAP_IDS_MAX = 5000;
 
