@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
 import { PROVINCE_SITE_PREFIX, segmentTable } from '../../src/lib/server/services/segment-table';
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
+import { unionOfBoxes } from '../../src/lib/geo/tiles';
 
 describe.each(testEngines())('the kept segment table on %s', (engine) => {
 	let d: TestDatabase;
@@ -32,6 +33,21 @@ describe.each(testEngines())('the kept segment table on %s', (engine) => {
 		const independent = await sql<{ n: string }>`
 			SELECT count(*) AS n FROM waterways WHERE township_code LIKE ${county + '%'}`.execute(d.db);
 		expect(first.length).toBe(Number(independent.rows[0].n));
+	});
+
+	it("frames a county's list with the box PostGIS gives its segments", async () => {
+		const rows = await segmentTable(d.db, county);
+		const box = unionOfBoxes(rows.map((r) => r.bbox))!;
+		const x = (
+			await sql<{ w: number; s: number; e: number; n: number }>`
+				SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
+				FROM (SELECT ST_Extent(geom) AS b FROM waterways WHERE township_code LIKE ${county + '%'}) t`.execute(
+				d.db
+			)
+		).rows[0];
+		const expected = [x.w, x.s, x.e, x.n].map(Number);
+		box.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 9));
+		expect(unionOfBoxes([])).toBeNull();
 	});
 
 	it('gives a new table once the data changes', async () => {

@@ -36,6 +36,7 @@ function segment(over: Partial<SegmentListItem>): SegmentListItem {
 		completeness: 'partial',
 		risk: 72,
 		usable_items: ['sign', 'buoy'],
+		bbox: [113.5, 29.8, 113.51, 29.81],
 		judged: true,
 		...over
 	};

@@ -51,7 +51,7 @@ describe('dates', () => {
 		// and a day's worth of hours every ten days over three years
 		for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2027, 0, 1); t += 10 * 86_400_000 + 3_600_000)
 			instants.push(new Date(t));
-		for (const d of instants) expect(formatDate(d, 'zh'), d.toISOString()).toBe(expected(d));
-		expect(formatDate('2026-05-31T16:00:00Z', 'zh')).toBe('2026年6月1日');
+		for (const d of instants) expect(formatDate(d, 'zh-CN'), d.toISOString()).toBe(expected(d));
+		expect(formatDate('2026-05-31T16:00:00Z', 'zh-CN')).toBe('2026年6月1日');
 	});
 });

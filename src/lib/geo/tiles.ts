@@ -55,3 +55,20 @@ export function isValidTile(z: number, x: number, y: number, maxZoom = 22): bool
 export function tileOf(lon: number, lat: number, z: number): { x: number; y: number } {
 	return { x: Math.floor(lonToTileX(lon, z)), y: Math.floor(latToTileY(lat, z)) };
 }
+
+/** The box around boxes ([west, south, east, north] in degrees), or null for none. */
+export function unionOfBoxes(
+	boxes: Iterable<readonly [number, number, number, number]>
+): [number, number, number, number] | null {
+	let w = Infinity;
+	let s = Infinity;
+	let e = -Infinity;
+	let n = -Infinity;
+	for (const b of boxes) {
+		if (b[0] < w) w = b[0];
+		if (b[1] < s) s = b[1];
+		if (b[2] > e) e = b[2];
+		if (b[3] > n) n = b[3];
+	}
+	return w === Infinity ? null : [w, s, e, n];
+}

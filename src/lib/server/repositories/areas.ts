@@ -86,6 +86,16 @@ export async function childUnits(db: Kysely<DB>, code: string): Promise<ChildUni
 	return r.rows;
 }
 
+/** A unit's subdivisions by code: their codes and names only (no counts). */
+export async function childUnitNames(
+	db: Kysely<DB>,
+	code: string
+): Promise<{ code: string; name: string }[]> {
+	const r = await sql<{ code: string; name: string }>`
+		SELECT code, name FROM admin_units WHERE parent_code = ${code} ORDER BY code`.execute(db);
+	return r.rows;
+}
+
 /** The released count of a unit's children (0 without any). */
 export async function releasedTotal(db: Kysely<DB>, code: string): Promise<number> {
 	const r = await sql<{ n: number }>`

@@ -232,6 +232,8 @@ export interface SegmentRow {
 	judged: boolean;
 	/** which of the four items are present and usable (read with `usable`, so they agree) */
 	usable_items: string[];
+	/** the segment's box [west, south, east, north]: a list's map frame without another query */
+	bbox: [number, number, number, number];
 }
 
 export interface SegmentFilter {
@@ -251,7 +253,9 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 			coalesce(sr.children_within, 0) AS children_within, sr.nearest_m, sr.nearest_kind,
 			coalesce(sr.near_kinds, '{}') AS near_kinds,
 			w.river_chief_id, u.display_name AS river_chief_name, e.last_checked,
-			coalesce(e.usable_items, '{}') AS usable_items, sr.waterway_id IS NOT NULL AS judged
+			coalesce(e.usable_items, '{}') AS usable_items, sr.waterway_id IS NOT NULL AS judged,
+			ARRAY[ST_XMin(w.geom::box3d), ST_YMin(w.geom::box3d), ST_XMax(w.geom::box3d),
+				ST_YMax(w.geom::box3d)]::float8[] AS bbox
 		FROM waterways w
 		JOIN admin_units t ON t.code = w.township_code
 		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id

@@ -40,19 +40,6 @@ export async function segmentGeometries(
 	}));
 }
 
-/** The box [west, south, east, north] around these segments, or null for none. */
-export async function segmentsExtent(
-	db: Kysely<DB>,
-	ids: number[]
-): Promise<[number, number, number, number] | null> {
-	if (!ids.length) return null;
-	const r = await sql<{ w: number | null; s: number; e: number; n: number }>`
-		SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n
-		FROM (SELECT ST_Extent(geom) AS x FROM waterways WHERE id = ANY(${ids}::bigint[])) t`.execute(db);
-	const b = r.rows[0];
-	return b && b.w !== null ? [b.w, b.s, b.e, b.n] : null;
-}
-
 export interface SegmentLine {
 	id: number;
 	name: string;

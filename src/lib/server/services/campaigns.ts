@@ -20,7 +20,7 @@ import {
 import { inSiteScope, scopeFor } from '../auth/scope';
 import { CampaignRejected, Forbidden, NotFoundError, PhotoError } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
-import { findUnit } from '../repositories/areas';
+import { findUnit } from './areas';
 import {
 	appendHazardEvent,
 	assignByArea,

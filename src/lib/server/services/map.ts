@@ -7,11 +7,11 @@ import {
 	ancestors,
 	areaCounts,
 	childUnits,
-	findUnit,
 	type AdminUnitRow,
 	type AreaCounts,
 	type ChildUnitRow
 } from '../repositories/areas';
+import { findUnit } from './areas';
 import { featureDetail, type FeatureDetail, type FeatureLayer } from '../repositories/features';
 
 /** The layers a feature's details are asked for by. */

@@ -36,7 +36,8 @@ import {
 import { riverChiefsUnder } from '../repositories/users';
 import { CheckConflict, CheckRejected, NotFoundError, PhotoError } from '../errors';
 import { completionTrend, type SubunitCompletion } from '../repositories/dashboard';
-import { childUnits, findUnit } from '../repositories/areas';
+import { childUnits } from '../repositories/areas';
+import { findUnit } from './areas';
 import { isAdminCode, jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
 import {
 	EQUIPMENT_ITEMS,
@@ -428,4 +429,3 @@ export async function auditSegmentExport(
 }
 
 /** The box around these segments (the list's map view), or null for none. */
-export { segmentsExtent } from '../repositories/waterways';

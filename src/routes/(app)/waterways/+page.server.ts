@@ -2,8 +2,9 @@ import type { PageServerLoad } from './$types';
 import * as v from 'valibot';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { riverChiefsFor, segmentsExtent, segmentsFor } from '$lib/server/services/waterways';
-import { childUnits, findUnit } from '$lib/server/services/areas';
+import { riverChiefsFor, segmentsFor } from '$lib/server/services/waterways';
+import { unionOfBoxes } from '$lib/geo/tiles';
+import { findUnit, subdivisionNames } from '$lib/server/services/areas';
 import { levelOfCode } from '$lib/domain/admin';
 import { riskLevel } from '$lib/domain/equipment';
 import { blankOr, flag, parseQuery, segmentFilters } from '$lib/server/validation';
@@ -48,16 +49,14 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	// counties for a prefecture, townships for a county
 	const townships =
 		level === 'province' || level === 'prefecture' || level === 'county'
-			? (await childUnits(db, user.principal.jurisdiction)).map((t) => ({
-					code: t.code,
-					name: t.name
-				}))
+			? await subdivisionNames(db, user.principal.jurisdiction)
 			: [];
 	const unit = await findUnit(db, user.principal.jurisdiction);
 	// the map shows exactly the listed segments when there are not too many to name, fitted
 	// to them (inside the user's area: every listed segment is)
 	const mapIds = all.length <= MAP_IDS_MAX ? all.map((s) => s.id) : null;
-	const listBox = mapIds ? await segmentsExtent(db, mapIds) : null;
+	// the kept rows carry their boxes: no query with thousands of ids on every request
+	const listBox = mapIds ? unionOfBoxes(all.map((s) => s.bbox)) : null;
 	return {
 		mapIds,
 		bbox: listBox ?? unit!.bbox,
