@@ -209,6 +209,7 @@ const COLUMNS = {
 		'nearest_water_m',
 		'assignee_id',
 		'added_by',
+		'client_uuid',
 		'created_at'
 	],
 	target_checks: [
@@ -255,7 +256,22 @@ const COLUMNS = {
 		'user_id',
 		'created_at'
 	],
-	hazard_events: ['id', 'hazard_id', 'from_state', 'to_state', 'user_id', 'at', 'note', 'detail']
+	hazard_events: ['id', 'hazard_id', 'from_state', 'to_state', 'user_id', 'at', 'note', 'detail'],
+	check_photos: [
+		'id',
+		'upload_id',
+		'check_id',
+		'user_id',
+		'item',
+		'size_bytes',
+		'complete',
+		'sha256',
+		'taken_at',
+		'gps',
+		'stamp',
+		'created_at',
+		'completed_at'
+	]
 } as const satisfies Columns;
 const complete: Complete<typeof COLUMNS> = true;
 

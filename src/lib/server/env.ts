@@ -29,6 +29,8 @@ export interface AppEnv {
 	adminUsername: string | undefined;
 	adminPassword: string | undefined;
 	projectRoot: string;
+	/** where the photos of target checks are kept as files (tus uploads) */
+	uploadDir: string;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -73,7 +75,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
 		basemapAttribution: source.BASEMAP_ATTRIBUTION || undefined,
 		adminUsername: source.ADMIN_USERNAME?.trim().toLowerCase() || undefined,
 		adminPassword: source.ADMIN_PASSWORD || undefined,
-		projectRoot
+		projectRoot,
+		uploadDir: path.resolve(projectRoot, source.UPLOAD_DIR ?? 'data/uploads')
 	};
 }
 

@@ -48,6 +48,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/(app)/campaigns/targets/[id]': 'user',
 	'/(app)/hazards/[id]': 'user',
 	'/api/hazard-photos/[id]': 'user',
+	// field work on a phone: the check's record, its photos (tus) and targets found in the field
+	'/api/target-checks': 'user',
+	'/api/uploads/[...path]': 'user',
+	'/api/check-photos/[id]': 'user',
+	'/api/field-targets': 'user',
 	'/(app)/admin/users': 'admin',
 	'/(app)/admin/users/[id]': 'admin',
 	'/(app)/admin/audit': 'admin',

@@ -226,6 +226,7 @@ export interface DB {
 	hazards: HazardsTable;
 	hazard_photos: HazardPhotosTable;
 	hazard_events: HazardEventsTable;
+	check_photos: CheckPhotosTable;
 }
 
 /** A flood-season hazard campaign (migration 0010). */
@@ -263,6 +264,8 @@ export interface CampaignTargetsTable {
 	assignee_id: number | null;
 	added_by: number | null;
 	created_at: GeneratedTimestamp;
+	/** the phone's id of a target added in the field (migration 0012) */
+	client_uuid: string | null;
 }
 
 export interface TargetChecksTable {
@@ -316,6 +319,23 @@ export interface HazardPhotosTable {
 	gps: Geometry | null;
 	user_id: number;
 	created_at: GeneratedTimestamp;
+}
+
+/** A target check's photo, uploaded after the check with tus into UPLOAD_DIR (migration 0012). */
+export interface CheckPhotosTable {
+	id: Generated<number>;
+	upload_id: string;
+	check_id: number;
+	user_id: number;
+	item: string | null;
+	size_bytes: ColumnType<number, number, number>;
+	complete: Generated<boolean>;
+	sha256: string | null;
+	taken_at: Timestamp | null;
+	gps: Geometry | null;
+	stamp: string | null;
+	created_at: GeneratedTimestamp;
+	completed_at: Timestamp | null;
 }
 
 /** Append-only log of every hazard transition (migration 0010). */

@@ -1,0 +1,305 @@
+// Field work on a phone: the photos of a target check and targets found in the field.
+//
+// Photos come after their check, over tus (the resumable upload protocol, @tus/server with its
+// file store under UPLOAD_DIR): a connection that drops mid-photo resumes from the last byte the
+// server holds. The phone names each upload with its own id for the photo, so the upload's URL
+// is known before it starts and a batch sent again finds what already arrived instead of adding
+// a second copy; the database row is keyed by the same id. Only the check's recorder may send
+// its photos, and only after the check itself is stored ("the record first").
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { Server, type Upload } from '@tus/server';
+import { FileStore } from '@tus/file-store';
+import type { DB } from '../db/schema';
+import { canRecordChecks, type Principal } from '../auth/policy';
+import { inSiteScope, scopeFor } from '../auth/scope';
+import { CampaignRejected, NotFoundError } from '../errors';
+import { actorOf, appendAudit } from '../repositories/audit';
+import { recordTargetCheck } from './campaigns';
+import {
+	checkByUuid,
+	completePhotoUpload,
+	findCheckPhoto,
+	findPhotoUpload,
+	insertFieldTarget,
+	insertPhotoUpload,
+	openCampaigns,
+	photoCountOfCheck,
+	unitHolding
+} from '../repositories/field';
+import { jurisdictionPrefix } from '$lib/domain/admin';
+import { FIELD_KINDS, type FieldKind } from '$lib/domain/campaign';
+import {
+	MAX_PHOTO_BYTES,
+	MAX_PHOTOS_PER_TARGET_CHECK,
+	STAMP_MAX_LENGTH,
+	UPLOAD_PATH,
+	type TargetCheckPayloadOutput,
+	photoMetaProblem,
+	type PhotoUploadMeta
+} from '$lib/domain/field';
+import { isValidLonLat } from '$lib/geo/distance';
+import type { RequestMeta } from './auth';
+
+function reject(field: string, key: string): never {
+	throw new CampaignRejected(field, key);
+}
+
+// ---- photos over tus ----
+
+/** A tus refusal: the status and a short plain reason (the phone shows its own words). */
+const refuse = (status_code: number, body: string) => ({ status_code, body: `${body}\n` });
+
+/** Who sent each request the tus server is handling (the route sets it, the hooks read it). */
+const senders = new WeakMap<Request, Principal>();
+const servers = new Map<string, Server>();
+
+function uploadServer(db: Kysely<DB>, dir: string): Server {
+	const known = servers.get(dir);
+	if (known) return known;
+	const datastore = new FileStore({ directory: dir });
+	const sender = (req: Request): Principal => {
+		const who = senders.get(req as unknown as Request);
+		if (!who) throw refuse(401, 'not signed in');
+		return who;
+	};
+	const server = new Server({
+		path: UPLOAD_PATH,
+		datastore,
+		relativeLocation: true,
+		maxSize: MAX_PHOTO_BYTES,
+		// the upload's id is the phone's id for the photo (a UUID), so its URL is known before
+		// the first byte and an upload is found again whatever happened to the answers
+		namingFunction: (_req, metadata) => {
+			const id = metadata?.photo ?? '';
+			if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+				throw refuse(400, 'photo id');
+			return id.toLowerCase();
+		},
+		onIncomingRequest: async (req, id) => {
+			const who = sender(req as unknown as Request);
+			const row = await findPhotoUpload(db, id);
+			if (req.method === 'POST') {
+				if (row && row.user_id !== who.userId) throw refuse(409, 'photo id taken');
+				// an upload created before is resumed (HEAD, PATCH), never created again: that
+				// would empty the file already received
+				if (
+					row &&
+					(await datastore.getUpload(id).then(
+						() => true,
+						() => false
+					))
+				)
+					throw refuse(409, 'exists');
+				return;
+			}
+			// another user's upload, or one never created: as if it did not exist
+			if (!row || row.user_id !== who.userId) throw refuse(404, 'not found');
+		},
+		onUploadCreate: async (req, upload) => {
+			const who = sender(req as unknown as Request);
+			const meta = (upload.metadata ?? {}) as Record<string, string | null>;
+			const m: PhotoUploadMeta = {
+				photo: meta.photo ?? '',
+				check: meta.check ?? '',
+				item: meta.item || null,
+				takenAt: meta.takenAt || null,
+				lon: meta.lon ? Number(meta.lon) : null,
+				lat: meta.lat ? Number(meta.lat) : null,
+				stamp: meta.stamp || null
+			};
+			const problem = photoMetaProblem(m);
+			if (problem) throw refuse(400, problem);
+			if (!upload.size || upload.size > MAX_PHOTO_BYTES) throw refuse(413, 'size');
+			// the record first: photos of a check the server does not hold yet wait on the phone
+			const check = await checkByUuid(db, m.check.toLowerCase());
+			if (!check) throw refuse(409, 'check not stored yet');
+			if (check.user_id !== who.userId || !inSiteScope(scopeFor(who.jurisdiction), check.area_code))
+				throw refuse(404, 'not found');
+			if ((await photoCountOfCheck(db, check.id)) >= MAX_PHOTOS_PER_TARGET_CHECK)
+				throw refuse(400, 'too many photos');
+			const known = await findPhotoUpload(db, upload.id);
+			// announced by another check, or with another size: not this photo
+			if (known && (known.check_id !== check.id || known.size_bytes !== upload.size))
+				throw refuse(409, 'photo differs from the one announced');
+			await insertPhotoUpload(db, {
+				uploadId: upload.id,
+				checkId: check.id,
+				userId: who.userId,
+				item: m.item,
+				sizeBytes: upload.size,
+				takenAt: m.takenAt ? new Date(m.takenAt) : null,
+				lon: m.lon,
+				lat: m.lat,
+				stamp: m.stamp?.slice(0, STAMP_MAX_LENGTH) ?? null
+			});
+			return {};
+		},
+		onUploadFinish: async (_req, upload: Upload) => {
+			const file = path.join(dir, upload.id);
+			const head = (await readFile(file)).subarray(0, 3);
+			// the phone sends the JPEG it stamped; anything else is not kept as a photo
+			if (head[0] !== 0xff || head[1] !== 0xd8 || head[2] !== 0xff) throw refuse(400, 'not a JPEG');
+			const hash = createHash('sha256');
+			for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+			await completePhotoUpload(db, upload.id, hash.digest('hex'));
+			return {};
+		}
+	});
+	servers.set(dir, server);
+	return server;
+}
+
+/** One tus request (POST, HEAD, PATCH, OPTIONS) of a signed-in user. */
+export async function handlePhotoUpload(
+	db: Kysely<DB>,
+	who: Principal,
+	request: Request,
+	dir: string
+): Promise<Response> {
+	// GET and DELETE are not part of the phone's protocol here: photos are read through their
+	// own route, and a photo once sent is evidence
+	if (request.method === 'GET' || request.method === 'DELETE')
+		return new Response('Method Not Allowed\n', { status: 405 });
+	senders.set(request, who);
+	return uploadServer(db, dir).handleWeb(request as never);
+}
+
+/** A photo of a target check (whole), for whoever may see its target. */
+export async function checkPhotoFor(
+	db: Kysely<DB>,
+	who: Principal,
+	id: number,
+	dir: string
+): Promise<{ bytes: Buffer; stamp: string | null }> {
+	const p = await findCheckPhoto(db, id);
+	if (!p || !p.complete || !inSiteScope(scopeFor(who.jurisdiction), p.area_code))
+		throw new NotFoundError(`check-photo/${id}`);
+	return { bytes: await readFile(path.join(dir, p.upload_id)), stamp: p.stamp };
+}
+
+// ---- the record first ----
+
+/**
+ * A target check sent from the phone's outbox: the check (services/campaigns.ts, once per client
+ * UUID), then the photos it announces are registered as awaited, so the server can say which
+ * photos of a check are still on their way. Sent again, nothing is added.
+ */
+export async function recordFieldCheck(
+	db: Kysely<DB>,
+	who: Principal,
+	p: TargetCheckPayloadOutput,
+	meta: RequestMeta,
+	now = new Date()
+): Promise<{ id: number; duplicate: boolean; hazards: number[]; photos: string[] }> {
+	const r = await recordTargetCheck(
+		db,
+		who,
+		{
+			clientUuid: p.clientUuid,
+			targetId: p.targetId,
+			recordedAt: new Date(p.recordedAt),
+			lon: p.lon ?? null,
+			lat: p.lat ?? null,
+			note: p.note ?? null,
+			answers: p.answers.map((a) => ({ item: a.item, answer: a.answer, note: a.note ?? null }))
+		},
+		meta,
+		now
+	);
+	for (const ph of p.photos) {
+		const known = await findPhotoUpload(db, ph.photo.toLowerCase());
+		// an id the phone reused for another user's or another check's photo is refused
+		if (known && (known.user_id !== who.userId || known.check_id !== r.id))
+			reject('photos', 'check.conflict');
+		if (!known)
+			await insertPhotoUpload(db, {
+				uploadId: ph.photo.toLowerCase(),
+				checkId: r.id,
+				userId: who.userId,
+				item: ph.item ?? null,
+				sizeBytes: ph.sizeBytes,
+				takenAt: ph.takenAt ? new Date(ph.takenAt) : null,
+				lon: ph.lon ?? null,
+				lat: ph.lat ?? null,
+				stamp: ph.stamp ?? null
+			});
+	}
+	return { ...r, photos: p.photos.map((x) => x.photo.toLowerCase()) };
+}
+
+// ---- targets found in the field ----
+
+export interface FieldTargetInput {
+	clientUuid: string;
+	fieldKind: string;
+	name: string;
+	lon: unknown;
+	lat: unknown;
+	campaignId?: number | null;
+}
+
+/**
+ * A worker adds a target found in the field (a construction pit, an open well, a broken fence,
+ * a flooded road…) at a point from the phone's GPS or placed on the map. The point must lie in
+ * the worker's own jurisdiction (its boundary, not only its code); the target joins the newest
+ * open campaign over that place (or the one named) and is the worker's to check. Once per
+ * phone id; audited.
+ */
+export async function addFieldTarget(
+	db: Kysely<DB>,
+	who: Principal,
+	f: FieldTargetInput,
+	meta: RequestMeta,
+	now = new Date()
+): Promise<{ id: number; duplicate: boolean; campaignId: number }> {
+	if (!(FIELD_KINDS as readonly string[]).includes(f.fieldKind))
+		reject('fieldKind', 'field.err.kind');
+	const name = f.name.trim();
+	if (!name || name.length > 100) reject('name', 'field.err.name');
+	if (!isValidLonLat(f.lon, f.lat)) reject('position', 'field.err.position');
+	const lon = f.lon as number;
+	const lat = f.lat as number;
+	const prefix = jurisdictionPrefix(who.jurisdiction);
+	// the township (or, for a village's child director, the village) whose boundary holds it
+	const atVillage = prefix.length >= 12;
+	const own = await unitHolding(db, lon, lat, atVillage ? 'village' : 'township', prefix);
+	if (!own) reject('position', 'field.err.outside');
+	// the village whose boundary holds it, where there is one: a township's find is listed there
+	const village = atVillage
+		? own
+		: await unitHolding(db, lon, lat, 'village', jurisdictionPrefix(own));
+	const areaCode = village ?? own;
+	if (!canRecordChecks(who, areaCode)) reject('position', 'field.err.notAllowed');
+	const open = (await openCampaigns(db, now)).filter((c) =>
+		areaCode.startsWith(jurisdictionPrefix(c.area_code))
+	);
+	const campaign = f.campaignId ? open.find((c) => c.id === f.campaignId) : open[0];
+	if (!campaign) reject('campaignId', 'field.err.noCampaign');
+	return db.transaction().execute(async (trx) => {
+		const r = await insertFieldTarget(trx, {
+			clientUuid: f.clientUuid.toLowerCase(),
+			campaignId: campaign.id,
+			fieldKind: f.fieldKind as FieldKind,
+			name,
+			areaCode,
+			lon,
+			lat,
+			userId: who.userId
+		});
+		if (r.duplicate && r.addedBy !== who.userId) reject('clientUuid', 'check.conflict');
+		if (!r.duplicate)
+			await appendAudit(trx, {
+				...actorOf(who),
+				action: 'field_target_added',
+				resource: `target:${r.id}`,
+				jurisdictionCode: areaCode,
+				detail: { campaign: campaign.id, fieldKind: f.fieldKind, lon, lat },
+				...meta
+			});
+		return { id: r.id, duplicate: r.duplicate, campaignId: campaign.id };
+	});
+}
