@@ -184,7 +184,7 @@ sw.addEventListener('message', (event) => {
 			await sw.clients.claim();
 			const cache = await caches.open(PAGES);
 			let kept = 0;
-			for (const path of msg.paths.slice(0, 402)) {
+			for (const path of msg.paths.slice(0, 602)) {
 				const url = new URL(path, sw.location.origin);
 				if (!isKeptPage(url)) continue;
 				// kept a moment ago (the list was opened again): not fetched again

@@ -33,6 +33,8 @@ const app = spawn(process.execPath, ['src/serve.mjs'], {
 		ORIGIN: '',
 		PROTOCOL_HEADER: '',
 		DATA_DIR: dataDir,
+		// the photos of target checks, beside the copied database and gone with it
+		UPLOAD_DIR: `${dataDir}-uploads`,
 		SEED_AREA: FIXTURE_AREA,
 		DATABASE_URL: '',
 		BASEMAP_PMTILES: E2E_BASEMAP
@@ -48,6 +50,7 @@ setInterval(() => {
 }, 1000).unref();
 app.on('exit', async (code) => {
 	await rm(dataDir, { recursive: true, force: true });
+	await rm(`${dataDir}-uploads`, { recursive: true, force: true });
 	await rm(E2E_BASEMAP, { force: true });
 	process.exit(code ?? 0);
 });

@@ -8,7 +8,13 @@ export interface KeepMessage {
 	paths: string[];
 }
 
-const KEPT = [/^\/waterways(\/\d+)?(\/__data\.json)?$/, /^\/api\/photos\/\d+$/];
+const KEPT = [
+	/^\/waterways(\/\d+)?(\/__data\.json)?$/,
+	/^\/api\/photos\/\d+$/,
+	// "my targets" and each target's page: nothing about children is on them (a household visit
+	// is its village and a released count)
+	/^\/campaigns\/(mine|targets\/\d+)(\/__data\.json)?$/
+];
 
 export function isKeptPage(url: URL): boolean {
 	return KEPT.some((re) => re.test(url.pathname));
@@ -44,6 +50,17 @@ export function listKeepPaths(listSearch: string, ids: number[], max = 200): str
 		`/waterways${listSearch}`,
 		`/waterways/__data.json${listSearch}`,
 		...ids.slice(0, max).flatMap((id) => [`/waterways/${id}`, `/waterways/${id}/__data.json`])
+	];
+}
+
+/** The pages "my targets" asks the phone to keep: itself and each target's page and data. */
+export function targetKeepPaths(ids: number[], max = 300): string[] {
+	return [
+		'/campaigns/mine',
+		'/campaigns/mine/__data.json',
+		...ids
+			.slice(0, max)
+			.flatMap((id) => [`/campaigns/targets/${id}`, `/campaigns/targets/${id}/__data.json`])
 	];
 }
 

@@ -1,14 +1,19 @@
-// The field outbox: equipment checks are written to IndexedDB first and sent from there, so a
-// check survives a dropped connection, a closed tab or a phone restart, and is sent exactly
-// once (the server ignores a client UUID it has already stored). Only checks live here —
-// never anything about children.
+// The field outbox: equipment checks, target checks (with their stamped photos) and targets found
+// in the field are written to IndexedDB first and sent from there, so each survives a dropped
+// connection, a closed tab or a phone restart, and is stored exactly once (the server ignores a
+// client UUID it has already stored; a photo resumes where it stopped). Only what the worker
+// recorded lives here — never anything about children.
 
 import type { CheckPayloadInput } from '$lib/domain/check';
+import type { FieldTargetPayloadInput, TargetCheckPayloadInput } from '$lib/domain/field';
+import { sendTargetCheck, type QueuedPhoto } from './target-send';
 
 const DB_NAME = 'tongan-outbox';
 const STORE = 'checks';
 
 export interface QueuedCheck {
+	/** an equipment check of a segment (items stored before kinds existed have none) */
+	kind?: 'equipment';
 	clientUuid: string;
 	waterwayId: number;
 	/** what the check form built; POST /api/checks parses it with the same schema */
@@ -23,6 +28,31 @@ export interface QueuedCheck {
 	/** the server refused it as invalid: sending it again cannot help, the user decides */
 	refused?: boolean;
 }
+
+interface QueuedCommon {
+	clientUuid: string;
+	queuedAt: string;
+	/** how the user knows it (the target's or the find's name), for the banner */
+	label: string;
+	owner?: string;
+	lastError?: string;
+	refused?: boolean;
+}
+
+/** A check of a campaign target: the record, then its photos (marked done as each arrives). */
+export interface QueuedTargetCheck extends QueuedCommon {
+	kind: 'target_check';
+	targetCheck: TargetCheckPayloadInput;
+	targetPhotos: QueuedPhoto[];
+}
+
+/** A target found in the field. */
+export interface QueuedFieldTarget extends QueuedCommon {
+	kind: 'field_target';
+	fieldTarget: FieldTargetPayloadInput;
+}
+
+export type QueuedItem = QueuedCheck | QueuedTargetCheck | QueuedFieldTarget;
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
@@ -51,18 +81,54 @@ async function tx<T>(
 	}
 }
 
-export const putCheck = (c: QueuedCheck) => tx('readwrite', (s) => s.put(c));
+export const putCheck = (c: QueuedItem) => tx('readwrite', (s) => s.put(c));
 export const deleteCheck = (id: string) => tx('readwrite', (s) => s.delete(id));
 export const allChecks = () =>
-	tx<QueuedCheck[]>('readonly', (s) => s.getAll() as IDBRequest<QueuedCheck[]>);
+	tx<QueuedItem[]>('readonly', (s) => s.getAll() as IDBRequest<QueuedItem[]>);
 
 /** The reason of a send that did not reach the server (the banner says it in words). */
 export const NETWORK = 'network';
 
 export type SendResult = { ok: true } | { ok: false; retry: boolean; message: string };
 
-/** One attempt to deliver a check. 2xx (created or already stored) means delivered. */
-export async function send(c: QueuedCheck): Promise<SendResult> {
+/** One attempt to deliver a queued item of any kind. */
+export async function send(c: QueuedItem): Promise<SendResult> {
+	if (c.kind === 'target_check') {
+		const r = await sendTargetCheck(
+			{ origin: window.location.origin },
+			c.targetCheck,
+			c.targetPhotos,
+			// each photo that arrived whole is noted at once: a later attempt skips it
+			async () => void (await putCheck(c))
+		);
+		return r.ok ? r : { ok: false, retry: r.retry, message: r.message };
+	}
+	if (c.kind === 'field_target') return sendJson('/api/field-targets', c.fieldTarget);
+	return sendEquipmentCheck(c);
+}
+
+async function sendJson(url: string, body: unknown): Promise<SendResult> {
+	let res: Response;
+	try {
+		res = await fetch(url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(body)
+		});
+	} catch {
+		return { ok: false, retry: true, message: NETWORK };
+	}
+	if (res.ok) return { ok: true };
+	const b = (await res.json().catch(() => ({}))) as { message?: string };
+	return {
+		ok: false,
+		retry: res.status >= 500 || res.status === 401,
+		message: b.message ?? String(res.status)
+	};
+}
+
+/** One attempt to deliver an equipment check. 2xx (created or already stored) means delivered. */
+async function sendEquipmentCheck(c: QueuedCheck): Promise<SendResult> {
 	const form = new FormData();
 	form.set('check', JSON.stringify(c.check));
 	c.photos.forEach((p, i) =>
@@ -93,9 +159,11 @@ class Outbox {
 	online = $state(true);
 	lastError: string | null = $state(null);
 	/** checks the server refused, each with its reason, until the user deletes them */
-	refused: { clientUuid: string; waterwayId: number; label?: string; reason: string }[] = $state(
+	refused: { clientUuid: string; waterwayId?: number; label?: string; reason: string }[] = $state(
 		[]
 	);
+	/** what is still on this phone, each by name, with the photos of it not yet sent */
+	waiting: { clientUuid: string; kind: string; label?: string; photosLeft: number }[] = $state([]);
 	/** checks sent since the page loaded: pages showing what they changed reload on it */
 	sent = $state(0);
 	private started = false;
@@ -109,7 +177,7 @@ class Outbox {
 		void this.refresh();
 	}
 
-	private async mine(): Promise<QueuedCheck[]> {
+	private async mine(): Promise<QueuedItem[]> {
 		const all = await allChecks();
 		return this.user === null ? [] : all.filter((c) => (c.owner ?? this.user) === this.user);
 	}
@@ -121,10 +189,16 @@ class Outbox {
 			.filter((c) => c.refused)
 			.map((c) => ({
 				clientUuid: c.clientUuid,
-				waterwayId: c.waterwayId,
+				waterwayId: c.kind === undefined || c.kind === 'equipment' ? c.waterwayId : undefined,
 				label: c.label,
 				reason: c.lastError ?? ''
 			}));
+		this.waiting = all.map((c) => ({
+			clientUuid: c.clientUuid,
+			kind: c.kind ?? 'equipment',
+			label: c.label,
+			photosLeft: c.kind === 'target_check' ? c.targetPhotos.filter((p) => !p.done).length : 0
+		}));
 	}
 
 	/** The user gives up a refused check (after being asked): it is deleted from this phone. */
@@ -133,7 +207,7 @@ class Outbox {
 		await this.refresh();
 	}
 
-	async enqueue(c: QueuedCheck): Promise<void> {
+	async enqueue(c: QueuedItem): Promise<void> {
 		await putCheck(c);
 		await this.refresh();
 		await this.flush();

@@ -21,7 +21,7 @@ export function reasonText(r: TargetReason, t: Translate, locale: Locale): strin
 		case 'children_near_water':
 			return t('why.children_near_water', { n: formatCount(r.children, locale), limit: r.limitM });
 		case 'field':
-			return t('why.field', { kind: r.fieldKind });
+			return t('why.field', { kind: t(`fk.${r.fieldKind}`) });
 	}
 }
 

@@ -19,6 +19,7 @@ import { inSiteScope, scopeFor } from '../auth/scope';
 import { CampaignRejected, NotFoundError } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { recordTargetCheck } from './campaigns';
+import { findTarget } from '../repositories/campaigns';
 import {
 	checkByUuid,
 	completePhotoUpload,
@@ -28,6 +29,7 @@ import {
 	insertPhotoUpload,
 	openCampaigns,
 	photoCountOfCheck,
+	photosOfTarget,
 	unitHolding
 } from '../repositories/field';
 import { jurisdictionPrefix } from '$lib/domain/admin';
@@ -229,6 +231,14 @@ export async function recordFieldCheck(
 			});
 	}
 	return { ...r, photos: p.photos.map((x) => x.photo.toLowerCase()) };
+}
+
+/** The photos of a target's checks (the target must be in the viewer's reach). */
+export async function targetPhotos(db: Kysely<DB>, who: Principal, targetId: number) {
+	const t = await findTarget(db, targetId);
+	if (!t || !inSiteScope(scopeFor(who.jurisdiction), t.area_code))
+		throw new NotFoundError(`target/${targetId}`);
+	return photosOfTarget(db, targetId);
 }
 
 // ---- targets found in the field ----

@@ -8,6 +8,7 @@ import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
 import { recordTargetCheck, targetPage } from '$lib/server/services/campaigns';
+import { targetPhotos } from '$lib/server/services/field';
 import { blankOr, idText, parse, parseOrError, readForm, text } from '$lib/server/validation';
 import { ANSWERS } from '$lib/domain/campaign';
 
@@ -48,6 +49,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const { db } = await database();
 	try {
 		const p = await targetPage(db, user.principal, id);
+		const photos = await targetPhotos(db, user.principal, id);
 		const tg = p.target;
 		return {
 			target: {
@@ -72,7 +74,14 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				description: h.description,
 				overdue: h.overdue
 			})),
-			mayCheck: p.mayCheck && p.campaign.open
+			mayCheck: p.mayCheck && p.campaign.open,
+			// the photos of its checks, stamped on the phone; whole, or still on their way
+			photos: photos.map((x) => ({
+				id: x.id,
+				checkId: x.check_id,
+				complete: x.complete,
+				stamp: x.stamp
+			}))
 		};
 	} catch (e) {
 		throwAsHttp(locals.locale, e);

@@ -1,0 +1,149 @@
+// Field work on a phone (issue 12, item 3): a township worker finds their targets as a list and a
+// map, nearest first; out of signal, records an institution's checklist with a hazard and a
+// photo stamped with time and place; the phone says what is still waiting; back online, the
+// record goes first and the photo after it, and the hazard appears on the county's campaign
+// page. A find in the field outside the worker's jurisdiction is refused in words.
+import { test, expect } from '@playwright/test';
+import sharp from 'sharp';
+import { DEMO, guard, PHONE, signIn } from './helpers';
+
+test.use(PHONE);
+
+test('field: offline, a township worker records a checklist with a hazard and a stamped photo; online, the hazard reaches the county', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const problems = guard(page);
+
+	await signIn(page, DEMO.county);
+	await page.goto('/campaigns');
+	const name = `现场排查 ${Date.now()}`;
+	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
+	await page.getByTestId('create-submit').click();
+	await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 60_000 });
+	const campaignUrl = new URL(page.url()).pathname;
+
+	const phone = await browser.newContext({ ...PHONE, baseURL: page.url().split('/campaigns')[0] });
+	await phone.grantPermissions(['geolocation']);
+	await phone.setGeolocation({ longitude: 113.45, latitude: 29.85, accuracy: 12 });
+	const worker = await phone.newPage();
+	const workerProblems = guard(worker);
+	await signIn(worker, DEMO.township);
+	await worker.goto('/campaigns/mine');
+	await expect(worker.getByTestId('from-me').first()).toBeVisible();
+
+	// the same targets on a map, in the list's order
+	await worker.getByTestId('view-map').click();
+	await expect(worker.getByTestId('targets-map')).toHaveAttribute('data-loaded', 'true', {
+		timeout: 30_000
+	});
+	await worker.getByTestId('view-list').click();
+
+	// a find outside the worker's township is refused, in words, and nothing is kept
+	await phone.setGeolocation({ longitude: 110.0, latitude: 32.5 });
+	await worker.getByTestId('field-target').locator('summary').click();
+	await worker.getByTestId('field-kind').selectOption('well');
+	await worker.getByTestId('field-gps').click();
+	await expect(worker.getByTestId('field-position')).toContainText('32.50000');
+	await worker.getByTestId('field-submit').click();
+	await expect(worker.getByTestId('field-error')).toContainText('不在您的管辖范围内');
+	await phone.setGeolocation({ longitude: 113.45, latitude: 29.85, accuracy: 12 });
+
+	const institution = worker
+		.getByTestId('my-target')
+		.filter({ hasText: '儿童相关机构' })
+		.filter({ hasText: name })
+		.first();
+	const targetName = (await institution.locator('a.name').textContent())!.trim();
+	await institution.locator('a.name').click();
+	await expect(worker.getByTestId('target-name')).toHaveText(targetName);
+	// the app is on the phone: its worker serves what it kept
+	await worker.waitForFunction(() => !!navigator.serviceWorker.controller);
+	await expect(worker.getByTestId('check-where')).toContainText('29.85000');
+
+	// out of signal
+	await phone.setOffline(true);
+	for (const item of ['buildings', 'hillside', 'water', 'fire', 'hygiene'])
+		await worker.getByTestId(`item-${item}`).getByText('正常', { exact: true }).click();
+	await worker.getByTestId('item-bus').getByText('不适用', { exact: true }).click();
+	await worker.getByTestId('item-wall').getByText('有隐患', { exact: true }).click();
+	await worker.getByTestId('item-wall').getByRole('textbox').fill('围墙外侧基坑积水');
+	const jpeg = await sharp({
+		create: { width: 2000, height: 1500, channels: 3, background: '#6a994e' }
+	})
+		.jpeg()
+		.toBuffer();
+	await worker
+		.getByTestId('photo-wall')
+		.setInputFiles({ name: 'wall.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+	const stamped = worker.getByTestId('stamped-photo');
+	await expect(stamped).toBeVisible();
+	// the stamp is on the image itself: a dark band with white words along its foot, and the
+	// same words (time and place) beside it
+	await expect(stamped).toHaveAttribute('alt', /\(UTC\+8\) · 29\.85000°N 113\.45000°E/);
+	const pixels = await stamped.evaluate(async (img: HTMLImageElement) => {
+		await img.decode();
+		const c = document.createElement('canvas');
+		c.width = img.naturalWidth;
+		c.height = img.naturalHeight;
+		const g = c.getContext('2d')!;
+		g.drawImage(img, 0, 0);
+		const mean = (y: number) => {
+			const d = g.getImageData(0, y, c.width, 1).data;
+			let s = 0;
+			for (let i = 0; i < d.length; i += 4) s += d[i] + d[i + 1] + d[i + 2];
+			return s / (d.length / 4) / 3;
+		};
+		const band = g.getImageData(0, c.height - 60, c.width, 60).data;
+		let white = 0;
+		for (let i = 0; i < band.length; i += 4) if (band[i] > 230 && band[i + 1] > 230) white++;
+		return { w: c.width, top: mean(5), foot: mean(c.height - 3), white };
+	});
+	expect(pixels.w).toBe(1600);
+	expect(pixels.foot).toBeLessThan(pixels.top * 0.7);
+	expect(pixels.white).toBeGreaterThan(100);
+	await worker.getByTestId('check-submit').click();
+	await expect(worker.getByTestId('check-queued')).toContainText('已保存在本机');
+	// the phone says plainly what is waiting
+	await expect(worker.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
+	await expect(worker.getByTestId('outbox-waiting')).toContainText(`排查记录“${targetName}”`);
+	await expect(worker.getByTestId('outbox-photos-left')).toHaveText('其中照片 1 张未传完');
+
+	// signal again: the record, then the photo
+	await phone.setOffline(false);
+	await expect(worker.getByTestId('outbox-banner')).toBeHidden({ timeout: 60_000 });
+	await expect(worker.getByTestId('target-hazards')).toContainText('已排查发现');
+	// in the check's history (folded), the photo as the server holds it
+	const photo = worker.getByTestId('check-photo').first();
+	await expect(photo).toBeAttached();
+	const src = (await photo.getAttribute('src'))!;
+	const served = await worker.request.get(src);
+	expect(served.status()).toBe(200);
+	const bytes = await served.body();
+	expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+	const meta = await sharp(bytes).metadata();
+	expect(meta.width).toBe(1600);
+
+	// the county sees the hazard on the campaign
+	await page.goto(campaignUrl);
+	await expect(page.getByTestId('stat-visited')).toHaveText('1');
+	await expect(page.getByTestId('stat-found')).toHaveText('1');
+	await expect(
+		page.getByTestId('campaign-hazards').locator('tr', { hasText: targetName })
+	).toContainText('围墙');
+
+	expect(problems).toEqual([]);
+	// expected: the refused find (400), the attempt made out of signal, and the photo's first
+	// question to the upload server (HEAD: it holds nothing yet, 404, so the upload is created)
+	expect(
+		workerProblems.filter(
+			(p) =>
+				!p.includes('ERR_INTERNET_DISCONNECTED') &&
+				!p.includes('status of 400') &&
+				!p.includes('status of 404')
+		)
+	).toEqual([]);
+	expect(workerProblems.filter((p) => p.includes('status of 404'))).toHaveLength(1);
+	await phone.close();
+});
