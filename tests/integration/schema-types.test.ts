@@ -72,7 +72,16 @@ const COLUMNS = {
 		'left_behind_key',
 		'in_difficulty_key'
 	],
-	children_homes: ['id', 'name', 'village_code', 'area_m2', 'status', 'geom', 'synthetic'],
+	children_homes: [
+		'id',
+		'name',
+		'village_code',
+		'area_m2',
+		'status',
+		'geom',
+		'synthetic',
+		'source_id'
+	],
 	sunshine_stations: ['id', 'name', 'admin_code', 'services', 'geom', 'synthetic'],
 	institutions: ['id', 'kind', 'name', 'admin_code', 'capacity', 'geom', 'synthetic'],
 	users: [
@@ -255,7 +264,8 @@ const COLUMNS = {
 		'user_id',
 		'created_at'
 	],
-	hazard_events: ['id', 'hazard_id', 'from_state', 'to_state', 'user_id', 'at', 'note', 'detail']
+	hazard_events: ['id', 'hazard_id', 'from_state', 'to_state', 'user_id', 'at', 'note', 'detail'],
+	import_mappings: ['user_id', 'kind', 'mapping', 'updated_at']
 } as const satisfies Columns;
 const complete: Complete<typeof COLUMNS> = true;
 

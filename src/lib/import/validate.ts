@@ -62,6 +62,8 @@ export interface CheckOptions {
 	swap: boolean;
 	/** where points are expected, for the swapped-pair test */
 	box?: Box;
+	/** source id -> first row, shared when a large file is checked a chunk at a time */
+	seen?: Map<string, number>;
 }
 
 export interface Checked {
@@ -100,7 +102,7 @@ export function checkRows(
 	const box = opts.box ?? CHINA_BOX;
 	const rows: HomeRow[] = [];
 	const problems: RowProblem[] = [];
-	const firstRowOf = new Map<string, number>();
+	const firstRowOf = opts.seen ?? new Map<string, number>();
 	let swapped = 0;
 	for (const rec of table.records) {
 		const found: RowProblem[] = [];

@@ -34,7 +34,8 @@ export const AUDIT_ACTIONS = [
 	'campaign_created',
 	'target_assigned',
 	'target_check',
-	'hazard_step'
+	'hazard_step',
+	'import'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
