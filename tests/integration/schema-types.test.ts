@@ -72,7 +72,16 @@ const COLUMNS = {
 		'left_behind_key',
 		'in_difficulty_key'
 	],
-	children_homes: ['id', 'name', 'village_code', 'area_m2', 'status', 'geom', 'synthetic'],
+	children_homes: [
+		'id',
+		'name',
+		'village_code',
+		'area_m2',
+		'status',
+		'geom',
+		'synthetic',
+		'source_id'
+	],
 	sunshine_stations: ['id', 'name', 'admin_code', 'services', 'geom', 'synthetic'],
 	institutions: ['id', 'kind', 'name', 'admin_code', 'capacity', 'geom', 'synthetic'],
 	users: [
@@ -271,7 +280,8 @@ const COLUMNS = {
 		'stamp',
 		'created_at',
 		'completed_at'
-	]
+	],
+	import_mappings: ['user_id', 'kind', 'mapping', 'updated_at']
 } as const satisfies Columns;
 const complete: Complete<typeof COLUMNS> = true;
 

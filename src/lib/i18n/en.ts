@@ -1,3 +1,4 @@
+import { importsEn } from './imports.en';
 import { campaignsEn } from './campaigns.en';
 import type { MessageKey } from './zh';
 import { adminEn } from './admin.en';
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
 	...planningEn,
 	...campaignsEn,
 	...fieldEn,
+	...importsEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

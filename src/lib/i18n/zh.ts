@@ -1,4 +1,5 @@
 // Simplified Chinese, the product's first language. Terms follow the Hubei action plan.
+import { importsZh } from './imports.zh';
 import { campaignsZh } from './campaigns.zh';
 import { adminZh } from './admin.zh';
 import { authZh } from './auth.zh';
@@ -17,6 +18,7 @@ export const zh = {
 	...planningZh,
 	...campaignsZh,
 	...fieldZh,
+	...importsZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',

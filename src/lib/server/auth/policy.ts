@@ -225,3 +225,8 @@ export function canFixHazard(p: Principal, areaCode: string): boolean {
 export function canVerifyHazard(p: Principal, areaCode: string): boolean {
 	return (isAdmin(p) || p.role === 'township_staff') && inJurisdiction(p, areaCode);
 }
+
+/** Imports write into the importer's own jurisdiction: administrators only. */
+export function canImport(p: Principal): boolean {
+	return isAdmin(p);
+}

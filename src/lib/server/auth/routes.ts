@@ -57,5 +57,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/(app)/admin/users/[id]': 'admin',
 	'/(app)/admin/audit': 'admin',
 	'/(app)/admin/emergencies': 'admin',
-	'/(app)/admin/settings': 'admin'
+	'/(app)/admin/settings': 'admin',
+	'/(app)/admin/imports': 'admin',
+	'/api/imports': 'admin'
 };

@@ -104,6 +104,8 @@ export interface ChildrenHomesTable {
 	status: Generated<'open' | 'suspended' | 'closed'>;
 	geom: Geometry;
 	synthetic: Generated<boolean>;
+	/** the id its import source gave it (migration 0016); null when made in the app */
+	source_id: string | null;
 }
 
 export interface SunshineStationsTable {
@@ -227,6 +229,15 @@ export interface DB {
 	hazard_photos: HazardPhotosTable;
 	hazard_events: HazardEventsTable;
 	check_photos: CheckPhotosTable;
+	import_mappings: ImportMappingsTable;
+}
+
+/** Each user's last column mapping per import kind (migration 0016). */
+export interface ImportMappingsTable {
+	user_id: number;
+	kind: string;
+	mapping: ColumnType<unknown, string, string>;
+	updated_at: GeneratedTimestamp;
 }
 
 /** A flood-season hazard campaign (migration 0010). */

@@ -35,7 +35,8 @@ export const AUDIT_ACTIONS = [
 	'target_assigned',
 	'target_check',
 	'hazard_step',
-	'field_target_added'
+	'field_target_added',
+	'import'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

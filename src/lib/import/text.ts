@@ -1,0 +1,46 @@
+// Cell text as people type it in Chinese spreadsheets, made comparable: full-width digits and
+// letters folded to ASCII (NFKC), non-breaking and ideographic spaces trimmed, and numbers that
+// a spreadsheet turned into scientific notation written out again.
+
+/** Full-width forms to ASCII, surrounding blanks removed. */
+export function normalizeCell(raw: unknown): string {
+	if (raw === null || raw === undefined) return '';
+	const s = typeof raw === 'number' ? numberText(raw) : String(raw);
+	return expandScientific(
+		s
+			.normalize('NFKC')
+			.replace(/[\s\u00a0\u3000]+/g, ' ')
+			.trim()
+	);
+}
+
+/**
+ * A number as the digits a person typed. Excel shows an 18-digit id as 4.21083E+17 and keeps
+ * it as a double; an integer is written out in full so it can still match the source's id.
+ */
+export function numberText(n: number): string {
+	if (!Number.isFinite(n)) return '';
+	if (Number.isInteger(n)) return BigInt(n).toString();
+	return String(n);
+}
+
+const SCIENTIFIC = /^([+-]?\d+(?:\.\d+)?)[eE]\+?(\d{1,2})$/;
+
+/** "4.21083E+11" -> "421083000000"; anything else unchanged. */
+export function expandScientific(s: string): string {
+	const m = SCIENTIFIC.exec(s);
+	if (!m) return s;
+	const exp = Number(m[2]);
+	const [int, frac = ''] = m[1].replace(/^\+/, '').split('.');
+	if (frac.length > exp) return s; // not an integer: a real measurement, keep as typed
+	const digits = int + frac.padEnd(exp, '0');
+	return digits.replace(/^(-?)0+(?=\d)/, '$1');
+}
+
+/** Parse a decimal as typed ("1,234.5", "１２．５"), or null. */
+export function parseDecimal(s: string): number | null {
+	const t = normalizeCell(s).replace(/,/g, '');
+	if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return null;
+	const n = Number(t);
+	return Number.isFinite(n) ? n : null;
+}

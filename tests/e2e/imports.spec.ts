@@ -1,0 +1,132 @@
+// An administrator imports a real-looking spreadsheet in Chromium: upload a GBK CSV whose
+// columns are not all named as the app expects, map the one it cannot guess, run the dry run
+// (counts, the rejected row named, the preview), confirm, and find the new homes in the map's
+// tiles. Then the same file again: nothing to write.
+import { test, expect } from '@playwright/test';
+import { VectorTile } from '@mapbox/vector-tile';
+import Protobuf from 'pbf';
+import iconv from 'iconv-lite';
+import { sql } from 'kysely';
+import { openTestDatabase, type TestDatabase } from '../support/template';
+import { DEMO, guard, signIn } from './helpers';
+
+let db: TestDatabase;
+let villages: { code: string; lon: number; lat: number }[] = [];
+let outside: [number, number] = [0, 0];
+
+test.beforeAll(async () => {
+	// the same prepared fixture the server was started from: its villages and the county's edge
+	db = await openTestDatabase('pglite');
+	villages = (
+		await sql<{ code: string; lon: number; lat: number }>`
+			SELECT v.code, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
+			FROM admin_units v, admin_units c
+			WHERE c.code = '421083000000' AND v.level = 'village' AND v.code LIKE '421083%'
+				AND ST_Covers(c.geom, v.center)
+			ORDER BY v.code DESC LIMIT 2`.execute(db.db)
+	).rows.map((v) => ({ code: v.code, lon: Number(v.lon), lat: Number(v.lat) }));
+	const e = (
+		await sql<{ e: number; n: number }>`
+			SELECT ST_XMax(geom) AS e, ST_YMax(geom) AS n FROM admin_units WHERE code = '421083000000'`.execute(
+			db.db
+		)
+	).rows[0];
+	outside = [Number(e.e) + 0.3, Number(e.n) - 0.05];
+});
+test.afterAll(async () => {
+	await db?.close();
+});
+
+function tileOf(lon: number, lat: number, z: number): [number, number] {
+	const n = 2 ** z;
+	const r = (lat * Math.PI) / 180;
+	return [
+		Math.floor(((lon + 180) / 360) * n),
+		Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)
+	];
+}
+
+test('upload, map the columns, dry run, confirm, and the homes are on the map', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.county);
+	await page.goto('/admin/imports');
+	await expect(page.getByRole('heading', { name: '数据导入', level: 1 })).toBeVisible();
+
+	const stamp = Date.now().toString(36);
+	// "单位" is no name the guess knows: the user maps it
+	const text = [
+		'编号,单位,村代码,面积（平方米）,状态,经度,纬度',
+		`E2E-${stamp}-1,导入测试甲,${villages[0].code},４５,开放,${villages[0].lon},${villages[0].lat}`,
+		`E2E-${stamp}-2,导入测试乙,${villages[1].code},22.5,,${villages[1].lon},${villages[1].lat}`,
+		`E2E-${stamp}-3,导入测试界外,${villages[1].code},30,,${outside[0]},${outside[1]}`
+	].join('\r\n');
+	const file = {
+		name: '儿童之家台账.csv',
+		mimeType: 'text/csv',
+		buffer: iconv.encode(text, 'gbk')
+	};
+	await page.locator('input[type=file]').setInputFiles(file);
+	await page.getByRole('button', { name: '读取文件' }).click();
+
+	const nameSelect = page.locator('select[data-field=name]');
+	await expect(nameSelect).toHaveValue('');
+	await expect(page.locator('select[data-field=sourceId]')).toHaveValue('编号');
+	await nameSelect.selectOption('单位');
+
+	await page.getByRole('button', { name: '预检' }).click();
+	const dry = page.getByTestId('import-dry-run');
+	await expect(dry).toBeVisible();
+	await expect(dry.locator('[data-count=inserts]')).toHaveText('2');
+	await expect(dry.locator('[data-count=rejected]')).toHaveText('1');
+	await expect(page.getByTestId('import-problems')).toContainText(
+		'第 4 行，经度（列“经度”）：位置不在您的管辖范围内'
+	);
+	await expect(page.getByTestId('import-preview').locator('circle')).toHaveCount(2);
+	// the dry run wrote nothing
+	const none = await page.request.get(
+		`/tiles/sites/14/${tileOf(villages[0].lon, villages[0].lat, 14).join('/')}.mvt`
+	);
+	const homesIn = (bytes: Buffer) => {
+		const layer = new VectorTile(new Protobuf(bytes)).layers.homes;
+		const names: string[] = [];
+		for (let i = 0; layer && i < layer.length; i++)
+			names.push(String(layer.feature(i).properties.name));
+		return names;
+	};
+	expect(homesIn(await none.body())).not.toContain('导入测试甲');
+
+	await page.getByRole('button', { name: '确认写入' }).click();
+	await expect(page.getByTestId('import-done')).toContainText('已写入：新增 2，更新 0，不变 0');
+
+	// on the map: the sites tile at the home now carries it
+	for (const [v, name] of [
+		[villages[0], '导入测试甲'],
+		[villages[1], '导入测试乙']
+	] as const) {
+		const r = await page.request.get(`/tiles/sites/14/${tileOf(v.lon, v.lat, 14).join('/')}.mvt`);
+		expect(r.status()).toBe(200);
+		expect(homesIn(await r.body())).toContain(name);
+	}
+
+	// the same file again: the remembered mapping fills 单位 in, and nothing is left to write
+	await page.goto('/admin/imports');
+	await page.locator('input[type=file]').setInputFiles(file);
+	await page.getByRole('button', { name: '读取文件' }).click();
+	await expect(page.locator('select[data-field=name]')).toHaveValue('单位');
+	await page.getByRole('button', { name: '预检' }).click();
+	await expect(page.locator('[data-count=unchanged]')).toHaveText('2');
+	await expect(page.locator('[data-count=inserts]')).toHaveText('0');
+	await expect(page.getByRole('button', { name: '确认写入' })).toBeDisabled();
+
+	// a file that is not one is refused in Chinese
+	await page.locator('input[type=file]').setInputFiles({
+		name: '坏文件.xlsx',
+		mimeType: 'application/octet-stream',
+		buffer: Buffer.from('not a workbook')
+	});
+	await page.getByRole('button', { name: '读取文件' }).click();
+	await expect(page.getByTestId('import-error')).toContainText('无法读取该文件');
+	expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+});

@@ -1,0 +1,397 @@
+// The import's readers on the files real users bring, each written here by the test itself:
+// GBK and BOM CSVs, Excel sheets with titles, merged headers, dates, scientific ids and
+// full-width digits, GeoJSON with broken features, a shapefile in a projected CRS, phone
+// coordinates (GCJ-02, BD-09) and swapped pairs. Then a fuzz: no reader crashes on bad input,
+// and every row that cannot be imported is reported.
+import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import fc from 'fast-check';
+import proj4 from 'proj4';
+import { distance } from '@turf/turf';
+import { readCsv, detectEncoding } from '$lib/import/csv';
+import { readXlsx } from '$lib/import/xlsx';
+import { readGeoJson } from '$lib/import/geojson';
+import { readShapefileZip } from '$lib/import/shapefile';
+import { readFile, UnreadableFile } from '$lib/import/read';
+import { guessMapping, mappingFor } from '$lib/import/kinds';
+import { checkRows, type Checked } from '$lib/import/validate';
+import { toWgs84 } from '$lib/import/coords';
+import { pointShapefileZip, wgsToGcj } from '../support/shapefile-writer';
+import { translator } from '$lib/i18n';
+import { problemText } from '$lib/import/messages';
+
+const HOME_HEADER = '编号,儿童之家名称,村代码,面积（平方米）,状态,经度,纬度';
+const meters = (a: [number, number], b: [number, number]) =>
+	distance(a, b, { units: 'kilometers' }) * 1000;
+
+async function xlsxBytes(build: (ws: ExcelJS.Worksheet) => void): Promise<Uint8Array> {
+	const wb = new ExcelJS.Workbook();
+	build(wb.addWorksheet('台账'));
+	return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+/** Every record is either imported or named in a problem, never both, never neither. */
+function accountsForEveryRecord(records: { row: number }[], c: Checked) {
+	const ok = new Set(c.rows.map((r) => r.row));
+	const bad = new Set(c.problems.map((p) => p.row));
+	for (const r of records) expect(ok.has(r.row) !== bad.has(r.row)).toBe(true);
+	expect(c.rows.length + bad.size).toBe(records.length);
+}
+
+const opts = { crs: 'wgs84' as const, swap: false };
+
+describe('CSV', () => {
+	const body = [
+		HOME_HEADER,
+		'A-001,新堤街道儿童之家,421083001001,45.5,开放,113.45,29.82',
+		'A-002,峰口镇儿童之家,421083101001,28,暂停,113.6,29.9'
+	].join('\r\n');
+
+	it('reads GBK (GB18030) bytes, detected without being told', () => {
+		const bytes = new Uint8Array(iconv.encode(body, 'gbk'));
+		expect(detectEncoding(bytes)).toBe('gb18030');
+		const t = readCsv(bytes);
+		expect(t.headers[1]).toBe('儿童之家名称');
+		expect(t.records[0].cells['儿童之家名称']).toBe('新堤街道儿童之家');
+		// read as UTF-8 when the user overrides, the Chinese is garbled: the override is used
+		expect(readCsv(bytes, 'utf-8').headers[1]).not.toBe('儿童之家名称');
+	});
+
+	it('reads UTF-8 with a BOM and without one alike', () => {
+		const plain = new TextEncoder().encode(body);
+		const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...plain]);
+		const a = readCsv(plain);
+		const b = readCsv(bom);
+		expect(b.encoding).toBe('utf-8');
+		expect(b.headers).toEqual(a.headers);
+		expect(b.headers[0]).toBe('编号');
+		expect(b.records).toEqual(a.records);
+	});
+
+	it('expands scientific ids, folds full-width digits, and skips a title and blank rows', () => {
+		const text = [
+			'洪湖市儿童之家台账,,,,,,',
+			',,,,,,',
+			HOME_HEADER,
+			'4.21083E+11,新堤,４２１０８３００１００１,１２０．５,,１１３．４５,２９．８２'
+		].join('\n');
+		const t = readCsv(new TextEncoder().encode(text));
+		expect(t.headerRow).toBe(3);
+		expect(t.records[0].row).toBe(4);
+		const m = guessMapping('children_homes', t.headers);
+		const c = checkRows('children_homes', t, m, opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows[0]).toMatchObject({
+			sourceId: '421083000000',
+			villageCode: '421083001001',
+			area_m2: 120.5,
+			status: 'open',
+			lon: 113.45,
+			lat: 29.82
+		});
+	});
+});
+
+describe('XLSX', () => {
+	it('reads a title row, merged two-row header, Excel dates, scientific ids, full-width digits', async () => {
+		const bytes = await xlsxBytes((ws) => {
+			ws.getCell('A1').value = '洪湖市儿童之家台账（2026年）';
+			ws.mergeCells('A1:H1');
+			// row 2 blank; rows 3-4 the header, 坐标 merged over 经度 | 纬度
+			const top = ['编号', '名称', '村代码', '面积', '状态', '坐标', '坐标', '建成日期'];
+			top.forEach((v, i) => (ws.getRow(3).getCell(i + 1).value = v));
+			ws.mergeCells('F3:G3');
+			for (const col of ['A', 'B', 'C', 'D', 'E', 'H']) ws.mergeCells(`${col}3:${col}4`);
+			ws.getCell('F4').value = '经度';
+			ws.getCell('G4').value = '纬度';
+			const r = ws.getRow(5);
+			r.getCell(1).value = 421083100000123;
+			r.getCell(1).numFmt = '0.00E+00';
+			r.getCell(2).value = '峰口镇儿童之家';
+			r.getCell(3).value = '４２１０８３１０１００１';
+			r.getCell(4).value = 36.5;
+			r.getCell(5).value = '开放';
+			r.getCell(6).value = 113.6;
+			r.getCell(7).value = 29.9;
+			r.getCell(8).value = new Date(Date.UTC(2024, 4, 1));
+			r.getCell(8).numFmt = 'yyyy-mm-dd';
+		});
+		const t = await readXlsx(bytes);
+		expect(t.headers).toEqual([
+			'编号',
+			'名称',
+			'村代码',
+			'面积',
+			'状态',
+			'经度',
+			'纬度',
+			'建成日期'
+		]);
+		expect(t.records).toHaveLength(1);
+		expect(t.records[0].row).toBe(5);
+		expect(t.records[0].cells['建成日期']).toBe('2024-05-01');
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows[0]).toMatchObject({
+			sourceId: '421083100000123',
+			villageCode: '421083101001',
+			area_m2: 36.5
+		});
+	});
+
+	it('a file that is not a workbook is refused as unreadable', async () => {
+		await expect(readFile('台账.xlsx', new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(
+			UnreadableFile
+		);
+	});
+});
+
+describe('coordinates', () => {
+	// places in Hubei whose WGS84 position is known (set here), captured as AMap would give them
+	const known: [number, number][] = [
+		[113.4521, 29.8133],
+		[114.3055, 30.5928],
+		[110.7982, 32.6292],
+		[111.2865, 30.6919]
+	];
+
+	it('GCJ-02 points come back within 5 m of their WGS84 position', () => {
+		for (const wgs of known) {
+			const gcj = wgsToGcj(wgs[0], wgs[1]);
+			expect(meters(gcj, wgs)).toBeGreaterThan(100); // the offset is real
+			expect(meters(toWgs84(gcj[0], gcj[1], 'gcj02'), wgs)).toBeLessThan(5);
+		}
+	});
+
+	it('detects GCJ-02 from the column names and converts each row', () => {
+		const text =
+			'编号,名称,村代码,面积,高德经度,高德纬度\n' +
+			known
+				.map((w, i) => `G${i},名${i},421083001001,30,${wgsToGcj(w[0], w[1]).join(',')}`)
+				.join('\n');
+		const t = readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), {
+			crs: 'auto',
+			swap: false
+		});
+		expect(c.crs).toBe('gcj02');
+		c.rows.forEach((r, i) => expect(meters([r.lon, r.lat], known[i])).toBeLessThan(5));
+	});
+
+	it('BD-09 is converted too (hundreds of metres off before)', () => {
+		const wgs: [number, number] = [114.3055, 30.5928];
+		// Baidu's offset is GCJ-02 plus its own: from the GCJ point, the published BD formula
+		const [gx, gy] = wgsToGcj(...wgs);
+		const z = Math.sqrt(gx * gx + gy * gy) + 0.00002 * Math.sin((gy * Math.PI * 3000) / 180);
+		const th = Math.atan2(gy, gx) + 0.000003 * Math.cos((gx * Math.PI * 3000) / 180);
+		const bd: [number, number] = [z * Math.cos(th) + 0.0065, z * Math.sin(th) + 0.006];
+		expect(meters(bd, wgs)).toBeGreaterThan(300);
+		expect(meters(toWgs84(bd[0], bd[1], 'bd09'), wgs)).toBeLessThan(5);
+	});
+
+	it('swapped lat/lon is reported, and fixed when the correction is accepted', () => {
+		const text = `${HOME_HEADER}\nS1,甲,421083001001,30,,29.82,113.45\nS2,乙,421083001001,30,,113.5,29.9`;
+		const t = readCsv(new TextEncoder().encode(text));
+		const m = guessMapping('children_homes', t.headers);
+		const asIs = checkRows('children_homes', t, m, opts);
+		expect(asIs.swapped).toBe(1);
+		expect(asIs.problems).toMatchObject([{ row: 2, field: 'lon', key: 'swapped' }]);
+		const fixed = checkRows('children_homes', t, m, { ...opts, swap: true });
+		expect(fixed.problems).toEqual([]);
+		expect(fixed.rows[0]).toMatchObject({ lon: 113.45, lat: 29.82 });
+	});
+});
+
+describe('row checks', () => {
+	it('names the row, the field and what is wrong, in Chinese; duplicates name the first row', () => {
+		const text = [
+			HOME_HEADER,
+			'D1,甲,421083001001,30,开放,113.4,29.8',
+			',乙,42108,-3,不明,abc,29.8',
+			'D1,丙,421083001001,30,,113.4,29.8'
+		].join('\n');
+		const t = readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		accountsForEveryRecord(t.records, c);
+		const zh = translator('zh-CN');
+		const lines = c.problems.map((p) => problemText(zh, p));
+		expect(lines).toContain('第 3 行，编号（列“编号”）：必填，但为空');
+		expect(lines).toContain('第 3 行，村代码（列“村代码”）：应为 12 位行政区划代码');
+		expect(lines).toContain('第 3 行，面积（列“面积(平方米)”）：应大于 0（“-3”）');
+		expect(lines).toContain('第 3 行，状态（列“状态”）：无法识别“不明”，应为 开放、暂停 或 关闭');
+		expect(lines.some((l) => l.startsWith('第 3 行，经度'))).toBe(true);
+		expect(lines).toContain('第 4 行，编号（列“编号”）：“D1”与第 2 行重复');
+		expect(problemText(translator('en'), c.problems[0])).toMatch(/^Row 3, /);
+	});
+
+	it('remembers a mapping where its columns still exist and guesses the rest', () => {
+		const headers = ['ID号', '名字', '村代码', '面积', '经度', '纬度'];
+		const m = mappingFor('children_homes', headers, {
+			sourceId: 'ID号',
+			name: '名字',
+			area: '旧列'
+		});
+		expect(m).toMatchObject({
+			sourceId: 'ID号',
+			name: '名字',
+			area: '面积',
+			villageCode: '村代码'
+		});
+	});
+});
+
+describe('GeoJSON and shapefiles', () => {
+	it('reports broken and self-intersecting geometries by feature number and keeps the rest', () => {
+		const props = { 编号: 'X', 名称: '甲', 村代码: '421083001001', 面积: '30' };
+		const f = (id: string, geometry: unknown) => ({
+			type: 'Feature',
+			properties: { ...props, 编号: id },
+			geometry
+		});
+		const doc = {
+			type: 'FeatureCollection',
+			features: [
+				f('G1', { type: 'Point', coordinates: [113.4, 29.8] }),
+				f('G2', { type: 'Point', coordinates: ['a', 29.8] }),
+				f('G3', {
+					type: 'Polygon',
+					coordinates: [
+						[
+							[113, 29],
+							[114, 30],
+							[114, 29],
+							[113, 30],
+							[113, 29]
+						]
+					]
+				}),
+				f('G4', null),
+				'not a feature',
+				f('G6', {
+					type: 'Polygon',
+					coordinates: [
+						[
+							[113, 29],
+							[114, 30],
+							[114, 29]
+						]
+					]
+				})
+			]
+		};
+		const t = readGeoJson(JSON.stringify(doc));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		accountsForEveryRecord(t.records, c);
+		expect(c.rows.map((r) => r.sourceId)).toEqual(['G1']);
+		const keyOf = (row: number) => c.problems.find((p) => p.row === row)?.key;
+		expect([keyOf(2), keyOf(3), keyOf(4), keyOf(5), keyOf(6)]).toEqual([
+			'coordinates',
+			'selfIntersection',
+			'missing',
+			'feature',
+			'ring'
+		]);
+		expect(() => readGeoJson('{"type":"Feat')).toThrow(UnreadableFile);
+	});
+
+	it('reprojects a shapefile in CGCS2000 / 3-degree Gauss-Kruger (CM 114E) to lon/lat', async () => {
+		const prj =
+			'PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",' +
+			'DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],' +
+			'UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],' +
+			'PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",114.0],PARAMETER["Scale_Factor",1.0],' +
+			'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]';
+		const gk = '+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m';
+		const places: [number, number][] = [
+			[113.4521, 29.8133],
+			[114.3055, 30.5928]
+		];
+		const points = places.map((p, i) => {
+			const [x, y] = proj4('WGS84', gk, p);
+			return {
+				x,
+				y,
+				attrs: { ID: `SHP${i}`, NAME: `儿童之家${i}`, CODE: '421083001001', AREA: '40' }
+			};
+		});
+		expect(points[0].x).toBeGreaterThan(400000); // metres, not degrees
+		const t = await readShapefileZip(pointShapefileZip('homes', points, prj));
+		expect(t.records).toHaveLength(2);
+		expect(t.records[1].cells.NAME).toBe('儿童之家1');
+		t.records.forEach((r, i) => {
+			const c = (r.geometry as GeoJSON.Point).coordinates as [number, number];
+			expect(meters(c, places[i])).toBeLessThan(1);
+		});
+	});
+});
+
+describe('fuzz: no crash, every bad row reported', () => {
+	const cell = fc.oneof(
+		fc.string({ maxLength: 12 }),
+		fc.constantFrom('', '4.2E+11', '１２', '-1', '113.4', '29.8', '421083001001', '"', ',', '\n'),
+		fc.double().map(String)
+	);
+	const grid = fc.array(fc.array(cell, { minLength: 1, maxLength: 8 }), { maxLength: 12 });
+
+	it('CSV in either encoding', () => {
+		fc.assert(
+			fc.property(grid, fc.boolean(), (rows, gbk) => {
+				const text = [
+					HOME_HEADER,
+					...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))
+				].join('\n');
+				const bytes = gbk
+					? new Uint8Array(iconv.encode(text, 'gb18030'))
+					: new TextEncoder().encode(text);
+				const t = readCsv(bytes);
+				const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+				accountsForEveryRecord(t.records, c);
+			}),
+			{ numRuns: 150 }
+		);
+	});
+
+	it('XLSX', async () => {
+		await fc.assert(
+			fc.asyncProperty(grid, async (rows) => {
+				const bytes = await xlsxBytes((ws) => {
+					ws.addRow(HOME_HEADER.split(','));
+					for (const r of rows) ws.addRow(r);
+				});
+				const t = await readXlsx(bytes);
+				const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+				accountsForEveryRecord(t.records, c);
+			}),
+			{ numRuns: 25 }
+		);
+	});
+
+	it('GeoJSON', () => {
+		const feature = fc.oneof(
+			fc.anything(),
+			fc.record({
+				type: fc.constant('Feature'),
+				properties: fc.oneof(
+					fc.constant(null),
+					fc.dictionary(fc.constantFrom('编号', '名称', '村代码', '面积', 'x'), cell)
+				),
+				geometry: fc.oneof(
+					fc.anything(),
+					fc.record({
+						type: fc.constantFrom('Point', 'LineString', 'Polygon', 'Nope'),
+						coordinates: fc.anything()
+					})
+				)
+			})
+		);
+		fc.assert(
+			fc.property(fc.array(feature, { maxLength: 10 }), (features) => {
+				const t = readGeoJson(JSON.stringify({ type: 'FeatureCollection', features }));
+				const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+				accountsForEveryRecord(t.records, c);
+			}),
+			{ numRuns: 200 }
+		);
+	});
+});
