@@ -178,12 +178,61 @@ const campaign: {
 	hazardB: number;
 	photoA: number;
 	photoB: number;
-} = { id: 0, targetA: 0, targetB: 0, hazardA: 0, hazardB: 0, photoA: 0, photoB: 0 };
+	/** a photo of a target check (uploaded over tus) in each township */
+	checkPhotoA: number;
+	checkPhotoB: number;
+} = {
+	id: 0,
+	targetA: 0,
+	targetB: 0,
+	hazardA: 0,
+	hazardB: 0,
+	photoA: 0,
+	photoB: 0,
+	checkPhotoA: 0,
+	checkPhotoB: 0
+};
 
 /** Ids a page links to, e.g. every /hazards/N on it. */
 async function linked(ctx: APIRequestContext, url: string, re: RegExp): Promise<number[]> {
 	const text = await (await ctx.get(url)).text();
 	return [...text.matchAll(re)].map((m) => Number(m[1]));
+}
+
+/**
+ * A target check from the phone's outbox with one photo sent over tus (creation with the bytes
+ * in one request); the photo's id, as the target's page links it.
+ */
+async function checkPhotoOn(worker: APIRequestContext, target: number): Promise<number> {
+	const items = ['buildings', 'wall', 'hillside', 'water', 'fire', 'bus', 'hygiene'];
+	const check = randomUUID();
+	const photo = randomUUID();
+	const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#37a' } })
+		.jpeg()
+		.toBuffer();
+	const r = await worker.post('/api/target-checks', {
+		data: {
+			clientUuid: check,
+			targetId: target,
+			recordedAt: new Date().toISOString(),
+			answers: items.map((item) => ({ item, answer: 'ok' })),
+			photos: [{ photo, sizeBytes: jpeg.length }]
+		}
+	});
+	expect(r.status(), await r.text()).toBe(201);
+	const b64 = (s: string) => Buffer.from(s).toString('base64');
+	const up = await worker.post('/api/uploads', {
+		headers: {
+			'Tus-Resumable': '1.0.0',
+			'Upload-Length': String(jpeg.length),
+			'Upload-Metadata': `photo ${b64(photo)},check ${b64(check)}`,
+			'Content-Type': 'application/offset+octet-stream'
+		},
+		data: jpeg
+	});
+	expect(up.status(), await up.text()).toBe(201);
+	const [id] = await linked(worker, `/campaigns/targets/${target}`, /\/api\/check-photos\/(\d+)/g);
+	return id;
 }
 
 /** Check an institution target with one hazard, register it and fix it; the after photo's id. */
@@ -245,6 +294,10 @@ test.beforeAll(async ({ baseURL }) => {
 	[campaign.hazardB, campaign.photoB] = await hazardOn(admin, admin, campaign.targetB);
 	expect(campaign.photoA).toBeGreaterThan(0);
 	expect(campaign.photoB).toBeGreaterThan(0);
+	campaign.checkPhotoA = await checkPhotoOn(staff, campaign.targetA);
+	campaign.checkPhotoB = await checkPhotoOn(admin, campaign.targetB);
+	expect(campaign.checkPhotoA).toBeGreaterThan(0);
+	expect(campaign.checkPhotoB).toBeGreaterThan(0);
 	await admin.dispose();
 	await staff.dispose();
 });
@@ -334,6 +387,14 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 				own: `/api/hazard-photos/${campaign.photoA}`,
 				other: narrow ? `/api/hazard-photos/${campaign.photoB}` : undefined
 			};
+		case '/api/check-photos/[id]':
+			return {
+				own: `/api/check-photos/${campaign.checkPhotoA}`,
+				other: narrow ? `/api/check-photos/${campaign.checkPhotoB}` : undefined
+			};
+		case '/api/uploads/[...path]':
+			// a tus request without its protocol header: refused as such (412), never carried out
+			return { own: '/api/uploads' };
 		case '/api/waterways/geometry':
 			return { own: `/api/waterways/geometry?bbox=113.3,29.6,113.55,29.85` };
 		case '/(app)/admin/users/[id]': {
