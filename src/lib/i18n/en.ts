@@ -1,4 +1,5 @@
 import { campaignsEn } from './campaigns.en';
+import { campaignDashboardEn } from './campaign-dashboard.en';
 import type { MessageKey } from './zh';
 import { adminEn } from './admin.en';
 import { authEn } from './auth.en';
@@ -15,6 +16,7 @@ export const en: Record<MessageKey, string> = {
 	...printEn,
 	...planningEn,
 	...campaignsEn,
+	...campaignDashboardEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',
