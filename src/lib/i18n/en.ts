@@ -1,5 +1,6 @@
 import { importsEn } from './imports.en';
 import { campaignsEn } from './campaigns.en';
+import { campaignDashboardEn } from './campaign-dashboard.en';
 import type { MessageKey } from './zh';
 import { adminEn } from './admin.en';
 import { authEn } from './auth.en';
@@ -19,6 +20,7 @@ export const en: Record<MessageKey, string> = {
 	...campaignsEn,
 	...fieldEn,
 	...importsEn,
+	...campaignDashboardEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

@@ -1,6 +1,7 @@
 // Simplified Chinese, the product's first language. Terms follow the Hubei action plan.
 import { importsZh } from './imports.zh';
 import { campaignsZh } from './campaigns.zh';
+import { campaignDashboardZh } from './campaign-dashboard.zh';
 import { adminZh } from './admin.zh';
 import { authZh } from './auth.zh';
 import { waterwaysZh } from './waterways.zh';
@@ -19,6 +20,7 @@ export const zh = {
 	...campaignsZh,
 	...fieldZh,
 	...importsZh,
+	...campaignDashboardZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',

@@ -44,6 +44,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	// decides each write (launching and registering are administrators')
 	'/(app)/campaigns': 'user',
 	'/(app)/campaigns/[id]': 'user',
+	'/(app)/campaigns/[id]/dashboard': 'user',
+	'/(app)/campaigns/[id]/bulletin': 'user',
+	'/api/exports/campaign-dashboard': 'user',
 	'/(app)/campaigns/mine': 'user',
 	'/(app)/campaigns/targets/[id]': 'user',
 	'/(app)/hazards/[id]': 'user',
