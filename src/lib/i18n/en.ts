@@ -6,6 +6,7 @@ import { waterwaysEn } from './waterways.en';
 import { validationEn } from './validation.en';
 import { printEn } from './print.en';
 import { planningEn } from './planning.en';
+import { emergencyEn } from './emergency.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
@@ -14,6 +15,7 @@ export const en: Record<MessageKey, string> = {
 	...validationEn,
 	...printEn,
 	...planningEn,
+	...emergencyEn,
 	...campaignsEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',

@@ -6,6 +6,7 @@ import { waterwaysZh } from './waterways.zh';
 import { validationZh } from './validation.zh';
 import { printZh } from './print.zh';
 import { planningZh } from './planning.zh';
+import { emergencyZh } from './emergency.zh';
 
 export const zh = {
 	...adminZh,
@@ -14,6 +15,7 @@ export const zh = {
 	...validationZh,
 	...printZh,
 	...planningZh,
+	...emergencyZh,
 	...campaignsZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
