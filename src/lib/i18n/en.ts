@@ -9,6 +9,7 @@ import { validationEn } from './validation.en';
 import { printEn } from './print.en';
 import { planningEn } from './planning.en';
 import { fieldEn } from './field.en';
+import { emergencyEn } from './emergency.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
 	...validationEn,
 	...printEn,
 	...planningEn,
+	...emergencyEn,
 	...campaignsEn,
 	...fieldEn,
 	...importsEn,

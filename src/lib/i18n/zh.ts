@@ -9,6 +9,7 @@ import { validationZh } from './validation.zh';
 import { printZh } from './print.zh';
 import { planningZh } from './planning.zh';
 import { fieldZh } from './field.zh';
+import { emergencyZh } from './emergency.zh';
 
 export const zh = {
 	...adminZh,
@@ -17,6 +18,7 @@ export const zh = {
 	...validationZh,
 	...printZh,
 	...planningZh,
+	...emergencyZh,
 	...campaignsZh,
 	...fieldZh,
 	...importsZh,

@@ -28,7 +28,15 @@ export class CheckConflict extends Error {
 }
 
 /** Exact residences asked for where the policy does not allow them. */
-export class ResidenceDenied extends Error {}
+export class ResidenceDenied extends Error {
+	constructor(
+		area: string,
+		/** why, for the message: see policy.ResidenceRefusal */
+		public readonly reason: 'outside' | 'role' | 'no_emergency' = 'role'
+	) {
+		super(area);
+	}
+}
 
 /** Exact residences asked for with a malformed area or purpose (the message names which). */
 export class ResidenceBadRequest extends Error {}

@@ -49,7 +49,14 @@ const EXACT_RESIDENCE_ROLES: readonly Role[] = [
 export type ResidenceAccess =
 	| { allowed: true; basis: 'duty' }
 	| { allowed: true; basis: 'emergency'; emergencyId: number }
-	| { allowed: false };
+	| { allowed: false; reason: ResidenceRefusal };
+
+/**
+ * Why exact homes were refused, for a message that says what to do: the area is not theirs,
+ * the role never sees homes (counts only), or emergency staff outside a declared emergency
+ * (a county administrator declares one).
+ */
+export type ResidenceRefusal = 'outside' | 'role' | 'no_emergency';
 
 /**
  * May the principal see exact residence points in `areaCode` (a village or larger unit)?
@@ -63,18 +70,35 @@ export function residenceAccess(
 	now: Date,
 	emergencies: readonly EmergencyWindow[] = []
 ): ResidenceAccess {
-	if (!inJurisdiction(p, areaCode)) return { allowed: false };
+	if (!inJurisdiction(p, areaCode)) return { allowed: false, reason: 'outside' };
 	if (EXACT_RESIDENCE_ROLES.includes(p.role)) return { allowed: true, basis: 'duty' };
 	if (p.role === 'emergency') {
 		// the area is already inside the principal's jurisdiction; it must also lie inside the
 		// declared area, during the declared window
-		const e = emergencies.find(
+		const e = activeEmergencyFor(p, areaCode, now, emergencies);
+		if (e) return { allowed: true, basis: 'emergency', emergencyId: e.id };
+		return { allowed: false, reason: 'no_emergency' };
+	}
+	return { allowed: false, reason: 'role' };
+}
+
+/**
+ * The emergency in force now that covers an area (a segment's or a village's code), for
+ * emergency staff only: what lets them record a rescue's use of an item or see homes there.
+ */
+export function activeEmergencyFor(
+	p: Principal,
+	areaCode: string,
+	now: Date,
+	emergencies: readonly EmergencyWindow[]
+): EmergencyWindow | null {
+	if (p.role !== 'emergency' || !inJurisdiction(p, areaCode)) return null;
+	return (
+		emergencies.find(
 			(w) =>
 				w.startsAt <= now && now < w.endsAt && areaCode.startsWith(jurisdictionPrefix(w.areaCode))
-		);
-		if (e) return { allowed: true, basis: 'emergency', emergencyId: e.id };
-	}
-	return { allowed: false };
+		) ?? null
+	);
 }
 
 /** Whether the role could ever see exact residences (drives what the UI offers). */

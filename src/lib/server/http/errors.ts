@@ -33,7 +33,11 @@ export function refusalOf(locale: Locale, e: unknown): HttpRefusal | null {
 	if (e instanceof NotFoundError || e instanceof UserNotFound)
 		return { status: 404, message: t('error.notFound') };
 	if (e instanceof Forbidden) return { status: 403, message: 'forbidden' };
-	if (e instanceof ResidenceDenied) return { status: 403, message: t('residences.denied') };
+	if (e instanceof ResidenceDenied)
+		return {
+			status: 403,
+			message: e.reason === 'no_emergency' ? t('em.denied.noEmergency') : t('residences.denied')
+		};
 	if (e instanceof ResidenceBadRequest)
 		return {
 			status: 400,

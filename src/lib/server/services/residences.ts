@@ -6,7 +6,12 @@ import type { DB } from '../db/schema';
 import { needsEmergencyForResidences, residenceAccess, type Principal } from '../auth/policy';
 import { ResidenceBadRequest, ResidenceDenied } from '../errors';
 import { currentEmergencies } from '../repositories/emergencies';
-import { residencesIn, type ResidencePoint } from '../repositories/residences';
+import {
+	residenceListIn,
+	residencesIn,
+	type ResidenceListRow,
+	type ResidencePoint
+} from '../repositories/residences';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { isAdminCode, jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
 import type { RequestMeta } from './auth';
@@ -28,14 +33,15 @@ export interface ResidenceView {
 	points: ResidencePoint[];
 }
 
-export async function viewResidences(
+/** The checks every exact-home read passes, in order; a refusal is audited with its reason. */
+async function allowHomes(
 	db: Kysely<DB>,
 	who: Principal,
 	areaCode: string,
 	purpose: string,
 	meta: RequestMeta,
-	now = new Date()
-): Promise<ResidenceView> {
+	now: Date
+) {
 	if (!isAdminCode(areaCode)) throw new ResidenceBadRequest('area');
 	const level = levelOfCode(areaCode);
 	if (level !== 'township' && level !== 'village') throw new ResidenceBadRequest('level');
@@ -53,9 +59,25 @@ export async function viewResidences(
 		...meta
 	};
 	if (!access.allowed) {
-		await appendAudit(db, { ...audit, action: 'residences_denied' });
-		throw new ResidenceDenied(areaCode);
+		await appendAudit(db, {
+			...audit,
+			action: 'residences_denied',
+			detail: { reason: access.reason }
+		});
+		throw new ResidenceDenied(areaCode, access.reason);
 	}
+	return { access, audit };
+}
+
+export async function viewResidences(
+	db: Kysely<DB>,
+	who: Principal,
+	areaCode: string,
+	purpose: string,
+	meta: RequestMeta,
+	now = new Date()
+): Promise<ResidenceView> {
+	const { access, audit } = await allowHomes(db, who, areaCode, purpose, meta, now);
 	return db.transaction().execute(async (trx) => {
 		const points = await residencesIn(trx, jurisdictionPrefix(areaCode), RESIDENCE_MAX_POINTS);
 		await appendAudit(trx, {
@@ -65,5 +87,47 @@ export async function viewResidences(
 			detail: { count: points.length, basis: access.basis }
 		});
 		return { area: areaCode, basis: access.basis, points };
+	});
+}
+
+/** How the homes left the server: a page (or its print) or a file. */
+export type ResidenceListForm = 'list' | 'csv' | 'xlsx';
+
+export interface ResidenceVillage {
+	code: string;
+	name: string;
+	homes: ResidenceListRow[];
+}
+
+/**
+ * The homes a field team may see, grouped by village with the nearest segment of each. Audited
+ * like the map's view: a page as `residences_view`, a file as `export`, in the same transaction
+ * as the read.
+ */
+export async function listResidencesByVillage(
+	db: Kysely<DB>,
+	who: Principal,
+	areaCode: string,
+	purpose: string,
+	form: ResidenceListForm,
+	meta: RequestMeta,
+	now = new Date()
+): Promise<{ area: string; basis: 'duty' | 'emergency'; villages: ResidenceVillage[] }> {
+	const { access, audit } = await allowHomes(db, who, areaCode, purpose, meta, now);
+	return db.transaction().execute(async (trx) => {
+		const rows = await residenceListIn(trx, jurisdictionPrefix(areaCode), RESIDENCE_MAX_POINTS);
+		await appendAudit(trx, {
+			...audit,
+			action: form === 'list' ? 'residences_view' : 'export',
+			emergencyId: access.basis === 'emergency' ? access.emergencyId : null,
+			detail: { count: rows.length, basis: access.basis, form }
+		});
+		const villages: ResidenceVillage[] = [];
+		for (const r of rows) {
+			const last = villages[villages.length - 1];
+			if (last && last.code === r.village_code) last.homes.push(r);
+			else villages.push({ code: r.village_code, name: r.village_name, homes: [r] });
+		}
+		return { area: areaCode, basis: access.basis, villages };
 	});
 }

@@ -1,0 +1,44 @@
+import type { emergencyZh } from './emergency.zh';
+
+export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
+	'nav.emergency': 'Emergency',
+	'em.denied.noEmergency':
+		"Children's homes are shown only during a declared emergency; ask the county administrator to declare one",
+	'em.banner': 'Emergency: {area}, {start} to {end}',
+	'em.banner.later': 'Emergency declared from {start}: {area}',
+	'em.banner.link': 'Open',
+	'em.title': 'Emergencies',
+	'em.none':
+		"No emergency is declared in your area. Children's homes are shown only during one; ask the county administrator.",
+	'em.active': 'In force',
+	'em.later': 'Not yet begun',
+	'em.window': 'Window',
+	'em.area': 'Area',
+	'em.homes': 'Homes by village',
+	'em.homes.intro':
+		'Only inside a declared emergency and its area; every view and export is recorded in the audit log.',
+	'em.homes.area': 'Township or village code',
+	'em.homes.show': 'Show list',
+	'em.homes.print': 'Print',
+	'em.homes.village': 'Village',
+	'em.homes.count': '{n} homes',
+	'em.homes.ref': 'Ref.',
+	'em.homes.segment': 'Nearest segment',
+	'em.homes.distance': 'Distance (m)',
+	'em.homes.position': 'Lon/lat',
+	'em.homes.none': 'No homes registered in this area',
+	'em.rescue': 'Record use in a rescue',
+	'em.rescue.intro':
+		"A buoy, rope or pole used in a rescue is recorded as 'used, not replaced'; the segment's four items follow.",
+	'em.rescue.segment': 'Segment no.',
+	'em.rescue.items': 'Items used',
+	'em.rescue.note': 'Note',
+	'em.rescue.submit': 'Record',
+	'em.rescue.done': "Recorded; the segment's four items are updated.",
+	'em.rescue.err.items': 'Choose the items used in the rescue (buoy, rope or pole)',
+	'em.rescue.err.noEmergency':
+		'This segment is not inside an emergency in force; ask the county administrator',
+	'em.rescue.err.role': 'Only emergency staff record use in a rescue, during an emergency',
+	'audit.detail.rescue': 'rescue',
+	'audit.detail.form': 'form'
+};
