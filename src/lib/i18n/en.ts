@@ -6,6 +6,7 @@ import { waterwaysEn } from './waterways.en';
 import { validationEn } from './validation.en';
 import { printEn } from './print.en';
 import { planningEn } from './planning.en';
+import { reportEn } from './report.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
@@ -15,6 +16,7 @@ export const en: Record<MessageKey, string> = {
 	...printEn,
 	...planningEn,
 	...campaignsEn,
+	...reportEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

@@ -6,6 +6,7 @@ import { waterwaysZh } from './waterways.zh';
 import { validationZh } from './validation.zh';
 import { printZh } from './print.zh';
 import { planningZh } from './planning.zh';
+import { reportZh } from './report.zh';
 
 export const zh = {
 	...adminZh,
@@ -15,6 +16,7 @@ export const zh = {
 	...printZh,
 	...planningZh,
 	...campaignsZh,
+	...reportZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',
