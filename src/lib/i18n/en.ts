@@ -10,6 +10,7 @@ import { printEn } from './print.en';
 import { planningEn } from './planning.en';
 import { fieldEn } from './field.en';
 import { emergencyEn } from './emergency.en';
+import { reportEn } from './report.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
@@ -23,6 +24,7 @@ export const en: Record<MessageKey, string> = {
 	...fieldEn,
 	...importsEn,
 	...campaignDashboardEn,
+	...reportEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

@@ -10,6 +10,7 @@ import { printZh } from './print.zh';
 import { planningZh } from './planning.zh';
 import { fieldZh } from './field.zh';
 import { emergencyZh } from './emergency.zh';
+import { reportZh } from './report.zh';
 
 export const zh = {
 	...adminZh,
@@ -23,6 +24,7 @@ export const zh = {
 	...fieldZh,
 	...importsZh,
 	...campaignDashboardZh,
+	...reportZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',

@@ -23,7 +23,9 @@ const count = (v: number | null): CellValue => (v === null ? '—' : v);
 export function completionTable(
 	rows: readonly CompletionRow[],
 	spec: SortSpec<CompletionKey> | undefined,
-	locale: Locale
+	locale: Locale,
+	/** the rows are already in the screen's order */
+	sorted = false
 ): Table {
 	const t = translator(locale);
 	return {
@@ -34,7 +36,7 @@ export function completionTable(
 			t('dash.table.incomplete'),
 			`${t('dash.table.rate')} (%)`
 		],
-		rows: sortCompletion(rows, spec).map((r) => [
+		rows: (sorted ? rows : sortCompletion(rows, spec)).map((r) => [
 			r.name,
 			r.required,
 			r.complete,
@@ -48,7 +50,8 @@ export function exposureTable(
 	rows: readonly ExposureRow[],
 	spec: SortSpec<ExposureKey> | undefined,
 	coverageM: number,
-	locale: Locale
+	locale: Locale,
+	sorted = false
 ): Table {
 	const t = translator(locale);
 	return {
@@ -60,7 +63,7 @@ export function exposureTable(
 			t('exp.uncovered', { coverage: coverageM }),
 			`${t('dash.table.uncoveredShare')} (%)`
 		],
-		rows: sortExposure(rows, spec).map((r) => [
+		rows: (sorted ? rows : sortExposure(rows, spec)).map((r) => [
 			r.name,
 			count(r.children),
 			count(r.nearIncomplete),

@@ -33,6 +33,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/waterways/geometry': 'user',
 	'/api/exports/segments': 'user',
 	'/api/exports/dashboard': 'user',
+	'/api/exports/campaigns': 'user',
 	'/api/analysis/exposure': 'user',
 	'/api/version': 'user',
 	// planners and administrators (policy.canPlanSites, in the service)

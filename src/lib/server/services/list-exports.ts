@@ -1,0 +1,85 @@
+// The campaign lists as files — the campaigns of the viewer's area, one campaign's targets and
+// its hazards — read through the same scoped services as the pages (a campaign outside the
+// viewer's reach is "not found", and its targets and hazards are cut to the viewer's area as
+// on screen), each export audited with its format, file and row count.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { Principal } from '../auth/policy';
+import type { RequestMeta } from './auth';
+import { actorOf, appendAudit } from '../repositories/audit';
+import { campaignPage, campaignsFor } from './campaigns';
+import { findUnit } from './areas';
+import {
+	campaignsTable,
+	hazardsTable,
+	targetsTable,
+	type ExportFormat,
+	type PlacedTable
+} from '../exports-lists';
+import { translator, type Locale } from '$lib/i18n';
+
+export type CampaignList = 'campaigns' | 'targets' | 'hazards';
+
+export interface ListExport {
+	table: PlacedTable;
+	area: { code: string; name: string };
+	what: { name: string; ascii: string };
+}
+
+export async function campaignListFor(
+	db: Kysely<DB>,
+	who: Principal,
+	list: CampaignList,
+	campaignId: number | undefined,
+	locale: Locale
+): Promise<ListExport> {
+	const t = translator(locale);
+	if (list === 'campaigns' || campaignId === undefined) {
+		const rows = await campaignsFor(db, who);
+		const unit = await findUnit(db, who.jurisdiction);
+		return {
+			table: campaignsTable(rows, locale),
+			area: { code: who.jurisdiction, name: unit?.name ?? who.jurisdiction },
+			what: { name: t('cp.title'), ascii: 'campaigns' }
+		};
+	}
+	const p = await campaignPage(db, who, campaignId);
+	const area = { code: p.campaign.area_code, name: p.campaign.area_name };
+	if (list === 'targets')
+		return {
+			table: targetsTable(p.targets, locale),
+			area,
+			what: { name: `${p.campaign.name}-${t('cp.targets')}`, ascii: `targets-${campaignId}` }
+		};
+	const places = new Map(
+		p.targets.map((x) => [
+			x.id,
+			{ lon: x.lon, lat: x.lat, checklist: x.checklist, area: x.area_name }
+		])
+	);
+	return {
+		table: hazardsTable(p.hazards, places, locale),
+		area,
+		what: { name: `${p.campaign.name}-${t('hz.list')}`, ascii: `hazards-${campaignId}` }
+	};
+}
+
+/** Every export is in the audit log: which list, which format, the file and how many rows. */
+export async function auditListExport(
+	db: Kysely<DB>,
+	who: Principal,
+	resource: string,
+	format: ExportFormat,
+	areaCode: string,
+	detail: { file: string; rows: number },
+	meta: RequestMeta
+): Promise<void> {
+	await appendAudit(db, {
+		...actorOf(who),
+		action: 'export',
+		resource: `${resource}.${format}`,
+		jurisdictionCode: areaCode,
+		detail,
+		...meta
+	});
+}
