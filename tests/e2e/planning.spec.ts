@@ -20,6 +20,10 @@ test('a planner runs k = 10, drags a site, saves, compares two scenarios and exp
 	console.log(`[planning e2e] page loaded in ${Date.now() - t0} ms`);
 	// coverage now at each reach, as released sums
 	await expect(page.getByTestId('plan-now-1000')).toHaveText(/\d+ \/ \d+/);
+	// coverage by township and category, the villages no site reaches, the director flags
+	await expect(page.getByTestId('plan-by-area').locator('tbody tr').first()).toContainText('%');
+	await expect(page.getByTestId('plan-uncovered').locator('tbody tr').first()).toBeVisible();
+	await expect(page.getByTestId('plan-flags')).toContainText('需增设儿童主任');
 
 	await page.getByTestId('plan-k').fill('10');
 	await page.getByTestId('plan-radius').fill('1000');

@@ -80,3 +80,47 @@ export interface Scenario {
 	sites: ChosenSite[];
 	summary: ScenarioSummary;
 }
+
+/**
+ * The plan's threshold for an extra child director: a village with more than this many
+ * left-behind children and children in difficulty (the two released counts added).
+ */
+export const DIRECTOR_THRESHOLD = 30;
+
+/** Released counts of children by category (each the released figure of its area). */
+export interface ByCategory {
+	total: number;
+	leftBehind: number;
+	inDifficulty: number;
+}
+
+/**
+ * One village: its released counts, the metres from its centre to the nearest usable home or
+ * station, whether it is covered at each of REACHES (its centre within the reach), and its flags.
+ */
+export interface VillageCoverage {
+	code: string;
+	name: string;
+	township: string;
+	lon: number;
+	lat: number;
+	counts: ByCategory;
+	/** nearest usable home or Sunshine Station, metres (null when there is none) */
+	nearestM: number | null;
+	/** covered at each reach, in the order of REACHES */
+	covered: boolean[];
+	homes: number;
+	/** the village's child directors where known (empty: none recorded) */
+	directors: string[];
+	/** more than DIRECTOR_THRESHOLD left-behind and in difficulty: needs an extra director */
+	needsExtraDirector: boolean;
+}
+
+/** A township's (or the jurisdiction's) released children and those covered at each reach. */
+export interface AreaCoverage {
+	code: string;
+	name: string;
+	all: ByCategory;
+	/** covered at each of REACHES: sums of the released counts of covered villages */
+	covered: ByCategory[];
+}

@@ -55,5 +55,26 @@ export const planningEn: Record<keyof typeof planningZh, string> = {
 	'plan.ref': 'Ref.',
 	'plan.upgradeList': "Children's homes that do not count (upgrade candidates)",
 	'plan.created': 'Saved',
-	'plan.error': 'Could not compute: {message}'
+	'plan.error': 'Could not compute: {message}',
+	'plan.byArea': 'Coverage by township and village, by category',
+	'plan.byAreaNote':
+		"A village counts as covered, with all its children, when its centre is within the reach (each village's released figures); the error is the village's extent.",
+	'plan.township': 'Township',
+	'plan.village': 'Village',
+	'plan.cat.total': 'Children',
+	'plan.cat.leftBehind': 'Left-behind',
+	'plan.cat.inDifficulty': 'In difficulty',
+	'plan.whole': 'Whole jurisdiction',
+	'plan.uncovered': 'Villages with no usable home or station within {m} m ({count})',
+	'plan.nearest': 'Nearest site',
+	'plan.noneNear': 'none within 9 km',
+	'plan.flags': 'Child directors',
+	'plan.flagsNote':
+		'Villages with more than 30 left-behind children and children in difficulty together need an extra child director under the plan.',
+	'plan.flag.extra': 'needs an extra child director',
+	'plan.flag.noHome': "no children's home",
+	'plan.flag.noDirector': 'no child director recorded',
+	'plan.director': 'Child director',
+	'plan.homes': "Children's homes",
+	'plan.reachPick': 'Reach shown'
 };

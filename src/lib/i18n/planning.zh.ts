@@ -53,5 +53,25 @@ export const planningZh = {
 	'plan.ref': '编号',
 	'plan.upgradeList': '不计入覆盖的儿童之家（可改造）',
 	'plan.created': '保存时间',
-	'plan.error': '计算失败：{message}'
+	'plan.error': '计算失败：{message}',
+	'plan.byArea': '按乡镇、村的覆盖（按类别）',
+	'plan.byAreaNote':
+		'村中心在半径内即计该村全部儿童为覆盖（人数为各村已发布数字），误差为村的范围。',
+	'plan.township': '乡镇',
+	'plan.village': '村',
+	'plan.cat.total': '儿童',
+	'plan.cat.leftBehind': '留守儿童',
+	'plan.cat.inDifficulty': '困境儿童',
+	'plan.whole': '全辖区',
+	'plan.uncovered': '{m} 米内无可用儿童之家或阳光驿站的村（{count} 个）',
+	'plan.nearest': '最近站点',
+	'plan.noneNear': '9 公里内无',
+	'plan.flags': '儿童主任提示',
+	'plan.flagsNote': '留守儿童与困境儿童合计超过 30 人的村，按规划应增设儿童主任。',
+	'plan.flag.extra': '需增设儿童主任',
+	'plan.flag.noHome': '无儿童之家',
+	'plan.flag.noDirector': '未登记儿童主任',
+	'plan.director': '儿童主任',
+	'plan.homes': '儿童之家',
+	'plan.reachPick': '查看半径'
 } as const;

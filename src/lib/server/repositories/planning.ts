@@ -146,3 +146,42 @@ export async function deleteScenario(
 		.where('jurisdiction', '=', jurisdiction)
 		.execute();
 }
+
+export interface VillageRow {
+	code: string;
+	name: string;
+	township_code: string;
+	township_name: string;
+	lon: number;
+	lat: number;
+	/** released (perturbed) counts, the very figures the village's area page shows */
+	total: number;
+	left_behind: number;
+	in_difficulty: number;
+	/** children's homes recorded in the village, usable or not */
+	homes: number;
+	/** display names of the village's active child directors (village_director accounts) */
+	directors: string | null;
+}
+
+/**
+ * Every village of the jurisdiction with its released counts, its homes and its child directors.
+ * Counts are read from child_counts.*_released only: no child is counted here.
+ */
+export async function villagesWithCounts(db: Kysely<DB>, prefix: string): Promise<VillageRow[]> {
+	const r = await sql<VillageRow>`
+		SELECT v.code, v.name, t.code AS township_code, t.name AS township_name,
+			ST_X(v.center) AS lon, ST_Y(v.center) AS lat,
+			COALESCE(c.total_released, 0)::int AS total,
+			COALESCE(c.left_behind_released, 0)::int AS left_behind,
+			COALESCE(c.in_difficulty_released, 0)::int AS in_difficulty,
+			(SELECT count(*) FROM children_homes h WHERE h.village_code = v.code)::int AS homes,
+			(SELECT string_agg(u.display_name, '、' ORDER BY u.id) FROM users u
+				WHERE u.role = 'village_director' AND u.active AND u.jurisdiction_code = v.code) AS directors
+		FROM admin_units v
+		JOIN admin_units t ON t.code = v.parent_code
+		LEFT JOIN child_counts c ON c.code = v.code
+		WHERE v.level = 'village' AND v.code LIKE ${underPrefix(prefix)}
+		ORDER BY v.code`.execute(db);
+	return r.rows;
+}

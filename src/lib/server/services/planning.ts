@@ -27,15 +27,21 @@ import {
 	scenariosOf,
 	usableSitesIn,
 	villageCentres,
+	villagesWithCounts,
 	type FixedSite,
 	type ScenarioRow
 } from '../repositories/planning';
 import { MIN_HOME_AREA_M2 } from '../repositories/analysis-snapshot';
 import { coveredWeight } from '../analysis/kernel/coverage.mjs';
 import { tileXToLon, tileYToLat } from '$lib/geo/tiles';
+import { haversineMeters } from '$lib/geo/distance';
 import {
 	DEMAND_LEVEL,
+	DIRECTOR_THRESHOLD,
 	REACHES,
+	type AreaCoverage,
+	type ByCategory,
+	type VillageCoverage,
 	type Candidate,
 	type ChosenSite,
 	type DemandCell,
@@ -330,4 +336,104 @@ export async function removeScenario(db: Kysely<DB>, who: Principal, id: number)
 	assertPlanner(who);
 	if (!Number.isSafeInteger(id) || id < 1 || id > 2 ** 31 - 1) return;
 	await deleteScenario(db, id, who.userId, scopeFor(who.jurisdiction).jurisdiction);
+}
+
+/** Nearest sites are looked for this far (metres); beyond, a village has none near (null). */
+export const NEAREST_CAP_M = 9000;
+/** Bucket size (degrees) of the nearest-site index: two buckets span more than NEAREST_CAP_M. */
+const BUCKET_DEG = 0.05;
+
+/** Metres from each point to the nearest site, within NEAREST_CAP_M (else null). */
+function nearestMeters(
+	points: readonly { lon: number; lat: number }[],
+	sites: readonly { lon: number; lat: number }[]
+): (number | null)[] {
+	const buckets = new Map<string, { lon: number; lat: number }[]>();
+	const key = (x: number, y: number) => `${x}/${y}`;
+	for (const s of sites) {
+		const k = key(Math.floor(s.lon / BUCKET_DEG), Math.floor(s.lat / BUCKET_DEG));
+		const list = buckets.get(k);
+		if (list) list.push(s);
+		else buckets.set(k, [s]);
+	}
+	return points.map((p) => {
+		const bx = Math.floor(p.lon / BUCKET_DEG);
+		const by = Math.floor(p.lat / BUCKET_DEG);
+		let best = Infinity;
+		for (let dx = -2; dx <= 2; dx++)
+			for (let dy = -2; dy <= 2; dy++)
+				for (const s of buckets.get(key(bx + dx, by + dy)) ?? []) {
+					const d = haversineMeters([p.lon, p.lat], [s.lon, s.lat]);
+					if (d < best) best = d;
+				}
+		return best <= NEAREST_CAP_M ? best : null;
+	});
+}
+
+const zero = (): ByCategory => ({ total: 0, leftBehind: 0, inDifficulty: 0 });
+function add(a: ByCategory, b: ByCategory): void {
+	a.total += b.total;
+	a.leftBehind += b.leftBehind;
+	a.inDifficulty += b.inDifficulty;
+}
+
+export interface VillageCoverageAnswer {
+	villages: VillageCoverage[];
+	townships: AreaCoverage[];
+	jurisdiction: AreaCoverage;
+}
+
+/**
+ * Coverage by village and township, by category, at each of REACHES. A village counts as
+ * covered at a reach when its centre lies within it of a usable home (open, ≥ 30 m²) or a
+ * Sunshine Station, and then with all its children. Every figure is a village's released count
+ * (the one its area page shows) or a sum of them, so nothing here says more than the area pages
+ * already do; the price is the village's extent as the aggregation's error (README).
+ */
+export async function villageCoverage(
+	db: Kysely<DB>,
+	who: Principal,
+	/** the planning base already read for this request (the page reads it once) */
+	known?: PlanningBase
+): Promise<VillageCoverageAnswer> {
+	const base = known ?? (await baseOf(db, who));
+	const { prefix } = scopeFor(who.jurisdiction);
+	const rows = await villagesWithCounts(db, prefix);
+	const nearest = nearestMeters(rows, base.fixed);
+	const villages: VillageCoverage[] = rows.map((r, i) => {
+		const d = nearest[i];
+		return {
+			code: r.code,
+			name: r.name,
+			township: r.township_code,
+			lon: r.lon,
+			lat: r.lat,
+			counts: { total: r.total, leftBehind: r.left_behind, inDifficulty: r.in_difficulty },
+			nearestM: d === null ? null : Math.round(d),
+			covered: REACHES.map((reach) => d !== null && d <= reach),
+			homes: r.homes,
+			directors: r.directors ? r.directors.split('、') : [],
+			needsExtraDirector: r.left_behind + r.in_difficulty > DIRECTOR_THRESHOLD
+		};
+	});
+	const towns = new Map<string, AreaCoverage>();
+	const whole: AreaCoverage = {
+		code: base.jurisdiction,
+		name: '',
+		all: zero(),
+		covered: REACHES.map(zero)
+	};
+	rows.forEach((r, i) => {
+		let t = towns.get(r.township_code);
+		if (!t) {
+			t = { code: r.township_code, name: r.township_name, all: zero(), covered: REACHES.map(zero) };
+			towns.set(r.township_code, t);
+		}
+		const v = villages[i];
+		for (const a of [t, whole]) {
+			add(a.all, v.counts);
+			v.covered.forEach((c, j) => c && add(a.covered[j], v.counts));
+		}
+	});
+	return { villages, townships: [...towns.values()], jurisdiction: whole };
 }

@@ -8,7 +8,8 @@ import {
 	assertPlanner,
 	getScenario,
 	listScenarios,
-	planningBase
+	planningBase,
+	villageCoverage
 } from '$lib/server/services/planning';
 import { blankOr, idText, parseQuery } from '$lib/server/validation';
 
@@ -36,6 +37,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 						getScenario(db, user.principal, q.b)
 					])
 				: null;
+		const villages = await villageCoverage(db, user.principal, base);
 		return {
 			area: { code: unit!.code, name: unit!.name },
 			bbox: unit!.bbox,
@@ -46,7 +48,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			coverage: base.coverage,
 			all: base.all,
 			scenarios,
-			compare
+			compare,
+			// coverage by village and township: released village counts and their sums only
+			villages
 		};
 	} catch (e) {
 		throwAsHttp(locals.locale, e);
