@@ -75,12 +75,14 @@ describe.skipIf(!onPostgres)('the README on a fresh PostgreSQL database', () => 
 	});
 
 	it('says the database is missing, then starts on it once created, without demo accounts', async () => {
-		// 1. start before the database exists: a plain message that names the fix
+		// 1. start before the database exists: a plain message that names the fix. On a fresh
+		// checkout `npm start` builds first (minutes on a loaded 2-core machine), so the wait
+		// covers a build, not only the start.
 		const first = npmStart({ DATABASE_URL: url.toString(), PORT: String(await freePort()) });
 		started.push(first);
 		const code = await Promise.race([
 			first.exited,
-			new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 90_000))
+			new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 300_000))
 		]);
 		expect(code, first.output()).toBe(1);
 		expect(first.output()).toContain(`数据库 "${name}" 不存在`);
@@ -133,5 +135,5 @@ describe.skipIf(!onPostgres)('the README on a fresh PostgreSQL database', () => 
 			await c.end();
 		}
 		await stop(app);
-	}, 300_000);
+	}, 540_000);
 });
