@@ -8,12 +8,17 @@
 // - currentVersion: the version in the database;
 // - onChange: subscribe (the tile and summary caches, the analysis snapshot);
 // - syncNow: after a write of this process, learn at once that the version moved;
+// - applyNow: the same after a write whose changes are noted first (an import);
 // - watchFreshness: every few seconds, apply noted changes and learn of other processes' writes;
 // - cacheVersion / clientVersion: this process's count of changes seen (a cache key) and the
 //   token an open page compares (tile URLs, GET /api/version).
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { currentDataVersion, dataVersionAndPending } from '../repositories/data-changes';
+import {
+	countNotedChanges,
+	currentDataVersion,
+	dataVersionAndPending
+} from '../repositories/data-changes';
 import { applyDataChanges } from './derived-data';
 
 /** The database's data version (null before the first change). */
@@ -71,6 +76,23 @@ function learn(v: string | null, moved: boolean): void {
 export async function syncNow(db: Kysely<DB>): Promise<void> {
 	const v = await currentDataVersion(db);
 	learn(v, seen === undefined);
+}
+
+/**
+ * After a write of this process whose changes are first noted (sites, children, village centres,
+ * segment geometry: an import): apply them now, so its own user finds them on the map at once,
+ * not at the watcher's next look. When the watcher (or another process) holds the apply lock at
+ * that moment, wait for it briefly: it is applying these very changes.
+ */
+export async function applyNow(db: Kysely<DB>, waitMs = 10_000): Promise<void> {
+	const until = Date.now() + waitMs;
+	let applied = false;
+	for (;;) {
+		applied = (await applyDataChanges(db)) !== null || applied;
+		if ((await countNotedChanges(db)) === 0 || Date.now() > until) break;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	learn(await currentDataVersion(db), applied);
 }
 
 export interface Watcher {

@@ -3,7 +3,7 @@
 // own jurisdiction only; a row outside it is rejected with the row and the reason. Re-importing
 // the same file changes nothing (upsert by the source's own id, unchanged rows not touched).
 // Derived data follows through the one change path: the writes are noted by trigger
-// (migrations 0004, 0008) and syncNow tells this process at once.
+// (migrations 0004, 0008) and applyNow applies them and tells this process at once.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
@@ -18,7 +18,7 @@ import {
 	upsertHomes,
 	type HomeWrite
 } from '../repositories/imports';
-import { syncNow } from './freshness';
+import { applyNow } from './freshness';
 import type { RequestMeta } from './auth';
 import { readFile, UnreadableFile, type ReadResult } from '$lib/import/read';
 import type { CsvEncoding } from '$lib/import/csv';
@@ -293,6 +293,6 @@ export async function commitImport(
 		});
 		return { ...outcome, committed: true };
 	});
-	await syncNow(db);
+	await applyNow(db);
 	return outcome;
 }
