@@ -372,6 +372,9 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 		case '/(app)/campaigns/[id]':
 			// a county's campaign is open to everyone in the county (each sees their part)
 			return { own: `/campaigns/${campaign.id}` };
+		case '/(app)/campaigns/[id]/checklists':
+			// administrators only (the route table); all three demo ones cover the campaign's county
+			return { own: `/campaigns/${campaign.id}/checklists` };
 		case '/(app)/campaigns/targets/[id]':
 			return {
 				own: `/campaigns/targets/${campaign.targetA}`,
