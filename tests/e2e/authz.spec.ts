@@ -380,6 +380,9 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 			return {
 				own: `/api/exports/campaign-dashboard?campaign=${campaign.id}&table=townships&format=csv`
 			};
+		case '/(app)/campaigns/[id]/checklists':
+			// administrators only (the route table); all three demo ones cover the campaign's county
+			return { own: `/campaigns/${campaign.id}/checklists` };
 		case '/(app)/campaigns/targets/[id]':
 			return {
 				own: `/campaigns/targets/${campaign.targetA}`,

@@ -229,7 +229,8 @@ const COLUMNS = {
 		'recorded_at',
 		'received_at',
 		'position',
-		'note'
+		'note',
+		'checklist_version_id'
 	],
 	check_answers: ['check_id', 'item', 'answer', 'note'],
 	hazards: [
@@ -281,7 +282,17 @@ const COLUMNS = {
 		'created_at',
 		'completed_at'
 	],
-	import_mappings: ['user_id', 'kind', 'mapping', 'updated_at']
+	import_mappings: ['user_id', 'kind', 'mapping', 'updated_at'],
+	checklist_versions: [
+		'id',
+		'campaign_id',
+		'checklist',
+		'version',
+		'items',
+		'edit',
+		'created_by',
+		'created_at'
+	]
 } as const satisfies Columns;
 const complete: Complete<typeof COLUMNS> = true;
 

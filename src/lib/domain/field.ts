@@ -38,6 +38,13 @@ export const TargetCheckPayload = v.object({
 	/** the phone's stated accuracy of the position, metres */
 	accuracyM: v.nullish(v.pipe(v.number(), v.minValue(0))),
 	note: v.nullish(v.pipe(v.string(), v.maxLength(1000))),
+	/**
+	 * the version of the campaign's checklist the answers were given on (0: the default set);
+	 * absent in checks queued before checklists had versions
+	 */
+	checklistVersion: v.nullish(
+		v.pipe(v.number(), v.integer(), v.minValue(0, 'ckl.err.version'), v.maxValue(1_000_000))
+	),
 	answers: v.pipe(
 		v.array(
 			v.object({

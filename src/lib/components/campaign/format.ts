@@ -25,8 +25,17 @@ export function reasonText(r: TargetReason, t: Translate, locale: Locale): strin
 	}
 }
 
-/** The label of a checklist item: `cl.<checklist>.<item>`, or the item's own key if unknown. */
-export function itemLabel(checklist: string, item: string, t: Translate): string {
+/**
+ * The label of a checklist item: the administrator's own wording when the campaign's checklist
+ * gives one, else `cl.<checklist>.<item>`, or the item's own key if unknown.
+ */
+export function itemLabel(
+	checklist: string,
+	item: string,
+	t: Translate,
+	label?: string | null
+): string {
+	if (label) return label;
 	const key = `cl.${checklist}.${item}`;
 	const text = t(key as 'cl.home.gas');
 	return text === undefined || text === key ? item : text;

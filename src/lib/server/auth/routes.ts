@@ -47,6 +47,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/(app)/campaigns/[id]': 'user',
 	'/(app)/campaigns/[id]/dashboard': 'user',
 	'/(app)/campaigns/[id]/bulletin': 'user',
+	// the checklist editor: administrators (the service: of the campaign's area only)
+	'/(app)/campaigns/[id]/checklists': 'admin',
 	'/api/exports/campaign-dashboard': 'user',
 	'/(app)/campaigns/mine': 'user',
 	'/(app)/campaigns/targets/[id]': 'user',

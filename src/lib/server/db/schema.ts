@@ -230,6 +230,19 @@ export interface DB {
 	hazard_events: HazardEventsTable;
 	check_photos: CheckPhotosTable;
 	import_mappings: ImportMappingsTable;
+	checklist_versions: ChecklistVersionsTable;
+}
+
+/** A campaign's edited checklist, whole, one row per version (migration 0013). */
+export interface ChecklistVersionsTable {
+	id: Generated<number>;
+	campaign_id: number;
+	checklist: 'institution' | 'home' | 'waterway' | 'field';
+	version: number;
+	items: ColumnType<unknown, string, string>;
+	edit: ColumnType<unknown, string, string>;
+	created_by: number;
+	created_at: GeneratedTimestamp;
 }
 
 /** Each user's last column mapping per import kind (migration 0016). */
@@ -288,6 +301,8 @@ export interface TargetChecksTable {
 	received_at: GeneratedTimestamp;
 	position: Geometry | null;
 	note: string | null;
+	/** the checklist version answered; null: the default set (migration 0013) */
+	checklist_version_id: Generated<number | null>;
 }
 
 export interface CheckAnswersTable {

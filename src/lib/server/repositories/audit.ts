@@ -36,7 +36,8 @@ export const AUDIT_ACTIONS = [
 	'target_check',
 	'hazard_step',
 	'field_target_added',
-	'import'
+	'import',
+	'checklist_edited'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -399,6 +399,8 @@ export interface TargetCheckInput {
 	lat: number | null;
 	note: string | null;
 	answers: { item: string; answer: 'ok' | 'hazard' | 'na'; note: string | null }[];
+	/** the checklist version answered (migration 0013); null: the default set */
+	checklistVersionId?: number | null;
 }
 
 /**
@@ -410,11 +412,12 @@ export async function insertTargetCheck(
 	c: TargetCheckInput
 ): Promise<{ id: number; duplicate: boolean; byUser: number; hazards: number[] }> {
 	const ins = await sql<{ id: number }>`
-		INSERT INTO target_checks (client_uuid, target_id, user_id, recorded_at, position, note)
+		INSERT INTO target_checks (client_uuid, target_id, user_id, recorded_at, position, note,
+			checklist_version_id)
 		VALUES (${c.clientUuid}::uuid, ${c.targetId}, ${c.userId}, ${c.recordedAt},
 			CASE WHEN ${c.lon}::float8 IS NULL THEN NULL
 				ELSE ST_SetSRID(ST_MakePoint(${c.lon}::float8, ${c.lat}::float8), 4326) END,
-			${c.note})
+			${c.note}, ${c.checklistVersionId ?? null}::bigint)
 		ON CONFLICT (client_uuid) DO NOTHING
 		RETURNING id::float8 AS id`.execute(trx);
 	if (!ins.rows[0]) {

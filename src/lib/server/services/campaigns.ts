@@ -27,7 +27,6 @@ import {
 	assigneesFor,
 	campaignProgress,
 	campaignTargets,
-	checklistItems,
 	checksOfTarget,
 	findCampaign,
 	findHazard,
@@ -50,6 +49,7 @@ import {
 	type TargetRow
 } from '../repositories/campaigns';
 import { releasedChildrenNearIncompleteByVillage } from './released-counts';
+import { answeredVersion, checksWithVersions, currentChecklist } from './checklists';
 import { processPhoto } from '../photos';
 import { jurisdictionPrefix, levelOfCode, padCode, townshipPrefix } from '$lib/domain/admin';
 import {
@@ -57,7 +57,6 @@ import {
 	RULE_DISTANCE_MAX_M,
 	RULE_DISTANCE_MIN_M,
 	campaignOpen,
-	checkAnswers,
 	type Answer,
 	type TargetReason,
 	type TargetRules
@@ -271,9 +270,10 @@ async function reachableTarget(db: Kysely<DB>, who: Principal, id: number): Prom
 export async function targetPage(db: Kysely<DB>, who: Principal, id: number, now = new Date()) {
 	const t = await reachableTarget(db, who, id);
 	const c = await visibleCampaign(db, who, t.campaign_id);
-	const [items, checks, hazards] = await Promise.all([
-		checklistItems(db, t.checklist),
+	const [list, checks, versions, hazards] = await Promise.all([
+		currentChecklist(db, t.campaign_id, t.checklist),
 		checksOfTarget(db, id),
+		checksWithVersions(db, t.campaign_id, t.checklist, id),
 		hazardsOf(db, { targetId: id }, scopeFor(who.jurisdiction).sitePrefix)
 	]);
 	return {
@@ -283,8 +283,16 @@ export async function targetPage(db: Kysely<DB>, who: Principal, id: number, now
 			name: c.name,
 			open: campaignOpen({ startsAt: c.starts_at, endsAt: c.ends_at }, now)
 		},
-		items,
-		checks,
+		items: list.items,
+		// the current version's labels (null: the default wording) and its number, which the
+		// phone sends back with the check; every label the list ever had, for hazards
+		checklist: { version: list.version, labels: list.labels, everLabels: list.everLabels },
+		// each check with the version it answered and that version's labels
+		checks: checks.map((k) => ({
+			...k,
+			version: versions.get(k.id)?.version ?? 0,
+			labels: versions.get(k.id)?.labels ?? {}
+		})),
 		hazards: hazards.map((h) => viewHazard(h, now)),
 		mayCheck: canRecordChecks(who, t.area_code)
 	};
@@ -298,6 +306,8 @@ export interface TargetCheckSubmission {
 	lat?: number | null;
 	note?: string | null;
 	answers: { item: string; answer: Answer; note?: string | null }[];
+	/** the checklist version the answers were given on; absent: see services/checklists.ts */
+	checklistVersion?: number | null;
 }
 
 /**
@@ -325,9 +335,14 @@ export async function recordTargetCheck(
 	const hasPos = s.lon !== null && s.lon !== undefined;
 	if ((hasPos || (s.lat !== null && s.lat !== undefined)) && !isValidLonLat(s.lon, s.lat))
 		reject('position', 'check.err.position');
-	const items = await checklistItems(db, t.checklist);
-	const ok = checkAnswers(items, s.answers);
-	if (!ok.ok) reject('answers', ok.reason);
+	// held to the version of the campaign's checklist it was made on, which may be older
+	const answered = await answeredVersion(
+		db,
+		t.campaign_id,
+		t.checklist,
+		s.checklistVersion,
+		s.answers
+	);
 	const r = await db.transaction().execute(async (trx) => {
 		const res = await insertTargetCheck(trx, {
 			clientUuid: s.clientUuid.toLowerCase(),
@@ -337,6 +352,7 @@ export async function recordTargetCheck(
 			lon: hasPos ? (s.lon as number) : null,
 			lat: hasPos ? (s.lat as number) : null,
 			note: s.note?.trim() || null,
+			checklistVersionId: answered.id,
 			answers: s.answers.map((a) => ({
 				item: a.item,
 				answer: a.answer,

@@ -207,6 +207,7 @@ export async function recordFieldCheck(
 			lon: p.lon ?? null,
 			lat: p.lat ?? null,
 			note: p.note ?? null,
+			checklistVersion: p.checklistVersion ?? null,
 			answers: p.answers.map((a) => ({ item: a.item, answer: a.answer, note: a.note ?? null }))
 		},
 		meta,

@@ -31,6 +31,9 @@ const Check = v.object({
 	lon: blankOr(coordinate),
 	lat: blankOr(coordinate),
 	note: v.optional(text(1000)),
+	checklistVersion: blankOr(
+		v.pipe(v.string(), v.regex(/^\d{1,7}$/, 'ckl.err.version'), v.transform(Number))
+	),
 	answers: v.pipe(
 		v.array(
 			v.object({
@@ -66,6 +69,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			},
 			campaign: p.campaign,
 			items: p.items,
+			checklist: p.checklist,
 			checks: p.checks.map((c) => ({ ...c, recorded_at: iso(c.recorded_at)! })),
 			hazards: p.hazards.map((h) => ({
 				id: h.id,
@@ -114,6 +118,7 @@ export const actions: Actions = {
 				lon: one('lon'),
 				lat: one('lat'),
 				note: one('note'),
+				checklistVersion: one('checklistVersion'),
 				answers
 			},
 			locale
@@ -132,6 +137,7 @@ export const actions: Actions = {
 					lon: c.lon ?? null,
 					lat: c.lat ?? null,
 					note: c.note ?? null,
+					checklistVersion: c.checklistVersion ?? null,
 					answers: c.answers
 				},
 				requestMeta(event)
