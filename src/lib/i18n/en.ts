@@ -11,6 +11,7 @@ import { planningEn } from './planning.en';
 import { fieldEn } from './field.en';
 import { emergencyEn } from './emergency.en';
 import { reportEn } from './report.en';
+import { annualReportEn } from './annual-report.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
@@ -25,6 +26,7 @@ export const en: Record<MessageKey, string> = {
 	...importsEn,
 	...campaignDashboardEn,
 	...reportEn,
+	...annualReportEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

@@ -11,6 +11,7 @@ import { planningZh } from './planning.zh';
 import { fieldZh } from './field.zh';
 import { emergencyZh } from './emergency.zh';
 import { reportZh } from './report.zh';
+import { annualReportZh } from './annual-report.zh';
 
 export const zh = {
 	...adminZh,
@@ -25,6 +26,7 @@ export const zh = {
 	...importsZh,
 	...campaignDashboardZh,
 	...reportZh,
+	...annualReportZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',
