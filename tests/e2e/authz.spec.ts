@@ -372,6 +372,10 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 		case '/(app)/campaigns/[id]':
 			// a county's campaign is open to everyone in the county (each sees their part)
 			return { own: `/campaigns/${campaign.id}` };
+		case '/(app)/campaigns/[id]/dashboard':
+			return { own: `/campaigns/${campaign.id}/dashboard` };
+		case '/(app)/campaigns/[id]/bulletin':
+			return { own: `/campaigns/${campaign.id}/bulletin` };
 		case '/(app)/campaigns/targets/[id]':
 			return {
 				own: `/campaigns/targets/${campaign.targetA}`,
