@@ -406,6 +406,11 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 		case '/api/uploads/[...path]':
 			// a tus request without its protocol header: refused as such (412), never carried out
 			return { own: '/api/uploads' };
+		case '/(app)/reports/annual':
+			return {
+				own: `/reports/annual?code=${j}&year=2026`,
+				other: otherTownship && `/reports/annual?code=${otherTownship}&year=2026`
+			};
 		case '/api/waterways/geometry':
 			return { own: `/api/waterways/geometry?bbox=113.3,29.6,113.55,29.85` };
 		case '/(app)/admin/users/[id]': {

@@ -12,6 +12,7 @@ import { fieldEn } from './field.en';
 import { emergencyEn } from './emergency.en';
 import { reportEn } from './report.en';
 import { checklistsEn } from './checklists.en';
+import { annualReportEn } from './annual-report.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
@@ -27,6 +28,7 @@ export const en: Record<MessageKey, string> = {
 	...campaignDashboardEn,
 	...reportEn,
 	...checklistsEn,
+	...annualReportEn,
 	'app.name': 'TongAn',
 	'app.tagline': 'Child drowning and flood-season safety, Hubei',
 	'app.demo': 'Demo data',

@@ -12,6 +12,7 @@ import { fieldZh } from './field.zh';
 import { emergencyZh } from './emergency.zh';
 import { reportZh } from './report.zh';
 import { checklistsZh } from './checklists.zh';
+import { annualReportZh } from './annual-report.zh';
 
 export const zh = {
 	...adminZh,
@@ -27,6 +28,7 @@ export const zh = {
 	...campaignDashboardZh,
 	...reportZh,
 	...checklistsZh,
+	...annualReportZh,
 	'app.name': '童安图',
 	'app.tagline': '湖北省儿童防溺水与汛期安全',
 	'app.demo': '演示数据',

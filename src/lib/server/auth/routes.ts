@@ -28,6 +28,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/(app)/waterways': 'user',
 	'/(app)/waterways/[id]': 'user',
 	'/(app)/dashboard': 'user',
+	// the annual report: every role that sees the dashboard, of its own area or a part of it
+	'/(app)/reports/annual': 'user',
 	'/api/checks': 'user',
 	'/api/photos/[id]': 'user',
 	'/api/waterways/geometry': 'user',

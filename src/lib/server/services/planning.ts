@@ -344,7 +344,7 @@ export const NEAREST_CAP_M = 9000;
 const BUCKET_DEG = 0.05;
 
 /** Metres from each point to the nearest site, within NEAREST_CAP_M (else null). */
-function nearestMeters(
+export function nearestMeters(
 	points: readonly { lon: number; lat: number }[],
 	sites: readonly { lon: number; lat: number }[]
 ): (number | null)[] {

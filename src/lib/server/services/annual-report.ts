@@ -1,0 +1,214 @@
+// The annual report (年度工作进展情况) of an area inside the viewer's jurisdiction for a year:
+// the figures the provincial plan asks about, each read through the path its own page uses, so
+// the report never says more, or other, than the app already shows:
+// - children: the released figures of child_counts (as the dashboard and the map), never a new
+//   count over the roster;
+// - four items: the dashboard's own totals and subdivisions (services/waterways.ts dashboard);
+// - coverage: villages whose centre lies within reach of a usable home or station, measured as
+//   the planning page measures it (services/planning.ts nearestMeters);
+// - campaigns: targets and hazards with the campaign dashboard's states.
+// Only campaigns and hazards carry dates, so only they are compared with the year before; the
+// stock figures (children, sites, items) are as they stand today and are labelled so.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { Principal } from '../auth/policy';
+import { assertAreaInScope, scopeFor } from '../auth/scope';
+import { NotFoundError } from '../errors';
+import { findUnit } from './areas';
+import { dashboard } from './waterways';
+import { COVERAGE_RADIUS_M } from './exposure';
+import { nearestMeters } from './planning';
+import { usableSitesIn, villageCentres } from '../repositories/planning';
+import {
+	campaignWork,
+	campaignsStartedIn,
+	homeFigures,
+	releasedChildrenOf,
+	stationCount,
+	type ReleasedChildrenRow
+} from '../repositories/annual-report';
+import { jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
+
+/** Beijing is UTC+8 all year: its year starts at 16:00 UTC on 31 December. */
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+/** Sites this far (degrees, > COVERAGE_RADIUS_M) beyond the area still cover its villages. */
+const SITE_MARGIN_DEG = 0.05;
+
+export function beijingYearBounds(year: number): { from: Date; to: Date } {
+	return {
+		from: new Date(Date.UTC(year, 0, 1) - BEIJING_OFFSET_MS),
+		to: new Date(Date.UTC(year + 1, 0, 1) - BEIJING_OFFSET_MS)
+	};
+}
+
+/** The Beijing calendar year of an instant. */
+export function beijingYear(at: Date): number {
+	return new Date(at.getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
+}
+
+export interface CampaignYearRow {
+	id: number;
+	name: string;
+	areaCode: string;
+	startsAt: string;
+	targets: number;
+	visited: number;
+	found: number;
+	fixed: number;
+	closed: number;
+}
+
+export interface CampaignYear {
+	year: number;
+	campaigns: CampaignYearRow[];
+	totals: {
+		campaigns: number;
+		targets: number;
+		visited: number;
+		found: number;
+		fixed: number;
+		closed: number;
+	};
+}
+
+export interface AnnualReport {
+	year: number;
+	at: string;
+	area: { code: string; name: string; level: string };
+	sitesArea: { code: string; name: string };
+	children: { area: ReleasedChildrenRow; bySubunit: ReleasedChildrenRow[] };
+	homes: { total: number; large: number; largeShare: number | null };
+	stations: number;
+	items: {
+		required: number;
+		complete: number;
+		share: number | null;
+		bySubunit: { code: string; name: string; required: number; complete: number }[];
+	};
+	coverage: { radiusM: number; villages: number; covered: number; share: number | null };
+	campaigns: CampaignYear;
+	lastYear: CampaignYear;
+	ms: number;
+}
+
+const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+/** Campaigns started in `year` whose area meets the report's, with their work inside it. */
+async function campaignYear(
+	db: Kysely<DB>,
+	year: number,
+	prefix: string,
+	sitePrefix: string,
+	at: Date
+): Promise<CampaignYear> {
+	const { from, to } = beijingYearBounds(year);
+	const heads = (await campaignsStartedIn(db, from, to)).filter((c) => {
+		const its = jurisdictionPrefix(c.area_code);
+		return its.startsWith(prefix) || prefix.startsWith(its);
+	});
+	const work = new Map(
+		(
+			await campaignWork(
+				db,
+				heads.map((c) => c.id),
+				sitePrefix,
+				at
+			)
+		).map((w) => [w.campaign_id, w])
+	);
+	const campaigns = heads.map((c) => {
+		const w = work.get(c.id);
+		return {
+			id: c.id,
+			name: c.name,
+			areaCode: c.area_code,
+			startsAt: new Date(c.starts_at).toISOString(),
+			targets: w?.targets ?? 0,
+			visited: w?.visited ?? 0,
+			found: w?.found ?? 0,
+			fixed: w?.fixed ?? 0,
+			closed: w?.closed ?? 0
+		};
+	});
+	const sum = (k: 'targets' | 'visited' | 'found' | 'fixed' | 'closed') =>
+		campaigns.reduce((a, c) => a + c[k], 0);
+	return {
+		year,
+		campaigns,
+		totals: {
+			campaigns: campaigns.length,
+			targets: sum('targets'),
+			visited: sum('visited'),
+			found: sum('found'),
+			fixed: sum('fixed'),
+			closed: sum('closed')
+		}
+	};
+}
+
+/** Share of the area's villages with a usable home or station within COVERAGE_RADIUS_M. */
+async function villageCoverageShare(
+	db: Kysely<DB>,
+	prefix: string,
+	bbox: [number, number, number, number]
+) {
+	const villages = await villageCentres(db, prefix);
+	const m = SITE_MARGIN_DEG;
+	const sites = villages.length
+		? await usableSitesIn(db, bbox[0] - m, bbox[1] - m, bbox[2] + m, bbox[3] + m)
+		: [];
+	const nearest = nearestMeters(villages, sites);
+	const covered = nearest.filter((d) => d !== null && d <= COVERAGE_RADIUS_M).length;
+	return {
+		radiusM: COVERAGE_RADIUS_M,
+		villages: villages.length,
+		covered,
+		share: share(covered, villages.length)
+	};
+}
+
+export async function annualReport(
+	db: Kysely<DB>,
+	who: Principal,
+	areaCode: string,
+	year: number,
+	now = new Date()
+): Promise<AnnualReport> {
+	const t0 = performance.now();
+	assertAreaInScope(scopeFor(who.jurisdiction), areaCode);
+	const unit = await findUnit(db, areaCode);
+	if (!unit) throw new NotFoundError(areaCode);
+	const prefix = jurisdictionPrefix(areaCode);
+	// segments and sites are registered to townships: a village's are its township's (as on
+	// the dashboard)
+	const sitePrefix = townshipPrefix(prefix);
+	const [children, homes, stations, dash, coverage, campaigns, lastYear] = await Promise.all([
+		releasedChildrenOf(db, unit.code),
+		homeFigures(db, sitePrefix),
+		stationCount(db, sitePrefix),
+		dashboard(db, who, unit.code),
+		villageCoverageShare(db, prefix, unit.bbox),
+		campaignYear(db, year, prefix, sitePrefix, now),
+		campaignYear(db, year - 1, prefix, sitePrefix, now)
+	]);
+	const own = children.find((c) => c.code === unit.code)!;
+	return {
+		year,
+		at: now.toISOString(),
+		area: { code: unit.code, name: unit.name, level: unit.level },
+		sitesArea: dash.sitesArea,
+		children: { area: own, bySubunit: children.filter((c) => c.code !== unit.code) },
+		homes: { ...homes, largeShare: share(homes.large, homes.total) },
+		stations,
+		items: {
+			required: dash.totals.required,
+			complete: dash.totals.complete,
+			share: share(dash.totals.complete, dash.totals.required),
+			bySubunit: dash.bySubunit
+		},
+		coverage,
+		campaigns,
+		lastYear,
+		ms: Math.round(performance.now() - t0)
+	};
+}

@@ -1,0 +1,127 @@
+// The annual report (年度工作进展情况) prints: Chromium's own A4 PDF of the county's and the
+// province's report, read page by page with poppler's pdftotext (an outside reader), holds every
+// Chinese heading and every row of every table the page shows, and no sheet is blank. The
+// dashboard links to it, and a bad year is a 400 in Chinese.
+import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO, guard, signIn } from './helpers';
+
+test.describe.configure({ timeout: 180_000 });
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tongan-annual-'));
+// pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace
+const flat = (s: string) => s.replace(/\s+/g, '');
+
+const HEADINGS = [
+	'一、儿童情况（按类别和区划）',
+	'二、儿童之家与阳光驿站',
+	'儿童之家覆盖情况',
+	'三、“四个一”配备情况',
+	'四、汛期安全排查'
+];
+
+/** The PDF of the page, as the flattened text of each of its sheets. */
+async function printedPages(page: Page, name: string): Promise<string[]> {
+	const file = path.join(dir, `${name}.pdf`);
+	writeFileSync(file, await page.pdf({ format: 'A4', printBackground: true }));
+	const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+	expect(info).toMatch(/Page size:\s+595(\.\d+)? x 842(\.\d+)? pts \(A4\)/);
+	const n = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+	const out: string[] = [];
+	for (let i = 1; i <= n; i++)
+		out.push(
+			execFileSync(
+				'pdftotext',
+				['-enc', 'UTF-8', '-layout', '-f', `${i}`, '-l', `${i}`, file, '-'],
+				{
+					encoding: 'utf8'
+				}
+			)
+		);
+	return out;
+}
+
+/** Every table row on the page, as the texts of its cells. */
+async function tableRows(page: Page): Promise<string[][]> {
+	return page
+		.locator('.annual table tbody tr')
+		.evaluateAll((trs) =>
+			trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim()))
+		);
+}
+
+async function checkReport(page: Page, url: string, name: string, title: RegExp) {
+	const problems = guard(page);
+	const res = await page.goto(url);
+	expect(res?.status()).toBe(200);
+	await expect(page.getByTestId('annual-title')).toHaveText(title);
+	await expect(page.getByTestId('annual-year-compare')).toBeVisible();
+	const rows = await tableRows(page);
+	const sheets = await printedPages(page, name);
+	expect(sheets.length).toBeGreaterThan(0);
+	// no sheet is blank: each carries the print header and some of the report
+	for (const [i, s] of sheets.entries()) {
+		expect(flat(s).length, `sheet ${i + 1} of ${name}`).toBeGreaterThan(40);
+	}
+	const all = sheets.map(flat).join('');
+	for (const h of HEADINGS) expect(all, h).toContain(flat(h));
+	expect(all).toContain(flat(await page.getByTestId('annual-title').innerText()));
+	// every row prints whole on one line of one sheet: its cells in order, none cut off
+	const lines = sheets.flatMap((s) => s.split('\n').map(flat));
+	expect(rows.length).toBeGreaterThan(12);
+	for (const cells of rows) {
+		const want = flat(cells.join(''));
+		expect(
+			lines.some((l) => l.includes(want)),
+			`row ${cells.join(' | ')} in ${name}`
+		).toBe(true);
+	}
+	expect(problems).toEqual([]);
+	return { rows, sheets };
+}
+
+test('the county report prints every heading and row on A4, linked from the dashboard', async ({
+	page
+}) => {
+	await signIn(page, DEMO.county);
+	await page.goto('/dashboard');
+	await page.getByTestId('dash-annual').click();
+	await expect(page).toHaveURL(/\/reports\/annual\?code=421083000000/);
+	const { rows } = await checkReport(
+		page,
+		'/reports/annual?code=421083000000',
+		'county',
+		/^洪湖市\d{4}年度工作进展情况$/
+	);
+	// the county's townships are listed with their released children
+	expect(await page.getByTestId('children-row').count()).toBeGreaterThan(5);
+	expect(rows.some((r) => r[0] === '儿童之家数量')).toBe(true);
+});
+
+test('the province report prints every heading and row on A4', async ({ page }) => {
+	await signIn(page, DEMO.province);
+	await checkReport(
+		page,
+		'/reports/annual?code=420000000000&year=2026',
+		'province',
+		/^湖北省2026年度工作进展情况$/
+	);
+	// the province and each of its prefecture-level units (the fixture's: those seeded), the
+	// same units as the four-item table's
+	const subunits = await page.getByTestId('items-row').count();
+	expect(subunits).toBeGreaterThan(0);
+	await expect(page.getByTestId('children-row')).toHaveCount(subunits + 1);
+	await expect(page.getByTestId('children-row').first()).toContainText('湖北省');
+});
+
+test('a bad year is refused in Chinese, and an area outside is not found', async ({ page }) => {
+	await signIn(page, DEMO.county);
+	const bad = await page.goto('/reports/annual?year=20x6');
+	expect(bad?.status()).toBe(400);
+	await expect(page.locator('body')).toContainText('年度须为 2000 至 2100 之间的四位年份');
+	const outside = await page.goto('/reports/annual?code=420102000000');
+	expect(outside?.status()).toBe(404);
+});

@@ -1,0 +1,250 @@
+// The annual report (年度工作进展情况) on both engines: every figure it shows equals an
+// independent SQL count written here, for the county and for one of its townships, with
+// campaigns of this year, of last year and of the year before (which must count in neither);
+// children only ever as the released figures, "—" (null) where none was released; an area
+// outside the viewer's jurisdiction is "not found".
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
+import type { Principal } from '../../src/lib/server/auth/policy';
+import { createCampaign } from '../../src/lib/server/services/campaigns';
+import { annualReport } from '../../src/lib/server/services/annual-report';
+import { NotFoundError } from '../../src/lib/server/errors';
+
+const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
+const DAY = 86400_000;
+/** The Beijing year of an instant, written out here independently of the app's helper. */
+const bjYear = (t: number) => new Date(t + 8 * 3600_000).getUTCFullYear();
+
+describe.each(testEngines())('annual report on %s', (engine) => {
+	let d: TestDatabase;
+	let admin: Principal;
+	let staff: Principal;
+	const now = new Date();
+	const year = bjYear(now.getTime());
+
+	beforeAll(async () => {
+		d = await openTestDatabase(engine);
+		const db = d.db;
+		admin = await principalOf(db, 'county.admin');
+		staff = await principalOf(db, 'township.staff');
+		// three campaigns over the county, then moved back 0, 1 and 2 years
+		for (const [back, name] of [
+			[0, '今年行动'],
+			[1, '去年行动'],
+			[2, '前年行动']
+		] as const) {
+			const id = (
+				await createCampaign(
+					db,
+					admin,
+					{
+						name,
+						areaCode: admin.jurisdiction,
+						startsAt: new Date(now.getTime() - DAY),
+						endsAt: new Date(now.getTime() + 20 * DAY)
+					},
+					meta
+				)
+			).id;
+			if (back)
+				await sql`UPDATE campaigns SET starts_at = make_date(${year - back}, 6, 1)::timestamptz,
+					ends_at = make_date(${year - back}, 8, 31)::timestamptz WHERE id = ${id}`.execute(db);
+			// checks and hazards on a few targets, the staff's township among them
+			const picks = (
+				await sql<{ id: number }>`
+					SELECT id::float8 AS id FROM campaign_targets WHERE campaign_id = ${id}
+					ORDER BY (left(area_code, 9) = left(${staff.jurisdiction}, 9)) DESC, id
+					LIMIT ${6 + back * 3}`.execute(db)
+			).rows.map((r) => r.id);
+			expect(picks.length).toBeGreaterThan(5);
+			for (const [i, t] of picks.entries()) {
+				await sql`INSERT INTO target_checks (client_uuid, target_id, user_id, recorded_at)
+					VALUES (${randomUUID()}::uuid, ${t}, ${staff.userId}, ${new Date(now.getTime() - 3600_000)})`.execute(
+					db
+				);
+				const state = ['found', 'registered', 'fixed', 'closed'][i % 4];
+				const at = new Date(now.getTime() - 7200_000);
+				await sql`INSERT INTO hazards (target_id, item, description, state, found_by, found_at,
+						severity, responsible, deadline, registered_by, registered_at, fixed_by, fixed_at,
+						closed_by, closed_at)
+					VALUES (${t}, 'water', '', ${state}, ${staff.userId}, ${at},
+						${state === 'found' ? null : 'general'}, ${state === 'found' ? null : '责任人'},
+						${state === 'found' ? null : new Date(now.getTime() + 5 * DAY)},
+						${state === 'found' ? null : admin.userId}, ${state === 'found' ? null : at},
+						${state === 'fixed' || state === 'closed' ? staff.userId : null},
+						${state === 'fixed' || state === 'closed' ? at : null},
+						${state === 'closed' ? admin.userId : null}, ${state === 'closed' ? at : null})`.execute(db);
+			}
+		}
+	}, 240_000);
+	afterAll(async () => {
+		await d?.close();
+	});
+
+	/** Every figure of the report of `code` against plain SQL. */
+	async function expectParity(code: string, who: Principal) {
+		const db = d.db;
+		const r = await annualReport(db, who, code, year, now);
+		const prefix = code.endsWith('000000') ? code.slice(0, 6) : code.slice(0, 9);
+		const like = prefix + '%';
+
+		// children: the released figures of the unit and its subdivisions, nothing computed anew
+		const kids = await sql<{
+			code: string;
+			total: number | null;
+			lb: number | null;
+			idf: number | null;
+		}>`
+			SELECT a.code, c.total_released AS total, c.left_behind_released AS lb,
+				c.in_difficulty_released AS idf
+			FROM admin_units a LEFT JOIN child_counts c ON c.code = a.code
+			WHERE a.code = ${code} OR a.parent_code = ${code} ORDER BY a.code`.execute(db);
+		const shown = [r.children.area, ...r.children.bySubunit];
+		expect(shown.map((c) => c.code).sort()).toEqual(kids.rows.map((k) => k.code));
+		for (const k of kids.rows) {
+			const c = shown.find((s) => s.code === k.code)!;
+			expect([c.total, c.leftBehind, c.inDifficulty]).toEqual([k.total, k.lb, k.idf]);
+		}
+		expect(r.children.area.code).toBe(code);
+		expect(r.children.area.total).toBeGreaterThan(0);
+
+		const homes = await sql<{ total: number; large: number }>`
+			SELECT count(*)::int AS total, count(*) FILTER (WHERE area_m2 >= 30)::int AS large
+			FROM children_homes WHERE village_code LIKE ${like}`.execute(db);
+		expect(r.homes.total).toBe(homes.rows[0].total);
+		expect(r.homes.large).toBe(homes.rows[0].large);
+		expect(r.homes.total).toBeGreaterThan(0);
+		expect(r.homes.largeShare).toBeCloseTo(homes.rows[0].large / homes.rows[0].total, 10);
+
+		const st = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM sunshine_stations WHERE admin_code LIKE ${like}`.execute(db);
+		expect(r.stations).toBe(st.rows[0].n);
+
+		const items = await sql<{ required: number; complete: number }>`
+			SELECT count(*)::int AS required,
+				count(*) FILTER (WHERE (SELECT count(*) FROM safety_equipment e WHERE e.waterway_id = w.id
+					AND e.item IN ('sign', 'buoy', 'rope', 'pole') AND e.status = 'present') = 4)::int AS complete
+			FROM waterways w JOIN segment_requirements s ON s.waterway_id = w.id
+			WHERE s.required AND w.township_code LIKE ${like}`.execute(db);
+		expect({ required: r.items.required, complete: r.items.complete }).toEqual(items.rows[0]);
+		expect(r.items.required).toBeGreaterThan(0);
+
+		// villages with a usable home (open, ≥ 30 m²) or a station within 1 km of the centre, on
+		// the sphere the app measures on
+		const cov = await sql<{ villages: number; covered: number }>`
+			SELECT count(*)::int AS villages, count(*) FILTER (WHERE EXISTS (
+				SELECT 1 FROM (
+					SELECT geom FROM children_homes WHERE status = 'open' AND area_m2 >= 30
+					UNION ALL SELECT geom FROM sunshine_stations
+				) s WHERE ST_Distance(s.geom::geography, v.center::geography, false) <= 1000
+			))::int AS covered
+			FROM admin_units v WHERE v.level = 'village' AND v.code LIKE ${like}`.execute(db);
+		expect({ villages: r.coverage.villages, covered: r.coverage.covered }).toEqual(cov.rows[0]);
+		expect(r.coverage.villages).toBeGreaterThan(0);
+
+		// campaigns that started in a Beijing year, their work inside the area
+		const campaigns = async (y: number) =>
+			(
+				await sql<{
+					id: number;
+					targets: number;
+					visited: number;
+					found: number;
+					fixed: number;
+					closed: number;
+				}>`
+				SELECT c.id::float8 AS id,
+					(SELECT count(*) FROM campaign_targets t WHERE t.campaign_id = c.id
+						AND t.area_code LIKE ${like})::int AS targets,
+					(SELECT count(*) FROM campaign_targets t WHERE t.campaign_id = c.id
+						AND t.area_code LIKE ${like}
+						AND t.id IN (SELECT target_id FROM target_checks))::int AS visited,
+					(SELECT count(*) FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
+						WHERE t.campaign_id = c.id AND t.area_code LIKE ${like})::int AS found,
+					(SELECT count(*) FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
+						WHERE t.campaign_id = c.id AND t.area_code LIKE ${like}
+						AND (h.fixed_at IS NOT NULL OR h.closed_at IS NOT NULL))::int AS fixed,
+					(SELECT count(*) FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
+						WHERE t.campaign_id = c.id AND t.area_code LIKE ${like}
+						AND h.closed_at IS NOT NULL)::int AS closed
+				FROM campaigns c
+				WHERE c.starts_at >= (${`${y}-01-01 00:00:00+08`})::timestamptz
+					AND c.starts_at < (${`${y + 1}-01-01 00:00:00+08`})::timestamptz
+				ORDER BY c.starts_at, c.id`.execute(db)
+			).rows;
+		for (const [got, y] of [
+			[r.campaigns, year],
+			[r.lastYear, year - 1]
+		] as const) {
+			const want = await campaigns(y);
+			expect(got.year).toBe(y);
+			expect(
+				got.campaigns.map(({ id, targets, visited, found, fixed, closed }) => ({
+					id,
+					targets,
+					visited,
+					found,
+					fixed,
+					closed
+				}))
+			).toEqual(want);
+			const sum = (k: 'targets' | 'visited' | 'found' | 'fixed' | 'closed') =>
+				want.reduce((a, c) => a + c[k], 0);
+			expect(got.totals).toEqual({
+				campaigns: want.length,
+				targets: sum('targets'),
+				visited: sum('visited'),
+				found: sum('found'),
+				fixed: sum('fixed'),
+				closed: sum('closed')
+			});
+			expect(got.totals.campaigns).toBe(1);
+			expect(got.totals.found).toBeGreaterThan(0);
+		}
+		return r;
+	}
+
+	it('equals independent SQL counts for the county', async () => {
+		const r = await expectParity(admin.jurisdiction, admin);
+		expect(r.area.level).toBe('county');
+		expect(r.children.bySubunit.length).toBeGreaterThan(5);
+		expect(r.items.bySubunit.length).toBe(r.children.bySubunit.length);
+		// last year's campaign had more hazards (9 targets with one each, against 6)
+		expect(r.lastYear.totals.found).toBe(9);
+		expect(r.campaigns.totals.found).toBe(6);
+		// the year before last counts in neither year
+		const names = [...r.campaigns.campaigns, ...r.lastYear.campaigns].map((c) => c.name);
+		expect(names.sort()).toEqual(['今年行动', '去年行动'].sort());
+	});
+
+	it('equals independent SQL counts for a township, for its own staff', async () => {
+		const r = await expectParity(staff.jurisdiction, staff);
+		expect(r.area.level).toBe('township');
+		expect(r.campaigns.totals.targets).toBeGreaterThan(0);
+	});
+
+	it('refuses an area outside the viewer jurisdiction as not found', async () => {
+		await expect(annualReport(d.db, staff, admin.jurisdiction, year, now)).rejects.toBeInstanceOf(
+			NotFoundError
+		);
+		await expect(annualReport(d.db, admin, '420102000000', year, now)).rejects.toBeInstanceOf(
+			NotFoundError
+		);
+	});
+
+	it('shows no figure (null, printed "—") for a unit whose children were never released', async () => {
+		const sub = (
+			await sql<{ code: string }>`
+				SELECT code FROM admin_units WHERE parent_code = ${admin.jurisdiction} ORDER BY code LIMIT 1`.execute(
+				d.db
+			)
+		).rows[0].code;
+		await sql`DELETE FROM child_counts WHERE code = ${sub}`.execute(d.db);
+		const r = await annualReport(d.db, admin, admin.jurisdiction, year, now);
+		const row = r.children.bySubunit.find((c) => c.code === sub)!;
+		expect(row).toMatchObject({ total: null, leftBehind: null, inDifficulty: null });
+		expect(r.children.bySubunit.filter((c) => c.total !== null).length).toBeGreaterThan(3);
+	});
+});
