@@ -20,6 +20,7 @@ import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/session'
 import { isAdminRole } from '$lib/server/auth/roles';
 import { AUTH_FORM_PATHS, declaredTooLarge } from '$lib/server/auth/request';
 import { basemapStatus, describeBasemap } from '$lib/server/basemap';
+import { escalateDue } from '$lib/server/services/escalation';
 
 let rewarm: ReturnType<typeof setTimeout> | undefined;
 const warmFailed = (e: unknown) => console.log(`[tongan] warm-up: ${(e as Error).message}`);
@@ -55,6 +56,11 @@ export const init: ServerInit = async () => {
 			rewarm.unref?.();
 		}
 	});
+	// 挂牌督办: hazards that fell overdue while the server was down are escalated now (reads do
+	// the rest; there is no timer)
+	await escalateDue(db)
+		.then((n) => n && console.log(`[tongan] hazards escalated at start: ${n}`))
+		.catch((e) => console.log(`[tongan] escalation: ${(e as Error).message}`));
 	// the province's segment list and dashboard (computed once per data version), then the
 	// province's first view of tiles, then the analysis snapshot, made while nobody waits
 	const t0 = performance.now();

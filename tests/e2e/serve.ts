@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ensurePgliteTemplate, ROOT, FIXTURE_AREA } from '../support/template';
 import { writeFixtureBasemap } from '../support/basemap-fixture';
 import { E2E_BASEMAP } from './basemap-file';
+import { writeOverdueFixture } from './overdue-fixture';
 
 const port = process.argv[2] ?? '4317';
 if (!existsSync(path.join(ROOT, 'build/index.js')) || process.env.E2E_REBUILD === '1') {
@@ -18,6 +19,8 @@ const template = await ensurePgliteTemplate();
 const dataDir = path.join(os.tmpdir(), `tongan-e2e-${process.pid}`);
 await rm(dataDir, { recursive: true, force: true });
 await cp(template, dataDir, { recursive: true });
+// overdue hazards, which no journey through the app can make (escalation.spec.ts)
+await writeOverdueFixture(dataDir);
 process.env.E2E_DATA_DIR = dataDir;
 // a small vector basemap of the fixture county, built here (the tests read the same file)
 await writeFixtureBasemap(E2E_BASEMAP);

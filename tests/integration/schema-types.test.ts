@@ -267,6 +267,7 @@ const COLUMNS = {
 		'created_at'
 	],
 	hazard_events: ['id', 'hazard_id', 'from_state', 'to_state', 'user_id', 'at', 'note', 'detail'],
+	hazard_escalations: ['hazard_id', 'level', 'supervisor_code', 'due_at', 'recorded_at'],
 	check_photos: [
 		'id',
 		'upload_id',

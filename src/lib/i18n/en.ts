@@ -3,6 +3,7 @@ import { campaignsEn } from './campaigns.en';
 import { campaignDashboardEn } from './campaign-dashboard.en';
 import type { MessageKey } from './zh';
 import { adminEn } from './admin.en';
+import { escalationEn } from './escalation.en';
 import { authEn } from './auth.en';
 import { waterwaysEn } from './waterways.en';
 import { validationEn } from './validation.en';
@@ -16,6 +17,7 @@ import { annualReportEn } from './annual-report.en';
 
 export const en: Record<MessageKey, string> = {
 	...adminEn,
+	...escalationEn,
 	...authEn,
 	...waterwaysEn,
 	...validationEn,

@@ -3,6 +3,7 @@ import { importsZh } from './imports.zh';
 import { campaignsZh } from './campaigns.zh';
 import { campaignDashboardZh } from './campaign-dashboard.zh';
 import { adminZh } from './admin.zh';
+import { escalationZh } from './escalation.zh';
 import { authZh } from './auth.zh';
 import { waterwaysZh } from './waterways.zh';
 import { validationZh } from './validation.zh';
@@ -16,6 +17,7 @@ import { annualReportZh } from './annual-report.zh';
 
 export const zh = {
 	...adminZh,
+	...escalationZh,
 	...authZh,
 	...waterwaysZh,
 	...validationZh,

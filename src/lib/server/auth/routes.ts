@@ -54,6 +54,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/exports/campaign-dashboard': 'user',
 	'/(app)/campaigns/mine': 'user',
 	'/(app)/campaigns/targets/[id]': 'user',
+	// the hazard list with 挂牌督办 (services/escalation.ts scopes it)
+	'/(app)/hazards': 'user',
 	'/(app)/hazards/[id]': 'user',
 	'/api/hazard-photos/[id]': 'user',
 	// field work on a phone: the check's record, its photos (tus) and targets found in the field

@@ -228,6 +228,7 @@ export interface DB {
 	hazards: HazardsTable;
 	hazard_photos: HazardPhotosTable;
 	hazard_events: HazardEventsTable;
+	hazard_escalations: HazardEscalationsTable;
 	check_photos: CheckPhotosTable;
 	import_mappings: ImportMappingsTable;
 	checklist_versions: ChecklistVersionsTable;
@@ -374,6 +375,15 @@ export interface HazardEventsTable {
 	at: GeneratedTimestamp;
 	note: string | null;
 	detail: ColumnType<unknown, string | undefined, never>;
+}
+
+/** 挂牌督办: an overdue hazard supervised by its county (1) or prefecture (2); append-only (0014). */
+export interface HazardEscalationsTable {
+	hazard_id: number;
+	level: number;
+	supervisor_code: string;
+	due_at: Timestamp;
+	recorded_at: GeneratedTimestamp;
 }
 
 export interface UsersTable {

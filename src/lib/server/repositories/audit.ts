@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
 	'target_assigned',
 	'target_check',
 	'hazard_step',
+	'hazard_escalated',
 	'field_target_added',
 	'import',
 	'checklist_edited'

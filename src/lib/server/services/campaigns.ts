@@ -462,8 +462,7 @@ export async function stepHazard(
 						? { closed_by: who.userId, closed_at: now }
 						: // sent back: the fix is undone, the registration stands
 							{ fix_note: null, fixed_by: null, fixed_at: null };
-		if (!(await updateHazardState(trx, id, h.state, r.to, fields)))
-			reject(step.action, 'hazard.err.state');
+		// the photo first: the database refuses 'fixed' without one (migration 0014)
 		if (photo)
 			await insertHazardPhoto(trx, {
 				hazardId: id,
@@ -471,6 +470,8 @@ export async function stepHazard(
 				...photo,
 				userId: who.userId
 			});
+		if (!(await updateHazardState(trx, id, h.state, r.to, fields)))
+			reject(step.action, 'hazard.err.state');
 		const note = 'note' in s ? s.note.trim() || null : null;
 		const detail =
 			s.action === 'register'

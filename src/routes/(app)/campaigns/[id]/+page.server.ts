@@ -7,6 +7,7 @@ import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
 import { campaignPage, reassignTarget } from '$lib/server/services/campaigns';
+import { supervisionOf } from '$lib/server/services/escalation';
 import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
 import {
 	blankOr,
@@ -33,6 +34,11 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const { db } = await database();
 	try {
 		const p = await campaignPage(db, user.principal, id);
+		const supervision = await supervisionOf(
+			db,
+			user.principal,
+			p.hazards.map((h) => h.id)
+		);
 		return {
 			campaign: {
 				id: p.campaign.id,
@@ -71,7 +77,9 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 				severity: h.severity,
 				responsible: h.responsible,
 				deadline: iso(h.deadline),
-				overdue: h.overdue
+				overdue: h.overdue,
+				// 挂牌督办: the highest level reached (0: none)
+				level: supervision.get(h.id)?.at(-1)?.level ?? 0
 			})),
 			manage: p.manage,
 			assignees: p.assignees.map((a) => ({

@@ -8,6 +8,7 @@ import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
 import { hazardPage, stepHazard } from '$lib/server/services/campaigns';
+import { supervisionOf } from '$lib/server/services/escalation';
 import {
 	fieldsOf,
 	idText,
@@ -46,6 +47,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	try {
 		const p = await hazardPage(db, user.principal, id);
 		const h = p.hazard;
+		const supervision = (await supervisionOf(db, user.principal, [h.id])).get(h.id) ?? [];
 		return {
 			hazard: {
 				id: h.id,
@@ -68,7 +70,13 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				overdue: h.overdue
 			},
 			events: p.events.map((e) => ({ ...e, at: iso(e.at)! })),
-			actions: p.actions
+			actions: p.actions,
+			// 挂牌督办: every level reached, lowest first
+			supervision: supervision.map((e) => ({
+				level: e.level,
+				supervisorName: e.supervisor_name ?? e.supervisor_code,
+				dueAt: iso(e.due_at)!
+			}))
 		};
 	} catch (e) {
 		throwAsHttp(locals.locale, e);

@@ -1,0 +1,32 @@
+// 挂牌督办: overdue hazards supervised by the county, then the prefecture.
+export const escalationZh = {
+	'nav.hazards': '隐患督办',
+	'esc.title': '隐患清单与挂牌督办',
+	'esc.intro':
+		'未在整改期限内销号的隐患，期满即由县级挂牌督办；逾期满 7 天仍未销号的，升级由市级挂牌督办。已整改但尚未核实销号的隐患仍按未销号计。',
+	'esc.badge.county': '县级督办',
+	'esc.badge.prefecture': '市级督办',
+	'esc.badge.county.title': '逾期未销号，由县级挂牌督办',
+	'esc.badge.prefecture.title': '逾期 7 天以上未销号，由市级挂牌督办',
+	'esc.toMe.county': '督办到本县的隐患',
+	'esc.toMe.prefecture': '督办到本市的隐患',
+	'esc.toMe.none': '暂无督办到本级的隐患',
+	'esc.all': '辖区内未销号隐患（挂牌督办的排在前面）',
+	'esc.none': '辖区内暂无未销号隐患',
+	'esc.onlySupervised': '只看挂牌督办的',
+	'esc.showAll': '显示全部',
+	'esc.limited': '只列出前 500 条，挂牌督办的均已列出',
+	'esc.campaign': '排查行动',
+	'esc.area': '所在区域',
+	'esc.supervision': '挂牌督办',
+	'esc.history': '督办记录',
+	'esc.level.1': '县级督办',
+	'esc.level.2': '市级督办',
+	'esc.since': '督办起始',
+	'esc.by': '督办单位',
+	'audit.action.hazard_escalated': '隐患逾期挂牌督办',
+	'audit.detail.hazard_escalated.level': '督办级别',
+	'audit.detail.hazard_escalated.supervisor': '督办单位代码',
+	'audit.detail.hazard_escalated.deadline': '整改期限',
+	'audit.detail.hazard_escalated.dueAt': '督办起始'
+} as const;
