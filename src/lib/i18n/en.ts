@@ -10,6 +10,7 @@ import { printEn } from './print.en';
 import { planningEn } from './planning.en';
 import { fieldEn } from './field.en';
 import { emergencyEn } from './emergency.en';
+import { emergencyPlaceEn } from './emergency-place.en';
 import { reportEn } from './report.en';
 
 export const en: Record<MessageKey, string> = {
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
 	...printEn,
 	...planningEn,
 	...emergencyEn,
+	...emergencyPlaceEn,
 	...campaignsEn,
 	...fieldEn,
 	...importsEn,

@@ -10,6 +10,7 @@ import { printZh } from './print.zh';
 import { planningZh } from './planning.zh';
 import { fieldZh } from './field.zh';
 import { emergencyZh } from './emergency.zh';
+import { emergencyPlaceZh } from './emergency-place.zh';
 import { reportZh } from './report.zh';
 
 export const zh = {
@@ -20,6 +21,7 @@ export const zh = {
 	...printZh,
 	...planningZh,
 	...emergencyZh,
+	...emergencyPlaceZh,
 	...campaignsZh,
 	...fieldZh,
 	...importsZh,
