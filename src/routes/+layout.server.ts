@@ -5,6 +5,7 @@ import { clientVersion } from '$lib/server/services/freshness';
 import { basemapStatus } from '$lib/server/basemap';
 import { database } from '$lib/server/db';
 import { findUnit } from '$lib/server/services/areas';
+import { emergenciesFor } from '$lib/server/services/emergency';
 
 // the jurisdiction's name for the printed header: units do not change while the app runs, so
 // each is read once, not on every navigation
@@ -26,8 +27,22 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 	void url.pathname;
 	const u = locals.user;
 	const vector = await basemapStatus();
+	// the emergencies in force over an emergency worker's area, for the banner (nothing for
+	// other roles: emergenciesFor answers only theirs)
+	const emergencies =
+		u && u.secondFactorOk && u.principal.role === 'emergency'
+			? (await emergenciesFor((await database()).db, u.principal))
+					.filter((e) => e.active)
+					.map((e) => ({
+						id: e.id,
+						areaName: e.areaName,
+						startsAt: e.startsAt.toISOString(),
+						endsAt: e.endsAt.toISOString()
+					}))
+			: [];
 	return {
 		locale: locals.locale,
+		emergencies,
 		demo: cfg.seedDemo,
 		mapVersion: clientVersion(),
 		basemap: cfg.basemapUrl

@@ -63,6 +63,8 @@ const ROLES = Object.values(DEMO);
 type Who = (typeof ROLES)[number] | 'anonymous';
 const COUNT_ONLY: readonly string[] = [DEMO.riverChief, DEMO.emergency, DEMO.planner];
 const ADMINS: readonly string[] = [DEMO.province, DEMO.prefecture, DEMO.county];
+// the emergency desk and "near a place": emergency staff and administrators (emergency-place.ts)
+const EMERGENCY_ROUTES: readonly string[] = ['/(app)/emergency', '/api/emergency/near'];
 const PLANNING_ROUTES: readonly string[] = [
 	'/(app)/planning',
 	'/api/planning/run',
@@ -360,6 +362,15 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 				other: narrow ? `/api/residences?area=${fixture.townshipB}&purpose=home_visit` : undefined
 			};
 		}
+		case '/api/exports/emergency-homes': {
+			const area = narrow ? j : fixture.townshipA;
+			return {
+				own: `/api/exports/emergency-homes?area=${area}&format=csv`,
+				other: narrow
+					? `/api/exports/emergency-homes?area=${fixture.townshipB}&format=csv`
+					: undefined
+			};
+		}
 		case '/tiles/[source]/[z]/[x]/[y].mvt':
 			return { own: tile(10) };
 		case '/(app)/waterways/[id]':
@@ -441,7 +452,10 @@ function expected(
 	if (who === 'anonymous') return 'deny';
 	if (access === 'admin' && !ADMINS.includes(who)) return 'deny';
 	if (scope === 'other') return 'deny';
-	if (routeId === '/api/residences') return COUNT_ONLY.includes(who) ? 'deny' : 'allow';
+	if (routeId === '/api/residences' || routeId === '/api/exports/emergency-homes')
+		return COUNT_ONLY.includes(who) ? 'deny' : 'allow';
+	if (EMERGENCY_ROUTES.includes(routeId))
+		return who === DEMO.emergency || ADMINS.includes(who) ? 'allow' : 'deny';
 	// siting is for planners and administrators (policy.canPlanSites)
 	if (PLANNING_ROUTES.includes(routeId))
 		return who === DEMO.planner || ADMINS.includes(who) ? 'allow' : 'deny';
@@ -491,6 +505,16 @@ for (const who of ['anonymous', ...ROLES] as Who[]) {
 						// suite may have declared one on this server): then the basis must say so
 						if (route.id === '/api/residences' && who === DEMO.emergency && status === 200) {
 							expect(JSON.parse(body).basis, `${label} basis`).toBe('emergency');
+							checked++;
+							continue;
+						}
+						// the same for the homes' file: it is the same audited read, as a CSV
+						if (
+							route.id === '/api/exports/emergency-homes' &&
+							who === DEMO.emergency &&
+							status === 200
+						) {
+							expect(res.headers()['content-type'], `${label} a file`).toContain('text/csv');
 							checked++;
 							continue;
 						}

@@ -11,6 +11,7 @@ import { printEn } from './print.en';
 import { planningEn } from './planning.en';
 import { fieldEn } from './field.en';
 import { emergencyEn } from './emergency.en';
+import { emergencyPlaceEn } from './emergency-place.en';
 import { reportEn } from './report.en';
 import { checklistsEn } from './checklists.en';
 import { annualReportEn } from './annual-report.en';
@@ -24,6 +25,7 @@ export const en: Record<MessageKey, string> = {
 	...printEn,
 	...planningEn,
 	...emergencyEn,
+	...emergencyPlaceEn,
 	...campaignsEn,
 	...fieldEn,
 	...importsEn,

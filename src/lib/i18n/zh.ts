@@ -11,6 +11,7 @@ import { printZh } from './print.zh';
 import { planningZh } from './planning.zh';
 import { fieldZh } from './field.zh';
 import { emergencyZh } from './emergency.zh';
+import { emergencyPlaceZh } from './emergency-place.zh';
 import { reportZh } from './report.zh';
 import { checklistsZh } from './checklists.zh';
 import { annualReportZh } from './annual-report.zh';
@@ -24,6 +25,7 @@ export const zh = {
 	...printZh,
 	...planningZh,
 	...emergencyZh,
+	...emergencyPlaceZh,
 	...campaignsZh,
 	...fieldZh,
 	...importsZh,

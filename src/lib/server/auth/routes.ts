@@ -63,6 +63,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/uploads/[...path]': 'user',
 	'/api/check-photos/[id]': 'user',
 	'/api/field-targets': 'user',
+	// emergency staff (and administrators): the emergency desk, near a place, the homes' file;
+	// the services decide the role and the emergency
+	'/(app)/emergency': 'user',
+	'/api/emergency/near': 'user',
+	'/api/exports/emergency-homes': 'user',
 	'/(app)/admin/users': 'admin',
 	'/(app)/admin/users/[id]': 'admin',
 	'/(app)/admin/audit': 'admin',

@@ -1,0 +1,150 @@
+// Emergency staff during a flood, in Chromium: outside an emergency the desk says why homes are
+// refused; once the county declares one for a township, the banner shows on every page, the
+// desk lists the homes by village (printable, exportable), and an area drawn on the map (checked
+// in the browser: a crossing ring is refused there) is answered by the server. On a phone.
+import { test, expect, type Page } from '@playwright/test';
+import { DEMO, guard, PHONE, signIn } from './helpers';
+
+const TOWNSHIP = '421083100000';
+
+async function mapReady(page: Page) {
+	await expect(page.getByTestId('emergency-map')).toHaveAttribute('data-loaded', 'true');
+}
+
+/** Click the map at fractions of its box (a vertex while drawing). */
+async function clickMap(page: Page, fx: number, fy: number) {
+	const box = await page.getByTestId('emergency-map').locator('.live').boundingBox();
+	if (!box) throw new Error('no map');
+	await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+}
+
+test('outside an emergency the desk lists none and says why homes are refused', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.emergency);
+	await expect(page.getByTestId('emergency-banner')).toHaveCount(0);
+	await page.goto('/emergency');
+	await expect(page.getByRole('heading', { name: '应急工作台' })).toBeVisible();
+	await expect(page.getByTestId('emergency-none')).toBeVisible();
+	await expect(page.getByTestId('homes-refused')).toHaveText(
+		'仅在已宣布的紧急状态内可见；请联系县级管理员'
+	);
+	// asking for a township's homes anyway: refused with the reason, no list
+	await page.getByTestId('homes-form').locator('select').selectOption(TOWNSHIP);
+	await page.getByRole('button', { name: '显示名单' }).click();
+	await expect(page).toHaveURL(/area=421083100000/);
+	await expect(page.getByTestId('homes-refused')).toContainText('仅在已宣布的紧急状态内可见');
+	await expect(page.getByTestId('homes-village')).toHaveCount(0);
+	// the file is refused the same way
+	const file = await page.request.get(`/api/exports/emergency-homes?area=${TOWNSHIP}&format=csv`);
+	expect(file.status()).toBe(403);
+	expect(problems).toEqual([]);
+});
+
+test('inside an emergency, on a phone: banner, homes by village, file, and a drawn area answered', async ({
+	browser,
+	page
+}) => {
+	test.setTimeout(180_000);
+	// the county declares an emergency over one township
+	await signIn(page, DEMO.county);
+	await page.goto('/admin/emergencies');
+	const reason = `汛情转移 e2e ${Date.now()}`;
+	await page.locator('#em-area').fill(TOWNSHIP);
+	await page.locator('#em-reason').fill(reason);
+	await page.getByRole('button', { name: '宣布', exact: true }).click();
+	await expect(page.getByTestId('notice-ok')).toHaveText('已宣布应急状态。');
+
+	const phone = await browser.newContext({ ...PHONE, baseURL: new URL(page.url()).origin });
+	const p = await phone.newPage();
+	const problems = guard(p);
+	try {
+		await signIn(p, DEMO.emergency);
+		const banner = p.getByTestId('emergency-banner');
+		await expect(banner).toContainText('应急状态：');
+		await banner.getByRole('link', { name: '查看应急' }).click();
+		await expect(p).toHaveURL(/\/emergency$/);
+		await expect(p.getByTestId('emergency-list')).toContainText('生效中');
+		await expect(p.getByTestId('emergency-list')).toContainText(TOWNSHIP);
+
+		// the homes of the township, by village, with a count each and the nearest segment
+		await p.getByTestId('homes-form').locator('select').selectOption(TOWNSHIP);
+		await p.getByRole('button', { name: '显示名单' }).click();
+		const villages = p.getByTestId('homes-village');
+		await expect(villages.first()).toBeVisible();
+		expect(await villages.count()).toBeGreaterThan(0);
+		await expect(villages.first().getByTestId('homes-village-count')).toContainText('处住址');
+		await expect(p.getByTestId('homes-refused')).toHaveCount(0);
+		// the homes are on the map too
+		const onMap = Number(await p.getByTestId('emergency-map').getAttribute('data-homes'));
+		expect(onMap).toBeGreaterThan(0);
+		// the file: the same rows as the page, a CSV
+		const csv = await p.request.get(`/api/exports/emergency-homes?area=${TOWNSHIP}&format=csv`);
+		expect(csv.status()).toBe(200);
+		expect(csv.headers()['content-type']).toContain('text/csv');
+		const lines = (await csv.text()).trim().split(/\r?\n/);
+		expect(lines.length - 1).toBe(onMap);
+		// nothing on the page scrolls sideways at phone size
+		const wide = await p.evaluate(
+			() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1
+		);
+		expect(wide).toBe(false);
+
+		// draw a crossing ring: refused in the browser, before any request
+		await mapReady(p);
+		await p.getByRole('button', { name: '画区域' }).click();
+		await clickMap(p, 0.3, 0.3);
+		await clickMap(p, 0.7, 0.7);
+		await clickMap(p, 0.7, 0.3);
+		await clickMap(p, 0.3, 0.7);
+		await expect(p.getByTestId('draw-vertices')).toHaveText('已添加 4 个顶点');
+		await p.getByRole('button', { name: '完成并查询' }).click();
+		await expect(p.getByTestId('near-problem')).toHaveText('区域的边相互交叉，请重新绘制');
+		await expect(p.getByTestId('near-answer')).toHaveCount(0);
+
+		// a proper one: the server answers
+		await p.getByRole('button', { name: '清除' }).click();
+		await p.getByRole('button', { name: '画区域' }).click();
+		await clickMap(p, 0.25, 0.25);
+		await clickMap(p, 0.75, 0.25);
+		await clickMap(p, 0.75, 0.75);
+		await clickMap(p, 0.25, 0.75);
+		const answered = p.waitForResponse((r) => r.url().endsWith('/api/emergency/near'));
+		await p.getByRole('button', { name: '完成并查询' }).click();
+		expect((await answered).status()).toBe(200);
+		const answer = p.getByTestId('near-answer');
+		await expect(answer).toContainText('所画区域');
+		await expect(p.getByTestId('near-institutions')).toHaveText(/^\d+$/);
+		await expect(p.getByTestId('near-hazards')).toHaveText(/^\d+$/);
+		await expect(p.getByTestId('near-children')).toHaveText(/^(\d+|—)$/);
+
+		// a bad ring sent straight to the server: a 400 in Chinese
+		const bad = await p.request.post('/api/emergency/near', {
+			data: {
+				kind: 'area',
+				ring: [
+					[113.5, 29.8],
+					[113.6, 29.9],
+					[113.6, 29.8],
+					[113.5, 29.9],
+					[113.5, 29.8]
+				]
+			}
+		});
+		expect(bad.status()).toBe(400);
+		expect((await bad.json()).message).toBe('区域的边相互交叉，请重新绘制');
+		expect(problems).toEqual([]);
+	} finally {
+		await phone.close();
+		// end the emergency so later suites on this server see none
+		await page.goto('/admin/emergencies');
+		page.once('dialog', (d) => void d.accept());
+		await page
+			.getByTestId('emergency-row')
+			.filter({ hasText: reason })
+			.getByTestId('emergency-end')
+			.click();
+		await expect(page.getByTestId('notice-ok')).toContainText('应急状态已结束');
+	}
+});
