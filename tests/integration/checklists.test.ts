@@ -14,7 +14,11 @@ import {
 	targetPage
 } from '../../src/lib/server/services/campaigns';
 import { recordFieldCheck } from '../../src/lib/server/services/field';
+import { campaignDashboard } from '../../src/lib/server/services/campaign-dashboard';
+import { campaignListFor } from '../../src/lib/server/services/list-exports';
+import { labelKey } from '../../src/lib/domain/checklist';
 import {
+	campaignItemLabels,
 	checklistsPage,
 	editChecklist,
 	type ChecklistEditInput
@@ -227,6 +231,16 @@ describe.each(testEngines())('checklist versions on %s', (engine) => {
 		expect(mine.answers.map((a) => a.item)).not.toContain('bus');
 		// a hazard on the new item reads by its label
 		expect(page.checklist.everLabels.added_a).toBe('防雷设施');
+		// and so it does on every list and file that names it, never as its key
+		const words = await campaignItemLabels(d.db, [campaignId, otherCampaignId]);
+		expect(words[labelKey(campaignId, 'institution', 'added_a')]).toBe('防雷设施');
+		expect(words[labelKey(otherCampaignId, 'institution', 'added_a')]).toBeUndefined();
+		const dash = await campaignDashboard(d.db, admin, campaignId);
+		expect(dash.open.filter((h) => h.item === 'added_a').map((h) => h.label)).toEqual(['防雷设施']);
+		const file = await campaignListFor(d.db, admin, 'hazards', campaignId, 'zh-CN');
+		const named = file.table.rows.filter((row) => row.includes('防雷设施'));
+		expect(named).toHaveLength(1);
+		expect(file.table.rows.some((row) => row.includes('added_a'))).toBe(false);
 	});
 
 	it('takes a check made offline on an older version, as the phone sends it', async () => {

@@ -125,6 +125,8 @@ export interface OverdueRow extends Record<string, string | number | null> {
 	item: string;
 	/** the checklist the item belongs to (for its words) */
 	checklist: string;
+	/** the campaign's own words for the item (an added or renamed one), else null */
+	label: string | null;
 	state: string;
 	severity: string | null;
 	responsible: string | null;

@@ -252,3 +252,8 @@ export function itemsFromJson(v: unknown): ChecklistItem[] {
 			retired: x.retired === true
 		}));
 }
+
+/** Where a campaign's words for one item are kept (services/checklists.ts campaignItemLabels). */
+export function labelKey(campaignId: number, checklist: string, item: string): string {
+	return `${campaignId}/${checklist}/${item}`;
+}

@@ -17,8 +17,17 @@ import { fileNamePart, isoChina, type CellValue, type Table } from './exports';
 
 const pct = (v: number | null): CellValue => (v === null ? null : Math.round(v * 1000) / 10);
 
-/** A checklist item's words (`cl.<checklist>.<item>`), or its key when it has none. */
-export function itemWords(checklist: string, item: string, t: Translate): string {
+/**
+ * A checklist item's words: the campaign's own (an added or renamed item), else the default
+ * (`cl.<checklist>.<item>`), else its key.
+ */
+export function itemWords(
+	checklist: string,
+	item: string,
+	t: Translate,
+	label?: string | null
+): string {
+	if (label) return label;
 	const key = `cl.${checklist}.${item}`;
 	const s = t(key as 'cl.home.gas');
 	return s === undefined || s === key ? item : s;
@@ -78,7 +87,7 @@ export function overdueTable(
 			r.id,
 			r.name,
 			r.township,
-			itemWords(r.checklist, r.item, t),
+			itemWords(r.checklist, r.item, t, r.label),
 			t(`hz.state.${r.state}` as 'hz.state.found'),
 			r.severity ? t(`hz.severity.${r.severity}` as 'hz.severity.general') : null,
 			r.responsible,

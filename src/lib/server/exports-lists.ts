@@ -96,7 +96,8 @@ function reasonText(r: TargetReason, locale: Locale): string {
 	}
 }
 
-function itemLabel(checklist: string, item: string, locale: Locale): string {
+function itemLabel(checklist: string, item: string, locale: Locale, label?: string): string {
+	if (label) return label;
 	const key = `cl.${checklist}.${item}`;
 	const text = translator(locale)(key as 'cl.home.gas');
 	return text === undefined || text === key ? item : text;
@@ -161,7 +162,9 @@ export function targetsTable(rows: readonly TargetRow[], locale: Locale): Placed
 export function hazardsTable(
 	rows: readonly HazardRow[],
 	places: ReadonlyMap<number, { lon: number; lat: number; checklist: string; area: string }>,
-	locale: Locale
+	locale: Locale,
+	/** the campaign's own words for an item (an added or renamed one) */
+	labelOf: (checklist: string, item: string) => string | undefined = () => undefined
 ): PlacedTable {
 	const t = translator(locale);
 	return {
@@ -189,7 +192,7 @@ export function hazardsTable(
 				h.id,
 				h.target_name,
 				at?.area ?? null,
-				itemLabel(at?.checklist ?? '', h.item, locale),
+				itemLabel(at?.checklist ?? '', h.item, locale, labelOf(at?.checklist ?? '', h.item)),
 				h.description,
 				t(`hz.state.${h.state}`),
 				h.severity ? t(`hz.severity.${h.severity}`) : null,

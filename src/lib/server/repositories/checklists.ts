@@ -31,6 +31,20 @@ export async function checklistVersions(
 	return r.rows;
 }
 
+/** The item lists of every version of these campaigns' checklists, oldest first. */
+export async function checklistItemsOfCampaigns(
+	db: Kysely<DB>,
+	campaignIds: readonly number[]
+): Promise<{ campaign_id: number; checklist: string; items: unknown }[]> {
+	if (!campaignIds.length) return [];
+	const r = await sql<{ campaign_id: number; checklist: string; items: unknown }>`
+		SELECT campaign_id::float8 AS campaign_id, checklist, items
+		FROM checklist_versions
+		WHERE campaign_id = ANY(${[...campaignIds]}::bigint[])
+		ORDER BY campaign_id, checklist, version`.execute(db);
+	return r.rows;
+}
+
 /**
  * Hold the campaign's row for the rest of the transaction: two administrators editing at once
  * are taken one after the other, each on the version the other left.

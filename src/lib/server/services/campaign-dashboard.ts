@@ -18,6 +18,8 @@ import {
 	type HazardAtRow
 } from '../repositories/campaign-dashboard';
 import { findUnit } from './areas';
+import { campaignItemLabels } from './checklists';
+import { labelKey } from '$lib/domain/checklist';
 import type { RequestMeta } from './auth';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import {
@@ -54,6 +56,8 @@ export interface OpenHazard extends HazardPoint {
 	township: string;
 	item: string;
 	checklist: string;
+	/** the campaign's own words for the item (an added or renamed one), else null */
+	label: string | null;
 	state: string;
 	responsible: string | null;
 	deadline: string | null;
@@ -72,11 +76,13 @@ const lastDay = (d: Date) => beijingDay(new Date(new Date(d).getTime() - 1));
 /** Everything both views show, at instant `at`. */
 async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Date) {
 	const sitePrefix = scopeFor(who.jurisdiction).sitePrefix;
-	const [targets, visits, hazards] = await Promise.all([
+	const [targets, visits, hazards, words] = await Promise.all([
 		targetsByTownship(db, c.id, sitePrefix, at),
 		firstVisitsByDay(db, c.id, sitePrefix, at),
-		hazardsAt(db, c.id, sitePrefix, at)
+		hazardsAt(db, c.id, sitePrefix, at),
+		campaignItemLabels(db, [c.id])
 	]);
+	const labelOf = (h: HazardAtRow) => words[labelKey(c.id, h.checklist, h.item)] ?? null;
 	const byTownship = new Map<string, HazardAtRow[]>();
 	for (const h of hazards) {
 		const list = byTownship.get(h.township_code) ?? [];
@@ -120,6 +126,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			township: h.township_name,
 			item: h.item,
 			checklist: h.checklist,
+			label: labelOf(h),
 			state: h.state,
 			responsible: h.responsible,
 			deadline: h.deadline ? lastDay(h.deadline) : null,
@@ -134,6 +141,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			township: h.township_name,
 			item: h.item,
 			checklist: h.checklist,
+			label: labelOf(h),
 			state: h.state,
 			severity: h.severity,
 			responsible: h.responsible,

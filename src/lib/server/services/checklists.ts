@@ -10,6 +10,7 @@ import { CampaignRejected, Forbidden, NotFoundError } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { checklistItems, findCampaign, type CampaignRow } from '../repositories/campaigns';
 import {
+	checklistItemsOfCampaigns,
 	checklistVersions,
 	insertChecklistVersion,
 	latestVersion,
@@ -24,6 +25,7 @@ import {
 	defaultItems,
 	isChecklist,
 	itemsFromJson,
+	labelKey,
 	parseEdit,
 	versionAnswered,
 	type ChecklistItem,
@@ -101,6 +103,27 @@ export async function currentChecklist(db: Kysely<DB>, campaignId: number, check
 		labels: labelsOf(current.items),
 		everLabels
 	};
+}
+
+/**
+ * The words administrators gave the items of these campaigns' checklists, as the newest version
+ * has them (an item since retired keeps its last words): `labelKey(campaign, checklist, item)`
+ * → label. Every page and file that names a hazard's item reads it here, so an added or renamed
+ * item reads by its name, never by its key; the default wording is not in it.
+ */
+export async function campaignItemLabels(
+	db: Kysely<DB>,
+	campaignIds: readonly number[]
+): Promise<Record<string, string>> {
+	const out: Record<string, string> = {};
+	const rows = await checklistItemsOfCampaigns(db, [...new Set(campaignIds)]);
+	for (const r of rows)
+		for (const i of itemsFromJson(r.items)) {
+			const key = labelKey(r.campaign_id, r.checklist, i.item);
+			if (i.label) out[key] = i.label;
+			else delete out[key];
+		}
+	return out;
 }
 
 /** The version each check of a target answered, with that version's labels. */

@@ -8,6 +8,7 @@ import type { Principal } from '../auth/policy';
 import type { RequestMeta } from './auth';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { campaignPage, campaignsFor } from './campaigns';
+import { campaignItemLabels } from './checklists';
 import { findUnit } from './areas';
 import {
 	campaignsTable,
@@ -17,6 +18,7 @@ import {
 	type PlacedTable
 } from '../exports-lists';
 import { translator, type Locale } from '$lib/i18n';
+import { labelKey } from '$lib/domain/checklist';
 
 export type CampaignList = 'campaigns' | 'targets' | 'hazards';
 
@@ -57,8 +59,11 @@ export async function campaignListFor(
 			{ lon: x.lon, lat: x.lat, checklist: x.checklist, area: x.area_name }
 		])
 	);
+	// the campaign's own words for its items (an added item has no other)
+	const words = await campaignItemLabels(db, [campaignId]);
+	const labelOf = (checklist: string, item: string) => words[labelKey(campaignId, checklist, item)];
 	return {
-		table: hazardsTable(p.hazards, places, locale),
+		table: hazardsTable(p.hazards, places, locale, labelOf),
 		area,
 		what: { name: `${p.campaign.name}-${t('hz.list')}`, ascii: `hazards-${campaignId}` }
 	};

@@ -7,13 +7,16 @@ import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { throwAsHttp } from '$lib/server/http/errors';
 import { hazardsPage, type HazardListItem } from '$lib/server/services/escalation';
+import { campaignItemLabels } from '$lib/server/services/checklists';
 import { blankOr, parseQuery } from '$lib/server/validation';
+import { labelKey } from '$lib/domain/checklist';
 import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
 
 const Query = v.object({ supervised: blankOr(v.picklist(['1'])) });
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function row(h: HazardListItem) {
+function row(h: HazardListItem, words: Readonly<Record<string, string>>) {
+	const checklist = CHECKLIST_OF[h.target_kind as TargetKind];
 	return {
 		id: h.id,
 		campaignId: h.campaign_id,
@@ -21,8 +24,10 @@ function row(h: HazardListItem) {
 		targetId: h.target_id,
 		targetName: h.target_name,
 		areaName: h.area_name,
-		checklist: CHECKLIST_OF[h.target_kind as TargetKind],
+		checklist,
 		item: h.item,
+		// the campaign's own words for the item (an added or renamed one)
+		label: words[labelKey(h.campaign_id, checklist, h.item)] ?? null,
 		state: h.state,
 		severity: h.severity,
 		responsible: h.responsible,
@@ -38,10 +43,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { db } = await database();
 	try {
 		const p = await hazardsPage(db, user.principal, { supervisedOnly: q.supervised === '1' });
+		const words = await campaignItemLabels(
+			db,
+			[...p.hazards, ...p.toMe].map((h) => h.campaign_id)
+		);
 		return {
 			supervisedOnly: q.supervised === '1',
-			hazards: p.hazards.map(row),
-			toMe: p.toMe.map(row),
+			hazards: p.hazards.map((h) => row(h, words)),
+			toMe: p.toMe.map((h) => row(h, words)),
 			supervisorLevel: p.supervisorLevel,
 			limited: p.limited
 		};

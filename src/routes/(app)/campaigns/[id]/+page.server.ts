@@ -7,6 +7,8 @@ import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
 import { campaignPage, reassignTarget } from '$lib/server/services/campaigns';
+import { campaignItemLabels } from '$lib/server/services/checklists';
+import { labelKey } from '$lib/domain/checklist';
 import { supervisionOf } from '$lib/server/services/escalation';
 import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
 import {
@@ -39,6 +41,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			user.principal,
 			p.hazards.map((h) => h.id)
 		);
+		const words = await campaignItemLabels(db, [p.campaign.id]);
 		return {
 			campaign: {
 				id: p.campaign.id,
@@ -73,6 +76,9 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 				targetName: h.target_name,
 				item: h.item,
 				checklist: CHECKLIST_OF[h.target_kind as TargetKind],
+				// the campaign's own words for the item (an added or renamed one)
+				label:
+					words[labelKey(p.campaign.id, CHECKLIST_OF[h.target_kind as TargetKind], h.item)] ?? null,
 				state: h.state,
 				severity: h.severity,
 				responsible: h.responsible,

@@ -9,6 +9,9 @@ import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
 import { hazardPage, stepHazard } from '$lib/server/services/campaigns';
 import { supervisionOf } from '$lib/server/services/escalation';
+import { campaignItemLabels } from '$lib/server/services/checklists';
+import { labelKey } from '$lib/domain/checklist';
+import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
 import {
 	fieldsOf,
 	idText,
@@ -48,6 +51,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		const p = await hazardPage(db, user.principal, id);
 		const h = p.hazard;
 		const supervision = (await supervisionOf(db, user.principal, [h.id])).get(h.id) ?? [];
+		const checklist = CHECKLIST_OF[h.target_kind as TargetKind];
+		const words = await campaignItemLabels(db, [h.campaign_id]);
 		return {
 			hazard: {
 				id: h.id,
@@ -56,6 +61,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				targetName: h.target_name,
 				targetKind: h.target_kind,
 				item: h.item,
+				// the campaign's own words for the item (an added or renamed one)
+				itemLabel: words[labelKey(h.campaign_id, checklist, h.item)] ?? null,
 				description: h.description,
 				state: h.state,
 				severity: h.severity,
