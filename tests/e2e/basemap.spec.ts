@@ -118,3 +118,21 @@ test.describe('on a phone', () => {
 		await context.setOffline(false);
 	});
 });
+
+test('a map on its own page reads the basemap too, not only after the main map', async ({
+	page
+}) => {
+	test.setTimeout(180_000);
+	const problems = guard(page);
+	// the archive's byte ranges asked for by the planning page itself, opened directly
+	const ranges: string[] = [];
+	page.on('request', (r) => {
+		if (new URL(r.url()).pathname === PATH && r.frame().url().includes('/planning'))
+			ranges.push(r.headers()['range'] ?? 'whole');
+	});
+	await signIn(page, DEMO.planner);
+	await page.goto('/planning');
+	await expect.poll(() => ranges.length, { timeout: 90_000 }).toBeGreaterThan(0);
+	expect(ranges.every((r) => /^bytes=\d+-\d+$/.test(r))).toBe(true);
+	expect(problems).toEqual([]);
+});
