@@ -24,6 +24,7 @@ import { round } from './lib/stats';
 import { benchRule, type RuleBench } from './lib/rule';
 import { migrate } from '../src/lib/server/db/migrate';
 import { benchPages, type PagesBench } from './lib/pages';
+import { benchCampaigns, type CampaignsBench } from './lib/campaigns';
 
 const { values: args } = parseArgs({
 	options: {
@@ -37,7 +38,8 @@ const { values: args } = parseArgs({
 		'skip-server': { type: 'boolean', default: false },
 		'fresh-start': { type: 'boolean', default: false },
 		// `--only pages`: just the pages case (issue 15: lists, dashboard, settings, exports,
-		// 20 users on a county list), on the province already built
+		// 20 users on a county list), on the province already built; `--only campaigns`: just
+		// the campaign cases (issue 12: target generation, "my targets" in Chromium, dashboard)
 		only: { type: 'string' }
 	}
 });
@@ -104,6 +106,48 @@ function printPages(p: PagesBench): void {
 	console.log(
 		`  county list, 20 users at once: p50 ${c.p50_ms} ms, p95 ${c.p95_ms} ms, ${c.per_s} pages/s (${c.requests} requests; target p95 < 300 ms: ${round(c.p95_ms / 300, 2)}× of it)`
 	);
+}
+
+/** The campaign cases (issue 12) on the province's database, this version's migrations first. */
+async function campaignsCase(): Promise<CampaignsBench> {
+	const d = await prov.open();
+	try {
+		await migrate(d.db, path.join(ROOT, 'migrations'), log);
+		return await benchCampaigns(d, { runs: Number(args.runs) }, log);
+	} finally {
+		await d.close();
+	}
+}
+
+function printCampaigns(c: CampaignsBench): void {
+	const g = c.generation;
+	const gen = [...g.app_ms].sort((a, b) => a - b)[g.app_ms.length >> 1];
+	console.log(`\ncampaigns (issue 12):`);
+	console.log(
+		`  province-wide target generation  app ${String(gen).padStart(7)} ms (median of ${g.app_ms.join(', ')}; ${g.targets} targets)  target 2000 ms: ${round(gen / 2000, 2)}×`
+	);
+	console.log(
+		`    beside: plain PostGIS, institutions flagged near water ${g.postgis_flagged_ms} ms (${g.flagged} flagged)`
+	);
+	const m = c.my_targets;
+	console.log(
+		`  "my targets" ordered, ${m.targets} targets, CPU ${m.cpu_slowdown}× slower  p50 ${m.order_ms_p50} ms, max ${m.order_ms_max} ms  target 50 ms: ${round(m.order_ms_p50 / 50, 2)}×  (with each target's nearest water re-measured: ${m.with_lines_ms_p50} ms)`
+	);
+	const s = c.dashboard;
+	console.log(
+		`  county campaign dashboard (${s.targets} targets, ${s.checks} checks, ${s.hazards} hazards)  p50 ${s.p50_ms} ms (runs ${s.ms.join(', ')}, first cold)  target 300 ms: ${round(s.p50_ms / 300, 2)}×`
+	);
+}
+
+if (args.only === 'campaigns') {
+	const campaigns = await campaignsCase();
+	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+	writeFileSync(
+		path.join(ROOT, `bench/results/campaigns-${engine}-s${String(scale).replace('.', '_')}.json`),
+		JSON.stringify({ scale, engine, campaigns, at: new Date().toISOString() }, null, 2) + '\n'
+	);
+	printCampaigns(campaigns);
+	process.exit(0);
 }
 
 if (args.only === 'pages') {
@@ -245,6 +289,8 @@ if (!args['skip-server']) {
 }
 await a.analysis.close();
 const pages = args['skip-server'] ? null : await pagesCase();
+// the campaign cases write campaigns into the province's database: last, after every other case
+const campaigns = await campaignsCase();
 
 const result = {
 	scale,
@@ -284,7 +330,8 @@ const result = {
 		},
 		map_first_render_ms: render.ms,
 		map_route_js_gz_kb: render.jsGzKb,
-		pages
+		pages,
+		campaigns
 	}
 };
 
@@ -346,4 +393,5 @@ console.log(
 	`startup: first start ${result.metrics.startup.first_start_s} s · restart ${restartS} s · map first render ${render.ms} ms · route JS ${render.jsGzKb} KB gz`
 );
 if (pages) printPages(pages);
+printCampaigns(campaigns);
 console.log(`written: bench/results/latest.json`);

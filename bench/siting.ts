@@ -5,6 +5,8 @@
 //                   reads): the kernel's cover sets vs one PostGIS ST_DWithin join on geography
 //   coverage      — children covered by the existing sites plus ten new ones (one what-if)
 //   siting_k10    — the whole answer, k = 10 at 1 km (lazy greedy + swaps) vs HiGHS's exact MIP
+//   whatif_browser — one what-if update (existing sites + ten, one dragged) as the page makes it:
+//                   the app's client module (lib/geo/coverage.ts, Turf) in Chromium, vs one frame
 // Prints each case's times and the ratio. Nothing is asserted; see README (Planning).
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -16,6 +18,7 @@ import {
 	solveSiting
 } from '../src/lib/server/analysis/kernel/coverage.mjs';
 import { exactCoverage } from '../tests/support/mclp';
+import { whatIfInBrowser } from './lib/browser';
 
 const { values: args } = parseArgs({
 	options: {
@@ -120,6 +123,17 @@ try {
 	rows.push(['siting_k10 (vs MIP)', kSite.ms, mip.ms, kSite.value.total === mip.value.total]);
 	console.log(
 		`[bench] siting_k10: greedy ${kSite.value.greedyTotal}, greedy + swap ${kSite.value.total}, optimum ${mip.value.total}, gap ${(((mip.value.total - kSite.value.total) / Math.max(1, mip.value.total - kSite.value.base)) * 100).toFixed(2)} %`
+	);
+
+	// one what-if update in the browser, against the 16.7 ms of a frame at 60 Hz
+	const fixedNow = fixedLL.lon.map((lon, i) => [lon, fixedLL.lat[i]] as [number, number]);
+	const sitesNow = solved.chosen.map(
+		(j: number) => [candLL.lon[j], candLL.lat[j]] as [number, number]
+	);
+	const web = await whatIfInBrowser(cells, fixedNow, sitesNow, R, runs * 4);
+	rows.push(['whatif_browser (vs frame)', web.medianMs, 1000 / 60, web.total === kCov.value]);
+	console.log(
+		`[bench] whatif_browser: median ${web.medianMs.toFixed(2)} ms, worst ${web.maxMs.toFixed(2)} ms of ${runs * 4} updates (${cells.length} cells, ${fixedNow.length} existing + ${sitesNow.length} new sites)`
 	);
 
 	const pad = (s: string, n: number) => s.padStart(n);

@@ -74,3 +74,77 @@ export async function mapFirstRender(
 		await browser.close();
 	}
 }
+
+/**
+ * One what-if update as the planning page makes it (the existing sites' cover held, the new
+ * sites recomputed, one of them dragged): the app's own client module
+ * (src/lib/geo/coverage.ts, Turf on the released cells the page holds), bundled as the browser
+ * gets it and run in Chromium on the given cells and sites. Returns the median and the worst of
+ * `runs` updates (after two untimed ones) and the covered total.
+ */
+export async function whatIfInBrowser(
+	cells: { lon: number; lat: number; n: number }[],
+	fixed: [number, number][],
+	sites: [number, number][],
+	radiusM: number,
+	runs: number
+): Promise<{ medianMs: number; maxMs: number; total: number }> {
+	const { build } = await import('esbuild');
+	const out = await build({
+		entryPoints: [path.resolve('src/lib/geo/coverage.ts')],
+		bundle: true,
+		write: false,
+		format: 'iife',
+		globalName: 'whatIf',
+		minify: true,
+		alias: { $lib: path.resolve('src/lib') },
+		logLevel: 'silent'
+	});
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--no-first-run']
+	});
+	try {
+		const page = await browser.newPage();
+		await page.setContent('<!doctype html><title>what-if</title>');
+		await page.addScriptTag({ content: out.outputFiles[0].text });
+		return await page.evaluate(
+			({ cells, fixed, sites, radiusM, runs }) => {
+				const w = (
+					window as unknown as {
+						whatIf: {
+							coveredCells(
+								c: typeof cells,
+								s: typeof sites,
+								r: number,
+								already?: { total: number; covered: Uint8Array }
+							): { total: number; covered: Uint8Array };
+						};
+					}
+				).whatIf;
+				// what the page holds before any drag: the existing sites' cover, once
+				const before = w.coveredCells(cells, fixed, radiusM);
+				const times: number[] = [];
+				let total = 0;
+				for (let i = 0; i < runs + 2; i++) {
+					// a drag: the last site moved a few metres each update
+					const moved = sites.map((s, j) =>
+						j === sites.length - 1 ? ([s[0] + i * 1e-5, s[1]] as [number, number]) : s
+					);
+					const t0 = performance.now();
+					total = w.coveredCells(cells, moved, radiusM, before).total;
+					if (i >= 2) times.push(performance.now() - t0);
+				}
+				times.sort((a, b) => a - b);
+				return {
+					medianMs: times[Math.floor(times.length / 2)],
+					maxMs: times[times.length - 1],
+					total
+				};
+			},
+			{ cells, fixed, sites, radiusM, runs }
+		);
+	} finally {
+		await browser.close();
+	}
+}

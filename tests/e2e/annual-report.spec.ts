@@ -125,3 +125,43 @@ test('a bad year is refused in Chinese, and an area outside is not found', async
 	const outside = await page.goto('/reports/annual?code=420102000000');
 	expect(outside?.status()).toBe(404);
 });
+
+test('下载 PDF gives the server-written A4 PDF with every row the page shows; bad input is a 400', async ({
+	page
+}) => {
+	await signIn(page, DEMO.county);
+	const res = await page.goto('/reports/annual?code=421083000000&year=2026');
+	expect(res?.status()).toBe(200);
+	const rows = await tableRows(page);
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('annual-pdf').click()
+	]);
+	// named for the area, the report, the day and the user
+	expect(download.suggestedFilename()).toMatch(
+		/^洪湖市-2026年度工作进展情况-\d{4}-\d{2}-\d{2}-\d{4}-county\.admin\.pdf$/
+	);
+	const file = path.join(dir, 'server.pdf');
+	await download.saveAs(file);
+	const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+	expect(info).toMatch(/Page size:\s+595(\.\d+)? x 841(\.\d+)? pts \(A4\)/);
+	const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-'], {
+		encoding: 'utf8'
+	});
+	const lines = text.split('\n').map(flat);
+	const all = lines.join('');
+	for (const h of HEADINGS) expect(all, h).toContain(flat(h));
+	// every row of every table of the page, its cells in order on one line
+	expect(rows.length).toBeGreaterThan(12);
+	for (const cells of rows)
+		expect(
+			lines.some((l) => l.includes(flat(cells.join('')))),
+			`row ${cells.join(' | ')}`
+		).toBe(true);
+
+	const bad = await page.request.get('/api/exports/annual-report?code=421083000000&year=20x6');
+	expect(bad.status()).toBe(400);
+	expect(await bad.text()).toContain('年度须为 2000 至 2100 之间的四位年份');
+	const outside = await page.request.get('/api/exports/annual-report?code=420102000000');
+	expect(outside.status()).toBe(404);
+});

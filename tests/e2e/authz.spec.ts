@@ -422,6 +422,11 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 				own: `/reports/annual?code=${j}&year=2026`,
 				other: otherTownship && `/reports/annual?code=${otherTownship}&year=2026`
 			};
+		case '/api/exports/annual-report':
+			return {
+				own: `/api/exports/annual-report?code=${j}&year=2026`,
+				other: otherTownship && `/api/exports/annual-report?code=${otherTownship}&year=2026`
+			};
 		case '/api/waterways/geometry':
 			return { own: `/api/waterways/geometry?bbox=113.3,29.6,113.55,29.85` };
 		case '/(app)/admin/users/[id]': {

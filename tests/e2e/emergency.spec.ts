@@ -1,7 +1,8 @@
 // Emergency staff during a flood, in Chromium: outside an emergency the desk says why homes are
 // refused; once the county declares one for a township, the banner shows on every page, the
 // desk lists the homes by village (printable, exportable), and an area drawn on the map (checked
-// in the browser: a crossing ring is refused there) is answered by the server. On a phone.
+// in the browser: a crossing ring is refused there) is answered by the server, and a river reach
+// picked shows what lies near it with the server's own figures. On a phone.
 import { test, expect, type Page } from '@playwright/test';
 import { DEMO, guard, PHONE, signIn } from './helpers';
 
@@ -146,5 +147,78 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 			.getByTestId('emergency-end')
 			.click();
 		await expect(page.getByTestId('notice-ok')).toContainText('应急状态已结束');
+	}
+});
+
+test('on a phone, a river reach picked shows the institutions, hazards and children near it, as the server counts them', async ({
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(120_000);
+	const phone = await browser.newContext({ ...PHONE, baseURL });
+	const p = await phone.newPage();
+	const problems = guard(p);
+	try {
+		await signIn(p, DEMO.emergency);
+		// a reach of the county, as the segment list offers it (the list puts those with children
+		// near them first)
+		const list = await (await p.request.get('/waterways')).text();
+		const segmentId = Number(/href="\/waterways\/(\d+)"/.exec(list)?.[1]);
+		expect(segmentId).toBeGreaterThan(0);
+		await p.goto('/emergency');
+		await mapReady(p);
+		const form = p.getByTestId('near-segment');
+		await form.locator('input').fill(String(segmentId));
+		// the widest reach, so there is most to compare
+		await form.locator('select').selectOption('2000');
+		const sent = p.waitForRequest(
+			(r) => r.url().endsWith('/api/emergency/near') && r.method() === 'POST'
+		);
+		await form.getByRole('button').click();
+		const q = (await sent).postDataJSON() as { kind: string; segmentId: number; radiusM: number };
+		expect(q).toEqual({ kind: 'segment', segmentId, radiusM: 2000 });
+		const answer = p.getByTestId('near-answer');
+		await expect(answer).toBeVisible();
+		// the reach chosen is named in the answer
+		await expect(answer.locator('h3')).toContainText(String(q.segmentId));
+
+		// what the server answers for the same reach
+		const r = await p.request.post('/api/emergency/near', { data: q });
+		expect(r.status()).toBe(200);
+		const server = (await r.json()) as {
+			place: { name: string };
+			institutions: { name: string }[];
+			hazards: unknown[];
+			villages: { name: string; total: number | null }[];
+			children: { total: number | null; leftBehind: number | null; inDifficulty: number | null };
+		};
+		const fig = (n: number | null) => (n === null ? '—' : String(n));
+		await expect(answer.locator('h3')).toContainText(server.place.name);
+		await expect(p.getByTestId('near-institutions')).toHaveText(String(server.institutions.length));
+		await expect(p.getByTestId('near-hazards')).toHaveText(String(server.hazards.length));
+		await expect(p.getByTestId('near-children')).toHaveText(fig(server.children.total));
+		const figures = answer.locator('dl.figures dd');
+		await expect(figures.nth(3)).toHaveText(fig(server.children.leftBehind));
+		await expect(figures.nth(4)).toHaveText(fig(server.children.inDifficulty));
+		for (const i of server.institutions) await expect(answer).toContainText(i.name);
+		// the villages near it, each with its released count
+		const rows = p.getByTestId('near-villages').locator('tbody tr');
+		await expect(rows).toHaveCount(server.villages.length);
+		for (const [n, v] of server.villages.entries())
+			await expect(rows.nth(n).locator('td')).toHaveText([
+				v.name,
+				fig(v.total),
+				/^(\d+|—)$/,
+				/^(\d+|—)$/
+			]);
+		// something to compare: a reach of 2 km in a county with children has some near it
+		expect(server.villages.length + server.institutions.length).toBeGreaterThan(0);
+		const wide = await p.evaluate(
+			() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1
+		);
+		expect(wide).toBe(false);
+		expect(problems).toEqual([]);
+	} finally {
+		await phone.close();
 	}
 });

@@ -1,7 +1,8 @@
 // An administrator imports a real-looking spreadsheet in Chromium: upload a GBK CSV whose
 // columns are not all named as the app expects, map the one it cannot guess, run the dry run
 // (counts, the rejected row named, the preview), confirm, and find the new homes in the map's
-// tiles. Then the same file again: nothing to write.
+// tiles. Then the same file again: nothing to write. Waterway segments from a GeoJSON go in the
+// same way and come back out in the segment list's CSV and GeoJSON exports.
 import { test, expect } from '@playwright/test';
 import { VectorTile } from '@mapbox/vector-tile';
 import Protobuf from 'pbf';
@@ -11,20 +12,20 @@ import { openTestDatabase, type TestDatabase } from '../support/template';
 import { DEMO, guard, signIn } from './helpers';
 
 let db: TestDatabase;
-let villages: { code: string; lon: number; lat: number }[] = [];
+let villages: { code: string; township: string; lon: number; lat: number }[] = [];
 let outside: [number, number] = [0, 0];
 
 test.beforeAll(async () => {
 	// the same prepared fixture the server was started from: its villages and the county's edge
 	db = await openTestDatabase('pglite');
 	villages = (
-		await sql<{ code: string; lon: number; lat: number }>`
-			SELECT v.code, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
+		await sql<{ code: string; township: string; lon: number; lat: number }>`
+			SELECT v.code, v.parent_code AS township, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
 			FROM admin_units v, admin_units c
 			WHERE c.code = '421083000000' AND v.level = 'village' AND v.code LIKE '421083%'
 				AND ST_Covers(c.geom, v.center)
 			ORDER BY v.code DESC LIMIT 2`.execute(db.db)
-	).rows.map((v) => ({ code: v.code, lon: Number(v.lon), lat: Number(v.lat) }));
+	).rows.map((v) => ({ ...v, lon: Number(v.lon), lat: Number(v.lat) }));
 	const e = (
 		await sql<{ e: number; n: number }>`
 			SELECT ST_XMax(geom) AS e, ST_YMax(geom) AS n FROM admin_units WHERE code = '421083000000'`.execute(
@@ -84,6 +85,10 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 		'第 4 行，经度（列“经度”）：位置不在您的管辖范围内'
 	);
 	await expect(page.getByTestId('import-preview').locator('circle')).toHaveCount(2);
+	// on a MapLibre map over the app's basemap too: its canvas holds the two rows
+	const previewMap = page.getByTestId('import-preview-map');
+	await expect(previewMap).toHaveAttribute('data-points', '2');
+	await expect(previewMap.locator('canvas.maplibregl-canvas')).toBeVisible();
 	// the dry run wrote nothing
 	const none = await page.request.get(
 		`/tiles/sites/14/${tileOf(villages[0].lon, villages[0].lat, 14).join('/')}.mvt`
@@ -129,4 +134,77 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 	await page.getByRole('button', { name: '读取文件' }).click();
 	await expect(page.getByTestId('import-error')).toContainText('无法读取该文件');
 	expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+});
+
+test('waterway segments from a GeoJSON: imported, then exported back in CSV and GeoJSON', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.county);
+	await page.goto('/admin/imports');
+	const stamp = Date.now().toString(36);
+	const v = villages[0];
+	const names = [`导入渠甲${stamp}`, `导入塘乙${stamp}`];
+	const geojson = {
+		type: 'FeatureCollection',
+		features: names.map((name, i) => ({
+			type: 'Feature',
+			properties: {
+				河段编号: `E2E-W-${stamp}-${i}`,
+				名称: name,
+				类型: i ? '坑塘' : '渠道',
+				乡镇代码: v.township
+			},
+			geometry: {
+				type: 'LineString',
+				coordinates: [
+					[v.lon + i * 0.003, v.lat],
+					[v.lon + i * 0.003 + 0.002, v.lat + 0.001]
+				]
+			}
+		}))
+	};
+	await page.locator('select[name=kind]').selectOption('waterways');
+	await page.locator('input[type=file]').setInputFiles({
+		name: '河段.geojson',
+		mimeType: 'application/geo+json',
+		buffer: Buffer.from(JSON.stringify(geojson))
+	});
+	await page.getByRole('button', { name: '读取文件' }).click();
+	await expect(page.locator('select[data-field=sourceId]')).toHaveValue('河段编号');
+	await expect(page.locator('select[data-field=townshipCode]')).toHaveValue('乡镇代码');
+	await page.getByRole('button', { name: '预检' }).click();
+	await expect(page.locator('[data-count=inserts]')).toHaveText('2');
+	await page.getByRole('button', { name: '确认写入' }).click();
+	await expect(page.getByTestId('import-done')).toContainText('已写入：新增 2');
+
+	// out again from the segment list the user sees: the CSV they download holds both segments
+	await page.goto(`/waterways?township=${v.township}`);
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('export-csv').click()
+	]);
+	const stream = await download.createReadStream();
+	const chunks: Buffer[] = [];
+	for await (const c of stream) chunks.push(c as Buffer);
+	const csvText = Buffer.concat(chunks).toString('utf8');
+	for (const name of names) expect(csvText).toContain(name);
+
+	// and the GeoJSON a GIS opens: a feature for each, placed on the imported line
+	const r = await page.request.get(
+		`/api/exports/segments?format=geojson&mine=0&township=${v.township}`
+	);
+	expect(r.status()).toBe(200);
+	const fc = (await r.json()) as {
+		features: { properties: Record<string, unknown>; geometry: { coordinates: number[] } }[];
+	};
+	const ours = fc.features.filter((f) =>
+		names.some((n) => Object.values(f.properties).includes(n))
+	);
+	expect(ours).toHaveLength(2);
+	for (const f of ours) {
+		expect(Math.abs(f.geometry.coordinates[0] - v.lon)).toBeLessThan(0.01);
+		expect(Math.abs(f.geometry.coordinates[1] - v.lat)).toBeLessThan(0.01);
+	}
+	expect(problems).toEqual([]);
 });

@@ -9,7 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import type { Principal } from '../../src/lib/server/auth/policy';
 import { createCampaign } from '../../src/lib/server/services/campaigns';
-import { annualReport } from '../../src/lib/server/services/annual-report';
+import { annualReport, annualReportPdfFor } from '../../src/lib/server/services/annual-report';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { NotFoundError } from '../../src/lib/server/errors';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
@@ -232,6 +236,135 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		await expect(annualReport(d.db, admin, '420102000000', year, now)).rejects.toBeInstanceOf(
 			NotFoundError
 		);
+	});
+
+	/** The text of a PDF as poppler reads it (pdftotext, the outside reader), line by line. */
+	function pdfLines(bytes: Buffer): { lines: string[]; info: string; fonts: string } {
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'annual-pdf-')), 'r.pdf');
+		writeFileSync(file, bytes);
+		const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+		return {
+			lines: text.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')),
+			info: execFileSync('pdfinfo', [file], { encoding: 'utf8' }),
+			fonts: execFileSync('pdffonts', [file], { encoding: 'utf8' })
+		};
+	}
+	const zh = (n: number | null) => (n === null ? '—' : n.toLocaleString('zh-CN'));
+
+	it('writes the county report as an A4 PDF with its own Chinese font, every figure as independent SQL counts it, and audits the download', async () => {
+		const db = d.db;
+		const code = admin.jurisdiction;
+		const like = code.slice(0, 6) + '%';
+		const { report: r, bytes } = await annualReportPdfFor(db, admin, code, year, {
+			locale: 'zh-CN',
+			projectRoot: process.cwd(),
+			file: '洪湖市-2026年度工作进展情况.pdf',
+			meta,
+			now
+		});
+		expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+		const { lines, info, fonts } = pdfLines(bytes);
+		// A4 (595 × 842 pt) on every sheet, the CJK font embedded, so no reader substitutes one
+		expect(info).toMatch(/Page size:\s+595\.\d* x 841\.\d* pts \(A4\)/);
+		expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBeGreaterThan(1);
+		expect(fonts).toMatch(/NotoSansCJKsc-Regular\s+CID Type 0C\s+Identity-H\s+yes yes yes/);
+		const row = (label: string) => {
+			const found = lines.filter((l) => l.startsWith(label + ' '));
+			expect(found.length, `a line for ${label}`).toBeGreaterThan(0);
+			return found[0].slice(label.length + 1);
+		};
+		expect(lines).toContain(`洪湖市${year}年度工作进展情况`);
+
+		// children: every unit's row, none cut, with the released figures
+		const kids = await sql<{
+			name: string;
+			total: number | null;
+			lb: number | null;
+			idf: number | null;
+		}>`
+			SELECT a.name, c.total_released AS total, c.left_behind_released AS lb,
+				c.in_difficulty_released AS idf
+			FROM admin_units a LEFT JOIN child_counts c ON c.code = a.code
+			WHERE a.code = ${code} OR a.parent_code = ${code}`.execute(db);
+		expect(kids.rows.length).toBeGreaterThan(10);
+		for (const k of kids.rows) expect(row(k.name)).toBe(`${zh(k.total)} ${zh(k.lb)} ${zh(k.idf)}`);
+
+		const homes = (
+			await sql<{ total: number; large: number }>`
+				SELECT count(*)::int AS total, count(*) FILTER (WHERE area_m2 >= 30)::int AS large
+				FROM children_homes WHERE village_code LIKE ${like}`.execute(db)
+		).rows[0];
+		expect(row('儿童之家数量')).toBe(zh(homes.total));
+		expect(row('面积不小于 30 平方米的儿童之家')).toBe(zh(homes.large));
+		expect(row('面积不小于 30 平方米的占比')).toBe(
+			`${((homes.large / homes.total) * 100).toFixed(1)}%`
+		);
+		const stations = (
+			await sql<{ n: number }>`
+				SELECT count(*)::int AS n FROM sunshine_stations WHERE admin_code LIKE ${like}`.execute(db)
+		).rows[0].n;
+		expect(row('阳光驿站数量')).toBe(zh(stations));
+		const items = (
+			await sql<{ required: number; complete: number }>`
+				SELECT count(*)::int AS required,
+					count(*) FILTER (WHERE (SELECT count(*) FROM safety_equipment e
+						WHERE e.waterway_id = w.id AND e.item IN ('sign', 'buoy', 'rope', 'pole')
+						AND e.status = 'present') = 4)::int AS complete
+				FROM waterways w JOIN segment_requirements s ON s.waterway_id = w.id
+				WHERE s.required AND w.township_code LIKE ${like}`.execute(db)
+		).rows[0];
+		expect(row('需配备“四个一”的河段')).toBe(zh(items.required));
+		expect(row('已配齐')).toBe(zh(items.complete));
+		// each township's items, in the table under the chart
+		for (const s of r.items.bySubunit)
+			expect(lines).toContain(
+				`${s.name} ${zh(s.required)} ${zh(s.complete)} ${
+					s.required ? ((s.complete / s.required) * 100).toFixed(1) + '%' : '—'
+				}`
+			);
+		expect(row('行政村（社区）总数')).toBe(zh(r.coverage.villages));
+		expect(row('1000 米内有可用儿童之家或阳光驿站的村')).toBe(zh(r.coverage.covered));
+
+		// campaigns: this year, last year and the change, as the parity test above counted them
+		const sign = (n: number) => (n > 0 ? `+${zh(n)}` : zh(n));
+		for (const [label, k] of [
+			['排查活动数', 'campaigns'],
+			['排查对象', 'targets'],
+			['已走访', 'visited'],
+			['发现隐患', 'found'],
+			['已整改', 'fixed'],
+			['已销号', 'closed']
+		] as const) {
+			const a = r.campaigns.totals[k];
+			const b = r.lastYear.totals[k];
+			expect(row(label)).toBe(`${zh(a)} ${zh(b)} ${sign(a - b)}`);
+		}
+		expect(r.campaigns.totals.found).toBe(6);
+		expect(row('今年行动')).toMatch(/^\d{4}-\d{2}-\d{2} /);
+		// every sheet says who exported it
+		expect(lines.filter((l) => l.startsWith('由 county.admin 于')).length).toBe(
+			Number(/Pages:\s+(\d+)/.exec(info)![1])
+		);
+
+		const audit = await sql<{ username: string; detail: { file: string; year: number } }>`
+			SELECT username, detail FROM audit_log WHERE action = 'export'
+				AND resource = 'annual-report.pdf' AND jurisdiction_code = ${code}`.execute(db);
+		expect(audit.rows).toHaveLength(1);
+		expect(audit.rows[0]).toMatchObject({
+			username: 'county.admin',
+			detail: { file: '洪湖市-2026年度工作进展情况.pdf', year }
+		});
+	});
+
+	it('writes no PDF and logs nothing for an area outside the viewer jurisdiction', async () => {
+		const o = { locale: 'zh-CN' as const, projectRoot: process.cwd(), file: 'x.pdf', meta, now };
+		await expect(
+			annualReportPdfFor(d.db, staff, admin.jurisdiction, year, o)
+		).rejects.toBeInstanceOf(NotFoundError);
+		const n = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM audit_log WHERE resource = 'annual-report.pdf'
+				AND username = ${staff.username}`.execute(d.db);
+		expect(n.rows[0].n).toBe(0);
 	});
 
 	it('shows no figure (null, printed "—") for a unit whose children were never released', async () => {

@@ -23,6 +23,11 @@ import { CampaignRejected, Forbidden, NotFoundError } from '../../src/lib/server
 import { releaseCount } from '../../src/lib/domain/disclosure';
 import { EARTH_RADIUS_M } from '../../src/lib/geo/distance';
 import { DEFAULT_CHECKLIST_ITEMS } from '../../src/lib/domain/campaign';
+import { checkPhotoFor, targetPhotos } from '../../src/lib/server/services/field';
+import { completePhotoUpload, insertPhotoUpload } from '../../src/lib/server/repositories/field';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 const COUNTY = '429900000000';
@@ -47,7 +52,9 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 	let staff2: Principal;
 	let director: Principal;
 	let otherStaff: Principal;
+	let riverChief: Principal;
 	let campaignId: number;
+	const pseudonyms: string[] = [];
 	const keys = { near: [101, 2002, 30003], far: [7, 8], river: [11, 12, 13, 14] };
 
 	beforeAll(async () => {
@@ -75,6 +82,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		staff2 = await user('cp.staff2', 'township_staff', T1);
 		director = await user('cp.director', 'village_director', V1);
 		otherStaff = await user('cp.other', 'township_staff', T2);
+		// sees the township's targets, never its children's homes (counts only)
+		riverChief = await user('cp.chief', 'river_chief', T1);
 		const line = (lon: number) =>
 			sql`ST_SetSRID(ST_MakeLine(ST_MakePoint(${lon}::float8, ${LAT0}::float8), ST_MakePoint(${lon}::float8, ${LAT1}::float8)), 4326)`;
 		const seg = async (name: string, lon: number, present: boolean) => {
@@ -110,7 +119,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			('一号镇阳光驿站', ${T1}, ${pt(...northOfPond(1500))})`.execute(db);
 		const child = async (village: string, lon: number, lat: number, key: number) =>
 			sql`INSERT INTO children (pseudonym, village_code, birth_date, categories, residence, record_key)
-				VALUES (${'cp-' + randomUUID()}, ${village}, '2015-01-01', ARRAY['left_behind_rural'], ${pt(lon, lat)}, ${key})`.execute(
+				VALUES (${pseudonyms[pseudonyms.push('cp-' + randomUUID()) - 1]}, ${village}, '2015-01-01', ARRAY['left_behind_rural'], ${pt(lon, lat)}, ${key})`.execute(
 				db
 			);
 		// three within 500 m of the incomplete pond, two beyond it
@@ -353,5 +362,71 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			d.db
 		);
 		expect(audit.rows[0].n).toBe(3);
+	});
+
+	it('keeps a household visit pseudonymous on the phone, its homes and photos for allowed roles only', async () => {
+		const mine = await myTargets(d.db, director);
+		const visit = mine.find((t) => t.kind === 'village')!;
+		// the village and a stable code, not the village alone and nothing about a child
+		expect(visit.name).toMatch(/^塘边村 · [2-9A-HJ-NP-Z]{5}$/);
+		expect((await myTargets(d.db, director)).find((t) => t.id === visit.id)!.name).toBe(visit.name);
+		const page = await targetPage(d.db, director, visit.id);
+		expect(page.target.name).toBe(visit.name);
+		const kept = JSON.stringify([mine, page]);
+		for (const p of pseudonyms) expect(kept).not.toContain(p);
+		expect(kept).not.toContain('2015-01-01');
+		// the director may see the village's homes: the audited view on the map; others may not
+		expect(page.homesLink).toBe(`/?area=${V1}&purpose=home_visit`);
+		expect((await targetPage(d.db, riverChief, visit.id)).homesLink).toBeNull();
+		const school = (await myTargets(d.db, staff)).find((t) => t.name === '塘边小学')!;
+		expect((await targetPage(d.db, staff, school.id)).homesLink).toBeNull();
+
+		// a photo of the visit, stamped at the home it was taken in
+		const home = northOfPond(100);
+		const check = await recordTargetCheck(
+			d.db,
+			director,
+			{
+				clientUuid: randomUUID(),
+				targetId: visit.id,
+				recordedAt: new Date(),
+				lon: home[0],
+				lat: home[1],
+				answers: DEFAULT_CHECKLIST_ITEMS.home.map((item) => ({ item, answer: 'ok' as const }))
+			},
+			meta
+		);
+		const upload = randomUUID();
+		const stamp = `2027-06-01 10:00 ${home[1].toFixed(6)}, ${home[0].toFixed(6)}`;
+		await insertPhotoUpload(d.db, {
+			uploadId: upload,
+			checkId: check.id,
+			userId: director.userId,
+			item: null,
+			sizeBytes: 3,
+			takenAt: new Date(),
+			lon: home[0],
+			lat: home[1],
+			stamp
+		});
+		await completePhotoUpload(d.db, upload, 'a'.repeat(64));
+		const dir = await mkdtemp(path.join(tmpdir(), 'tongan-photos-'));
+		try {
+			await writeFile(path.join(dir, upload), Buffer.from([1, 2, 3]));
+			// the page (kept on the phone) lists the photo without its stamp
+			const listed = await targetPhotos(d.db, director, visit.id);
+			expect(listed).toHaveLength(1);
+			expect(listed[0].stamp).toBeNull();
+			expect(JSON.stringify(listed)).not.toContain(home[1].toFixed(6));
+			const shown = await checkPhotoFor(d.db, director, listed[0].id, dir);
+			expect(shown.home).toBe(true);
+			// a role that may not see homes sees neither the photo nor that it exists
+			expect(await targetPhotos(d.db, riverChief, visit.id)).toEqual([]);
+			await expect(checkPhotoFor(d.db, riverChief, listed[0].id, dir)).rejects.toBeInstanceOf(
+				NotFoundError
+			);
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
 	});
 });

@@ -27,7 +27,8 @@ const COLUMNS = {
 		'geom',
 		'length_m',
 		'synthetic',
-		'river_chief_id'
+		'river_chief_id',
+		'source_id'
 	],
 	safety_equipment: [
 		'waterway_id',
@@ -46,7 +47,8 @@ const COLUMNS = {
 		'categories',
 		'residence',
 		'synthetic',
-		'record_key'
+		'record_key',
+		'source_id'
 	],
 	child_counts: [
 		'code',
@@ -82,8 +84,8 @@ const COLUMNS = {
 		'synthetic',
 		'source_id'
 	],
-	sunshine_stations: ['id', 'name', 'admin_code', 'services', 'geom', 'synthetic'],
-	institutions: ['id', 'kind', 'name', 'admin_code', 'capacity', 'geom', 'synthetic'],
+	sunshine_stations: ['id', 'name', 'admin_code', 'services', 'geom', 'synthetic', 'source_id'],
+	institutions: ['id', 'kind', 'name', 'admin_code', 'capacity', 'geom', 'synthetic', 'source_id'],
 	users: [
 		'id',
 		'username',

@@ -38,4 +38,28 @@ describe('what-if parity', () => {
 			}
 		}
 	});
+
+	it('a drag on top of the existing sites cover gives the answer of all sites together', () => {
+		const r = rng(9);
+		const cells = Array.from({ length: 2000 }, () => ({
+			lon: 113.3 + r() * 0.4,
+			lat: 29.7 + r() * 0.3,
+			n: 1 + Math.floor(r() * 12)
+		}));
+		const pick = (k: number) =>
+			Array.from({ length: k }, () => [113.3 + r() * 0.4, 29.7 + r() * 0.3] as [number, number]);
+		for (const radius of [500, 1000, 2000]) {
+			const fixed = pick(40);
+			const before = coveredCells(cells, fixed, radius);
+			const copy = Uint8Array.from(before.covered);
+			const sites = pick(10);
+			const after = coveredCells(cells, sites, radius, before);
+			const all = coveredCells(cells, [...fixed, ...sites], radius);
+			expect(Array.from(after.covered)).toEqual(Array.from(all.covered));
+			expect(after.total).toBe(all.total);
+			expect(after.total).toBeGreaterThan(before.total);
+			// what the existing sites cover is not changed by a drag
+			expect(Array.from(before.covered)).toEqual(Array.from(copy));
+		}
+	});
 });

@@ -119,3 +119,30 @@ export function checkAnswers(
 	if (seen.size !== items.length) return { ok: false, reason: 'cp.err.missing' };
 	return { ok: true };
 }
+
+/** Letters a worker can read out over a phone without confusion (no 0/O, 1/I). */
+const CODE_LETTERS = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * A household visit's short code: stable for the target (the same on every phone and every
+ * day), so two workers can name the visit aloud, and derived from nothing about a child. The
+ * target's id is mixed by an odd multiplier (a bijection on 32 bits) so that neighbouring
+ * targets do not read alike.
+ */
+export function householdCode(targetId: number): string {
+	let x = Math.imul(targetId >>> 0, 0x9e3779b1) >>> 0;
+	let s = '';
+	for (let i = 0; i < 5; i++) {
+		s += CODE_LETTERS[x & 31];
+		x >>>= 5;
+	}
+	return s;
+}
+
+/**
+ * What a phone shows for a household visit (a village with children near incomplete water):
+ * its village and the visit's code, never a child's pseudonym, birth date or home.
+ */
+export function householdLabel(villageName: string, targetId: number): string {
+	return `${villageName} · ${householdCode(targetId)}`;
+}

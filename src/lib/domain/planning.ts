@@ -24,6 +24,16 @@ export interface DemandCell {
 	n: number;
 }
 
+/**
+ * A released cell that no usable site reaches at the smallest reach: `from` is the index in
+ * REACHES of the first reach that covers it (REACHES.length when none does). The map's layer of
+ * uncovered demand at REACHES[i] draws the cells with `from > i`; `n` is the cell's released
+ * value, the very figure the children tiles show for it.
+ */
+export interface UncoveredCell extends DemandCell {
+	from: number;
+}
+
 export type CandidateKind = 'village' | 'upgrade' | 'placed';
 
 /** Why an existing children's home does not count (and is an upgrade candidate). */

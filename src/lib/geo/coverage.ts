@@ -5,14 +5,19 @@ import { distance, point } from '@turf/turf';
 import type { DemandCell } from '$lib/domain/planning';
 import { radiusToDegrees } from './proximity';
 
-/** Which cells (by index) lie within `radiusM` of at least one site, and their released sum. */
+/**
+ * Which cells (by index) lie within `radiusM` of at least one site, and their released sum.
+ * `already`: what other sites cover at the same reach (the existing ones, computed once), so a
+ * drag recomputes only the new sites: the union is the same answer, in a fraction of a frame.
+ */
 export function coveredCells(
 	cells: readonly DemandCell[],
 	sites: readonly (readonly [number, number])[],
-	radiusM: number
+	radiusM: number,
+	already?: { covered: Uint8Array; total: number }
 ): { covered: Uint8Array; total: number } {
-	const covered = new Uint8Array(cells.length);
-	let total = 0;
+	const covered = already ? Uint8Array.from(already.covered) : new Uint8Array(cells.length);
+	let total = already?.total ?? 0;
 	for (const s of sites) {
 		const { dLon, dLat } = radiusToDegrees(radiusM, s[1]);
 		const at = point([s[0], s[1]]);

@@ -78,14 +78,50 @@ const CODE_KEYS: Record<string, string> = {
 	from: 'audit.from.',
 	basis: 'audit.basis.',
 	password: 'audit.password.',
-	purpose: 'residences.purpose.'
+	purpose: 'residences.purpose.',
+	form: 'audit.form.'
 };
+
+/**
+ * Codes whose words depend on the action: a hazard step's states, a checklist's type and
+ * operation, a find's kind, why exact homes were refused, a supervision's level. Looked up
+ * before CODE_KEYS (a hazard step's `from` is a state, a rule change's a data source).
+ */
+const ACTION_CODE_KEYS: Record<string, Record<string, string>> = {
+	hazard_step: {
+		action: 'audit.hazardStep.',
+		from: 'hz.state.',
+		to: 'hz.state.',
+		severity: 'hz.severity.'
+	},
+	checklist_edited: { checklist: 'ckl.type.', op: 'ckl.op.' },
+	field_target_added: { fieldKind: 'fk.' },
+	residences_denied: { reason: 'audit.refusal.' },
+	hazard_escalated: { level: 'esc.level.' }
+};
+
+/** Values that are the id of something the log names elsewhere: 账号 #12, 隐患 #7. */
+const ACTION_REF_KEYS: Record<string, Record<string, string>> = {
+	target_assigned: { from: 'audit.resource.user', to: 'audit.resource.user' },
+	target_check: { hazards: 'audit.resource.hazard' },
+	field_target_added: { campaign: 'audit.resource.campaign' }
+};
+
+/** Every key the audit page has words for (detail keys and codes), for the unit test. */
+export const AUDIT_FORMAT_KEYS = { CODE_KEYS, ACTION_CODE_KEYS, ACTION_REF_KEYS };
 
 /**
  * The order facts are read in (jsonb keeps keys in an order of its own): who, what, when, why,
  * then the numbers. Keys not listed follow in the order they come.
  */
 const KEY_ORDER = [
+	// a hazard step, a checklist edit: what was done, to what, then from what to what
+	'action',
+	'checklist',
+	'version',
+	'op',
+	'item',
+	'label',
 	'username',
 	'displayName',
 	'role',
@@ -112,11 +148,14 @@ const KEY_ORDER = [
 	'required',
 	'changed',
 	'from',
+	'to',
 	'rows'
 ];
 
-/** Identifiers: shown as they are, without thousands separators. */
-const ID_KEYS = new Set(['check']);
+/** Identifiers and coordinates: shown as they are, without thousands separators or rounding. */
+const ID_KEYS = new Set(['check', 'lon', 'lat', 'supervisor']);
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -152,15 +191,29 @@ export function auditDetailParts(
 		msg(`audit.detail.${action}.${key}`, msg(`audit.detail.${key}`, key));
 	const parts: DetailPart[] = [];
 
+	const codes = ACTION_CODE_KEYS[action] ?? {};
+	const refs = ACTION_REF_KEYS[action] ?? {};
+
 	function value(key: string, v: unknown): string {
 		if (typeof v === 'boolean') return t(v ? 'export.yes' : 'export.no');
+		if (refs[key] && (typeof v === 'number' || typeof v === 'string') && isMessageKey(refs[key]))
+			return t(refs[key], { id: String(v) });
+		if (codes[key] && (typeof v === 'number' || typeof v === 'string'))
+			return msg(`${codes[key]}${v}`, String(v));
+		// a checklist item by its default words (an added item is named by its own label)
+		if (action === 'checklist_edited' && key === 'item' && typeof v === 'string')
+			return msg(`cl.${String(d.checklist)}.${v}`, v);
 		if (typeof v === 'number') return ID_KEYS.has(key) ? String(v) : formatCount(v, locale);
 		if (typeof v === 'string') {
 			if (CODE_KEYS[key]) return msg(`${CODE_KEYS[key]}${v}`, v);
 			if (ISO_TIME.test(v) && !Number.isNaN(Date.parse(v))) return formatDateTime(v, locale);
+			if (DAY.test(v) && startOfShanghaiDay(v)) return formatDate(startOfShanghaiDay(v)!, locale);
 			return v;
 		}
-		if (Array.isArray(v)) return v.map((x) => value(key, x)).join(t('punct.listSep'));
+		if (Array.isArray(v)) {
+			if (v.length === 0) return t('audit.none');
+			return v.map((x) => value(key, x)).join(t('punct.listSep'));
+		}
 		if (v && typeof v === 'object')
 			return Object.entries(v)
 				.map(([k, x]) => `${label(k)}${t('punct.colon')}${value(k, x)}`)
@@ -201,6 +254,11 @@ const RESOURCE_NAMES: Record<string, string> = { segment_rule: 'settings.title' 
 export function auditResourceText(resource: string | null, locale: Locale): string {
 	if (!resource) return '';
 	const t = translator(locale);
+	// a campaign dashboard's table as a file (campaign:12.townships.csv), a campaign list's file
+	const exp = /^campaign:(\d+)\.(.+)$/.exec(resource);
+	if (exp) return t('audit.resource.campaignExport', { id: exp[1], file: exp[2] });
+	const list = /^campaigns\.(.+)$/.exec(resource);
+	if (list) return t('audit.resource.campaignList', { file: list[1] });
 	const m = /^([a-z_]+):(.+)$/.exec(resource);
 	const key = m
 		? `audit.resource.${m[1]}`

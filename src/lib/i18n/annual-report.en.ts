@@ -46,5 +46,8 @@ export const annualReportEn: Record<keyof typeof annualReportZh, string> = {
 	'annual.campaignsChart': 'Campaigns and hazards: {year} and {last}',
 	'annual.noCampaigns': 'No campaign in this area this year.',
 	'annual.none': '—',
+	'annual.pdf': 'Download PDF',
+	'annual.pdf.file': 'annual progress report',
+	'annual.pdf.foot': 'Exported by {user} at {at} · page {page} of {pages}',
 	'annual.err.year': 'The year must be four digits between 2000 and 2100 (e.g. 2026)'
 };

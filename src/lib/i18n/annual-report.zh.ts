@@ -45,5 +45,8 @@ export const annualReportZh = {
 	'annual.campaignsChart': '汛期排查与隐患：{year}年与{last}年',
 	'annual.noCampaigns': '本年度此区划内没有排查活动。',
 	'annual.none': '—',
+	'annual.pdf': '下载 PDF',
+	'annual.pdf.file': '年度工作进展情况',
+	'annual.pdf.foot': '由 {user} 于 {at} 导出 · 第 {page} 页，共 {pages} 页',
 	'annual.err.year': '年度须为 2000 至 2100 之间的四位年份（如 2026）'
 };

@@ -38,6 +38,8 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'cp.lastCheck': 'Last check',
 	'cp.openHazards': 'Open hazards',
 	'cp.nearestWater': 'Nearest water',
+	'cp.homesLink': "Show these children's exact homes on the map",
+	'cp.homesAudited': 'Every view is recorded in the audit log',
 	'cp.noWaterNear': 'No water within 2 km',
 	'cp.mine': 'My targets',
 	'cp.mineNone': 'No targets are assigned to you',

@@ -37,6 +37,8 @@ export const campaignsZh = {
 	'cp.lastCheck': '最近排查',
 	'cp.openHazards': '未销号隐患',
 	'cp.nearestWater': '最近水域',
+	'cp.homesLink': '在地图上查看这些儿童的确切住址',
+	'cp.homesAudited': '每次查看都记入审计日志',
 	'cp.noWaterNear': '2 公里内无水域',
 	'cp.mine': '我的排查对象',
 	'cp.mineNone': '目前没有分派给您的排查对象',

@@ -10,7 +10,14 @@ import {
 	type Crs,
 	type CrsChoice
 } from './coords';
-import { KIND_FIELDS, type ColumnMapping, type ImportKind } from './kinds';
+import {
+	KIND_FIELDS,
+	KIND_PLACEMENT,
+	rowKey,
+	type ColumnMapping,
+	type FieldType,
+	type ImportKind
+} from './kinds';
 import type { SourceTable } from './table';
 import { parseDecimal } from './text';
 
@@ -33,7 +40,22 @@ export type ProblemKey =
 	| 'type'
 	| 'ring'
 	| 'selfIntersection'
-	| 'tooShort';
+	| 'tooShort'
+	| 'integer'
+	| 'date'
+	| 'future'
+	| 'category'
+	| 'institutionKind'
+	| 'waterwayKind'
+	| 'item'
+	| 'itemStatus'
+	| 'username'
+	| 'idNumber'
+	| 'segmentUnknown'
+	| 'chiefUnknown'
+	| 'chiefElsewhere'
+	| 'stale'
+	| 'unitUnknown';
 
 export interface RowProblem {
 	row: number;
@@ -45,16 +67,30 @@ export interface RowProblem {
 	params?: Record<string, string | number>;
 }
 
-export interface HomeRow {
+/**
+ * A row ready to write: its source id, its key in the file (the id, or id and item for
+ * equipment), where it lies, and each field's value under the field's key (the area as
+ * `area_m2`, in square metres).
+ */
+export interface ImportRow {
 	row: number;
 	sourceId: string;
+	key: string;
+	/** WGS84; NaN for rows placed by the segment they name */
+	lon: number;
+	lat: number;
+	/** a segment's vertices in WGS84 */
+	line: [number, number][] | null;
+	[field: string]: unknown;
+}
+
+/** @deprecated the children's homes row, kept for readers of the first import kind */
+export type HomeRow = ImportRow & {
 	name: string;
 	villageCode: string;
 	area_m2: number;
 	status: 'open' | 'suspended' | 'closed';
-	lon: number;
-	lat: number;
-}
+};
 
 export interface CheckOptions {
 	crs: CrsChoice;
@@ -64,17 +100,19 @@ export interface CheckOptions {
 	box?: Box;
 	/** source id -> first row, shared when a large file is checked a chunk at a time */
 	seen?: Map<string, number>;
+	/** today's date (YYYY-MM-DD) for dates that may not lie ahead; the clock's by default */
+	today?: string;
 }
 
 export interface Checked {
-	rows: HomeRow[];
+	rows: ImportRow[];
 	problems: RowProblem[];
 	/** rows whose lon/lat look swapped (fixed when swap is on) */
 	swapped: number;
 	crs: Crs;
 }
 
-const STATUS: Record<string, HomeRow['status']> = {
+const STATUS: Record<string, string> = {
 	'': 'open',
 	开放: 'open',
 	正常: 'open',
@@ -87,8 +125,183 @@ const STATUS: Record<string, HomeRow['status']> = {
 	closed: 'closed'
 };
 
+/** Words people write for each code, and the codes themselves. */
+const withCodes = (m: Record<string, string>) => {
+	const out: Record<string, string> = { ...m };
+	for (const code of new Set(Object.values(m))) out[code] = code;
+	return out;
+};
+
+const INSTITUTION_KIND = withCodes({
+	中小学: 'school',
+	学校: 'school',
+	小学: 'school',
+	中学: 'school',
+	初中: 'school',
+	幼儿园: 'kindergarten',
+	儿童福利机构: 'welfare',
+	儿童福利院: 'welfare',
+	福利院: 'welfare',
+	未成年人救助保护机构: 'rescue_protection',
+	未成年人救助保护中心: 'rescue_protection',
+	救助保护机构: 'rescue_protection',
+	乡镇未成年人保护工作站: 'workstation',
+	未成年人保护工作站: 'workstation',
+	工作站: 'workstation'
+});
+
+const WATERWAY_KIND = withCodes({
+	河流: 'river',
+	河: 'river',
+	河道: 'river',
+	渠道: 'canal',
+	渠: 'canal',
+	湖泊岸线: 'lake_shore',
+	湖泊: 'lake_shore',
+	湖: 'lake_shore',
+	坑塘: 'pond',
+	池塘: 'pond',
+	塘: 'pond',
+	山塘: 'pond',
+	水库: 'reservoir',
+	沟渠: 'ditch',
+	沟: 'ditch'
+});
+
+const ITEM = withCodes({
+	警示牌: 'sign',
+	警示标志: 'sign',
+	救生圈: 'buoy',
+	救生绳: 'rope',
+	救生杆: 'pole',
+	救生竿: 'pole',
+	防护栏: 'barrier',
+	护栏: 'barrier',
+	围栏: 'barrier'
+});
+
+const ITEM_STATUS = withCodes({
+	完好: 'present',
+	正常: 'present',
+	有: 'present',
+	缺失: 'missing',
+	无: 'missing',
+	损坏: 'damaged',
+	已使用未补充: 'used',
+	已使用: 'used',
+	未检查: 'unknown',
+	未知: 'unknown'
+});
+
+const CATEGORY = withCodes({
+	农村留守儿童: 'left_behind_rural',
+	留守儿童: 'left_behind_rural',
+	城镇留守儿童: 'left_behind_urban',
+	孤儿: 'orphan',
+	受艾滋病影响儿童: 'hiv_affected',
+	艾滋病影响儿童: 'hiv_affected',
+	事实无人抚养儿童: 'de_facto_unsupported',
+	重残儿童: 'severely_disabled',
+	重度残疾儿童: 'severely_disabled',
+	重病儿童: 'seriously_ill',
+	低保家庭儿童: 'low_income_family',
+	监护缺失儿童: 'guardianship_missing',
+	流动儿童: 'migrant',
+	单亲家庭儿童: 'single_parent'
+});
+
 /** Largest area a children's home may have (the column is numeric(7,1)). */
 const MAX_AREA_M2 = 999_999;
+const MAX_COUNT = 1_000_000;
+/** An 18-character identity-card number: never stored, the roster's record id is asked for. */
+const ID_CARD = /^\d{17}[\dXx]$/;
+
+/** "2015-03-08", "2015/3/8", "2015年3月8日", "20150308", with an optional "HH:MM": ISO text. */
+export function parseDate(text: string): string | null {
+	const m =
+		/^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?)?$/.exec(
+			text
+		) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+	if (!m) return null;
+	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	const date = new Date(Date.UTC(y, mo - 1, d));
+	if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+		return null;
+	if (y < 1900) return null;
+	const day = date.toISOString().slice(0, 10);
+	if (m[4] === undefined) return day;
+	const [h, mi] = [Number(m[4]), Number(m[5])];
+	if (h > 23 || mi > 59) return null;
+	return `${day} ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}`;
+}
+
+type Bad = (field: string, key: ProblemKey, params?: RowProblem['params']) => void;
+
+/** A field's value from its text, or undefined after reporting what is wrong. */
+function parseField(type: FieldType, key: string, text: string, bad: Bad, today: string): unknown {
+	const word = (m: Record<string, string>, problem: ProblemKey) => {
+		const v = m[text.toLowerCase()] ?? m[text];
+		if (!v) bad(key, problem, { value: text });
+		return v;
+	};
+	switch (type) {
+		case 'text':
+			return text.slice(0, 200);
+		case 'code':
+			if (text && !/^\d{12}$/.test(text)) bad(key, 'code');
+			return text;
+		case 'area': {
+			if (!text) return null;
+			const n = parseDecimal(text);
+			if (n === null) bad(key, 'number', { value: text });
+			else if (n <= 0) bad(key, 'positive', { value: text });
+			else if (n > MAX_AREA_M2) bad(key, 'tooLarge', { value: text });
+			else return Math.round(n * 10) / 10;
+			return undefined;
+		}
+		case 'count': {
+			if (!text) return null;
+			const n = parseDecimal(text);
+			if (n === null || !Number.isInteger(n) || n < 0) bad(key, 'integer', { value: text });
+			else if (n > MAX_COUNT) bad(key, 'tooLarge', { value: text });
+			else return n;
+			return undefined;
+		}
+		case 'date': {
+			if (!text) return null;
+			const d = parseDate(text);
+			if (d === null) bad(key, 'date', { value: text });
+			else if (d.slice(0, 10) > today) bad(key, 'future', { value: text });
+			return d ?? undefined;
+		}
+		case 'categories': {
+			const parts = text.split(/[,，、;；/|\s]+/).filter(Boolean);
+			const codes = [...new Set(parts.map((x) => CATEGORY[x] ?? CATEGORY[x.toLowerCase()]))];
+			const unknown = parts.filter((x) => !CATEGORY[x] && !CATEGORY[x.toLowerCase()]);
+			if (unknown.length) bad(key, 'category', { value: unknown.join('、') });
+			return codes.filter(Boolean).sort();
+		}
+		case 'homeStatus':
+			return word(STATUS, 'status');
+		case 'institutionKind':
+			return text ? word(INSTITUTION_KIND, 'institutionKind') : null;
+		case 'waterwayKind':
+			return text ? word(WATERWAY_KIND, 'waterwayKind') : null;
+		case 'item':
+			return text ? word(ITEM, 'item') : null;
+		case 'itemStatus':
+			return text ? word(ITEM_STATUS, 'itemStatus') : null;
+		case 'username': {
+			const u = text.toLowerCase();
+			if (text && !/^[a-z0-9_.-]{3,40}$/.test(u)) bad(key, 'username', { value: text });
+			return u;
+		}
+		case 'coordinate':
+			return undefined;
+	}
+}
+
+const VALUE_KEY: Record<string, string> = { area: 'area_m2' };
 
 export function checkRows(
 	kind: ImportKind,
@@ -97,16 +310,18 @@ export function checkRows(
 	opts: CheckOptions
 ): Checked {
 	const fields = KIND_FIELDS[kind];
+	const placement = KIND_PLACEMENT[kind];
 	const crs: Crs =
 		opts.crs === 'auto' ? guessCrs([mapping.lon ?? '', mapping.lat ?? '']) : opts.crs;
 	const box = opts.box ?? CHINA_BOX;
-	const rows: HomeRow[] = [];
+	const rows: ImportRow[] = [];
 	const problems: RowProblem[] = [];
 	const firstRowOf = opts.seen ?? new Map<string, number>();
+	const today = opts.today ?? new Date().toISOString().slice(0, 10);
 	let swapped = 0;
 	for (const rec of table.records) {
 		const found: RowProblem[] = [];
-		const bad = (field: string, key: ProblemKey, params?: RowProblem['params']) =>
+		const bad: Bad = (field, key, params) =>
 			found.push({ row: rec.row, field, column: mapping[field] ?? '', key, params });
 		if (rec.readProblem) {
 			found.push({
@@ -120,59 +335,73 @@ export function checkRows(
 		for (const f of fields) if (f.required && !val(f.key)) bad(f.key, 'required');
 
 		const sourceId = val('sourceId');
-		const villageCode = val('villageCode');
-		if (villageCode && !/^\d{12}$/.test(villageCode)) bad('villageCode', 'code');
-		const areaText = val('area');
-		const area = areaText ? parseDecimal(areaText) : null;
-		if (areaText && area === null) bad('area', 'number', { value: areaText });
-		else if (area !== null && area <= 0) bad('area', 'positive', { value: areaText });
-		else if (area !== null && area > MAX_AREA_M2) bad('area', 'tooLarge', { value: areaText });
-		const statusText = val('status').toLowerCase();
-		const status = STATUS[statusText];
-		if (!status) bad('status', 'status', { value: val('status') });
+		if (kind === 'children' && ID_CARD.test(sourceId)) bad('sourceId', 'idNumber');
+		const values: Record<string, unknown> = {};
+		for (const f of fields) {
+			if (f.key === 'sourceId' || f.type === 'coordinate') continue;
+			const text = val(f.key);
+			if (f.required && !text) continue;
+			values[VALUE_KEY[f.key] ?? f.key] = parseField(f.type, f.key, text, bad, today);
+		}
 
 		let lon: number | null = null;
 		let lat: number | null = null;
-		if (mapping.lon && mapping.lat && (val('lon') || val('lat'))) {
-			lon = parseDecimal(val('lon'));
-			lat = parseDecimal(val('lat'));
-			if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 180) {
-				bad(lon === null ? 'lon' : 'lat', 'coordinates', { value: `${val('lon')}, ${val('lat')}` });
-				lon = lat = null;
+		let line: [number, number][] | null = null;
+		if (placement === 'point') {
+			if (mapping.lon && mapping.lat && (val('lon') || val('lat'))) {
+				lon = parseDecimal(val('lon'));
+				lat = parseDecimal(val('lat'));
+				if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 180) {
+					bad(lon === null ? 'lon' : 'lat', 'coordinates', {
+						value: `${val('lon')}, ${val('lat')}`
+					});
+					lon = lat = null;
+				}
+			} else if (rec.geometry && rec.geometry.type === 'Point') {
+				[lon, lat] = rec.geometry.coordinates as [number, number];
+			} else if (rec.geometry) {
+				bad('geometry', 'type', { value: rec.geometry.type });
+			} else if (!rec.readProblem) {
+				bad('lon', 'noLocation');
 			}
-		} else if (rec.geometry && rec.geometry.type === 'Point') {
-			[lon, lat] = rec.geometry.coordinates as [number, number];
-		} else if (rec.geometry) {
-			bad('geometry', 'type', { value: rec.geometry.type });
-		} else if (!rec.readProblem) {
-			bad('lon', 'noLocation');
+			if (lon !== null && lat !== null) {
+				if (looksSwapped(lon, lat, box)) {
+					swapped++;
+					if (opts.swap) [lon, lat] = [lat, lon];
+					else bad('lon', 'swapped', { value: `${lon}, ${lat}` });
+				} else if (Math.abs(lat) > 90) bad('lat', 'coordinates', { value: `${lon}, ${lat}` });
+			}
+		} else if (placement === 'line') {
+			const g = rec.geometry;
+			const parts =
+				g?.type === 'LineString'
+					? [g.coordinates]
+					: g?.type === 'MultiLineString'
+						? g.coordinates
+						: null;
+			if (parts && parts.length === 1) line = parts[0].map((p) => [p[0], p[1]]);
+			else if (g) bad('geometry', 'type', { value: g.type });
+			else if (!rec.readProblem) bad('geometry', 'missing');
 		}
-		if (lon !== null && lat !== null) {
-			if (looksSwapped(lon, lat, box)) {
-				swapped++;
-				if (opts.swap) [lon, lat] = [lat, lon];
-				else bad('lon', 'swapped', { value: `${lon}, ${lat}` });
-			} else if (Math.abs(lat) > 90) bad('lat', 'coordinates', { value: `${lon}, ${lat}` });
-		}
+		const key = rowKey(kind, sourceId, values);
 		if (sourceId) {
-			const first = firstRowOf.get(sourceId);
-			if (first !== undefined) bad('sourceId', 'duplicate', { value: sourceId, first });
-			else firstRowOf.set(sourceId, rec.row);
+			const first = firstRowOf.get(key);
+			if (first !== undefined) bad('sourceId', 'duplicate', { value: key, first });
+			else firstRowOf.set(key, rec.row);
 		}
 		if (found.length) {
 			problems.push(...found);
 			continue;
 		}
-		const [x, y] = toWgs84(lon as number, lat as number, crs);
+		const [x, y] = lon !== null && lat !== null ? toWgs84(lon, lat, crs) : [Number.NaN, Number.NaN];
 		rows.push({
 			row: rec.row,
 			sourceId,
-			name: val('name').slice(0, 200),
-			villageCode,
-			area_m2: Math.round((area as number) * 10) / 10,
-			status,
+			key,
+			...values,
 			lon: x,
-			lat: y
+			lat: y,
+			line: line ? line.map(([a, b]) => toWgs84(a, b, crs)) : null
 		});
 	}
 	return { rows, problems, swapped, crs };

@@ -22,7 +22,12 @@ export const COLORS = {
 	// count uses (it was magenta, read as "all items missing")
 	residence: '#1b1b1f',
 	residenceRing: '#ffffff',
-	water: '#7fb2d9'
+	water: '#7fb2d9',
+	// the planning map: a site's reach, the cells new sites newly cover, and uncovered demand
+	// (a dark red no segment state or facility uses)
+	reach: '#1b7837',
+	newlyCovered: '#d95f02',
+	uncovered: '#99000d'
 } as const;
 
 /** The states a segment is coloured by (a segment line's colour is one of these). */

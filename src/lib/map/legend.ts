@@ -119,3 +119,25 @@ export function legendEntries(
 	];
 	return all.filter((e) => shown[e.group]);
 }
+
+/** An entry of the planning map's key (its layers are toggled on the page, not by group). */
+export interface PlanningLegendEntry {
+	id: 'uncovered' | 'newlyCovered' | 'reach';
+	label: MessageKey;
+	swatch: Swatch;
+}
+
+/** The planning map's own marks (layers/planning.ts), in the key's order. */
+export const PLANNING_LEGEND: readonly PlanningLegendEntry[] = [
+	{
+		id: 'uncovered',
+		label: 'legend.uncovered',
+		swatch: { shape: 'fill', color: COLORS.uncovered }
+	},
+	{
+		id: 'newlyCovered',
+		label: 'legend.newlyCovered',
+		swatch: { shape: 'dot', color: COLORS.newlyCovered }
+	},
+	{ id: 'reach', label: 'legend.reach', swatch: { shape: 'fill', color: COLORS.reach } }
+];

@@ -57,7 +57,8 @@ export function tableBody(
 export function listFileName(
 	area: { code: string; name: string },
 	what: { name: string; ascii: string },
-	format: ExportFormat,
+	/** a table's format, or pdf (the annual report) */
+	format: ExportFormat | 'pdf',
 	mark: Watermark
 ): { name: string; ascii: string } {
 	const at = isoChina(mark.at);

@@ -158,3 +158,15 @@ export const segmentFilters = {
 	completeness: blankOr(v.picklist(['complete', 'partial', 'none'])),
 	required: blankOr(flag)
 };
+
+/** A report year: four digits, 2000–2100. */
+export const reportYear = v.pipe(
+	v.string(),
+	v.regex(/^\d{4}$/, 'annual.err.year'),
+	v.transform(Number),
+	v.minValue(2000, 'annual.err.year'),
+	v.maxValue(2100, 'annual.err.year')
+);
+
+/** The annual report's query, shared by its page and its PDF: ?year= and ?code=, both optional. */
+export const annualReportQuery = v.object({ year: blankOr(reportYear), code: blankOr(adminCode) });

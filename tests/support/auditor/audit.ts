@@ -279,10 +279,15 @@ export async function audit(
 		list.push(f);
 		byQuantity.set(f.quantity, list);
 	}
-	// cells the tiles leave out say "no child here"
+	// cells the tiles leave out say "no child here" (at the levels read: planning reads only the
+	// finest)
+	const levelsRead = new Set(
+		figures.filter((f) => f.quantity.startsWith('G:')).map((f) => f.quantity.split(':')[2])
+	);
 	for (const g of grids)
 		for (const [k, n] of cellTruth.get(g)!) {
 			const [level, x, y] = k.split(':');
+			if (!levelsRead.has(level)) continue;
 			const q = `G:${g}:${level}:${x}:${y}`;
 			if (n > 0 && !byQuantity.has(q))
 				findings.push({
@@ -349,6 +354,29 @@ export async function audit(
 				d.within ? Infinity : 0,
 				`${d.source} child home within`
 			);
+			continue;
+		}
+		if (d.kind === 'sum' || d.kind === 'above') {
+			const known = d.parts.map(released);
+			const missing = d.parts.filter((_, i) => known[i] === null);
+			if (mode === 'perturbed') {
+				// a sum must be the sum of released counts the attacker can name, or it is a new figure
+				const total = known.reduce<number>((a, v) => a + (v ?? 0), 0);
+				const ok =
+					missing.length === 0 &&
+					(d.kind === 'sum' ? d.value === total : d.value === total > d.threshold);
+				if (!ok)
+					findings.push({
+						kind: 'derived',
+						detail: `${d.source} = ${d.value}, released parts give ${total}${missing.length ? ` (${missing.length} parts never released, e.g. ${missing[0]})` : ''}`
+					});
+				continue;
+			}
+			// before the change: the sum of the true counts
+			const terms = d.parts.flatMap((q) => exprOf.get(q) ?? termsOf(q) ?? []);
+			if (d.kind === 'sum') sys.constrain(terms, d.value, d.value, d.source);
+			else if (d.value) sys.constrain(terms, d.threshold + 1, Infinity, d.source);
+			else sys.constrain(terms, -Infinity, d.threshold, d.source);
 			continue;
 		}
 		if (mode === 'perturbed') {

@@ -50,6 +50,10 @@ export type Derived =
 			source: string;
 	  }
 	| { kind: 'childHome'; segment: number; within: boolean; source: string }
+	/** a figure that is the sum of counts (planning: covered children, gains, sums of villages) */
+	| { kind: 'sum'; parts: string[]; value: number; source: string }
+	/** a flag that a sum of counts is above a threshold (planning: an extra child director) */
+	| { kind: 'above'; parts: string[]; threshold: number; value: boolean; source: string }
 	| { kind: 'distance'; segment: number; nearestKind: string; source: string };
 
 export interface Collected {
@@ -96,7 +100,7 @@ export function readShown(v: unknown): Shown | null {
 	return null;
 }
 
-function fakeEvent(who: Principal, url: string, params: Record<string, string> = {}) {
+export function fakeEvent(who: Principal, url: string, params: Record<string, string> = {}) {
 	const u = new URL(url, 'http://localhost');
 	return {
 		url: u,

@@ -36,6 +36,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/exports/segments': 'user',
 	'/api/exports/dashboard': 'user',
 	'/api/exports/campaigns': 'user',
+	// the annual report as a PDF: whoever may see the report, for the same areas
+	'/api/exports/annual-report': 'user',
 	'/api/analysis/exposure': 'user',
 	'/api/version': 'user',
 	// planners and administrators (policy.canPlanSites, in the service)
@@ -43,6 +45,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/planning/run': 'user',
 	'/api/planning/scenarios': 'user',
 	'/api/exports/planning': 'user',
+	'/api/exports/planning-coverage': 'user',
 	// campaigns: every signed-in role may open them; the service scopes each read and the policy
 	// decides each write (launching and registering are administrators')
 	'/(app)/campaigns': 'user',

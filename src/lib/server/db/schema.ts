@@ -42,6 +42,8 @@ export interface WaterwaysTable {
 	length_m: number;
 	synthetic: Generated<boolean>;
 	river_chief_id: number | null;
+	/** the id its import source gave it (migration 0018); null when made in the app */
+	source_id: Generated<string | null>;
 }
 
 export interface SafetyEquipmentTable {
@@ -64,6 +66,8 @@ export interface ChildrenTable {
 	synthetic: Generated<boolean>;
 	/** fixed random key of the record for cell-key perturbation (domain/disclosure.ts) */
 	record_key: Generated<number>;
+	/** the id its import source gave it (migration 0018); null when made in the app */
+	source_id: Generated<string | null>;
 }
 
 /** Key sums are reduced modulo KEY_MODULUS; bigint columns, read as float8 or summed in SQL. */
@@ -115,6 +119,8 @@ export interface SunshineStationsTable {
 	services: Generated<string>;
 	geom: Geometry;
 	synthetic: Generated<boolean>;
+	/** the id its import source gave it (migration 0018); null when made in the app */
+	source_id: Generated<string | null>;
 }
 
 export interface InstitutionsTable {
@@ -125,6 +131,8 @@ export interface InstitutionsTable {
 	capacity: number | null;
 	geom: Geometry;
 	synthetic: Generated<boolean>;
+	/** the id its import source gave it (migration 0018); null when made in the app */
+	source_id: Generated<string | null>;
 }
 
 /** Boxes of changed rows, noted by triggers (migration 0004) until derived data follows. */

@@ -40,12 +40,15 @@ export interface PhotoUploadRow {
 	stamp: string | null;
 	area_code: string;
 	target_id: number;
+	/** the target's kind: a household visit's photos are stamped at a child's home */
+	target_kind: string;
 }
 
 const PHOTO_COLUMNS = sql`p.id::float8 AS id, p.upload_id::text AS upload_id,
 	p.check_id::float8 AS check_id, p.user_id::float8 AS user_id, p.item,
 	p.size_bytes::float8 AS size_bytes, p.complete, p.sha256, p.taken_at,
-	ST_X(p.gps) AS lon, ST_Y(p.gps) AS lat, p.stamp, t.area_code, t.id::float8 AS target_id`;
+	ST_X(p.gps) AS lon, ST_Y(p.gps) AS lat, p.stamp, t.area_code, t.id::float8 AS target_id,
+	t.kind AS target_kind`;
 
 export async function findPhotoUpload(
 	db: Kysely<DB>,

@@ -170,6 +170,44 @@ export async function findSession(db: Kysely<DB>, id: string): Promise<SessionRo
 		.executeTakeFirst()) as SessionRow | undefined;
 }
 
+/**
+ * A session and its user in one round trip: every signed-in request reads both, and on the
+ * embedded engine's single connection each query waits its turn (20 users on a county list).
+ */
+export async function findSessionWithUser(
+	db: Kysely<DB>,
+	id: string
+): Promise<{ session: SessionRow; user: UserRow | undefined } | undefined> {
+	const row = await db
+		.selectFrom('sessions as s')
+		.leftJoin('users as u', 'u.id', 's.user_id')
+		.select([
+			's.id as s_id',
+			's.user_id as s_user_id',
+			's.created_at as s_created_at',
+			's.last_seen_at as s_last_seen_at',
+			's.expires_at as s_expires_at',
+			's.second_factor_ok as s_second_factor_ok',
+			...USER_COLUMNS.map((c) => `u.${c}` as const)
+		])
+		.where('s.id', '=', id)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const session = {
+		id: row.s_id,
+		user_id: row.s_user_id,
+		created_at: row.s_created_at,
+		last_seen_at: row.s_last_seen_at,
+		expires_at: row.s_expires_at,
+		second_factor_ok: row.s_second_factor_ok
+	} as SessionRow;
+	const user =
+		row.id === null || row.id === undefined
+			? undefined
+			: (Object.fromEntries(USER_COLUMNS.map((c) => [c, row[c]])) as unknown as UserRow);
+	return { session, user };
+}
+
 export async function touchSession(db: Kysely<DB>, id: string): Promise<void> {
 	await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', id).execute();
 }

@@ -28,6 +28,10 @@ import {
 	type ReleasedChildrenRow
 } from '../repositories/annual-report';
 import { jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
+import type { RequestMeta } from './auth';
+import { actorOf, appendAudit } from '../repositories/audit';
+import { annualReportPdf } from '../exports-annual-pdf';
+import type { Locale } from '$lib/i18n';
 
 /** Beijing is UTC+8 all year: its year starts at 16:00 UTC on 31 December. */
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
@@ -211,4 +215,33 @@ export async function annualReport(
 		lastYear,
 		ms: Math.round(performance.now() - t0)
 	};
+}
+
+/**
+ * The report of `areaCode` for `year` as a PDF, for a viewer who may see it; the download is
+ * audited as every export is (resource annual-report.pdf, the area, the file's name and size).
+ */
+export async function annualReportPdfFor(
+	db: Kysely<DB>,
+	who: Principal,
+	areaCode: string,
+	year: number,
+	o: { locale: Locale; projectRoot: string; file: string; meta: RequestMeta; now?: Date }
+): Promise<{ report: AnnualReport; bytes: Buffer }> {
+	const now = o.now ?? new Date();
+	const report = await annualReport(db, who, areaCode, year, now);
+	const bytes = await annualReportPdf(report, {
+		locale: o.locale,
+		mark: { user: who.username, at: now },
+		projectRoot: o.projectRoot
+	});
+	await appendAudit(db, {
+		...actorOf(who),
+		action: 'export',
+		resource: 'annual-report.pdf',
+		jurisdictionCode: report.area.code,
+		detail: { file: o.file, year, bytes: bytes.length },
+		...o.meta
+	});
+	return { report, bytes };
 }

@@ -12,7 +12,6 @@ import {
 	clearFailedLogins,
 	deleteSession,
 	deleteUserSessions,
-	findSession,
 	findUserById,
 	findUserByName,
 	insertSession,
@@ -20,6 +19,7 @@ import {
 	recordFailedLogin,
 	setPasswordHash,
 	touchSession,
+	findSessionWithUser,
 	type UserRow
 } from '../repositories/users';
 import {
@@ -185,13 +185,14 @@ export async function validateSession(
 	now = new Date()
 ): Promise<SessionUser | null> {
 	const id = sessionIdFromToken(token);
-	const s = await findSession(db, id);
-	if (!s) return null;
+	const found = await findSessionWithUser(db, id);
+	if (!found) return null;
+	const s = found.session;
 	if (sessionState(s, now) !== 'valid') {
 		await deleteSession(db, id);
 		return null;
 	}
-	const user = await findUserById(db, s.user_id);
+	const user = found.user;
 	if (!user || !user.active) {
 		await deleteSession(db, id);
 		return null;

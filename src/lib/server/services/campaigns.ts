@@ -57,6 +57,7 @@ import {
 	RULE_DISTANCE_MAX_M,
 	RULE_DISTANCE_MIN_M,
 	campaignOpen,
+	householdLabel,
 	type Answer,
 	type TargetReason,
 	type TargetRules
@@ -70,6 +71,7 @@ import {
 } from '$lib/domain/hazard';
 import { isValidLonLat } from '$lib/geo/distance';
 import type { RequestMeta } from './auth';
+import { mayOpenHomes } from './residences';
 
 /** The longest campaign: a flood season with some margin. */
 const MAX_CAMPAIGN_DAYS = 366;
@@ -186,6 +188,26 @@ function viewTarget(t: TargetRow): TargetView {
 	return { ...t, reason: t.reason as TargetReason };
 }
 
+/**
+ * A target as the phone keeps it (the service worker stores "my targets" and each target's page
+ * for use out of signal): a household visit is named by its village and a stable code, a label
+ * that says nothing about a child.
+ */
+function phoneTarget(t: TargetRow): TargetView {
+	const v = viewTarget(t);
+	return t.kind === 'village' ? { ...v, name: householdLabel(t.name, t.id) } : v;
+}
+
+/**
+ * Where a household visit's homes open, for a viewer allowed to see them: the map at the
+ * village with the audited exact-home view for a home visit (services/residences.ts records
+ * each opening). Null for any other target or viewer.
+ */
+async function homesLinkFor(db: Kysely<DB>, who: Principal, t: TargetRow, now: Date) {
+	if (t.kind !== 'village' || !(await mayOpenHomes(db, who, t.area_code, now))) return null;
+	return `/?area=${t.area_code}&purpose=home_visit`;
+}
+
 export interface HazardView extends HazardRow {
 	overdue: boolean;
 }
@@ -256,7 +278,7 @@ export async function myTargets(db: Kysely<DB>, who: Principal, now = new Date()
 	const scope = scopeFor(who.jurisdiction);
 	const rows = await targetsAssignedTo(db, who.userId, now);
 	// an account moved to another township keeps no reach into its old targets
-	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(viewTarget);
+	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(phoneTarget);
 }
 
 async function reachableTarget(db: Kysely<DB>, who: Principal, id: number): Promise<TargetRow> {
@@ -277,7 +299,8 @@ export async function targetPage(db: Kysely<DB>, who: Principal, id: number, now
 		hazardsOf(db, { targetId: id }, scopeFor(who.jurisdiction).sitePrefix)
 	]);
 	return {
-		target: viewTarget(t),
+		target: phoneTarget(t),
+		homesLink: await homesLinkFor(db, who, t, now),
 		campaign: {
 			id: c.id,
 			name: c.name,

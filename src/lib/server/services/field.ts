@@ -15,6 +15,7 @@ import { Server, type Upload } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import type { DB } from '../db/schema';
 import { canRecordChecks, type Principal } from '../auth/policy';
+import { mayOpenHomes } from './residences';
 import { inSiteScope, scopeFor } from '../auth/scope';
 import { CampaignRejected, NotFoundError } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
@@ -176,11 +177,16 @@ export async function checkPhotoFor(
 	who: Principal,
 	id: number,
 	dir: string
-): Promise<{ bytes: Buffer; stamp: string | null }> {
+): Promise<{ bytes: Buffer; stamp: string | null; home: boolean }> {
 	const p = await findCheckPhoto(db, id);
 	if (!p || !p.complete || !inSiteScope(scopeFor(who.jurisdiction), p.area_code))
 		throw new NotFoundError(`check-photo/${id}`);
-	return { bytes: await readFile(path.join(dir, p.upload_id)), stamp: p.stamp };
+	// a household visit's photo shows (and is stamped with) a child's home: only for the roles
+	// that may see homes there
+	const home = p.target_kind === 'village';
+	if (home && !(await mayOpenHomes(db, who, p.area_code)))
+		throw new NotFoundError(`check-photo/${id}`);
+	return { bytes: await readFile(path.join(dir, p.upload_id)), stamp: p.stamp, home };
 }
 
 // ---- the record first ----
@@ -239,7 +245,12 @@ export async function targetPhotos(db: Kysely<DB>, who: Principal, targetId: num
 	const t = await findTarget(db, targetId);
 	if (!t || !inSiteScope(scopeFor(who.jurisdiction), t.area_code))
 		throw new NotFoundError(`target/${targetId}`);
-	return photosOfTarget(db, targetId);
+	const photos = await photosOfTarget(db, targetId);
+	if (t.kind !== 'village') return photos;
+	// a household visit's page is kept on the phone: its photos' stamps (the place, i.e. a
+	// child's home) stay on the server, and the photos are listed only to those who may see homes
+	if (!(await mayOpenHomes(db, who, t.area_code))) return [];
+	return photos.map((p) => ({ ...p, stamp: null }));
 }
 
 // ---- targets found in the field ----

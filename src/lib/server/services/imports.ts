@@ -7,9 +7,29 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { canImport, prefixOf, type Principal } from '../auth/policy';
+import { canImport, prefixOf, residenceAccess, type Principal } from '../auth/policy';
 import { Forbidden } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
+import {
+	assignChiefs,
+	lookupChiefs,
+	lookupChildren,
+	lookupEquipment,
+	lookupInstitutions,
+	lookupSegments,
+	lookupStations,
+	upsertChildren,
+	upsertInstitutions,
+	upsertSegments,
+	upsertStations,
+	writeEquipment,
+	type ChildWrite,
+	type EquipmentWrite,
+	type InstitutionWrite,
+	type KindLookup,
+	type SegmentWrite,
+	type StationWrite
+} from '../repositories/import-kinds';
 import {
 	lookupHomes,
 	rememberMapping,
@@ -22,8 +42,15 @@ import { applyNow } from './freshness';
 import type { RequestMeta } from './auth';
 import { readFile, UnreadableFile, type ReadResult } from '$lib/import/read';
 import type { CsvEncoding } from '$lib/import/csv';
-import { KIND_FIELDS, mappingFor, type ColumnMapping, type ImportKind } from '$lib/import/kinds';
-import { checkRows, type HomeRow, type RowProblem } from '$lib/import/validate';
+import {
+	KIND_FIELDS,
+	KIND_PLACEMENT,
+	mappingFor,
+	type ColumnMapping,
+	type ImportKind
+} from '$lib/import/kinds';
+import { checkRows, type ImportRow, type RowProblem } from '$lib/import/validate';
+import { jurisdictionPrefix } from '$lib/domain/admin';
 import type { CrsChoice } from '$lib/import/coords';
 
 /** The largest file accepted (a 300,000-row CSV of homes is about 25 MB). */
@@ -85,7 +112,8 @@ export interface ImportOutcome {
 	swapped: number;
 	problems: RowProblem[];
 	problemCount: number;
-	preview: { lon: number; lat: number; name: string; action: Action }[];
+	/** where each row goes; a roster's rows as villages with a count for roles without homes */
+	preview: { lon: number; lat: number; name: string; action: Action; count?: number }[];
 	committed: boolean;
 }
 
@@ -135,18 +163,191 @@ export async function prepareImport(
 /** Required fields without a column (a location is required unless the file has geometry). */
 export function missingFields(p: PreparedImport): string[] {
 	const hasGeometry = p.table.format === 'geojson' || p.table.format === 'shapefile';
+	const needsPoint = KIND_PLACEMENT[p.kind] === 'point' && !hasGeometry;
 	return KIND_FIELDS[p.kind]
-		.filter((f) => f.required || (!hasGeometry && (f.key === 'lon' || f.key === 'lat')))
+		.filter((f) => f.required || (needsPoint && (f.key === 'lon' || f.key === 'lat')))
 		.filter((f) => !p.mapping[f.key])
 		.map((f) => f.key);
 }
 
 interface Planned {
 	outcome: ImportOutcome;
-	writes: HomeWrite[];
+	writes: ImportRow[];
 }
 
 const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+const str = (x: unknown) => (typeof x === 'string' ? x : '');
+
+/** What a kind's rows do against the database: one verdict per row, and the batch write. */
+interface KindStore {
+	look(
+		db: Kysely<DB>,
+		who: Principal,
+		prefix: string,
+		rows: ImportRow[]
+	): Promise<(KindLookup & { rejectField?: string; rejectValue?: string })[]>;
+	write(trx: Kysely<DB>, who: Principal, prefix: string, rows: ImportRow[]): Promise<void>;
+}
+
+const homeWrite = (r: ImportRow): HomeWrite => ({
+	sourceId: r.sourceId,
+	name: str(r.name),
+	villageCode: str(r.villageCode),
+	area_m2: Number(r.area_m2),
+	status: str(r.status),
+	lon: r.lon,
+	lat: r.lat
+});
+const stationWrite = (r: ImportRow): StationWrite => ({
+	sourceId: r.sourceId,
+	name: str(r.name),
+	adminCode: str(r.adminCode),
+	services: str(r.services),
+	lon: r.lon,
+	lat: r.lat
+});
+const institutionWrite = (r: ImportRow): InstitutionWrite => ({
+	sourceId: r.sourceId,
+	kind: str(r.kind),
+	name: str(r.name),
+	adminCode: str(r.adminCode),
+	capacity: typeof r.capacity === 'number' ? r.capacity : null,
+	lon: r.lon,
+	lat: r.lat
+});
+const childWrite = (r: ImportRow): ChildWrite => ({
+	sourceId: r.sourceId,
+	villageCode: str(r.villageCode),
+	birthDate: str(r.birthDate),
+	categories: Array.isArray(r.categories) ? (r.categories as string[]) : [],
+	lon: r.lon,
+	lat: r.lat
+});
+const segmentWrite = (r: ImportRow): SegmentWrite => ({
+	sourceId: r.sourceId,
+	name: str(r.name),
+	kind: str(r.kind),
+	townshipCode: str(r.townshipCode),
+	line: r.line ?? []
+});
+/** A check time as typed is the county's wall clock (China Standard Time). */
+const chinaTime = (d: string) => (d.length === 10 ? `${d} 00:00+08` : `${d}+08`);
+const equipmentWrite = (r: ImportRow): EquipmentWrite => ({
+	sourceId: r.sourceId,
+	item: str(r.item),
+	status: str(r.status),
+	checkedAt: str(r.checkedAt) ? chinaTime(str(r.checkedAt)) : null
+});
+
+/** The field each problem key names, for the row's message. */
+const PROBLEM_FIELD: Record<string, string> = {
+	unitUnknown: 'adminCode',
+	villageUnknown: 'villageCode',
+	outside: 'lon',
+	takenElsewhere: 'sourceId',
+	tooShort: 'geometry',
+	segmentUnknown: 'sourceId',
+	chiefUnknown: 'chief',
+	chiefElsewhere: 'chief',
+	stale: 'checkedAt'
+};
+
+const STORES: Record<ImportKind, KindStore> = {
+	children_homes: {
+		async look(db, who, prefix, rows) {
+			const found = await lookupHomes(db, who.jurisdiction, prefix, rows.map(homeWrite));
+			return found.map((f, j) => {
+				const row = homeWrite(rows[j]);
+				const e = f.existing;
+				const problem = !f.villageOk
+					? 'villageUnknown'
+					: !f.inside
+						? 'outside'
+						: e && !e.inScope
+							? 'takenElsewhere'
+							: null;
+				return {
+					problem,
+					exists: e !== null,
+					same:
+						e !== null &&
+						e.name === row.name &&
+						e.villageCode === row.villageCode &&
+						same(e.area_m2, row.area_m2) &&
+						e.status === row.status &&
+						same(e.lon, row.lon) &&
+						same(e.lat, row.lat),
+					lon: row.lon,
+					lat: row.lat
+				};
+			});
+		},
+		write: (trx, _who, prefix, rows) => upsertHomes(trx, prefix, rows.map(homeWrite)).then(() => {})
+	},
+	sunshine_stations: {
+		look: (db, who, prefix, rows) =>
+			lookupStations(db, who.jurisdiction, prefix, rows.map(stationWrite)),
+		write: (trx, _who, prefix, rows) => upsertStations(trx, prefix, rows.map(stationWrite))
+	},
+	institutions: {
+		look: (db, who, prefix, rows) =>
+			lookupInstitutions(db, who.jurisdiction, prefix, rows.map(institutionWrite)),
+		write: (trx, _who, prefix, rows) => upsertInstitutions(trx, prefix, rows.map(institutionWrite))
+	},
+	children: {
+		look: (db, who, prefix, rows) =>
+			lookupChildren(db, who.jurisdiction, prefix, rows.map(childWrite)),
+		write: (trx, _who, prefix, rows) => upsertChildren(trx, prefix, rows.map(childWrite))
+	},
+	waterways: {
+		look: (db, who, prefix, rows) =>
+			lookupSegments(db, who.jurisdiction, prefix, rows.map(segmentWrite)),
+		write: (trx, _who, prefix, rows) => upsertSegments(trx, prefix, rows.map(segmentWrite))
+	},
+	river_chiefs: {
+		async look(db, _who, prefix, rows) {
+			const found = await lookupChiefs(
+				db,
+				prefix,
+				rows.map((r) => ({ sourceId: r.sourceId, chief: str(r.chief) }))
+			);
+			// the chief looks after the segment's area: a segment outside theirs is refused
+			return found.map((f) =>
+				!f.problem &&
+				f.townshipCode &&
+				f.userJurisdiction &&
+				!f.townshipCode.startsWith(jurisdictionPrefix(f.userJurisdiction).slice(0, 9))
+					? { ...f, problem: 'chiefElsewhere' }
+					: f
+			);
+		},
+		async write(trx, _who, prefix, rows) {
+			const found = await lookupChiefs(
+				trx,
+				prefix,
+				rows.map((r) => ({ sourceId: r.sourceId, chief: str(r.chief) }))
+			);
+			await assignChiefs(
+				trx,
+				prefix,
+				rows.map((r, i) => ({ sourceId: r.sourceId, userId: Number(found[i].userId) }))
+			);
+		}
+	},
+	equipment: {
+		look: (db, _who, prefix, rows) => lookupEquipment(db, prefix, rows.map(equipmentWrite)),
+		write: (trx, who, prefix, rows) =>
+			writeEquipment(trx, prefix, who.userId, rows.map(equipmentWrite))
+	}
+};
+
+/** The preview's label: a name, or the segment and what changes on it (a child has none). */
+function previewName(kind: ImportKind, row: ImportRow): string {
+	if (kind === 'children') return '';
+	if (kind === 'river_chiefs') return `${row.sourceId} · ${str(row.chief)}`;
+	if (kind === 'equipment') return row.key;
+	return str(row.name);
+}
 
 async function plan(
 	db: Kysely<DB>,
@@ -158,9 +359,13 @@ async function plan(
 	const box = (await unitBox(db, who.jurisdiction)) ?? undefined;
 	const seen = new Map<string, number>();
 	const problems: RowProblem[] = [];
-	const writes: HomeWrite[] = [];
+	const writes: ImportRow[] = [];
 	const preview: ImportOutcome['preview'] = [];
 	const count = { inserts: 0, updates: 0, unchanged: 0, swapped: 0 };
+	const store = STORES[p.kind];
+	// exact homes on the preview only for the roles whose duty they are (policy.ts)
+	const exactHomes = residenceAccess(who, who.jurisdiction, new Date()).allowed;
+	const villagePoints = new Map<string, ImportOutcome['preview'][number]>();
 	let crs = '';
 	const records = p.table.records;
 	for (let i = 0; i < records.length; i += BATCH) {
@@ -174,43 +379,56 @@ async function plan(
 		crs = c.crs;
 		count.swapped += c.swapped;
 		problems.push(...c.problems);
-		const found = await lookupHomes(db, who.jurisdiction, prefix, c.rows);
-		c.rows.forEach((row: HomeRow, j) => {
+		const found = await store.look(db, who, prefix, c.rows);
+		c.rows.forEach((row, j) => {
 			const f = found[j];
-			const reject = (field: string, key: RowProblem['key'], value: string) =>
+			if (f.problem) {
+				const placement = KIND_PLACEMENT[p.kind];
+				let field = PROBLEM_FIELD[f.problem] ?? 'sourceId';
+				if (p.kind === 'waterways' && f.problem === 'unitUnknown') field = 'townshipCode';
+				if (placement === 'line' && f.problem === 'outside') field = 'geometry';
+				const value =
+					f.problem === 'outside'
+						? `${(f.lon ?? row.lon).toFixed(6)}, ${(f.lat ?? row.lat).toFixed(6)}`
+						: field === 'sourceId'
+							? row.sourceId
+							: str(row[field]);
 				problems.push({
 					row: row.row,
 					field,
 					column: p.mapping[field] ?? '',
-					key,
+					key: f.problem as RowProblem['key'],
 					params: { value }
 				});
-			if (!f.villageOk) return reject('villageCode', 'villageUnknown', row.villageCode);
-			if (!f.inside)
-				return reject('lon', 'outside', `${row.lon.toFixed(6)}, ${row.lat.toFixed(6)}`);
-			if (f.existing && !f.existing.inScope)
-				return reject('sourceId', 'takenElsewhere', row.sourceId);
-			let action: Action = 'insert';
-			if (f.existing) {
-				const e = f.existing;
-				action =
-					e.name === row.name &&
-					e.villageCode === row.villageCode &&
-					same(e.area_m2, row.area_m2) &&
-					e.status === row.status &&
-					same(e.lon, row.lon) &&
-					same(e.lat, row.lat)
-						? 'unchanged'
-						: 'update';
+				return;
 			}
+			const action: Action = !f.exists ? 'insert' : f.same ? 'unchanged' : 'update';
 			count[action === 'insert' ? 'inserts' : action === 'update' ? 'updates' : 'unchanged']++;
-			if (action !== 'unchanged') writes.push({ ...row });
-			if (preview.length < MAX_PREVIEW_POINTS)
-				preview.push({ lon: row.lon, lat: row.lat, name: row.name, action });
+			if (action !== 'unchanged') writes.push(row);
+			if (p.kind === 'children' && !exactHomes) {
+				// a village point and a count per action: never a child's home
+				const at = `${str(row.villageCode)}/${action}`;
+				const v = villagePoints.get(at);
+				if (v) v.count = (v.count ?? 0) + 1;
+				else if (
+					f.villageLon !== null &&
+					f.villageLon !== undefined &&
+					villagePoints.size < MAX_PREVIEW_POINTS
+				)
+					villagePoints.set(at, {
+						lon: f.villageLon,
+						lat: Number(f.villageLat),
+						name: str(row.villageCode),
+						action,
+						count: 1
+					});
+			} else if (preview.length < MAX_PREVIEW_POINTS && f.lon !== null && f.lat !== null)
+				preview.push({ lon: f.lon, lat: f.lat, name: previewName(p.kind, row), action });
 		});
 		progress('check', Math.min(i + BATCH, records.length), records.length);
 		await yieldToOthers();
 	}
+	preview.push(...villagePoints.values());
 	problems.sort((a, b) => a.row - b.row);
 	const rejectedRows = new Set(problems.map((x) => x.row)).size;
 	return {
@@ -267,7 +485,7 @@ export async function commitImport(
 		const { outcome, writes } = await plan(trx, who, p, progress);
 		const prefix = prefixOf(who);
 		for (let i = 0; i < writes.length; i += BATCH) {
-			await upsertHomes(trx, prefix, writes.slice(i, i + BATCH));
+			await STORES[p.kind].write(trx, who, prefix, writes.slice(i, i + BATCH));
 			progress('write', Math.min(i + BATCH, writes.length), writes.length);
 		}
 		await appendAudit(trx, {

@@ -45,6 +45,7 @@ import {
 	type Candidate,
 	type ChosenSite,
 	type DemandCell,
+	type UncoveredCell,
 	type NotCountingReason,
 	type Scenario,
 	type ScenarioSummary,
@@ -97,6 +98,8 @@ export interface PlanningBase {
 	candidates: Candidate[];
 	/** released children covered now, at each reach, and in all */
 	coverage: { reach: number; covered: number }[];
+	/** released cells no usable site reaches at REACHES[0], with the first reach that does */
+	uncovered: UncoveredCell[];
 	all: number;
 }
 
@@ -154,11 +157,38 @@ async function baseOf(db: Kysely<DB>, who: Principal): Promise<PlanningBase> {
 	const demand = asDemand(cells);
 	const fixedLL = lonLat(fixed);
 	const all = cells.reduce((a, c) => a + c.n, 0);
-	const coverage = REACHES.map((reach) => ({
-		reach,
-		covered: coveredWeight(demand, fixedLL, reach).weight
-	}));
-	return { jurisdiction, cells, fixed, candidates, coverage, all };
+	const atReach = REACHES.map((reach) => coveredWeight(demand, fixedLL, reach));
+	const coverage = REACHES.map((reach, i) => ({ reach, covered: atReach[i].weight }));
+	return {
+		jurisdiction,
+		cells,
+		fixed,
+		candidates,
+		coverage,
+		uncovered: uncoveredOf(
+			cells,
+			atReach.map((a) => a.covered)
+		),
+		all
+	};
+}
+
+/**
+ * Uncovered demand: the released cells whose centre no usable site reaches at the smallest reach,
+ * each with the first reach that covers it. Only released cell values leave here (no sum, no
+ * new figure), so the layer says nothing the children tiles do not.
+ */
+export function uncoveredOf(
+	cells: readonly DemandCell[],
+	coveredAt: readonly ArrayLike<number>[]
+): UncoveredCell[] {
+	const out: UncoveredCell[] = [];
+	cells.forEach((c, i) => {
+		let from = coveredAt.findIndex((cov) => cov[i] === 1);
+		if (from < 0) from = coveredAt.length;
+		if (from > 0) out.push({ lon: c.lon, lat: c.lat, n: c.n, from });
+	});
+	return out;
 }
 
 function asDemand(cells: readonly DemandCell[]) {

@@ -131,3 +131,21 @@ export async function listResidencesByVillage(
 		return { area: areaCode, basis: access.basis, villages };
 	});
 }
+
+/**
+ * Whether exact homes in `areaCode` would be shown to the principal now (the same rule as the
+ * audited views above, without reading or recording anything): decides whether a page offers
+ * its link to them, and whether a household visit's photos, stamped with the place they were
+ * taken at, may be seen.
+ */
+export async function mayOpenHomes(
+	db: Kysely<DB>,
+	who: Principal,
+	areaCode: string,
+	now = new Date()
+): Promise<boolean> {
+	const emergencies = needsEmergencyForResidences(who)
+		? await currentEmergencies(db, jurisdictionPrefix(who.jurisdiction), now)
+		: [];
+	return residenceAccess(who, areaCode, now, emergencies).allowed;
+}

@@ -46,6 +46,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			fixed: base.fixed.map((f) => ({ kind: f.kind, name: f.name, lon: f.lon, lat: f.lat })),
 			upgrades: base.candidates.filter((c) => c.kind === 'upgrade'),
 			coverage: base.coverage,
+			// uncovered demand for the map: released cells no usable site reaches (tile values)
+			uncovered: base.uncovered,
 			all: base.all,
 			scenarios,
 			compare,

@@ -1,26 +1,15 @@
 // The annual report (年度工作进展情况) of an area (?code=, the viewer's own when not given) for
 // a year (?year=, this Beijing year when not given), made to be printed on A4 or saved as PDF.
-import * as v from 'valibot';
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { throwAsHttp } from '$lib/server/http/errors';
 import { annualReport, beijingYear } from '$lib/server/services/annual-report';
-import { adminCode, blankOr, parseQuery } from '$lib/server/validation';
-
-const Year = v.pipe(
-	v.string(),
-	v.regex(/^\d{4}$/, 'annual.err.year'),
-	v.transform(Number),
-	v.minValue(2000, 'annual.err.year'),
-	v.maxValue(2100, 'annual.err.year')
-);
-
-const Query = v.object({ year: blankOr(Year), code: blankOr(adminCode) });
+import { annualReportQuery, parseQuery } from '$lib/server/validation';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const { user } = signedIn(locals);
-	const q = parseQuery(Query, url, locals.locale);
+	const q = parseQuery(annualReportQuery, url, locals.locale);
 	const { db } = await database();
 	try {
 		const report = await annualReport(

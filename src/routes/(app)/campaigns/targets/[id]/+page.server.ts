@@ -68,6 +68,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				assigneeName: tg.assignee_name
 			},
 			campaign: p.campaign,
+			homesLink: p.homesLink,
 			items: p.items,
 			checklist: p.checklist,
 			checks: p.checks.map((c) => ({ ...c, recorded_at: iso(c.recorded_at)! })),

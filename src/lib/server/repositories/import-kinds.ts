@@ -1,0 +1,455 @@
+// The SQL of every import kind but the children's homes (repositories/imports.ts): for a batch
+// of checked rows, what each would do (a problem key when the row may not be written, whether
+// it exists and whether it would change), and the upsert by the source's own id. Each upsert
+// leaves alone a row another jurisdiction holds and a row that would not change, so
+// re-importing a file writes nothing and the change path (migrations 0004, 0008) notes only
+// real changes.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { underPrefix } from '../db/postgis';
+
+/** One answer per row, in order. */
+export interface KindLookup {
+	/** the problem key (validate.ts ProblemKey) that keeps the row out, or null */
+	problem: string | null;
+	exists: boolean;
+	same: boolean;
+	/** where the preview shows the row: its point, or the middle of its segment */
+	lon: number | null;
+	lat: number | null;
+	/** river chiefs: the user named and their jurisdiction; the segment's township */
+	userId?: number | null;
+	userJurisdiction?: string | null;
+	townshipCode?: string | null;
+	/** children: the centre of the village named (what the preview shows to roles without homes) */
+	villageLon?: number | null;
+	villageLat?: number | null;
+}
+
+interface Raw {
+	idx: number;
+	problem: string | null;
+	exists: boolean;
+	same: boolean | null;
+	lon: number | null;
+	lat: number | null;
+	user_id?: number | null;
+	user_jurisdiction?: string | null;
+	township_code?: string | null;
+	vlon?: number | null;
+	vlat?: number | null;
+}
+
+const out = (rows: Raw[]): KindLookup[] =>
+	rows.map((x) => ({
+		problem: x.problem,
+		exists: Boolean(x.exists),
+		same: Boolean(x.same),
+		lon: x.lon === null ? null : Number(x.lon),
+		lat: x.lat === null ? null : Number(x.lat),
+		userId: x.user_id === undefined || x.user_id === null ? null : Number(x.user_id),
+		userJurisdiction: x.user_jurisdiction ?? null,
+		townshipCode: x.township_code ?? null,
+		villageLon: x.vlon === undefined || x.vlon === null ? null : Number(x.vlon),
+		villageLat: x.vlat === undefined || x.vlat === null ? null : Number(x.vlat)
+	}));
+
+export interface StationWrite {
+	sourceId: string;
+	name: string;
+	adminCode: string;
+	services: string;
+	lon: number;
+	lat: number;
+}
+
+export async function lookupStations(
+	db: Kysely<DB>,
+	jurisdiction: string,
+	prefix: string,
+	rows: StationWrite[]
+): Promise<KindLookup[]> {
+	if (rows.length === 0) return [];
+	const r = await sql<Raw>`
+		WITH r AS (
+			SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM unnest(
+				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
+				${rows.map((x) => x.adminCode)}::text[], ${rows.map((x) => x.name)}::text[],
+				${rows.map((x) => x.services)}::text[], ${rows.map((x) => x.lon)}::float8[],
+				${rows.map((x) => x.lat)}::float8[]
+			) AS r(idx, sid, code, name, services, lon, lat)
+		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
+		SELECT r.idx, r.lon, r.lat, s.id IS NOT NULL AS exists,
+			CASE
+				WHEN v.code IS NULL THEN 'unitUnknown'
+				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
+				WHEN s.id IS NOT NULL AND s.admin_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
+			END AS problem,
+			(s.name, s.admin_code::text, s.services) IS NOT DISTINCT FROM (r.name, r.code, r.services)
+				AND ST_Equals(s.geom, r.pt) AS same
+		FROM r
+		LEFT JOIN admin_units v ON v.code = r.code AND v.code LIKE ${underPrefix(prefix)}
+		LEFT JOIN sunshine_stations s ON s.source_id = r.sid
+		ORDER BY r.idx`.execute(db);
+	return out(r.rows);
+}
+
+export async function upsertStations(
+	db: Kysely<DB>,
+	prefix: string,
+	rows: StationWrite[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	await sql`
+		INSERT INTO sunshine_stations (source_id, name, admin_code, services, geom)
+		SELECT sid, name, code, services, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+		FROM unnest(
+			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.name)}::text[],
+			${rows.map((x) => x.adminCode)}::text[], ${rows.map((x) => x.services)}::text[],
+			${rows.map((x) => x.lon)}::float8[], ${rows.map((x) => x.lat)}::float8[]
+		) AS r(sid, name, code, services, lon, lat)
+		ON CONFLICT (source_id) DO UPDATE SET
+			name = excluded.name, admin_code = excluded.admin_code, services = excluded.services,
+			geom = excluded.geom
+		WHERE sunshine_stations.admin_code LIKE ${underPrefix(prefix)}
+			AND (
+				(sunshine_stations.name, sunshine_stations.admin_code, sunshine_stations.services)
+				IS DISTINCT FROM (excluded.name, excluded.admin_code, excluded.services)
+				OR NOT ST_Equals(sunshine_stations.geom, excluded.geom)
+			)`.execute(db);
+}
+
+export interface InstitutionWrite {
+	sourceId: string;
+	kind: string;
+	name: string;
+	adminCode: string;
+	capacity: number | null;
+	lon: number;
+	lat: number;
+}
+
+export async function lookupInstitutions(
+	db: Kysely<DB>,
+	jurisdiction: string,
+	prefix: string,
+	rows: InstitutionWrite[]
+): Promise<KindLookup[]> {
+	if (rows.length === 0) return [];
+	const r = await sql<Raw>`
+		WITH r AS (
+			SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM unnest(
+				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
+				${rows.map((x) => x.adminCode)}::text[], ${rows.map((x) => x.kind)}::text[],
+				${rows.map((x) => x.name)}::text[], ${rows.map((x) => x.capacity)}::int[],
+				${rows.map((x) => x.lon)}::float8[], ${rows.map((x) => x.lat)}::float8[]
+			) AS r(idx, sid, code, kind, name, capacity, lon, lat)
+		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
+		SELECT r.idx, r.lon, r.lat, s.id IS NOT NULL AS exists,
+			CASE
+				WHEN v.code IS NULL THEN 'unitUnknown'
+				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
+				WHEN s.id IS NOT NULL AND s.admin_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
+			END AS problem,
+			(s.kind, s.name, s.admin_code::text, s.capacity)
+				IS NOT DISTINCT FROM (r.kind, r.name, r.code, r.capacity)
+				AND ST_Equals(s.geom, r.pt) AS same
+		FROM r
+		LEFT JOIN admin_units v ON v.code = r.code AND v.code LIKE ${underPrefix(prefix)}
+		LEFT JOIN institutions s ON s.source_id = r.sid
+		ORDER BY r.idx`.execute(db);
+	return out(r.rows);
+}
+
+export async function upsertInstitutions(
+	db: Kysely<DB>,
+	prefix: string,
+	rows: InstitutionWrite[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	await sql`
+		INSERT INTO institutions (source_id, kind, name, admin_code, capacity, geom)
+		SELECT sid, kind, name, code, capacity, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+		FROM unnest(
+			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.kind)}::text[],
+			${rows.map((x) => x.name)}::text[], ${rows.map((x) => x.adminCode)}::text[],
+			${rows.map((x) => x.capacity)}::int[], ${rows.map((x) => x.lon)}::float8[],
+			${rows.map((x) => x.lat)}::float8[]
+		) AS r(sid, kind, name, code, capacity, lon, lat)
+		ON CONFLICT (source_id) DO UPDATE SET
+			kind = excluded.kind, name = excluded.name, admin_code = excluded.admin_code,
+			capacity = excluded.capacity, geom = excluded.geom
+		WHERE institutions.admin_code LIKE ${underPrefix(prefix)}
+			AND (
+				(institutions.kind, institutions.name, institutions.admin_code, institutions.capacity)
+				IS DISTINCT FROM (excluded.kind, excluded.name, excluded.admin_code, excluded.capacity)
+				OR NOT ST_Equals(institutions.geom, excluded.geom)
+			)`.execute(db);
+}
+
+export interface ChildWrite {
+	sourceId: string;
+	villageCode: string;
+	birthDate: string;
+	categories: string[];
+	lon: number;
+	lat: number;
+}
+
+export async function lookupChildren(
+	db: Kysely<DB>,
+	jurisdiction: string,
+	prefix: string,
+	rows: ChildWrite[]
+): Promise<KindLookup[]> {
+	if (rows.length === 0) return [];
+	const r = await sql<Raw>`
+		WITH r AS (
+			SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt,
+				string_to_array(cats, ',') AS categories
+			FROM unnest(
+				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
+				${rows.map((x) => x.villageCode)}::text[], ${rows.map((x) => x.birthDate)}::date[],
+				${rows.map((x) => x.categories.join(','))}::text[], ${rows.map((x) => x.lon)}::float8[],
+				${rows.map((x) => x.lat)}::float8[]
+			) AS r(idx, sid, vc, birth, cats, lon, lat)
+		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
+		SELECT r.idx, r.lon, r.lat, ST_X(v.center) AS vlon, ST_Y(v.center) AS vlat,
+			c.id IS NOT NULL AS exists,
+			CASE
+				WHEN v.code IS NULL THEN 'villageUnknown'
+				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
+				WHEN c.id IS NOT NULL AND c.village_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
+			END AS problem,
+			c.village_code = r.vc AND c.birth_date = r.birth AND c.categories @> r.categories
+				AND c.categories <@ r.categories AND ST_Equals(c.residence, r.pt) AS same
+		FROM r
+		LEFT JOIN admin_units v
+			ON v.code = r.vc AND v.level = 'village' AND v.code LIKE ${underPrefix(prefix)}
+		LEFT JOIN children c ON c.source_id = r.sid
+		ORDER BY r.idx`.execute(db);
+	return out(r.rows);
+}
+
+export async function upsertChildren(
+	db: Kysely<DB>,
+	prefix: string,
+	rows: ChildWrite[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	// a new child gets a random pseudonym: the source's id stays out of everything shown
+	await sql`
+		INSERT INTO children (source_id, pseudonym, village_code, birth_date, categories, residence)
+		SELECT sid, 'imp-' || md5(random()::text || clock_timestamp()::text || sid), vc, birth,
+			string_to_array(cats, ','), ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+		FROM unnest(
+			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.villageCode)}::text[],
+			${rows.map((x) => x.birthDate)}::date[], ${rows.map((x) => x.categories.join(','))}::text[],
+			${rows.map((x) => x.lon)}::float8[], ${rows.map((x) => x.lat)}::float8[]
+		) AS r(sid, vc, birth, cats, lon, lat)
+		ON CONFLICT (source_id) DO UPDATE SET
+			village_code = excluded.village_code, birth_date = excluded.birth_date,
+			categories = excluded.categories, residence = excluded.residence
+		WHERE children.village_code LIKE ${underPrefix(prefix)}
+			AND (
+				(children.village_code, children.birth_date)
+				IS DISTINCT FROM (excluded.village_code, excluded.birth_date)
+				OR NOT (children.categories @> excluded.categories
+					AND children.categories <@ excluded.categories)
+				OR NOT ST_Equals(children.residence, excluded.residence)
+			)`.execute(db);
+}
+
+export interface SegmentWrite {
+	sourceId: string;
+	name: string;
+	kind: string;
+	townshipCode: string;
+	line: [number, number][];
+}
+
+const lineJson = (rows: SegmentWrite[]) =>
+	rows.map((x) => JSON.stringify({ type: 'LineString', coordinates: x.line }));
+
+export async function lookupSegments(
+	db: Kysely<DB>,
+	jurisdiction: string,
+	prefix: string,
+	rows: SegmentWrite[]
+): Promise<KindLookup[]> {
+	if (rows.length === 0) return [];
+	const r = await sql<Raw>`
+		WITH r AS (
+			SELECT *, ST_SetSRID(ST_GeomFromGeoJSON(gj), 4326) AS g FROM unnest(
+				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
+				${rows.map((x) => x.townshipCode)}::text[], ${rows.map((x) => x.name)}::text[],
+				${rows.map((x) => x.kind)}::text[], ${lineJson(rows)}::text[]
+			) AS r(idx, sid, tc, name, kind, gj)
+		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
+		SELECT r.idx, ST_X(ST_LineInterpolatePoint(r.g, 0.5)) AS lon,
+			ST_Y(ST_LineInterpolatePoint(r.g, 0.5)) AS lat, w.id IS NOT NULL AS exists,
+			CASE
+				WHEN t.code IS NULL THEN 'unitUnknown'
+				WHEN ST_Length(r.g::geography) <= 0 THEN 'tooShort'
+				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), ST_LineInterpolatePoint(r.g, 0.5)), true)
+					THEN 'outside'
+				WHEN w.id IS NOT NULL AND w.township_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
+			END AS problem,
+			(w.name, w.kind, w.township_code::text) IS NOT DISTINCT FROM (r.name, r.kind, r.tc)
+				AND ST_Equals(w.geom, r.g) AS same
+		FROM r
+		LEFT JOIN admin_units t
+			ON t.code = r.tc AND t.level = 'township' AND t.code LIKE ${underPrefix(prefix)}
+		LEFT JOIN waterways w ON w.source_id = r.sid
+		ORDER BY r.idx`.execute(db);
+	return out(r.rows);
+}
+
+/** New segments get the four item slots, unchecked, so the rule and the field checks see them. */
+export async function upsertSegments(
+	db: Kysely<DB>,
+	prefix: string,
+	rows: SegmentWrite[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	await sql`
+		INSERT INTO waterways (source_id, name, kind, county_code, township_code, geom, length_m)
+		SELECT r.sid, r.name, r.kind, t.parent_code, r.tc, g, ST_Length(g::geography)
+		FROM unnest(
+			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.name)}::text[],
+			${rows.map((x) => x.kind)}::text[], ${rows.map((x) => x.townshipCode)}::text[],
+			${lineJson(rows)}::text[]
+		) AS r(sid, name, kind, tc, gj)
+		CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromGeoJSON(r.gj), 4326) AS g) x
+		JOIN admin_units t ON t.code = r.tc
+		ON CONFLICT (source_id) DO UPDATE SET
+			name = excluded.name, kind = excluded.kind, county_code = excluded.county_code,
+			township_code = excluded.township_code, geom = excluded.geom, length_m = excluded.length_m
+		WHERE waterways.township_code LIKE ${underPrefix(prefix)}
+			AND (
+				(waterways.name, waterways.kind, waterways.township_code)
+				IS DISTINCT FROM (excluded.name, excluded.kind, excluded.township_code)
+				OR NOT ST_Equals(waterways.geom, excluded.geom)
+			)`.execute(db);
+	await sql`
+		INSERT INTO safety_equipment (waterway_id, item, status)
+		SELECT w.id, i, 'unknown'
+		FROM waterways w CROSS JOIN unnest(ARRAY['sign', 'buoy', 'rope', 'pole']) AS i
+		WHERE w.source_id = ANY(${rows.map((x) => x.sourceId)}::text[])
+		ON CONFLICT (waterway_id, item) DO NOTHING`.execute(db);
+}
+
+export interface ChiefWrite {
+	sourceId: string;
+	chief: string;
+}
+
+/** The segment the row names and the river chief its username names (active, under `prefix`). */
+export async function lookupChiefs(
+	db: Kysely<DB>,
+	prefix: string,
+	rows: ChiefWrite[]
+): Promise<KindLookup[]> {
+	if (rows.length === 0) return [];
+	const r = await sql<Raw>`
+		WITH r AS (
+			SELECT * FROM unnest(
+				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
+				${rows.map((x) => x.chief)}::text[]
+			) AS r(idx, sid, uname)
+		)
+		SELECT r.idx, ST_X(ST_LineInterpolatePoint(w.geom, 0.5)) AS lon,
+			ST_Y(ST_LineInterpolatePoint(w.geom, 0.5)) AS lat, w.id IS NOT NULL AS exists,
+			CASE
+				WHEN w.id IS NULL OR w.township_code NOT LIKE ${underPrefix(prefix)} THEN 'segmentUnknown'
+				WHEN u.id IS NULL THEN 'chiefUnknown'
+			END AS problem,
+			w.river_chief_id IS NOT DISTINCT FROM u.id AS same, u.id AS user_id,
+			u.jurisdiction_code AS user_jurisdiction, w.township_code
+		FROM r
+		LEFT JOIN waterways w ON w.source_id = r.sid
+		LEFT JOIN users u ON u.username = r.uname AND u.active AND u.role = 'river_chief'
+			AND u.jurisdiction_code LIKE ${underPrefix(prefix)}
+		ORDER BY r.idx`.execute(db);
+	return out(r.rows);
+}
+
+export async function assignChiefs(
+	db: Kysely<DB>,
+	prefix: string,
+	rows: { sourceId: string; userId: number }[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	await sql`
+		UPDATE waterways w SET river_chief_id = r.uid
+		FROM unnest(${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.userId)}::bigint[])
+			AS r(sid, uid)
+		WHERE w.source_id = r.sid AND w.township_code LIKE ${underPrefix(prefix)}
+			AND w.river_chief_id IS DISTINCT FROM r.uid`.execute(db);
+}
+
+export interface EquipmentWrite {
+	sourceId: string;
+	item: string;
+	status: string;
+	/** "YYYY-MM-DD HH:MM+08" or null (the import's time) */
+	checkedAt: string | null;
+}
+
+export async function lookupEquipment(
+	db: Kysely<DB>,
+	prefix: string,
+	rows: EquipmentWrite[]
+): Promise<KindLookup[]> {
+	if (rows.length === 0) return [];
+	const r = await sql<Raw>`
+		WITH r AS (
+			SELECT * FROM unnest(
+				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
+				${rows.map((x) => x.item)}::text[], ${rows.map((x) => x.status)}::text[],
+				${rows.map((x) => x.checkedAt)}::timestamptz[]
+			) AS r(idx, sid, item, status, at)
+		)
+		SELECT r.idx, ST_X(ST_LineInterpolatePoint(w.geom, 0.5)) AS lon,
+			ST_Y(ST_LineInterpolatePoint(w.geom, 0.5)) AS lat, e.waterway_id IS NOT NULL AS exists,
+			CASE
+				WHEN w.id IS NULL OR w.township_code NOT LIKE ${underPrefix(prefix)} THEN 'segmentUnknown'
+				WHEN r.at IS NOT NULL AND e.checked_at > r.at THEN 'stale'
+			END AS problem,
+			e.status = r.status AND (r.at IS NULL OR e.checked_at = r.at) AS same
+		FROM r
+		LEFT JOIN waterways w ON w.source_id = r.sid
+		LEFT JOIN safety_equipment e ON e.waterway_id = w.id AND e.item = r.item
+		ORDER BY r.idx`.execute(db);
+	return out(r.rows);
+}
+
+/** The state and its history entry, as a field check writes them (repositories/equipment.ts). */
+export async function writeEquipment(
+	db: Kysely<DB>,
+	prefix: string,
+	userId: number,
+	rows: EquipmentWrite[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	const params = sql`unnest(
+		${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.item)}::text[],
+		${rows.map((x) => x.status)}::text[], ${rows.map((x) => x.checkedAt)}::timestamptz[]
+	) AS r(sid, item, status, at)`;
+	await sql`
+		INSERT INTO equipment_events (waterway_id, item, status, at, user_id)
+		SELECT w.id, r.item, r.status, coalesce(r.at, now()), ${userId}
+		FROM ${params} JOIN waterways w ON w.source_id = r.sid
+		WHERE w.township_code LIKE ${underPrefix(prefix)}`.execute(db);
+	await sql`
+		INSERT INTO safety_equipment (waterway_id, item, status, checked_at, checked_by)
+		SELECT w.id, r.item, r.status, coalesce(r.at, now()), ${userId}
+		FROM ${params} JOIN waterways w ON w.source_id = r.sid
+		WHERE w.township_code LIKE ${underPrefix(prefix)}
+		ON CONFLICT (waterway_id, item) DO UPDATE SET
+			status = excluded.status, checked_at = excluded.checked_at, checked_by = excluded.checked_by,
+			note = NULL
+		WHERE safety_equipment.checked_at IS NULL OR safety_equipment.checked_at <= excluded.checked_at`.execute(
+		db
+	);
+}
