@@ -1,7 +1,7 @@
 // How the map fits what it shows: the current area, the selected segment (into the part of the
 // map no panel over it covers), and the zooms it keeps to. Pure: the map components measure and
 // move, this decides.
-import { MIN_ZOOM } from '$lib/domain/tile-contract';
+import { HUBEI_EXTENT, MIN_ZOOM } from '$lib/domain/tile-contract';
 
 /** West, south, east, north in degrees. */
 export type Bounds = [number, number, number, number];
@@ -183,4 +183,17 @@ export function selectedMove(
 		kind: 'pan',
 		by: [mid.x - (seen.left + seen.right) / 2, mid.y - (seen.top + seen.bottom) / 2]
 	};
+}
+
+/** The bounds of some points ([lon, lat]), or Hubei's when there are none. */
+export function boundsOfPoints(points: readonly (readonly [number, number])[]): Bounds {
+	if (!points.length) return [...HUBEI_EXTENT];
+	let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+	for (const [lon, lat] of points) {
+		w = Math.min(w, lon);
+		e = Math.max(e, lon);
+		s = Math.min(s, lat);
+		n = Math.max(n, lat);
+	}
+	return [w, s, e, n];
 }
