@@ -1,7 +1,8 @@
 // Shared e2e helpers: sign in through the real form (with the TOTP step for administrators),
 // and a guard that fails a test on page errors or requests to any non-local host.
 import { expect, type Page } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { totpCode } from '../../src/lib/server/auth/totp';
@@ -180,3 +181,46 @@ export async function mapIdle(page: Page): Promise<void> {
 			})
 	);
 }
+
+/** Chromium's A4 PDF of a page, read back with poppler (an outside reader, not our own code). */
+export interface Printed {
+	file: string;
+	/** pdfinfo's report: the page count and the sheet size */
+	info: string;
+	pages: number;
+	/** the whole text, in layout order when asked */
+	text: string;
+	/** the text of sheet i (1-based) */
+	sheet(i: number): string;
+}
+
+let printDir: string | undefined;
+
+export async function printPdf(
+	page: Page,
+	name: string,
+	o: { layout?: boolean } = {}
+): Promise<Printed> {
+	printDir ??= mkdtempSync(path.join(os.tmpdir(), 'tongan-print-'));
+	const file = path.join(printDir, `${name}.pdf`);
+	writeFileSync(file, await page.pdf({ format: 'A4', printBackground: true }));
+	const read = (...range: string[]) =>
+		execFileSync(
+			'pdftotext',
+			['-enc', 'UTF-8', ...(o.layout ? ['-layout'] : []), ...range, file, '-'],
+			{
+				encoding: 'utf8'
+			}
+		);
+	const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+	return {
+		file,
+		info,
+		pages: Number(/Pages:\s+(\d+)/.exec(info)![1]),
+		text: read(),
+		sheet: (i) => read('-f', `${i}`, '-l', `${i}`)
+	};
+}
+
+/** pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace. */
+export const flat = (s: string) => s.replace(/\s+/g, '');
