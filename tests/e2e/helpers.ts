@@ -182,6 +182,50 @@ export async function mapIdle(page: Page): Promise<void> {
 	);
 }
 
+/**
+ * A screen point on a rendered feature of `layer`, well inside the map, with nothing of
+ * `avoid` within 10 px (so a tap there reaches that feature).
+ */
+export async function pointOf(page: Page, layer: string, avoid?: string) {
+	return page.evaluate(
+		({ layer, avoid }) => {
+			type Geo = { type: string; coordinates: unknown };
+			type Box = [[number, number], [number, number]];
+			const m = (
+				window as unknown as {
+					__tonganMap: {
+						queryRenderedFeatures(
+							a: Box | { layers: string[] },
+							o?: { layers: string[] }
+						): { geometry: Geo }[];
+						project(c: [number, number]): { x: number; y: number };
+						getCanvas(): { clientWidth: number; clientHeight: number };
+					};
+				}
+			).__tonganMap;
+			const { clientWidth: w, clientHeight: h } = m.getCanvas();
+			const points = (c: unknown): [number, number][] =>
+				Array.isArray(c) && typeof c[0] === 'number'
+					? [c as [number, number]]
+					: (c as unknown[]).flatMap(points);
+			for (const f of m.queryRenderedFeatures({ layers: [layer] })) {
+				for (const c of points(f.geometry.coordinates)) {
+					const { x, y } = m.project(c);
+					if (x < 40 || y < 40 || x > w - 60 || y > h - 40) continue;
+					const box: Box = [
+						[x - 10, y - 10],
+						[x + 10, y + 10]
+					];
+					if (avoid && m.queryRenderedFeatures(box, { layers: [avoid] }).length) continue;
+					return { x, y };
+				}
+			}
+			return null;
+		},
+		{ layer, avoid }
+	);
+}
+
 /** Chromium's A4 PDF of a page, read back with poppler (an outside reader, not our own code). */
 export interface Printed {
 	file: string;

@@ -9,6 +9,7 @@ import {
 	isCoverSide,
 	minZoomFor,
 	sameBounds,
+	segmentTapFloor,
 	selectedMove,
 	visibleBox,
 	type Box
@@ -199,5 +200,17 @@ describe('the bounds a small map opens on', () => {
 
 	it('opens on Hubei when there is nothing yet, not on the Gulf of Guinea', () => {
 		expect(boundsOfPoints([])).toEqual([...HUBEI_EXTENT]);
+	});
+});
+
+describe('the zoom a map of segments to tap opens at', () => {
+	it('brings a county or smaller area close enough that its segments are features to tap', () => {
+		for (const level of ['county', 'township', 'village'] as const)
+			expect(segmentTapFloor(level)).toBe(MIN_ZOOM.waterwaySegments);
+	});
+
+	it('leaves a province or prefecture whole: it is an overview, not a place to tap', () => {
+		expect(segmentTapFloor('province')).toBe(0);
+		expect(segmentTapFloor('prefecture')).toBe(0);
 	});
 });

@@ -25,6 +25,8 @@ export interface CreateMapOptions {
 	bounds: Bounds;
 	/** the fit of `bounds`: clear of the edges, never closer than maxZoom */
 	fit?: { padding: number; maxZoom: number };
+	/** the least zoom the map opens at, however large the fitted area (see fit.ts) */
+	minFitZoom?: number;
 	maxZoom?: number;
 	/** the style's own choices beyond the basemap: layers shown, the area, a highlight */
 	style?: Omit<StyleOptions, 'origin' | 'basemapUrl' | 'basemapAttribution' | 'vectorBasemap'>;
@@ -88,6 +90,10 @@ export function createMap(o: CreateMapOptions): maplibregl.Map {
 		...o.extra
 	});
 	m.touchZoomRotate.disableRotation();
+	if (o.minFitZoom !== undefined && m.getZoom() < o.minFitZoom) m.setZoom(o.minFitZoom);
+	// a handle for the browser tests, on every map (the one opened last): to find where a feature
+	// is drawn and tap it there. The map holds nothing the page does not already show.
+	(window as unknown as { __tonganMap?: maplibregl.Map }).__tonganMap = m;
 	m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
 	m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
 	return m;

@@ -2,6 +2,7 @@
 // map no panel over it covers), and the zooms it keeps to. Pure: the map components measure and
 // move, this decides.
 import { HUBEI_EXTENT, MIN_ZOOM } from '$lib/domain/tile-contract';
+import type { AdminLevel } from '$lib/domain/admin';
 
 /** West, south, east, north in degrees. */
 export type Bounds = [number, number, number, number];
@@ -24,6 +25,15 @@ export function minZoomFor(waterwayIds: number[] | null | undefined): number {
  */
 export function fitFloor(drillLevel: string | null): number {
 	return drillLevel === 'township' ? MIN_ZOOM.township : 0;
+}
+
+/**
+ * The least zoom a map whose segments are tapped opens at (the emergency desk: "tap a reach").
+ * A county or smaller area fitted on a phone can come out just below the zoom from which the
+ * tiles carry one feature per segment, and then a tap finds nothing: it is shown a little closer.
+ */
+export function segmentTapFloor(level: AdminLevel): number {
+	return level === 'province' || level === 'prefecture' ? 0 : MIN_ZOOM.waterwaySegments;
 }
 
 /** Whether two bounds are the same (the map is not moved again for the same area). */
