@@ -32,7 +32,7 @@ import {
 	type ScenarioRow
 } from '../repositories/planning';
 import { MIN_HOME_AREA_M2 } from '../repositories/analysis-snapshot';
-import { coverageByReach, coveredWeight } from '../analysis/kernel/coverage.mjs';
+import { coverageByReach, coverSets, coveredWeight } from '../analysis/kernel/coverage.mjs';
 import { tileXToLon, tileYToLat } from '$lib/geo/tiles';
 import { haversineMeters } from '$lib/geo/distance';
 import {
@@ -290,20 +290,21 @@ export async function saveScenario(
 	const demand = asDemand(base.cells);
 	const fixed = lonLat(base.fixed);
 	const sites: ChosenSite[] = [];
-	let before = coveredWeight(demand, fixed, s.radiusM).weight;
-	const baseAtRadius = before;
+	// each site's gain in the order given: what its cover set adds to what is covered so far
+	// (one cover set per site, not one coverage pass per prefix of the list)
+	const { weight: baseAtRadius, covered } = coveredWeight(demand, fixed, s.radiusM);
+	const sets = coverSets(demand, lonLat(s.sites), s.radiusM);
+	let before = baseAtRadius;
 	for (let i = 0; i < s.sites.length; i++) {
-		const upTo = s.sites.slice(0, i + 1);
-		const now = coveredWeight(
-			demand,
-			{
-				lon: [...fixed.lon, ...upTo.map((p) => p.lon)],
-				lat: [...fixed.lat, ...upTo.map((p) => p.lat)]
-			},
-			s.radiusM
-		).weight;
-		sites.push({ ...s.sites[i], gain: now - before });
-		before = now;
+		let gain = 0;
+		for (let k = sets.start[i]; k < sets.start[i + 1]; k++) {
+			const d = sets.idx[k];
+			if (covered[d]) continue;
+			covered[d] = 1;
+			gain += demand.w[d];
+		}
+		sites.push({ ...s.sites[i], gain });
+		before += gain;
 	}
 	const all = {
 		lon: [...fixed.lon, ...s.sites.map((p) => p.lon)],

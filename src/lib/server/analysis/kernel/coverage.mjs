@@ -166,7 +166,11 @@ export function firstReach(points, sites, reaches, from = 0, to = points.lon.len
 		const ca = Math.max(0, pc - 1);
 		const cb = Math.min(cols - 1, pc + 1);
 		let best = nr;
-		for (let r = ra; r <= rb && best > 0; r++) {
+		// the point's own row first: its nearest site is most often there, and a site inside
+		// the smallest reach ends the search
+		for (let q = 0; q < 3 && best > 0; q++) {
+			const r = q === 0 ? pr : q === 1 ? pr - 1 : pr + 1;
+			if (r < ra || r > rb) continue;
 			const k1 = start[r * cols + cb + 1];
 			for (let k = start[r * cols + ca]; k < k1; k++) {
 				const dy = (slat[k] - plat) * M_PER_DEG;
