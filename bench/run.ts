@@ -26,6 +26,7 @@ import { migrate } from '../src/lib/server/db/migrate';
 import { benchPages, type PagesBench } from './lib/pages';
 import { benchCampaigns, type CampaignsBench } from './lib/campaigns';
 import { benchSiting, printSiting, type SitingBench } from './lib/siting';
+import { createAnalysis } from '../src/lib/server/analysis';
 
 const { values: args } = parseArgs({
 	options: {
@@ -158,7 +159,14 @@ if (args.only === 'siting') {
 	let siting: SitingBench;
 	try {
 		await migrate(d.db, path.join(ROOT, 'migrations'), log);
-		siting = await benchSiting(d, { runs: Number(args.runs) }, log);
+		// the analysis engine beside the kernel, its snapshot loaded as in the full run
+		const analysis = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 3_600_000 });
+		try {
+			await analysis.refresh();
+			siting = await benchSiting(d, { runs: Number(args.runs), analysis }, log);
+		} finally {
+			await analysis.close();
+		}
 	} finally {
 		await d.close();
 	}
