@@ -143,13 +143,18 @@ function printCampaigns(c: CampaignsBench): void {
 	);
 }
 
-if (args.only === 'campaigns') {
-	const campaigns = await campaignsCase();
+/** One case alone (`--only`): its figures in bench/results/<case>-<engine>-s<scale>.json. */
+function writeOnly(name: string, figures: unknown): void {
 	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 	writeFileSync(
-		path.join(ROOT, `bench/results/campaigns-${engine}-s${String(scale).replace('.', '_')}.json`),
-		JSON.stringify({ scale, engine, campaigns, at: new Date().toISOString() }, null, 2) + '\n'
+		path.join(ROOT, `bench/results/${name}-${engine}-s${String(scale).replace('.', '_')}.json`),
+		JSON.stringify({ scale, engine, [name]: figures, at: new Date().toISOString() }, null, 2) + '\n'
 	);
+}
+
+if (args.only === 'campaigns') {
+	const campaigns = await campaignsCase();
+	writeOnly('campaigns', campaigns);
 	printCampaigns(campaigns);
 	process.exit(0);
 }
@@ -170,22 +175,14 @@ if (args.only === 'siting') {
 	} finally {
 		await d.close();
 	}
-	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-	writeFileSync(
-		path.join(ROOT, `bench/results/siting-${engine}-s${String(scale).replace('.', '_')}.json`),
-		JSON.stringify({ scale, engine, siting, at: new Date().toISOString() }, null, 2) + '\n'
-	);
+	writeOnly('siting', siting);
 	printSiting(siting);
 	process.exit(0);
 }
 
 if (args.only === 'pages') {
 	const pages = await pagesCase();
-	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-	writeFileSync(
-		path.join(ROOT, `bench/results/pages-${engine}-s${String(scale).replace('.', '_')}.json`),
-		JSON.stringify({ scale, engine, pages, at: new Date().toISOString() }, null, 2) + '\n'
-	);
+	writeOnly('pages', pages);
 	printPages(pages);
 	process.exit(0);
 }

@@ -158,7 +158,7 @@ export function printSiting(s: SitingBench): void {
 		if (c.target?.kind === 'floor') {
 			target = `≤ ${c.target.times}× floor (${c.target.floor_ms} ms)`;
 			const x = c.ms / c.target.floor_ms;
-			measured = `${round(x, 1)}× ${x <= c.target.times ? 'met' : 'MISSED'}`;
+			measured = `${round(x, 2)}× ${x <= c.target.times ? 'met' : 'MISSED'}`;
 		} else if (c.target?.kind === 'ms') {
 			target = `< ${c.target.ms} ms`;
 			measured = `${round(c.ms / c.target.ms, 2)}× ${c.ms < c.target.ms ? 'met' : 'MISSED'}`;
