@@ -23,7 +23,8 @@ import { labelKey } from '$lib/domain/checklist';
 import type { RequestMeta } from './auth';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import {
-	beijingDay,
+	campaignDays,
+	deadlineDay,
 	cumulative,
 	daysOverdue,
 	endOfBeijingDay,
@@ -70,8 +71,7 @@ function isOverdueAt(h: HazardAtRow, at: Date): boolean {
 	);
 }
 
-/** The last day to fix a hazard (its deadline is the instant that day ends), in Beijing. */
-const lastDay = (d: Date) => beijingDay(new Date(new Date(d).getTime() - 1));
+const lastDay = (d: Date) => deadlineDay(new Date(d));
 
 /** Everything both views show, at instant `at`. */
 async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Date) {
@@ -173,8 +173,7 @@ function campaignHead(c: CampaignRow, at: Date) {
 		name: c.name,
 		areaCode: c.area_code,
 		areaName: c.area_name,
-		firstDay: beijingDay(c.starts_at),
-		lastDay: lastDay(c.ends_at),
+		...campaignDays({ startsAt: c.starts_at, endsAt: c.ends_at }),
 		open: c.starts_at.getTime() <= at.getTime() && at.getTime() < c.ends_at.getTime()
 	};
 }
