@@ -24,6 +24,7 @@ import { releaseCount } from '../../src/lib/domain/disclosure';
 import { EARTH_RADIUS_M } from '../../src/lib/geo/distance';
 import { DEFAULT_CHECKLIST_ITEMS } from '../../src/lib/domain/campaign';
 import { checkPhotoFor, targetPhotos } from '../../src/lib/server/services/field';
+import { analysisFor } from '../../src/lib/server/services/exposure';
 import { completePhotoUpload, insertPhotoUpload } from '../../src/lib/server/repositories/field';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -428,5 +429,58 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}
+	});
+
+	it('generates the same targets through PostGIS alone as through the in-memory engine', async () => {
+		// last, as it launches two more campaigns: the launch above went through the engine (the
+		// default); now both, side by side
+		const launch = async (engine: 'memory' | 'postgis') => {
+			const { id } = await createCampaign(
+				d.db,
+				admin,
+				{
+					name: `对照 ${engine}`,
+					areaCode: COUNTY,
+					startsAt: new Date(Date.now() - 86400_000),
+					endsAt: new Date(Date.now() + 90 * 86400_000),
+					rules: { institutionWaterM: 200 }
+				},
+				meta,
+				new Date(),
+				engine
+			);
+			const p = await campaignPage(d.db, admin, id);
+			return p.targets
+				.map((t) => ({
+					kind: t.kind,
+					source: t.source_id,
+					name: t.name,
+					area: t.area_code,
+					at: [t.lon, t.lat],
+					reason: t.reason,
+					flagged: t.flagged,
+					water: t.nearest_water,
+					assignee: t.assignee_id,
+					// the two measure the same sphere; their sums differ in the last digits
+					m: t.nearest_water_m === null ? null : Math.round(t.nearest_water_m * 1000) / 1000
+				}))
+				.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+		};
+		const fast = await launch('memory');
+		const plain = await launch('postgis');
+		expect(fast.length).toBe(7);
+		expect(fast.filter((t) => t.water !== null).length).toBe(6);
+		expect(fast).toEqual(plain);
+		// the engine's own answer, on the known geometry: the pond 150 m south of the school,
+		// nothing near the far school
+		const pond = await sql<{ id: number }>`
+			SELECT id::float8 AS id FROM waterways WHERE name = '测试塘'`.execute(d.db);
+		const near = await analysisFor(d.db).nearestSegmentTo({
+			lon: [northOfPond(150)[0], 110.8],
+			lat: [northOfPond(150)[1], LAT0 - 0.05]
+		});
+		expect(near.distances[0]).toBeCloseTo(150, 3);
+		expect(near.segmentIds[0]).toBe(pond.rows[0].id);
+		expect(near.distances[1]).toBeGreaterThan(5000);
 	});
 });
