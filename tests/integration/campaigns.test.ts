@@ -22,9 +22,12 @@ import {
 import { CampaignRejected, Forbidden, NotFoundError } from '../../src/lib/server/errors';
 import { releaseCount } from '../../src/lib/domain/disclosure';
 import { EARTH_RADIUS_M } from '../../src/lib/geo/distance';
-import { DEFAULT_CHECKLIST_ITEMS } from '../../src/lib/domain/campaign';
+import { DEFAULT_CHECKLIST_ITEMS, householdLabel } from '../../src/lib/domain/campaign';
 import { checkPhotoFor, targetPhotos } from '../../src/lib/server/services/field';
 import { analysisFor } from '../../src/lib/server/services/exposure';
+import { campaignListFor } from '../../src/lib/server/services/list-exports';
+import { campaignBulletin } from '../../src/lib/server/services/campaign-dashboard';
+import { beijingDay } from '../../src/lib/domain/campaign-dashboard';
 import { completePhotoUpload, insertPhotoUpload } from '../../src/lib/server/repositories/field';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -161,7 +164,11 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 
 	it('lists every target with why, flags institutions near water, and assigns by area', async () => {
 		const p = await campaignPage(d.db, admin, campaignId);
-		const byName = new Map(p.targets.map((t) => [t.name, t]));
+		// a household visit is listed on the desk as on the phone: its village and its code
+		const visit = p.targets.find((t) => t.kind === 'village')!;
+		expect(visit.name).toBe(householdLabel('塘边村', visit.id));
+		expect(visit.name).toMatch(/^塘边村 · [2-9A-HJ-NP-Z]{5}$/);
+		const byName = new Map(p.targets.map((t) => [t.kind === 'village' ? '塘边村' : t.name, t]));
 		expect([...byName.keys()].sort()).toEqual(
 			[
 				'塘边小学',
@@ -381,6 +388,12 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		expect((await targetPage(d.db, riverChief, visit.id)).homesLink).toBeNull();
 		const school = (await myTargets(d.db, staff)).find((t) => t.name === '塘边小学')!;
 		expect((await targetPage(d.db, staff, school.id)).homesLink).toBeNull();
+		// the desk's file and the bulletin (of the first day, before any check) call it the same
+		const file = await campaignListFor(d.db, admin, 'targets', campaignId, 'zh-CN');
+		expect(file.table.rows.filter((r) => r[0] === visit.id).map((r) => r[1])).toEqual([visit.name]);
+		const firstDay = beijingDay(new Date(Date.now() - 86400_000));
+		const bulletin = await campaignBulletin(d.db, admin, campaignId, firstDay);
+		expect(bulletin.unvisited.find((t) => t.id === visit.id)?.name).toBe(visit.name);
 
 		// a photo of the visit, stamped at the home it was taken in
 		const home = northOfPond(100);
@@ -454,7 +467,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 				.map((t) => ({
 					kind: t.kind,
 					source: t.source_id,
-					name: t.name,
+					// a household visit's code is its target's id: another in each campaign
+					name: t.kind === 'village' ? t.name.replace(/ · \w{5}$/, '') : t.name,
 					area: t.area_code,
 					at: [t.lon, t.lat],
 					reason: t.reason,

@@ -22,6 +22,7 @@ import { campaignItemLabels } from './checklists';
 import { labelKey } from '$lib/domain/checklist';
 import type { RequestMeta } from './auth';
 import { jurisdictionPrefix } from '$lib/domain/admin';
+import { targetName } from '$lib/domain/campaign';
 import {
 	campaignDays,
 	deadlineDay,
@@ -122,7 +123,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			lon: h.lon,
 			lat: h.lat,
 			severity: h.severity,
-			name: h.target_name,
+			name: targetName(h.target_kind, h.target_name, h.target_id),
 			township: h.township_name,
 			item: h.item,
 			checklist: h.checklist,
@@ -137,7 +138,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 		.map((h) => ({
 			code: String(h.id),
 			id: h.id,
-			name: h.target_name,
+			name: targetName(h.target_kind, h.target_name, h.target_id),
 			township: h.township_name,
 			item: h.item,
 			checklist: h.checklist,
@@ -241,7 +242,9 @@ export async function campaignBulletin(
 	const end = endOfBeijingDay(day);
 	const at = end.getTime() > now.getTime() ? now : end;
 	const p = await progressAt(db, who, c, at);
-	const unvisited = await unvisitedTargets(db, c.id, scopeFor(who.jurisdiction).sitePrefix, at);
+	const unvisited = (
+		await unvisitedTargets(db, c.id, scopeFor(who.jurisdiction).sitePrefix, at)
+	).map((t) => ({ ...t, name: targetName(t.kind, t.name, t.id) }));
 	return {
 		campaign: campaignHead(c, at),
 		day,

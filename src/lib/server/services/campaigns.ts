@@ -62,7 +62,7 @@ import {
 	RULE_DISTANCE_MAX_M,
 	RULE_DISTANCE_MIN_M,
 	campaignOpen,
-	householdLabel,
+	targetName,
 	type Answer,
 	type TargetReason,
 	type TargetRules
@@ -254,18 +254,13 @@ export interface TargetView extends Omit<TargetRow, 'reason'> {
 	reason: TargetReason;
 }
 
-function viewTarget(t: TargetRow): TargetView {
-	return { ...t, reason: t.reason as TargetReason };
-}
-
 /**
- * A target as the phone keeps it (the service worker stores "my targets" and each target's page
- * for use out of signal): a household visit is named by its village and a stable code, a label
- * that says nothing about a child.
+ * A target as it is shown and kept (the service worker stores "my targets" and each target's
+ * page for use out of signal; the desk lists and exports them): a household visit is named by
+ * its village and a stable code, a label that says nothing about a child.
  */
-function phoneTarget(t: TargetRow): TargetView {
-	const v = viewTarget(t);
-	return t.kind === 'village' ? { ...v, name: householdLabel(t.name, t.id) } : v;
+function viewTarget(t: TargetRow): TargetView {
+	return { ...t, name: targetName(t.kind, t.name, t.id), reason: t.reason as TargetReason };
 }
 
 /**
@@ -283,7 +278,11 @@ export interface HazardView extends HazardRow {
 }
 
 function viewHazard(h: HazardRow, now: Date): HazardView {
-	return { ...h, overdue: isOverdue(h, now) };
+	return {
+		...h,
+		target_name: targetName(h.target_kind, h.target_name, h.target_id),
+		overdue: isOverdue(h, now)
+	};
 }
 
 /** A campaign's page: its progress, its targets and hazards within the viewer's reach. */
@@ -348,7 +347,7 @@ export async function myTargets(db: Kysely<DB>, who: Principal, now = new Date()
 	const scope = scopeFor(who.jurisdiction);
 	const rows = await targetsAssignedTo(db, who.userId, now);
 	// an account moved to another township keeps no reach into its old targets
-	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(phoneTarget);
+	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(viewTarget);
 }
 
 async function reachableTarget(db: Kysely<DB>, who: Principal, id: number): Promise<TargetRow> {
@@ -369,7 +368,7 @@ export async function targetPage(db: Kysely<DB>, who: Principal, id: number, now
 		hazardsOf(db, { targetId: id }, scopeFor(who.jurisdiction).sitePrefix)
 	]);
 	return {
-		target: phoneTarget(t),
+		target: viewTarget(t),
 		homesLink: await homesLinkFor(db, who, t, now),
 		campaign: {
 			id: c.id,
