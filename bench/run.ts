@@ -131,6 +131,9 @@ function printCampaigns(c: CampaignsBench): void {
 		`  province-wide target generation  app ${String(gen).padStart(7)} ms (median of ${g.app_ms.join(', ')}; ${g.targets} targets)  target 2000 ms: ${round(gen / 2000, 2)}×`
 	);
 	console.log(
+		`    in-memory engine's snapshot loaded first: ${g.engine_load_ms} ms; the same launch with PostGIS alone: ${g.postgis_only_ms} ms`
+	);
+	console.log(
 		`    beside: plain PostGIS, institutions flagged near water ${g.postgis_flagged_ms} ms (${g.flagged} flagged)`
 	);
 	const m = c.my_targets;

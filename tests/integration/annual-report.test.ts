@@ -52,9 +52,12 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 					meta
 				)
 			).id;
+			// from Beijing midnight on 1 June, which is 31 May in UTC
 			if (back)
-				await sql`UPDATE campaigns SET starts_at = make_date(${year - back}, 6, 1)::timestamptz,
-					ends_at = make_date(${year - back}, 8, 31)::timestamptz WHERE id = ${id}`.execute(db);
+				await sql`UPDATE campaigns
+					SET starts_at = make_date(${year - back}, 6, 1)::timestamp AT TIME ZONE 'Asia/Shanghai',
+						ends_at = make_date(${year - back}, 9, 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+					WHERE id = ${id}`.execute(db);
 			// checks and hazards on a few targets, the staff's township among them
 			const picks = (
 				await sql<{ id: number }>`
@@ -221,6 +224,8 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		// the year before last counts in neither year
 		const names = [...r.campaigns.campaigns, ...r.lastYear.campaigns].map((c) => c.name);
 		expect(names.sort()).toEqual(['今年行动', '去年行动'].sort());
+		// its first day as Beijing has it, on the page and in the PDF
+		expect(r.lastYear.campaigns[0].startDay).toBe(`${year - 1}-06-01`);
 	});
 
 	it('equals independent SQL counts for a township, for its own staff', async () => {

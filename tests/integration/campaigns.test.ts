@@ -23,8 +23,12 @@ import {
 import { CampaignRejected, Forbidden, NotFoundError } from '../../src/lib/server/errors';
 import { releaseCount } from '../../src/lib/domain/disclosure';
 import { EARTH_RADIUS_M } from '../../src/lib/geo/distance';
-import { DEFAULT_CHECKLIST_ITEMS } from '../../src/lib/domain/campaign';
+import { DEFAULT_CHECKLIST_ITEMS, householdLabel } from '../../src/lib/domain/campaign';
 import { checkPhotoFor, targetPhotos } from '../../src/lib/server/services/field';
+import { analysisFor } from '../../src/lib/server/services/exposure';
+import { campaignListFor } from '../../src/lib/server/services/list-exports';
+import { campaignBulletin } from '../../src/lib/server/services/campaign-dashboard';
+import { beijingDay } from '../../src/lib/domain/campaign-dashboard';
 import { completePhotoUpload, insertPhotoUpload } from '../../src/lib/server/repositories/field';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -161,7 +165,11 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 
 	it('lists every target with why, flags institutions near water, and assigns by area', async () => {
 		const p = await campaignPage(d.db, admin, campaignId);
-		const byName = new Map(p.targets.map((t) => [t.name, t]));
+		// a household visit is listed on the desk as on the phone: its village and its code
+		const visit = p.targets.find((t) => t.kind === 'village')!;
+		expect(visit.name).toBe(householdLabel('塘边村', visit.id));
+		expect(visit.name).toMatch(/^塘边村 · [2-9A-HJ-NP-Z]{5}$/);
+		const byName = new Map(p.targets.map((t) => [t.kind === 'village' ? '塘边村' : t.name, t]));
 		expect([...byName.keys()].sort()).toEqual(
 			[
 				'塘边小学',
@@ -381,6 +389,12 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		expect((await targetPage(d.db, riverChief, visit.id)).homesLink).toBeNull();
 		const school = (await myTargets(d.db, staff)).find((t) => t.name === '塘边小学')!;
 		expect((await targetPage(d.db, staff, school.id)).homesLink).toBeNull();
+		// the desk's file and the bulletin (of the first day, before any check) call it the same
+		const file = await campaignListFor(d.db, admin, 'targets', campaignId, 'zh-CN');
+		expect(file.table.rows.filter((r) => r[0] === visit.id).map((r) => r[1])).toEqual([visit.name]);
+		const firstDay = beijingDay(new Date(Date.now() - 86400_000));
+		const bulletin = await campaignBulletin(d.db, admin, campaignId, firstDay);
+		expect(bulletin.unvisited.find((t) => t.id === visit.id)?.name).toBe(visit.name);
 
 		// a photo of the visit, stamped at the home it was taken in
 		const home = northOfPond(100);
@@ -486,5 +500,59 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			WHERE t.kind <> 'village' LIMIT 1`.execute(d.db);
 		expect(other.rows).toHaveLength(1);
 		expect((await hazardPhotoFor(d.db, riverChief, other.rows[0].id)).home).toBe(false);
+	});
+
+	it('generates the same targets through PostGIS alone as through the in-memory engine', async () => {
+		// last, as it launches two more campaigns: the launch above went through the engine (the
+		// default); now both, side by side
+		const launch = async (engine: 'memory' | 'postgis') => {
+			const { id } = await createCampaign(
+				d.db,
+				admin,
+				{
+					name: `对照 ${engine}`,
+					areaCode: COUNTY,
+					startsAt: new Date(Date.now() - 86400_000),
+					endsAt: new Date(Date.now() + 90 * 86400_000),
+					rules: { institutionWaterM: 200 }
+				},
+				meta,
+				new Date(),
+				engine
+			);
+			const p = await campaignPage(d.db, admin, id);
+			return p.targets
+				.map((t) => ({
+					kind: t.kind,
+					source: t.source_id,
+					// a household visit's code is its target's id: another in each campaign
+					name: t.kind === 'village' ? t.name.replace(/ · \w{5}$/, '') : t.name,
+					area: t.area_code,
+					at: [t.lon, t.lat],
+					reason: t.reason,
+					flagged: t.flagged,
+					water: t.nearest_water,
+					assignee: t.assignee_id,
+					// the two measure the same sphere; their sums differ in the last digits
+					m: t.nearest_water_m === null ? null : Math.round(t.nearest_water_m * 1000) / 1000
+				}))
+				.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+		};
+		const fast = await launch('memory');
+		const plain = await launch('postgis');
+		expect(fast.length).toBe(7);
+		expect(fast.filter((t) => t.water !== null).length).toBe(6);
+		expect(fast).toEqual(plain);
+		// the engine's own answer, on the known geometry: the pond 150 m south of the school,
+		// nothing near the far school
+		const pond = await sql<{ id: number }>`
+			SELECT id::float8 AS id FROM waterways WHERE name = '测试塘'`.execute(d.db);
+		const near = await analysisFor(d.db).nearestSegmentTo({
+			lon: [northOfPond(150)[0], 110.8],
+			lat: [northOfPond(150)[1], LAT0 - 0.05]
+		});
+		expect(near.distances[0]).toBeCloseTo(150, 3);
+		expect(near.segmentIds[0]).toBe(pond.rows[0].id);
+		expect(near.distances[1]).toBeGreaterThan(5000);
 	});
 });

@@ -14,6 +14,26 @@ export function beijingDay(d: Date): string {
 	return new Date(d.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The last day to fix a hazard in Beijing (its deadline is the instant that day ends). */
+export function deadlineDay(deadline: Date): string {
+	return beijingDay(new Date(deadline.getTime() - 1));
+}
+
+/**
+ * A campaign's first and last days in Beijing, as YYYY-MM-DD: its start is the first instant of
+ * its first day there (Beijing midnight, the previous day in UTC) and its end the instant after
+ * its last day. The one way every page, file and bulletin names a campaign's period.
+ */
+export function campaignDays(c: { startsAt: Date; endsAt: Date }): {
+	firstDay: string;
+	lastDay: string;
+} {
+	return {
+		firstDay: beijingDay(c.startsAt),
+		lastDay: beijingDay(new Date(Math.max(c.startsAt.getTime(), c.endsAt.getTime() - 1)))
+	};
+}
+
 /** Whether a string is a real calendar day YYYY-MM-DD (2026-02-30 is not). */
 export function isDay(s: string): boolean {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;

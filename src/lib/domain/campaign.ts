@@ -146,3 +146,12 @@ export function householdCode(targetId: number): string {
 export function householdLabel(villageName: string, targetId: number): string {
 	return `${villageName} · ${householdCode(targetId)}`;
 }
+
+/**
+ * A target's name wherever it is listed (the phone, the campaign's page, its files, the
+ * bulletin): a household visit by its label, so that the desk and the phone call it the same;
+ * any other target by its own name.
+ */
+export function targetName(kind: string, name: string, targetId: number): string {
+	return kind === 'village' ? householdLabel(name, targetId) : name;
+}

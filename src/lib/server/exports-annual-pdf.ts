@@ -305,7 +305,7 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 			r.campaigns.campaigns.map((c) => [
 				c.name,
 				// as the page shows it
-				c.startsAt.slice(0, 10),
+				c.startDay,
 				formatCount(c.targets, o.locale),
 				formatCount(c.visited, o.locale),
 				formatCount(c.found, o.locale),

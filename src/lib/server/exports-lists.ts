@@ -4,6 +4,7 @@
 // Each file carries its watermark: the XLSX's workbook properties, the GeoJSON's `exported`
 // member, and in every case the file's name (area, list, Beijing date and time, user).
 import { translator, formatDistance, type Locale } from '$lib/i18n';
+import { campaignDays, deadlineDay } from '$lib/domain/campaign-dashboard';
 import type { TargetReason } from '$lib/domain/campaign';
 import type { CampaignRow, HazardRow, TargetRow } from './repositories/campaigns';
 import {
@@ -109,14 +110,12 @@ export function campaignsTable(rows: readonly CampaignRow[], locale: Locale): Pl
 	return {
 		placed: false,
 		header: ['ID', t('cp.name'), t('cp.area'), t('cp.starts'), t('lists.ends'), t('lists.created')],
-		rows: rows.map((c) => [
-			c.id,
-			c.name,
-			c.area_name,
-			new Date(c.starts_at),
-			new Date(c.ends_at),
-			new Date(c.created_at)
-		])
+		rows: rows.map((c) => {
+			// the days the page shows: Beijing's, and the last day itself rather than the instant
+			// after it
+			const days = campaignDays({ startsAt: new Date(c.starts_at), endsAt: new Date(c.ends_at) });
+			return [c.id, c.name, c.area_name, days.firstDay, days.lastDay, new Date(c.created_at)];
+		})
 	};
 }
 
@@ -198,7 +197,8 @@ export function hazardsTable(
 				t(`hz.state.${h.state}`),
 				h.severity ? t(`hz.severity.${h.severity}`) : null,
 				h.responsible,
-				h.deadline ? new Date(h.deadline) : null,
+				// the last day, as the pages show it, not the instant it ends
+				h.deadline ? deadlineDay(new Date(h.deadline)) : null,
 				h.found_by_name,
 				new Date(h.found_at),
 				h.fixed_at ? new Date(h.fixed_at) : null,

@@ -185,6 +185,23 @@ export function runCase(snap, job) {
 				sumMeters: sum
 			};
 		}
+		case 'nearest_to_points': {
+			// any points (a campaign's point targets): the same search as nearest_segment, on a
+			// grid of these points instead of the residences'
+			const lon = Float64Array.from(job.points?.lon ?? []);
+			const lat = Float64Array.from(job.points?.lat ?? []);
+			const n = lon.length;
+			const pts = { lon, lat, id: new Float64Array(n), code: new Float64Array(n) };
+			const { dist, nearest } = nearestShape(
+				pts,
+				snap.segments,
+				snap.edgeGrid(),
+				buildPointGrid(pts),
+				0,
+				n
+			);
+			return { distances: dist, segmentIds: nearest };
+		}
 		case 'segment_rule': {
 			// the four-item rule for the segments inside the prefix, against points anywhere
 			const r = job.radiusMeters ?? 500;

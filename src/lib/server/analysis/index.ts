@@ -255,6 +255,17 @@ export class Analysis {
 		return this.run({ case: 'nearest_segment', prefix });
 	}
 
+	/**
+	 * The distance from each of `points` to its nearest segment (Infinity when there is none),
+	 * and that segment's id, in the order given. Points anywhere: no prefix applies.
+	 */
+	nearestSegmentTo(points: {
+		lon: number[];
+		lat: number[];
+	}): Promise<{ distances: Float64Array; segmentIds: Float64Array }> {
+		return this.run({ case: 'nearest_to_points', prefix: '42', points });
+	}
+
 	async segmentRule(prefix: string, radiusMeters: number): Promise<SegmentRuleResult> {
 		checkPrefix(prefix);
 		await this.refresh();

@@ -29,6 +29,7 @@ export type CaseName =
 	| 'uncovered'
 	| 'nearest_segment'
 	| 'segment_rule'
+	| 'nearest_to_points'
 	| 'siting';
 
 /**
@@ -66,6 +67,8 @@ export interface AnalysisJob {
 	radiusMeters?: number;
 	groupLength?: number;
 	siting?: SitingInput;
+	/** for nearest_to_points: the points asked about, in any order */
+	points?: { lon: number[]; lat: number[] };
 }
 
 export interface LoadCounts {

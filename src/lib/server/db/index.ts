@@ -5,6 +5,7 @@ import { openPglite, openPostgres, type Database } from './engine';
 import { migrate } from './migrate';
 import { seedAdminUnitsIfEmpty, seedDemo, seededArea } from '../seed';
 import { hasUsers, seedDemoUsers, seedFirstAdmin } from '../seed/users';
+import { seedDemoCampaign } from '../seed/campaign';
 import { passwordProblem } from '../auth/password';
 import { explainError } from './preflight';
 
@@ -43,6 +44,9 @@ export async function openAndPrepare(
 					'警告 warning: DEMO_ACCOUNTS=1 — creating the demo accounts, whose password is published in the README, on a PostgreSQL server. Use this only for a demo server; change or remove them before any real use.'
 				);
 			await seedDemoUsers(database.db, log);
+			// with the accounts, not with the data: a database prepared ahead of its first start
+			// (the test templates) has its users already and so gets no campaign here
+			if (cfg.seedDemo) await seedDemoCampaign(database.db, log);
 		} else if (cfg.adminUsername && cfg.adminPassword) {
 			const problem = passwordProblem(cfg.adminPassword, cfg.adminUsername);
 			if (problem)

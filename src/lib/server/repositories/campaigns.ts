@@ -4,7 +4,7 @@
 // and splitting their SQL by table would scatter the joins that read them together.
 // Distances are geography on the sphere (use_spheroid = false), found through a box in degrees
 // so the GiST indexes pick the candidates first, as the four-item rule does.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { USABLE_ITEMS, underPrefix } from '../db/postgis';
 import { radiusToDegrees } from '$lib/geo/proximity';
@@ -51,8 +51,32 @@ export async function insertCampaign(
 	return Number(r.id);
 }
 
-/** The nearest segment to a point target (`p.geom`) within the search distance, as a lateral join. */
-function nearestWater() {
+/**
+ * Per point target (an institution's, home's or station's id, a village's code) with water
+ * within the search distance: its nearest segment and the distance to it in metres, as the
+ * in-memory engine measures them (services/campaigns.ts).
+ */
+export interface NearestWater {
+	keys: string[];
+	segmentIds: number[];
+	distancesM: number[];
+}
+
+/**
+ * The nearest segment to a point target (`p.geom`) within the search distance, as `nw` (name,
+ * d): either looked up in PostGIS (a lateral join: the segments in a box around the target
+ * measured on the sphere, the nearest, then the lowest id, kept) or, with `given`, the
+ * engine's answer joined by `key` — the same segments and distances, without a probe of the
+ * index and a spherical measure per segment for each of a province's 55,000 targets.
+ */
+function nearestWater(key: RawBuilder<unknown>, given?: NearestWater) {
+	if (given)
+		return sql`LEFT JOIN (
+			SELECT b.key, w.name, b.d
+			FROM unnest(${given.keys}::text[], ${given.segmentIds}::bigint[], ${given.distancesM}::float8[])
+				AS b(key, seg, d)
+			JOIN waterways w ON w.id = b.seg
+		) nw ON nw.key = ${key}`;
 	const { dLon, dLat } = radiusToDegrees(NEAREST_WATER_SEARCH_M, BOX_LATITUDE);
 	return sql`LEFT JOIN LATERAL (
 		SELECT w.name, ST_Distance(w.geom::geography, p.geom::geography, false) AS d
@@ -60,6 +84,39 @@ function nearestWater() {
 		WHERE w.geom && ST_Expand(p.geom, ${dLon}::float8, ${dLat}::float8)
 		ORDER BY d, w.id LIMIT 1
 	) nw ON nw.d <= ${NEAREST_WATER_SEARCH_M}::float8`;
+}
+
+export type PointTargetKind = 'institution' | 'children_home' | 'station';
+
+/** The point sources of an area's site targets, as the rules pick them, with their places. */
+export async function pointSources(
+	db: Kysely<DB>,
+	prefix: string,
+	rules: TargetRules
+): Promise<{ kind: PointTargetKind; key: string; lon: number; lat: number }[]> {
+	const like = underPrefix(prefix);
+	const r = await sql<{ kind: PointTargetKind; key: string; lon: number; lat: number }>`
+		SELECT 'institution' AS kind, id::text AS key, ST_X(geom) AS lon, ST_Y(geom) AS lat
+		FROM institutions WHERE ${rules.institutions} AND admin_code LIKE ${like}
+		UNION ALL
+		SELECT 'children_home', id::text, ST_X(geom), ST_Y(geom)
+		FROM children_homes WHERE ${rules.homes} AND village_code LIKE ${like} AND status <> 'closed'
+		UNION ALL
+		SELECT 'station', id::text, ST_X(geom), ST_Y(geom)
+		FROM sunshine_stations WHERE ${rules.stations} AND admin_code LIKE ${like}`.execute(db);
+	return r.rows;
+}
+
+/** Village centres by code (a household-visit target stands at its village's centre). */
+export async function centresOfVillages(
+	db: Kysely<DB>,
+	codes: string[]
+): Promise<{ key: string; lon: number; lat: number }[]> {
+	if (!codes.length) return [];
+	const r = await sql<{ key: string; lon: number; lat: number }>`
+		SELECT code AS key, ST_X(center) AS lon, ST_Y(center) AS lat
+		FROM admin_units WHERE code = ANY(${codes}::text[]) AND center IS NOT NULL`.execute(db);
+	return r.rows;
 }
 
 /**
@@ -70,7 +127,9 @@ export async function insertSiteTargets(
 	trx: Kysely<DB>,
 	campaignId: number,
 	prefix: string,
-	rules: TargetRules
+	rules: TargetRules,
+	/** per kind, the in-memory engine's nearest water; absent: PostGIS searches */
+	near?: Partial<Record<PointTargetKind, NearestWater>>
 ): Promise<number> {
 	const like = underPrefix(prefix);
 	let n = 0;
@@ -85,7 +144,7 @@ export async function insertSiteTargets(
 						'water', nw.name, 'limitM', ${limit}::int)
 					ELSE jsonb_build_object('code', 'institution', 'limitM', ${limit}::int) END,
 				coalesce(nw.d <= ${limit}::float8, false), nw.name, nw.d
-			FROM institutions p ${nearestWater()}
+			FROM institutions p ${nearestWater(sql`p.id::text`, near?.institution)}
 			WHERE p.admin_code LIKE ${like}`.execute(trx);
 		n += Number(r.numAffectedRows ?? 0);
 	}
@@ -95,7 +154,7 @@ export async function insertSiteTargets(
 				reason, nearest_water, nearest_water_m)
 			SELECT ${campaignId}::bigint, 'children_home', p.id, p.name, p.village_code, p.geom, 'home',
 				jsonb_build_object('code', 'every_home'), nw.name, nw.d
-			FROM children_homes p ${nearestWater()}
+			FROM children_homes p ${nearestWater(sql`p.id::text`, near?.children_home)}
 			WHERE p.village_code LIKE ${like} AND p.status <> 'closed'`.execute(trx);
 		n += Number(r.numAffectedRows ?? 0);
 	}
@@ -105,7 +164,7 @@ export async function insertSiteTargets(
 				reason, nearest_water, nearest_water_m)
 			SELECT ${campaignId}::bigint, 'station', p.id, p.name, p.admin_code, p.geom, 'home',
 				jsonb_build_object('code', 'every_station'), nw.name, nw.d
-			FROM sunshine_stations p ${nearestWater()}
+			FROM sunshine_stations p ${nearestWater(sql`p.id::text`, near?.station)}
 			WHERE p.admin_code LIKE ${like}`.execute(trx);
 		n += Number(r.numAffectedRows ?? 0);
 	}
@@ -164,7 +223,8 @@ export async function insertVillageTargets(
 	trx: Kysely<DB>,
 	campaignId: number,
 	villages: { code: string; released: number }[],
-	radiusM: number
+	radiusM: number,
+	near?: NearestWater
 ): Promise<number> {
 	if (!villages.length) return 0;
 	const r = await sql`
@@ -177,7 +237,7 @@ export async function insertVillageTargets(
 			AS v(code, released)
 		JOIN admin_units u ON u.code = v.code
 		CROSS JOIN LATERAL (SELECT u.center AS geom) p
-		${nearestWater()}`.execute(trx);
+		${nearestWater(sql`u.code`, near)}`.execute(trx);
 	return Number(r.numAffectedRows ?? 0);
 }
 
@@ -187,17 +247,24 @@ export async function insertVillageTargets(
  * account, by id, so the answer does not depend on the engine's row order).
  */
 export async function assignByArea(trx: Kysely<DB>, campaignId: number): Promise<void> {
+	// the first account of each village and township once, joined by hash, rather than the
+	// users searched again for each of a province's 80,000 targets
 	await sql`
-		UPDATE campaign_targets t SET assignee_id = (
-			SELECT u.id FROM users u
-			WHERE u.active AND (
-				(u.role = 'village_director' AND t.kind IN ('village', 'children_home')
-					AND u.jurisdiction_code = t.area_code)
-				OR (u.role = 'township_staff' AND u.jurisdiction_code = rpad(left(t.area_code, 9), 12, '0'))
-			)
-			ORDER BY (u.role = 'village_director') DESC, u.id LIMIT 1
-		)
-		WHERE t.campaign_id = ${campaignId} AND t.assignee_id IS NULL`.execute(trx);
+		UPDATE campaign_targets t SET assignee_id = a.uid
+		FROM (
+			SELECT x.id, coalesce(vd.uid, ts.uid) AS uid
+			FROM campaign_targets x
+			LEFT JOIN (
+				SELECT jurisdiction_code AS code, min(id) AS uid FROM users
+				WHERE active AND role = 'village_director' GROUP BY jurisdiction_code
+			) vd ON x.kind IN ('village', 'children_home') AND vd.code = x.area_code
+			LEFT JOIN (
+				SELECT jurisdiction_code AS code, min(id) AS uid FROM users
+				WHERE active AND role = 'township_staff' GROUP BY jurisdiction_code
+			) ts ON ts.code = rpad(left(x.area_code, 9), 12, '0')
+			WHERE x.campaign_id = ${campaignId} AND x.assignee_id IS NULL
+		) a
+		WHERE t.id = a.id AND a.uid IS NOT NULL`.execute(trx);
 }
 
 const CAMPAIGN_COLUMNS = sql`c.id::float8 AS id, c.name, c.area_code, u.name AS area_name,

@@ -28,6 +28,7 @@ import {
 	type ReleasedChildrenRow
 } from '../repositories/annual-report';
 import { jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
+import { campaignDays } from '$lib/domain/campaign-dashboard';
 import type { RequestMeta } from './auth';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { annualReportPdf } from '../exports-annual-pdf';
@@ -54,7 +55,8 @@ export interface CampaignYearRow {
 	id: number;
 	name: string;
 	areaCode: string;
-	startsAt: string;
+	/** its first day in Beijing, YYYY-MM-DD (a start at Beijing midnight is the day before in UTC) */
+	startDay: string;
 	targets: number;
 	visited: number;
 	found: number;
@@ -126,7 +128,8 @@ async function campaignYear(
 			id: c.id,
 			name: c.name,
 			areaCode: c.area_code,
-			startsAt: new Date(c.starts_at).toISOString(),
+			startDay: campaignDays({ startsAt: new Date(c.starts_at), endsAt: new Date(c.ends_at) })
+				.firstDay,
 			targets: w?.targets ?? 0,
 			visited: w?.visited ?? 0,
 			found: w?.found ?? 0,

@@ -22,8 +22,10 @@ import { campaignItemLabels } from './checklists';
 import { labelKey } from '$lib/domain/checklist';
 import type { RequestMeta } from './auth';
 import { jurisdictionPrefix } from '$lib/domain/admin';
+import { targetName } from '$lib/domain/campaign';
 import {
-	beijingDay,
+	campaignDays,
+	deadlineDay,
 	cumulative,
 	daysOverdue,
 	endOfBeijingDay,
@@ -70,8 +72,7 @@ function isOverdueAt(h: HazardAtRow, at: Date): boolean {
 	);
 }
 
-/** The last day to fix a hazard (its deadline is the instant that day ends), in Beijing. */
-const lastDay = (d: Date) => beijingDay(new Date(new Date(d).getTime() - 1));
+const lastDay = (d: Date) => deadlineDay(new Date(d));
 
 /** Everything both views show, at instant `at`. */
 async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Date) {
@@ -122,7 +123,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			lon: h.lon,
 			lat: h.lat,
 			severity: h.severity,
-			name: h.target_name,
+			name: targetName(h.target_kind, h.target_name, h.target_id),
 			township: h.township_name,
 			item: h.item,
 			checklist: h.checklist,
@@ -137,7 +138,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 		.map((h) => ({
 			code: String(h.id),
 			id: h.id,
-			name: h.target_name,
+			name: targetName(h.target_kind, h.target_name, h.target_id),
 			township: h.township_name,
 			item: h.item,
 			checklist: h.checklist,
@@ -173,8 +174,7 @@ function campaignHead(c: CampaignRow, at: Date) {
 		name: c.name,
 		areaCode: c.area_code,
 		areaName: c.area_name,
-		firstDay: beijingDay(c.starts_at),
-		lastDay: lastDay(c.ends_at),
+		...campaignDays({ startsAt: c.starts_at, endsAt: c.ends_at }),
 		open: c.starts_at.getTime() <= at.getTime() && at.getTime() < c.ends_at.getTime()
 	};
 }
@@ -242,7 +242,9 @@ export async function campaignBulletin(
 	const end = endOfBeijingDay(day);
 	const at = end.getTime() > now.getTime() ? now : end;
 	const p = await progressAt(db, who, c, at);
-	const unvisited = await unvisitedTargets(db, c.id, scopeFor(who.jurisdiction).sitePrefix, at);
+	const unvisited = (
+		await unvisitedTargets(db, c.id, scopeFor(who.jurisdiction).sitePrefix, at)
+	).map((t) => ({ ...t, name: targetName(t.kind, t.name, t.id) }));
 	return {
 		campaign: campaignHead(c, at),
 		day,

@@ -41,6 +41,10 @@ import {
 	insertTargetCheck,
 	insertVillageTargets,
 	listCampaigns,
+	pointSources,
+	centresOfVillages,
+	type NearestWater,
+	type PointTargetKind,
 	setAssignee,
 	targetsAssignedTo,
 	updateHazardState,
@@ -54,10 +58,11 @@ import { processPhoto } from '../photos';
 import { jurisdictionPrefix, levelOfCode, padCode, townshipPrefix } from '$lib/domain/admin';
 import {
 	DEFAULT_RULES,
+	NEAREST_WATER_SEARCH_M,
 	RULE_DISTANCE_MAX_M,
 	RULE_DISTANCE_MIN_M,
 	campaignOpen,
-	householdLabel,
+	targetName,
 	type Answer,
 	type TargetReason,
 	type TargetRules
@@ -70,6 +75,7 @@ import {
 	type HazardStep
 } from '$lib/domain/hazard';
 import { isValidLonLat } from '$lib/geo/distance';
+import { analysisFor } from './exposure';
 import type { RequestMeta } from './auth';
 import { mayOpenHomes } from './residences';
 
@@ -110,7 +116,12 @@ export async function createCampaign(
 	who: Principal,
 	input: CampaignInput,
 	meta: RequestMeta,
-	now = new Date()
+	now = new Date(),
+	/**
+	 * Who answers the proximity questions: the in-memory engine (the default; PostGIS when it
+	 * cannot) or PostGIS alone. Both give the same targets (tests/integration/campaigns.test.ts).
+	 */
+	engine: 'memory' | 'postgis' = 'memory'
 ): Promise<{ id: number; targets: number; ms: number }> {
 	const name = input.name.trim();
 	if (!name || name.length > 100) reject('name', 'cp.err.name');
@@ -137,9 +148,11 @@ export async function createCampaign(
 	const t0 = performance.now();
 	const prefix = jurisdictionPrefix(input.areaCode);
 	// counted outside the transaction: the released figures module reads on its own connection
+	const fast = await proximityEngine(db, engine);
 	const villages = rules.villages
-		? await releasedChildrenNearIncompleteByVillage(db, prefix, rules.villageWaterM)
+		? await releasedChildrenNearIncompleteByVillage(db, prefix, rules.villageWaterM, fast)
 		: new Map<string, number>();
+	const near = fast === 'memory' ? await nearestWaterOf(db, prefix, rules, villages) : null;
 	const r = await db.transaction().execute(async (trx) => {
 		const id = await insertCampaign(trx, {
 			name,
@@ -149,12 +162,13 @@ export async function createCampaign(
 			rules,
 			createdBy: who.userId
 		});
-		let n = await insertSiteTargets(trx, id, prefix, rules);
+		let n = await insertSiteTargets(trx, id, prefix, rules, near?.sites);
 		n += await insertVillageTargets(
 			trx,
 			id,
 			[...villages].map(([code, released]) => ({ code, released })),
-			rules.villageWaterM
+			rules.villageWaterM,
+			near?.villages
 		);
 		await assignByArea(trx, id);
 		await appendAudit(trx, {
@@ -168,6 +182,62 @@ export async function createCampaign(
 		return { id, targets: n };
 	});
 	return { ...r, ms: Math.round(performance.now() - t0) };
+}
+
+/**
+ * The in-memory engine if it is wanted and can answer for the data as it is now (a version check,
+ * and a reload only if the data changed since it last loaded), else PostGIS.
+ */
+async function proximityEngine(
+	db: Kysely<DB>,
+	wanted: 'memory' | 'postgis'
+): Promise<'memory' | 'postgis'> {
+	if (wanted === 'postgis') return 'postgis';
+	try {
+		const a = analysisFor(db);
+		await a.refreshNow();
+		await a.refresh();
+		return 'memory';
+	} catch (e) {
+		console.warn(`[tongan] campaign targets through PostGIS alone: ${(e as Error).message}`);
+		return 'postgis';
+	}
+}
+
+/**
+ * Every point target's nearest water within the search distance, by the in-memory engine: the
+ * same segment and distance (to well under a millimetre) as PostGIS finds, for a province's
+ * institutions, homes, stations and villages at once.
+ */
+async function nearestWaterOf(
+	db: Kysely<DB>,
+	prefix: string,
+	rules: TargetRules,
+	villages: Map<string, number>
+) {
+	const [sites, centres] = await Promise.all([
+		pointSources(db, prefix, rules),
+		centresOfVillages(db, [...villages.keys()])
+	]);
+	const all: { kind?: PointTargetKind; key: string; lon: number; lat: number }[] = [
+		...sites,
+		...centres
+	];
+	const found = await analysisFor(db).nearestSegmentTo({
+		lon: all.map((p) => p.lon),
+		lat: all.map((p) => p.lat)
+	});
+	const none = (): NearestWater => ({ keys: [], segmentIds: [], distancesM: [] });
+	const out = { sites: {} as Record<PointTargetKind, NearestWater>, villages: none() };
+	all.forEach((p, i) => {
+		const d = found.distances[i];
+		if (!(d <= NEAREST_WATER_SEARCH_M) || found.segmentIds[i] < 0) return;
+		const into = p.kind ? (out.sites[p.kind] ??= none()) : out.villages;
+		into.keys.push(p.key);
+		into.segmentIds.push(found.segmentIds[i]);
+		into.distancesM.push(d);
+	});
+	return out;
 }
 
 export async function campaignsFor(db: Kysely<DB>, who: Principal): Promise<CampaignRow[]> {
@@ -184,18 +254,13 @@ export interface TargetView extends Omit<TargetRow, 'reason'> {
 	reason: TargetReason;
 }
 
-function viewTarget(t: TargetRow): TargetView {
-	return { ...t, reason: t.reason as TargetReason };
-}
-
 /**
- * A target as the phone keeps it (the service worker stores "my targets" and each target's page
- * for use out of signal): a household visit is named by its village and a stable code, a label
- * that says nothing about a child.
+ * A target as it is shown and kept (the service worker stores "my targets" and each target's
+ * page for use out of signal; the desk lists and exports them): a household visit is named by
+ * its village and a stable code, a label that says nothing about a child.
  */
-function phoneTarget(t: TargetRow): TargetView {
-	const v = viewTarget(t);
-	return t.kind === 'village' ? { ...v, name: householdLabel(t.name, t.id) } : v;
+function viewTarget(t: TargetRow): TargetView {
+	return { ...t, name: targetName(t.kind, t.name, t.id), reason: t.reason as TargetReason };
 }
 
 /**
@@ -213,7 +278,11 @@ export interface HazardView extends HazardRow {
 }
 
 function viewHazard(h: HazardRow, now: Date): HazardView {
-	return { ...h, overdue: isOverdue(h, now) };
+	return {
+		...h,
+		target_name: targetName(h.target_kind, h.target_name, h.target_id),
+		overdue: isOverdue(h, now)
+	};
 }
 
 /** A campaign's page: its progress, its targets and hazards within the viewer's reach. */
@@ -278,7 +347,7 @@ export async function myTargets(db: Kysely<DB>, who: Principal, now = new Date()
 	const scope = scopeFor(who.jurisdiction);
 	const rows = await targetsAssignedTo(db, who.userId, now);
 	// an account moved to another township keeps no reach into its old targets
-	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(phoneTarget);
+	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(viewTarget);
 }
 
 async function reachableTarget(db: Kysely<DB>, who: Principal, id: number): Promise<TargetRow> {
@@ -299,7 +368,7 @@ export async function targetPage(db: Kysely<DB>, who: Principal, id: number, now
 		hazardsOf(db, { targetId: id }, scopeFor(who.jurisdiction).sitePrefix)
 	]);
 	return {
-		target: phoneTarget(t),
+		target: viewTarget(t),
 		homesLink: await homesLinkFor(db, who, t, now),
 		campaign: {
 			id: c.id,

@@ -73,8 +73,19 @@ export function forgetReleasedChildrenNear(): void {
 export async function releasedChildrenNearIncompleteByVillage(
 	db: Kysely<DB>,
 	prefix: string,
-	radiusM: number
+	radiusM: number,
+	/** 'memory': the in-memory engine counts (the same children, in a fraction of the time) */
+	engine: 'memory' | 'postgis' = 'postgis'
 ): Promise<Map<string, number>> {
-	const rows = await childrenNearIncompleteByVillage(db, prefix, radiusM);
-	return new Map(rows.filter((r) => r.n > 0).map((r) => [r.code, releaseCount(r.n, r.k)]));
+	if (engine === 'postgis') {
+		const rows = await childrenNearIncompleteByVillage(db, prefix, radiusM);
+		return new Map(rows.filter((r) => r.n > 0).map((r) => [r.code, releaseCount(r.n, r.k)]));
+	}
+	const g = (await analysisFor(db).exposureIncomplete(prefix, radiusM, 12)).groups;
+	const out = new Map<string, number>();
+	if (g)
+		for (let i = 0; i < g.codes.length; i++)
+			if (g.count[i] > 0)
+				out.set(String(g.codes[i]).padStart(12, '0'), releaseCount(g.count[i], g.keySum[i]));
+	return out;
 }
