@@ -3,11 +3,33 @@
 // the province's rows again; the kept rows are exactly the province's rows of that county, and
 // a change to the data gives a new table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
 import { PROVINCE_SITE_PREFIX, segmentTable } from '../../src/lib/server/services/segment-table';
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import { unionOfBoxes } from '../../src/lib/geo/tiles';
+import { riverChiefsFor, segmentsFor } from '../../src/lib/server/services/waterways';
+import { syncNow, watchFreshness } from '../../src/lib/server/services/freshness';
+import { insertUser } from '../../src/lib/server/repositories/users';
+import type { Principal } from '../../src/lib/server/auth/policy';
+
+/** Counts every query sent through the instance it is plugged into. */
+function queryCounter(): KyselyPlugin & { n: number } {
+	return {
+		n: 0,
+		transformQuery(args) {
+			this.n++;
+			return args.node;
+		},
+		async transformResult(args) {
+			return args.result;
+		}
+	};
+}
+
+const version = async (db: TestDatabase['db']) =>
+	(await sql<{ v: string }>`SELECT value AS v FROM app_meta WHERE key = 'data_version'`.execute(db))
+		.rows[0]?.v;
 
 describe.each(testEngines())('the kept segment table on %s', (engine) => {
 	let d: TestDatabase;
@@ -58,5 +80,60 @@ describe.each(testEngines())('the kept segment table on %s', (engine) => {
 		const after = await segmentTable(d.db, county);
 		expect(after).not.toBe(before);
 		expect(after.find((r) => r.id === seg.id)?.river_chief_id).toBeNull();
+	});
+
+	it("serves a county's list again without a query while the watcher follows the database", async () => {
+		const counter = queryCounter();
+		// the app's instance, as the app has it: the watcher follows it
+		const db = d.db.withPlugin(counter);
+		const watcher = watchFreshness(db, { intervalMs: 3_600_000, log: () => {} });
+		try {
+			await syncNow(db);
+			const planner: Principal = {
+				userId: 1,
+				username: 'planner',
+				role: 'planner',
+				jurisdiction: county + '000000'
+			};
+			const q = { mine: false };
+			const first = await segmentsFor(db, planner, q);
+			const chiefs = await riverChiefsFor(db, planner);
+			counter.n = 0;
+			// twenty users on the same list: what was kept for this version, nothing asked again
+			for (let i = 0; i < 20; i++) {
+				expect(await segmentsFor(db, planner, q)).toEqual(first);
+				expect(await riverChiefsFor(db, planner)).toBe(chiefs);
+			}
+			expect(counter.n).toBe(0);
+
+			// a new river chief moves the version (0021), and the kept list offers them once this
+			// process has learnt it (its own write: syncNow; another's: the watcher's next look)
+			const before = await version(d.db);
+			const id = await insertUser(d.db, {
+				username: 'chief.new.kept',
+				displayName: '新河长',
+				passwordHash: 'x',
+				role: 'river_chief',
+				jurisdiction: county + '000000',
+				createdBy: null
+			});
+			expect(await version(d.db)).not.toBe(before);
+			expect((await riverChiefsFor(db, planner)).some((c) => c.id === id)).toBe(false);
+			await syncNow(db);
+			expect((await riverChiefsFor(db, planner)).some((c) => c.id === id)).toBe(true);
+			// another account is no change to any list
+			const after = await version(d.db);
+			await insertUser(d.db, {
+				username: 'planner.new.kept',
+				displayName: '新规划',
+				passwordHash: 'x',
+				role: 'planner',
+				jurisdiction: county + '000000',
+				createdBy: null
+			});
+			expect(await version(d.db)).toBe(after);
+		} finally {
+			await watcher.stop();
+		}
 	});
 });

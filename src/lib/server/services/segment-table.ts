@@ -10,6 +10,8 @@ import type { DB } from '../db/schema';
 import { listSegments, type SegmentRow } from '../repositories/equipment';
 import { ruleRadius } from '../repositories/segment-rule';
 import { currentDataVersion } from '../repositories/data-changes';
+import { riverChiefsUnder } from '../repositories/users';
+import { knownVersion } from './freshness';
 import { releasedChildrenNear } from './released-counts';
 import {
 	compareRisk,
@@ -29,7 +31,9 @@ export interface SegmentListItem extends SegmentRow {
  * place that reads it, so the cache can follow whoever owns the data version.
  */
 export async function segmentTableVersion(db: Kysely<DB>): Promise<string> {
-	return (await currentDataVersion(db)) ?? '0';
+	// the app's watcher knows it (no query per request); a database nothing watches is asked
+	const known = knownVersion(db);
+	return (known === undefined ? await currentDataVersion(db) : known) ?? '0';
 }
 
 /** The province's site prefix: one table every area's list can be filtered from. */
@@ -46,13 +50,23 @@ interface Entry {
 interface Kept {
 	version: string | undefined;
 	tables: Map<string, Entry>;
+	/** the river chiefs under a prefix (the list's filter), for the same version */
+	chiefs: Map<string, Promise<{ id: number; name: string }[]>>;
 }
 /** Per database (one in the app; tests open several, whose versions may coincide). */
 const keptBy = new WeakMap<Kysely<DB>, Kept>();
 function keptFor(db: Kysely<DB>): Kept {
 	let k = keptBy.get(db);
-	if (!k) keptBy.set(db, (k = { version: undefined, tables: new Map() }));
+	if (!k) keptBy.set(db, (k = { version: undefined, tables: new Map(), chiefs: new Map() }));
 	return k;
+}
+
+/** Start a new version: what was kept for the old one is dropped. */
+function turn(k: Kept, version: string): void {
+	if (k.version === version) return;
+	k.version = version;
+	k.tables.clear();
+	k.chiefs.clear();
 }
 /** When a province's or prefecture's table was last asked for (0: never). */
 let largeAskedAt = 0;
@@ -96,10 +110,7 @@ function keep(
 	promise: Promise<SegmentListItem[]>
 ): Entry {
 	const kept = k.tables;
-	if (k.version !== version) {
-		k.version = version;
-		kept.clear();
-	}
+	turn(k, version);
 	if (kept.size >= MAX_KEPT) {
 		// the province's table serves every area: keep it, forget the small ones
 		for (const p of kept.keys()) if (p !== PROVINCE_SITE_PREFIX) kept.delete(p);
@@ -164,6 +175,28 @@ export async function warmSegmentTable(db: Kysely<DB>): Promise<number> {
  */
 export function largeViewsInUse(now = Date.now()): boolean {
 	return largeAskedAt > 0 && now - largeAskedAt < LARGE_IN_USE_MS;
+}
+
+/**
+ * The river chiefs under `sitePrefix` (the list's filter offers them), kept for the data
+ * version: a chief's name, role and area move it (migration 0008), and so does a new chief
+ * (0021). A river chief's list of their own segments never needs it.
+ */
+export async function riverChiefsKept(
+	db: Kysely<DB>,
+	sitePrefix: string
+): Promise<{ id: number; name: string }[]> {
+	const version = await segmentTableVersion(db);
+	const k = keptFor(db);
+	turn(k, version);
+	let chiefs = k.chiefs.get(sitePrefix);
+	if (!chiefs) {
+		if (k.chiefs.size >= MAX_KEPT) k.chiefs.clear();
+		const p = riverChiefsUnder(db, sitePrefix);
+		k.chiefs.set(sitePrefix, (chiefs = p));
+		p.catch(() => k.chiefs.get(sitePrefix) === p && k.chiefs.delete(sitePrefix));
+	}
+	return chiefs;
 }
 
 /** Forget every kept table (tests comparing paths). */

@@ -10,6 +10,7 @@ import { releasedChildrenNear } from './released-counts';
 import {
 	segmentTable,
 	segmentTableVersion,
+	riverChiefsKept,
 	warmSegmentTable,
 	type SegmentListItem
 } from './segment-table';
@@ -33,7 +34,6 @@ import {
 	segmentRiverChief,
 	type SegmentLine
 } from '../repositories/waterways';
-import { riverChiefsUnder } from '../repositories/users';
 import { CheckConflict, CheckRejected, NotFoundError, PhotoError } from '../errors';
 import { completionTrend, type SubunitCompletion } from '../repositories/dashboard';
 import { childUnits } from '../repositories/areas';
@@ -382,7 +382,8 @@ export async function riverChiefsFor(
 	who: Principal
 ): Promise<{ id: number; name: string }[]> {
 	const scope = scopeFor(who.jurisdiction);
-	return riverChiefsUnder(db, scope.sitePrefix);
+	// kept for the data version, as the rows are: not one query per list
+	return riverChiefsKept(db, scope.sitePrefix);
 }
 
 /** Segment lines in a small box inside the viewer's waterways, for "segments near me". */
