@@ -5,7 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type KyselyPlugin } from 'kysely';
 import { openTestDatabase, testEngines, type TestDatabase } from '../support/template';
-import { PROVINCE_SITE_PREFIX, segmentTable } from '../../src/lib/server/services/segment-table';
+import {
+	PROVINCE_SITE_PREFIX,
+	segmentPlacesOf,
+	segmentTable
+} from '../../src/lib/server/services/segment-table';
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import { unionOfBoxes } from '../../src/lib/geo/tiles';
 import { riverChiefsFor, segmentsFor } from '../../src/lib/server/services/waterways';
@@ -135,5 +139,47 @@ describe.each(testEngines())('the kept segment table on %s', (engine) => {
 		} finally {
 			await watcher.stop();
 		}
+	});
+
+	it('places each exported row as PostGIS does, with the villages read once per version', async () => {
+		const counter = queryCounter();
+		const db = d.db.withPlugin(counter);
+		// as in the app, whose watcher knows the version
+		const watcher = watchFreshness(db, { intervalMs: 3_600_000, log: () => {} });
+		await syncNow(db);
+		const rows = await segmentTable(db, PROVINCE_SITE_PREFIX);
+		// what every chunk of an export asked before: the point halfway along each segment and
+		// the nearest village centre of its township on the sphere, the lowest code on a tie
+		const ref = await sql<{ id: string; lon: number; lat: number; code: string | null }>`
+			SELECT w.id, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat, v.code
+			FROM waterways w
+			CROSS JOIN LATERAL (SELECT ST_LineInterpolatePoint(w.geom, 0.5) AS pt) p
+			LEFT JOIN LATERAL (
+				SELECT a.code FROM admin_units a
+				WHERE a.parent_code = w.township_code AND a.level = 'village'
+				ORDER BY ST_DistanceSphere(a.center, p.pt), a.code LIMIT 1
+			) v ON true`.execute(d.db);
+		expect(ref.rows.length).toBe(rows.length);
+		counter.n = 0;
+		const places = new Map<
+			number,
+			Awaited<ReturnType<typeof segmentPlacesOf>> extends Map<number, infer P> ? P : never
+		>();
+		// in chunks, as the export writes them
+		for (let i = 0; i < rows.length; i += 100)
+			for (const [id, p] of await segmentPlacesOf(db, PROVINCE_SITE_PREFIX, rows.slice(i, i + 100)))
+				places.set(id, p);
+		await watcher.stop();
+		// one read of the villages for the whole file, none per chunk
+		expect(counter.n).toBe(1);
+		let withVillage = 0;
+		for (const r of ref.rows) {
+			const p = places.get(Number(r.id))!;
+			expect(p.village_code).toBe(r.code);
+			expect(p.lon).toBeCloseTo(r.lon, 6);
+			expect(p.lat).toBeCloseTo(r.lat, 6);
+			if (p.village_name) withVillage++;
+		}
+		expect(withVillage).toBeGreaterThan(rows.length / 2);
 	});
 });

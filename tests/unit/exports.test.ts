@@ -37,6 +37,7 @@ function segment(over: Partial<SegmentListItem>): SegmentListItem {
 		risk: 72,
 		usable_items: ['sign', 'buoy'],
 		bbox: [113.5, 29.8, 113.51, 29.81],
+		mid: [113.505, 29.805],
 		judged: true,
 		...over
 	};
