@@ -12,6 +12,7 @@
 // Over 400 lines on purpose: the three formats share one row model and one watermark, and a
 // reader should see them side by side.
 import { PassThrough, Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
@@ -173,6 +174,19 @@ function columnWidths(header: readonly string[], sample: readonly CellValue[][])
 	);
 }
 
+/** Until the stream wants more, or is closed (a reader that left never drains it). */
+function drained(out: PassThrough): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => {
+			out.off('drain', done);
+			out.off('close', done);
+			resolve();
+		};
+		out.on('drain', done);
+		out.on('close', done);
+	});
+}
+
 /**
  * An XLSX file written as the chunks come (exceljs's streaming workbook writer: a row is
  * committed, and leaves memory, as soon as it is written). Column widths from the header and
@@ -219,6 +233,13 @@ export function xlsxStream(
 		for await (const rows of chunks) {
 			if (first) start(rows);
 			for (const r of rows) addRow(r);
+			// let what this chunk made leave before the next is written: chunks that need no
+			// query (the kept rows) would otherwise build the whole file before its first
+			// byte, and a slow reader gets it no faster than it reads
+			if (out.writableNeedDrain) await drained(out);
+			else await nextTurn();
+			// the reader went away (a closed tab): stop, rather than write the rest to no one
+			if (out.destroyed) return;
 		}
 		if (first) start([]);
 		ws.commit();
