@@ -107,6 +107,7 @@ export async function benchPages(
 /** The issue's targets (15, item 3) beside what was measured: [case, target, measured, met]. */
 export function pagesAgainstTargets(p: PagesBench): [string, string, string, string][] {
 	const PAGE_MS = 300;
+	const EXPORT_FIRST_BYTE_MS = 1000;
 	const rows: [string, string, string, string][] = [];
 	for (const [name, x] of Object.entries(p.province))
 		rows.push([
@@ -116,13 +117,13 @@ export function pagesAgainstTargets(p: PagesBench): [string, string, string, str
 			x.first_ms < PAGE_MS ? 'yes' : 'no'
 		]);
 	for (const [f, x] of Object.entries(p.export))
-		// "exports stream": the first rows leave before the last are read; the whole file is
-		// beside it (no target in the issue)
+		// "exports stream": the file starts at once (its first rows leave before the last are
+		// made); the whole file is beside it, with no target in the issue
 		rows.push([
 			`province export ${f}`,
-			'streams (first byte << whole)',
+			`streams: first byte < ${EXPORT_FIRST_BYTE_MS} ms`,
 			`first byte ${x.first_byte_ms} ms, whole ${x.total_ms} ms`,
-			x.first_byte_ms < x.total_ms / 10 ? 'yes' : 'no'
+			x.first_byte_ms < EXPORT_FIRST_BYTE_MS ? 'yes' : 'no'
 		]);
 	const c = p.county_list_20_users;
 	rows.push([

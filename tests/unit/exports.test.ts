@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import {
 	contentDisposition,
 	csvCell,
@@ -9,6 +12,9 @@ import {
 	toCsv,
 	toXlsx,
 	xlsxStream,
+	csvStream,
+	geojsonStream,
+	tableFeatures,
 	type FourItem
 } from '$lib/server/exports';
 import type { SegmentListItem } from '$lib/server/services/waterways';
@@ -144,6 +150,51 @@ describe('XLSX export', () => {
 		const x = readXlsx(Buffer.concat(parts));
 		expect(x.rows.length).toBe(CHUNKS * 2000 + 1);
 		expect(x.rows[CHUNKS * 2000][1]?.value).toBe(`第${CHUNKS - 1}块第1999行`);
+	});
+
+	it('streams a CSV and a GeoJSON over HTTP: their first rows arrive before the last are made', async () => {
+		// chunks with nothing but microtasks between them (kept rows): without a turn of the
+		// event loop between chunks, the socket is not written until the whole file is made
+		const CHUNKS = 12;
+		for (const format of ['csv', 'geojson'] as const) {
+			let made = 0;
+			async function* rowChunks() {
+				for (let c = 0; c < CHUNKS; c++) {
+					made++;
+					yield Array.from({ length: 2000 }, (_, i) => [c * 2000 + i, `第${c}块`, 113.5, 29.8]);
+				}
+			}
+			async function* featureChunks() {
+				for await (const rows of rowChunks())
+					yield tableFeatures({ header: ['ID', '名称', 'lon', 'lat'], rows }, 2, 3);
+			}
+			const server = createServer((_req, res) => {
+				const file =
+					format === 'csv'
+						? csvStream(['ID', '名称', 'lon', 'lat'], rowChunks())
+						: geojsonStream(featureChunks(), { user: 'tester', at: checked });
+				Readable.fromWeb(file as import('node:stream/web').ReadableStream).pipe(res);
+			});
+			await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+			try {
+				const { port } = server.address() as AddressInfo;
+				const r = await fetch(`http://127.0.0.1:${port}/`);
+				const reader = r.body!.getReader();
+				let madeAtFirstRows = -1;
+				let bytes = 0;
+				for (;;) {
+					const { done, value } = await reader.read();
+					if (done) break;
+					bytes += value.byteLength;
+					// past the header: rows have arrived
+					if (madeAtFirstRows < 0 && bytes > 1000) madeAtFirstRows = made;
+				}
+				expect(madeAtFirstRows, format).toBeGreaterThan(0);
+				expect(madeAtFirstRows, format).toBeLessThan(CHUNKS);
+			} finally {
+				await new Promise((r) => server.close(r));
+			}
+		}
 	});
 
 	it('makes the date column wide enough not to show ####', async () => {

@@ -162,6 +162,8 @@ export function csvStream(
 		for await (const rows of chunks) {
 			if (!rows.length) continue;
 			yield Buffer.from(rows.map((r) => r.map(csvCell).join(',') + '\r\n').join(''), 'utf8');
+			// a turn of the event loop: the socket is written between chunks (see xlsxStream)
+			await nextTurn();
 		}
 	}
 	return Readable.toWeb(Readable.from(lines())) as ReadableStream<Uint8Array>;
@@ -277,6 +279,7 @@ export function geojsonStream(
 			if (!fs.length) continue;
 			yield Buffer.from((n ? ',' : '') + fs.map((f) => JSON.stringify(f)).join(',\n'));
 			n += fs.length;
+			await nextTurn();
 		}
 		yield Buffer.from(']}\n');
 	}
