@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import {
 	contentDisposition,
 	csvCell,
@@ -8,6 +11,10 @@ import {
 	sheetName,
 	toCsv,
 	toXlsx,
+	xlsxStream,
+	csvStream,
+	geojsonStream,
+	tableFeatures,
 	type FourItem
 } from '$lib/server/exports';
 import type { SegmentListItem } from '$lib/server/services/waterways';
@@ -37,6 +44,7 @@ function segment(over: Partial<SegmentListItem>): SegmentListItem {
 		risk: 72,
 		usable_items: ['sign', 'buoy'],
 		bbox: [113.5, 29.8, 113.51, 29.81],
+		mid: [113.505, 29.805],
 		judged: true,
 		...over
 	};
@@ -108,6 +116,85 @@ describe('XLSX export', () => {
 		expect(none.rows[0][none.header.indexOf('周边儿童')]).toBe(0);
 		expect(first[header.indexOf('需配备“四个一”')]).toMatchObject({ t: 's', value: '是' });
 		expect(first[header.indexOf('缺少或不可用的项目')]).toMatchObject({ value: '救生绳、救生杆' });
+	});
+
+	it('streams: the first bytes leave before the last rows are made, and a whole file opens', async () => {
+		// chunks that need no query (kept rows, as a province's export has them): nothing but
+		// microtasks between them, so only the writer itself can let bytes out between chunks
+		const CHUNKS = 12;
+		let made = 0;
+		async function* chunks() {
+			for (let c = 0; c < CHUNKS; c++) {
+				made++;
+				yield Array.from({ length: 2000 }, (_, i) => [
+					c * 2000 + i,
+					`第${c}块第${i}行`,
+					(i * 7919) % 1000,
+					checked
+				]);
+			}
+		}
+		const header = ['ID', '名称', '数', '时间'];
+		const file = xlsxStream(header, chunks(), '河段', { user: 'tester', at: checked }, 'zh-CN');
+		const reader = file.getReader();
+		const parts: Uint8Array[] = [];
+		let madeAtFirstByte = -1;
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			if (madeAtFirstByte < 0) madeAtFirstByte = made;
+			parts.push(value);
+		}
+		expect(madeAtFirstByte).toBeGreaterThan(0);
+		expect(madeAtFirstByte).toBeLessThan(CHUNKS);
+		const x = readXlsx(Buffer.concat(parts));
+		expect(x.rows.length).toBe(CHUNKS * 2000 + 1);
+		expect(x.rows[CHUNKS * 2000][1]?.value).toBe(`第${CHUNKS - 1}块第1999行`);
+	});
+
+	it('streams a CSV and a GeoJSON over HTTP: their first rows arrive before the last are made', async () => {
+		// chunks with nothing but microtasks between them (kept rows): without a turn of the
+		// event loop between chunks, the socket is not written until the whole file is made
+		const CHUNKS = 12;
+		for (const format of ['csv', 'geojson'] as const) {
+			let made = 0;
+			async function* rowChunks() {
+				for (let c = 0; c < CHUNKS; c++) {
+					made++;
+					yield Array.from({ length: 2000 }, (_, i) => [c * 2000 + i, `第${c}块`, 113.5, 29.8]);
+				}
+			}
+			async function* featureChunks() {
+				for await (const rows of rowChunks())
+					yield tableFeatures({ header: ['ID', '名称', 'lon', 'lat'], rows }, 2, 3);
+			}
+			const server = createServer((_req, res) => {
+				const file =
+					format === 'csv'
+						? csvStream(['ID', '名称', 'lon', 'lat'], rowChunks())
+						: geojsonStream(featureChunks(), { user: 'tester', at: checked });
+				Readable.fromWeb(file as import('node:stream/web').ReadableStream).pipe(res);
+			});
+			await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+			try {
+				const { port } = server.address() as AddressInfo;
+				const r = await fetch(`http://127.0.0.1:${port}/`);
+				const reader = r.body!.getReader();
+				let madeAtFirstRows = -1;
+				let bytes = 0;
+				for (;;) {
+					const { done, value } = await reader.read();
+					if (done) break;
+					bytes += value.byteLength;
+					// past the header: rows have arrived
+					if (madeAtFirstRows < 0 && bytes > 1000) madeAtFirstRows = made;
+				}
+				expect(madeAtFirstRows, format).toBeGreaterThan(0);
+				expect(madeAtFirstRows, format).toBeLessThan(CHUNKS);
+			} finally {
+				await new Promise((r) => server.close(r));
+			}
+		}
 	});
 
 	it('makes the date column wide enough not to show ####', async () => {

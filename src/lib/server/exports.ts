@@ -12,6 +12,7 @@
 // Over 400 lines on purpose: the three formats share one row model and one watermark, and a
 // reader should see them side by side.
 import { PassThrough, Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
@@ -161,6 +162,8 @@ export function csvStream(
 		for await (const rows of chunks) {
 			if (!rows.length) continue;
 			yield Buffer.from(rows.map((r) => r.map(csvCell).join(',') + '\r\n').join(''), 'utf8');
+			// a turn of the event loop: the socket is written between chunks (see xlsxStream)
+			await nextTurn();
 		}
 	}
 	return Readable.toWeb(Readable.from(lines())) as ReadableStream<Uint8Array>;
@@ -171,6 +174,19 @@ function columnWidths(header: readonly string[], sample: readonly CellValue[][])
 	return header.map((h, i) =>
 		Math.min(40, Math.max(6, cellWidth(h), ...sample.map((r) => cellWidth(r[i] ?? null))) + 2)
 	);
+}
+
+/** Until the stream wants more, or is closed (a reader that left never drains it). */
+function drained(out: PassThrough): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => {
+			out.off('drain', done);
+			out.off('close', done);
+			resolve();
+		};
+		out.on('drain', done);
+		out.on('close', done);
+	});
 }
 
 /**
@@ -219,6 +235,13 @@ export function xlsxStream(
 		for await (const rows of chunks) {
 			if (first) start(rows);
 			for (const r of rows) addRow(r);
+			// let what this chunk made leave before the next is written: chunks that need no
+			// query (the kept rows) would otherwise build the whole file before its first
+			// byte, and a slow reader gets it no faster than it reads
+			if (out.writableNeedDrain) await drained(out);
+			else await nextTurn();
+			// the reader went away (a closed tab): stop, rather than write the rest to no one
+			if (out.destroyed) return;
 		}
 		if (first) start([]);
 		ws.commit();
@@ -256,6 +279,7 @@ export function geojsonStream(
 			if (!fs.length) continue;
 			yield Buffer.from((n ? ',' : '') + fs.map((f) => JSON.stringify(f)).join(',\n'));
 			n += fs.length;
+			await nextTurn();
 		}
 		yield Buffer.from(']}\n');
 	}

@@ -228,3 +228,22 @@ export async function unitExists(db: Kysely<DB>, code: string): Promise<boolean>
 		.where('code', '=', code)
 		.executeTakeFirst());
 }
+
+export interface VillageCentre {
+	code: string;
+	name: string;
+	township_code: string;
+	/** null for a village without a centre (never nearest while another has one) */
+	lon: number | null;
+	lat: number | null;
+}
+
+/** The villages under `prefix` with their centres, in code order (one read for a whole export). */
+export async function villageCentres(db: Kysely<DB>, prefix: string): Promise<VillageCentre[]> {
+	const r = await sql<VillageCentre>`
+		SELECT code, name, parent_code AS township_code, ST_X(center) AS lon, ST_Y(center) AS lat
+		FROM admin_units
+		WHERE level = 'village' AND code LIKE ${underPrefix(prefix)}
+		ORDER BY code`.execute(db);
+	return r.rows;
+}

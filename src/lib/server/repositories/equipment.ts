@@ -234,6 +234,8 @@ export interface SegmentRow {
 	usable_items: string[];
 	/** the segment's box [west, south, east, north]: a list's map frame without another query */
 	bbox: [number, number, number, number];
+	/** [lon, lat] halfway along the segment: its place in exports (a bend's box centre can be on land) */
+	mid: [number, number];
 }
 
 export interface SegmentFilter {
@@ -255,8 +257,10 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 			w.river_chief_id, u.display_name AS river_chief_name, e.last_checked,
 			coalesce(e.usable_items, '{}') AS usable_items, sr.waterway_id IS NOT NULL AS judged,
 			ARRAY[ST_XMin(w.geom::box3d), ST_YMin(w.geom::box3d), ST_XMax(w.geom::box3d),
-				ST_YMax(w.geom::box3d)]::float8[] AS bbox
+				ST_YMax(w.geom::box3d)]::float8[] AS bbox,
+			ARRAY[ST_X(m.pt), ST_Y(m.pt)]::float8[] AS mid
 		FROM waterways w
+		CROSS JOIN LATERAL (SELECT ST_LineInterpolatePoint(w.geom, 0.5) AS pt) m
 		JOIN admin_units t ON t.code = w.township_code
 		LEFT JOIN segment_requirements sr ON sr.waterway_id = w.id
 		LEFT JOIN users u ON u.id = w.river_chief_id

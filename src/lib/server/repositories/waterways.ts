@@ -143,38 +143,3 @@ export interface SegmentPlace {
 	village_code: string | null;
 	village_name: string | null;
 }
-
-/**
- * Where each segment is, for exports: a point on the line halfway along it and the nearest
- * village of its township (segments are registered to townships, not villages). Nothing here is
- * about children. An entry for every id that exists.
- */
-export async function segmentPlaces(
-	db: Kysely<DB>,
-	ids: readonly number[]
-): Promise<Map<number, SegmentPlace>> {
-	if (!ids.length) return new Map();
-	const r = await sql<SegmentPlace & { id: number }>`
-		SELECT w.id, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat, v.code AS village_code, v.name AS village_name
-		FROM waterways w
-		CROSS JOIN LATERAL (SELECT ST_LineInterpolatePoint(w.geom, 0.5) AS pt) p
-		LEFT JOIN LATERAL (
-			SELECT a.code, a.name FROM admin_units a
-			WHERE a.parent_code = w.township_code AND a.level = 'village'
-			-- only an order among a township's villages: the sphere's haversine, no geography cast
-			ORDER BY ST_DistanceSphere(a.center, p.pt), a.code
-			LIMIT 1
-		) v ON true
-		WHERE w.id = ANY(${[...ids]}::bigint[])`.execute(db);
-	return new Map(
-		r.rows.map((x) => [
-			Number(x.id),
-			{
-				lon: Math.round(x.lon * 1e6) / 1e6,
-				lat: Math.round(x.lat * 1e6) / 1e6,
-				village_code: x.village_code,
-				village_name: x.village_name
-			}
-		])
-	);
-}

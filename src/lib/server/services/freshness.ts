@@ -28,6 +28,8 @@ export async function currentVersion(db: Kysely<DB>): Promise<string | null> {
 
 /** The data version this process last accounted for (its caches hold nothing older). */
 let seen: string | null | undefined;
+/** The database a running watcher follows (the app's one), so its version is known here. */
+let watched: Kysely<DB> | null = null;
 /** How many changes this process has seen: its caches are keyed by it. */
 let changesSeen = 0;
 // this process's start, so that a token from before a restart never names today's tiles
@@ -95,6 +97,17 @@ export async function applyNow(db: Kysely<DB>, waitMs = 10_000): Promise<void> {
 	learn(await currentDataVersion(db), applied);
 }
 
+/**
+ * The data version as this process knows it, without a query: while a watcher follows `db`,
+ * every write of this process is learnt at once (syncNow, applyNow) and another process's
+ * within the watcher's interval, as the tiles learn it. Undefined when nothing watches `db` or
+ * nothing is known yet: the caller reads the database. Twenty users on one list asked for the
+ * version twenty times over, each query queued behind the others on the embedded engine.
+ */
+export function knownVersion(db: Kysely<DB>): string | null | undefined {
+	return watched === db ? seen : undefined;
+}
+
 export interface Watcher {
 	stop(): Promise<void>;
 }
@@ -130,6 +143,7 @@ export function watchFreshness(
 		}
 		learn(v, applied);
 	};
+	watched = db;
 	const loop = () => {
 		if (stopped) return;
 		running = tick()
@@ -145,6 +159,7 @@ export function watchFreshness(
 	return {
 		async stop() {
 			stopped = true;
+			if (watched === db) watched = null;
 			if (timer) clearTimeout(timer);
 			await running;
 		}

@@ -10,6 +10,11 @@ import type { DB } from '../db/schema';
 import { listSegments, type SegmentRow } from '../repositories/equipment';
 import { ruleRadius } from '../repositories/segment-rule';
 import { currentDataVersion } from '../repositories/data-changes';
+import { riverChiefsUnder } from '../repositories/users';
+import { villageCentres, type VillageCentre } from '../repositories/areas';
+import type { SegmentPlace } from '../repositories/waterways';
+import { haversineMeters } from '$lib/geo/distance';
+import { knownVersion } from './freshness';
 import { releasedChildrenNear } from './released-counts';
 import {
 	compareRisk,
@@ -29,7 +34,9 @@ export interface SegmentListItem extends SegmentRow {
  * place that reads it, so the cache can follow whoever owns the data version.
  */
 export async function segmentTableVersion(db: Kysely<DB>): Promise<string> {
-	return (await currentDataVersion(db)) ?? '0';
+	// the app's watcher knows it (no query per request); a database nothing watches is asked
+	const known = knownVersion(db);
+	return (known === undefined ? await currentDataVersion(db) : known) ?? '0';
 }
 
 /** The province's site prefix: one table every area's list can be filtered from. */
@@ -46,13 +53,30 @@ interface Entry {
 interface Kept {
 	version: string | undefined;
 	tables: Map<string, Entry>;
+	/** the river chiefs under a prefix (the list's filter), for the same version */
+	chiefs: Map<string, Promise<{ id: number; name: string }[]>>;
+	/** the villages under a prefix by township, for the places of exported rows */
+	villages: Map<string, Promise<Map<string, VillageCentre[]>>>;
 }
 /** Per database (one in the app; tests open several, whose versions may coincide). */
 const keptBy = new WeakMap<Kysely<DB>, Kept>();
 function keptFor(db: Kysely<DB>): Kept {
 	let k = keptBy.get(db);
-	if (!k) keptBy.set(db, (k = { version: undefined, tables: new Map() }));
+	if (!k)
+		keptBy.set(
+			db,
+			(k = { version: undefined, tables: new Map(), chiefs: new Map(), villages: new Map() })
+		);
 	return k;
+}
+
+/** Start a new version: what was kept for the old one is dropped. */
+function turn(k: Kept, version: string): void {
+	if (k.version === version) return;
+	k.version = version;
+	k.tables.clear();
+	k.chiefs.clear();
+	k.villages.clear();
 }
 /** When a province's or prefecture's table was last asked for (0: never). */
 let largeAskedAt = 0;
@@ -96,10 +120,7 @@ function keep(
 	promise: Promise<SegmentListItem[]>
 ): Entry {
 	const kept = k.tables;
-	if (k.version !== version) {
-		k.version = version;
-		kept.clear();
-	}
+	turn(k, version);
 	if (kept.size >= MAX_KEPT) {
 		// the province's table serves every area: keep it, forget the small ones
 		for (const p of kept.keys()) if (p !== PROVINCE_SITE_PREFIX) kept.delete(p);
@@ -164,6 +185,96 @@ export async function warmSegmentTable(db: Kysely<DB>): Promise<number> {
  */
 export function largeViewsInUse(now = Date.now()): boolean {
 	return largeAskedAt > 0 && now - largeAskedAt < LARGE_IN_USE_MS;
+}
+
+/**
+ * The river chiefs under `sitePrefix` (the list's filter offers them), kept for the data
+ * version: a chief's name, role and area move it (migration 0008), and so does a new chief
+ * (0021). A river chief's list of their own segments never needs it.
+ */
+export async function riverChiefsKept(
+	db: Kysely<DB>,
+	sitePrefix: string
+): Promise<{ id: number; name: string }[]> {
+	return keptRead(
+		db,
+		(k) => k.chiefs,
+		sitePrefix,
+		() => riverChiefsUnder(db, sitePrefix)
+	);
+}
+
+/** One read of something kept for the data version, shared by every request that needs it. */
+async function keptRead<T>(
+	db: Kysely<DB>,
+	pick: (k: Kept) => Map<string, Promise<T>>,
+	key: string,
+	read: () => Promise<T>
+): Promise<T> {
+	const version = await segmentTableVersion(db);
+	const k = keptFor(db);
+	turn(k, version);
+	const kept = pick(k);
+	let p = kept.get(key);
+	if (!p) {
+		if (kept.size >= MAX_KEPT) kept.clear();
+		const mine = read();
+		kept.set(key, (p = mine));
+		mine.catch(() => kept.get(key) === mine && kept.delete(key));
+	}
+	return p;
+}
+
+/**
+ * Where each row is, for exports: the point halfway along the segment (read with the row) and
+ * the village of its own township whose centre is nearest that point on the sphere, the lowest
+ * code on a tie (segments are registered to townships, not villages; nothing here is about
+ * children). The villages are read once per data version; a lateral query per segment took
+ * 0.15–0.45 s per 2,000 rows, ten seconds of a province's export.
+ */
+export async function segmentPlacesOf(
+	db: Kysely<DB>,
+	sitePrefix: string,
+	rows: readonly SegmentListItem[]
+): Promise<Map<number, SegmentPlace>> {
+	const byTownship = await keptRead(
+		db,
+		(k) => k.villages,
+		sitePrefix,
+		async () => {
+			const m = new Map<string, VillageCentre[]>();
+			for (const v of await villageCentres(db, sitePrefix)) {
+				let list = m.get(v.township_code);
+				if (!list) m.set(v.township_code, (list = []));
+				list.push(v);
+			}
+			return m;
+		}
+	);
+	const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+	return new Map(
+		rows.map((r) => {
+			let best: VillageCentre | null = null;
+			let bestM = Infinity;
+			// in code order: a later village wins only when strictly nearer
+			for (const v of byTownship.get(r.township_code) ?? []) {
+				const m =
+					v.lon === null || v.lat === null
+						? Infinity
+						: haversineMeters(r.mid, [Number(v.lon), Number(v.lat)]);
+				if (best === null || m < bestM) [best, bestM] = [v, m];
+			}
+			return [
+				r.id,
+				{
+					lon: round6(r.mid[0]),
+					lat: round6(r.mid[1]),
+					village_code: best?.code ?? null,
+					village_name: best?.name ?? null
+				}
+			];
+		})
+	);
 }
 
 /** Forget every kept table (tests comparing paths). */

@@ -104,6 +104,8 @@ export async function createUser(
 		});
 		return newId;
 	});
+	// a new river chief moved the version (trigger, 0021): the kept lists offer them at once
+	if (input.role === 'river_chief') await syncNow(db);
 	return { ok: true, value: id };
 }
 

@@ -10,6 +10,8 @@ import { releasedChildrenNear } from './released-counts';
 import {
 	segmentTable,
 	segmentTableVersion,
+	riverChiefsKept,
+	segmentPlacesOf,
 	warmSegmentTable,
 	type SegmentListItem
 } from './segment-table';
@@ -29,11 +31,9 @@ import {
 import {
 	segmentLinesIn as segmentLines,
 	segmentRequirement,
-	segmentPlaces,
 	segmentRiverChief,
 	type SegmentLine
 } from '../repositories/waterways';
-import { riverChiefsUnder } from '../repositories/users';
 import { CheckConflict, CheckRejected, NotFoundError, PhotoError } from '../errors';
 import { completionTrend, type SubunitCompletion } from '../repositories/dashboard';
 import { childUnits } from '../repositories/areas';
@@ -382,7 +382,8 @@ export async function riverChiefsFor(
 	who: Principal
 ): Promise<{ id: number; name: string }[]> {
 	const scope = scopeFor(who.jurisdiction);
-	return riverChiefsUnder(db, scope.sitePrefix);
+	// kept for the data version, as the rows are: not one query per list
+	return riverChiefsKept(db, scope.sitePrefix);
 }
 
 /** Segment lines in a small box inside the viewer's waterways, for "segments near me". */
@@ -397,14 +398,16 @@ export function segmentLinesIn(
 /**
  * The segment list of an export: the rows of the list (the same kept table, so the same
  * released counts and order), which of the four items each lacks (from the same rows), and
- * where each is, read in chunks as the file is written.
+ * where each is, found for each chunk as the file is written.
  */
 export async function segmentsForExport(db: Kysely<DB>, who: Principal, q: SegmentQuery) {
 	const rows = await segmentsFor(db, who, q);
 	return {
 		rows,
 		missing: (r: SegmentListItem) => FOUR_ITEMS.filter((i) => !r.usable_items.includes(i)),
-		places: (ids: readonly number[]) => segmentPlaces(db, ids)
+		// from the rows and the villages kept for this version: no query per chunk
+		places: (part: readonly SegmentListItem[]) =>
+			segmentPlacesOf(db, scopeFor(who.jurisdiction).sitePrefix, part)
 	};
 }
 

@@ -2,7 +2,9 @@
 // BOM, formula-safe, opens correctly in Excel), XLSX, or GeoJSON (a point on each segment). The
 // same filters and the same kept rows as the list page, so the file holds what the user was
 // looking at; its name says which area and filters, who exported it and when. Written as it is
-// read: the rows' places are read a chunk at a time while the file streams out.
+// read: the rows and the
+// villages their places are found among are kept per data version, so the file streams out
+// without a query per chunk.
 import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
@@ -65,7 +67,7 @@ export const GET: RequestHandler = async (event) => {
 			part,
 			new Map<number, readonly FourItem[]>(part.map((r) => [r.id, missing(r)])),
 			locals.locale,
-			await places(part.map((r) => r.id))
+			await places(part)
 		);
 	async function* tables() {
 		for (let i = 0; i < rows.length; i += CHUNK) yield await chunk(rows.slice(i, i + CHUNK));
