@@ -64,8 +64,11 @@ describe.each(testEngines())('the demo campaign on %s', (engine) => {
 			meta,
 			NOW
 		);
+		// a household visit reads as its village and a code of its own target (so of its campaign)
+		const place = (t: (typeof page.targets)[number]) =>
+			t.kind === 'village' ? t.name.replace(/ · [2-9A-HJ-NP-Z]{5}$/, '') : t.name;
 		const key = (t: (typeof page.targets)[number]) =>
-			JSON.stringify([t.kind, t.source_id, t.name, t.area_code, t.reason, t.assignee_id]);
+			JSON.stringify([t.kind, t.source_id, place(t), t.area_code, t.reason, t.assignee_id]);
 		const theirs = (await campaignPage(d.db, admin, own.id, NOW)).targets.map(key).sort();
 		expect(page.targets.map(key).sort()).toEqual(theirs);
 	});
