@@ -75,16 +75,19 @@ export interface PointKind {
 	columns: PointColumn[];
 }
 
+/** Stations and institutions name any unit of the jurisdiction (a township, a village…). */
+const ADMIN_AREA = {
+	column: 'admin_code',
+	type: 'text',
+	field: 'adminCode',
+	level: null,
+	unknown: 'unitUnknown'
+} as const;
+
 export const POINT_KINDS = {
 	sunshine_stations: {
 		table: 'sunshine_stations',
-		area: {
-			column: 'admin_code',
-			type: 'text',
-			field: 'adminCode',
-			level: null,
-			unknown: 'unitUnknown'
-		},
+		area: ADMIN_AREA,
 		columns: [
 			{ column: 'name', type: 'text', field: 'name' },
 			{ column: 'services', type: 'text', field: 'services' }
@@ -92,20 +95,14 @@ export const POINT_KINDS = {
 	},
 	institutions: {
 		table: 'institutions',
-		area: {
-			column: 'admin_code',
-			type: 'text',
-			field: 'adminCode',
-			level: null,
-			unknown: 'unitUnknown'
-		},
+		area: ADMIN_AREA,
 		columns: [
 			{ column: 'kind', type: 'text', field: 'kind' },
 			{ column: 'name', type: 'text', field: 'name' },
 			{ column: 'capacity', type: 'int', field: 'capacity' }
 		]
 	},
-	// the area is compared as stored (one decimal): a file with 35.25 m² re-imported is unchanged
+	// the area as stored, one decimal (validate.ts rounds the file's value the same way)
 	children_homes: {
 		table: 'children_homes',
 		area: {
