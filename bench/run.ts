@@ -153,38 +153,23 @@ function printImports(i: ImportsBench): void {
 	);
 }
 
-if (args.only === 'imports') {
-	const imports = await importsCase();
+/** `--only <case>`: that case alone, written to bench/results/<case>-<engine>-s<scale>.json. */
+async function only<T>(name: string, run: () => Promise<T>, print: (x: T) => void): Promise<never> {
+	const result = await run();
 	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 	writeFileSync(
-		path.join(ROOT, `bench/results/imports-${engine}-s${String(scale).replace('.', '_')}.json`),
-		JSON.stringify({ scale, engine, imports, at: new Date().toISOString() }, null, 2) + '\n'
+		path.join(ROOT, `bench/results/${name}-${engine}-s${String(scale).replace('.', '_')}.json`),
+		JSON.stringify({ scale, engine, [name]: result, at: new Date().toISOString() }, null, 2) + '\n'
 	);
-	printImports(imports);
+	print(result);
 	process.exit(0);
 }
 
-if (args.only === 'campaigns') {
-	const campaigns = await campaignsCase();
-	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-	writeFileSync(
-		path.join(ROOT, `bench/results/campaigns-${engine}-s${String(scale).replace('.', '_')}.json`),
-		JSON.stringify({ scale, engine, campaigns, at: new Date().toISOString() }, null, 2) + '\n'
-	);
-	printCampaigns(campaigns);
-	process.exit(0);
-}
+if (args.only === 'imports') await only('imports', importsCase, printImports);
 
-if (args.only === 'pages') {
-	const pages = await pagesCase();
-	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-	writeFileSync(
-		path.join(ROOT, `bench/results/pages-${engine}-s${String(scale).replace('.', '_')}.json`),
-		JSON.stringify({ scale, engine, pages, at: new Date().toISOString() }, null, 2) + '\n'
-	);
-	printPages(pages);
-	process.exit(0);
-}
+if (args.only === 'campaigns') await only('campaigns', campaignsCase, printCampaigns);
+
+if (args.only === 'pages') await only('pages', pagesCase, printPages);
 
 log(`analyses on ${engine}, scale ${scale}`);
 const d = await prov.open();
