@@ -26,6 +26,8 @@ import { migrate } from '../src/lib/server/db/migrate';
 import { benchPages, type PagesBench } from './lib/pages';
 import { benchCampaigns, type CampaignsBench } from './lib/campaigns';
 import { benchImports, type ImportsBench } from './lib/imports';
+import { benchSiting, printSiting, type SitingBench } from './lib/siting';
+import { createAnalysis } from '../src/lib/server/analysis';
 
 const { values: args } = parseArgs({
 	options: {
@@ -41,7 +43,9 @@ const { values: args } = parseArgs({
 		// `--only pages`: just the pages case (issue 15: lists, dashboard, settings, exports,
 		// 20 users on a county list), on the province already built; `--only campaigns`: just
 		// the campaign cases (issue 12: target generation, "my targets" in Chromium, dashboard);
-		// `--only imports`: a 300,000-row roster imported while colleagues use the county's list
+		// `--only siting`: the planning cases (issue 13: coverage at three reaches, k = 50 for a
+		// prefecture and k = 100 for the province), read only; `--only imports`: a 300,000-row
+		// roster imported while colleagues use the county's list (issue 14)
 		only: { type: 'string' },
 		'import-rows': { type: 'string', default: '300000' }
 	}
@@ -153,28 +157,62 @@ function printImports(i: ImportsBench): void {
 	);
 }
 
-/** `--only <case>`: that case alone, written to bench/results/<case>-<engine>-s<scale>.json. */
-async function only<T>(name: string, run: () => Promise<T>, print: (x: T) => void): Promise<never> {
-	const result = await run();
+/** One case alone (`--only`): its figures in bench/results/<case>-<engine>-s<scale>.json. */
+function writeOnly(name: string, figures: unknown): void {
 	mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 	writeFileSync(
 		path.join(ROOT, `bench/results/${name}-${engine}-s${String(scale).replace('.', '_')}.json`),
-		JSON.stringify({ scale, engine, [name]: result, at: new Date().toISOString() }, null, 2) + '\n'
+		JSON.stringify({ scale, engine, [name]: figures, at: new Date().toISOString() }, null, 2) + '\n'
 	);
-	print(result);
+}
+
+if (args.only === 'campaigns') {
+	const campaigns = await campaignsCase();
+	writeOnly('campaigns', campaigns);
+	printCampaigns(campaigns);
 	process.exit(0);
 }
 
-if (args.only === 'imports') await only('imports', importsCase, printImports);
+if (args.only === 'siting') {
+	const d = await prov.open();
+	let siting: SitingBench;
+	try {
+		await migrate(d.db, path.join(ROOT, 'migrations'), log);
+		// the analysis engine beside the kernel, its snapshot loaded as in the full run
+		const analysis = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 3_600_000 });
+		try {
+			await analysis.refresh();
+			siting = await benchSiting(d, { runs: Number(args.runs), analysis }, log);
+		} finally {
+			await analysis.close();
+		}
+	} finally {
+		await d.close();
+	}
+	writeOnly('siting', siting);
+	printSiting(siting);
+	process.exit(0);
+}
 
-if (args.only === 'campaigns') await only('campaigns', campaignsCase, printCampaigns);
+if (args.only === 'pages') {
+	const pages = await pagesCase();
+	writeOnly('pages', pages);
+	printPages(pages);
+	process.exit(0);
+}
 
-if (args.only === 'pages') await only('pages', pagesCase, printPages);
+if (args.only === 'imports') {
+	const imports = await importsCase();
+	writeOnly('imports', imports);
+	printImports(imports);
+	process.exit(0);
+}
 
 log(`analyses on ${engine}, scale ${scale}`);
 const d = await prov.open();
 let a;
 let rule: RuleBench;
+let siting: SitingBench;
 try {
 	// a database built by an older version gets this version's migrations, as the app would
 	await migrate(d.db, path.join(ROOT, 'migrations'), log);
@@ -194,6 +232,7 @@ try {
 		{ runs: Number(args.runs), skipSql: args['skip-sql'] },
 		log
 	);
+	siting = await benchSiting(d, { runs: Number(args.runs), analysis: a.analysis }, log);
 } finally {
 	// the embedded engine allows one process per data dir: the app's server gets it next
 	await d.close();
@@ -343,7 +382,8 @@ const result = {
 		map_route_js_gz_kb: render.jsGzKb,
 		pages,
 		imports,
-		campaigns
+		campaigns,
+		siting: Object.fromEntries(siting.cases.map((c) => [c.name, { ms: c.ms, target: c.target }]))
 	}
 };
 
@@ -355,7 +395,7 @@ writeFileSync(
 	JSON.stringify(
 		{
 			...result,
-			details: { ...details, cases: a.metrics, rule },
+			details: { ...details, cases: a.metrics, rule, siting },
 			at: new Date().toISOString()
 		},
 		null,
@@ -404,6 +444,7 @@ console.log(
 console.log(
 	`startup: first start ${result.metrics.startup.first_start_s} s · restart ${restartS} s · map first render ${render.ms} ms · route JS ${render.jsGzKb} KB gz`
 );
+printSiting(siting);
 if (pages) printPages(pages);
 if (imports) printImports(imports);
 printCampaigns(campaigns);

@@ -4,16 +4,14 @@
 // dashboard links to it, and a bad year is a 400 in Chinese.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO, guard, signIn } from './helpers';
+import { DEMO, flat, guard, printPdf, signIn } from './helpers';
 
 test.describe.configure({ timeout: 180_000 });
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tongan-annual-'));
-// pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace
-const flat = (s: string) => s.replace(/\s+/g, '');
 
 const HEADINGS = [
 	'一、儿童情况（按类别和区划）',
@@ -25,23 +23,9 @@ const HEADINGS = [
 
 /** The PDF of the page, as the flattened text of each of its sheets. */
 async function printedPages(page: Page, name: string): Promise<string[]> {
-	const file = path.join(dir, `${name}.pdf`);
-	writeFileSync(file, await page.pdf({ format: 'A4', printBackground: true }));
-	const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
-	expect(info).toMatch(/Page size:\s+595(\.\d+)? x 842(\.\d+)? pts \(A4\)/);
-	const n = Number(/Pages:\s+(\d+)/.exec(info)![1]);
-	const out: string[] = [];
-	for (let i = 1; i <= n; i++)
-		out.push(
-			execFileSync(
-				'pdftotext',
-				['-enc', 'UTF-8', '-layout', '-f', `${i}`, '-l', `${i}`, file, '-'],
-				{
-					encoding: 'utf8'
-				}
-			)
-		);
-	return out;
+	const p = await printPdf(page, name, { layout: true });
+	expect(p.info).toMatch(/Page size:\s+595(\.\d+)? x 842(\.\d+)? pts \(A4\)/);
+	return Array.from({ length: p.pages }, (_, i) => p.sheet(i + 1));
 }
 
 /** Every table row on the page, as the texts of its cells. */

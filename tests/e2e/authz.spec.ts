@@ -69,7 +69,8 @@ const PLANNING_ROUTES: readonly string[] = [
 	'/(app)/planning',
 	'/api/planning/run',
 	'/api/planning/scenarios',
-	'/api/exports/planning'
+	'/api/exports/planning',
+	'/api/exports/planning-coverage'
 ];
 
 let db: TestDatabase;

@@ -2,11 +2,7 @@
 // mid-campaign (adds an item, is refused a duplicate), the target page then asks the new item,
 // and a check made on it is filed under the new version while the editor's page keeps count.
 import { test, expect } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DEMO, guard, PHONE, signIn } from './helpers';
+import { DEMO, flat, guard, PHONE, printPdf, signIn } from './helpers';
 
 test.use(PHONE);
 
@@ -49,11 +45,7 @@ test('checklists: a county administrator adds an item and the target page asks i
 	await expect(section.locator('ol > li')).toHaveCount(8);
 
 	// on paper every item reads by its words (the fields they are edited in do not print)
-	const pdf = path.join(mkdtempSync(path.join(os.tmpdir(), 'tongan-ckl-')), 'checklists.pdf');
-	writeFileSync(pdf, await page.pdf({ format: 'A4', printBackground: true }));
-	const printed = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], {
-		encoding: 'utf8'
-	}).replace(/\s+/g, '');
+	const printed = flat((await printPdf(page, 'checklists')).text);
 	for (const words of ['校舍建筑', '围墙', '防汛沙袋储备', '食品安全', '警示标志'])
 		expect(printed).toContain(words);
 

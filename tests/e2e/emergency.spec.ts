@@ -4,7 +4,7 @@
 // in the browser: a crossing ring is refused there) is answered by the server, and a river reach
 // picked shows what lies near it with the server's own figures. On a phone.
 import { test, expect, type Page } from '@playwright/test';
-import { DEMO, guard, PHONE, signIn } from './helpers';
+import { DEMO, guard, PHONE, pointOf, signIn } from './helpers';
 
 const TOWNSHIP = '421083100000';
 
@@ -150,7 +150,7 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 	}
 });
 
-test('on a phone, a river reach picked shows the institutions, hazards and children near it, as the server counts them', async ({
+test('on a phone, a river reach tapped on the map shows the institutions, hazards and children near it, as the server counts them', async ({
 	browser,
 	baseURL
 }) => {
@@ -160,23 +160,25 @@ test('on a phone, a river reach picked shows the institutions, hazards and child
 	const problems = guard(p);
 	try {
 		await signIn(p, DEMO.emergency);
-		// a reach of the county, as the segment list offers it (the list puts those with children
-		// near them first)
-		const list = await (await p.request.get('/waterways')).text();
-		const segmentId = Number(/href="\/waterways\/(\d+)"/.exec(list)?.[1]);
-		expect(segmentId).toBeGreaterThan(0);
 		await p.goto('/emergency');
 		await mapReady(p);
 		const form = p.getByTestId('near-segment');
-		await form.locator('input').fill(String(segmentId));
 		// the widest reach, so there is most to compare
 		await form.locator('select').selectOption('2000');
+		// a reach tapped on the map, where the map draws one (its segments carry their ids)
+		let at: { x: number; y: number } | null = null;
+		await expect
+			.poll(async () => (at = await pointOf(p, 'waterways-hit')), { timeout: 30_000 })
+			.not.toBeNull();
 		const sent = p.waitForRequest(
 			(r) => r.url().endsWith('/api/emergency/near') && r.method() === 'POST'
 		);
-		await form.getByRole('button').click();
+		const box = (await p.getByTestId('emergency-map').locator('.live canvas').boundingBox())!;
+		await p.touchscreen.tap(box.x + at!.x, box.y + at!.y);
 		const q = (await sent).postDataJSON() as { kind: string; segmentId: number; radiusM: number };
-		expect(q).toEqual({ kind: 'segment', segmentId, radiusM: 2000 });
+		expect(q).toEqual({ kind: 'segment', segmentId: expect.any(Number), radiusM: 2000 });
+		// the form names the reach tapped, so it can be asked again at another distance
+		await expect(form.locator('input')).toHaveValue(String(q.segmentId));
 		const answer = p.getByTestId('near-answer');
 		await expect(answer).toBeVisible();
 		// the reach chosen is named in the answer

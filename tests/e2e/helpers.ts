@@ -1,7 +1,8 @@
 // Shared e2e helpers: sign in through the real form (with the TOTP step for administrators),
 // and a guard that fails a test on page errors or requests to any non-local host.
 import { expect, type Page } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { totpCode } from '../../src/lib/server/auth/totp';
@@ -180,3 +181,90 @@ export async function mapIdle(page: Page): Promise<void> {
 			})
 	);
 }
+
+/**
+ * A screen point on a rendered feature of `layer`, well inside the map, with nothing of
+ * `avoid` within 10 px (so a tap there reaches that feature).
+ */
+export async function pointOf(page: Page, layer: string, avoid?: string) {
+	return page.evaluate(
+		({ layer, avoid }) => {
+			type Geo = { type: string; coordinates: unknown };
+			type Box = [[number, number], [number, number]];
+			const m = (
+				window as unknown as {
+					__tonganMap: {
+						queryRenderedFeatures(
+							a: Box | { layers: string[] },
+							o?: { layers: string[] }
+						): { geometry: Geo }[];
+						project(c: [number, number]): { x: number; y: number };
+						getCanvas(): { clientWidth: number; clientHeight: number };
+					};
+				}
+			).__tonganMap;
+			const { clientWidth: w, clientHeight: h } = m.getCanvas();
+			const points = (c: unknown): [number, number][] =>
+				Array.isArray(c) && typeof c[0] === 'number'
+					? [c as [number, number]]
+					: (c as unknown[]).flatMap(points);
+			for (const f of m.queryRenderedFeatures({ layers: [layer] })) {
+				for (const c of points(f.geometry.coordinates)) {
+					const { x, y } = m.project(c);
+					if (x < 40 || y < 40 || x > w - 60 || y > h - 40) continue;
+					const box: Box = [
+						[x - 10, y - 10],
+						[x + 10, y + 10]
+					];
+					if (avoid && m.queryRenderedFeatures(box, { layers: [avoid] }).length) continue;
+					return { x, y };
+				}
+			}
+			return null;
+		},
+		{ layer, avoid }
+	);
+}
+
+/** Chromium's A4 PDF of a page, read back with poppler (an outside reader, not our own code). */
+export interface Printed {
+	file: string;
+	/** pdfinfo's report: the page count and the sheet size */
+	info: string;
+	pages: number;
+	/** the whole text, in layout order when asked */
+	text: string;
+	/** the text of sheet i (1-based) */
+	sheet(i: number): string;
+}
+
+let printDir: string | undefined;
+
+export async function printPdf(
+	page: Page,
+	name: string,
+	o: { layout?: boolean } = {}
+): Promise<Printed> {
+	printDir ??= mkdtempSync(path.join(os.tmpdir(), 'tongan-print-'));
+	const file = path.join(printDir, `${name}.pdf`);
+	writeFileSync(file, await page.pdf({ format: 'A4', printBackground: true }));
+	const read = (...range: string[]) =>
+		execFileSync(
+			'pdftotext',
+			['-enc', 'UTF-8', ...(o.layout ? ['-layout'] : []), ...range, file, '-'],
+			{
+				encoding: 'utf8'
+			}
+		);
+	const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+	return {
+		file,
+		info,
+		pages: Number(/Pages:\s+(\d+)/.exec(info)![1]),
+		text: read(),
+		sheet: (i) => read('-f', `${i}`, '-l', `${i}`)
+	};
+}
+
+/** pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace. */
+export const flat = (s: string) => s.replace(/\s+/g, '');

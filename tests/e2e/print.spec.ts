@@ -7,22 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO, guard, signIn } from './helpers';
+import { DEMO, flat, guard, printPdf, signIn } from './helpers';
 
 // a whole county's list is some thirty sheets for Chromium to lay out and print
 test.describe.configure({ timeout: 240_000 });
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tongan-print-'));
-
-async function printed(page: Page, name: string): Promise<{ text: string; pages: number }> {
-	const file = path.join(dir, `${name}.pdf`);
-	writeFileSync(file, await page.pdf({ format: 'A4', printBackground: true }));
-	const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
-	const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
-	return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)![1]) };
-}
-// pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace
-const flat = (s: string) => s.replace(/\s+/g, '');
+const printed = (page: Page, name: string) => printPdf(page, name);
 
 test('the county segment list prints every row in scope, with the print header', async ({
 	page

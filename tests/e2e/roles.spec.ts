@@ -2,7 +2,7 @@
 // exact homes (points) only for the roles whose work needs them, after stating a purpose;
 // everyone else sees counts and is never offered points.
 import { test, expect } from '@playwright/test';
-import { DEMO, guard, mapIdle, signIn } from './helpers';
+import { DEMO, guard, mapIdle, pointOf, signIn } from './helpers';
 
 const POINTS = [DEMO.province, DEMO.prefecture, DEMO.county, DEMO.township, DEMO.village];
 const COUNTS = [DEMO.riverChief, DEMO.emergency, DEMO.planner];
@@ -49,50 +49,6 @@ for (const who of POINTS) {
 		await expect(page.getByTestId('map')).not.toHaveAttribute('data-rendered-children', '0');
 		expect(problems).toEqual([]);
 	});
-}
-
-/**
- * A screen point on a rendered feature of `layer`, well inside the map, with nothing of
- * `avoid` within 10 px (so a tap there reaches that feature).
- */
-async function pointOf(page: import('@playwright/test').Page, layer: string, avoid?: string) {
-	return page.evaluate(
-		({ layer, avoid }) => {
-			type Geo = { type: string; coordinates: unknown };
-			type Box = [[number, number], [number, number]];
-			const m = (
-				window as unknown as {
-					__tonganMap: {
-						queryRenderedFeatures(
-							a: Box | { layers: string[] },
-							o?: { layers: string[] }
-						): { geometry: Geo }[];
-						project(c: [number, number]): { x: number; y: number };
-						getCanvas(): { clientWidth: number; clientHeight: number };
-					};
-				}
-			).__tonganMap;
-			const { clientWidth: w, clientHeight: h } = m.getCanvas();
-			const points = (c: unknown): [number, number][] =>
-				Array.isArray(c) && typeof c[0] === 'number'
-					? [c as [number, number]]
-					: (c as unknown[]).flatMap(points);
-			for (const f of m.queryRenderedFeatures({ layers: [layer] })) {
-				for (const c of points(f.geometry.coordinates)) {
-					const { x, y } = m.project(c);
-					if (x < 40 || y < 40 || x > w - 60 || y > h - 40) continue;
-					const box: Box = [
-						[x - 10, y - 10],
-						[x + 10, y + 10]
-					];
-					if (avoid && m.queryRenderedFeatures(box, { layers: [avoid] }).length) continue;
-					return { x, y };
-				}
-			}
-			return null;
-		},
-		{ layer, avoid }
-	);
 }
 
 test('exact homes stay on screen while the official taps a home or opens a waterway', async ({

@@ -13,6 +13,7 @@ import {
 	campaignPage,
 	createCampaign,
 	hazardPage,
+	hazardPhotoFor,
 	myTargets,
 	reassignTarget,
 	recordTargetCheck,
@@ -428,5 +429,62 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}
+
+		// a hazard found at the home: its after photo is a photo of the home, withheld alike
+		const found = await recordTargetCheck(
+			d.db,
+			director,
+			{
+				clientUuid: randomUUID(),
+				targetId: visit.id,
+				recordedAt: new Date(),
+				lon: home[0],
+				lat: home[1],
+				answers: DEFAULT_CHECKLIST_ITEMS.home.map((item) =>
+					item === 'electricity'
+						? { item, answer: 'hazard' as const, note: '插座裸露' }
+						: { item, answer: 'ok' as const }
+				)
+			},
+			meta
+		);
+		const hid = found.hazards[0];
+		const deadline = new Date(Date.now() + 7 * 86400_000);
+		await stepHazard(
+			d.db,
+			admin,
+			hid,
+			{ action: 'register', severity: 'general', responsible: '村委会', deadline },
+			null,
+			meta
+		);
+		const jpeg = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#888' } })
+			.jpeg()
+			.toBuffer();
+		await stepHazard(
+			d.db,
+			staff,
+			hid,
+			{ action: 'fix', note: '已更换', afterPhoto: true },
+			jpeg,
+			meta
+		);
+		const seen = await hazardPage(d.db, director, hid);
+		expect(seen.photoWithheld).toBe(false);
+		const photoId = seen.hazard.after_photo!;
+		expect(photoId).not.toBeNull();
+		expect((await hazardPhotoFor(d.db, director, photoId)).home).toBe(true);
+		// the river chief follows the township's hazards, but not into a child's home
+		const chief = await hazardPage(d.db, riverChief, hid);
+		expect(chief.hazard).toMatchObject({ state: 'fixed', after_photo: null });
+		expect(chief.photoWithheld).toBe(true);
+		await expect(hazardPhotoFor(d.db, riverChief, photoId)).rejects.toBeInstanceOf(NotFoundError);
+		// an institution's after photo is no one's home: the river chief sees it as before
+		const other = await sql<{ id: number }>`
+			SELECT p.id::float8 AS id FROM hazard_photos p
+			JOIN hazards h ON h.id = p.hazard_id JOIN campaign_targets t ON t.id = h.target_id
+			WHERE t.kind <> 'village' LIMIT 1`.execute(d.db);
+		expect(other.rows).toHaveLength(1);
+		expect((await hazardPhotoFor(d.db, riverChief, other.rows[0].id)).home).toBe(false);
 	});
 });

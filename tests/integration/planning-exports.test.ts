@@ -2,28 +2,19 @@
 // the village centre) and by township (CSV, XLSX), each opened by GDAL; the counts are the
 // released ones (child_counts.*_released, read here by SQL), as the page shows them, and the
 // covered flags equal PostGIS; every file carries its watermark and leaves one audit row.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import {
-	openTestDatabase,
-	principalOf,
-	testEngines,
-	FIXTURE_AREA,
-	type TestDatabase
-} from '../support/template';
+import { principalOf, testEngines } from '../support/template';
+import { useTestDatabase } from '../support/app-database';
+import { villagesByPostgis, type VillageReference } from '../support/planning-reference';
 import { ogrinfo } from '../support/ogr';
 import { readXlsx } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { closeAnalysis } from '../../src/lib/server/services/exposure';
 import { translator } from '../../src/lib/i18n';
 import { GET } from '../../src/routes/api/exports/planning-coverage/+server';
 import { fakeEvent } from '../support/auditor/collect';
 
-const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
-vi.mock('$lib/server/db', async (original) => ({
-	...(await original<typeof import('../../src/lib/server/db')>()),
-	database: async () => state.db!
-}));
+vi.mock('$lib/server/db', () => import('../support/app-database'));
 
 async function download(who: Principal, query: string) {
 	const ev = fakeEvent(who, `/api/exports/planning-coverage?${query}`) as {
@@ -43,17 +34,6 @@ async function download(who: Principal, query: string) {
 	}
 }
 
-interface Want {
-	code: string;
-	township: string;
-	total: number;
-	lb: number;
-	dif: number;
-	c500: boolean;
-	c1000: boolean;
-	c2000: boolean;
-}
-
 const t = translator('en');
 const csvRows = (b: Buffer) =>
 	b
@@ -64,45 +44,26 @@ const csvRows = (b: Buffer) =>
 		.map((r) => r.split(','));
 
 describe.each(testEngines())('coverage results export on %s', (engine) => {
-	let d: TestDatabase;
+	const held = useTestDatabase(engine);
 	let planner: Principal;
-	let want: Want[];
+	let want: VillageReference[];
 	beforeAll(async () => {
-		d = await openTestDatabase(engine);
-		state.db = d;
-		planner = (await principalOf(d.db, 'planner')) as Principal;
-		want = (
-			await sql<Want>`
-			WITH sites AS (
-				SELECT geom::geography AS g FROM children_homes WHERE status = 'open' AND area_m2 >= 30
-				UNION ALL SELECT geom::geography FROM sunshine_stations)
-			SELECT v.code, v.parent_code AS township,
-				coalesce(c.total_released, 0)::int AS total,
-				coalesce(c.left_behind_released, 0)::int AS lb,
-				coalesce(c.in_difficulty_released, 0)::int AS dif,
-				EXISTS (SELECT 1 FROM sites WHERE ST_DWithin(v.center::geography, sites.g, 500, false)) AS c500,
-				EXISTS (SELECT 1 FROM sites WHERE ST_DWithin(v.center::geography, sites.g, 1000, false)) AS c1000,
-				EXISTS (SELECT 1 FROM sites WHERE ST_DWithin(v.center::geography, sites.g, 2000, false)) AS c2000
-			FROM admin_units v LEFT JOIN child_counts c ON c.code = v.code
-			WHERE v.level = 'village' AND v.code LIKE ${FIXTURE_AREA + '%'} ORDER BY v.code`.execute(d.db)
-		).rows;
-	});
-	afterAll(async () => {
-		await closeAnalysis();
-		await d?.close();
+		planner = (await principalOf(held.d.db, 'planner')) as Principal;
+		want = await villagesByPostgis(held.d.db);
 	});
 
 	const audits = async (resource: string) =>
 		(
 			await sql<{ username: string; detail: { file: string; rows: number } }>`
 				SELECT username, detail FROM audit_log WHERE action = 'export' AND resource = ${resource}
-				ORDER BY id`.execute(d.db)
+				ORDER BY id`.execute(held.d.db)
 		).rows;
 
 	it('by village: CSV, XLSX and GeoJSON that GDAL reads, with the released counts and PostGIS coverage', async () => {
 		const byCode = new Map(want.map((w) => [w.code, w]));
 		const yes = t('plan.yes');
-		const flags = (w: Want) => [w.c500, w.c1000, w.c2000].map((c) => (c ? yes : t('plan.no')));
+		const flags = (w: VillageReference) =>
+			[w.c500, w.c1000, w.c2000].map((c) => (c ? yes : t('plan.no')));
 
 		const csv = await download(planner, 'level=village&format=csv');
 		expect(csv.status).toBe(200);
@@ -179,7 +140,7 @@ describe.each(testEngines())('coverage results export on %s', (engine) => {
 
 	it('refuses other roles and a township file without places, changing nothing', async () => {
 		const before = (await audits('planning.coverage.village.csv')).length;
-		const chief = (await principalOf(d.db, 'river.chief')) as Principal;
+		const chief = (await principalOf(held.d.db, 'river.chief')) as Principal;
 		expect((await download(chief, 'level=village&format=csv')).status).toBe(403);
 		expect((await download(planner, 'level=township&format=geojson')).status).toBe(400);
 		expect((await download(planner, 'level=county&format=csv')).status).toBe(400);

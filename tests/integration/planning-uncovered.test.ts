@@ -4,16 +4,10 @@
 // (ST_DWithin on geography, on the sphere), and each carries the protected value of that cell:
 // the cell-key perturbation of its true count and key sum, the very value the children tiles
 // release for it. So the layer is no new figure, and no count leaves unprotected.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import {
-	openTestDatabase,
-	testEngines,
-	FIXTURE_AREA,
-	principalOf,
-	type TestDatabase
-} from '../support/template';
-import { closeAnalysis } from '../../src/lib/server/services/exposure';
+import { testEngines, FIXTURE_AREA, principalOf } from '../support/template';
+import { useTestDatabase } from '../support/app-database';
 import { load } from '../../src/routes/(app)/planning/+page.server';
 import { releasedCellsFor } from '../../src/lib/server/tiles/children-cells';
 import { releaseCount, KEY_MODULUS } from '../../src/lib/domain/disclosure';
@@ -21,11 +15,7 @@ import { DEMAND_LEVEL, REACHES, type UncoveredCell } from '../../src/lib/domain/
 import { tileOf } from '../../src/lib/geo/tiles';
 import { fakeEvent } from '../support/auditor/collect';
 
-const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
-vi.mock('$lib/server/db', async (original) => ({
-	...(await original<typeof import('../../src/lib/server/db')>()),
-	database: async () => state.db!
-}));
+vi.mock('$lib/server/db', () => import('../support/app-database'));
 
 interface Row {
 	x: number;
@@ -38,18 +28,10 @@ interface Row {
 }
 
 describe.each(testEngines())('uncovered demand on %s', (engine) => {
-	let d: TestDatabase;
-	beforeAll(async () => {
-		d = await openTestDatabase(engine);
-		state.db = d;
-	});
-	afterAll(async () => {
-		await closeAnalysis();
-		await d?.close();
-	});
+	const held = useTestDatabase(engine);
 
 	it('sends the released cells no usable site reaches, as PostGIS finds them on the residences', async () => {
-		const who = await principalOf(d.db, 'planner');
+		const who = await principalOf(held.d.db, 'planner');
 		const data = (await load(fakeEvent(who, '/planning'))) as unknown as {
 			uncovered: UncoveredCell[];
 			cells: { lon: number; lat: number; n: number }[];
@@ -74,9 +56,9 @@ describe.each(testEngines())('uncovered demand on %s', (engine) => {
 				EXISTS (SELECT 1 FROM sites s WHERE ST_DWithin(centres.g, s.g, 500, false)) AS c500,
 				EXISTS (SELECT 1 FROM sites s WHERE ST_DWithin(centres.g, s.g, 1000, false)) AS c1000,
 				EXISTS (SELECT 1 FROM sites s WHERE ST_DWithin(centres.g, s.g, 2000, false)) AS c2000
-			FROM centres`.execute(d.db);
+			FROM centres`.execute(held.d.db);
 		const covered = (r: Row) => [r.c500, r.c1000, r.c2000];
-		const tiles = await releasedCellsFor(d.db, FIXTURE_AREA);
+		const tiles = await releasedCellsFor(held.d.db, FIXTURE_AREA);
 		const sent = data.uncovered.map((c) => {
 			const { x, y } = tileOf(c.lon, c.lat, DEMAND_LEVEL);
 			return { id: `${x}/${y}`, n: c.n, from: c.from };

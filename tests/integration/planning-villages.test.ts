@@ -2,62 +2,21 @@
 // counts, homes, directors and the extra-director flag, and every township's sums, equal an
 // independent PostGIS computation (ST_DWithin on geography from the village centre to usable
 // homes and Sunshine Stations, released counts from child_counts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import {
-	openTestDatabase,
-	testEngines,
-	FIXTURE_AREA,
-	principalOf,
-	type TestDatabase
-} from '../support/template';
-import { closeAnalysis } from '../../src/lib/server/services/exposure';
+import { testEngines, FIXTURE_AREA, principalOf } from '../support/template';
+import { useTestDatabase } from '../support/app-database';
+import { villagesByPostgis } from '../support/planning-reference';
 import { villageCoverage } from '../../src/lib/server/services/planning';
 import { Forbidden } from '../../src/lib/server/errors';
 
-interface Want {
-	code: string;
-	township: string;
-	total: number;
-	lb: number;
-	dif: number;
-	homes: number;
-	directors: string | null;
-	c500: boolean;
-	c1000: boolean;
-	c2000: boolean;
-}
-
 describe.each(testEngines())('coverage by village on %s', (engine) => {
-	let d: TestDatabase;
-	beforeAll(async () => {
-		d = await openTestDatabase(engine);
-	});
-	afterAll(async () => {
-		await closeAnalysis();
-		await d?.close();
-	});
+	const held = useTestDatabase(engine);
 
 	it('villages and townships equal PostGIS on the released counts', async () => {
-		const who = await principalOf(d.db, 'planner');
-		const got = await villageCoverage(d.db, who);
-		const q = await sql<Want>`
-			WITH sites AS (
-				SELECT geom::geography AS g FROM children_homes WHERE status = 'open' AND area_m2 >= 30
-				UNION ALL SELECT geom::geography FROM sunshine_stations)
-			SELECT v.code, v.parent_code AS township,
-				coalesce(c.total_released, 0)::int AS total,
-				coalesce(c.left_behind_released, 0)::int AS lb,
-				coalesce(c.in_difficulty_released, 0)::int AS dif,
-				(SELECT count(*)::int FROM children_homes h WHERE h.village_code = v.code) AS homes,
-				(SELECT string_agg(u.display_name, '、') FROM users u
-					WHERE u.role = 'village_director' AND u.active AND u.jurisdiction_code = v.code) AS directors,
-				EXISTS (SELECT 1 FROM sites WHERE ST_DWithin(v.center::geography, sites.g, 500, false)) AS c500,
-				EXISTS (SELECT 1 FROM sites WHERE ST_DWithin(v.center::geography, sites.g, 1000, false)) AS c1000,
-				EXISTS (SELECT 1 FROM sites WHERE ST_DWithin(v.center::geography, sites.g, 2000, false)) AS c2000
-			FROM admin_units v LEFT JOIN child_counts c ON c.code = v.code
-			WHERE v.level = 'village' AND v.code LIKE ${FIXTURE_AREA + '%'} ORDER BY v.code`.execute(d.db);
-		const want = q.rows;
+		const who = await principalOf(held.d.db, 'planner');
+		const got = await villageCoverage(held.d.db, who);
+		const want = await villagesByPostgis(held.d.db);
 		expect(got.villages.map((v) => v.code)).toEqual(want.map((w) => w.code));
 		for (const [i, v] of got.villages.entries()) {
 			const w = want[i];
@@ -95,7 +54,7 @@ describe.each(testEngines())('coverage by village on %s', (engine) => {
 			SELECT township, sum(total)::int AS total, sum(lb)::int AS lb,
 				sum(CASE WHEN c1000 THEN total ELSE 0 END)::int AS c1000_total,
 				sum(CASE WHEN c2000 THEN dif ELSE 0 END)::int AS c2000_dif
-			FROM v GROUP BY township ORDER BY township`.execute(d.db);
+			FROM v GROUP BY township ORDER BY township`.execute(held.d.db);
 		expect(got.townships.map((x) => x.code).sort()).toEqual(t.rows.map((r) => r.township));
 		for (const r of t.rows) {
 			const x = got.townships.find((y) => y.code === r.township)!;
@@ -115,7 +74,7 @@ describe.each(testEngines())('coverage by village on %s', (engine) => {
 	});
 
 	it('is for planners and administrators only', async () => {
-		const chief = await principalOf(d.db, 'river.chief');
-		await expect(villageCoverage(d.db, chief)).rejects.toBeInstanceOf(Forbidden);
+		const chief = await principalOf(held.d.db, 'river.chief');
+		await expect(villageCoverage(held.d.db, chief)).rejects.toBeInstanceOf(Forbidden);
 	});
 });

@@ -6,10 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { distance, point } from '@turf/turf';
 import {
 	coverSets,
+	coverageByReach,
 	coveredWeight,
+	firstReach,
 	lazyGreedy,
 	solveSiting
 } from '../../src/lib/server/analysis/kernel/coverage.mjs';
+import { haversineMeters } from '../../src/lib/server/analysis/kernel/sphere.mjs';
 import { exactCoverage } from '../support/mclp';
 
 function rng(seed: number) {
@@ -66,6 +69,72 @@ describe('siting kernel', () => {
 					if (km([candidates.lon[j], candidates.lat[j]], [demand.lon[i], demand.lat[i]]) <= radius)
 						want.push(i);
 				expect(coverOf(sets, j)).toEqual(want);
+			}
+		}
+	});
+
+	it('finds the first reach within which a site lies exactly as a distance to every site does, at any latitude and on the reach itself', () => {
+		const reaches = [500, 1000, 2000];
+		for (const [seed, lat0] of [
+			[11, 0],
+			[12, 30.5],
+			[13, 45],
+			[14, 61],
+			[15, -72]
+		] as const) {
+			const r = rng(seed);
+			const m = 60;
+			const sites = {
+				lon: Float64Array.from({ length: m }, () => 113 + r() * 0.3),
+				lat: Float64Array.from({ length: m }, () => lat0 + r() * 0.15)
+			};
+			// random points, and points a hair inside or outside a reach of some site (the plane's
+			// estimate cannot tell those: only the exact distance can)
+			const lon: number[] = [];
+			const lat: number[] = [];
+			for (let i = 0; i < 1500; i++) {
+				lon.push(112.97 + r() * 0.36);
+				lat.push(lat0 - 0.03 + r() * 0.21);
+			}
+			for (let i = 0; i < 1500; i++) {
+				const j = Math.floor(r() * m);
+				const d = reaches[i % 3] + (r() - 0.5) * 2e-3;
+				const b = r() * 2 * Math.PI;
+				const a = d / 6_371_008.8;
+				const p1 = (sites.lat[j] * Math.PI) / 180;
+				const l1 = (sites.lon[j] * Math.PI) / 180;
+				const p2 = Math.asin(Math.sin(p1) * Math.cos(a) + Math.cos(p1) * Math.sin(a) * Math.cos(b));
+				const l2 =
+					l1 +
+					Math.atan2(
+						Math.sin(b) * Math.sin(a) * Math.cos(p1),
+						Math.cos(a) - Math.sin(p1) * Math.sin(p2)
+					);
+				lon.push((l2 * 180) / Math.PI);
+				lat.push((p2 * 180) / Math.PI);
+			}
+			const points = { lon: Float64Array.from(lon), lat: Float64Array.from(lat) };
+			const got = firstReach(points, sites, reaches);
+			let near = 0;
+			for (let i = 0; i < lon.length; i++) {
+				let best = Infinity;
+				for (let j = 0; j < m; j++)
+					best = Math.min(best, haversineMeters(sites.lon[j], sites.lat[j], lon[i], lat[i]));
+				const want = reaches.findIndex((x) => best <= x);
+				expect(got[i], `point ${i} at ${best} m`).toBe(want < 0 ? 3 : want);
+				if (reaches.some((x) => Math.abs(best - x) < 1e-3)) near++;
+			}
+			expect(near).toBeGreaterThan(100);
+			// and each reach's cover is coverSets' (the per-site walk it replaces)
+			const w = Float64Array.from(lon, (_, i) => 1 + (i % 7));
+			const all = coverageByReach({ ...points, w }, sites, reaches);
+			for (const [t, reach] of reaches.entries()) {
+				const sets = coverSets(points, sites, reach);
+				const mark = new Uint8Array(lon.length);
+				for (const i of sets.idx) mark[i] = 1;
+				expect(Array.from(all.first, (f) => (f <= t ? 1 : 0))).toEqual(Array.from(mark));
+				expect(coveredWeight({ ...points, w }, sites, reach).covered).toEqual(mark);
+				expect(all.weight[t]).toBe(w.reduce((acc, x, i) => acc + (mark[i] ? x : 0), 0));
 			}
 		}
 	});

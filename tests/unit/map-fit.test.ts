@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { HUBEI_EXTENT } from '$lib/domain/tile-contract';
 import {
 	allInside,
+	boundsOfPoints,
 	coverPadding,
 	fitFloor,
 	geometryBounds,
 	isCoverSide,
 	minZoomFor,
 	sameBounds,
+	segmentTapFloor,
 	selectedMove,
 	visibleBox,
 	type Box
@@ -181,5 +184,33 @@ describe('the zooms the map keeps to', () => {
 	it('tells a new area from the same one', () => {
 		expect(sameBounds([1, 2, 3, 4], [1, 2, 3, 4])).toBe(true);
 		expect(sameBounds([1, 2, 3, 4], [1, 2, 3, 5])).toBe(false);
+	});
+});
+
+describe('the bounds a small map opens on', () => {
+	it('holds every point, west to east and south to north', () => {
+		expect(
+			boundsOfPoints([
+				[114.3, 30.6],
+				[113.9, 30.9],
+				[114.1, 30.2]
+			])
+		).toEqual([113.9, 30.2, 114.3, 30.9]);
+	});
+
+	it('opens on Hubei when there is nothing yet, not on the Gulf of Guinea', () => {
+		expect(boundsOfPoints([])).toEqual([...HUBEI_EXTENT]);
+	});
+});
+
+describe('the zoom a map of segments to tap opens at', () => {
+	it('brings a county or smaller area close enough that its segments are features to tap', () => {
+		for (const level of ['county', 'township', 'village'] as const)
+			expect(segmentTapFloor(level)).toBe(MIN_ZOOM.waterwaySegments);
+	});
+
+	it('leaves a province or prefecture whole: it is an overview, not a place to tap', () => {
+		expect(segmentTapFloor('province')).toBe(0);
+		expect(segmentTapFloor('prefecture')).toBe(0);
 	});
 });

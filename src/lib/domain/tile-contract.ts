@@ -6,6 +6,12 @@
 export const TILE_SOURCES = ['admin', 'water', 'sites', 'children'] as const;
 export type TileSource = (typeof TILE_SOURCES)[number];
 
+/**
+ * Hubei's extent (west, south, east, north; a little generous): what a map with nothing to show
+ * yet opens on, and what an operator's basemap archive must overlap to be of use.
+ */
+export const HUBEI_EXTENT: readonly [number, number, number, number] = [108.3, 29.0, 116.2, 33.3];
+
 /** Deepest zoom rendered; the map stretches these tiles beyond it. */
 export const TILE_MAX_ZOOM = 14;
 

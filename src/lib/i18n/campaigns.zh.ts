@@ -117,6 +117,7 @@ export const campaignsZh = {
 	'hz.fix': '记录整改',
 	'hz.fixNote': '整改说明',
 	'hz.afterPhoto': '整改后照片',
+	'hz.afterPhotoWithheld': '整改后照片摄于儿童家中，仅向可查看住址的角色显示。',
 	'hz.close': '核实销号',
 	'hz.reject': '退回重新整改',
 	'hz.verifyNote': '核实意见',

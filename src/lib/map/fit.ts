@@ -1,7 +1,8 @@
 // How the map fits what it shows: the current area, the selected segment (into the part of the
 // map no panel over it covers), and the zooms it keeps to. Pure: the map components measure and
 // move, this decides.
-import { MIN_ZOOM } from '$lib/domain/tile-contract';
+import { HUBEI_EXTENT, MIN_ZOOM } from '$lib/domain/tile-contract';
+import type { AdminLevel } from '$lib/domain/admin';
 
 /** West, south, east, north in degrees. */
 export type Bounds = [number, number, number, number];
@@ -24,6 +25,15 @@ export function minZoomFor(waterwayIds: number[] | null | undefined): number {
  */
 export function fitFloor(drillLevel: string | null): number {
 	return drillLevel === 'township' ? MIN_ZOOM.township : 0;
+}
+
+/**
+ * The least zoom a map whose segments are tapped opens at (the emergency desk: "tap a reach").
+ * A county or smaller area fitted on a phone can come out just below the zoom from which the
+ * tiles carry one feature per segment, and then a tap finds nothing: it is shown a little closer.
+ */
+export function segmentTapFloor(level: AdminLevel): number {
+	return level === 'province' || level === 'prefecture' ? 0 : MIN_ZOOM.waterwaySegments;
 }
 
 /** Whether two bounds are the same (the map is not moved again for the same area). */
@@ -183,4 +193,17 @@ export function selectedMove(
 		kind: 'pan',
 		by: [mid.x - (seen.left + seen.right) / 2, mid.y - (seen.top + seen.bottom) / 2]
 	};
+}
+
+/** The bounds of some points ([lon, lat]), or Hubei's when there are none. */
+export function boundsOfPoints(points: readonly (readonly [number, number])[]): Bounds {
+	if (!points.length) return [...HUBEI_EXTENT];
+	let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+	for (const [lon, lat] of points) {
+		w = Math.min(w, lon);
+		e = Math.max(e, lon);
+		s = Math.min(s, lat);
+		n = Math.max(n, lat);
+	}
+	return [w, s, e, n];
 }

@@ -6,9 +6,10 @@ import { open, stat } from 'node:fs/promises';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { bytesToHeader, Compression, TileType } from 'pmtiles';
 import { env } from './env';
+import { HUBEI_EXTENT } from '$lib/domain/tile-contract';
 
 /** Hubei's extent (lon/lat), a little generous: an archive must overlap it to be of use. */
-export const HUBEI_BOUNDS: [number, number, number, number] = [108.3, 29.0, 116.2, 33.3];
+export const HUBEI_BOUNDS = HUBEI_EXTENT;
 
 /** What an archive must hold for the kept style (Protomaps' basemap schema) to draw anything. */
 export const PROTOMAPS_LAYERS = ['earth', 'water', 'roads'] as const;

@@ -79,6 +79,12 @@ function table(doc: Doc, columns: Column[], head: string[] | null, rows: string[
 	doc.moveDown(0.6);
 }
 
+/** A name column `nameW` wide, then `n` figures sharing the rest, right-aligned. */
+function namedFigures(nameW: number, n: number): Column[] {
+	const figure = { w: (1 - nameW) / n, align: 'right' as const };
+	return [{ w: nameW }, ...Array.from({ length: n }, () => figure)];
+}
+
 function heading(doc: Doc, text: string, size: number) {
 	// a heading never sits alone at the foot of a sheet
 	if (doc.y + size * 4 > doc.page.height - doc.page.margins.bottom) doc.addPage();
@@ -167,12 +173,7 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 	note(doc, t('annual.childrenNote'));
 	table(
 		doc,
-		[
-			{ w: 0.4 },
-			{ w: 0.2, align: 'right' },
-			{ w: 0.2, align: 'right' },
-			{ w: 0.2, align: 'right' }
-		],
+		namedFigures(0.4, 3),
 		[
 			t('annual.col.area'),
 			t('annual.col.total'),
@@ -188,7 +189,7 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 	);
 
 	heading(doc, t('annual.sites'), 12);
-	const kv = [{ w: 0.7 }, { w: 0.3, align: 'right' as const }];
+	const kv = namedFigures(0.7, 1);
 	table(
 		doc,
 		kv,
@@ -226,12 +227,7 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 		);
 		table(
 			doc,
-			[
-				{ w: 0.4 },
-				{ w: 0.2, align: 'right' },
-				{ w: 0.2, align: 'right' },
-				{ w: 0.2, align: 'right' }
-			],
+			namedFigures(0.4, 3),
 			[
 				t('annual.col.area'),
 				t('dash.table.required'),
@@ -253,12 +249,7 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 		t(k === 'campaigns' ? 'annual.campaignsCount' : `annual.${k}`);
 	table(
 		doc,
-		[
-			{ w: 0.34 },
-			{ w: 0.22, align: 'right' },
-			{ w: 0.22, align: 'right' },
-			{ w: 0.22, align: 'right' }
-		],
+		namedFigures(0.34, 3),
 		[
 			t('annual.col.item'),
 			t('annual.col.thisYear', { year: r.year }),

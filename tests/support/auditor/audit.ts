@@ -534,6 +534,19 @@ function showText(s: Shown): string {
 }
 
 /** A short account of the audit for the test's output. */
+/**
+ * What makes an audit fail, as text ('' when clean): any finding but a pinned count (a figure
+ * it could not read, a label that lies, a derived figure beyond the released ones), and any
+ * protected count pinned to one value; the first 40 of each.
+ */
+export function auditFailures(r: AuditReport): string {
+	const problems = r.findings.filter((f) => f.kind !== 'pinned');
+	return [
+		...problems.slice(0, 40).map((f) => `${f.kind}: ${f.detail}`),
+		...r.pinned.slice(0, 40).map((p) => `pinned ${p.id} = ${p.lo}: ${p.figures.join('; ')}`)
+	].join('\n');
+}
+
 export function describeReport(r: AuditReport): string {
 	const by = (kind: string) => r.checked.filter((b) => kindOf(b.id) === kind);
 	const pinnedBy = (kind: string) => r.pinned.filter((b) => kindOf(b.id) === kind).length;

@@ -27,7 +27,7 @@ import {
 	type VillageCoverage
 } from '../../../src/lib/domain/planning';
 import { readXlsx } from '../xlsx';
-import { cellQ, fakeEvent, readShown, unitQ, type Collected } from './collect';
+import { cellQ, emptyCollected, fakeEvent, readShown, unitQ, type Collected } from './collect';
 
 type PageData = {
 	cells: DemandCell[];
@@ -65,15 +65,7 @@ function post(who: Principal, url: string, body: unknown) {
 }
 
 export async function collectPlanning(who: Principal, role: string): Promise<Collected> {
-	const c: Collected = {
-		figures: [],
-		derived: [],
-		villages: new Map(),
-		townships: new Set(),
-		unread: [],
-		requests: {},
-		grids: new Set()
-	};
+	const c = emptyCollected();
 	const prefix = scopeFor(who.jurisdiction).prefix;
 	c.grids.add(prefix);
 	const read = new Set<string>();

@@ -142,12 +142,9 @@ function childLeaves(value: unknown, path: string, out: string[]): void {
 	}
 }
 
-export async function collect(
-	who: Principal,
-	role: string,
-	opts: { maxZoom: number; log?: (m: string) => void }
-): Promise<Collected> {
-	const c: Collected = {
+/** Nothing collected yet. */
+export function emptyCollected(): Collected {
+	return {
 		figures: [],
 		derived: [],
 		villages: new Map(),
@@ -156,6 +153,14 @@ export async function collect(
 		requests: {},
 		grids: new Set()
 	};
+}
+
+export async function collect(
+	who: Principal,
+	role: string,
+	opts: { maxZoom: number; log?: (m: string) => void }
+): Promise<Collected> {
+	const c = emptyCollected();
 	const count = (k: string) => (c.requests[k] = (c.requests[k] ?? 0) + 1);
 	const ms: Record<string, number> = {};
 	let lap = performance.now();

@@ -406,7 +406,11 @@ async function reachableHazard(db: Kysely<DB>, who: Principal, id: number): Prom
 
 /** A hazard's page: its state, its log, and the steps the viewer may take now. */
 export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now = new Date()) {
-	const h = await reachableHazard(db, who, id);
+	const found = await reachableHazard(db, who, id);
+	// a household visit's after photo shows a child's home: only the roles that may see homes
+	// there are shown it (the photo's own route refuses the rest)
+	const photoWithheld = found.after_photo !== null && !(await mayOpenHomePhoto(db, who, found));
+	const h = photoWithheld ? { ...found, after_photo: null } : found;
 	const events = await hazardEvents(db, id);
 	const may = {
 		register: canRegisterHazard(who, h.area_code),
@@ -416,6 +420,7 @@ export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now
 	};
 	return {
 		hazard: viewHazard(h, now),
+		photoWithheld,
 		events,
 		actions: actionsFrom(h.state).filter((a) => may[a])
 	};
@@ -524,6 +529,15 @@ export async function stepHazard(
 export async function hazardPhotoFor(db: Kysely<DB>, who: Principal, photoId: number) {
 	const p = await hazardPhoto(db, photoId);
 	if (!p) throw new NotFoundError(`hazard-photo/${photoId}`);
-	await reachableHazard(db, who, p.hazard_id);
-	return p;
+	const h = await reachableHazard(db, who, p.hazard_id);
+	if (!(await mayOpenHomePhoto(db, who, h))) throw new NotFoundError(`hazard-photo/${photoId}`);
+	return { ...p, home: isHomeVisit(h) };
+}
+
+/** A hazard found on a household visit: its photos are taken at a child's home. */
+const isHomeVisit = (h: HazardRow) => h.target_kind === 'village';
+
+/** Whether the viewer may see a hazard's photos: any, unless they show a home they may not see. */
+async function mayOpenHomePhoto(db: Kysely<DB>, who: Principal, h: HazardRow): Promise<boolean> {
+	return !isHomeVisit(h) || (await mayOpenHomes(db, who, h.area_code));
 }

@@ -32,7 +32,7 @@ import {
 	type ScenarioRow
 } from '../repositories/planning';
 import { MIN_HOME_AREA_M2 } from '../repositories/analysis-snapshot';
-import { coveredWeight } from '../analysis/kernel/coverage.mjs';
+import { coverageByReach, coverSets, coveredWeight } from '../analysis/kernel/coverage.mjs';
 import { tileXToLon, tileYToLat } from '$lib/geo/tiles';
 import { haversineMeters } from '$lib/geo/distance';
 import {
@@ -157,35 +157,33 @@ async function baseOf(db: Kysely<DB>, who: Principal): Promise<PlanningBase> {
 	const demand = asDemand(cells);
 	const fixedLL = lonLat(fixed);
 	const all = cells.reduce((a, c) => a + c.n, 0);
-	const atReach = REACHES.map((reach) => coveredWeight(demand, fixedLL, reach));
-	const coverage = REACHES.map((reach, i) => ({ reach, covered: atReach[i].weight }));
+	// every reach in one pass: each cell's nearest usable site, bucketed by reach
+	const now = coverageByReach(demand, fixedLL, REACHES);
+	const coverage = REACHES.map((reach, i) => ({ reach, covered: now.weight[i] }));
 	return {
 		jurisdiction,
 		cells,
 		fixed,
 		candidates,
 		coverage,
-		uncovered: uncoveredOf(
-			cells,
-			atReach.map((a) => a.covered)
-		),
+		uncovered: uncoveredOf(cells, now.first),
 		all
 	};
 }
 
 /**
  * Uncovered demand: the released cells whose centre no usable site reaches at the smallest reach,
- * each with the first reach that covers it. Only released cell values leave here (no sum, no
- * new figure), so the layer says nothing the children tiles do not.
+ * each with the first reach that covers it (`firstReach[i]`, REACHES.length when none does).
+ * Only released cell values leave here (no sum, no new figure), so the layer says nothing the
+ * children tiles do not.
  */
 export function uncoveredOf(
 	cells: readonly DemandCell[],
-	coveredAt: readonly ArrayLike<number>[]
+	firstReach: ArrayLike<number>
 ): UncoveredCell[] {
 	const out: UncoveredCell[] = [];
 	cells.forEach((c, i) => {
-		let from = coveredAt.findIndex((cov) => cov[i] === 1);
-		if (from < 0) from = coveredAt.length;
+		const from = firstReach[i];
 		if (from > 0) out.push({ lon: c.lon, lat: c.lat, n: c.n, from });
 	});
 	return out;
@@ -292,27 +290,29 @@ export async function saveScenario(
 	const demand = asDemand(base.cells);
 	const fixed = lonLat(base.fixed);
 	const sites: ChosenSite[] = [];
-	let before = coveredWeight(demand, fixed, s.radiusM).weight;
-	const baseAtRadius = before;
+	// each site's gain in the order given: what its cover set adds to what is covered so far
+	// (one cover set per site, not one coverage pass per prefix of the list)
+	const { weight: baseAtRadius, covered } = coveredWeight(demand, fixed, s.radiusM);
+	const sets = coverSets(demand, lonLat(s.sites), s.radiusM);
+	let before = baseAtRadius;
 	for (let i = 0; i < s.sites.length; i++) {
-		const upTo = s.sites.slice(0, i + 1);
-		const now = coveredWeight(
-			demand,
-			{
-				lon: [...fixed.lon, ...upTo.map((p) => p.lon)],
-				lat: [...fixed.lat, ...upTo.map((p) => p.lat)]
-			},
-			s.radiusM
-		).weight;
-		sites.push({ ...s.sites[i], gain: now - before });
-		before = now;
+		let gain = 0;
+		for (let k = sets.start[i]; k < sets.start[i + 1]; k++) {
+			const d = sets.idx[k];
+			if (covered[d]) continue;
+			covered[d] = 1;
+			gain += demand.w[d];
+		}
+		sites.push({ ...s.sites[i], gain });
+		before += gain;
 	}
 	const all = {
 		lon: [...fixed.lon, ...s.sites.map((p) => p.lon)],
 		lat: [...fixed.lat, ...s.sites.map((p) => p.lat)]
 	};
 	const byReach: Record<string, number> = {};
-	for (const r of REACHES) byReach[r] = coveredWeight(demand, all, r).weight;
+	const withSites = coverageByReach(demand, all, REACHES);
+	REACHES.forEach((r, i) => (byReach[r] = withSites.weight[i]));
 	const summary: ScenarioSummary = {
 		base: baseAtRadius,
 		total: before,

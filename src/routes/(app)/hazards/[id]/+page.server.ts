@@ -74,6 +74,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				fixedAt: iso(h.fixed_at),
 				closedAt: iso(h.closed_at),
 				afterPhoto: h.after_photo,
+				afterPhotoWithheld: p.photoWithheld,
 				overdue: h.overdue
 			},
 			events: p.events.map((e) => ({ ...e, at: iso(e.at)! })),

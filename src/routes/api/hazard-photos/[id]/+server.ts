@@ -15,7 +15,8 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 		return new Response(Buffer.from(p.bytes), {
 			headers: {
 				'Content-Type': p.mime,
-				'Cache-Control': 'private, max-age=3600',
+				// a household visit's photo shows a child's home: not kept by the browser
+				'Cache-Control': p.home ? 'private, no-store' : 'private, max-age=3600',
 				'X-Content-Type-Options': 'nosniff'
 			}
 		});
