@@ -1,7 +1,15 @@
 // The built app as a user meets it: `node build/index.js` on a port of its own, signed in
 // through the real login form (province administrator, with the TOTP step).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, rmSync, statSync, readdirSync } from 'node:fs';
+import {
+	cpSync,
+	createWriteStream,
+	existsSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	readdirSync
+} from 'node:fs';
 import path from 'node:path';
 import { totpCode } from '../../src/lib/server/auth/totp';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
@@ -141,4 +149,18 @@ export async function signIn(url: string, username = 'province.admin'): Promise<
 	const check = await fetch(`${url}/`, { headers: { cookie: header(jar) }, redirect: 'manual' });
 	if (check.status !== 200) throw new Error(`signed-in page answered ${check.status}`);
 	return header(jar);
+}
+
+/** Wait until the server's log says `text` (false after the timeout). */
+export async function waitForLog(
+	file: string,
+	text: string,
+	timeoutMs = 600_000
+): Promise<boolean> {
+	const t0 = performance.now();
+	while (performance.now() - t0 < timeoutMs) {
+		if (readFileSync(file, 'utf8').includes(text)) return true;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	return false;
 }

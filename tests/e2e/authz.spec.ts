@@ -416,8 +416,9 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 				other: narrow ? `/api/check-photos/${campaign.checkPhotoB}` : undefined
 			};
 		case '/api/uploads/[...path]':
+		case '/api/import-uploads/[...path]':
 			// a tus request without its protocol header: refused as such (412), never carried out
-			return { own: '/api/uploads' };
+			return { own: routeId.replace('/[...path]', '') };
 		case '/(app)/reports/annual':
 			return {
 				own: `/reports/annual?code=${j}&year=2026`,

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import { readXlsx, shownDateTime } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { scopeFor } from '../../src/lib/server/auth/scope';
+import { routeEvent } from '../support/route-event';
 import type { Locale } from '../../src/lib/i18n';
 import { GET } from '../../src/routes/api/exports/segments/+server';
 
@@ -54,23 +54,7 @@ function ogrinfo(bytes: Buffer, ext: string, ...options: string[]) {
 
 async function download(who: Principal, query: string, locale: Locale = 'zh-CN') {
 	const url = new URL(`http://localhost/api/exports/segments?${query}`);
-	const event = {
-		url,
-		locals: {
-			locale,
-			user: {
-				principal: who,
-				displayName: who.username,
-				sessionId: 'test',
-				secondFactorOk: true,
-				totpEnabled: true
-			},
-			scope: scopeFor(who.jurisdiction)
-		},
-		request: new Request(url),
-		getClientAddress: () => '127.0.0.1'
-	};
-	const res = await GET(event as unknown as Parameters<typeof GET>[0]);
+	const res = await GET(routeEvent<Parameters<typeof GET>[0]>(who, new Request(url), locale));
 	const cd = res.headers.get('content-disposition') ?? '';
 	return {
 		res,

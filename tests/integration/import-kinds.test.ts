@@ -14,6 +14,7 @@ import {
 } from '../../src/lib/server/services/imports';
 import type { ImportKind } from '../../src/lib/import/kinds';
 import { problemText } from '../../src/lib/import/messages';
+import { POINT_KINDS } from '../../src/lib/server/repositories/import-kinds';
 import { translator } from '../../src/lib/i18n';
 
 const META = { ip: '127.0.0.1', userAgent: 'test' };
@@ -146,6 +147,22 @@ describe.each(testEngines())('import kinds on %s', (engine) => {
 		).rows;
 		expect(rows).toEqual([{ kind: 'kindergarten', capacity: 120 }]);
 		await reimportChangesNothing('institutions', 'inst.csv', text, 1);
+	});
+
+	it("each point kind's column list is its table's: a column added later cannot be left out of the upsert", async () => {
+		for (const k of Object.values(POINT_KINDS)) {
+			const cols = (
+				await sql<{ column_name: string }>`
+					SELECT column_name FROM information_schema.columns
+					WHERE table_schema = current_schema() AND table_name = ${k.table}
+					ORDER BY column_name`.execute(d.db)
+			).rows.map((r) => r.column_name);
+			// the id is the table's, synthetic marks demo rows, and the point is the row's lon/lat
+			const imported = [k.area, ...k.columns].map((c) => c.column);
+			expect(
+				cols.filter((c) => !['id', 'synthetic', 'geom', 'source_id'].includes(c)).sort()
+			).toEqual([...imported].sort());
+		}
 	});
 
 	it('the children roster: categories and dates as written, no identity numbers, counts follow', async () => {

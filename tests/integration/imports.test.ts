@@ -21,7 +21,7 @@ import {
 } from '../support/template';
 import { openPglite } from '../../src/lib/server/db/engine';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { scopeFor } from '../../src/lib/server/auth/scope';
+import { routeEvent } from '../support/route-event';
 import { Forbidden } from '../../src/lib/server/errors';
 import {
 	commitImport,
@@ -239,24 +239,8 @@ describe.each(testEngines())('imports on %s', (engine) => {
 	it('answers a bad file with a 400 in Chinese, and a good one through the stream', async () => {
 		const post = async (form: FormData) => {
 			const request = new Request('http://localhost/api/imports', { method: 'POST', body: form });
-			const event = {
-				request,
-				url: new URL(request.url),
-				locals: {
-					locale: 'zh-CN',
-					user: {
-						principal: admin,
-						displayName: admin.username,
-						sessionId: 'test',
-						secondFactorOk: true,
-						totpEnabled: true
-					},
-					scope: scopeFor(admin.jurisdiction)
-				},
-				getClientAddress: () => '127.0.0.1'
-			};
 			try {
-				return await POST(event as unknown as Parameters<typeof POST>[0]);
+				return await POST(routeEvent<Parameters<typeof POST>[0]>(admin, request));
 			} catch (e) {
 				const h = e as { status: number; body: { message: string } };
 				return new Response(JSON.stringify(h.body), { status: h.status });

@@ -8,7 +8,7 @@ import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '.
 import { ogrinfo } from '../support/ogr';
 import { readXlsx } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { scopeFor } from '../../src/lib/server/auth/scope';
+import { routeEvent } from '../support/route-event';
 import type { Locale } from '../../src/lib/i18n';
 import { GET as dashboardGET } from '../../src/routes/api/exports/dashboard/+server';
 import { GET as campaignsGET } from '../../src/routes/api/exports/campaigns/+server';
@@ -33,22 +33,7 @@ async function download(
 	locale: Locale = 'en'
 ) {
 	const url = new URL(`http://localhost${route}?${query}`);
-	const event = {
-		url,
-		locals: {
-			locale,
-			user: {
-				principal: who,
-				displayName: who.username,
-				sessionId: 'test',
-				secondFactorOk: true,
-				totpEnabled: true
-			},
-			scope: scopeFor(who.jurisdiction)
-		},
-		request: new Request(url),
-		getClientAddress: () => '127.0.0.1'
-	};
+	const event = routeEvent<Parameters<typeof handler>[0]>(who, new Request(url), locale);
 	try {
 		const res = await handler(event);
 		const cd = res.headers.get('content-disposition') ?? '';

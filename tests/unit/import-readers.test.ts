@@ -48,35 +48,35 @@ describe('CSV', () => {
 		'A-002,峰口镇儿童之家,421083101001,28,暂停,113.6,29.9'
 	].join('\r\n');
 
-	it('reads GBK (GB18030) bytes, detected without being told', () => {
+	it('reads GBK (GB18030) bytes, detected without being told', async () => {
 		const bytes = new Uint8Array(iconv.encode(body, 'gbk'));
 		expect(detectEncoding(bytes)).toBe('gb18030');
-		const t = readCsv(bytes);
+		const t = await readCsv(bytes);
 		expect(t.headers[1]).toBe('儿童之家名称');
 		expect(t.records[0].cells['儿童之家名称']).toBe('新堤街道儿童之家');
 		// read as UTF-8 when the user overrides, the Chinese is garbled: the override is used
-		expect(readCsv(bytes, 'utf-8').headers[1]).not.toBe('儿童之家名称');
+		expect((await readCsv(bytes, 'utf-8')).headers[1]).not.toBe('儿童之家名称');
 	});
 
-	it('reads UTF-8 with a BOM and without one alike', () => {
+	it('reads UTF-8 with a BOM and without one alike', async () => {
 		const plain = new TextEncoder().encode(body);
 		const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...plain]);
-		const a = readCsv(plain);
-		const b = readCsv(bom);
+		const a = await readCsv(plain);
+		const b = await readCsv(bom);
 		expect(b.encoding).toBe('utf-8');
 		expect(b.headers).toEqual(a.headers);
 		expect(b.headers[0]).toBe('编号');
 		expect(b.records).toEqual(a.records);
 	});
 
-	it('expands scientific ids, folds full-width digits, and skips a title and blank rows', () => {
+	it('expands scientific ids, folds full-width digits, and skips a title and blank rows', async () => {
 		const text = [
 			'洪湖市儿童之家台账,,,,,,',
 			',,,,,,',
 			HOME_HEADER,
 			'4.21083E+11,新堤,４２１０８３００１００１,１２０．５,,１１３．４５,２９．８２'
 		].join('\n');
-		const t = readCsv(new TextEncoder().encode(text));
+		const t = await readCsv(new TextEncoder().encode(text));
 		expect(t.headerRow).toBe(3);
 		expect(t.records[0].row).toBe(4);
 		const m = guessMapping('children_homes', t.headers);
@@ -164,13 +164,13 @@ describe('coordinates', () => {
 		}
 	});
 
-	it('detects GCJ-02 from the column names and converts each row', () => {
+	it('detects GCJ-02 from the column names and converts each row', async () => {
 		const text =
 			'编号,名称,村代码,面积,高德经度,高德纬度\n' +
 			known
 				.map((w, i) => `G${i},名${i},421083001001,30,${wgsToGcj(w[0], w[1]).join(',')}`)
 				.join('\n');
-		const t = readCsv(new TextEncoder().encode(text));
+		const t = await readCsv(new TextEncoder().encode(text));
 		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), {
 			crs: 'auto',
 			swap: false
@@ -190,9 +190,9 @@ describe('coordinates', () => {
 		expect(meters(toWgs84(bd[0], bd[1], 'bd09'), wgs)).toBeLessThan(5);
 	});
 
-	it('swapped lat/lon is reported, and fixed when the correction is accepted', () => {
+	it('swapped lat/lon is reported, and fixed when the correction is accepted', async () => {
 		const text = `${HOME_HEADER}\nS1,甲,421083001001,30,,29.82,113.45\nS2,乙,421083001001,30,,113.5,29.9`;
-		const t = readCsv(new TextEncoder().encode(text));
+		const t = await readCsv(new TextEncoder().encode(text));
 		const m = guessMapping('children_homes', t.headers);
 		const asIs = checkRows('children_homes', t, m, opts);
 		expect(asIs.swapped).toBe(1);
@@ -204,14 +204,14 @@ describe('coordinates', () => {
 });
 
 describe('row checks', () => {
-	it('names the row, the field and what is wrong, in Chinese; duplicates name the first row', () => {
+	it('names the row, the field and what is wrong, in Chinese; duplicates name the first row', async () => {
 		const text = [
 			HOME_HEADER,
 			'D1,甲,421083001001,30,开放,113.4,29.8',
 			',乙,42108,-3,不明,abc,29.8',
 			'D1,丙,421083001001,30,,113.4,29.8'
 		].join('\n');
-		const t = readCsv(new TextEncoder().encode(text));
+		const t = await readCsv(new TextEncoder().encode(text));
 		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
 		accountsForEveryRecord(t.records, c);
 		const zh = translator('zh-CN');
@@ -334,9 +334,9 @@ describe('fuzz: no crash, every bad row reported', () => {
 	);
 	const grid = fc.array(fc.array(cell, { minLength: 1, maxLength: 8 }), { maxLength: 12 });
 
-	it('CSV in either encoding', () => {
-		fc.assert(
-			fc.property(grid, fc.boolean(), (rows, gbk) => {
+	it('CSV in either encoding', async () => {
+		await fc.assert(
+			fc.asyncProperty(grid, fc.boolean(), async (rows, gbk) => {
 				const text = [
 					HOME_HEADER,
 					...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))
@@ -344,7 +344,7 @@ describe('fuzz: no crash, every bad row reported', () => {
 				const bytes = gbk
 					? new Uint8Array(iconv.encode(text, 'gb18030'))
 					: new TextEncoder().encode(text);
-				const t = readCsv(bytes);
+				const t = await readCsv(bytes);
 				const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
 				accountsForEveryRecord(t.records, c);
 			}),

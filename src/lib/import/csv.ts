@@ -4,7 +4,7 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
-import { tableFromGrid, type SourceTable } from './table';
+import { pause, tableFromGrid, type SourceTable } from './table';
 
 export const CSV_ENCODINGS = ['auto', 'utf-8', 'gb18030'] as const;
 export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
@@ -31,11 +31,29 @@ export function decodeCsv(bytes: Uint8Array, encoding: CsvEncoding = 'auto') {
 	return { encoding: enc, text };
 }
 
-export function readCsv(
+/** Characters papaparse reads between two pauses (a few milliseconds of parsing). */
+const CHUNK_CHARS = 128 * 1024;
+
+export async function readCsv(
 	bytes: Uint8Array,
 	encoding: CsvEncoding = 'auto'
-): SourceTable & { encoding: 'utf-8' | 'gb18030' } {
+): Promise<SourceTable & { encoding: 'utf-8' | 'gb18030' }> {
 	const { encoding: enc, text } = decodeCsv(bytes, encoding);
-	const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false });
-	return { ...tableFromGrid(parsed.data), encoding: enc };
+	const grid: string[][] = [];
+	// in chunks, pausing after each, so a large file never holds the server for seconds;
+	// papaparse carries a quoted field or a line cut by a chunk's end into the next one
+	await new Promise<void>((resolve, reject) => {
+		Papa.parse<string[]>(text, {
+			skipEmptyLines: false,
+			chunkSize: CHUNK_CHARS,
+			chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+				for (const row of res.data) grid.push(row);
+				parser.pause();
+				void pause().then(() => parser.resume());
+			},
+			complete: () => resolve(),
+			error: (e: Error) => reject(e)
+		});
+	});
+	return { ...(await tableFromGrid(grid)), encoding: enc };
 }

@@ -33,7 +33,7 @@ export async function readFile(
 ): Promise<ReadResult> {
 	const format = formatOf(name, bytes);
 	if (format === 'csv') {
-		const t = readCsv(bytes, encoding);
+		const t = await readCsv(bytes, encoding);
 		return { ...t, format };
 	}
 	if (format === 'xlsx') return { ...(await readXlsx(bytes)), format, encoding: null };

@@ -3,6 +3,18 @@
 // record's row number as the user sees it in the file (1-based).
 import { normalizeCell } from './text';
 
+/** Rows handled between two pauses: a few milliseconds of work each. */
+const SLICE_ROWS = 5000;
+
+/**
+ * Let the server answer other requests before going on: a 300,000-row file is read in slices
+ * instead of in one stretch of seconds (the other users' pages wait at most one slice).
+ */
+export const pause = (): Promise<void> =>
+	new Promise((resolve) =>
+		typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)
+	);
+
 export interface SourceRecord {
 	/** the row (CSV line, worksheet row, or feature number) as the user finds it in the file */
 	row: number;
@@ -44,12 +56,20 @@ function uniqueHeaders(raw: string[]): string[] {
  * `grid[i]` is the file's row i + 1 (merged cells already filled with their value by the
  * reader). Rows wholly blank after the header are skipped; they are not errors.
  */
-export function tableFromGrid(grid: unknown[][]): SourceTable {
-	const rows = grid.map((r) => (Array.isArray(r) ? r.map(normalizeCell) : []));
+export async function tableFromGrid(grid: unknown[][]): Promise<SourceTable> {
+	const rows: string[][] = [];
+	// the widest row: a loop, as spreading 300,000 lengths into Math.max overflows the stack
+	let width = 0;
+	for (let i = 0; i < grid.length; i++) {
+		const r = grid[i];
+		const cells = Array.isArray(r) ? r.map(normalizeCell) : [];
+		rows.push(cells);
+		if (i % SLICE_ROWS === SLICE_ROWS - 1) await pause();
+	}
 	let h = 0;
 	while (h < rows.length && isTitleRow(rows[h])) h++;
 	if (h >= rows.length) return { headers: [], records: [], headerRow: 0 };
-	const width = Math.max(...rows.slice(h).map((r) => r.length));
+	for (let i = h; i < rows.length; i++) width = Math.max(width, rows[i].length);
 	let header = Array.from({ length: width }, (_, i) => rows[h][i] ?? '');
 	let first = h + 1;
 	// A merged upper header ("坐标" over 经度 | 纬度) repeats its text across the merge: when
@@ -78,6 +98,7 @@ export function tableFromGrid(grid: unknown[][]): SourceTable {
 		const rec: Record<string, string> = {};
 		headers.forEach((name, i) => (rec[name] = cells[i] ?? ''));
 		records.push({ row: r + 1, cells: rec });
+		if (r % SLICE_ROWS === 0) await pause();
 	}
 	return { headers, records, headerRow: h + 1 };
 }

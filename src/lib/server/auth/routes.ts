@@ -77,5 +77,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/(app)/admin/emergencies': 'admin',
 	'/(app)/admin/settings': 'admin',
 	'/(app)/admin/imports': 'admin',
-	'/api/imports': 'admin'
+	'/api/imports': 'admin',
+	// an import's file over tus, before the steps read it
+	'/api/import-uploads/[...path]': 'admin'
 };

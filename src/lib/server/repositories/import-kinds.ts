@@ -1,4 +1,4 @@
-// The SQL of every import kind but the children's homes (repositories/imports.ts): for a batch
+// The SQL of every import kind: for a batch
 // of checked rows, what each would do (a problem key when the row may not be written, whether
 // it exists and whether it would change), and the upsert by the source's own id. Each upsert
 // leaves alone a row another jurisdiction holds and a row that would not change, so
@@ -54,136 +54,160 @@ const out = (rows: Raw[]): KindLookup[] =>
 		villageLat: x.vlat === undefined || x.vlat === null ? null : Number(x.vlat)
 	}));
 
-export interface StationWrite {
-	sourceId: string;
-	name: string;
-	adminCode: string;
-	services: string;
-	lon: number;
-	lat: number;
+/** A column of a point kind: its name in the table (and in the batch), its SQL type, and the
+ * checked row's field it comes from. */
+interface PointColumn {
+	column: string;
+	type: 'text' | 'int' | 'numeric(7,1)';
+	field: string;
 }
 
-export async function lookupStations(
+/**
+ * A kind that is one point per row in one table, upserted by source id. The lookup and the
+ * upsert below are generated from this list; the names are constants of this module, never
+ * input.
+ */
+export interface PointKind {
+	table: 'sunshine_stations' | 'institutions' | 'children_homes';
+	/** the column naming the row's administrative unit, and the problem when it is unknown */
+	area: PointColumn & { level: 'village' | null; unknown: 'unitUnknown' | 'villageUnknown' };
+	/** the other columns, compared to tell an update from an unchanged row */
+	columns: PointColumn[];
+}
+
+/** Stations and institutions name any unit of the jurisdiction (a township, a village…). */
+const ADMIN_AREA = {
+	column: 'admin_code',
+	type: 'text',
+	field: 'adminCode',
+	level: null,
+	unknown: 'unitUnknown'
+} as const;
+
+export const POINT_KINDS = {
+	sunshine_stations: {
+		table: 'sunshine_stations',
+		area: ADMIN_AREA,
+		columns: [
+			{ column: 'name', type: 'text', field: 'name' },
+			{ column: 'services', type: 'text', field: 'services' }
+		]
+	},
+	institutions: {
+		table: 'institutions',
+		area: ADMIN_AREA,
+		columns: [
+			{ column: 'kind', type: 'text', field: 'kind' },
+			{ column: 'name', type: 'text', field: 'name' },
+			{ column: 'capacity', type: 'int', field: 'capacity' }
+		]
+	},
+	// the area as stored, one decimal (validate.ts rounds the file's value the same way)
+	children_homes: {
+		table: 'children_homes',
+		area: {
+			column: 'village_code',
+			type: 'text',
+			field: 'villageCode',
+			level: 'village',
+			unknown: 'villageUnknown'
+		},
+		columns: [
+			{ column: 'name', type: 'text', field: 'name' },
+			{ column: 'area_m2', type: 'numeric(7,1)', field: 'area_m2' },
+			{ column: 'status', type: 'text', field: 'status' }
+		]
+	}
+} as const satisfies Record<string, PointKind>;
+
+/** A checked row of a point kind: its id, its point, and its fields by key. */
+export type PointRow = { sourceId: string; lon: number; lat: number } & Record<string, unknown>;
+
+/** The value a column gets from a row: text as text ('' when absent), a number or null. */
+function cell(c: PointColumn, row: PointRow): unknown {
+	const x = row[c.field];
+	if (c.type === 'text') return typeof x === 'string' ? x : '';
+	if (c.type === 'int') return typeof x === 'number' ? x : null;
+	return Number(x);
+}
+
+/** `unnest($1::t1[], …) AS r(name1, …)`: the batch as rows, named as the table's columns. */
+function batch(k: PointKind, rows: PointRow[], withIdx: boolean) {
+	const cols = [
+		{ column: 'source_id', type: 'text', field: 'sourceId' } as PointColumn,
+		k.area,
+		...k.columns
+	];
+	const arrays = cols.map((c) => sql`${rows.map((r) => cell(c, r))}::${sql.raw(c.type)}[]`);
+	const names = cols.map((c) => c.column);
+	if (withIdx) {
+		arrays.unshift(sql`${rows.map((_, i) => i)}::int[]`);
+		names.unshift('idx');
+	}
+	arrays.push(sql`${rows.map((r) => r.lon)}::float8[]`, sql`${rows.map((r) => r.lat)}::float8[]`);
+	names.push('lon', 'lat');
+	return sql`unnest(${sql.join(arrays)}) AS r(${sql.raw(names.join(', '))})`;
+}
+
+const tuple = (alias: string, cols: readonly PointColumn[]) =>
+	sql.raw(`(${cols.map((c) => `${alias}.${c.column}`).join(', ')})`);
+
+export async function lookupPoints(
 	db: Kysely<DB>,
+	k: PointKind,
 	jurisdiction: string,
 	prefix: string,
-	rows: StationWrite[]
+	rows: PointRow[]
 ): Promise<KindLookup[]> {
 	if (rows.length === 0) return [];
+	const area = sql.raw(k.area.column);
 	const r = await sql<Raw>`
 		WITH r AS (
-			SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM unnest(
-				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
-				${rows.map((x) => x.adminCode)}::text[], ${rows.map((x) => x.name)}::text[],
-				${rows.map((x) => x.services)}::text[], ${rows.map((x) => x.lon)}::float8[],
-				${rows.map((x) => x.lat)}::float8[]
-			) AS r(idx, sid, code, name, services, lon, lat)
+			SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM ${batch(k, rows, true)}
 		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
 		SELECT r.idx, r.lon, r.lat, s.id IS NOT NULL AS exists,
 			CASE
-				WHEN v.code IS NULL THEN 'unitUnknown'
+				WHEN v.code IS NULL THEN ${sql.lit(k.area.unknown)}
 				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
-				WHEN s.id IS NOT NULL AND s.admin_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
+				WHEN s.id IS NOT NULL AND s.${area} NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
 			END AS problem,
-			(s.name, s.admin_code::text, s.services) IS NOT DISTINCT FROM (r.name, r.code, r.services)
+			s.${area}::text IS NOT DISTINCT FROM r.${area}
+				AND ${tuple('s', k.columns)} IS NOT DISTINCT FROM ${tuple('r', k.columns)}
 				AND ST_Equals(s.geom, r.pt) AS same
 		FROM r
-		LEFT JOIN admin_units v ON v.code = r.code AND v.code LIKE ${underPrefix(prefix)}
-		LEFT JOIN sunshine_stations s ON s.source_id = r.sid
+		LEFT JOIN admin_units v ON v.code = r.${area}
+			${k.area.level ? sql`AND v.level = ${k.area.level}` : sql``}
+			AND v.code LIKE ${underPrefix(prefix)}
+		LEFT JOIN ${sql.table(k.table)} s ON s.source_id = r.source_id
 		ORDER BY r.idx`.execute(db);
 	return out(r.rows);
 }
 
-export async function upsertStations(
+/**
+ * Insert or update by source id, in the caller's transaction. A row another jurisdiction holds
+ * under the same id is left alone (the dry run rejected it; this guards a race).
+ */
+export async function upsertPoints(
 	db: Kysely<DB>,
+	k: PointKind,
 	prefix: string,
-	rows: StationWrite[]
+	rows: PointRow[]
 ): Promise<void> {
 	if (rows.length === 0) return;
+	const t = k.table;
+	const all = [k.area, ...k.columns];
+	const names = all.map((c) => c.column).join(', ');
 	await sql`
-		INSERT INTO sunshine_stations (source_id, name, admin_code, services, geom)
-		SELECT sid, name, code, services, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-		FROM unnest(
-			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.name)}::text[],
-			${rows.map((x) => x.adminCode)}::text[], ${rows.map((x) => x.services)}::text[],
-			${rows.map((x) => x.lon)}::float8[], ${rows.map((x) => x.lat)}::float8[]
-		) AS r(sid, name, code, services, lon, lat)
+		INSERT INTO ${sql.table(t)} (source_id, ${sql.raw(names)}, geom)
+		SELECT source_id, ${sql.raw(names)}, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+		FROM ${batch(k, rows, false)}
 		ON CONFLICT (source_id) DO UPDATE SET
-			name = excluded.name, admin_code = excluded.admin_code, services = excluded.services,
+			${sql.raw(all.map((c) => `${c.column} = excluded.${c.column}`).join(', '))},
 			geom = excluded.geom
-		WHERE sunshine_stations.admin_code LIKE ${underPrefix(prefix)}
+		WHERE ${sql.raw(`${t}.${k.area.column}`)} LIKE ${underPrefix(prefix)}
 			AND (
-				(sunshine_stations.name, sunshine_stations.admin_code, sunshine_stations.services)
-				IS DISTINCT FROM (excluded.name, excluded.admin_code, excluded.services)
-				OR NOT ST_Equals(sunshine_stations.geom, excluded.geom)
-			)`.execute(db);
-}
-
-export interface InstitutionWrite {
-	sourceId: string;
-	kind: string;
-	name: string;
-	adminCode: string;
-	capacity: number | null;
-	lon: number;
-	lat: number;
-}
-
-export async function lookupInstitutions(
-	db: Kysely<DB>,
-	jurisdiction: string,
-	prefix: string,
-	rows: InstitutionWrite[]
-): Promise<KindLookup[]> {
-	if (rows.length === 0) return [];
-	const r = await sql<Raw>`
-		WITH r AS (
-			SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM unnest(
-				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
-				${rows.map((x) => x.adminCode)}::text[], ${rows.map((x) => x.kind)}::text[],
-				${rows.map((x) => x.name)}::text[], ${rows.map((x) => x.capacity)}::int[],
-				${rows.map((x) => x.lon)}::float8[], ${rows.map((x) => x.lat)}::float8[]
-			) AS r(idx, sid, code, kind, name, capacity, lon, lat)
-		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
-		SELECT r.idx, r.lon, r.lat, s.id IS NOT NULL AS exists,
-			CASE
-				WHEN v.code IS NULL THEN 'unitUnknown'
-				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
-				WHEN s.id IS NOT NULL AND s.admin_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
-			END AS problem,
-			(s.kind, s.name, s.admin_code::text, s.capacity)
-				IS NOT DISTINCT FROM (r.kind, r.name, r.code, r.capacity)
-				AND ST_Equals(s.geom, r.pt) AS same
-		FROM r
-		LEFT JOIN admin_units v ON v.code = r.code AND v.code LIKE ${underPrefix(prefix)}
-		LEFT JOIN institutions s ON s.source_id = r.sid
-		ORDER BY r.idx`.execute(db);
-	return out(r.rows);
-}
-
-export async function upsertInstitutions(
-	db: Kysely<DB>,
-	prefix: string,
-	rows: InstitutionWrite[]
-): Promise<void> {
-	if (rows.length === 0) return;
-	await sql`
-		INSERT INTO institutions (source_id, kind, name, admin_code, capacity, geom)
-		SELECT sid, kind, name, code, capacity, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-		FROM unnest(
-			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.kind)}::text[],
-			${rows.map((x) => x.name)}::text[], ${rows.map((x) => x.adminCode)}::text[],
-			${rows.map((x) => x.capacity)}::int[], ${rows.map((x) => x.lon)}::float8[],
-			${rows.map((x) => x.lat)}::float8[]
-		) AS r(sid, kind, name, code, capacity, lon, lat)
-		ON CONFLICT (source_id) DO UPDATE SET
-			kind = excluded.kind, name = excluded.name, admin_code = excluded.admin_code,
-			capacity = excluded.capacity, geom = excluded.geom
-		WHERE institutions.admin_code LIKE ${underPrefix(prefix)}
-			AND (
-				(institutions.kind, institutions.name, institutions.admin_code, institutions.capacity)
-				IS DISTINCT FROM (excluded.kind, excluded.name, excluded.admin_code, excluded.capacity)
-				OR NOT ST_Equals(institutions.geom, excluded.geom)
+				${tuple(t, all)} IS DISTINCT FROM ${tuple('excluded', all)}
+				OR NOT ST_Equals(${sql.raw(t)}.geom, excluded.geom)
 			)`.execute(db);
 }
 

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import { Server, type Upload } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import type { DB } from '../db/schema';
+import { handleTus, senderOf, tusRefusal, tusServer } from './tus';
 import { canRecordChecks, type Principal } from '../auth/policy';
 import { mayOpenHomes } from './residences';
 import { inSiteScope, scopeFor } from '../auth/scope';
@@ -53,23 +54,9 @@ function reject(field: string, key: string): never {
 
 // ---- photos over tus ----
 
-/** A tus refusal: the status and a short plain reason (the phone shows its own words). */
-const refuse = (status_code: number, body: string) => ({ status_code, body: `${body}\n` });
-
-/** Who sent each request the tus server is handling (the route sets it, the hooks read it). */
-const senders = new WeakMap<Request, Principal>();
-const servers = new Map<string, Server>();
-
-function uploadServer(db: Kysely<DB>, dir: string): Server {
-	const known = servers.get(dir);
-	if (known) return known;
+function makeUploadServer(db: Kysely<DB>, dir: string): Server {
 	const datastore = new FileStore({ directory: dir });
-	const sender = (req: Request): Principal => {
-		const who = senders.get(req as unknown as Request);
-		if (!who) throw refuse(401, 'not signed in');
-		return who;
-	};
-	const server = new Server({
+	return new Server({
 		path: UPLOAD_PATH,
 		datastore,
 		relativeLocation: true,
@@ -79,14 +66,14 @@ function uploadServer(db: Kysely<DB>, dir: string): Server {
 		namingFunction: (_req, metadata) => {
 			const id = metadata?.photo ?? '';
 			if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-				throw refuse(400, 'photo id');
+				throw tusRefusal(400, 'photo id');
 			return id.toLowerCase();
 		},
 		onIncomingRequest: async (req, id) => {
-			const who = sender(req as unknown as Request);
+			const who = senderOf(req);
 			const row = await findPhotoUpload(db, id);
 			if (req.method === 'POST') {
-				if (row && row.user_id !== who.userId) throw refuse(409, 'photo id taken');
+				if (row && row.user_id !== who.userId) throw tusRefusal(409, 'photo id taken');
 				// an upload created before is resumed (HEAD, PATCH), never created again: that
 				// would empty the file already received
 				if (
@@ -96,14 +83,14 @@ function uploadServer(db: Kysely<DB>, dir: string): Server {
 						() => false
 					))
 				)
-					throw refuse(409, 'exists');
+					throw tusRefusal(409, 'exists');
 				return;
 			}
 			// another user's upload, or one never created: as if it did not exist
-			if (!row || row.user_id !== who.userId) throw refuse(404, 'not found');
+			if (!row || row.user_id !== who.userId) throw tusRefusal(404, 'not found');
 		},
 		onUploadCreate: async (req, upload) => {
-			const who = sender(req as unknown as Request);
+			const who = senderOf(req);
 			const meta = (upload.metadata ?? {}) as Record<string, string | null>;
 			const m: PhotoUploadMeta = {
 				photo: meta.photo ?? '',
@@ -115,19 +102,19 @@ function uploadServer(db: Kysely<DB>, dir: string): Server {
 				stamp: meta.stamp || null
 			};
 			const problem = photoMetaProblem(m);
-			if (problem) throw refuse(400, problem);
-			if (!upload.size || upload.size > MAX_PHOTO_BYTES) throw refuse(413, 'size');
+			if (problem) throw tusRefusal(400, problem);
+			if (!upload.size || upload.size > MAX_PHOTO_BYTES) throw tusRefusal(413, 'size');
 			// the record first: photos of a check the server does not hold yet wait on the phone
 			const check = await checkByUuid(db, m.check.toLowerCase());
-			if (!check) throw refuse(409, 'check not stored yet');
+			if (!check) throw tusRefusal(409, 'check not stored yet');
 			if (check.user_id !== who.userId || !inSiteScope(scopeFor(who.jurisdiction), check.area_code))
-				throw refuse(404, 'not found');
+				throw tusRefusal(404, 'not found');
 			if ((await photoCountOfCheck(db, check.id)) >= MAX_PHOTOS_PER_TARGET_CHECK)
-				throw refuse(400, 'too many photos');
+				throw tusRefusal(400, 'too many photos');
 			const known = await findPhotoUpload(db, upload.id);
 			// announced by another check, or with another size: not this photo
 			if (known && (known.check_id !== check.id || known.size_bytes !== upload.size))
-				throw refuse(409, 'photo differs from the one announced');
+				throw tusRefusal(409, 'photo differs from the one announced');
 			await insertPhotoUpload(db, {
 				uploadId: upload.id,
 				checkId: check.id,
@@ -145,15 +132,14 @@ function uploadServer(db: Kysely<DB>, dir: string): Server {
 			const file = path.join(dir, upload.id);
 			const head = (await readFile(file)).subarray(0, 3);
 			// the phone sends the JPEG it stamped; anything else is not kept as a photo
-			if (head[0] !== 0xff || head[1] !== 0xd8 || head[2] !== 0xff) throw refuse(400, 'not a JPEG');
+			if (head[0] !== 0xff || head[1] !== 0xd8 || head[2] !== 0xff)
+				throw tusRefusal(400, 'not a JPEG');
 			const hash = createHash('sha256');
 			for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
 			await completePhotoUpload(db, upload.id, hash.digest('hex'));
 			return {};
 		}
 	});
-	servers.set(dir, server);
-	return server;
 }
 
 /** One tus request (POST, HEAD, PATCH, OPTIONS) of a signed-in user. */
@@ -163,12 +149,12 @@ export async function handlePhotoUpload(
 	request: Request,
 	dir: string
 ): Promise<Response> {
-	// GET and DELETE are not part of the phone's protocol here: photos are read through their
-	// own route, and a photo once sent is evidence
-	if (request.method === 'GET' || request.method === 'DELETE')
-		return new Response('Method Not Allowed\n', { status: 405 });
-	senders.set(request, who);
-	return uploadServer(db, dir).handleWeb(request as never);
+	// a photo once sent is evidence: never deleted over tus
+	return handleTus(
+		tusServer(`photos:${dir}`, () => makeUploadServer(db, dir)),
+		who,
+		request
+	);
 }
 
 /** A photo of a target check (whole), for whoever may see its target. */

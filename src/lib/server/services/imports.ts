@@ -15,29 +15,20 @@ import {
 	lookupChiefs,
 	lookupChildren,
 	lookupEquipment,
-	lookupInstitutions,
+	lookupPoints,
 	lookupSegments,
-	lookupStations,
+	POINT_KINDS,
 	upsertChildren,
-	upsertInstitutions,
+	upsertPoints,
 	upsertSegments,
-	upsertStations,
 	writeEquipment,
 	type ChildWrite,
 	type EquipmentWrite,
-	type InstitutionWrite,
 	type KindLookup,
-	type SegmentWrite,
-	type StationWrite
+	type PointKind,
+	type SegmentWrite
 } from '../repositories/import-kinds';
-import {
-	lookupHomes,
-	rememberMapping,
-	rememberedMapping,
-	unitBox,
-	upsertHomes,
-	type HomeWrite
-} from '../repositories/imports';
+import { rememberMapping, rememberedMapping, unitBox } from '../repositories/imports';
 import { applyNow } from './freshness';
 import type { RequestMeta } from './auth';
 import { readFile, UnreadableFile, type ReadResult } from '$lib/import/read';
@@ -175,7 +166,6 @@ interface Planned {
 	writes: ImportRow[];
 }
 
-const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 const str = (x: unknown) => (typeof x === 'string' ? x : '');
 
 /** What a kind's rows do against the database: one verdict per row, and the batch write. */
@@ -189,32 +179,6 @@ interface KindStore {
 	write(trx: Kysely<DB>, who: Principal, prefix: string, rows: ImportRow[]): Promise<void>;
 }
 
-const homeWrite = (r: ImportRow): HomeWrite => ({
-	sourceId: r.sourceId,
-	name: str(r.name),
-	villageCode: str(r.villageCode),
-	area_m2: Number(r.area_m2),
-	status: str(r.status),
-	lon: r.lon,
-	lat: r.lat
-});
-const stationWrite = (r: ImportRow): StationWrite => ({
-	sourceId: r.sourceId,
-	name: str(r.name),
-	adminCode: str(r.adminCode),
-	services: str(r.services),
-	lon: r.lon,
-	lat: r.lat
-});
-const institutionWrite = (r: ImportRow): InstitutionWrite => ({
-	sourceId: r.sourceId,
-	kind: str(r.kind),
-	name: str(r.name),
-	adminCode: str(r.adminCode),
-	capacity: typeof r.capacity === 'number' ? r.capacity : null,
-	lon: r.lon,
-	lat: r.lat
-});
 const childWrite = (r: ImportRow): ChildWrite => ({
 	sourceId: r.sourceId,
 	villageCode: str(r.villageCode),
@@ -252,58 +216,35 @@ const PROBLEM_FIELD: Record<string, string> = {
 	stale: 'checkedAt'
 };
 
+/** A point kind: its rows go to the table-driven lookup and upsert as they are. */
+const pointStore = (k: PointKind): KindStore => ({
+	look: (db, who, prefix, rows) => lookupPoints(db, k, who.jurisdiction, prefix, rows),
+	write: (trx, _who, prefix, rows) => upsertPoints(trx, k, prefix, rows)
+});
+
+/** A kind with its own SQL, fed the rows as its write shape. */
+function shapedStore<W>(
+	toWrite: (r: ImportRow) => W,
+	lookup: (
+		db: Kysely<DB>,
+		jurisdiction: string,
+		prefix: string,
+		rows: W[]
+	) => Promise<KindLookup[]>,
+	upsert: (db: Kysely<DB>, prefix: string, rows: W[]) => Promise<void>
+): KindStore {
+	return {
+		look: (db, who, prefix, rows) => lookup(db, who.jurisdiction, prefix, rows.map(toWrite)),
+		write: (trx, _who, prefix, rows) => upsert(trx, prefix, rows.map(toWrite))
+	};
+}
+
 const STORES: Record<ImportKind, KindStore> = {
-	children_homes: {
-		async look(db, who, prefix, rows) {
-			const found = await lookupHomes(db, who.jurisdiction, prefix, rows.map(homeWrite));
-			return found.map((f, j) => {
-				const row = homeWrite(rows[j]);
-				const e = f.existing;
-				const problem = !f.villageOk
-					? 'villageUnknown'
-					: !f.inside
-						? 'outside'
-						: e && !e.inScope
-							? 'takenElsewhere'
-							: null;
-				return {
-					problem,
-					exists: e !== null,
-					same:
-						e !== null &&
-						e.name === row.name &&
-						e.villageCode === row.villageCode &&
-						same(e.area_m2, row.area_m2) &&
-						e.status === row.status &&
-						same(e.lon, row.lon) &&
-						same(e.lat, row.lat),
-					lon: row.lon,
-					lat: row.lat
-				};
-			});
-		},
-		write: (trx, _who, prefix, rows) => upsertHomes(trx, prefix, rows.map(homeWrite)).then(() => {})
-	},
-	sunshine_stations: {
-		look: (db, who, prefix, rows) =>
-			lookupStations(db, who.jurisdiction, prefix, rows.map(stationWrite)),
-		write: (trx, _who, prefix, rows) => upsertStations(trx, prefix, rows.map(stationWrite))
-	},
-	institutions: {
-		look: (db, who, prefix, rows) =>
-			lookupInstitutions(db, who.jurisdiction, prefix, rows.map(institutionWrite)),
-		write: (trx, _who, prefix, rows) => upsertInstitutions(trx, prefix, rows.map(institutionWrite))
-	},
-	children: {
-		look: (db, who, prefix, rows) =>
-			lookupChildren(db, who.jurisdiction, prefix, rows.map(childWrite)),
-		write: (trx, _who, prefix, rows) => upsertChildren(trx, prefix, rows.map(childWrite))
-	},
-	waterways: {
-		look: (db, who, prefix, rows) =>
-			lookupSegments(db, who.jurisdiction, prefix, rows.map(segmentWrite)),
-		write: (trx, _who, prefix, rows) => upsertSegments(trx, prefix, rows.map(segmentWrite))
-	},
+	children_homes: pointStore(POINT_KINDS.children_homes),
+	sunshine_stations: pointStore(POINT_KINDS.sunshine_stations),
+	institutions: pointStore(POINT_KINDS.institutions),
+	children: shapedStore(childWrite, lookupChildren, upsertChildren),
+	waterways: shapedStore(segmentWrite, lookupSegments, upsertSegments),
 	river_chiefs: {
 		async look(db, _who, prefix, rows) {
 			const found = await lookupChiefs(

@@ -1,6 +1,7 @@
 // The import endpoint, one POST per step: `read` (columns and the remembered or guessed
 // mapping), `dryRun` (what would change; writes nothing) and `commit` (writes it, all or
-// nothing). A bad file or request is a 400 in the user's language before anything runs; the
+// nothing). The file is either in the form or, as the page sends it, named by its upload over
+// tus (`upload`, services/import-uploads.ts), removed once committed. A bad file or request is a 400 in the user's language before anything runs; the
 // dry run and the commit then stream their progress as NDJSON lines, the last one the outcome.
 import { error, json } from '@sveltejs/kit';
 import * as v from 'valibot';
@@ -17,7 +18,10 @@ import {
 	prepareImport,
 	type ImportOutcome
 } from '$lib/server/services/imports';
+import { dropUpload, importUploadDir, uploadedFile } from '$lib/server/services/import-uploads';
+import { env } from '$lib/server/env';
 import { IMPORT_KINDS, KIND_FIELDS } from '$lib/import/kinds';
+import { IMPORT_UPLOAD_ID } from '$lib/import/upload';
 import { CSV_ENCODINGS } from '$lib/import/csv';
 import { CRS_CHOICES } from '$lib/import/coords';
 import { problemText } from '$lib/import/messages';
@@ -37,7 +41,8 @@ const Form = v.object({
 			v.record(v.pipe(v.string(), v.maxLength(30)), v.pipe(v.string(), v.maxLength(300)))
 		)
 	),
-	sha256: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)))
+	sha256: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
+	upload: v.optional(v.pipe(v.string(), v.regex(IMPORT_UPLOAD_ID)))
 });
 
 function refuse(locale: Locale, key: string, params?: Record<string, string | number>): never {
@@ -59,7 +64,7 @@ export const POST: RequestHandler = async (event) => {
 		refuse(locale, 'imp.err.bad', { detail: 'multipart/form-data' });
 	}
 	const fields: Record<string, unknown> = {};
-	for (const k of ['step', 'kind', 'encoding', 'crs', 'swap', 'mapping', 'sha256']) {
+	for (const k of ['step', 'kind', 'encoding', 'crs', 'swap', 'mapping', 'sha256', 'upload']) {
 		const x = form.get(k);
 		if (typeof x === 'string' && x !== '') fields[k] = x;
 	}
@@ -69,14 +74,17 @@ export const POST: RequestHandler = async (event) => {
 			detail: parsed.issues.map((i) => v.getDotPath(i) ?? i.message).join(', ')
 		});
 	const input = parsed.output;
-	const upload = form.get('file');
-	const file =
-		upload instanceof File && upload.size > 0
-			? { name: upload.name, bytes: new Uint8Array(await upload.arrayBuffer()) }
-			: null;
+	const sent = form.get('file');
+	const dir = importUploadDir(env().uploadDir);
 	const { db } = await database();
 	const prepared = await orHttpError(locale, async () => {
 		try {
+			const file =
+				sent instanceof File && sent.size > 0
+					? { name: sent.name, bytes: new Uint8Array(await sent.arrayBuffer()) }
+					: input.upload
+						? await uploadedFile(user.principal, input.upload, dir)
+						: null;
 			return await prepareImport(db, user.principal, file, {
 				kind: input.kind,
 				encoding: input.encoding,
@@ -131,6 +139,7 @@ export const POST: RequestHandler = async (event) => {
 					input.step === 'commit'
 						? await commitImport(db, user.principal, prepared, input.sha256 ?? '', meta, progress)
 						: await dryRunImport(db, user.principal, prepared, progress);
+				if (outcome.committed && input.upload) await dropUpload(input.upload, dir);
 				send({
 					outcome: { ...outcome, messages: outcome.problems.map((p) => problemText(t, p)) }
 				});
