@@ -463,6 +463,28 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			meta
 		);
 		const hid = found.hazards[0];
+		// the photo of the bare socket, taken as it was found, and one of another item
+		const shots: Record<string, string> = {};
+		for (const item of ['electricity', 'gas']) {
+			shots[item] = randomUUID();
+			await insertPhotoUpload(d.db, {
+				uploadId: shots[item],
+				checkId: found.id,
+				userId: director.userId,
+				item,
+				sizeBytes: 3,
+				takenAt: new Date(),
+				lon: home[0],
+				lat: home[1],
+				stamp
+			});
+			await completePhotoUpload(d.db, shots[item], 'b'.repeat(64));
+		}
+		const photoOf = async (upload: string) =>
+			(
+				await sql<{ id: number }>`
+					SELECT id::float8 AS id FROM check_photos WHERE upload_id = ${upload}::uuid`.execute(d.db)
+			).rows[0].id;
 		const deadline = new Date(Date.now() + 7 * 86400_000);
 		await stepHazard(
 			d.db,
@@ -485,6 +507,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		);
 		const seen = await hazardPage(d.db, director, hid);
 		expect(seen.photoWithheld).toBe(false);
+		// the page shows what was seen when it was found: that item's photo, not the others'
+		expect(seen.foundPhotos.map((p) => p.id)).toEqual([await photoOf(shots.electricity)]);
 		const photoId = seen.hazard.after_photo!;
 		expect(photoId).not.toBeNull();
 		expect((await hazardPhotoFor(d.db, director, photoId)).home).toBe(true);
@@ -492,6 +516,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		const chief = await hazardPage(d.db, riverChief, hid);
 		expect(chief.hazard).toMatchObject({ state: 'fixed', after_photo: null });
 		expect(chief.photoWithheld).toBe(true);
+		expect(chief.foundPhotos).toEqual([]);
 		await expect(hazardPhotoFor(d.db, riverChief, photoId)).rejects.toBeInstanceOf(NotFoundError);
 		// an institution's after photo is no one's home: the river chief sees it as before
 		const other = await sql<{ id: number }>`

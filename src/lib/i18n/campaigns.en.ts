@@ -118,8 +118,9 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.fix': 'Record the fix',
 	'hz.fixNote': 'What was done',
 	'hz.afterPhoto': 'Photo after the fix',
-	'hz.afterPhotoWithheld':
-		"The photo after the fix was taken at a child's home: it is shown only to roles that may see homes.",
+	'hz.foundPhoto': 'Photo when found',
+	'hz.photosWithheld':
+		"This hazard's photos were taken at a child's home: they are shown only to roles that may see homes.",
 	'hz.close': 'Verify and close',
 	'hz.reject': 'Send back to fix again',
 	'hz.verifyNote': 'Verifier’s note',

@@ -134,6 +134,22 @@ export async function photosOfTarget(db: Kysely<DB>, targetId: number): Promise<
 	return r.rows;
 }
 
+/**
+ * The photos taken when a hazard was found: those of the check that found it, of its item (or of
+ * the whole check), arrived whole.
+ */
+export async function photosOfHazardFinding(
+	db: Kysely<DB>,
+	hazardId: number
+): Promise<{ id: number; taken_at: Date | null }[]> {
+	const r = await sql<{ id: number; taken_at: Date | null }>`
+		SELECT p.id::float8 AS id, p.taken_at
+		FROM hazards h JOIN check_photos p ON p.check_id = h.check_id
+		WHERE h.id = ${hazardId} AND p.complete AND (p.item = h.item OR p.item IS NULL)
+		ORDER BY p.id`.execute(db);
+	return r.rows;
+}
+
 /** The unit of a level whose boundary holds a point (null: none). */
 export async function unitHolding(
 	db: Kysely<DB>,

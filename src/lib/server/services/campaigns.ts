@@ -55,6 +55,7 @@ import {
 import { releasedChildrenNearIncompleteByVillage } from './released-counts';
 import { answeredVersion, checksWithVersions, currentChecklist } from './checklists';
 import { processPhoto } from '../photos';
+import { photosOfHazardFinding } from '../repositories/field';
 import { jurisdictionPrefix, levelOfCode, padCode, townshipPrefix } from '$lib/domain/admin';
 import {
 	DEFAULT_RULES,
@@ -476,10 +477,13 @@ async function reachableHazard(db: Kysely<DB>, who: Principal, id: number): Prom
 /** A hazard's page: its state, its log, and the steps the viewer may take now. */
 export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now = new Date()) {
 	const found = await reachableHazard(db, who, id);
-	// a household visit's after photo shows a child's home: only the roles that may see homes
-	// there are shown it (the photo's own route refuses the rest)
-	const photoWithheld = found.after_photo !== null && !(await mayOpenHomePhoto(db, who, found));
-	const h = photoWithheld ? { ...found, after_photo: null } : found;
+	// the photos taken when it was found, and after its fix: a household visit's show a child's
+	// home, so only the roles that may see homes there are shown them (the photos' own routes
+	// refuse the rest)
+	const mayOpen = await mayOpenHomePhoto(db, who, found);
+	const findingPhotos = await photosOfHazardFinding(db, id);
+	const photoWithheld = !mayOpen && (found.after_photo !== null || findingPhotos.length > 0);
+	const h = mayOpen ? found : { ...found, after_photo: null };
 	const events = await hazardEvents(db, id);
 	const may = {
 		register: canRegisterHazard(who, h.area_code),
@@ -489,6 +493,7 @@ export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now
 	};
 	return {
 		hazard: viewHazard(h, now),
+		foundPhotos: mayOpen ? findingPhotos : [],
 		photoWithheld,
 		events,
 		actions: actionsFrom(h.state).filter((a) => may[a])

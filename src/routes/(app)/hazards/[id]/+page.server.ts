@@ -74,7 +74,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				fixedAt: iso(h.fixed_at),
 				closedAt: iso(h.closed_at),
 				afterPhoto: h.after_photo,
-				afterPhotoWithheld: p.photoWithheld,
+				foundPhotos: p.foundPhotos.map((f) => f.id),
+				photosWithheld: p.photoWithheld,
 				overdue: h.overdue
 			},
 			events: p.events.map((e) => ({ ...e, at: iso(e.at)! })),
