@@ -113,6 +113,9 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	// signal again: the record, then the photo
 	await phone.setOffline(false);
 	await expect(worker.getByTestId('outbox-banner')).toBeHidden({ timeout: 60_000 });
+	// and the form no longer says it is kept on the phone: it says it arrived
+	await expect(worker.getByTestId('check-queued')).toBeHidden();
+	await expect(worker.getByTestId('check-saved')).toBeVisible();
 	await expect(worker.getByTestId('target-hazards')).toContainText('已排查发现');
 	// in the check's history (folded), the photo as the server holds it
 	const photo = worker.getByTestId('check-photo').first();
