@@ -41,6 +41,9 @@ test('a planner runs k = 10, drags a site, saves, compares two scenarios and exp
 
 	// the what-if: drag the first site far away, the figure changes in the browser
 	const whatIf = page.getByTestId('plan-whatif');
+	const firstRow = page.getByTestId('plan-site').first();
+	const firstName = await firstRow.locator('td').nth(1).innerText();
+	expect(firstName).not.toBe('规划点（已移动）');
 	await expect(whatIf).toContainText('相差 0');
 	const marker = page.getByTestId('plan-marker').first();
 	await page.getByTestId('plan-map').scrollIntoViewIfNeeded();
@@ -56,6 +59,14 @@ test('a planner runs k = 10, drags a site, saves, compares two scenarios and exp
 	await page.mouse.move(to.x, to.y, { steps: 12 });
 	await page.mouse.up();
 	await expect(whatIf).not.toContainText('相差 0');
+	// the table follows: the moved site is no longer the village centre it left, and its gain
+	// is what it adds where it is now (the table's gains add up to the what-if's total change)
+	await expect(firstRow.locator('td').nth(1)).toHaveText('规划点（已移动）');
+	const movedGains = (await page.getByTestId('plan-site').locator('td.num').allInnerTexts()).map(
+		(s) => Number(s.replace(/[^\d]/g, ''))
+	);
+	const delta = Number(/相差 (-?[\d,]+)/.exec(await whatIf.innerText())![1].replace(/,/g, ''));
+	expect(movedGains.reduce((a, b) => a + b, 0) - gains.reduce((a, b) => a + b, 0)).toBe(delta);
 
 	// save it, then a second scenario
 	await page.getByTestId('plan-name').fill('十处新站·拖动后');
@@ -92,6 +103,12 @@ test('a planner runs k = 10, drags a site, saves, compares two scenarios and exp
 	const text = await csv.text();
 	expect(text).toContain('序号');
 	expect(text.trim().split('\n')).toHaveLength(11);
+	// the saved scenario agrees with the table: the dragged site by its new name, no code
+	expect(text.trim().split('\n')[1].split(',').slice(1, 4)).toEqual([
+		'规划点（已移动）',
+		'拖动后的规划点',
+		''
+	]);
 	const geo = await page.request.get(href!.replace('format=csv', 'format=geojson'));
 	expect((await geo.json()).features).toHaveLength(10);
 	const xlsx = await page.request.get(href!.replace('format=csv', 'format=xlsx'));

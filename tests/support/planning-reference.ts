@@ -38,3 +38,19 @@ export async function villagesByPostgis(db: Kysely<DB>): Promise<VillageReferenc
 		WHERE v.level = 'village' AND v.code LIKE ${FIXTURE_AREA + '%'} ORDER BY v.code`.execute(db);
 	return q.rows;
 }
+
+/** PostGIS: the sum of n over cells within r metres (sphere) of any of the points. */
+export async function postgisCovered(
+	db: Kysely<DB>,
+	cells: { lon: number; lat: number; n: number }[],
+	sites: { lon: number; lat: number }[],
+	r: number
+): Promise<number> {
+	const q = await sql<{ s: number | null }>`
+		WITH c AS (SELECT * FROM unnest(${cells.map((c) => c.lon)}::float8[], ${cells.map((c) => c.lat)}::float8[], ${cells.map((c) => c.n)}::int[]) AS t(lon, lat, n)),
+		s AS (SELECT * FROM unnest(${sites.map((s) => s.lon)}::float8[], ${sites.map((s) => s.lat)}::float8[]) AS t(lon, lat))
+		SELECT sum(n)::int AS s FROM c WHERE EXISTS (
+			SELECT 1 FROM s WHERE ST_DWithin(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)::geography,
+				ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography, ${r}, false))`.execute(db);
+	return q.rows[0].s ?? 0;
+}

@@ -34,7 +34,11 @@ export interface UncoveredCell extends DemandCell {
 	from: number;
 }
 
-export type CandidateKind = 'village' | 'upgrade' | 'placed';
+/**
+ * `moved`: a site the planner dragged off its candidate. It is no longer that village's centre
+ * or that home, so it carries neither's name nor code (ref '' and name '', see siteName).
+ */
+export type CandidateKind = 'village' | 'upgrade' | 'placed' | 'moved';
 
 /** Why an existing children's home does not count (and is an upgrade candidate). */
 export type NotCountingReason = 'closed' | 'suspended' | 'small';
@@ -47,6 +51,16 @@ export interface Candidate {
 	lon: number;
 	lat: number;
 	reason?: NotCountingReason;
+}
+
+/** A site dragged to (lon, lat): a planned point of its own, nothing of where it was kept. */
+export function movedSite(lon: number, lat: number): Candidate {
+	return { kind: 'moved', ref: '', name: '', lon, lat };
+}
+
+/** The name a site is shown and exported under: a moved one's is the locale's label. */
+export function siteName(s: Candidate, t: (key: 'plan.movedName') => string): string {
+	return s.kind === 'moved' ? t('plan.movedName') : s.name;
 }
 
 export interface ChosenSite extends Candidate {

@@ -34,6 +34,8 @@ export const planningEn: Record<keyof typeof planningZh, string> = {
 	'plan.kind.village': 'New, at a village centre',
 	'plan.kind.upgrade': "Upgrade of a children's home",
 	'plan.kind.placed': 'Placed point',
+	'plan.kind.moved': 'Moved planned point',
+	'plan.movedName': 'Planned point (moved)',
 	'plan.reason.closed': 'closed',
 	'plan.reason.suspended': 'suspended',
 	'plan.reason.small': 'under 30 m²',

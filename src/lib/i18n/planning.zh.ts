@@ -33,6 +33,8 @@ export const planningZh = {
 	'plan.kind.village': '村（社区）中心新建',
 	'plan.kind.upgrade': '现有儿童之家改造',
 	'plan.kind.placed': '自选点',
+	'plan.kind.moved': '拖动后的规划点',
+	'plan.movedName': '规划点（已移动）',
 	'plan.reason.closed': '已关闭',
 	'plan.reason.suspended': '暂停开放',
 	'plan.reason.small': '面积不足 30 平方米',

@@ -17,7 +17,7 @@ import ExcelJS from 'exceljs';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
 import type { SegmentPlace } from './repositories/waterways';
-import type { Scenario } from '$lib/domain/planning';
+import { siteName, type Scenario } from '$lib/domain/planning';
 import {
 	FOUR_ITEMS,
 	WATERWAY_KINDS,
@@ -439,7 +439,7 @@ export function scenarioTable(s: Scenario, locale: Locale): Table {
 		],
 		rows: s.sites.map((p, i) => [
 			i + 1,
-			p.name,
+			siteName(p, t),
 			t(`plan.kind.${p.kind}`) + (p.reason ? ` (${t(`plan.reason.${p.reason}`)})` : ''),
 			p.ref,
 			Number(p.lon.toFixed(6)),
@@ -451,7 +451,8 @@ export function scenarioTable(s: Scenario, locale: Locale): Table {
 }
 
 /** The same sites as GeoJSON points (RFC 7946, WGS 84), the properties in plain ASCII names. */
-export function scenarioGeoJson(s: Scenario): string {
+export function scenarioGeoJson(s: Scenario, locale: Locale): string {
+	const t = translator(locale);
 	return JSON.stringify({
 		type: 'FeatureCollection',
 		name: s.name,
@@ -463,7 +464,7 @@ export function scenarioGeoJson(s: Scenario): string {
 			},
 			properties: {
 				order: i + 1,
-				name: p.name,
+				name: siteName(p, t),
 				kind: p.kind,
 				reason: p.reason ?? null,
 				ref: p.ref,

@@ -18,7 +18,7 @@ export const RunBody = v.object({
 });
 
 const site = v.object({
-	kind: v.picklist(['village', 'upgrade', 'placed']),
+	kind: v.picklist(['village', 'upgrade', 'placed', 'moved']),
 	ref: v.pipe(v.string(), v.maxLength(40)),
 	name: v.pipe(v.string(), v.maxLength(100)),
 	lon: v.pipe(v.number(), v.finite()),

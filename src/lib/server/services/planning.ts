@@ -39,6 +39,7 @@ import {
 	DEMAND_LEVEL,
 	DIRECTOR_THRESHOLD,
 	REACHES,
+	movedSite,
 	type AreaCoverage,
 	type ByCategory,
 	type VillageCoverage,
@@ -289,13 +290,14 @@ export async function saveScenario(
 	const base = await baseOf(db, who);
 	const demand = asDemand(base.cells);
 	const fixed = lonLat(base.fixed);
+	const own = ownCandidates(base.candidates, s.sites);
 	const sites: ChosenSite[] = [];
 	// each site's gain in the order given: what its cover set adds to what is covered so far
 	// (one cover set per site, not one coverage pass per prefix of the list)
 	const { weight: baseAtRadius, covered } = coveredWeight(demand, fixed, s.radiusM);
-	const sets = coverSets(demand, lonLat(s.sites), s.radiusM);
+	const sets = coverSets(demand, lonLat(own), s.radiusM);
 	let before = baseAtRadius;
-	for (let i = 0; i < s.sites.length; i++) {
+	for (let i = 0; i < own.length; i++) {
 		let gain = 0;
 		for (let k = sets.start[i]; k < sets.start[i + 1]; k++) {
 			const d = sets.idx[k];
@@ -303,12 +305,12 @@ export async function saveScenario(
 			covered[d] = 1;
 			gain += demand.w[d];
 		}
-		sites.push({ ...s.sites[i], gain });
+		sites.push({ ...own[i], gain });
 		before += gain;
 	}
 	const all = {
-		lon: [...fixed.lon, ...s.sites.map((p) => p.lon)],
-		lat: [...fixed.lat, ...s.sites.map((p) => p.lat)]
+		lon: [...fixed.lon, ...own.map((p) => p.lon)],
+		lat: [...fixed.lat, ...own.map((p) => p.lat)]
 	};
 	const byReach: Record<string, number> = {};
 	const withSites = coverageByReach(demand, all, REACHES);
@@ -318,8 +320,8 @@ export async function saveScenario(
 		total: before,
 		all: base.all,
 		byReach,
-		newSites: s.sites.filter((p) => p.kind !== 'upgrade').length,
-		upgrades: s.sites.filter((p) => p.kind === 'upgrade').length
+		newSites: own.filter((p) => p.kind !== 'upgrade').length,
+		upgrades: own.filter((p) => p.kind === 'upgrade').length
 	};
 	return insertScenario(db, {
 		user_id: who.userId,
@@ -329,6 +331,26 @@ export async function saveScenario(
 		k: s.k,
 		sites,
 		summary
+	});
+}
+
+/** Farther than this from its village centre or home (metres), a site has been moved. */
+const SAME_PLACE_M = 1;
+
+/**
+ * The sites as the server knows them: a village centre or home still where it is takes the
+ * server's name, code and reason (not the browser's); one that is not there any more (dragged)
+ * is a moved planned point, with no name or code of the place it left.
+ */
+function ownCandidates(known: readonly Candidate[], sites: readonly Candidate[]): Candidate[] {
+	const byRef = new Map(known.map((c) => [`${c.kind}:${c.ref}`, c]));
+	return sites.map((p) => {
+		if (p.kind === 'placed')
+			return { kind: p.kind, ref: p.ref, name: p.name, lon: p.lon, lat: p.lat };
+		const c = p.kind === 'moved' ? undefined : byRef.get(`${p.kind}:${p.ref}`);
+		return c && haversineMeters([c.lon, c.lat], [p.lon, p.lat]) <= SAME_PLACE_M
+			? c
+			: movedSite(p.lon, p.lat);
 	});
 }
 

@@ -45,7 +45,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	);
 	const body =
 		q.format === 'geojson'
-			? Buffer.from(scenarioGeoJson(s), 'utf8')
+			? Buffer.from(scenarioGeoJson(s, locals.locale), 'utf8')
 			: q.format === 'csv'
 				? Buffer.from(toCsv(scenarioTable(s, locals.locale)), 'utf8')
 				: await toXlsx(scenarioTable(s, locals.locale), t('plan.sheet'));
