@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator, formatCount, formatDate } from '../../src/lib/i18n';
+import { checklistVersionText } from '../../src/lib/components/campaign/format';
 
 describe('messages with counts', () => {
 	it('says "1 child" and "2 children" in English, whatever the count formatting', () => {
@@ -53,5 +54,17 @@ describe('dates', () => {
 			instants.push(new Date(t));
 		for (const d of instants) expect(formatDate(d, 'zh-CN'), d.toISOString()).toBe(expected(d));
 		expect(formatDate('2026-05-31T16:00:00Z', 'zh-CN')).toBe('2026年6月1日');
+	});
+});
+
+describe('which checklist a check answered', () => {
+	it('calls version 0 the default checklist, and later ones by their number, in both languages', () => {
+		const zh = translator('zh-CN');
+		const en = translator('en');
+		expect(checklistVersionText(0, zh)).toBe('按默认清单');
+		expect(checklistVersionText(0, en)).toBe('on the default checklist');
+		expect(checklistVersionText(1, zh)).toBe('按第 1 版清单');
+		expect(checklistVersionText(3, en)).toBe('on checklist version 3');
+		for (const t of [zh, en]) expect(checklistVersionText(0, t)).not.toMatch(/0/);
 	});
 });

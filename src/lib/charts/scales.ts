@@ -18,3 +18,15 @@ export function shareBarScales(o: {
 		y: scaleBand<string>().domain(o.codes).range([o.top, o.bottom]).padding(o.padding)
 	};
 }
+
+/**
+ * The gridline values of a count axis: whole numbers only (a count of 0.6 hazards reads as a
+ * mistake), and never more ticks than there are whole numbers on the axis.
+ */
+export function countTicks(domainMax: number, most: number): number[] {
+	const top = Math.max(1, Math.floor(domainMax));
+	return scaleLinear()
+		.domain([0, domainMax])
+		.ticks(Math.min(most, top))
+		.filter((v) => Number.isInteger(v));
+}

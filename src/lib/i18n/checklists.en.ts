@@ -30,6 +30,7 @@ export const checklistsEn: Record<keyof typeof checklistsZh, string> = {
 	'ckl.op.retire': 'Retired',
 	'ckl.op.restore': 'Restored',
 	'ckl.answered': 'on checklist version {n}',
+	'ckl.answeredDefault': 'on the default checklist',
 	'ckl.back': 'Back to the campaign',
 	'ckl.err.op': 'Unsupported edit',
 	'ckl.err.checklist': 'Choose a checklist (institution, home, waterway or field)',

@@ -30,6 +30,7 @@ export const checklistsZh = {
 	'ckl.op.retire': '停用',
 	'ckl.op.restore': '恢复',
 	'ckl.answered': '按第 {n} 版清单',
+	'ckl.answeredDefault': '按默认清单',
 	'ckl.back': '返回排查行动',
 	'ckl.err.op': '不支持的修改操作',
 	'ckl.err.checklist': '请选择清单类型（机构周边、家庭环境、水域或现场发现点）',

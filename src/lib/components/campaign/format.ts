@@ -40,3 +40,11 @@ export function itemLabel(
 	const text = t(key as 'cl.home.gas');
 	return text === undefined || text === key ? item : text;
 }
+
+/**
+ * Which checklist a check answered: version 0 is the built-in list before any administrator
+ * edited it, which nobody knows as "version 0".
+ */
+export function checklistVersionText(version: number, t: Translate): string {
+	return version === 0 ? t('ckl.answeredDefault') : t('ckl.answered', { n: version });
+}
