@@ -1,13 +1,16 @@
 // The map page on paper: Chromium's PDF of it is one A4 page with a title and date, a picture
 // of the current view (not the blank a WebGL canvas prints) and the legend of what is shown.
-// Read with poppler (pdfinfo, pdftotext, pdftoppm), outside readers of the printed file.
+// The smaller maps print their picture too: the bulletin's hazards printed from a phone, the
+// planner's map from a desk. Read with poppler (pdfinfo, pdftotext, pdftoppm), outside readers
+// of the printed file.
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { DEMO, guard, mapIdle, signIn } from './helpers';
+import { DEMO, guard, mapIdle, PHONE, printPdf, signIn } from './helpers';
+import { OVERDUE_CAMPAIGN } from './overdue-fixture';
 
 let dir: string;
 test.beforeAll(() => {
@@ -60,6 +63,108 @@ test('the map page prints the current view, its title, date and legend on one A4
 	// the picture sits under the header, in the upper part of the page: the map's beige
 	// ground, its rivers, units and counts fill it (blank paper: no ink, one colour)
 	const map = inkShare(png, 0.12, 0.45);
+	expect(map.ink).toBeGreaterThan(0.5);
+	expect(map.colours).toBeGreaterThan(20);
+	expect(problems).toEqual([]);
+});
+
+/** The lines of a PDF's text with their page and place (pt), as poppler lays them out. */
+function textLines(pdf: string): { page: number; yMin: number; yMax: number; text: string }[] {
+	const xml = execFileSync('pdftotext', ['-enc', 'UTF-8', '-bbox-layout', pdf, '-']).toString();
+	const out: { page: number; yMin: number; yMax: number; text: string }[] = [];
+	let page = 0;
+	for (const m of xml.matchAll(
+		/<page\b|<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g
+	)) {
+		if (m[0] === '<page') page++;
+		else
+			out.push({
+				page,
+				yMin: Number(m[1]),
+				yMax: Number(m[2]),
+				text: [...m[3].matchAll(/>([^<]*)<\/word>/g)].map((w) => w[1]).join('')
+			});
+	}
+	return out;
+}
+
+/**
+ * The printed picture between two lines of text (the map's heading or what is above it, and its
+ * legend below): its height on paper (mm) and its ink, rendered by poppler.
+ */
+function pictureBetween(pdf: string, above: RegExp, below: RegExp) {
+	const lines = textLines(pdf);
+	const low = lines.find((l) => below.test(l.text));
+	expect(low, `a line ${below}`).toBeDefined();
+	// the map may start a new sheet: then it runs from the top of that sheet
+	const tops = lines.filter(
+		(l) => l.page === low!.page && l.yMax <= low!.yMin && above.test(l.text)
+	);
+	const top = tops.length ? Math.max(...tops.map((l) => l.yMax)) : 0;
+	const info = execFileSync('pdfinfo', [
+		'-f',
+		`${low!.page}`,
+		'-l',
+		`${low!.page}`,
+		pdf
+	]).toString();
+	const pageHeight = Number(/Page\s+\d+ size:\s+[\d.]+ x ([\d.]+)/.exec(info)![1]);
+	const base = join(dir, `sheet-${Date.now()}`);
+	execFileSync('pdftoppm', [
+		'-png',
+		'-r',
+		'40',
+		'-singlefile',
+		'-f',
+		`${low!.page}`,
+		'-l',
+		`${low!.page}`,
+		pdf,
+		base
+	]);
+	const png = PNG.sync.read(readFileSync(`${base}.png`));
+	return {
+		heightMm: ((low!.yMin - top) * 25.4) / 72,
+		...inkShare(png, top / pageHeight + 0.005, low!.yMin / pageHeight - 0.005)
+	};
+}
+
+test.describe('on a phone', () => {
+	test.use(PHONE);
+	test('the bulletin printed from a phone carries the picture of its hazards map', async ({
+		page
+	}) => {
+		const problems = guard(page);
+		await signIn(page, DEMO.county);
+		await page.goto('/campaigns');
+		await page.getByRole('link', { name: OVERDUE_CAMPAIGN }).first().click();
+		await expect(page).toHaveURL(/\/campaigns\/\d+$/);
+		await page.goto(`${new URL(page.url()).pathname}/bulletin`);
+		await expect(page.getByTestId('bulletin-map')).toHaveAttribute('data-points', '3');
+		await expect(page.getByTestId('bulletin-map')).not.toHaveAttribute('data-taken', '0');
+		const printed = await printPdf(page, 'bulletin-phone');
+		// under the heading and above the legend: the county's ground, its outline and rivers
+		const map = pictureBetween(printed.file, /^未销号隐患分布/, /^重大隐患/);
+		expect(map.heightMm).toBeGreaterThan(60);
+		expect(map.ink).toBeGreaterThan(0.5);
+		expect(map.colours).toBeGreaterThan(20);
+		expect(problems).toEqual([]);
+	});
+});
+
+test('the planning page printed from a desk carries the picture of its map', async ({ page }) => {
+	test.setTimeout(180_000);
+	const problems = guard(page);
+	await page.setViewportSize({ width: 1366, height: 900 });
+	await signIn(page, DEMO.planner);
+	await page.goto('/planning', { timeout: 90_000 });
+	await expect(page.getByTestId('plan-now-1000')).toHaveText(/\d+ \/ \d+/);
+	// the picture of the settled view has been taken
+	await expect(page.locator('.plan-map')).not.toHaveAttribute('data-taken', '0');
+	const printed = await printPdf(page, 'planning-desk');
+	// between the coverage table and the map's key: the county, its children cells and homes
+	const map = pictureBetween(printed.file, /^覆盖儿童/, /^显示未覆盖的儿童/);
+	expect(map.heightMm).toBeGreaterThan(60);
 	expect(map.ink).toBeGreaterThan(0.5);
 	expect(map.colours).toBeGreaterThan(20);
 	expect(problems).toEqual([]);
