@@ -21,6 +21,7 @@ import { isAdminRole } from '$lib/server/auth/roles';
 import { AUTH_FORM_PATHS, declaredTooLarge } from '$lib/server/auth/request';
 import { basemapStatus, describeBasemap } from '$lib/server/basemap';
 import { escalateDue } from '$lib/server/services/escalation';
+import { REFUSED_PAGE_CSP, refusedPageHtml } from '$lib/server/refused-page';
 
 let rewarm: ReturnType<typeof setTimeout> | undefined;
 const warmFailed = (e: unknown) => console.log(`[tongan] warm-up: ${(e as Error).message}`);
@@ -142,19 +143,35 @@ export const handle: Handle = async ({ event, resolve }) => {
 				redirect(303, user.totpEnabled ? '/login/totp' : '/account/totp');
 			error(401, { message: 'second factor required' });
 		}
-		if (access === 'admin' && !isAdminRole(user.principal.role))
-			// a page gets SvelteKit's fallback page (src/error.html), so it says it in the user's language
-			error(403, {
-				message: wantsPage(event.request, pathname)
-					? translator(event.locals.locale)('error.403')
-					: 'forbidden'
-			});
+		if (access === 'admin' && !isAdminRole(user.principal.role)) {
+			// a page is answered here, whole and in the user's language: thrown from the hook, the
+			// error would get SvelteKit's static fallback, which cannot know the language
+			if (wantsPage(event.request, pathname))
+				return withSecurityHeaders(
+					new Response(refusedPageHtml(event.locals.locale), {
+						status: 403,
+						headers: {
+							'content-type': 'text/html; charset=utf-8',
+							'content-security-policy': REFUSED_PAGE_CSP
+						}
+					}),
+					{ secure, signedIn: true, pathname }
+				);
+			error(403, { message: 'forbidden' });
+		}
 	}
 	event.locals.scope = user ? scopeFor(user.principal.jurisdiction) : null;
 
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale)
 	});
+	return withSecurityHeaders(response, { secure, signedIn: user !== null, pathname });
+};
+
+function withSecurityHeaders(
+	response: Response,
+	{ secure, signedIn, pathname }: { secure: boolean; signedIn: boolean; pathname: string }
+): Response {
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
@@ -163,7 +180,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (secure) response.headers.set('Strict-Transport-Security', 'max-age=31536000');
 	// pages and data of a signed-in user are never stored by the browser or a proxy
 	const type = response.headers.get('Content-Type') ?? '';
-	if (user && !pathname.startsWith('/tiles/')) response.headers.set('Cache-Control', 'no-store');
+	if (signedIn && !pathname.startsWith('/tiles/'))
+		response.headers.set('Cache-Control', 'no-store');
 	else if (type.includes('text/html')) response.headers.set('Cache-Control', 'no-store');
 	const csp = response.headers.get('Content-Security-Policy');
 	const extra = basemapOrigin();
@@ -176,7 +194,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		);
 	}
 	return response;
-};
+}
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status !== 404) console.error(error);

@@ -608,6 +608,20 @@ test('a refused or unknown page says so in Chinese, with a way back to the start
 		page.getByRole('heading', { name: '没有权限打开此页面', exact: true })
 	).toBeVisible();
 	await expect(page.getByTestId('error-page')).not.toContainText('forbidden');
+	// in the user's language only: SvelteKit's static fallback said everything twice
+	await expect(page.getByTestId('error-page')).not.toContainText('Start page');
+	await expect(page).toHaveTitle(/没有权限打开此页面/);
+	await page.goto('/');
+	await page.locator('form.lang button').click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	expect((await page.goto('/admin/users'))?.status()).toBe(403);
+	await expect(
+		page.getByRole('heading', { name: 'You cannot open this page', exact: true })
+	).toBeVisible();
+	await expect(page.getByTestId('error-page')).not.toContainText('返回首页');
+	await page.goto('/');
+	await page.locator('form.lang button').click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 
 	const noSegment = await page.goto('/waterways/abc');
 	expect(noSegment?.status()).toBe(404);
