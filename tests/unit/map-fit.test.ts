@@ -11,6 +11,7 @@ import {
 	sameBounds,
 	segmentTapFloor,
 	selectedMove,
+	targetsFrame,
 	visibleBox,
 	type Box
 } from '$lib/map/fit';
@@ -212,5 +213,29 @@ describe('the zoom a map of segments to tap opens at', () => {
 	it('leaves a province or prefecture whole: it is an overview, not a place to tap', () => {
 		expect(segmentTapFloor('province')).toBe(0);
 		expect(segmentTapFloor('prefecture')).toBe(0);
+	});
+});
+
+describe('the frame of "my targets"', () => {
+	const targets: [number, number][] = [
+		[113.5, 29.8],
+		[113.52, 29.83]
+	];
+
+	it('takes in the phone when it stands near a target', () => {
+		// about 1.1 km north of the first target
+		expect(targetsFrame(targets, [113.5, 29.81])).toEqual(
+			boundsOfPoints([...targets, [113.5, 29.81]])
+		);
+	});
+
+	it('leaves out a phone far from every target, so the targets fill the map', () => {
+		// Wuhan, about 100 km away
+		expect(targetsFrame(targets, [114.3, 30.6])).toEqual(boundsOfPoints(targets));
+	});
+
+	it('frames the phone alone when there are no targets, and the targets without a position', () => {
+		expect(targetsFrame([], [114.3, 30.6])).toEqual([114.3, 30.6, 114.3, 30.6]);
+		expect(targetsFrame(targets, null)).toEqual(boundsOfPoints(targets));
 	});
 });

@@ -3,6 +3,7 @@
 // move, this decides.
 import { HUBEI_EXTENT, MIN_ZOOM } from '$lib/domain/tile-contract';
 import type { AdminLevel } from '$lib/domain/admin';
+import { haversineMeters } from '$lib/geo/distance';
 
 /** West, south, east, north in degrees. */
 export type Bounds = [number, number, number, number];
@@ -206,4 +207,22 @@ export function boundsOfPoints(points: readonly (readonly [number, number])[]): 
 		n = Math.max(n, lat);
 	}
 	return [w, s, e, n];
+}
+
+/**
+ * Within this distance of the nearest target, the phone's position is framed with the targets:
+ * a worker on the way sees where they stand. Farther (at the office, or the position is
+ * stale), framing it too would shrink every target into one corner of a phone's map.
+ */
+export const HERE_FRAMED_WITHIN_M = 5_000;
+
+/** The bounds "my targets" opens on: the targets, and the phone's position when it is near them. */
+export function targetsFrame(
+	targets: readonly (readonly [number, number])[],
+	here: readonly [number, number] | null,
+	nearMeters = HERE_FRAMED_WITHIN_M
+): Bounds {
+	if (!here) return boundsOfPoints(targets);
+	const near = !targets.length || targets.some((t) => haversineMeters(t, here) <= nearMeters);
+	return boundsOfPoints(near ? [...targets, here] : targets);
 }
