@@ -132,6 +132,8 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 	await page.getByTestId('close-submit').click();
 	await expect(page.getByTestId('hazard-state')).toHaveAttribute('data-state', 'closed');
 	await expect(page.getByTestId('hazard-log').locator('li')).toHaveCount(4);
+	// the first entry's time is the server's (when the check arrived); it names the phone's too
+	await expect(page.getByTestId('hazard-log').locator('li').first()).toContainText('现场记录于');
 	await page.goto(campaignUrl);
 	await expect(page.getByTestId('stat-closed')).toHaveText('1');
 	await expect(page.getByTestId('stat-found')).toHaveText('0');
