@@ -595,6 +595,16 @@ test('security headers: CSP of the app’s own origin, no-store on personal page
 	);
 	expect(api.status()).toBe(200);
 	expect(api.headers()['cache-control']).toBe('no-store');
+	// the resumable uploads are for this site's pages only: tus's default would let any site
+	// read their answers (access-control-allow-origin: *)
+	for (const path of ['/api/uploads', '/api/import-uploads']) {
+		const preflight = await ctx.fetch(path, {
+			method: 'OPTIONS',
+			headers: { origin: 'https://elsewhere.example', 'tus-resumable': '1.0.0' }
+		});
+		expect(preflight.status(), path).toBeLessThan(500);
+		expect(preflight.headers()['access-control-allow-origin'], path).toBeUndefined();
+	}
 	await ctx.dispose();
 });
 

@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import { Server, type Upload } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import type { DB } from '../db/schema';
-import { handleTus, senderOf, tusRefusal, tusServer } from './tus';
+import { SAME_ORIGIN_ONLY, handleTus, senderOf, tusRefusal, tusServer } from './tus';
 import { canRecordChecks, type Principal } from '../auth/policy';
 import { mayOpenHomes } from './residences';
 import { inSiteScope, scopeFor } from '../auth/scope';
@@ -57,6 +57,7 @@ function reject(field: string, key: string): never {
 function makeUploadServer(db: Kysely<DB>, dir: string): Server {
 	const datastore = new FileStore({ directory: dir });
 	return new Server({
+		...SAME_ORIGIN_ONLY,
 		path: UPLOAD_PATH,
 		datastore,
 		relativeLocation: true,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Server, type Upload } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { canImport, type Principal } from '../auth/policy';
-import { handleTus, senderOf, tusRefusal, tusServer } from './tus';
+import { SAME_ORIGIN_ONLY, handleTus, senderOf, tusRefusal, tusServer } from './tus';
 import { ImportRejected, MAX_IMPORT_BYTES, type ImportFile } from './imports';
 import { IMPORT_UPLOAD_ID, IMPORT_UPLOAD_PATH } from '$lib/import/upload';
 
@@ -28,6 +28,7 @@ const ownedBy = (u: Upload, who: Principal) => u.metadata?.owner === String(who.
 function makeServer(dir: string): Server {
 	const datastore = storeOf(dir);
 	return new Server({
+		...SAME_ORIGIN_ONLY,
 		path: IMPORT_UPLOAD_PATH,
 		datastore,
 		relativeLocation: true,

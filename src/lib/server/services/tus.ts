@@ -21,6 +21,12 @@ export function senderOf(req: unknown): Principal {
 	return who;
 }
 
+/**
+ * Uploads come from this site's own pages only. Without an answer here, tus tells every origin
+ * it may read its responses (`access-control-allow-origin: *`).
+ */
+export const SAME_ORIGIN_ONLY = { allowedOrigins: () => false } as const;
+
 /** The server kept under `key`, made on first use. */
 export function tusServer(key: string, make: () => Server): Server {
 	let s = servers.get(key);
