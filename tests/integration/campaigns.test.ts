@@ -245,6 +245,11 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		await expect(
 			reassignTarget(d.db, admin, school.id, otherStaff.userId, meta)
 		).rejects.toBeInstanceOf(CampaignRejected);
+		// and to a child director only inside their own village: the school is the township's
+		await expect(
+			reassignTarget(d.db, admin, school.id, director.userId, meta)
+		).rejects.toBeInstanceOf(CampaignRejected);
+		expect((await myTargets(d.db, director)).map((t) => t.name)).not.toContain('塘边小学');
 		await reassignTarget(d.db, admin, school.id, staff2.userId, meta);
 		expect((await myTargets(d.db, staff2)).map((t) => t.name)).toEqual(['塘边小学']);
 		await reassignTarget(d.db, admin, school.id, staff.userId, meta);

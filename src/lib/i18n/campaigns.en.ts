@@ -144,7 +144,8 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'cp.err.tooLong': 'A campaign lasts at most a year',
 	'cp.err.past': 'The last day has passed',
 	'cp.err.distance': 'Distances are from 10 to 2000 m',
-	'cp.err.assignee': "Targets go only to staff or child directors of the target's township",
+	'cp.err.assignee':
+		"Targets go only to staff of the target's township, or to the child director of its village",
 	'cp.err.notAllowed': 'You cannot record checks of this target',
 	'cp.err.time': "The check's time is outside the campaign; check the phone's date and time",
 	'cp.err.item': 'An item is not on the checklist or is answered twice',

@@ -141,7 +141,7 @@ export const campaignsZh = {
 	'cp.err.tooLong': '一次行动不超过一年',
 	'cp.err.past': '结束日期已过',
 	'cp.err.distance': '距离须在 10 到 2000 米之间',
-	'cp.err.assignee': '只能分派给该对象所在乡镇的工作人员或村儿童主任',
+	'cp.err.assignee': '只能分派给该对象所在乡镇的工作人员，或其所在村的村儿童主任',
 	'cp.err.notAllowed': '您不能登记此对象的排查结果',
 	'cp.err.time': '排查时间不在行动期间，请核对手机的日期和时间',
 	'cp.err.item': '排查项目无效或重复',

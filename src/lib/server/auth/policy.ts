@@ -232,6 +232,17 @@ export function holdsTargets(role: Role): boolean {
 	return role === 'township_staff' || role === 'village_director';
 }
 
+/**
+ * Who may be given a target: township staff anywhere in their township, a child director only
+ * inside their own village (a school or a field find registered to the township is not theirs).
+ */
+export function mayHoldTarget(
+	holder: { role: Role; jurisdiction: string },
+	areaCode: string
+): boolean {
+	return holdsTargets(holder.role) && areaCode.startsWith(jurisdictionPrefix(holder.jurisdiction));
+}
+
 /** Registering a hazard (severity, responsible person, deadline) is the administration's. */
 export function canRegisterHazard(p: Principal, areaCode: string): boolean {
 	return isAdmin(p) && inJurisdiction(p, areaCode);

@@ -14,7 +14,7 @@ import {
 	canRecordChecks,
 	canRegisterHazard,
 	canVerifyHazard,
-	holdsTargets,
+	mayHoldTarget,
 	type Principal
 } from '../auth/policy';
 import { inSiteScope, scopeFor } from '../auth/scope';
@@ -322,12 +322,15 @@ export async function reassignTarget(
 	if (!canManageCampaigns(who, c.area_code) && !canManageCampaigns(who, t.area_code))
 		throw new Forbidden();
 	const u = await findUserBrief(db, userId);
-	// the holder must be able to check it: staff of its township, or a child director there
+	// the holder must be able to check it: staff of its township, or the child director of its
+	// village
 	if (
 		!u ||
 		!u.active ||
-		!holdsTargets(u.role as Principal['role']) ||
-		townshipPrefix(u.jurisdiction_code) !== townshipPrefix(t.area_code)
+		!mayHoldTarget(
+			{ role: u.role as Principal['role'], jurisdiction: u.jurisdiction_code },
+			t.area_code
+		)
 	)
 		reject('assignee', 'cp.err.assignee');
 	await db.transaction().execute(async (trx) => {

@@ -11,6 +11,7 @@ import { campaignItemLabels } from '$lib/server/services/checklists';
 import { labelKey } from '$lib/domain/checklist';
 import { supervisionOf } from '$lib/server/services/escalation';
 import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
+import { jurisdictionPrefix } from '$lib/domain/admin';
 import {
 	blankOr,
 	fieldsOf,
@@ -92,7 +93,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 				id: a.id,
 				name: a.display_name,
 				role: a.role,
-				township: a.jurisdiction_code.slice(0, 9)
+				// the same rule as the server's (mayHoldTarget): whose area holds the target
+				prefix: jurisdictionPrefix(a.jurisdiction_code)
 			}))
 		};
 	} catch (e) {
