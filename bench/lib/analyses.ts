@@ -111,7 +111,7 @@ export async function benchAnalyses(
 
 	// the same data in this process, for the floor and the Turf sample
 	const snap = await readSnapshot(db);
-	const res = residencesFromWkbParts(snap.residences);
+	const res = residencesFromWkbParts(snap.residences ?? []);
 	const segs = shapesFromWkb(snap.segments, snap.segmentFlags);
 	const facs = shapesFromWkb(snap.facilities);
 	const n = res.id.length;

@@ -11,6 +11,7 @@ import {
 	type TestDatabase
 } from '../support/template';
 import { createAnalysis, type Analysis } from '../../src/lib/server/analysis';
+import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import {
 	ensureGeographyIndexes,
 	plainExposureIds,
@@ -108,6 +109,48 @@ describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %
 		const after = await analysis.exposureIncomplete(FIXTURE_AREA);
 		expect(after.count).toBeLessThan(before.count);
 		expect(sorted(after.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
+	});
+
+	it('after a check, reads again only the segments’ flags; after a child moves, the residences too', async () => {
+		const engine2 = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 0 });
+		try {
+			await engine2.refresh();
+			expect(engine2.lastLoad!.kept).toEqual([]);
+			// a four-item check: only the item states change
+			const seg = await sql<{ id: number }>`
+				SELECT waterway_id AS id FROM safety_equipment
+				WHERE item = 'buoy' AND status = 'present' ORDER BY waterway_id LIMIT 3`.execute(d.db);
+			await sql`UPDATE safety_equipment SET status = 'missing', checked_at = now()
+				WHERE waterway_id = ANY(${seg.rows.map((r) => r.id)}::bigint[]) AND item = 'buoy'`.execute(d.db);
+			const afterCheck = await engine2.exposureIncomplete(FIXTURE_AREA);
+			expect(engine2.lastLoad!.kept.sort()).toEqual(['residences', 'rulePoints', 'segments']);
+			expect(sorted(afterCheck.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
+			expect(sorted((await engine2.nearestSegment(FIXTURE_AREA)).ids)).toEqual(
+				sorted((await plainNearest(d.db, FIXTURE_AREA)).map((r) => r.id))
+			);
+
+			// a child moves next to an incomplete segment: noted, then applied; each time the
+			// residences are read again and the answer follows
+			const incomplete = await sql<{ lon: number; lat: number }>`
+				SELECT ST_X(ST_StartPoint(w.geom)) AS lon, ST_Y(ST_StartPoint(w.geom)) AS lat
+				FROM waterways w WHERE w.id = ${seg.rows[0].id}`.execute(d.db);
+			const far = await sql<{ id: number }>`
+				SELECT id FROM children WHERE NOT (id = ANY(${Array.from(afterCheck.ids)}::bigint[]))
+				ORDER BY id LIMIT 1`.execute(d.db);
+			const { lon, lat } = incomplete.rows[0];
+			await sql`UPDATE children SET residence = ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)
+				WHERE id = ${far.rows[0].id}`.execute(d.db);
+			const moved = await engine2.exposureIncomplete(FIXTURE_AREA);
+			expect(engine2.lastLoad!.kept).not.toContain('residences');
+			expect(Array.from(moved.ids)).toContain(far.rows[0].id);
+			expect(sorted(moved.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
+			await applyDataChanges(d.db);
+			await engine2.exposureIncomplete(FIXTURE_AREA);
+			expect(engine2.lastLoad!.kept).not.toContain('residences');
+			expect(engine2.lastLoad!.kept).toContain('segments');
+		} finally {
+			await engine2.close();
+		}
 	});
 
 	it('after a change, refreshNow brings a used snapshot up to date and leaves an unused one unloaded', async () => {

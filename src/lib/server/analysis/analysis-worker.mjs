@@ -34,7 +34,7 @@ port.on('message', (/** @type {ToWorker} */ msg) => {
 	try {
 		if (msg.type === 'load') {
 			const t0 = performance.now();
-			snapshot = loadSnapshot(msg.payload);
+			snapshot = loadSnapshot(msg.payload, snapshot);
 			// build the dashboard's indexes now, not inside its first analysis; the four-item rule's
 			// grid only when a recompute asks for it (the settings page, rarely)
 			snapshot.pointGrid();

@@ -13,23 +13,51 @@ import { residencesFromWkbParts, shapesFromWkb } from './kernel/wkb.mjs';
  * @typedef {import('./messages').AnalysisJob} Job
  */
 
-/** @param {Payload} payload */
-export function loadSnapshot(payload) {
-	const residences = residencesFromWkbParts(payload.residences);
+/**
+ * What a new snapshot may take over from the one held.
+ * @typedef {{
+ *   residences: ReturnType<typeof residencesFromWkbParts>,
+ *   keys: Float64Array,
+ *   segments: ReturnType<typeof shapesFromWkb>,
+ *   rulePoints: ReturnType<typeof residencesFromWkbParts>,
+ *   builtPointGrid: () => ReturnType<typeof buildPointGrid> | undefined,
+ *   builtEdgeGrid: () => ReturnType<typeof buildEdgeGrid> | undefined,
+ *   builtRuleGrid: () => ReturnType<typeof buildKindGrid> | undefined
+ * }} Held
+ */
+
+/**
+ * The snapshot of `payload`. The parts it names in `kept` are taken from `prev` (the snapshot
+ * held so far), with the indexes already built on them: after a four-item check only the
+ * segments' flags come new, and the 300,000 residences and their grid stay as they were.
+ * @param {Payload} payload
+ * @param {Held} [prev]
+ */
+export function loadSnapshot(payload, prev) {
+	const kept = new Set(prev ? (payload.kept ?? []) : []);
+	if (kept.size && !prev) throw new Error('nothing to keep: no snapshot loaded');
+	const keepResidences = kept.has('residences') && prev;
+	const keepSegments = kept.has('segments') && prev;
+	const keepRulePoints = kept.has('rulePoints') && prev;
+	const residences = keepResidences
+		? prev.residences
+		: residencesFromWkbParts(payload.residences ?? []);
 	// each child's record key, aligned with the residences, to release counts of them
-	const keys = new Float64Array(residences.lon.length);
-	let at = 0;
-	for (const part of payload.residenceKeys ?? [])
-		if (part) for (const k of part.split(',')) keys[at++] = Number(k);
-	const segments = shapesFromWkb(payload.segments, payload.segmentFlags);
+	const keys = keepResidences ? prev.keys : keysOf(payload.residenceKeys, residences.lon.length);
+	const segments = keepSegments
+		? { ...prev.segments, flag: flagsOf(payload.segmentFlags, prev.segments.id.length) }
+		: shapesFromWkb(payload.segments, payload.segmentFlags);
 	const facilities = shapesFromWkb(payload.facilities);
-	const rulePoints = residencesFromWkbParts([payload.rulePoints]);
+	const rulePoints = keepRulePoints
+		? prev.rulePoints
+		: residencesFromWkbParts([payload.rulePoints]);
 	/** @type {ReturnType<typeof buildPointGrid> | undefined} */
-	let pointGrid;
+	let pointGrid = keepResidences ? prev.builtPointGrid() : undefined;
 	/** @type {ReturnType<typeof buildKindGrid> | undefined} */
-	let ruleGrid;
+	let ruleGrid = keepResidences && keepRulePoints ? prev.builtRuleGrid() : undefined;
 	/** @type {ReturnType<typeof buildEdgeGrid> | undefined} */
-	let edgeGrid;
+	// the edge grid holds geometry only, never the flags
+	let edgeGrid = keepSegments ? prev.builtEdgeGrid() : undefined;
 
 	return {
 		residences,
@@ -39,6 +67,9 @@ export function loadSnapshot(payload) {
 		rulePoints,
 		pointGrid: () => (pointGrid ??= buildPointGrid(residences)),
 		edgeGrid: () => (edgeGrid ??= buildEdgeGrid(segments)),
+		builtPointGrid: () => pointGrid,
+		builtEdgeGrid: () => edgeGrid,
+		builtRuleGrid: () => ruleGrid,
 		ruleKinds: payload.ruleKinds,
 		/** residences (of the children's kind) and the other rule points in one grid, and the kind in each slot */
 		ruleGrid() {
@@ -57,6 +88,26 @@ export function loadSnapshot(payload) {
 			return ruleGrid;
 		}
 	};
+}
+
+/** @param {string[]} parts @param {number} n */
+function keysOf(parts, n) {
+	const keys = new Float64Array(n);
+	let at = 0;
+	for (const part of parts ?? []) if (part) for (const k of part.split(',')) keys[at++] = Number(k);
+	return keys;
+}
+
+/**
+ * The segments' flags for the geometry already held: one per segment, in the same order (the
+ * segments did not change, so neither did their number).
+ * @param {string} flags @param {number} n
+ */
+function flagsOf(flags, n) {
+	if (flags.length !== n) throw new Error(`segment flags for ${flags.length} segments, ${n} held`);
+	const flag = new Uint8Array(n);
+	for (let i = 0; i < n; i++) flag[i] = flags.charCodeAt(i) === 49 ? 1 : 0;
+	return flag;
 }
 
 /** @typedef {ReturnType<typeof loadSnapshot>} Snapshot */

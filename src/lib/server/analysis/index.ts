@@ -24,7 +24,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { analysisDataVersion, readSnapshot } from '../repositories/analysis-snapshot';
+import {
+	analysisDataVersion,
+	readSnapshot,
+	snapshotPartVersions,
+	type PartVersions,
+	type SnapshotPart
+} from '../repositories/analysis-snapshot';
 import type {
 	AnalysisJob,
 	FromWorker,
@@ -90,6 +96,8 @@ export interface AnalysisOptions {
 
 export interface LoadInfo {
 	version: string;
+	/** the parts not read again: the worker kept them (empty for a whole load) */
+	kept: SnapshotPart[];
 	readMs: number;
 	indexMs: number;
 	counts: LoadCounts;
@@ -121,6 +129,8 @@ export class Analysis {
 	private checkedAt = 0;
 	private refreshing: Promise<void> | undefined;
 	private stale = true;
+	/** the costly parts' versions in the loaded snapshot (unset when the worker holds none) */
+	private parts: PartVersions | undefined;
 	lastLoad: LoadInfo | undefined;
 
 	constructor(
@@ -156,6 +166,7 @@ export class Analysis {
 		this.loadWaiter = undefined;
 		this.worker = undefined;
 		this.stale = true;
+		this.parts = undefined;
 	}
 
 	/** The version of the loaded snapshot; undefined when none is loaded or it is stale. */
@@ -188,17 +199,36 @@ export class Analysis {
 			const fp = await analysisDataVersion(this.db);
 			this.checkedAt = Date.now();
 			if (!this.stale && fp === this.version) return;
-			const t0 = performance.now();
-			const payload = await readSnapshot(this.db);
-			const readMs = performance.now() - t0;
-			const reply = await this.load(fp, payload);
+			// read again only what changed: after a four-item check, the segments' flags (the
+			// residences' re-read held the embedded engine's one session for seconds per check)
+			const parts = await snapshotPartVersions(this.db);
+			const held = !this.stale && this.worker ? this.parts : undefined;
+			let kept = held
+				? (Object.keys(parts) as SnapshotPart[]).filter((k) => parts[k] === held[k])
+				: [];
+			let readMs = 0;
+			const read = async (keep: SnapshotPart[]) => {
+				const t0 = performance.now();
+				const payload = await readSnapshot(this.db, new Set(keep));
+				readMs = performance.now() - t0;
+				return payload;
+			};
+			const reply = await this.load(fp, await read(kept)).catch(async (e: unknown) => {
+				// what the worker held did not fit (say, the segments' number moved without a noted
+				// change): read it all
+				if (!kept.length || !this.worker) throw e;
+				kept = [];
+				return this.load(fp, await read(kept));
+			});
 			if (reply.type !== 'loaded') throw new Error('analysis worker did not load');
 			this.version = fp;
+			this.parts = parts;
 			this.stale = false;
-			this.lastLoad = { version: fp, readMs, indexMs: reply.ms, counts: reply.counts };
+			this.lastLoad = { version: fp, kept, readMs, indexMs: reply.ms, counts: reply.counts };
 			this.opts.log?.(
 				`analysis snapshot: ${reply.counts.residences} residences, ${reply.counts.segments} segments, ` +
-					`${reply.counts.facilities} facilities (read ${readMs.toFixed(0)} ms, index ${reply.ms.toFixed(0)} ms)`
+					`${reply.counts.facilities} facilities (read ${readMs.toFixed(0)} ms, index ${reply.ms.toFixed(0)} ms` +
+					`${kept.length ? `; kept ${kept.join(', ')}` : ''})`
 			);
 		})();
 		try {

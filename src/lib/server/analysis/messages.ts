@@ -4,14 +4,22 @@
 
 /** One snapshot of what the analyses need, as read by repositories/analysis-snapshot.ts. */
 export interface SnapshotPayload {
-	/** one WKB collection per prefecture, in code order (together: sorted by village code, id) */
-	residences: (Uint8Array | null)[];
+	/**
+	 * one WKB collection per prefecture, in code order (together: sorted by village code, id);
+	 * null when kept (see `kept`)
+	 */
+	residences: (Uint8Array | null)[] | null;
 	/** per prefecture as `residences`: the children's record keys, comma-separated, same order */
 	residenceKeys: string[];
 	segments: Uint8Array | null;
 	/** one '0'/'1' per segment, in segment order: 1 = the four items are not all present */
 	segmentFlags: string;
 	facilities: Uint8Array | null;
+	/**
+	 * Parts the worker keeps from its current snapshot (their fields here are empty): unchanged
+	 * since it was loaded. The segments' flags always come new.
+	 */
+	kept?: ('residences' | 'segments' | 'rulePoints')[];
 	/**
 	 * What else makes a segment need the four items (village centres, schools, kindergartens,
 	 * open children's homes, Sunshine Stations): z = id, m = the kind's number in

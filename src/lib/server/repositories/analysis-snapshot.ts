@@ -21,27 +21,57 @@ function bytes(v: unknown): Uint8Array | null {
 	throw new Error('expected a bytea value');
 }
 
-export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
-	// sorted by village code, then id: a jurisdiction prefix is then one contiguous range. Read
-	// one prefecture at a time: the embedded engine answers one query at a time, and tiles and
-	// pages queue between these short reads instead of waiting for one long one.
-	const prefectures = await sql<{ p: string }>`
-		SELECT DISTINCT left(code, 4) AS p FROM admin_units WHERE level = 'village' ORDER BY 1`.execute(db);
+/**
+ * The snapshot's parts that are costly to read, and the source tables (as noted in data_changes,
+ * migration 0004) whose changes move each. The segments' item flags, the facilities (a few
+ * thousand points, and a home's area is not noted) are read every time: they are cheap.
+ */
+export const SNAPSHOT_PARTS = {
+	residences: ['children'],
+	segments: ['waterways'],
+	rulePoints: ['admin_units', 'institutions', 'children_homes', 'sunshine_stations']
+} as const;
+export type SnapshotPart = keyof typeof SNAPSHOT_PARTS;
+export type PartVersions = Record<SnapshotPart, string>;
+
+/**
+ * One marker per costly part: the changes of its sources still noted (count and newest id) and
+ * those applied so far (migration 0024). A part whose marker is unchanged holds the same rows.
+ * Read before the snapshot, like analysisDataVersion.
+ */
+export async function snapshotPartVersions(db: Kysely<DB>): Promise<PartVersions> {
+	const r = await sql<{ k: string; v: string }>`
+		SELECT 'noted:' || source AS k, count(*) || '.' || max(id) AS v FROM data_changes GROUP BY source
+		UNION ALL
+		SELECT key, value FROM app_meta WHERE key LIKE 'applied:%'`.execute(db);
+	const seen = new Map(r.rows.map((x) => [x.k, x.v]));
+	const markerOf = (sources: readonly string[]) =>
+		sources
+			.map((t) => `${seen.get(`noted:${t}`) ?? '0'}/${seen.get(`applied:${t}`) ?? '0'}`)
+			.join(',');
+	return {
+		residences: markerOf(SNAPSHOT_PARTS.residences),
+		segments: markerOf(SNAPSHOT_PARTS.segments),
+		rulePoints: markerOf(SNAPSHOT_PARTS.rulePoints)
+	};
+}
+
+/**
+ * Read the snapshot; the parts in `keep` are left out (null), for a worker that still holds
+ * them. The segment flags are always read: a check changes them and nothing else.
+ */
+export async function readSnapshot(
+	db: Kysely<DB>,
+	keep: ReadonlySet<SnapshotPart> = new Set()
+): Promise<SnapshotPayload> {
 	const residences: (Uint8Array | null)[] = [];
 	const residenceKeys: string[] = [];
-	for (const { p } of prefectures.rows) {
-		// the record keys (domain/disclosure.ts) in the same order, to release what is counted
-		const res = await sql<{ wkb: Uint8Array | null; keys: string | null }>`
-			SELECT ST_AsBinary(ST_Collect(
-				ST_MakePoint(ST_X(residence), ST_Y(residence), id::float8, village_code::float8)
-				ORDER BY village_code, id)) AS wkb,
-				string_agg(record_key::text, ',' ORDER BY village_code, id) AS keys
-			FROM children WHERE village_code LIKE ${underPrefix(p)}`.execute(db);
-		residences.push(bytes(res.rows[0]?.wkb));
-		residenceKeys.push(res.rows[0]?.keys ?? '');
-	}
+	if (!keep.has('residences')) await readResidences(db, residences, residenceKeys);
+	const geometry = keep.has('segments')
+		? sql`NULL::bytea`
+		: sql`ST_AsBinary(ST_Collect(ST_Force4D(w.geom, w.id::float8, w.township_code::float8) ORDER BY w.id))`;
 	const seg = await sql<{ wkb: Uint8Array | null; flags: string | null }>`
-		SELECT ST_AsBinary(ST_Collect(ST_Force4D(w.geom, w.id::float8, w.township_code::float8) ORDER BY w.id)) AS wkb,
+		SELECT ${geometry} AS wkb,
 			string_agg(CASE WHEN coalesce(e.usable, 0) < 4 THEN '1' ELSE '0' END, '' ORDER BY w.id) AS flags
 		FROM waterways w
 		LEFT JOIN (
@@ -56,6 +86,21 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 			SELECT 1, id, ST_MakePoint(ST_X(geom), ST_Y(geom), id::float8, admin_code::float8)
 			FROM sunshine_stations
 		) f`.execute(db);
+	const rulePoints = keep.has('rulePoints') ? null : await readRulePoints(db);
+	return {
+		residences: keep.has('residences') ? null : residences,
+		residenceKeys,
+		segments: keep.has('segments') ? null : bytes(seg.rows[0]?.wkb),
+		segmentFlags: seg.rows[0]?.flags ?? '',
+		facilities: bytes(fac.rows[0]?.wkb),
+		rulePoints,
+		ruleKinds: RULE_KIND_ORDER.length,
+		childrenKind: RULE_KIND_ORDER.indexOf('children'),
+		kept: [...keep]
+	};
+}
+
+async function readRulePoints(db: Kysely<DB>): Promise<Uint8Array | null> {
 	const ruleSources = RULE_KIND_ORDER.map((kind, k) =>
 		kind === 'children'
 			? null
@@ -66,16 +111,30 @@ export async function readSnapshot(db: Kysely<DB>): Promise<SnapshotPayload> {
 		SELECT ST_AsBinary(ST_Collect(g)) AS wkb FROM (${sql.join(ruleSources, sql` UNION ALL `)}) r`.execute(
 		db
 	);
-	return {
-		residences,
-		residenceKeys,
-		segments: bytes(seg.rows[0]?.wkb),
-		segmentFlags: seg.rows[0]?.flags ?? '',
-		facilities: bytes(fac.rows[0]?.wkb),
-		rulePoints: bytes(rule.rows[0]?.wkb),
-		ruleKinds: RULE_KIND_ORDER.length,
-		childrenKind: RULE_KIND_ORDER.indexOf('children')
-	};
+	return bytes(rule.rows[0]?.wkb);
+}
+
+async function readResidences(
+	db: Kysely<DB>,
+	residences: (Uint8Array | null)[],
+	residenceKeys: string[]
+): Promise<void> {
+	// sorted by village code, then id: a jurisdiction prefix is then one contiguous range. Read
+	// one prefecture at a time: the embedded engine answers one query at a time, and tiles and
+	// pages queue between these short reads instead of waiting for one long one.
+	const prefectures = await sql<{ p: string }>`
+		SELECT DISTINCT left(code, 4) AS p FROM admin_units WHERE level = 'village' ORDER BY 1`.execute(db);
+	for (const { p } of prefectures.rows) {
+		// the record keys (domain/disclosure.ts) in the same order, to release what is counted
+		const res = await sql<{ wkb: Uint8Array | null; keys: string | null }>`
+			SELECT ST_AsBinary(ST_Collect(
+				ST_MakePoint(ST_X(residence), ST_Y(residence), id::float8, village_code::float8)
+				ORDER BY village_code, id)) AS wkb,
+				string_agg(record_key::text, ',' ORDER BY village_code, id) AS keys
+			FROM children WHERE village_code LIKE ${underPrefix(p)}`.execute(db);
+		residences.push(bytes(res.rows[0]?.wkb));
+		residenceKeys.push(res.rows[0]?.keys ?? '');
+	}
 }
 
 /**
