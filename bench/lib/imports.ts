@@ -13,6 +13,7 @@ import { openPglite, openPostgres } from '../../src/lib/server/db/engine';
 import { IMPORT_UPLOAD_PATH } from '../../src/lib/import/upload';
 import { ROOT, signIn, startServer, waitForLog, WORK } from './app';
 import { percentile, round } from './stats';
+import { PG_PREFIX } from './province';
 
 export interface ImportsBench {
 	rows: number;
@@ -103,15 +104,15 @@ export async function benchImports(
 		admin.pathname = '/postgres';
 		const c = new pg.Client({ connectionString: admin.toString() });
 		await c.connect();
-		await c.query('DROP DATABASE IF EXISTS tongan_bench_imports WITH (FORCE)');
-		await c.query(`CREATE DATABASE tongan_bench_imports TEMPLATE ${from}`);
+		await c.query(`DROP DATABASE IF EXISTS ${PG_PREFIX}_imports WITH (FORCE)`);
+		await c.query(`CREATE DATABASE ${PG_PREFIX}_imports TEMPLATE ${from}`);
 		await c.end();
-		u.pathname = '/tongan_bench_imports';
+		u.pathname = `/${PG_PREFIX}_imports`;
 		env = { ...serverEnv, DATABASE_URL: u.toString() };
 		drop = async () => {
 			const c2 = new pg.Client({ connectionString: admin.toString() });
 			await c2.connect();
-			await c2.query('DROP DATABASE IF EXISTS tongan_bench_imports WITH (FORCE)');
+			await c2.query(`DROP DATABASE IF EXISTS ${PG_PREFIX}_imports WITH (FORCE)`);
 			await c2.end();
 		};
 	}
