@@ -22,6 +22,8 @@ import { AUTH_FORM_PATHS, declaredTooLarge } from '$lib/server/auth/request';
 import { basemapStatus, describeBasemap } from '$lib/server/basemap';
 import { escalateDue } from '$lib/server/services/escalation';
 import { REFUSED_PAGE_CSP, refusedPageHtml } from '$lib/server/refused-page';
+import { watchStaleImports } from '$lib/server/services/import-cleanup';
+import { importUploadDir } from '$lib/server/services/import-uploads';
 
 let rewarm: ReturnType<typeof setTimeout> | undefined;
 const warmFailed = (e: unknown) => console.log(`[tongan] warm-up: ${(e as Error).message}`);
@@ -43,6 +45,12 @@ export const init: ServerInit = async () => {
 	});
 	// derived data (the four-item rule, child counts) follows changes to the data
 	const watcher = watchFreshness(db);
+	// imports never committed (uploads, staged rows) go after a day, swept now and every hour
+	const stopSweep = watchStaleImports(
+		db,
+		importUploadDir(env().uploadDir),
+		env().importStaleHours * 3600 * 1000
+	);
 	// after a change, the analysis snapshot (children at risk) is brought up to date at once,
 	// so that the next dashboard does not wait for it
 	onChange(() => {
@@ -78,6 +86,7 @@ export const init: ServerInit = async () => {
 	// adapter-node emits this once the HTTP server has closed: let the embedded engine finish
 	// its queue and close its data directory, then the process can exit
 	process.once('sveltekit:shutdown', () => {
+		stopSweep();
 		void watcher.stop().then(closeAnalysis).then(closeDatabase);
 	});
 };

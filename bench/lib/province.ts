@@ -55,6 +55,14 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 const scaleTag = (s: number) => String(s).replace('.', '_');
 
 /**
+ * The PostgreSQL bench databases' names begin with this: `BENCH_PG_PREFIX` lets two checkouts
+ * on one server keep databases of their own (tongan_bench_base, tongan_bench_s1…).
+ */
+export const PG_PREFIX = process.env.BENCH_PG_PREFIX || 'tongan_bench';
+if (!/^[a-z_][a-z0-9_]{0,40}$/.test(PG_PREFIX))
+	throw new Error('BENCH_PG_PREFIX must be a lower-case SQL name');
+
+/**
  * First start of the app on an empty database (the embedded demo's first start, or a fresh
  * PostgreSQL database with SEED_DEMO=1): seconds until the first page is served.
  */
@@ -71,11 +79,11 @@ export async function firstStart(
 		env = { DATA_DIR: dir, SEED_DEMO: '1', DEMO_ACCOUNTS: '1', SEED_AREA: '42' };
 	} else {
 		await admin(async (c) => {
-			await c.query('DROP DATABASE IF EXISTS tongan_bench_base WITH (FORCE)');
-			await c.query('CREATE DATABASE tongan_bench_base');
+			await c.query(`DROP DATABASE IF EXISTS ${PG_PREFIX}_base WITH (FORCE)`);
+			await c.query(`CREATE DATABASE ${PG_PREFIX}_base`);
 		});
 		env = {
-			DATABASE_URL: dbUrl('tongan_bench_base'),
+			DATABASE_URL: dbUrl(`${PG_PREFIX}_base`),
 			SEED_DEMO: '1',
 			DEMO_ACCOUNTS: '1',
 			SEED_AREA: '42'
@@ -189,19 +197,21 @@ export async function province(
 			open: () => openPglite({ dataDir: dir, projectRoot: ROOT })
 		};
 	}
-	const name = `tongan_bench_s${scaleTag(scale)}`;
+	const name = `${PG_PREFIX}_s${scaleTag(scale)}`;
 	const exists = await admin(async (c) => {
 		const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
 		return !!r.rowCount;
 	});
 	if (!exists) {
 		const baseThere = await admin(async (c) => {
-			const r = await c.query("SELECT 1 FROM pg_database WHERE datname = 'tongan_bench_base'");
+			const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+				`${PG_PREFIX}_base`
+			]);
 			return !!r.rowCount;
 		});
 		if (!baseThere || firstStartS === null) firstStartS = await ensureBase();
-		log(`deriving database ${name} from tongan_bench_base`);
-		await admin((c) => c.query(`CREATE DATABASE ${name}_building TEMPLATE tongan_bench_base`));
+		log(`deriving database ${name} from ${PG_PREFIX}_base`);
+		await admin((c) => c.query(`CREATE DATABASE ${name}_building TEMPLATE ${PG_PREFIX}_base`));
 		const d = await openPostgres(dbUrl(`${name}_building`), 2);
 		try {
 			await rescale(d.db, scale, log);

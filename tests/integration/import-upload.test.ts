@@ -3,14 +3,15 @@
 // server's offset (not from byte 0), the steps then read the file by its upload's id (read, dry
 // run, commit), and the committed file is removed. What is not the sender's is refused: another
 // administrator's upload, an unfinished one, a planner's attempt; a bad file sent this way is
-// still a 400 in Chinese, never a 500, and nothing is written.
+// still a 400 in Chinese, never a 500, and nothing is written. An upload never committed, and
+// rows a dead commit staged, are removed once older than the configured age; newer ones stay.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Upload } from 'tus-js-client';
@@ -19,6 +20,7 @@ import type { Principal } from '../../src/lib/server/auth/policy';
 import { routeEvent } from '../support/route-event';
 import { env } from '../../src/lib/server/env';
 import { handleImportUpload, importUploadDir } from '../../src/lib/server/services/import-uploads';
+import { sweepStaleImports } from '../../src/lib/server/services/import-cleanup';
 import { POST } from '../../src/routes/api/imports/+server';
 import { IMPORT_UPLOAD_PATH } from '../../src/lib/import/upload';
 
@@ -220,5 +222,35 @@ describe.each(testEngines())('an import sent over tus on %s', (engine) => {
 		const malformed = await post(admin, { step: 'read', upload: '../../etc/passwd' });
 		expect(malformed.status).toBe(400);
 		expect(await count()).toBe(3000);
+	});
+
+	it('removes uploads never committed, and rows a dead commit staged, once older than the age', async () => {
+		sender = admin;
+		const dir = importUploadDir(root);
+		const DAY = 24 * 3600 * 1000;
+		const old = await send(homes);
+		const half = await send(homes, { stopAfter: 1 });
+		const fresh = await send(homes);
+		// the first two were last written two days ago
+		const then = new Date(Date.now() - 2 * DAY);
+		for (const id of [old, half])
+			for (const f of [id, `${id}.json`]) await utimes(path.join(dir, f), then, then);
+		// a dead commit's stage from two days ago and one staging now
+		await sql`INSERT INTO import_staging (stage, n, row, staged_at)
+			VALUES ('dead', 0, '{}', now() - interval '2 days'), ('dead', 1, '{}', now() - interval '2 days'),
+				('live', 0, '{}', now())`.execute(d.db);
+		const swept = await sweepStaleImports(d.db, dir, DAY);
+		expect(swept).toEqual({ uploads: 2, staged: 2 });
+		for (const id of [old, half]) {
+			expect(existsSync(path.join(dir, id))).toBe(false);
+			expect(existsSync(path.join(dir, `${id}.json`))).toBe(false);
+		}
+		expect(existsSync(path.join(dir, fresh))).toBe(true);
+		const stages = await sql<{ stage: string }>`SELECT stage FROM import_staging`.execute(d.db);
+		expect(stages.rows.map((r) => r.stage)).toEqual(['live']);
+		// the fresh upload is still read by its id; the swept one is a plain 400
+		expect((await post(admin, { step: 'read', upload: fresh })).status).toBe(200);
+		expect((await post(admin, { step: 'read', upload: old })).status).toBe(400);
+		await sql`DELETE FROM import_staging`.execute(d.db);
 	});
 });

@@ -71,6 +71,10 @@ async function importAudits(d: TestDatabase) {
 		>
 	}));
 }
+async function staged(d: TestDatabase) {
+	const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_staging`.execute(d.db);
+	return Number(r.rows[0].n);
+}
 async function homeChanges(d: TestDatabase) {
 	const r = await sql<{ n: number }>`
 		SELECT count(*)::int AS n FROM data_changes WHERE source = 'children_homes'`.execute(d.db);
@@ -219,10 +223,38 @@ describe.each(testEngines())('imports on %s', (engine) => {
 			await expect(commitImport(d.db, admin, p, p.sha256, META)).rejects.toThrow();
 			expect(await imported(d, 'B-%')).toBe(0);
 			expect((await importAudits(d)).length).toBe(audits);
+			// the failed commit's staged rows went with it
+			expect(await staged(d)).toBe(0);
 		} finally {
 			await sql`DROP TRIGGER boom ON children_homes`.execute(d.db);
 			await sql`DROP FUNCTION boom()`.execute(d.db);
 		}
+	});
+
+	it("answers other users' queries while it checks a large file, before it writes anything", async () => {
+		const v = villages[2];
+		const lines = Array.from(
+			{ length: 9000 },
+			(_, i) => `Q-${i},并行${i},${v.code},30,,${v.lon},${v.lat}`
+		);
+		const p = await prepareImport(d.db, admin, { name: 'queue.csv', bytes: csv(lines) }, OPTS);
+		// a colleague's query sent while the first batch is checked: on the embedded engine's
+		// single session it is answered between the commit's statements, not after the commit
+		const order: string[] = [];
+		let colleague: Promise<unknown> | null = null;
+		const done = await commitImport(d.db, admin, p, p.sha256, META, (phase) => {
+			if (phase === 'check' && !colleague)
+				colleague = sql`SELECT count(*) FROM children_homes`
+					.execute(d.db)
+					.then(() => order.push('colleague answered'));
+			if (phase === 'write' && !order.includes('writing')) order.push('writing');
+		});
+		await colleague;
+		expect(done).toMatchObject({ committed: true, inserts: 9000 });
+		expect(order).toEqual(['colleague answered', 'writing']);
+		expect(await imported(d, 'Q-%')).toBe(9000);
+		// applied: nothing is left staged
+		expect(await staged(d)).toBe(0);
 	});
 
 	it('is for administrators only, and another file than the dry run is refused', async () => {

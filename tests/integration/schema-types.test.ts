@@ -286,6 +286,7 @@ const COLUMNS = {
 		'completed_at'
 	],
 	import_mappings: ['user_id', 'kind', 'mapping', 'updated_at'],
+	import_staging: ['stage', 'n', 'row', 'staged_at'],
 	checklist_versions: [
 		'id',
 		'campaign_id',

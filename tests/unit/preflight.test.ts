@@ -118,6 +118,15 @@ describe('the messages', () => {
 	});
 });
 
+describe('the age at which imports never committed are removed', () => {
+	it('is a day unless IMPORT_STALE_HOURS says otherwise, and a bad value stops the start', () => {
+		expect(readEnv({}).importStaleHours).toBe(24);
+		expect(readEnv({ IMPORT_STALE_HOURS: '2.5' }).importStaleHours).toBe(2.5);
+		for (const bad of ['0', '-1', 'a day'])
+			expect(() => readEnv({ IMPORT_STALE_HOURS: bad })).toThrow(/IMPORT_STALE_HOURS/);
+	});
+});
+
 describe('demo accounts and the session cookie', () => {
 	it('creates demo accounts on PostgreSQL only with DEMO_ACCOUNTS=1', () => {
 		const pgUrl = 'postgres://u@h/db';

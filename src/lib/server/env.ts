@@ -31,6 +31,8 @@ export interface AppEnv {
 	projectRoot: string;
 	/** where the photos of target checks are kept as files (tus uploads) */
 	uploadDir: string;
+	/** an import's upload or staged rows never committed are removed after this many hours */
+	importStaleHours: number;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -53,6 +55,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
 	}
 	const seedDemo = flag(source.SEED_DEMO, databaseUrl === undefined);
 	const cookieName = source.COOKIE_NAME?.trim() || undefined;
+	const importStaleHours = Number(source.IMPORT_STALE_HOURS ?? '24');
+	if (!Number.isFinite(importStaleHours) || importStaleHours <= 0) {
+		throw new Error(
+			`IMPORT_STALE_HOURS must be a positive number of hours, got "${source.IMPORT_STALE_HOURS}"`
+		);
+	}
 	// a cookie name is a token (RFC 6265): no separators, spaces or controls
 	if (cookieName && !/^[A-Za-z0-9_-]{1,64}$/.test(cookieName)) {
 		throw new Error(`COOKIE_NAME must be 1–64 letters, digits, "_" or "-", got "${cookieName}"`);
@@ -76,7 +84,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
 		adminUsername: source.ADMIN_USERNAME?.trim().toLowerCase() || undefined,
 		adminPassword: source.ADMIN_PASSWORD || undefined,
 		projectRoot,
-		uploadDir: path.resolve(projectRoot, source.UPLOAD_DIR ?? 'data/uploads')
+		uploadDir: path.resolve(projectRoot, source.UPLOAD_DIR ?? 'data/uploads'),
+		importStaleHours
 	};
 }
 

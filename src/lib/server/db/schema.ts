@@ -239,6 +239,7 @@ export interface DB {
 	hazard_escalations: HazardEscalationsTable;
 	check_photos: CheckPhotosTable;
 	import_mappings: ImportMappingsTable;
+	import_staging: ImportStagingTable;
 	checklist_versions: ChecklistVersionsTable;
 }
 
@@ -260,6 +261,14 @@ export interface ImportMappingsTable {
 	kind: string;
 	mapping: ColumnType<unknown, string, string>;
 	updated_at: GeneratedTimestamp;
+}
+
+/** An import's rows between the check and the apply (migration 0022). */
+export interface ImportStagingTable {
+	stage: string;
+	n: number;
+	row: ColumnType<unknown, string, string>;
+	staged_at: GeneratedTimestamp;
 }
 
 /** A flood-season hazard campaign (migration 0010). */

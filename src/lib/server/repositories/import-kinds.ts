@@ -1,12 +1,51 @@
 // The SQL of every import kind: for a batch
 // of checked rows, what each would do (a problem key when the row may not be written, whether
-// it exists and whether it would change), and the upsert by the source's own id. Each upsert
+// it exists and whether it would change), and the upsert by the source's own id, applied from
+// the rows a commit staged (import_staging, migration 0022) in one set-based statement. Each upsert
 // leaves alone a row another jurisdiction holds and a row that would not change, so
 // re-importing a file writes nothing and the change path (migrations 0004, 0008) notes only
 // real changes.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { underPrefix } from '../db/postgis';
+
+/** Rows per staging statement: one short statement each, so other queries run between them. */
+export const STAGE_BATCH = 2000;
+
+/**
+ * Add rows (each in its kind's staged shape: `stagedPoint`, `stagedChild`…) to a commit's
+ * stage, numbered from `from`. One statement, one parameter: the rows as a JSON array.
+ */
+export async function stageRows(
+	db: Kysely<DB>,
+	stage: string,
+	from: number,
+	rows: readonly object[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	await sql`
+		INSERT INTO import_staging (stage, n, row)
+		SELECT ${stage}, ${from}::int + (t.i - 1)::int, t.x
+		FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS t(x, i)`.execute(db);
+}
+
+/** A commit's staged rows are done with (applied, or the commit failed). */
+export async function dropStage(db: Kysely<DB>, stage: string): Promise<void> {
+	await sql`DELETE FROM import_staging WHERE stage = ${stage}`.execute(db);
+}
+
+/** Staged rows older than `maxAgeMs`: a commit that died (a crash, a kill) left them. */
+export async function dropStaleStages(db: Kysely<DB>, maxAgeMs: number): Promise<number> {
+	const r = await sql`
+		DELETE FROM import_staging
+		WHERE staged_at < now() - make_interval(secs => ${maxAgeMs / 1000})`.execute(db);
+	return Number(r.numAffectedRows ?? 0);
+}
+
+/** A commit's staged rows as the FROM item `r(columns)`: `cols` names and types the keys. */
+const staged = (stage: string, cols: string): RawBuilder<unknown> =>
+	sql`(SELECT x.* FROM import_staging s, jsonb_to_record(s.row) AS x(${sql.raw(cols)})
+		WHERE s.stage = ${stage}) AS r`;
 
 /** One answer per row, in order. */
 export interface KindLookup {
@@ -183,24 +222,39 @@ export async function lookupPoints(
 	return out(r.rows);
 }
 
+/** A point kind's row as staged: the table's column names as keys, then lon and lat. */
+export function stagedPoint(k: PointKind, row: PointRow): Record<string, unknown> {
+	const o: Record<string, unknown> = { source_id: row.sourceId };
+	for (const c of [k.area, ...k.columns]) o[c.column] = cell(c, row);
+	o.lon = row.lon;
+	o.lat = row.lat;
+	return o;
+}
+
 /**
- * Insert or update by source id, in the caller's transaction. A row another jurisdiction holds
- * under the same id is left alone (the dry run rejected it; this guards a race).
+ * Insert or update by source id from the staged rows, in the caller's transaction. A row
+ * another jurisdiction holds under the same id is left alone (the check rejected it; this
+ * guards a race).
  */
-export async function upsertPoints(
+export async function applyPoints(
 	db: Kysely<DB>,
 	k: PointKind,
 	prefix: string,
-	rows: PointRow[]
+	stage: string
 ): Promise<void> {
-	if (rows.length === 0) return;
 	const t = k.table;
 	const all = [k.area, ...k.columns];
 	const names = all.map((c) => c.column).join(', ');
+	const cols = [
+		'source_id text',
+		...all.map((c) => `${c.column} ${c.type}`),
+		'lon float8',
+		'lat float8'
+	];
 	await sql`
 		INSERT INTO ${sql.table(t)} (source_id, ${sql.raw(names)}, geom)
 		SELECT source_id, ${sql.raw(names)}, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-		FROM ${batch(k, rows, false)}
+		FROM ${staged(stage, cols.join(', '))}
 		ON CONFLICT (source_id) DO UPDATE SET
 			${sql.raw(all.map((c) => `${c.column} = excluded.${c.column}`).join(', '))},
 			geom = excluded.geom
@@ -255,22 +309,23 @@ export async function lookupChildren(
 	return out(r.rows);
 }
 
-export async function upsertChildren(
-	db: Kysely<DB>,
-	prefix: string,
-	rows: ChildWrite[]
-): Promise<void> {
-	if (rows.length === 0) return;
+/** A child's row as staged. */
+export const stagedChild = (x: ChildWrite) => ({
+	sid: x.sourceId,
+	vc: x.villageCode,
+	birth: x.birthDate,
+	cats: x.categories.join(','),
+	lon: x.lon,
+	lat: x.lat
+});
+
+export async function applyChildren(db: Kysely<DB>, prefix: string, stage: string): Promise<void> {
 	// a new child gets a random pseudonym: the source's id stays out of everything shown
 	await sql`
 		INSERT INTO children (source_id, pseudonym, village_code, birth_date, categories, residence)
 		SELECT sid, 'imp-' || md5(random()::text || clock_timestamp()::text || sid), vc, birth,
 			string_to_array(cats, ','), ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-		FROM unnest(
-			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.villageCode)}::text[],
-			${rows.map((x) => x.birthDate)}::date[], ${rows.map((x) => x.categories.join(','))}::text[],
-			${rows.map((x) => x.lon)}::float8[], ${rows.map((x) => x.lat)}::float8[]
-		) AS r(sid, vc, birth, cats, lon, lat)
+		FROM ${staged(stage, 'sid text, vc text, birth date, cats text, lon float8, lat float8')}
 		ON CONFLICT (source_id) DO UPDATE SET
 			village_code = excluded.village_code, birth_date = excluded.birth_date,
 			categories = excluded.categories, residence = excluded.residence
@@ -329,21 +384,21 @@ export async function lookupSegments(
 	return out(r.rows);
 }
 
+/** A segment's row as staged: its line as GeoJSON. */
+export const stagedSegment = (x: SegmentWrite) => ({
+	sid: x.sourceId,
+	name: x.name,
+	kind: x.kind,
+	tc: x.townshipCode,
+	gj: JSON.stringify({ type: 'LineString', coordinates: x.line })
+});
+
 /** New segments get the four item slots, unchecked, so the rule and the field checks see them. */
-export async function upsertSegments(
-	db: Kysely<DB>,
-	prefix: string,
-	rows: SegmentWrite[]
-): Promise<void> {
-	if (rows.length === 0) return;
+export async function applySegments(db: Kysely<DB>, prefix: string, stage: string): Promise<void> {
 	await sql`
 		INSERT INTO waterways (source_id, name, kind, county_code, township_code, geom, length_m)
 		SELECT r.sid, r.name, r.kind, t.parent_code, r.tc, g, ST_Length(g::geography)
-		FROM unnest(
-			${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.name)}::text[],
-			${rows.map((x) => x.kind)}::text[], ${rows.map((x) => x.townshipCode)}::text[],
-			${lineJson(rows)}::text[]
-		) AS r(sid, name, kind, tc, gj)
+		FROM ${staged(stage, 'sid text, name text, kind text, tc text, gj text')}
 		CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromGeoJSON(r.gj), 4326) AS g) x
 		JOIN admin_units t ON t.code = r.tc
 		ON CONFLICT (source_id) DO UPDATE SET
@@ -359,7 +414,7 @@ export async function upsertSegments(
 		INSERT INTO safety_equipment (waterway_id, item, status)
 		SELECT w.id, i, 'unknown'
 		FROM waterways w CROSS JOIN unnest(ARRAY['sign', 'buoy', 'rope', 'pole']) AS i
-		WHERE w.source_id = ANY(${rows.map((x) => x.sourceId)}::text[])
+		WHERE w.source_id IN (SELECT row->>'sid' FROM import_staging WHERE stage = ${stage})
 		ON CONFLICT (waterway_id, item) DO NOTHING`.execute(db);
 }
 
@@ -398,16 +453,19 @@ export async function lookupChiefs(
 	return out(r.rows);
 }
 
-export async function assignChiefs(
-	db: Kysely<DB>,
-	prefix: string,
-	rows: { sourceId: string; userId: number }[]
-): Promise<void> {
-	if (rows.length === 0) return;
+/** A chief's assignment as staged: the segment and the user the check found. */
+export const stagedChief = (x: { sourceId: string; userId: number }) => ({
+	sid: x.sourceId,
+	uid: x.userId
+});
+
+/** The user must still be an active river chief under `prefix` when the assignment is applied. */
+export async function applyChiefs(db: Kysely<DB>, prefix: string, stage: string): Promise<void> {
 	await sql`
 		UPDATE waterways w SET river_chief_id = r.uid
-		FROM unnest(${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.userId)}::bigint[])
-			AS r(sid, uid)
+		FROM ${staged(stage, 'sid text, uid bigint')}
+		JOIN users u ON u.id = r.uid AND u.active AND u.role = 'river_chief'
+			AND u.jurisdiction_code LIKE ${underPrefix(prefix)}
 		WHERE w.source_id = r.sid AND w.township_code LIKE ${underPrefix(prefix)}
 			AND w.river_chief_id IS DISTINCT FROM r.uid`.execute(db);
 }
@@ -448,27 +506,31 @@ export async function lookupEquipment(
 	return out(r.rows);
 }
 
+/** An equipment row as staged. */
+export const stagedEquipment = (x: EquipmentWrite) => ({
+	sid: x.sourceId,
+	item: x.item,
+	status: x.status,
+	at: x.checkedAt
+});
+
 /** The state and its history entry, as a field check writes them (repositories/equipment.ts). */
-export async function writeEquipment(
+export async function applyEquipment(
 	db: Kysely<DB>,
 	prefix: string,
 	userId: number,
-	rows: EquipmentWrite[]
+	stage: string
 ): Promise<void> {
-	if (rows.length === 0) return;
-	const params = sql`unnest(
-		${rows.map((x) => x.sourceId)}::text[], ${rows.map((x) => x.item)}::text[],
-		${rows.map((x) => x.status)}::text[], ${rows.map((x) => x.checkedAt)}::timestamptz[]
-	) AS r(sid, item, status, at)`;
+	const rows = () => staged(stage, 'sid text, item text, status text, at timestamptz');
 	await sql`
 		INSERT INTO equipment_events (waterway_id, item, status, at, user_id)
 		SELECT w.id, r.item, r.status, coalesce(r.at, now()), ${userId}
-		FROM ${params} JOIN waterways w ON w.source_id = r.sid
+		FROM ${rows()} JOIN waterways w ON w.source_id = r.sid
 		WHERE w.township_code LIKE ${underPrefix(prefix)}`.execute(db);
 	await sql`
 		INSERT INTO safety_equipment (waterway_id, item, status, checked_at, checked_by)
 		SELECT w.id, r.item, r.status, coalesce(r.at, now()), ${userId}
-		FROM ${params} JOIN waterways w ON w.source_id = r.sid
+		FROM ${rows()} JOIN waterways w ON w.source_id = r.sid
 		WHERE w.township_code LIKE ${underPrefix(prefix)}
 		ON CONFLICT (waterway_id, item) DO UPDATE SET
 			status = excluded.status, checked_at = excluded.checked_at, checked_by = excluded.checked_by,

@@ -1,27 +1,39 @@
-// Imports: a file read, its columns mapped, a dry run that writes nothing, and a commit in one
-// transaction that writes exactly what the dry run showed. Administrators import into their
+// Imports: a file read, its columns mapped, a dry run that writes nothing, and a commit that
+// writes exactly what the dry run showed, all or nothing. The commit checks the rows again and
+// stages the ones to write (import_staging, migration 0022) batch by batch, each its own short
+// statement with a turn for other requests between them, so a colleague's page does not wait
+// for a 300,000-row file even on the embedded engine's single session; then it applies the stage
+// in one short transaction of set-based statements with its audit entry. Administrators import into their
 // own jurisdiction only; a row outside it is rejected with the row and the reason. Re-importing
 // the same file changes nothing (upsert by the source's own id, unchanged rows not touched).
 // Derived data follows through the one change path: the writes are noted by trigger
 // (migrations 0004, 0008) and applyNow applies them and tells this process at once.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { canImport, prefixOf, residenceAccess, type Principal } from '../auth/policy';
 import { Forbidden } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
 import {
-	assignChiefs,
+	applyChiefs,
+	applyChildren,
+	applyEquipment,
+	applyPoints,
+	applySegments,
+	dropStage,
 	lookupChiefs,
 	lookupChildren,
 	lookupEquipment,
 	lookupPoints,
 	lookupSegments,
 	POINT_KINDS,
-	upsertChildren,
-	upsertPoints,
-	upsertSegments,
-	writeEquipment,
+	STAGE_BATCH,
+	stageRows,
+	stagedChief,
+	stagedChild,
+	stagedEquipment,
+	stagedPoint,
+	stagedSegment,
 	type ChildWrite,
 	type EquipmentWrite,
 	type KindLookup,
@@ -50,8 +62,9 @@ export const MAX_IMPORT_BYTES = 60 * 1024 * 1024;
 export const MAX_PROBLEMS_SHOWN = 500;
 /** Points sent for the preview map. */
 export const MAX_PREVIEW_POINTS = 3000;
-/** Rows checked against the database, or written, per statement. */
-const BATCH = 5000;
+/** Rows checked against the database per statement: short enough that a page's query waiting
+ * behind one on the embedded engine's single session is not kept long. */
+const BATCH = 2000;
 
 /** A refusal the user can fix: a message key and its parameters; answered as a 400. */
 export class ImportRejected extends Error {
@@ -161,22 +174,19 @@ export function missingFields(p: PreparedImport): string[] {
 		.map((f) => f.key);
 }
 
-interface Planned {
-	outcome: ImportOutcome;
-	writes: ImportRow[];
-}
+/** Where the check sends each batch's rows to write (the commit stages them), with their lookups. */
+type Sink = (rows: ImportRow[], found: KindLookup[]) => Promise<void>;
 
 const str = (x: unknown) => (typeof x === 'string' ? x : '');
 
-/** What a kind's rows do against the database: one verdict per row, and the batch write. */
+/**
+ * What a kind's rows do against the database: one verdict per row, a row to write as staged
+ * (given its verdict), and the set-based apply of a commit's stage.
+ */
 interface KindStore {
-	look(
-		db: Kysely<DB>,
-		who: Principal,
-		prefix: string,
-		rows: ImportRow[]
-	): Promise<(KindLookup & { rejectField?: string; rejectValue?: string })[]>;
-	write(trx: Kysely<DB>, who: Principal, prefix: string, rows: ImportRow[]): Promise<void>;
+	look(db: Kysely<DB>, who: Principal, prefix: string, rows: ImportRow[]): Promise<KindLookup[]>;
+	stage(row: ImportRow, found: KindLookup): object;
+	apply(trx: Kysely<DB>, who: Principal, prefix: string, stage: string): Promise<void>;
 }
 
 const childWrite = (r: ImportRow): ChildWrite => ({
@@ -216,10 +226,11 @@ const PROBLEM_FIELD: Record<string, string> = {
 	stale: 'checkedAt'
 };
 
-/** A point kind: its rows go to the table-driven lookup and upsert as they are. */
+/** A point kind: its rows go to the table-driven lookup and apply as they are. */
 const pointStore = (k: PointKind): KindStore => ({
 	look: (db, who, prefix, rows) => lookupPoints(db, k, who.jurisdiction, prefix, rows),
-	write: (trx, _who, prefix, rows) => upsertPoints(trx, k, prefix, rows)
+	stage: (row) => stagedPoint(k, row),
+	apply: (trx, _who, prefix, stage) => applyPoints(trx, k, prefix, stage)
 });
 
 /** A kind with its own SQL, fed the rows as its write shape. */
@@ -231,11 +242,13 @@ function shapedStore<W>(
 		prefix: string,
 		rows: W[]
 	) => Promise<KindLookup[]>,
-	upsert: (db: Kysely<DB>, prefix: string, rows: W[]) => Promise<void>
+	staged: (w: W) => object,
+	apply: (db: Kysely<DB>, prefix: string, stage: string) => Promise<void>
 ): KindStore {
 	return {
 		look: (db, who, prefix, rows) => lookup(db, who.jurisdiction, prefix, rows.map(toWrite)),
-		write: (trx, _who, prefix, rows) => upsert(trx, prefix, rows.map(toWrite))
+		stage: (row) => staged(toWrite(row)),
+		apply: (trx, _who, prefix, stage) => apply(trx, prefix, stage)
 	};
 }
 
@@ -243,8 +256,8 @@ const STORES: Record<ImportKind, KindStore> = {
 	children_homes: pointStore(POINT_KINDS.children_homes),
 	sunshine_stations: pointStore(POINT_KINDS.sunshine_stations),
 	institutions: pointStore(POINT_KINDS.institutions),
-	children: shapedStore(childWrite, lookupChildren, upsertChildren),
-	waterways: shapedStore(segmentWrite, lookupSegments, upsertSegments),
+	children: shapedStore(childWrite, lookupChildren, stagedChild, applyChildren),
+	waterways: shapedStore(segmentWrite, lookupSegments, stagedSegment, applySegments),
 	river_chiefs: {
 		async look(db, _who, prefix, rows) {
 			const found = await lookupChiefs(
@@ -262,23 +275,14 @@ const STORES: Record<ImportKind, KindStore> = {
 					: f
 			);
 		},
-		async write(trx, _who, prefix, rows) {
-			const found = await lookupChiefs(
-				trx,
-				prefix,
-				rows.map((r) => ({ sourceId: r.sourceId, chief: str(r.chief) }))
-			);
-			await assignChiefs(
-				trx,
-				prefix,
-				rows.map((r, i) => ({ sourceId: r.sourceId, userId: Number(found[i].userId) }))
-			);
-		}
+		// the chief the check found; the apply checks again that they are still one
+		stage: (row, found) => stagedChief({ sourceId: row.sourceId, userId: Number(found.userId) }),
+		apply: (trx, _who, prefix, stage) => applyChiefs(trx, prefix, stage)
 	},
 	equipment: {
 		look: (db, _who, prefix, rows) => lookupEquipment(db, prefix, rows.map(equipmentWrite)),
-		write: (trx, who, prefix, rows) =>
-			writeEquipment(trx, prefix, who.userId, rows.map(equipmentWrite))
+		stage: (row) => stagedEquipment(equipmentWrite(row)),
+		apply: (trx, who, prefix, stage) => applyEquipment(trx, prefix, who.userId, stage)
 	}
 };
 
@@ -290,17 +294,18 @@ function previewName(kind: ImportKind, row: ImportRow): string {
 	return str(row.name);
 }
 
+/** Check every row, batch by batch; the rows to write go to `sink` as each batch is checked. */
 async function plan(
 	db: Kysely<DB>,
 	who: Principal,
 	p: PreparedImport,
-	progress: Progress
-): Promise<Planned> {
+	progress: Progress,
+	sink: Sink | null
+): Promise<ImportOutcome> {
 	const prefix = prefixOf(who);
 	const box = (await unitBox(db, who.jurisdiction)) ?? undefined;
 	const seen = new Map<string, number>();
 	const problems: RowProblem[] = [];
-	const writes: ImportRow[] = [];
 	const preview: ImportOutcome['preview'] = [];
 	const count = { inserts: 0, updates: 0, unchanged: 0, swapped: 0 };
 	const store = STORES[p.kind];
@@ -321,6 +326,8 @@ async function plan(
 		count.swapped += c.swapped;
 		problems.push(...c.problems);
 		const found = await store.look(db, who, prefix, c.rows);
+		const writes: ImportRow[] = [];
+		const writesFound: KindLookup[] = [];
 		c.rows.forEach((row, j) => {
 			const f = found[j];
 			if (f.problem) {
@@ -345,7 +352,10 @@ async function plan(
 			}
 			const action: Action = !f.exists ? 'insert' : f.same ? 'unchanged' : 'update';
 			count[action === 'insert' ? 'inserts' : action === 'update' ? 'updates' : 'unchanged']++;
-			if (action !== 'unchanged') writes.push(row);
+			if (action !== 'unchanged') {
+				writes.push(row);
+				writesFound.push(f);
+			}
 			if (p.kind === 'children' && !exactHomes) {
 				// a village point and a count per action: never a child's home
 				const at = `${str(row.villageCode)}/${action}`;
@@ -366,6 +376,7 @@ async function plan(
 			} else if (preview.length < MAX_PREVIEW_POINTS && f.lon !== null && f.lat !== null)
 				preview.push({ lon: f.lon, lat: f.lat, name: previewName(p.kind, row), action });
 		});
+		if (sink) await sink(writes, writesFound);
 		progress('check', Math.min(i + BATCH, records.length), records.length);
 		await yieldToOthers();
 	}
@@ -373,21 +384,18 @@ async function plan(
 	problems.sort((a, b) => a.row - b.row);
 	const rejectedRows = new Set(problems.map((x) => x.row)).size;
 	return {
-		writes,
-		outcome: {
-			sha256: p.sha256,
-			file: p.file,
-			format: p.table.format,
-			encoding: p.table.encoding,
-			crs,
-			rows: records.length,
-			...count,
-			rejected: rejectedRows,
-			problems: problems.slice(0, MAX_PROBLEMS_SHOWN),
-			problemCount: problems.length,
-			preview,
-			committed: false
-		}
+		sha256: p.sha256,
+		file: p.file,
+		format: p.table.format,
+		encoding: p.table.encoding,
+		crs,
+		rows: records.length,
+		...count,
+		rejected: rejectedRows,
+		problems: problems.slice(0, MAX_PROBLEMS_SHOWN),
+		problemCount: problems.length,
+		preview,
+		committed: false
 	};
 }
 
@@ -405,12 +413,15 @@ export async function dryRunImport(
 ): Promise<ImportOutcome> {
 	checkMapping(p);
 	await rememberMapping(db, who.userId, p.kind, p.mapping);
-	return (await plan(db, who, p, progress)).outcome;
+	return plan(db, who, p, progress, null);
 }
 
 /**
- * Write what the dry run showed, all or nothing, in one transaction with its audit entry.
- * `expectSha256` is the dry run's fingerprint: another file is refused.
+ * Write what the dry run showed, all or nothing. The rows are checked again and staged outside
+ * any transaction (nothing reads the stage); then one transaction applies the stage with the
+ * audit entry, or nothing at all. A commit that dies before it leaves only staged rows, removed
+ * by age (import-cleanup.ts). `expectSha256` is the dry run's fingerprint: another file is
+ * refused.
  */
 export async function commitImport(
 	db: Kysely<DB>,
@@ -422,36 +433,68 @@ export async function commitImport(
 ): Promise<ImportOutcome> {
 	checkMapping(p);
 	if (expectSha256 !== p.sha256) throw new ImportRejected('imp.err.changed');
-	const outcome = await db.transaction().execute(async (trx) => {
-		const { outcome, writes } = await plan(trx, who, p, progress);
-		const prefix = prefixOf(who);
-		for (let i = 0; i < writes.length; i += BATCH) {
-			await STORES[p.kind].write(trx, who, prefix, writes.slice(i, i + BATCH));
-			progress('write', Math.min(i + BATCH, writes.length), writes.length);
-		}
-		await appendAudit(trx, {
-			...actorOf(who),
-			action: 'import',
-			resource: `import:${p.kind}`,
-			jurisdictionCode: who.jurisdiction,
-			ip: meta.ip,
-			userAgent: meta.userAgent,
-			detail: {
-				kind: p.kind,
-				file: p.file,
-				sha256: p.sha256,
-				format: outcome.format,
-				encoding: outcome.encoding,
-				crs: outcome.crs,
-				rows: outcome.rows,
-				inserts: outcome.inserts,
-				updates: outcome.updates,
-				unchanged: outcome.unchanged,
-				rejected: outcome.rejected
+	const prefix = prefixOf(who);
+	const store = STORES[p.kind];
+	const stage = randomUUID();
+	const ms = { check: 0, apply: 0, derived: 0 };
+	let t0 = performance.now();
+	try {
+		let staged = 0;
+		const outcome = await plan(db, who, p, progress, async (rows, found) => {
+			for (let i = 0; i < rows.length; i += STAGE_BATCH) {
+				const part = rows.slice(i, i + STAGE_BATCH);
+				await stageRows(
+					db,
+					stage,
+					staged,
+					part.map((r, j) => store.stage(r, found[i + j]))
+				);
+				staged += part.length;
+				if (i + STAGE_BATCH < rows.length) await yieldToOthers();
 			}
 		});
-		return { ...outcome, committed: true };
-	});
-	await applyNow(db);
-	return outcome;
+		ms.check = performance.now() - t0;
+		t0 = performance.now();
+		const done = await db.transaction().execute(async (trx) => {
+			progress('write', 0, staged);
+			await store.apply(trx, who, prefix, stage);
+			progress('write', staged, staged);
+			await appendAudit(trx, {
+				...actorOf(who),
+				action: 'import',
+				resource: `import:${p.kind}`,
+				jurisdictionCode: who.jurisdiction,
+				ip: meta.ip,
+				userAgent: meta.userAgent,
+				detail: {
+					kind: p.kind,
+					file: p.file,
+					sha256: p.sha256,
+					format: outcome.format,
+					encoding: outcome.encoding,
+					crs: outcome.crs,
+					rows: outcome.rows,
+					inserts: outcome.inserts,
+					updates: outcome.updates,
+					unchanged: outcome.unchanged,
+					rejected: outcome.rejected
+				}
+			});
+			return { ...outcome, committed: true };
+		});
+		ms.apply = performance.now() - t0;
+		t0 = performance.now();
+		await dropStage(db, stage);
+		await applyNow(db);
+		ms.derived = performance.now() - t0;
+		console.log(
+			`[tongan] import of ${outcome.rows} ${p.kind}: check and stage ${Math.round(ms.check)} ms, ` +
+				`apply ${Math.round(ms.apply)} ms, derived data ${Math.round(ms.derived)} ms`
+		);
+		return done;
+	} catch (e) {
+		// the stage of a failed commit goes now; one that cannot be removed goes by age
+		await dropStage(db, stage).catch(() => {});
+		throw e;
+	}
 }
