@@ -28,6 +28,7 @@ import {
 	type KeepBasemapMessage
 } from '$lib/offline/basemap';
 import { PMTiles, type RangeResponse, type Source } from 'pmtiles';
+import { offlinePageHtml } from '$lib/offline/offline-page';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const APP = `tongan-app-${version}`;
@@ -129,17 +130,12 @@ function keptSource(url: string): Source {
 	};
 }
 
-function offlinePage(): Response {
-	const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>童安图 · 离线</title>
-<style>body{font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;margin:0;
-background:#fafaf7;color:#1d1d1f}header{background:#1f3b73;color:#fff;padding:12px 16px;
-font-weight:700}main{padding:24px 20px;max-width:560px;margin:auto}a{color:#1f3b73}</style>
-</head><body><header>童安图 TongAn</header><main data-testid="offline-page"><h1>当前离线</h1>
-<p>这个页面还没有保存在本机。已打开过的河段和“我的河段”列表中的河段离线时也能打开；已保存的检查会在联网后自动上传。</p>
-<p>You are offline and this page has not been kept on this phone. Segments you opened, and those in your list, open offline too.</p>
-<p><a href="/waterways">返回河段列表 · Back to the segments</a></p></main></body></html>`;
-	return new Response(html, {
+/** The language the lists last said the user reads (a worker cannot read the cookie). */
+const LOCALE_KEY = '/__tongan/locale';
+
+async function offlinePage(): Promise<Response> {
+	const kept = await (await caches.open(APP)).match(LOCALE_KEY);
+	return new Response(offlinePageHtml(kept ? await kept.text() : null), {
 		status: 503,
 		headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }
 	});
@@ -179,6 +175,7 @@ sw.addEventListener('message', (event) => {
 	if (msg?.type !== 'keep') return;
 	event.waitUntil(
 		(async () => {
+			if (msg.locale) await (await caches.open(APP)).put(LOCALE_KEY, new Response(msg.locale));
 			// a page that loaded while this worker was installing is taken over now, so that
 			// its next navigation out of signal is served from what is kept
 			await sw.clients.claim();

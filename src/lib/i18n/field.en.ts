@@ -1,6 +1,11 @@
 import type { fieldZh } from './field.zh';
 
 export const fieldEn: Record<keyof typeof fieldZh, string> = {
+	'offline.title': 'You are offline',
+	'offline.body':
+		'This page has not been kept on this phone. Segments and targets you opened, and those in your lists, open offline too; saved checks are sent once you are back online. This page reloads by itself when the signal returns.',
+	'offline.segments': 'My segments',
+	'offline.targets': 'My targets',
 	'fk.pit': 'Construction pit',
 	'fk.well': 'Well',
 	'fk.fence': 'Broken fence',

@@ -1,6 +1,11 @@
 // Field work on a phone: "my targets" as a list and a map, a target check kept on the phone and
 // sent when there is signal (photos stamped and resumable), targets found in the field.
 export const fieldZh = {
+	'offline.title': '当前离线',
+	'offline.body':
+		'这个页面还没有保存在本机。打开过的河段和排查对象，以及“我的河段”“我的排查对象”列表里的，离线时也能打开；已保存的检查会在联网后自动上传。联网后本页会自动刷新。',
+	'offline.segments': '我的河段',
+	'offline.targets': '我的排查对象',
 	'fk.pit': '施工坑',
 	'fk.well': '水井',
 	'fk.fence': '护栏破损',

@@ -6,6 +6,8 @@ export interface KeepMessage {
 	type: 'keep';
 	/** same-origin paths, e.g. /waterways/123/__data.json */
 	paths: string[];
+	/** the user's language, for the page shown offline in place of one not kept */
+	locale?: string;
 }
 
 const KEPT = [
@@ -68,8 +70,8 @@ export function targetKeepPaths(ids: number[], max = 300): string[] {
 export const KEEP_FRESH_MS = 10 * 60_000;
 
 /** Ask the service worker to keep these pages (it skips the ones it kept a moment ago). */
-export async function askToKeep(paths: string[]): Promise<void> {
+export async function askToKeep(paths: string[], locale?: string): Promise<void> {
 	if (!('serviceWorker' in navigator) || !navigator.onLine || paths.length === 0) return;
 	const reg = await navigator.serviceWorker.ready;
-	reg.active?.postMessage({ type: 'keep', paths } satisfies KeepMessage);
+	reg.active?.postMessage({ type: 'keep', paths, locale } satisfies KeepMessage);
 }
