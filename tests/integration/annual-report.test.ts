@@ -335,7 +335,7 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		for (const [label, k] of [
 			['排查活动数', 'campaigns'],
 			['排查对象', 'targets'],
-			['已走访', 'visited'],
+			['已排查', 'visited'],
 			['发现隐患', 'found'],
 			['已整改', 'fixed'],
 			['已销号', 'closed']
@@ -346,6 +346,8 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		}
 		expect(r.campaigns.totals.found).toBe(6);
 		expect(row('今年行动')).toMatch(/^\d{4}-\d{2}-\d{2} /);
+		// the totals say they add campaigns up (a target in two campaigns counts in each)
+		expect(lines.join('')).toContain('同一对象列入多次活动的，每次活动各计一次');
 		// every sheet says who exported it
 		expect(lines.filter((l) => l.startsWith('由 county.admin 于')).length).toBe(
 			Number(/Pages:\s+(\d+)/.exec(info)![1])

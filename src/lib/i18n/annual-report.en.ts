@@ -40,6 +40,8 @@ export const annualReportEn: Record<keyof typeof annualReportZh, string> = {
 	'annual.campaignsCount': 'Campaigns',
 	'annual.targets': 'Targets',
 	'annual.visited': 'Visited',
+	'annual.campaignsSumNote':
+		"Each figure is the sum over the year's campaigns: a target listed in two campaigns counts once in each.",
 	'annual.found': 'Hazards found',
 	'annual.fixed': 'Fixed',
 	'annual.closed': 'Closed',

@@ -38,7 +38,9 @@ export const annualReportZh = {
 	'annual.campaigns': '四、汛期安全排查',
 	'annual.campaignsCount': '排查活动数',
 	'annual.targets': '排查对象',
-	'annual.visited': '已走访',
+	'annual.visited': '已排查',
+	'annual.campaignsSumNote':
+		'各项为本年度各次排查活动之和：同一对象列入多次活动的，每次活动各计一次。',
 	'annual.found': '发现隐患',
 	'annual.fixed': '已整改',
 	'annual.closed': '已销号',

@@ -263,6 +263,7 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 			signed(r.campaigns.totals[k] - r.lastYear.totals[k])
 		])
 	);
+	note(doc, t('annual.campaignsSumNote'));
 	heading(doc, t('annual.campaignsChart', { year: r.year, last: r.lastYear.year }), 10.5);
 	const max = Math.max(
 		1,
