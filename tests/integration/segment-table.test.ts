@@ -103,9 +103,13 @@ describe.each(testEngines())('the kept segment table on %s', (engine) => {
 			const first = await segmentsFor(db, planner, q);
 			const chiefs = await riverChiefsFor(db, planner);
 			counter.n = 0;
-			// twenty users on the same list: what was kept for this version, nothing asked again
+			const required = await segmentsFor(db, planner, { mine: false, requiredOnly: true });
+			expect(required).toEqual(first.filter((r) => r.required));
+			// twenty users on the same list: what was kept for this version, nothing asked again,
+			// and the same filtered list (filtered once, not on every request)
 			for (let i = 0; i < 20; i++) {
-				expect(await segmentsFor(db, planner, q)).toEqual(first);
+				expect(await segmentsFor(db, planner, q)).toBe(first);
+				expect(await segmentsFor(db, planner, { mine: false, requiredOnly: true })).toBe(required);
 				expect(await riverChiefsFor(db, planner)).toBe(chiefs);
 			}
 			expect(counter.n).toBe(0);

@@ -75,7 +75,7 @@ export async function segmentsFor(
 	db: Kysely<DB>,
 	who: Principal,
 	q: SegmentQuery
-): Promise<SegmentListItem[]> {
+): Promise<readonly SegmentListItem[]> {
 	const scope = scopeFor(who.jurisdiction);
 	const chief = q.mine
 		? who.userId
@@ -88,15 +88,32 @@ export async function segmentsFor(
 	// a subdivision of the user's area: a prefecture, county or township (the list's filter)
 	const area = q.township && isAdminCode(q.township) ? jurisdictionPrefix(q.township) : undefined;
 	const rows = await segmentTable(db, scope.sitePrefix);
-	return rows.filter(
-		(r) =>
-			(chief === undefined || r.river_chief_id === chief) &&
-			(kind === undefined || r.kind === kind) &&
-			(area === undefined || r.township_code.startsWith(area)) &&
-			(!q.requiredOnly || r.required) &&
-			(!q.completeness || r.completeness === q.completeness)
-	);
+	// the same filter of the same kept table gives the same rows: filtered once, not on every
+	// request of twenty users on one county's list (the array is shared: never changed)
+	let lists = filteredBy.get(rows);
+	if (!lists) filteredBy.set(rows, (lists = new Map()));
+	const key = `${chief ?? ''}|${kind ?? ''}|${area ?? ''}|${q.requiredOnly ? 1 : 0}|${q.completeness ?? ''}`;
+	let list = lists.get(key);
+	if (!list) {
+		list = rows.filter(
+			(r) =>
+				(chief === undefined || r.river_chief_id === chief) &&
+				(kind === undefined || r.kind === kind) &&
+				(area === undefined || r.township_code.startsWith(area)) &&
+				(!q.requiredOnly || r.required) &&
+				(!q.completeness || r.completeness === q.completeness)
+		);
+		if (lists.size >= MAX_FILTERED) lists.clear();
+		lists.set(key, list);
+	}
+	return list;
 }
+/** Filtered lists by kept table (a new data version's table starts afresh) and filter. */
+const filteredBy = new WeakMap<
+	readonly SegmentListItem[],
+	Map<string, readonly SegmentListItem[]>
+>();
+const MAX_FILTERED = 64;
 
 export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 	const detail = await featureDetail(db, 'waterway', id);
