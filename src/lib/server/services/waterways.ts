@@ -321,7 +321,9 @@ async function dashboardFor(db: Kysely<DB>, scope: Scope, areaCode: string): Pro
 	const version = await segmentTableVersion(db);
 	let dashCache = dashCaches.get(db);
 	if (!dashCache) dashCaches.set(db, (dashCache = new Map()));
-	const key = `${scope.sitePrefix}|${areaCode}|${version}`;
+	// an area's dashboard is the same whoever may see it (the scope only decides that): one
+	// entry an area, so the prefectures warmed at start serve their own users too
+	const key = `${areaCode}|${version}`;
 	const hit = dashCache.get(key);
 	if (hit && Date.now() - hit.at < DASH_TTL_MS) return hit.value;
 	const unit = await findUnit(db, areaCode);
@@ -384,13 +386,17 @@ async function dashboardFor(db: Kysely<DB>, scope: Scope, areaCode: string): Pro
 }
 
 /**
- * Compute the province's segment table and dashboard for the current data version if they are
- * not kept already: at start, and after a change while province or prefecture views are in use
+ * Compute the province's segment table and dashboard (and its prefectures') for the current
+ * data version if they are not kept already: at start, and after a change while province or prefecture views are in use
  * (services/segment-table.ts), so that their first request does not pay for them.
  */
 export async function warmProvinceViews(db: Kysely<DB>): Promise<void> {
 	await warmSegmentTable(db);
-	await dashboardFor(db, PROVINCE_SCOPE, PROVINCE_SCOPE.jurisdiction);
+	const province = await dashboardFor(db, PROVINCE_SCOPE, PROVINCE_SCOPE.jurisdiction);
+	// and each prefecture's, the province's drill-down and its own staff's first view (its
+	// completion trend is a few hundred milliseconds of PostgreSQL): one at a time, so that
+	// on the embedded engine's one connection users' queries go between them
+	for (const p of province.bySubunit) await dashboardFor(db, PROVINCE_SCOPE, p.code);
 }
 
 /** River chiefs whose jurisdiction lies in the viewer's area (for the filter). */
