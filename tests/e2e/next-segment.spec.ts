@@ -11,7 +11,7 @@ test('a river chief is offered the next segment after a check, offline too', asy
 	context
 }) => {
 	await signIn(page, DEMO.riverChief);
-	const first = page.getByTestId('segment-list').locator('a.card').first();
+	const first = page.getByTestId('segment-list').locator('tr.card').first();
 	const id = Number(await first.getAttribute('data-id'));
 	await first.click();
 	await expect(page).toHaveURL(new RegExp(`/waterways/${id}$`));

@@ -38,9 +38,7 @@ test('the county segment list prints every row in scope, with the print header',
 	expect(expected.length).toBeGreaterThan(100);
 
 	await page.goto('/waterways?mine=0&all=1');
-	await expect(page.getByTestId('segment-print-table').locator('tbody tr')).toHaveCount(
-		expected.length
-	);
+	await expect(page.getByTestId('segment-list').locator('tbody tr')).toHaveCount(expected.length);
 	const { text, pages } = await printed(page, 'list');
 	const printedIds = new Set((text.match(/\b\d+\b/g) ?? []).map(Number));
 	const missing = expected.filter((id) => !printedIds.has(id));
@@ -59,6 +57,30 @@ test('the county segment list prints every row in scope, with the print header',
 	expect(problems).toEqual([]);
 });
 
+test('the list’s rows are made once: cards on screen, the same rows as a table on paper', async ({
+	page
+}) => {
+	await signIn(page, DEMO.planner);
+	await page.goto('/waterways?mine=0');
+	const list = page.getByTestId('segment-list');
+	const rows = list.locator('tbody tr');
+	const n = await rows.count();
+	expect(n).toBeGreaterThan(1);
+	// every listed segment once in the page, not once as a card and again as a printed row
+	expect(await page.locator('main [data-id]').count()).toBe(n);
+	const look = () =>
+		list.evaluate((t) => ({
+			head: getComputedStyle(t.querySelector('thead')!).display,
+			row: getComputedStyle(t.querySelector('tbody tr')!).display
+		}));
+	// on screen: the rows are the cards, the head is for paper
+	await expect(rows.first()).toBeVisible();
+	expect(await look()).toEqual({ head: 'none', row: 'flex' });
+	// on paper: a table whose head Chromium repeats on every sheet
+	await page.emulateMedia({ media: 'print' });
+	expect(await look()).toEqual({ head: 'table-header-group', row: 'table-row' });
+});
+
 test('the list’s print button opens the whole list and prints it', async ({ page }) => {
 	await page.addInitScript(() => {
 		(window as unknown as { __printed: number }).__printed = 0;
@@ -75,7 +97,7 @@ test('the list’s print button opens the whole list and prints it', async ({ pa
 	await expect
 		.poll(() => page.evaluate(() => (window as unknown as { __printed: number }).__printed))
 		.toBe(1);
-	await expect(page.getByTestId('segment-print-table').locator('tbody tr')).toHaveCount(total);
+	await expect(page.getByTestId('segment-list').locator('tbody tr')).toHaveCount(total);
 });
 
 test('the dashboard prints every heading, chart and table row', async ({ page }) => {
@@ -110,7 +132,7 @@ test('the dashboard prints every heading, chart and table row', async ({ page })
 test('a segment page prints its items and history without the check form', async ({ page }) => {
 	await signIn(page, DEMO.township);
 	await page.goto('/waterways?mine=0');
-	const first = page.getByTestId('segment-list').locator('a.card').first();
+	const first = page.getByTestId('segment-list').locator('tr.card').first();
 	const id = await first.getAttribute('data-id');
 	await page.goto(`/waterways/${id}`);
 	const name = (await page.getByTestId('segment-name').textContent())!;

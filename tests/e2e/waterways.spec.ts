@@ -19,7 +19,7 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	// a river chief lands on "my segments", riskiest first
 	await expect(page).toHaveURL(/\/waterways$/);
 	await expect(page.getByRole('heading', { name: '我的河段', exact: true })).toBeVisible();
-	const cards = page.getByTestId('segment-list').locator('a.card');
+	const cards = page.getByTestId('segment-list').locator('tr.card');
 	expect(await cards.count()).toBeGreaterThan(1);
 	// the children counts are perturbed, said in words on a phone where no tooltip shows
 	await expect(page.getByTestId('segment-list-key')).toContainText('扰动');
@@ -99,7 +99,7 @@ test('river chief: offline check with a photo uploads exactly once and completes
 	expect(completeAfter).toBe(completeBefore + 1);
 	// and on the list it is no longer at the top of the risk order
 	await page.goto('/waterways');
-	await expect(page.getByTestId('segment-list').locator(`a.card[data-id="${id}"]`)).toContainText(
+	await expect(page.getByTestId('segment-list').locator(`tr.card[data-id="${id}"]`)).toContainText(
 		'齐全'
 	);
 	// and on the map, drawn from fresh tiles, the segment is complete
@@ -135,7 +135,7 @@ test('out of signal, a river chief opens a listed segment never opened before an
 }) => {
 	await signIn(page, DEMO.riverChief);
 	await expect(page).toHaveURL(/\/waterways$/);
-	const cards = page.getByTestId('segment-list').locator('a.card');
+	const cards = page.getByTestId('segment-list').locator('tr.card');
 	const n = await cards.count();
 	// the list asked the phone to keep its segments: wait until they are kept
 	await expect
@@ -203,7 +203,7 @@ test('a check waiting on the phone goes out only as the person who recorded it',
 }) => {
 	await signIn(page, DEMO.township);
 	await page.goto('/waterways?mine=0');
-	const card = page.getByTestId('segment-list').locator('a.card').nth(3);
+	const card = page.getByTestId('segment-list').locator('tr.card').nth(3);
 	const id = Number(await card.getAttribute('data-id'));
 	await page.goto(`/waterways/${id}`);
 
@@ -354,7 +354,7 @@ test('a village child director records checks on the phone: clear messages, a re
 	// the village's map: its waterway figures are said to be the township's
 	await expect(page.getByTestId('village-sites-note')).toContainText('河段和场所按乡镇登记');
 	await page.goto('/waterways?mine=0');
-	const first = page.getByTestId('segment-list').locator('a.card').first();
+	const first = page.getByTestId('segment-list').locator('tr.card').first();
 	const id = Number(await first.getAttribute('data-id'));
 	await first.click();
 	await expect(page).toHaveURL(new RegExp(`/waterways/${id}$`));
@@ -454,7 +454,7 @@ test('a check with several ordinary photos is accepted whole (not cut off at 512
 	await signIn(page, DEMO.township);
 	await page.goto('/waterways?mine=0');
 	const id = Number(
-		await page.getByTestId('segment-list').locator('a.card').nth(1).getAttribute('data-id')
+		await page.getByTestId('segment-list').locator('tr.card').nth(1).getAttribute('data-id')
 	);
 	// three detailed photos of about 1 MB each, as a phone that could not shrink them sends them
 	const noise = (seed: number) =>
@@ -492,7 +492,7 @@ test('emergency staff filter the segments of their county by kind and completene
 }) => {
 	await signIn(page, DEMO.emergency);
 	await page.goto('/waterways?mine=0&kind=pond&completeness=none');
-	const cards = page.getByTestId('segment-list').locator('a.card');
+	const cards = page.getByTestId('segment-list').locator('tr.card');
 	const n = await cards.count();
 	expect(n).toBeGreaterThan(0);
 	for (let i = 0; i < Math.min(n, 10); i++) {

@@ -12,7 +12,12 @@ import {
 } from '../../src/lib/server/services/segment-table';
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
 import { unionOfBoxes } from '../../src/lib/geo/tiles';
-import { riverChiefsFor, segmentsFor } from '../../src/lib/server/services/waterways';
+import {
+	dashboard,
+	riverChiefsFor,
+	segmentsFor,
+	warmProvinceViews
+} from '../../src/lib/server/services/waterways';
 import { syncNow, watchFreshness } from '../../src/lib/server/services/freshness';
 import { insertUser } from '../../src/lib/server/repositories/users';
 import type { Principal } from '../../src/lib/server/auth/policy';
@@ -103,9 +108,13 @@ describe.each(testEngines())('the kept segment table on %s', (engine) => {
 			const first = await segmentsFor(db, planner, q);
 			const chiefs = await riverChiefsFor(db, planner);
 			counter.n = 0;
-			// twenty users on the same list: what was kept for this version, nothing asked again
+			const required = await segmentsFor(db, planner, { mine: false, requiredOnly: true });
+			expect(required).toEqual(first.filter((r) => r.required));
+			// twenty users on the same list: what was kept for this version, nothing asked again,
+			// and the same filtered list (filtered once, not on every request)
 			for (let i = 0; i < 20; i++) {
-				expect(await segmentsFor(db, planner, q)).toEqual(first);
+				expect(await segmentsFor(db, planner, q)).toBe(first);
+				expect(await segmentsFor(db, planner, { mine: false, requiredOnly: true })).toBe(required);
 				expect(await riverChiefsFor(db, planner)).toBe(chiefs);
 			}
 			expect(counter.n).toBe(0);
@@ -136,6 +145,42 @@ describe.each(testEngines())('the kept segment table on %s', (engine) => {
 				createdBy: null
 			});
 			expect(await version(d.db)).toBe(after);
+		} finally {
+			await watcher.stop();
+		}
+	});
+
+	it("warms every prefecture's dashboard with the province's, for its own staff too", async () => {
+		const counter = queryCounter();
+		const db = d.db.withPlugin(counter);
+		const watcher = watchFreshness(db, { intervalMs: 3_600_000, log: () => {} });
+		try {
+			await syncNow(db);
+			await warmProvinceViews(db);
+			const prefectures = (
+				await sql<{ code: string }>`
+					SELECT code FROM admin_units WHERE level = 'prefecture' ORDER BY code`.execute(d.db)
+			).rows.map((r) => r.code);
+			expect(prefectures.length).toBeGreaterThan(0);
+			const admin: Principal = {
+				userId: 1,
+				username: 'province.admin',
+				role: 'province_admin',
+				jurisdiction: '420000000000'
+			};
+			counter.n = 0;
+			for (const code of prefectures) {
+				// the province's drill-down and the prefecture's own staff: kept, nothing asked
+				const seen = await dashboard(db, admin, code);
+				expect(seen.area.code).toBe(code);
+				const own = await dashboard(
+					db,
+					{ userId: 2, username: 'p', role: 'planner', jurisdiction: code },
+					code
+				);
+				expect(own).toBe(seen);
+			}
+			expect(counter.n).toBe(0);
 		} finally {
 			await watcher.stop();
 		}

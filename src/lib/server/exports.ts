@@ -195,6 +195,10 @@ function drained(out: PassThrough): Promise<void> {
  * the first chunk. The watermark goes into the workbook's properties (author, title,
  * description), which Excel shows under File › Info.
  */
+/** The shared cell styles of a streamed sheet (never changed: exceljs reads them only). */
+const PLAIN: Partial<ExcelJS.Style> = Object.freeze({});
+const DATED: Partial<ExcelJS.Style> = Object.freeze({ numFmt: XLSX_DATE_FORMAT });
+
 export function xlsxStream(
 	header: readonly string[],
 	chunks: RowChunks,
@@ -220,9 +224,12 @@ export function xlsxStream(
 		let first = true;
 		const addRow = (r: readonly CellValue[]) => {
 			const row = ws.addRow(r.map((v) => (v instanceof Date ? beijingWallClock(v) : v)));
-			r.forEach((v, i) => {
-				if (v instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATE_FORMAT;
-			});
+			// one style object for every plain row and cell and one for every date: exceljs finds a
+			// style object it has seen by identity, while each cell's own (new) object had its
+			// XML rendered to look its id up, a quarter of a province file's time
+			// (the row's own style object is read by exceljs's row writer; its types omit it)
+			(row as unknown as { style: Partial<ExcelJS.Style> }).style = PLAIN;
+			r.forEach((v, i) => (row.getCell(i + 1).style = v instanceof Date ? DATED : PLAIN));
 			row.commit();
 		};
 		const start = (sample: readonly CellValue[][]) => {

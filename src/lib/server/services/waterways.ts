@@ -75,7 +75,7 @@ export async function segmentsFor(
 	db: Kysely<DB>,
 	who: Principal,
 	q: SegmentQuery
-): Promise<SegmentListItem[]> {
+): Promise<readonly SegmentListItem[]> {
 	const scope = scopeFor(who.jurisdiction);
 	const chief = q.mine
 		? who.userId
@@ -88,15 +88,32 @@ export async function segmentsFor(
 	// a subdivision of the user's area: a prefecture, county or township (the list's filter)
 	const area = q.township && isAdminCode(q.township) ? jurisdictionPrefix(q.township) : undefined;
 	const rows = await segmentTable(db, scope.sitePrefix);
-	return rows.filter(
-		(r) =>
-			(chief === undefined || r.river_chief_id === chief) &&
-			(kind === undefined || r.kind === kind) &&
-			(area === undefined || r.township_code.startsWith(area)) &&
-			(!q.requiredOnly || r.required) &&
-			(!q.completeness || r.completeness === q.completeness)
-	);
+	// the same filter of the same kept table gives the same rows: filtered once, not on every
+	// request of twenty users on one county's list (the array is shared: never changed)
+	let lists = filteredBy.get(rows);
+	if (!lists) filteredBy.set(rows, (lists = new Map()));
+	const key = `${chief ?? ''}|${kind ?? ''}|${area ?? ''}|${q.requiredOnly ? 1 : 0}|${q.completeness ?? ''}`;
+	let list = lists.get(key);
+	if (!list) {
+		list = rows.filter(
+			(r) =>
+				(chief === undefined || r.river_chief_id === chief) &&
+				(kind === undefined || r.kind === kind) &&
+				(area === undefined || r.township_code.startsWith(area)) &&
+				(!q.requiredOnly || r.required) &&
+				(!q.completeness || r.completeness === q.completeness)
+		);
+		if (lists.size >= MAX_FILTERED) lists.clear();
+		lists.set(key, list);
+	}
+	return list;
 }
+/** Filtered lists by kept table (a new data version's table starts afresh) and filter. */
+const filteredBy = new WeakMap<
+	readonly SegmentListItem[],
+	Map<string, readonly SegmentListItem[]>
+>();
+const MAX_FILTERED = 64;
 
 export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 	const detail = await featureDetail(db, 'waterway', id);
@@ -304,7 +321,9 @@ async function dashboardFor(db: Kysely<DB>, scope: Scope, areaCode: string): Pro
 	const version = await segmentTableVersion(db);
 	let dashCache = dashCaches.get(db);
 	if (!dashCache) dashCaches.set(db, (dashCache = new Map()));
-	const key = `${scope.sitePrefix}|${areaCode}|${version}`;
+	// an area's dashboard is the same whoever may see it (the scope only decides that): one
+	// entry an area, so the prefectures warmed at start serve their own users too
+	const key = `${areaCode}|${version}`;
 	const hit = dashCache.get(key);
 	if (hit && Date.now() - hit.at < DASH_TTL_MS) return hit.value;
 	const unit = await findUnit(db, areaCode);
@@ -367,13 +386,17 @@ async function dashboardFor(db: Kysely<DB>, scope: Scope, areaCode: string): Pro
 }
 
 /**
- * Compute the province's segment table and dashboard for the current data version if they are
- * not kept already: at start, and after a change while province or prefecture views are in use
+ * Compute the province's segment table and dashboard (and its prefectures') for the current
+ * data version if they are not kept already: at start, and after a change while province or prefecture views are in use
  * (services/segment-table.ts), so that their first request does not pay for them.
  */
 export async function warmProvinceViews(db: Kysely<DB>): Promise<void> {
 	await warmSegmentTable(db);
-	await dashboardFor(db, PROVINCE_SCOPE, PROVINCE_SCOPE.jurisdiction);
+	const province = await dashboardFor(db, PROVINCE_SCOPE, PROVINCE_SCOPE.jurisdiction);
+	// and each prefecture's, the province's drill-down and its own staff's first view (its
+	// completion trend is a few hundred milliseconds of PostgreSQL): one at a time, so that
+	// on the embedded engine's one connection users' queries go between them
+	for (const p of province.bySubunit) await dashboardFor(db, PROVINCE_SCOPE, p.code);
 }
 
 /** River chiefs whose jurisdiction lies in the viewer's area (for the filter). */

@@ -2,7 +2,7 @@ import type { PageServerLoad } from './$types';
 import * as v from 'valibot';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { riverChiefsFor, segmentsFor } from '$lib/server/services/waterways';
+import { riverChiefsFor, segmentsFor, type SegmentListItem } from '$lib/server/services/waterways';
 import { unionOfBoxes } from '$lib/geo/tiles';
 import { findUnit, subdivisionNames } from '$lib/server/services/areas';
 import { levelOfCode } from '$lib/domain/admin';
@@ -22,6 +22,26 @@ const Query = v.object({
 	// open the print dialogue once the whole list is shown
 	print: blankOr(flag)
 });
+
+/**
+ * The map shows exactly the listed segments when there are not too many to name, fitted to
+ * them (inside the user's area: every listed segment is). The kept rows carry their boxes: no
+ * query with thousands of ids. A list is a kept array shared by every request with the same
+ * filter (segmentsFor), so its ids and box are worked out once per list, not per request.
+ */
+const maps = new WeakMap<
+	readonly SegmentListItem[],
+	{ mapIds: number[] | null; listBox: ReturnType<typeof unionOfBoxes> | null }
+>();
+function mapOf(all: readonly SegmentListItem[]) {
+	let m = maps.get(all);
+	if (!m) {
+		const mapIds = all.length <= MAP_IDS_MAX ? all.map((s) => s.id) : null;
+		m = { mapIds, listBox: mapIds ? unionOfBoxes(all.map((s) => s.bbox)) : null };
+		maps.set(all, m);
+	}
+	return m;
+}
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const { user } = signedIn(locals);
@@ -52,11 +72,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			? await subdivisionNames(db, user.principal.jurisdiction)
 			: [];
 	const unit = await findUnit(db, user.principal.jurisdiction);
-	// the map shows exactly the listed segments when there are not too many to name, fitted
-	// to them (inside the user's area: every listed segment is)
-	const mapIds = all.length <= MAP_IDS_MAX ? all.map((s) => s.id) : null;
-	// the kept rows carry their boxes: no query with thousands of ids on every request
-	const listBox = mapIds ? unionOfBoxes(all.map((s) => s.bbox)) : null;
+	const { mapIds, listBox } = mapOf(all);
 	return {
 		mapIds,
 		bbox: listBox ?? unit!.bbox,
