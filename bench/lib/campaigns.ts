@@ -28,6 +28,7 @@ import { analysisFor, closeAnalysis } from '../../src/lib/server/services/exposu
 import { DEFAULT_CHECKLIST_ITEMS, type Checklist } from '../../src/lib/domain/campaign';
 import { ROOT } from './app';
 import { BENCH_AGENT, benchCampaignIds, removeCampaigns } from './campaign-cleanup';
+import { activateStaff, deactivateStaff } from './campaign-staff';
 import { percentile, round } from './stats';
 
 const meta = { ip: '127.0.0.1', userAgent: BENCH_AGENT };
@@ -44,6 +45,8 @@ export interface CampaignsBench {
 		postgis_only_ms: number;
 		postgis_flagged_ms: number;
 		flagged: number;
+		/** the same launch with an account in every township and village (campaign-staff.ts) */
+		staffed: { accounts: number; app_ms: number[]; assigned: number };
 	};
 	my_targets: {
 		targets: number;
@@ -106,12 +109,17 @@ async function cleanRun(
 	log: (m: string) => void
 ): Promise<CampaignsBench> {
 	const left = await removeCampaigns(d.db, await benchCampaignIds(d.db));
-	if (left) log(`campaigns: removed ${left} campaigns earlier runs left`);
+	const leftStaff = await deactivateStaff(d.db);
+	if (left || leftStaff)
+		log(
+			`campaigns: removed ${left} campaigns earlier runs left, deactivated ${leftStaff} accounts`
+		);
 	const made: number[] = [];
 	try {
 		return await measure(d, opts, log, made);
 	} finally {
 		await removeCampaigns(d.db, made);
+		await deactivateStaff(d.db);
 		log(`campaigns: removed the ${made.length} campaigns this run launched`);
 	}
 }
@@ -164,6 +172,30 @@ async function measure(
 	const postgisOnlyMs = round(performance.now() - t2, 0);
 	made.push(plain.id);
 	await removeCampaigns(db, [plain.id]);
+	// the same launch in a staffed province, where every target gets a holder
+	log('campaigns: the same launch with an account in every township and village…');
+	const accounts = await activateStaff(db, PROVINCE.slice(0, 2));
+	const staffedMs: number[] = [];
+	let assigned = 0;
+	try {
+		for (let i = 0; i < opts.runs; i++) {
+			const t0 = performance.now();
+			const r = await createCampaign(
+				db,
+				province,
+				{ name: `bench 全省 有人 ${i}`, areaCode: PROVINCE, startsAt: days(-1), endsAt: days(90) },
+				meta
+			);
+			staffedMs.push(round(performance.now() - t0, 0));
+			made.push(r.id);
+			const a = await sql<{ n: number }>`
+				SELECT count(assignee_id)::int AS n FROM campaign_targets WHERE campaign_id = ${r.id}`.execute(db);
+			assigned = Number(a.rows[0].n);
+			await removeCampaigns(db, [r.id]);
+		}
+	} finally {
+		await deactivateStaff(db);
+	}
 	// its largest part by hand: every institution of the province with its nearest water and
 	// whether that is within 200 m (what the app flags)
 	const t1 = performance.now();
@@ -273,7 +305,8 @@ async function measure(
 			engine_load_ms: engineLoadMs,
 			postgis_only_ms: postgisOnlyMs,
 			postgis_flagged_ms: postgisMs,
-			flagged: Number(flagged.rows[0].n)
+			flagged: Number(flagged.rows[0].n),
+			staffed: { accounts, app_ms: staffedMs, assigned }
 		},
 		my_targets: { targets: mine.length, ...browser },
 		dashboard: {

@@ -15,6 +15,7 @@ import {
 } from '../../src/lib/server/services/campaigns';
 import { DEFAULT_CHECKLIST_ITEMS, type Checklist } from '../../src/lib/domain/campaign';
 import { BENCH_AGENT, benchCampaignIds, removeCampaigns } from '../../bench/lib/campaign-cleanup';
+import { activateStaff, deactivateStaff } from '../../bench/lib/campaign-staff';
 
 const days = (n: number) => new Date(Date.now() + n * 86400_000);
 
@@ -111,5 +112,27 @@ describe.each(testEngines())('the bench removes its own campaigns on %s', (engin
 			d.db
 		);
 		expect(audited.rows[0].n).toBe(2);
+	});
+
+	it('staffs every township and village for a launch, then leaves its accounts inactive', async () => {
+		const places = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM admin_units
+			WHERE level IN ('township', 'village') AND code LIKE ${township.slice(0, 9) + '%'}`.execute(d.db);
+		expect(await activateStaff(d.db, township.slice(0, 9))).toBe(places.rows[0].n);
+		const id = await launch('bench 全省 有人 0', BENCH_AGENT);
+		const held = await sql<{ n: number; held: number }>`
+			SELECT count(*)::int AS n, count(assignee_id)::int AS held FROM campaign_targets
+			WHERE campaign_id = ${id}`.execute(d.db);
+		expect(held.rows[0].n).toBeGreaterThan(0);
+		expect(held.rows[0].held).toBe(held.rows[0].n);
+		expect(await removeCampaigns(d.db, [id])).toBe(1);
+		expect(await deactivateStaff(d.db)).toBe(places.rows[0].n);
+		const active = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM users
+			WHERE active AND (username LIKE 'bench.staff.%' OR username LIKE 'bench.director.%')`.execute(d.db);
+		expect(active.rows[0].n).toBe(0);
+		// a second launch finds them again, as many as before
+		expect(await activateStaff(d.db, township.slice(0, 9))).toBe(places.rows[0].n);
+		expect(await deactivateStaff(d.db)).toBe(places.rows[0].n);
 	});
 });
