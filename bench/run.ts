@@ -141,6 +141,11 @@ function printCampaigns(c: CampaignsBench): void {
 	console.log(
 		`    beside: plain PostGIS, institutions flagged near water ${g.postgis_flagged_ms} ms (${g.flagged} flagged)`
 	);
+	const st = g.staffed;
+	const stMed = [...st.app_ms].sort((a, b) => a - b)[st.app_ms.length >> 1];
+	console.log(
+		`    with an account in every township and village (${st.accounts} accounts): app ${stMed} ms (median of ${st.app_ms.join(', ')}; ${st.assigned} of ${g.targets} targets assigned)  target 2000 ms: ${round(stMed / 2000, 2)}×`
+	);
 	const m = c.my_targets;
 	console.log(
 		`  "my targets" ordered, ${m.targets} targets, CPU ${m.cpu_slowdown}× slower  p50 ${m.order_ms_p50} ms, max ${m.order_ms_max} ms  target 50 ms: ${round(m.order_ms_p50 / 50, 2)}×  (with each target's nearest water re-measured: ${m.with_lines_ms_p50} ms)`

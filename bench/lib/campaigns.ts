@@ -7,7 +7,10 @@
 //   targets' nearest-water lines; target < 50 ms;
 // - the campaign dashboard of a county campaign with checks and hazards: the service the route
 //   calls (campaignDashboard); target < 300 ms.
-// Each launch leaves a campaign in the bench database (named "bench …"): it is a bench artefact.
+// Every campaign the bench launches is removed again (with its targets, checks and hazards) once
+// measured, and any a stopped run left behind are removed first (benchCampaignIds: named
+// "bench …" and audited as launched by the bench), so launches do not pile up in the table and
+// slow later runs.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -24,9 +27,11 @@ import { campaignDashboard } from '../../src/lib/server/services/campaign-dashbo
 import { analysisFor, closeAnalysis } from '../../src/lib/server/services/exposure';
 import { DEFAULT_CHECKLIST_ITEMS, type Checklist } from '../../src/lib/domain/campaign';
 import { ROOT } from './app';
+import { BENCH_AGENT, benchCampaignIds, removeCampaigns } from './campaign-cleanup';
+import { activateStaff, deactivateStaff } from './campaign-staff';
 import { percentile, round } from './stats';
 
-const meta = { ip: '127.0.0.1', userAgent: 'bench' };
+const meta = { ip: '127.0.0.1', userAgent: BENCH_AGENT };
 const PROVINCE = '420000000000';
 const COUNTY = '421083000000';
 
@@ -40,6 +45,8 @@ export interface CampaignsBench {
 		postgis_only_ms: number;
 		postgis_flagged_ms: number;
 		flagged: number;
+		/** the same launch with an account in every township and village (campaign-staff.ts) */
+		staffed: { accounts: number; app_ms: number[]; assigned: number };
 	};
 	my_targets: {
 		targets: number;
@@ -67,10 +74,62 @@ async function principal(db: Database['db'], username: string): Promise<Principa
 
 const days = (n: number) => new Date(Date.now() + n * 86400_000);
 
+/** pg_advisory_lock key of the campaigns case (an arbitrary constant: "camp" in ASCII) */
+const LOCK_KEY = 0x63616d70;
+
 export async function benchCampaigns(
 	d: Database,
 	opts: { runs: number },
 	log: (m: string) => void
+): Promise<CampaignsBench> {
+	if (d.engine !== 'postgres') return cleanRun(d, opts, log);
+	// one campaigns case at a time on a PostgreSQL bench database, which checkouts share: the
+	// leftovers removed first could otherwise be another run's campaigns still being measured.
+	// (The embedded engine's data dir belongs to one checkout.)
+	return d.db.connection().execute(async (lock) => {
+		const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`.execute(
+			lock
+		);
+		if (!got.rows[0].ok) {
+			log('campaigns: another campaigns bench is running on this database; waiting for it…');
+			await sql`SELECT pg_advisory_lock(${LOCK_KEY})`.execute(lock);
+		}
+		try {
+			return await cleanRun(d, opts, log);
+		} finally {
+			await sql`SELECT pg_advisory_unlock(${LOCK_KEY})`.execute(lock);
+		}
+	});
+}
+
+/** The measurements, between removing what earlier runs left and what this run launched. */
+async function cleanRun(
+	d: Database,
+	opts: { runs: number },
+	log: (m: string) => void
+): Promise<CampaignsBench> {
+	const left = await removeCampaigns(d.db, await benchCampaignIds(d.db));
+	const leftStaff = await deactivateStaff(d.db);
+	if (left || leftStaff)
+		log(
+			`campaigns: removed ${left} campaigns earlier runs left, deactivated ${leftStaff} accounts`
+		);
+	const made: number[] = [];
+	try {
+		return await measure(d, opts, log, made);
+	} finally {
+		await removeCampaigns(d.db, made);
+		await deactivateStaff(d.db);
+		log(`campaigns: removed the ${made.length} campaigns this run launched`);
+	}
+}
+
+async function measure(
+	d: Database,
+	opts: { runs: number },
+	log: (m: string) => void,
+	/** every campaign launched, as it is launched */
+	made: number[]
 ): Promise<CampaignsBench> {
 	const db = d.db;
 	const province = await principal(db, 'province.admin');
@@ -84,7 +143,11 @@ export async function benchCampaigns(
 	const engineLoadMs = round(performance.now() - t00, 0);
 	const appMs: number[] = [];
 	let targets = 0;
+	// the last launch is kept until "my targets" below has read it; each other is removed once
+	// timed, so every launch writes into a table of the same size
+	let last = 0;
 	for (let i = 0; i < opts.runs; i++) {
+		if (last) await removeCampaigns(db, [last]);
 		const t0 = performance.now();
 		const r = await createCampaign(
 			db,
@@ -93,11 +156,12 @@ export async function benchCampaigns(
 			meta
 		);
 		appMs.push(round(performance.now() - t0, 0));
+		made.push((last = r.id));
 		targets = r.targets;
 	}
 	// the same launch through PostGIS alone, as before the engine answered (once)
 	const t2 = performance.now();
-	await createCampaign(
+	const plain = await createCampaign(
 		db,
 		province,
 		{ name: `bench 全省 PostGIS`, areaCode: PROVINCE, startsAt: days(-1), endsAt: days(90) },
@@ -106,6 +170,32 @@ export async function benchCampaigns(
 		'postgis'
 	);
 	const postgisOnlyMs = round(performance.now() - t2, 0);
+	made.push(plain.id);
+	await removeCampaigns(db, [plain.id]);
+	// the same launch in a staffed province, where every target gets a holder
+	log('campaigns: the same launch with an account in every township and village…');
+	const accounts = await activateStaff(db, PROVINCE.slice(0, 2));
+	const staffedMs: number[] = [];
+	let assigned = 0;
+	try {
+		for (let i = 0; i < opts.runs; i++) {
+			const t0 = performance.now();
+			const r = await createCampaign(
+				db,
+				province,
+				{ name: `bench 全省 有人 ${i}`, areaCode: PROVINCE, startsAt: days(-1), endsAt: days(90) },
+				meta
+			);
+			staffedMs.push(round(performance.now() - t0, 0));
+			made.push(r.id);
+			const a = await sql<{ n: number }>`
+				SELECT count(assignee_id)::int AS n FROM campaign_targets WHERE campaign_id = ${r.id}`.execute(db);
+			assigned = Number(a.rows[0].n);
+			await removeCampaigns(db, [r.id]);
+		}
+	} finally {
+		await deactivateStaff(db);
+	}
 	// its largest part by hand: every institution of the province with its nearest water and
 	// whether that is within 200 m (what the app flags)
 	const t1 = performance.now();
@@ -128,8 +218,7 @@ export async function benchCampaigns(
 		SELECT t.id::float8 AS id, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat,
 			(SELECT ST_AsGeoJSON(w.geom) FROM waterways w ORDER BY w.geom <-> t.geom LIMIT 1) AS line
 		FROM campaign_targets t
-		JOIN campaigns c ON c.id = t.campaign_id
-		WHERE c.name = ${`bench 全省 ${opts.runs - 1}`} AND t.kind <> 'segment'
+		WHERE t.campaign_id = ${last} AND t.kind <> 'segment'
 		ORDER BY t.id LIMIT 300`.execute(db);
 	const mine = rows.rows.map((r) => ({ id: Number(r.id), lon: Number(r.lon), lat: Number(r.lat) }));
 	const lines = rows.rows
@@ -138,6 +227,7 @@ export async function benchCampaigns(
 			id: Number(r.id),
 			coordinates: (JSON.parse(r.line!) as { coordinates: [number, number][] }).coordinates
 		}));
+	await removeCampaigns(db, [last]);
 	const browser = await myTargetsInBrowser(mine, lines, 4, opts.runs * 4);
 
 	// 3. a county campaign with a season's work in it, and its dashboard
@@ -148,6 +238,7 @@ export async function benchCampaigns(
 		{ name: `bench 县 ${Date.now()}`, areaCode: COUNTY, startsAt: days(-30), endsAt: days(60) },
 		meta
 	);
+	made.push(c.id);
 	const work = await sql<{ id: number; checklist: string; assignee: string | null }>`
 		SELECT t.id::float8 AS id, t.checklist, u.username AS assignee
 		FROM campaign_targets t LEFT JOIN users u ON u.id = t.assignee_id
@@ -214,7 +305,8 @@ export async function benchCampaigns(
 			engine_load_ms: engineLoadMs,
 			postgis_only_ms: postgisOnlyMs,
 			postgis_flagged_ms: postgisMs,
-			flagged: Number(flagged.rows[0].n)
+			flagged: Number(flagged.rows[0].n),
+			staffed: { accounts, app_ms: staffedMs, assigned }
 		},
 		my_targets: { targets: mine.length, ...browser },
 		dashboard: {

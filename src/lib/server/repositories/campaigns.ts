@@ -120,71 +120,101 @@ export async function centresOfVillages(
 }
 
 /**
- * Targets of the point sources (institutions, children's homes, Sunshine Stations) and the
- * incomplete segments of an area, with why each is listed. Returns how many were added.
+ * The account each new target goes to, as joins on the targets `s` (its `kind` and `area_code`)
+ * giving `vd.uid` and `ts.uid`: a household visit or a children's home to its village's child
+ * director, anything else (or a village without one) to the township's staff; the first active
+ * account by id, so the answer does not depend on the engine's row order. The first account of
+ * each village and township is found once and joined by hash, rather than the users searched
+ * again for each of a province's 80,000 targets.
  */
-export async function insertSiteTargets(
+const ASSIGNEE_JOINS = sql`
+	LEFT JOIN (
+		SELECT jurisdiction_code AS code, min(id) AS uid FROM users
+		WHERE active AND role = 'village_director' GROUP BY jurisdiction_code
+	) vd ON s.kind IN ('village', 'children_home') AND vd.code = s.area_code
+	LEFT JOIN (
+		SELECT jurisdiction_code AS code, min(id) AS uid FROM users
+		WHERE active AND role = 'township_staff' GROUP BY jurisdiction_code
+	) ts ON ts.code = rpad(left(s.area_code, 9), 12, '0')`;
+
+/**
+ * All targets of a new campaign over `prefix`, with why each is listed and who holds it, in one
+ * statement: institutions, children's homes and Sunshine Stations as the rules pick them,
+ * the segments the four-item rule says need the items and that lack some of them, and one
+ * household visit per village of `villages` (at its centre, with its released count). Each
+ * row is written once, with its assignee: a second pass setting the assignee would write every
+ * row and all of the table's indexes again. Returns how many were added.
+ */
+export async function insertTargets(
 	trx: Kysely<DB>,
 	campaignId: number,
-	prefix: string,
-	rules: TargetRules,
-	/** per kind, the in-memory engine's nearest water; absent: PostGIS searches */
-	near?: Partial<Record<PointTargetKind, NearestWater>>
+	t: {
+		prefix: string;
+		rules: TargetRules;
+		villages: { code: string; released: number }[];
+		/** per kind, the in-memory engine's nearest water; absent: PostGIS searches */
+		near?: Partial<Record<PointTargetKind | 'village', NearestWater>>;
+	}
 ): Promise<number> {
-	const like = underPrefix(prefix);
-	let n = 0;
+	const { rules, near } = t;
+	const like = underPrefix(t.prefix);
 	const limit = rules.institutionWaterM;
-	if (rules.institutions) {
-		const r = await sql`
-			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
-				reason, flagged, nearest_water, nearest_water_m)
-			SELECT ${campaignId}::bigint, 'institution', p.id, p.name, p.admin_code, p.geom, 'institution',
+	const parts: RawBuilder<unknown>[] = [];
+	if (rules.institutions)
+		parts.push(sql`
+			SELECT 'institution' AS kind, p.id AS source_id, p.name, p.admin_code AS area_code, p.geom,
+				'institution' AS checklist,
 				CASE WHEN nw.d <= ${limit}::float8
 					THEN jsonb_build_object('code', 'near_water', 'distanceM', round(nw.d)::int,
 						'water', nw.name, 'limitM', ${limit}::int)
-					ELSE jsonb_build_object('code', 'institution', 'limitM', ${limit}::int) END,
-				coalesce(nw.d <= ${limit}::float8, false), nw.name, nw.d
+					ELSE jsonb_build_object('code', 'institution', 'limitM', ${limit}::int) END AS reason,
+				coalesce(nw.d <= ${limit}::float8, false) AS flagged, nw.name AS nearest_water,
+				nw.d AS nearest_water_m
 			FROM institutions p ${nearestWater(sql`p.id::text`, near?.institution)}
-			WHERE p.admin_code LIKE ${like}`.execute(trx);
-		n += Number(r.numAffectedRows ?? 0);
-	}
-	if (rules.homes) {
-		const r = await sql`
-			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
-				reason, nearest_water, nearest_water_m)
-			SELECT ${campaignId}::bigint, 'children_home', p.id, p.name, p.village_code, p.geom, 'home',
-				jsonb_build_object('code', 'every_home'), nw.name, nw.d
+			WHERE p.admin_code LIKE ${like}`);
+	if (rules.homes)
+		parts.push(sql`
+			SELECT 'children_home', p.id, p.name, p.village_code, p.geom, 'home',
+				jsonb_build_object('code', 'every_home'), false, nw.name, nw.d
 			FROM children_homes p ${nearestWater(sql`p.id::text`, near?.children_home)}
-			WHERE p.village_code LIKE ${like} AND p.status <> 'closed'`.execute(trx);
-		n += Number(r.numAffectedRows ?? 0);
-	}
-	if (rules.stations) {
-		const r = await sql`
-			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
-				reason, nearest_water, nearest_water_m)
-			SELECT ${campaignId}::bigint, 'station', p.id, p.name, p.admin_code, p.geom, 'home',
-				jsonb_build_object('code', 'every_station'), nw.name, nw.d
+			WHERE p.village_code LIKE ${like} AND p.status <> 'closed'`);
+	if (rules.stations)
+		parts.push(sql`
+			SELECT 'station', p.id, p.name, p.admin_code, p.geom, 'home',
+				jsonb_build_object('code', 'every_station'), false, nw.name, nw.d
 			FROM sunshine_stations p ${nearestWater(sql`p.id::text`, near?.station)}
-			WHERE p.admin_code LIKE ${like}`.execute(trx);
-		n += Number(r.numAffectedRows ?? 0);
-	}
-	if (rules.segments) {
-		// the segments the four-item rule says need the items, and that lack some of them
-		const r = await sql`
-			INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
-				reason, nearest_water, nearest_water_m)
-			SELECT ${campaignId}::bigint, 'segment', w.id, w.name, w.township_code,
-				ST_LineInterpolatePoint(w.geom, 0.5), 'waterway',
-				jsonb_build_object('code', 'incomplete', 'usable', coalesce(e.usable, 0)::int), w.name, 0
+			WHERE p.admin_code LIKE ${like}`);
+	if (rules.segments)
+		parts.push(sql`
+			SELECT 'segment', w.id, w.name, w.township_code, ST_LineInterpolatePoint(w.geom, 0.5),
+				'waterway', jsonb_build_object('code', 'incomplete', 'usable', coalesce(e.usable, 0)::int),
+				false, w.name, 0::float8
 			FROM waterways w
 			JOIN segment_requirements sr ON sr.waterway_id = w.id AND sr.required
 			LEFT JOIN (
 				SELECT waterway_id, ${USABLE_ITEMS} AS usable FROM safety_equipment GROUP BY waterway_id
 			) e ON e.waterway_id = w.id
-			WHERE w.township_code LIKE ${like} AND coalesce(e.usable, 0) < 4`.execute(trx);
-		n += Number(r.numAffectedRows ?? 0);
-	}
-	return n;
+			WHERE w.township_code LIKE ${like} AND coalesce(e.usable, 0) < 4`);
+	if (t.villages.length)
+		parts.push(sql`
+			SELECT 'village', NULL::bigint, u.name, u.code, u.center, 'home',
+				jsonb_build_object('code', 'children_near_water', 'children', v.released,
+					'limitM', ${rules.villageWaterM}::int),
+				false, nw.name, nw.d
+			FROM unnest(${t.villages.map((v) => v.code)}::text[], ${t.villages.map((v) => v.released)}::int[])
+				AS v(code, released)
+			JOIN admin_units u ON u.code = v.code
+			CROSS JOIN LATERAL (SELECT u.center AS geom) p
+			${nearestWater(sql`u.code`, near?.village)}`);
+	if (!parts.length) return 0;
+	const r = await sql`
+		INSERT INTO campaign_targets (campaign_id, kind, source_id, name, area_code, geom, checklist,
+			reason, flagged, nearest_water, nearest_water_m, assignee_id)
+		SELECT ${campaignId}::bigint, s.kind, s.source_id, s.name, s.area_code, s.geom, s.checklist,
+			s.reason, s.flagged, s.nearest_water, s.nearest_water_m, coalesce(vd.uid, ts.uid)
+		FROM (${sql.join(parts, sql` UNION ALL `)}) s
+		${ASSIGNEE_JOINS}`.execute(trx);
+	return Number(r.numAffectedRows ?? 0);
 }
 
 /**
@@ -216,55 +246,6 @@ export async function childrenNearIncompleteByVillage(
 		GROUP BY c.village_code
 		ORDER BY c.village_code`.execute(db);
 	return r.rows.map((x) => ({ code: x.code, n: Number(x.n), k: Number(x.k) }));
-}
-
-/** Household-visit targets: one per village, at its centre, with the released count as reason. */
-export async function insertVillageTargets(
-	trx: Kysely<DB>,
-	campaignId: number,
-	villages: { code: string; released: number }[],
-	radiusM: number,
-	near?: NearestWater
-): Promise<number> {
-	if (!villages.length) return 0;
-	const r = await sql`
-		INSERT INTO campaign_targets (campaign_id, kind, name, area_code, geom, checklist, reason,
-			nearest_water, nearest_water_m)
-		SELECT ${campaignId}::bigint, 'village', u.name, u.code, u.center, 'home',
-			jsonb_build_object('code', 'children_near_water', 'children', v.released, 'limitM', ${radiusM}::int),
-			nw.name, nw.d
-		FROM unnest(${villages.map((v) => v.code)}::text[], ${villages.map((v) => v.released)}::int[])
-			AS v(code, released)
-		JOIN admin_units u ON u.code = v.code
-		CROSS JOIN LATERAL (SELECT u.center AS geom) p
-		${nearestWater(sql`u.code`, near)}`.execute(trx);
-	return Number(r.numAffectedRows ?? 0);
-}
-
-/**
- * Give every unassigned target of a campaign to the village's child director for a household
- * visit or a children's home in their village, otherwise to the township's staff (the first
- * account, by id, so the answer does not depend on the engine's row order).
- */
-export async function assignByArea(trx: Kysely<DB>, campaignId: number): Promise<void> {
-	// the first account of each village and township once, joined by hash, rather than the
-	// users searched again for each of a province's 80,000 targets
-	await sql`
-		UPDATE campaign_targets t SET assignee_id = a.uid
-		FROM (
-			SELECT x.id, coalesce(vd.uid, ts.uid) AS uid
-			FROM campaign_targets x
-			LEFT JOIN (
-				SELECT jurisdiction_code AS code, min(id) AS uid FROM users
-				WHERE active AND role = 'village_director' GROUP BY jurisdiction_code
-			) vd ON x.kind IN ('village', 'children_home') AND vd.code = x.area_code
-			LEFT JOIN (
-				SELECT jurisdiction_code AS code, min(id) AS uid FROM users
-				WHERE active AND role = 'township_staff' GROUP BY jurisdiction_code
-			) ts ON ts.code = rpad(left(x.area_code, 9), 12, '0')
-			WHERE x.campaign_id = ${campaignId} AND x.assignee_id IS NULL
-		) a
-		WHERE t.id = a.id AND a.uid IS NOT NULL`.execute(trx);
 }
 
 const CAMPAIGN_COLUMNS = sql`c.id::float8 AS id, c.name, c.area_code, u.name AS area_name,

@@ -23,7 +23,6 @@ import { actorOf, appendAudit } from '../repositories/audit';
 import { findUnit } from './areas';
 import {
 	appendHazardEvent,
-	assignByArea,
 	assigneesFor,
 	campaignProgress,
 	campaignTargets,
@@ -37,9 +36,8 @@ import {
 	hazardsOf,
 	insertCampaign,
 	insertHazardPhoto,
-	insertSiteTargets,
 	insertTargetCheck,
-	insertVillageTargets,
+	insertTargets,
 	listCampaigns,
 	pointSources,
 	centresOfVillages,
@@ -163,15 +161,13 @@ export async function createCampaign(
 			rules,
 			createdBy: who.userId
 		});
-		let n = await insertSiteTargets(trx, id, prefix, rules, near?.sites);
-		n += await insertVillageTargets(
-			trx,
-			id,
-			[...villages].map(([code, released]) => ({ code, released })),
-			rules.villageWaterM,
-			near?.villages
-		);
-		await assignByArea(trx, id);
+		// every target written once, with its holder (repositories/campaigns.ts, insertTargets)
+		const n = await insertTargets(trx, id, {
+			prefix,
+			rules,
+			villages: [...villages].map(([code, released]) => ({ code, released })),
+			near: near ? { ...near.sites, village: near.villages } : undefined
+		});
 		await appendAudit(trx, {
 			...actorOf(who),
 			action: 'campaign_created',
