@@ -148,3 +148,32 @@ export interface AreaCoverage {
 	/** covered at each of REACHES: sums of the released counts of covered villages */
 	covered: ByCategory[];
 }
+
+/**
+ * Whether an area is planned in directly. Above the county a planner first chooses a county:
+ * a province's demand is some 290,000 released cells and its village table tens of thousands
+ * of rows, far more than a browser's what-if or a person can use at once (and 27 MB a load).
+ */
+export function plansDirectly(level: string): boolean {
+	return level !== 'province' && level !== 'prefecture';
+}
+
+/** Coverage at the village level the area chooser shows, at CHOOSER_REACH_M. */
+export const CHOOSER_REACH_M = 1000;
+
+/**
+ * One prefecture or county of the area chooser. `children` is the unit's own released count
+ * (the dashboard's); the coverage is a share of villages and a share of the summed released
+ * village counts, never a count of children, so it states no figure that is not already shown.
+ */
+export interface AreaChoice {
+	code: string;
+	name: string;
+	level: 'prefecture' | 'county';
+	children: number;
+	villages: number;
+	/** villages whose centre has a usable home or Sunshine Station within CHOOSER_REACH_M */
+	villagesCovered: number;
+	/** covered villages' released counts over all villages' released counts, in [0, 1] */
+	childShare: number | null;
+}

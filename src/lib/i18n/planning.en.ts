@@ -40,7 +40,7 @@ export const planningEn: Record<keyof typeof planningZh, string> = {
 	'plan.reason.suspended': 'suspended',
 	'plan.reason.small': 'under 30 m²',
 	'plan.gain': 'Children newly covered',
-	'plan.total': 'Covered with them: {total} of {all} ({gain} more)',
+	'plan.total': 'Covered with them: {share} (cell sums {total} of {all}, {gain} more)',
 	'plan.greedy': 'greedy {greedy}, {swaps} improving swaps, {ms} ms',
 	'plan.curve': 'Children covered against the number of new sites',
 	'plan.whatIf':
@@ -86,5 +86,24 @@ export const planningEn: Record<keyof typeof planningZh, string> = {
 	'plan.flag.noDirector': 'no child director recorded',
 	'plan.director': 'Child director',
 	'plan.homes': "Children's homes",
-	'plan.reachPick': 'Reach shown'
+	'plan.reachPick': 'Reach shown',
+	'plan.chooseArea': 'Choose a county to plan in first',
+	'plan.chooserIntro':
+		"At province and prefecture level, choose a county to plan in: siting uses that county's released cells, villages and existing sites, and scenarios are saved under it. The table shows coverage now across the area.",
+	'plan.chooser.unit': 'Area',
+	'plan.chooser.children': 'Children',
+	'plan.chooser.villages': 'Villages',
+	'plan.chooser.villagesCovered': 'Villages with a site within {m} m',
+	'plan.chooser.childShare': 'Coverage',
+	'plan.chooser.plan': 'Plan here',
+	'plan.chooser.note':
+		"Children are each area's released figure (as on the dashboard). Coverage is by village: the released children of villages with a usable children's home or Sunshine Station within {m} m of their centre, as a share of all villages' released children.",
+	'plan.backTo': '← Back to the area above',
+	'plan.gridSum': 'cell sums {covered} / {all}',
+	'plan.gridSumNote':
+		"Coverage is computed on the map's released cells. The cell sums add each cell's released value; small cells are rounded under the protection rules, so the sums exceed the real number of children and are not the area's children total (see the dashboard and annual report for that).",
+	'plan.villageSum': " (sum of villages' released counts)",
+	'plan.villageSumNote':
+		"Township and whole-area figures are sums of the villages' released counts; each village is released on its own under the protection rules, so they can differ slightly from the township figures on the dashboard, which are released on their own.",
+	'plan.chooser.open': 'Its counties'
 };

@@ -39,7 +39,7 @@ export const planningZh = {
 	'plan.reason.suspended': '暂停开放',
 	'plan.reason.small': '面积不足 30 平方米',
 	'plan.gain': '新增覆盖儿童',
-	'plan.total': '建成后覆盖：{total} / {all}（新增 {gain}）',
+	'plan.total': '建成后覆盖：{share}（网格合计 {total} / {all}，新增 {gain}）',
 	'plan.greedy': '贪心 {greedy}，交换改进 {swaps} 次，用时 {ms} 毫秒',
 	'plan.curve': '覆盖儿童随新建数量的变化',
 	'plan.whatIf': '拖动地图上的站点可即时查看变化（浏览器内按已发布网格计算）',
@@ -83,5 +83,24 @@ export const planningZh = {
 	'plan.flag.noDirector': '未登记儿童主任',
 	'plan.director': '儿童主任',
 	'plan.homes': '儿童之家',
-	'plan.reachPick': '查看半径'
+	'plan.reachPick': '查看半径',
+	'plan.chooseArea': '请先选择要规划的县（市、区）',
+	'plan.chooserIntro':
+		'省、市两级请先选择一个县（市、区）进行选址规划：计算使用该县已发布的网格、村和现有站点，方案也保存在该县之下。下表为各地现有覆盖概况。',
+	'plan.chooser.unit': '地区',
+	'plan.chooser.children': '儿童',
+	'plan.chooser.villages': '村（社区）',
+	'plan.chooser.villagesCovered': '{m} 米内有站点的村',
+	'plan.chooser.childShare': '覆盖比例',
+	'plan.chooser.plan': '进入规划',
+	'plan.chooser.note':
+		'儿童数为各地已发布数字（与看板相同）。覆盖比例按村计算：村中心 {m} 米内有可用儿童之家或阳光驿站的村，其已发布儿童数之和占全部村已发布儿童数之和的比例。',
+	'plan.backTo': '← 返回上级地区',
+	'plan.gridSum': '网格合计 {covered} / {all}',
+	'plan.gridSumNote':
+		'覆盖比例按地图已发布的网格计算。网格合计是各网格发布数之和：小网格按保护规则取整，故合计高于实际儿童数，不是辖区儿童总数（儿童数以看板和年报为准）。',
+	'plan.villageSum': '（各村发布数之和）',
+	'plan.villageSumNote':
+		'乡镇和全辖区数字是各村已发布数之和：各村数字按保护规则单独发布，故与看板上单独发布的乡镇数字可能略有不同。',
+	'plan.chooser.open': '查看各县'
 } as const;

@@ -56,7 +56,9 @@ export function townshipCoverageTable(areas: readonly AreaCoverage[], locale: Lo
 		header: [
 			t('plan.township'),
 			t('plan.ref'),
-			...CATS.map((c) => t(`plan.cat.${c}`)),
+			// sums of the villages' released counts, not the township's own released figure (the
+			// dashboard's): the header says so, since the two differ by the villages' rounding
+			...CATS.map((c) => `${t(`plan.cat.${c}`)}${t('plan.villageSum')}`),
 			...REACHES.flatMap((r) =>
 				CATS.map(
 					(c) => `${t('plan.covered')} · ${t(`plan.cat.${c}`)} · ${t('plan.reach', { m: r })}`

@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { MAX_K, MAX_PLACED, MAX_RADIUS_M, MIN_RADIUS_M } from '$lib/domain/planning';
 import { isInHubei } from '$lib/geo/distance';
+import { adminCode } from './validation';
 
 const lonLat = v.pipe(
 	v.tuple([v.pipe(v.number(), v.finite()), v.pipe(v.number(), v.finite())]),
@@ -11,7 +12,11 @@ const lonLat = v.pipe(
 const k = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_K));
 const radiusM = v.pipe(v.number(), v.integer(), v.minValue(MIN_RADIUS_M), v.maxValue(MAX_RADIUS_M));
 
+/** the area planned in: a unit inside the jurisdiction (a county chosen above the county) */
+const area = v.optional(v.nullable(adminCode));
+
 export const RunBody = v.object({
+	area,
 	k,
 	radiusM,
 	placed: v.optional(v.pipe(v.array(lonLat), v.maxLength(MAX_PLACED)))
@@ -27,6 +32,7 @@ const site = v.object({
 });
 
 export const SaveBody = v.object({
+	area,
 	name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60)),
 	k,
 	radiusM,

@@ -185,3 +185,43 @@ export async function villagesWithCounts(db: Kysely<DB>, prefix: string): Promis
 		ORDER BY v.code`.execute(db);
 	return r.rows;
 }
+
+export interface VillageTotalRow {
+	code: string;
+	lon: number;
+	lat: number;
+	/** released (perturbed) children count, the village's area page figure */
+	total: number;
+}
+
+/** Every village of the area at its centre with its released children count (no child read). */
+export async function villageTotals(db: Kysely<DB>, prefix: string): Promise<VillageTotalRow[]> {
+	const r = await sql<VillageTotalRow>`
+		SELECT v.code, ST_X(v.center) AS lon, ST_Y(v.center) AS lat,
+			COALESCE(c.total_released, 0)::int AS total
+		FROM admin_units v LEFT JOIN child_counts c ON c.code = v.code
+		WHERE v.level = 'village' AND v.code LIKE ${underPrefix(prefix)}
+		ORDER BY v.code`.execute(db);
+	return r.rows;
+}
+
+export interface UnitTotalRow {
+	code: string;
+	name: string;
+	level: 'prefecture' | 'county';
+	/** released (perturbed) children count of the unit: the dashboard's and area page's figure */
+	children: number;
+}
+
+/** The prefectures and counties inside the area, with their released children counts. */
+export async function prefecturesAndCounties(
+	db: Kysely<DB>,
+	prefix: string
+): Promise<UnitTotalRow[]> {
+	const r = await sql<UnitTotalRow>`
+		SELECT a.code, a.name, a.level, COALESCE(c.total_released, 0)::int AS children
+		FROM admin_units a LEFT JOIN child_counts c ON c.code = a.code
+		WHERE a.level IN ('prefecture', 'county') AND a.code LIKE ${underPrefix(prefix)}
+		ORDER BY a.code`.execute(db);
+	return r.rows;
+}

@@ -15,8 +15,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Principal } from '../auth/policy';
 import { canPlanSites } from '../auth/policy';
-import { scopeFor } from '../auth/scope';
-import { Forbidden, NotFoundError } from '../errors';
+import { assertAreaInScope, scopeFor } from '../auth/scope';
+import { CheckRejected, Forbidden, NotFoundError } from '../errors';
+import { findUnit, type AdminUnitRow } from './areas';
 import { releasedCellsFor } from '../tiles/children-cells';
 import { analysisFor } from './exposure';
 import {
@@ -26,8 +27,10 @@ import {
 	scenarioOf,
 	scenariosOf,
 	usableSitesIn,
+	prefecturesAndCounties,
 	villageCentres,
 	villagesWithCounts,
+	villageTotals,
 	type FixedSite,
 	type ScenarioRow
 } from '../repositories/planning';
@@ -36,8 +39,11 @@ import { coverageByReach, coverSets, coveredWeight } from '../analysis/kernel/co
 import { tileXToLon, tileYToLat } from '$lib/geo/tiles';
 import { haversineMeters } from '$lib/geo/distance';
 import {
+	CHOOSER_REACH_M,
 	DEMAND_LEVEL,
 	DIRECTOR_THRESHOLD,
+	plansDirectly,
+	type AreaChoice,
 	REACHES,
 	movedSite,
 	type AreaCoverage,
@@ -59,6 +65,95 @@ const FIXED_MARGIN_DEG = 0.06;
 /** Refuse anyone but planners and administrators (before a route reads its input). */
 export function assertPlanner(who: Principal): void {
 	if (!canPlanSites(who)) throw new Forbidden('planning');
+}
+
+export interface PlanningArea {
+	/** the planner as seen inside the area: every planning read is scoped to it */
+	who: Principal;
+	unit: AdminUnitRow;
+}
+
+/**
+ * The area a planner plans in: their jurisdiction, or a unit inside it (`code`, e.g. a county
+ * chosen by a province planner). A code outside the jurisdiction or naming no unit is "not
+ * found" (a 404, as everywhere). Inside the area, the planner sees exactly what a planner of
+ * that area sees: its own released cells (as its map tiles), villages and sites; scenarios are
+ * saved to and listed for the area.
+ */
+export async function planningArea(
+	db: Kysely<DB>,
+	who: Principal,
+	code?: string | null
+): Promise<PlanningArea> {
+	assertPlanner(who);
+	const area = code || who.jurisdiction;
+	assertAreaInScope(scopeFor(who.jurisdiction), area);
+	const unit = await findUnit(db, area);
+	if (!unit) throw new NotFoundError(area);
+	return { who: { ...who, jurisdiction: unit.code }, unit };
+}
+
+/**
+ * The area for a siting run or a saved scenario: one planned directly (a county or below).
+ * Above it, the request is refused (400): the page always sends the chosen county.
+ */
+export async function sitingArea(
+	db: Kysely<DB>,
+	who: Principal,
+	code?: string | null
+): Promise<PlanningArea> {
+	const a = await planningArea(db, who, code);
+	if (!plansDirectly(a.unit.level)) throw new CheckRejected('area', 'plan.chooseArea');
+	return a;
+}
+
+/**
+ * The area chooser above the county: every prefecture and county inside the area with its
+ * released children count (the dashboard's), its villages, the villages with a usable home or
+ * station within CHOOSER_REACH_M of their centre, and the covered villages' share of the summed
+ * released village counts. Village centres and released village counts only: no cell is
+ * released here, so the page stays small (some 100 rows for the province).
+ */
+export async function areaChoices(db: Kysely<DB>, area: PlanningArea): Promise<AreaChoice[]> {
+	assertPlanner(area.who);
+	const { prefix } = scopeFor(area.unit.code);
+	const [units, villages] = await Promise.all([
+		prefecturesAndCounties(db, prefix),
+		villageTotals(db, prefix)
+	]);
+	const [w, s, e, n] = area.unit.bbox;
+	const m = FIXED_MARGIN_DEG;
+	const sites = villages.length ? await usableSitesIn(db, w - m, s - m, e + m, n + m) : [];
+	const nearest = nearestMeters(villages, sites);
+	const tally = new Map<string, { villages: number; covered: number; all: number; in: number }>();
+	villages.forEach((v, i) => {
+		const d = nearest[i];
+		const hit = d !== null && d <= CHOOSER_REACH_M;
+		for (const key of [v.code.slice(0, 4), v.code.slice(0, 6)]) {
+			let t = tally.get(key);
+			if (!t) tally.set(key, (t = { villages: 0, covered: 0, all: 0, in: 0 }));
+			t.villages++;
+			t.all += v.total;
+			if (hit) {
+				t.covered++;
+				t.in += v.total;
+			}
+		}
+	});
+	return units
+		.filter((u) => u.code !== area.unit.code)
+		.map((u) => {
+			const t = tally.get(u.code.slice(0, u.level === 'prefecture' ? 4 : 6));
+			return {
+				code: u.code,
+				name: u.name,
+				level: u.level,
+				children: u.children,
+				villages: t?.villages ?? 0,
+				villagesCovered: t?.covered ?? 0,
+				childShare: t && t.all > 0 ? t.in / t.all : null
+			};
+		});
 }
 
 /**

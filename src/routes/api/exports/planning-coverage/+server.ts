@@ -5,22 +5,24 @@ import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { orHttpError } from '$lib/server/http/errors';
-import { assertPlanner, villageCoverage } from '$lib/server/services/planning';
+import { assertPlanner, planningArea, villageCoverage } from '$lib/server/services/planning';
 import { auditListExport } from '$lib/server/services/list-exports';
-import { findUnit } from '$lib/server/services/areas';
 import { contentDisposition } from '$lib/server/exports';
 import { CONTENT_TYPES, EXPORT_FORMATS, listFileName, tableBody } from '$lib/server/exports-lists';
 import { townshipCoverageTable, villageCoverageTable } from '$lib/server/exports-planning';
-import { parseQuery } from '$lib/server/validation';
+import { adminCode, blankOr, parseQuery } from '$lib/server/validation';
 import { translator } from '$lib/i18n';
 
+// area: the county chosen above the county (the page's ?area=); the jurisdiction by default
 const Query = v.union([
 	v.object({
 		level: v.optional(v.literal('village'), 'village'),
-		format: v.optional(v.picklist(EXPORT_FORMATS), 'csv')
+		format: v.optional(v.picklist(EXPORT_FORMATS), 'csv'),
+		area: blankOr(adminCode)
 	}),
 	v.object({
 		level: v.literal('township'),
+		area: blankOr(adminCode),
 		// townships have no place of their own here: no GeoJSON
 		format: v.optional(v.picklist(['csv', 'xlsx'] as const), 'csv')
 	})
@@ -34,12 +36,10 @@ export const GET: RequestHandler = async (event) => {
 	const q = parseQuery(Query, url, locals.locale);
 	const { db } = await database();
 	const t = translator(locals.locale);
-	const cov = await orHttpError(locals.locale, villageCoverage(db, user.principal));
-	const unit = await findUnit(db, user.principal.jurisdiction);
-	const area = {
-		code: user.principal.jurisdiction,
-		name: unit?.name ?? user.principal.jurisdiction
-	};
+	// the area chosen on the page (its county), or the whole jurisdiction as before
+	const { who, unit } = await orHttpError(locals.locale, planningArea(db, user.principal, q.area));
+	const cov = await orHttpError(locals.locale, villageCoverage(db, who));
+	const area = { code: unit.code, name: unit.name };
 	const whole = { ...cov.jurisdiction, name: t('plan.whole') };
 	const table =
 		q.level === 'township'

@@ -4,8 +4,7 @@ import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { assertPlanner, getScenario } from '$lib/server/services/planning';
-import { findUnit } from '$lib/server/services/areas';
+import { assertPlanner, getScenario, planningArea } from '$lib/server/services/planning';
 import {
 	contentDisposition,
 	scenarioFileName,
@@ -16,10 +15,12 @@ import {
 } from '$lib/server/exports';
 import { translator } from '$lib/i18n';
 import { orHttpError } from '$lib/server/http/errors';
-import { idText, parseQuery } from '$lib/server/validation';
+import { adminCode, blankOr, idText, parseQuery } from '$lib/server/validation';
 
 const Query = v.object({
 	scenario: idText,
+	/** the area the scenario was saved in (a county chosen above the county); the jurisdiction by default */
+	area: blankOr(adminCode),
 	format: v.optional(v.picklist(['csv', 'xlsx', 'geojson']), 'csv')
 });
 
@@ -35,14 +36,9 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	await orHttpError(locals.locale, async () => assertPlanner(user.principal));
 	const q = parseQuery(Query, url, locals.locale);
 	const { db } = await database();
-	const s = await orHttpError(locals.locale, getScenario(db, user.principal, q.scenario));
-	const area = await findUnit(db, user.principal.jurisdiction);
-	const file = scenarioFileName(
-		{ code: user.principal.jurisdiction, name: area?.name ?? user.principal.jurisdiction },
-		s,
-		locals.locale,
-		q.format
-	);
+	const { who, unit } = await orHttpError(locals.locale, planningArea(db, user.principal, q.area));
+	const s = await orHttpError(locals.locale, getScenario(db, who, q.scenario));
+	const file = scenarioFileName({ code: unit.code, name: unit.name }, s, locals.locale, q.format);
 	const body =
 		q.format === 'geojson'
 			? Buffer.from(scenarioGeoJson(s, locals.locale), 'utf8')

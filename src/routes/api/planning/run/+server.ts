@@ -4,7 +4,7 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { assertPlanner, runSiting } from '$lib/server/services/planning';
+import { assertPlanner, runSiting, sitingArea } from '$lib/server/services/planning';
 import { badRequest, orHttpError } from '$lib/server/http/errors';
 import { parseOrError } from '$lib/server/validation';
 import { RunBody } from '$lib/server/planning-input';
@@ -22,6 +22,8 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	}
 	const q = parseOrError(RunBody, body, locals.locale);
 	const { db } = await database();
-	const answer = await orHttpError(locals.locale, runSiting(db, user.principal, q));
+	// the area the page plans in (a county chosen above the county), checked against the jurisdiction
+	const { who } = await orHttpError(locals.locale, sitingArea(db, user.principal, q.area));
+	const answer = await orHttpError(locals.locale, runSiting(db, who, q));
 	return json(answer, { headers: { 'Cache-Control': 'no-store' } });
 };

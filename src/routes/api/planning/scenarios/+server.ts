@@ -3,7 +3,7 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { assertPlanner, saveScenario } from '$lib/server/services/planning';
+import { assertPlanner, saveScenario, sitingArea } from '$lib/server/services/planning';
 import { badRequest, orHttpError } from '$lib/server/http/errors';
 import { parseOrError } from '$lib/server/validation';
 import { SaveBody } from '$lib/server/planning-input';
@@ -21,6 +21,8 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	}
 	const s = parseOrError(SaveBody, body, locals.locale);
 	const { db } = await database();
-	const id = await orHttpError(locals.locale, saveScenario(db, user.principal, s));
+	// saved to the area planned in (a county chosen above the county), listed there
+	const { who } = await orHttpError(locals.locale, sitingArea(db, user.principal, s.area));
+	const id = await orHttpError(locals.locale, saveScenario(db, who, s));
 	return json({ id }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
 };
