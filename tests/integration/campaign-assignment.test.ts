@@ -195,5 +195,55 @@ describe.each(testEngines())(
 				);
 			}
 		);
+
+		// any rule may be the only one: the targets' columns must not depend on which comes first
+		// (a launch of household visits alone failed on a column named by the institutions' part)
+		const KINDS = [
+			['institutions', 'institution'],
+			['homes', 'children_home'],
+			['stations', 'station'],
+			['segments', 'segment'],
+			['villages', 'village']
+		] as const;
+		it.each(
+			KINDS.flatMap(([rule, kind]) => [
+				['memory', rule, kind] as const,
+				['postgis', rule, kind] as const
+			])
+		)(
+			'launches with one rule alone and assigns its targets (%s, %s)',
+			async (proximity, rule, kind) => {
+				const only = Object.fromEntries(KINDS.map(([r]) => [r, r === rule]));
+				const { id, targets } = await createCampaign(
+					d.db,
+					admin,
+					{
+						name: `仅 ${rule} ${proximity}`,
+						areaCode: COUNTY,
+						startsAt: new Date(Date.now() - 86400_000),
+						endsAt: new Date(Date.now() + 90 * 86400_000),
+						rules: only
+					},
+					meta,
+					new Date(),
+					proximity
+				);
+				const accounts = (
+					await sql<Account>`
+					SELECT id::float8 AS id, role, jurisdiction_code, active FROM users`.execute(d.db)
+				).rows;
+				const rows = (
+					await sql<{ kind: string; area_code: string; assignee_id: number | null }>`
+					SELECT kind, area_code, assignee_id::float8 AS assignee_id
+					FROM campaign_targets WHERE campaign_id = ${id} ORDER BY id`.execute(d.db)
+				).rows;
+				expect(targets).toBeGreaterThan(0);
+				expect(rows.length).toBe(targets);
+				expect(new Set(rows.map((t) => t.kind))).toEqual(new Set([kind]));
+				expect(rows.map((t) => t.assignee_id)).toEqual(
+					rows.map((t) => holderOf(accounts, t.kind, t.area_code))
+				);
+			}
+		);
 	}
 );

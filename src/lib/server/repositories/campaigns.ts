@@ -212,7 +212,9 @@ export async function insertTargets(
 			reason, flagged, nearest_water, nearest_water_m, assignee_id)
 		SELECT ${campaignId}::bigint, s.kind, s.source_id, s.name, s.area_code, s.geom, s.checklist,
 			s.reason, s.flagged, s.nearest_water, s.nearest_water_m, coalesce(vd.uid, ts.uid)
-		FROM (${sql.join(parts, sql` UNION ALL `)}) s
+		-- the columns named here, not by the first part: any rule may be off
+		FROM (${sql.join(parts, sql` UNION ALL `)}) s (kind, source_id, name, area_code, geom,
+			checklist, reason, flagged, nearest_water, nearest_water_m)
 		${ASSIGNEE_JOINS}`.execute(trx);
 	return Number(r.numAffectedRows ?? 0);
 }
