@@ -282,3 +282,21 @@ describe('campaign entries in words', () => {
 		);
 	});
 });
+
+describe('numbers in an entry', () => {
+	it('writes a year without a thousands separator, in both languages', () => {
+		// the annual report's export writes { file, year, bytes }
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const parts = auditDetailParts(
+				'export',
+				{ file: 'annual-report.pdf', year: 2026, bytes: 12345 },
+				new Date('2027-01-05T02:00:00Z'),
+				locale
+			);
+			const year = parts.find((p) => p.label === translator(locale)('audit.detail.year'))!;
+			expect(year.value).toBe('2026');
+			// a size is still a count, grouped as the language groups it
+			expect(parts.some((p) => p.value.includes('12'))).toBe(true);
+		}
+	});
+});

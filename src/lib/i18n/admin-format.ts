@@ -153,7 +153,8 @@ const KEY_ORDER = [
 ];
 
 /** Identifiers and coordinates: shown as they are, without thousands separators or rounding. */
-const ID_KEYS = new Set(['check', 'lon', 'lat', 'supervisor']);
+// numbers printed bare: ids, coordinates and years (年度：2026, never 2,026)
+const ID_KEYS = new Set(['check', 'lon', 'lat', 'supervisor', 'year']);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
