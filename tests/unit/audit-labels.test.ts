@@ -275,11 +275,34 @@ describe('campaign entries in words', () => {
 		expect(auditResourceText('target:31', 'zh-CN')).toBe('排查对象 #31');
 		expect(auditResourceText('hazard:5', 'en')).toBe('Hazard #5');
 		expect(auditResourceText('campaign:7.townships.csv', 'zh-CN')).toBe(
-			'排查行动 #7 导出（townships.csv）'
+			'排查行动 #7：各乡镇排查进度（CSV）'
 		);
-		expect(auditResourceText('campaigns.targets.xlsx', 'zh-CN')).toBe(
-			'排查行动清单导出（targets.xlsx）'
-		);
+		expect(auditResourceText('campaigns.targets.xlsx', 'zh-CN')).toBe('排查对象清单（Excel）');
+		expect(auditResourceText('annual-report.pdf', 'en')).toBe('Annual report (PDF)');
+	});
+
+	// every file the code exports and audits (waterways.ts segments.*, annual-report.ts,
+	// dashboard-export.ts dashboard.<table>.*, campaign-dashboard.ts campaign:<id>.<table>.*,
+	// list-exports.ts campaigns.<list>.* and planning.coverage.<level>.*), in every format
+	const files = [
+		'segments',
+		'dashboard.completion',
+		'dashboard.exposure',
+		'campaigns.campaigns',
+		'campaigns.targets',
+		'campaigns.hazards',
+		'planning.coverage.village',
+		'planning.coverage.township',
+		'campaign:7.townships',
+		'campaign:7.overdue'
+	].flatMap((f) => ['csv', 'xlsx', 'geojson'].map((x) => `${f}.${x}`));
+	it.each([...files, 'annual-report.pdf'])('names the file %s in words', (resource) => {
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const text = auditResourceText(resource, locale);
+			// no file name or list code left in system form
+			expect(text, `${resource} (${locale})`).not.toMatch(/\.(csv|xlsx|geojson|pdf)|[a-z]\.[a-z]/);
+			if (locale === 'zh-CN') expect(text).toMatch(/\p{Script=Han}/u);
+		}
 	});
 });
 

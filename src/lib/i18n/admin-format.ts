@@ -245,6 +245,14 @@ export function auditDetailParts(
 	return parts;
 }
 
+/** A file's format as the pages' download links name it. */
+const FORMAT_WORDS: Record<string, string> = {
+	csv: 'CSV',
+	xlsx: 'Excel',
+	geojson: 'GeoJSON',
+	pdf: 'PDF'
+};
+
 /** Resources named by a message the app already has. */
 const RESOURCE_NAMES: Record<string, string> = { segment_rule: 'settings.title' };
 
@@ -255,7 +263,16 @@ const RESOURCE_NAMES: Record<string, string> = { segment_rule: 'settings.title' 
 export function auditResourceText(resource: string | null, locale: Locale): string {
 	if (!resource) return '';
 	const t = translator(locale);
-	// a campaign dashboard's table as a file (campaign:12.townships.csv), a campaign list's file
+	// an exported file: the list in words and its format (河段清单（GeoJSON）); a campaign
+	// dashboard's table (campaign:12.townships.csv) under its campaign
+	const file = /^(?:campaign:(\d+)\.)?(.+)\.(csv|xlsx|geojson|pdf)$/.exec(resource);
+	const fileKey = `audit.file.${file?.[2]}`;
+	if (file && isMessageKey(fileKey)) {
+		const words = { list: t(fileKey), format: FORMAT_WORDS[file[3]] };
+		return file[1]
+			? t('audit.resource.campaignFile', { id: file[1], ...words })
+			: t('audit.resource.file', words);
+	}
 	const exp = /^campaign:(\d+)\.(.+)$/.exec(resource);
 	if (exp) return t('audit.resource.campaignExport', { id: exp[1], file: exp[2] });
 	const list = /^campaigns\.(.+)$/.exec(resource);
