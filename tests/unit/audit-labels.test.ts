@@ -323,3 +323,22 @@ describe('numbers in an entry', () => {
 		}
 	});
 });
+
+describe('detail values in words', () => {
+	const at = new Date('2027-01-05T02:00:00Z');
+	it('names an import by its content and coordinate system, a segment export by its filters', () => {
+		const imp = auditDetailParts('import', { kind: 'children_homes', crs: 'wgs84' }, at, 'zh-CN');
+		const t = translator('zh-CN');
+		expect(imp.map((p) => p.value)).toEqual([t('imp.kind.children_homes'), t('imp.crs.wgs84')]);
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const exp = auditDetailParts(
+				'export',
+				{ rows: 3, query: { mine: false, requiredOnly: false } },
+				at,
+				locale
+			);
+			const text = exp.map((p) => `${p.label} ${p.value}`).join(' ');
+			expect(text, locale).not.toMatch(/\b(query|mine|requiredOnly)\b/);
+		}
+	});
+});

@@ -97,7 +97,9 @@ const ACTION_CODE_KEYS: Record<string, Record<string, string>> = {
 	checklist_edited: { checklist: 'ckl.type.', op: 'ckl.op.' },
 	field_target_added: { fieldKind: 'fk.' },
 	residences_denied: { reason: 'audit.refusal.' },
-	hazard_escalated: { level: 'esc.level.' }
+	hazard_escalated: { level: 'esc.level.' },
+	// what was imported and the coordinates it was read in, as the imports page names them
+	import: { kind: 'imp.kind.', crs: 'imp.crs.' }
 };
 
 /** Values that are the id of something the log names elsewhere: 账号 #12, 隐患 #7. */

@@ -220,6 +220,12 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.password.reset': 'reset',
 	// campaigns, checklists, hazards, escalation and the emergency desk in the audit log
 	'audit.none': 'none',
+	'audit.detail.query': 'filters',
+	'audit.detail.mine': 'own segments only',
+	'audit.detail.requiredOnly': 'segments needing the items only',
+	'audit.detail.chief': 'river chief (account no.)',
+	'audit.detail.township': 'township (code)',
+	'audit.detail.completeness': 'completeness',
 	'audit.detail.year': 'year',
 	'audit.detail.bytes': 'file size (bytes)',
 	'audit.detail.file': 'file',

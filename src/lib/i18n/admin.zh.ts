@@ -209,6 +209,12 @@ export const adminZh = {
 	'audit.password.reset': '已重置',
 	// campaigns, checklists, hazards, escalation and the emergency desk in the audit log
 	'audit.none': '无',
+	'audit.detail.query': '筛选条件',
+	'audit.detail.mine': '只看本人河段',
+	'audit.detail.requiredOnly': '只看需配备的河段',
+	'audit.detail.chief': '河长（账号编号）',
+	'audit.detail.township': '乡镇（代码）',
+	'audit.detail.completeness': '配齐情况',
 	'audit.detail.year': '年度',
 	'audit.detail.bytes': '文件大小（字节）',
 	'audit.detail.file': '文件名',
