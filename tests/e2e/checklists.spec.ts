@@ -46,7 +46,7 @@ test('checklists: a county administrator adds an item and the target page asks i
 
 	// on paper every item reads by its words (the fields they are edited in do not print)
 	const printed = flat((await printPdf(page, 'checklists')).text);
-	for (const words of ['校舍建筑', '围墙', '防汛沙袋储备', '食品安全', '警示标志'])
+	for (const words of ['校舍建筑', '围墙', '防汛沙袋储备', '食品安全', '警示牌'])
 		expect(printed).toContain(words);
 
 	// an institution's target page asks the current version's items, the new one among them

@@ -29,13 +29,13 @@ test('outside an emergency the desk lists none and says why homes are refused', 
 	await expect(page.getByRole('heading', { name: '应急工作台' })).toBeVisible();
 	await expect(page.getByTestId('emergency-none')).toBeVisible();
 	await expect(page.getByTestId('homes-refused')).toHaveText(
-		'仅在已宣布的紧急状态内可见；请联系县级管理员'
+		'仅在已宣布的应急状态内可见；请联系县级管理员'
 	);
 	// asking for a township's homes anyway: refused with the reason, no list
 	await page.getByTestId('homes-form').locator('select').selectOption(TOWNSHIP);
 	await page.getByRole('button', { name: '显示名单' }).click();
 	await expect(page).toHaveURL(/area=421083100000/);
-	await expect(page.getByTestId('homes-refused')).toContainText('仅在已宣布的紧急状态内可见');
+	await expect(page.getByTestId('homes-refused')).toContainText('仅在已宣布的应急状态内可见');
 	await expect(page.getByTestId('homes-village')).toHaveCount(0);
 	// the file is refused the same way
 	const file = await page.request.get(`/api/exports/emergency-homes?area=${TOWNSHIP}&format=csv`);

@@ -105,6 +105,9 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	expect(pixels.white).toBeGreaterThan(100);
 	await worker.getByTestId('check-submit').click();
 	await expect(worker.getByTestId('check-queued')).toContainText('已保存在本机');
+	// the form has been cleared: the worker sees the outcome where they tapped, announced
+	await expect(worker.getByTestId('check-queued')).toBeInViewport();
+	await expect(worker.getByRole('status').filter({ hasText: '已保存在本机' })).toBeVisible();
 	// the phone says plainly what is waiting
 	await expect(worker.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
 	await expect(worker.getByTestId('outbox-waiting')).toContainText(`排查记录“${targetName}”`);
@@ -116,6 +119,7 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	// and the form no longer says it is kept on the phone: it says it arrived
 	await expect(worker.getByTestId('check-queued')).toBeHidden();
 	await expect(worker.getByTestId('check-saved')).toBeVisible();
+	await expect(worker.getByTestId('check-saved')).toBeInViewport();
 	await expect(worker.getByTestId('target-hazards')).toContainText('已排查发现');
 	// in the check's history (folded), the photo as the server holds it
 	const photo = worker.getByTestId('check-photo').first();

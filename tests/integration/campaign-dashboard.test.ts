@@ -281,4 +281,26 @@ describe.each(testEngines())('campaign dashboard on %s', (engine) => {
 		expect(after.rows[0].n).toBe(before.rows[0].n + 1);
 		expect(after.rows[0].user_id).toBe(staff.userId);
 	});
+
+	it('places each row of a table for its GeoJSON: a township at its centre, a hazard at its target', async () => {
+		const t = await campaignDashboardTable(d.db, admin, campaignId, 'townships', 'geojson', meta);
+		const centres = await sql<{ code: string; lon: number; lat: number }>`
+			SELECT code, ST_X(center) AS lon, ST_Y(center) AS lat FROM admin_units
+			WHERE code = ANY(${t.townships.map((r) => r.code)}::text[])`.execute(d.db);
+		expect(t.townships.length).toBeGreaterThan(0);
+		expect(t.places.size).toBe(t.townships.length);
+		for (const c of centres.rows) expect(t.places.get(c.code)).toEqual({ lon: c.lon, lat: c.lat });
+		const o = await campaignDashboardTable(d.db, admin, campaignId, 'overdue', 'geojson', meta);
+		expect(o.overdue.length).toBeGreaterThan(0);
+		const at = await sql<{ id: number; lon: number; lat: number }>`
+			SELECT h.id::float8 AS id, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
+			FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
+			WHERE h.id = ANY(${o.overdue.map((r) => r.id)}::bigint[])`.execute(d.db);
+		expect(at.rows.length).toBe(o.overdue.length);
+		for (const r of at.rows) expect(o.places.get(String(r.id))).toEqual({ lon: r.lon, lat: r.lat });
+		const audited = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM audit_log WHERE action = 'export'
+				AND resource = ${`campaign:${campaignId}.overdue.geojson`}`.execute(d.db);
+		expect(audited.rows[0].n).toBe(1);
+	});
 });

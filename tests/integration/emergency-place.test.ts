@@ -105,6 +105,11 @@ describe.each(testEngines())('near a place on %s', (engine) => {
 				AND ST_Y(t.geom) BETWEEN ${s} AND ${n}`.execute(d.db);
 		expect(answer.hazards.length).toBe(hz.rows[0].n);
 		expect(answer.hazards.length).toBe(2);
+		// each item can be put in words: its checklist goes with it (the page showed the raw key)
+		for (const h of answer.hazards) {
+			expect(h.checklist).toBe('field');
+			expect(h.label).toBeNull();
+		}
 
 		const villages = await sql<{ code: string; total: number; lb: number; dif: number }>`
 			SELECT a.code, cc.total_released AS total, cc.left_behind_released AS lb,

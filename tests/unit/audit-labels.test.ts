@@ -275,10 +275,70 @@ describe('campaign entries in words', () => {
 		expect(auditResourceText('target:31', 'zh-CN')).toBe('排查对象 #31');
 		expect(auditResourceText('hazard:5', 'en')).toBe('Hazard #5');
 		expect(auditResourceText('campaign:7.townships.csv', 'zh-CN')).toBe(
-			'排查行动 #7 导出（townships.csv）'
+			'排查行动 #7：各乡镇排查进度（CSV）'
 		);
-		expect(auditResourceText('campaigns.targets.xlsx', 'zh-CN')).toBe(
-			'排查行动清单导出（targets.xlsx）'
-		);
+		expect(auditResourceText('campaigns.targets.xlsx', 'zh-CN')).toBe('排查对象清单（Excel）');
+		expect(auditResourceText('annual-report.pdf', 'en')).toBe('Annual report (PDF)');
+	});
+
+	// every file the code exports and audits (waterways.ts segments.*, annual-report.ts,
+	// dashboard-export.ts dashboard.<table>.*, campaign-dashboard.ts campaign:<id>.<table>.*,
+	// list-exports.ts campaigns.<list>.* and planning.coverage.<level>.*), in every format
+	const files = [
+		'segments',
+		'dashboard.completion',
+		'dashboard.exposure',
+		'campaigns.campaigns',
+		'campaigns.targets',
+		'campaigns.hazards',
+		'planning.coverage.village',
+		'planning.coverage.township',
+		'campaign:7.townships',
+		'campaign:7.overdue'
+	].flatMap((f) => ['csv', 'xlsx', 'geojson'].map((x) => `${f}.${x}`));
+	it.each([...files, 'annual-report.pdf'])('names the file %s in words', (resource) => {
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const text = auditResourceText(resource, locale);
+			// no file name or list code left in system form
+			expect(text, `${resource} (${locale})`).not.toMatch(/\.(csv|xlsx|geojson|pdf)|[a-z]\.[a-z]/);
+			if (locale === 'zh-CN') expect(text).toMatch(/\p{Script=Han}/u);
+		}
+	});
+});
+
+describe('numbers in an entry', () => {
+	it('writes a year without a thousands separator, in both languages', () => {
+		// the annual report's export writes { file, year, bytes }
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const parts = auditDetailParts(
+				'export',
+				{ file: 'annual-report.pdf', year: 2026, bytes: 12345 },
+				new Date('2027-01-05T02:00:00Z'),
+				locale
+			);
+			const year = parts.find((p) => p.label === translator(locale)('audit.detail.year'))!;
+			expect(year.value).toBe('2026');
+			// a size is still a count, grouped as the language groups it
+			expect(parts.some((p) => p.value.includes('12'))).toBe(true);
+		}
+	});
+});
+
+describe('detail values in words', () => {
+	const at = new Date('2027-01-05T02:00:00Z');
+	it('names an import by its content and coordinate system, a segment export by its filters', () => {
+		const imp = auditDetailParts('import', { kind: 'children_homes', crs: 'wgs84' }, at, 'zh-CN');
+		const t = translator('zh-CN');
+		expect(imp.map((p) => p.value)).toEqual([t('imp.kind.children_homes'), t('imp.crs.wgs84')]);
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const exp = auditDetailParts(
+				'export',
+				{ rows: 3, query: { mine: false, requiredOnly: false } },
+				at,
+				locale
+			);
+			const text = exp.map((p) => `${p.label} ${p.value}`).join(' ');
+			expect(text, locale).not.toMatch(/\b(query|mine|requiredOnly)\b/);
+		}
 	});
 });

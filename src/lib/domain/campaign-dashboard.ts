@@ -122,11 +122,15 @@ export const TOWNSHIP_WORST: Record<TownshipKey, SortDir> = {
 	overdue: 'desc'
 };
 
-/** Most overdue hazards first, then the least visited. */
+/**
+ * "Most in need first", the order the dashboard and the bulletin both start from: the most
+ * overdue hazards, then the most open ones (a township with hazards still open needs attention
+ * before one that has none, however far its visits are), then the smallest share visited.
+ */
 export const TOWNSHIP_DEFAULT: SortSpec<TownshipKey> = { key: 'overdue', dir: 'desc' };
 const TOWNSHIP_TIES: SortSpec<TownshipKey>[] = [
-	{ key: 'visitedShare', dir: 'asc' },
-	{ key: 'open', dir: 'desc' }
+	{ key: 'open', dir: 'desc' },
+	{ key: 'visitedShare', dir: 'asc' }
 ];
 
 export function sortTownships(

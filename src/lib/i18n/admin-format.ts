@@ -97,7 +97,9 @@ const ACTION_CODE_KEYS: Record<string, Record<string, string>> = {
 	checklist_edited: { checklist: 'ckl.type.', op: 'ckl.op.' },
 	field_target_added: { fieldKind: 'fk.' },
 	residences_denied: { reason: 'audit.refusal.' },
-	hazard_escalated: { level: 'esc.level.' }
+	hazard_escalated: { level: 'esc.level.' },
+	// what was imported and the coordinates it was read in, as the imports page names them
+	import: { kind: 'imp.kind.', crs: 'imp.crs.' }
 };
 
 /** Values that are the id of something the log names elsewhere: 账号 #12, 隐患 #7. */
@@ -153,7 +155,8 @@ const KEY_ORDER = [
 ];
 
 /** Identifiers and coordinates: shown as they are, without thousands separators or rounding. */
-const ID_KEYS = new Set(['check', 'lon', 'lat', 'supervisor']);
+// numbers printed bare: ids, coordinates and years (年度：2026, never 2,026)
+const ID_KEYS = new Set(['check', 'lon', 'lat', 'supervisor', 'year']);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -244,6 +247,14 @@ export function auditDetailParts(
 	return parts;
 }
 
+/** A file's format as the pages' download links name it. */
+const FORMAT_WORDS: Record<string, string> = {
+	csv: 'CSV',
+	xlsx: 'Excel',
+	geojson: 'GeoJSON',
+	pdf: 'PDF'
+};
+
 /** Resources named by a message the app already has. */
 const RESOURCE_NAMES: Record<string, string> = { segment_rule: 'settings.title' };
 
@@ -254,7 +265,16 @@ const RESOURCE_NAMES: Record<string, string> = { segment_rule: 'settings.title' 
 export function auditResourceText(resource: string | null, locale: Locale): string {
 	if (!resource) return '';
 	const t = translator(locale);
-	// a campaign dashboard's table as a file (campaign:12.townships.csv), a campaign list's file
+	// an exported file: the list in words and its format (河段清单（GeoJSON）); a campaign
+	// dashboard's table (campaign:12.townships.csv) under its campaign
+	const file = /^(?:campaign:(\d+)\.)?(.+)\.(csv|xlsx|geojson|pdf)$/.exec(resource);
+	const fileKey = `audit.file.${file?.[2]}`;
+	if (file && isMessageKey(fileKey)) {
+		const words = { list: t(fileKey), format: FORMAT_WORDS[file[3]] };
+		return file[1]
+			? t('audit.resource.campaignFile', { id: file[1], ...words })
+			: t('audit.resource.file', words);
+	}
 	const exp = /^campaign:(\d+)\.(.+)$/.exec(resource);
 	if (exp) return t('audit.resource.campaignExport', { id: exp[1], file: exp[2] });
 	const list = /^campaigns\.(.+)$/.exec(resource);

@@ -15,6 +15,7 @@ export const campaignDashboardZh = {
 	'cd.overdue': '逾期',
 	'cd.township': '乡镇',
 	'cd.visitsChart': '各乡镇已排查对象（累计）',
+	'cd.noTrend': '暂无数据：趋势从行动第二天起显示',
 	'cd.hazardChart': '隐患发现、整改与销号（累计）',
 	'cd.overdueList': '逾期隐患（挂牌督办）',
 	'cd.openMap': '未销号隐患分布（按隐患等级）',

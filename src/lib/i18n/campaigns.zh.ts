@@ -89,7 +89,7 @@ export const campaignsZh = {
 	'cl.home.water': '用水及周边水域',
 	'cl.home.fire': '防火',
 	'cl.home.food': '食品安全',
-	'cl.waterway.sign': '警示标志',
+	'cl.waterway.sign': '警示牌',
 	'cl.waterway.buoy': '救生圈',
 	'cl.waterway.rope': '救生绳',
 	'cl.waterway.pole': '救生杆',

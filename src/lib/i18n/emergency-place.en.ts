@@ -36,7 +36,6 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 		'Children are the sum of the released (perturbed) figures of the villages whose centre lies in the place; "—" means not published.',
 	'emp.near.none': 'None',
 	'emp.near.truncated': 'Many results: only the first 500 are listed',
-	'emp.near.deadline': 'Deadline',
 	'emp.near.campaign': 'Campaign',
 	'place.err.shape': 'The area must be one closed ring of longitude/latitude pairs',
 	'place.err.vertices': 'The area needs at least 3 distinct vertices and at most 200',

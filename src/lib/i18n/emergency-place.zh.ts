@@ -2,7 +2,7 @@
 export const emergencyPlaceZh = {
 	'emp.title': '应急工作台',
 	'emp.map': '应急区域地图',
-	'emp.homesRefused': '仅在已宣布的紧急状态内可见；请联系县级管理员',
+	'emp.homesRefused': '仅在已宣布的应急状态内可见；请联系县级管理员',
 	'emp.homes.csv': '导出 CSV',
 	'emp.homes.xlsx': '导出 Excel',
 	'emp.homes.sheet': '应急住址名单',
@@ -35,7 +35,6 @@ export const emergencyPlaceZh = {
 		'儿童人数为各村已发布的扰动保护人数之和，村中心点在范围内的村整村计入；“—”表示不公布。',
 	'emp.near.none': '无',
 	'emp.near.truncated': '结果较多，仅列出前 500 条',
-	'emp.near.deadline': '整改期限',
 	'emp.near.campaign': '排查行动',
 	'place.err.shape': '区域格式不正确：应为由经纬度组成的一个闭合环',
 	'place.err.vertices': '区域至少需要 3 个不同的顶点，最多 200 个',

@@ -104,7 +104,7 @@ export function overdueTable(
 export function campaignFileName(
 	campaign: { id: number; name: string },
 	table: CampaignDashboardTable,
-	format: 'csv' | 'xlsx',
+	format: 'csv' | 'xlsx' | 'geojson',
 	locale: Locale,
 	user: string,
 	now = new Date()

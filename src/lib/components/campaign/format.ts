@@ -1,5 +1,5 @@
 // How a target's reason and a hazard's item read, in the page's language.
-import { formatCount, formatDistance, type Locale, type Translate } from '$lib/i18n';
+import { formatCount, formatDate, formatDistance, type Locale, type Translate } from '$lib/i18n';
 import type { TargetReason } from '$lib/domain/campaign';
 
 export function reasonText(r: TargetReason, t: Translate, locale: Locale): string {
@@ -47,4 +47,12 @@ export function itemLabel(
  */
 export function checklistVersionText(version: number, t: Translate): string {
 	return version === 0 ? t('ckl.answeredDefault') : t('ckl.answered', { n: version });
+}
+
+/**
+ * A hazard's deadline as every page shows it: stored as the instant its last day ends (Beijing
+ * midnight after it), shown as that last day (2026年12月13日), under the heading 整改期限（含当日）.
+ */
+export function deadlineText(deadline: string | Date, locale: Locale): string {
+	return formatDate(new Date(new Date(deadline).getTime() - 1), locale);
 }

@@ -67,6 +67,9 @@ export async function institutionsInPlace(
 export interface PlaceHazardRow {
 	id: number;
 	item: string;
+	/** the target's checklist and campaign: the item's words (the campaign's own, else default) */
+	checklist: string;
+	campaign_id: number;
 	state: string;
 	severity: string | null;
 	deadline: Date | null;
@@ -84,8 +87,8 @@ export async function openHazardsInPlace(
 	limit: number
 ): Promise<PlaceHazardRow[]> {
 	const r = await sql<PlaceHazardRow>`
-		SELECT h.id, h.item, h.state, h.severity, h.deadline, t.name AS target, c.name AS campaign,
-			ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
+		SELECT h.id, h.item, t.checklist, t.campaign_id, h.state, h.severity, h.deadline,
+			t.name AS target, c.name AS campaign, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
 		FROM hazards h
 		JOIN campaign_targets t ON t.id = h.target_id
 		JOIN campaigns c ON c.id = t.campaign_id
@@ -95,6 +98,7 @@ export async function openHazardsInPlace(
 	return r.rows.map((x) => ({
 		...x,
 		id: Number(x.id),
+		campaign_id: Number(x.campaign_id),
 		lon: Number(x.lon),
 		lat: Number(x.lat),
 		deadline: x.deadline === null ? null : new Date(x.deadline)

@@ -18,6 +18,7 @@ import {
 	type HazardAtRow
 } from '../repositories/campaign-dashboard';
 import { findUnit } from './areas';
+import { unitCentres } from '../repositories/report';
 import { campaignItemLabels } from './checklists';
 import { labelKey } from '$lib/domain/checklist';
 import type { RequestMeta } from './auth';
@@ -271,13 +272,15 @@ export async function campaignDashboardTable(
 	who: Principal,
 	id: number,
 	table: CampaignDashboardTable,
-	format: 'csv' | 'xlsx',
+	format: 'csv' | 'xlsx' | 'geojson',
 	meta: RequestMeta,
 	at = new Date()
 ): Promise<{
 	campaign: { id: number; name: string; areaCode: string };
 	townships: TownshipRow[];
 	overdue: OverdueRow[];
+	/** each row's place for the GeoJSON: a township at its centre, a hazard at its target */
+	places: Map<string, { lon: number; lat: number }>;
 }> {
 	const c = await visibleCampaign(db, who, id);
 	const p = await progressAt(db, who, c, at);
@@ -292,6 +295,13 @@ export async function campaignDashboardTable(
 	return {
 		campaign: { id: c.id, name: c.name, areaCode: c.area_code },
 		townships: p.townships,
-		overdue: p.overdue
+		overdue: p.overdue,
+		places:
+			table === 'townships'
+				? await unitCentres(
+						db,
+						p.townships.map((r) => r.code)
+					)
+				: new Map(p.hazards.map((h) => [String(h.id), { lon: h.lon, lat: h.lat }]))
 	};
 }

@@ -4,6 +4,8 @@
 // counts with its released figures (the ones its area page shows), and the place's figure is
 // their sum, as the planning page's village coverage does. Nothing is counted from residences,
 // so no answer says more than the village figures already do, however the place is drawn.
+import { campaignItemLabels } from './checklists';
+import { labelKey } from '$lib/domain/checklist';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Principal } from '../auth/policy';
@@ -37,7 +39,7 @@ export interface PlaceAnswer {
 		| { kind: 'area'; areaM2: number }
 		| { kind: 'segment'; segmentId: number; name: string; radiusM: number };
 	institutions: PlaceInstitutionRow[];
-	hazards: PlaceHazardRow[];
+	hazards: (PlaceHazardRow & { label: string | null })[];
 	villages: PlaceVillageRow[];
 	/** sums of the villages' released figures (null: no village with figures in the place) */
 	children: { total: number | null; leftBehind: number | null; inDifficulty: number | null };
@@ -96,10 +98,17 @@ export async function nearPlace(
 	]);
 	const truncated = [institutions, hazards, villages].some((l) => l.length > LIST_MAX);
 	const v = villages.slice(0, LIST_MAX);
+	// each item in the words its campaign's checklist gives it (an added or renamed item)
+	const words = await campaignItemLabels(
+		db,
+		hazards.map((h) => h.campaign_id)
+	);
 	return {
 		place,
 		institutions: institutions.slice(0, LIST_MAX),
-		hazards: hazards.slice(0, LIST_MAX),
+		hazards: hazards
+			.slice(0, LIST_MAX)
+			.map((h) => ({ ...h, label: words[labelKey(h.campaign_id, h.checklist, h.item)] ?? null })),
 		villages: v,
 		children: {
 			total: sumOf(v, 'total'),
