@@ -33,7 +33,6 @@ export const campaignDashboardEn: Record<keyof typeof campaignDashboardZh, strin
 	'cd.col.kind': 'Kind',
 	'cd.col.area': 'Village',
 	'cd.col.assignee': 'Assigned to',
-	'tbl.exportCsv': 'Export CSV',
 	'cd.today': 'New that day',
 	'cd.unvisited': 'Targets not yet visited ({n})',
 	'cd.openList': 'Open hazards ({n})',

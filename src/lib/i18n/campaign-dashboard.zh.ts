@@ -32,7 +32,6 @@ export const campaignDashboardZh = {
 	'cd.col.kind': '类型',
 	'cd.col.area': '所在村（社区）',
 	'cd.col.assignee': '责任人员',
-	'tbl.exportCsv': '导出 CSV',
 	'cd.today': '当日新增',
 	'cd.unvisited': '尚未排查的对象（{n}个）',
 	'cd.openList': '未销号隐患（{n}处）',
