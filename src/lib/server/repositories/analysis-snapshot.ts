@@ -49,11 +49,9 @@ export async function snapshotPartVersions(db: Kysely<DB>): Promise<PartVersions
 		sources
 			.map((t) => `${seen.get(`noted:${t}`) ?? '0'}/${seen.get(`applied:${t}`) ?? '0'}`)
 			.join(',');
-	return {
-		residences: markerOf(SNAPSHOT_PARTS.residences),
-		segments: markerOf(SNAPSHOT_PARTS.segments),
-		rulePoints: markerOf(SNAPSHOT_PARTS.rulePoints)
-	};
+	return Object.fromEntries(
+		Object.entries(SNAPSHOT_PARTS).map(([part, sources]) => [part, markerOf(sources)])
+	) as PartVersions;
 }
 
 /**
@@ -64,9 +62,9 @@ export async function readSnapshot(
 	db: Kysely<DB>,
 	keep: ReadonlySet<SnapshotPart> = new Set()
 ): Promise<SnapshotPayload> {
-	const residences: (Uint8Array | null)[] = [];
-	const residenceKeys: string[] = [];
-	if (!keep.has('residences')) await readResidences(db, residences, residenceKeys);
+	const { residences, residenceKeys } = keep.has('residences')
+		? { residences: null, residenceKeys: [] }
+		: await readResidences(db);
 	const geometry = keep.has('segments')
 		? sql`NULL::bytea`
 		: sql`ST_AsBinary(ST_Collect(ST_Force4D(w.geom, w.id::float8, w.township_code::float8) ORDER BY w.id))`;
@@ -88,7 +86,7 @@ export async function readSnapshot(
 		) f`.execute(db);
 	const rulePoints = keep.has('rulePoints') ? null : await readRulePoints(db);
 	return {
-		residences: keep.has('residences') ? null : residences,
+		residences,
 		residenceKeys,
 		segments: keep.has('segments') ? null : bytes(seg.rows[0]?.wkb),
 		segmentFlags: seg.rows[0]?.flags ?? '',
@@ -115,10 +113,10 @@ async function readRulePoints(db: Kysely<DB>): Promise<Uint8Array | null> {
 }
 
 async function readResidences(
-	db: Kysely<DB>,
-	residences: (Uint8Array | null)[],
-	residenceKeys: string[]
-): Promise<void> {
+	db: Kysely<DB>
+): Promise<{ residences: (Uint8Array | null)[]; residenceKeys: string[] }> {
+	const residences: (Uint8Array | null)[] = [];
+	const residenceKeys: string[] = [];
 	// sorted by village code, then id: a jurisdiction prefix is then one contiguous range. Read
 	// one prefecture at a time: the embedded engine answers one query at a time, and tiles and
 	// pages queue between these short reads instead of waiting for one long one.
@@ -135,6 +133,7 @@ async function readResidences(
 		residences.push(bytes(res.rows[0]?.wkb));
 		residenceKeys.push(res.rows[0]?.keys ?? '');
 	}
+	return { residences, residenceKeys };
 }
 
 /**
