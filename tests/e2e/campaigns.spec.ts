@@ -3,7 +3,7 @@
 // and the hazard goes through 登记 → 整改 (after photo) → 销号 by a second person.
 import { test, expect, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, PHONE, signIn } from './helpers';
+import { DEMO, guard, PHONE, signIn, stampPixels } from './helpers';
 
 test.use(PHONE);
 
@@ -125,25 +125,8 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 	await expect(worker.getByTestId('after-photo')).toBeVisible();
 	// stamped on the phone like the photo of the finding: a dark band with white words along
 	// the foot of what was a plain green picture
-	const foot = await worker.getByTestId('after-photo').evaluate(async (img: HTMLImageElement) => {
-		await img.decode();
-		const c = document.createElement('canvas');
-		c.width = img.naturalWidth;
-		c.height = img.naturalHeight;
-		const g = c.getContext('2d')!;
-		g.drawImage(img, 0, 0);
-		const top = g.getImageData(0, 0, c.width, 20).data;
-		const band = g.getImageData(0, c.height - 40, c.width, 40).data;
-		const mean = (d: Uint8ClampedArray) => {
-			let s = 0;
-			for (let i = 0; i < d.length; i += 4) s += d[i] + d[i + 1] + d[i + 2];
-			return s / (d.length / 4) / 3;
-		};
-		let white = 0;
-		for (let i = 0; i < band.length; i += 4) if (band[i] > 230 && band[i + 2] > 230) white++;
-		return { top: mean(top), band: mean(band), white };
-	});
-	expect(foot.band).toBeLessThan(foot.top * 0.8);
+	const foot = await stampPixels(worker.getByTestId('after-photo'));
+	expect(foot.foot).toBeLessThan(foot.top * 0.8);
 	expect(foot.white).toBeGreaterThan(50);
 	// the one who fixed it cannot close it
 	await expect(worker.getByTestId('close-form')).toHaveCount(0);

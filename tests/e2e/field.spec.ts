@@ -5,7 +5,7 @@
 // page. A find in the field outside the worker's jurisdiction is refused in words.
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, PHONE, signIn } from './helpers';
+import { DEMO, guard, PHONE, signIn, stampPixels } from './helpers';
 
 test.use(PHONE);
 
@@ -82,24 +82,7 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	// the stamp is on the image itself: a dark band with white words along its foot, and the
 	// same words (time and place) beside it
 	await expect(stamped).toHaveAttribute('alt', /\(UTC\+8\) · 29\.85000°N 113\.45000°E/);
-	const pixels = await stamped.evaluate(async (img: HTMLImageElement) => {
-		await img.decode();
-		const c = document.createElement('canvas');
-		c.width = img.naturalWidth;
-		c.height = img.naturalHeight;
-		const g = c.getContext('2d')!;
-		g.drawImage(img, 0, 0);
-		const mean = (y: number) => {
-			const d = g.getImageData(0, y, c.width, 1).data;
-			let s = 0;
-			for (let i = 0; i < d.length; i += 4) s += d[i] + d[i + 1] + d[i + 2];
-			return s / (d.length / 4) / 3;
-		};
-		const band = g.getImageData(0, c.height - 60, c.width, 60).data;
-		let white = 0;
-		for (let i = 0; i < band.length; i += 4) if (band[i] > 230 && band[i + 1] > 230) white++;
-		return { w: c.width, top: mean(5), foot: mean(c.height - 3), white };
-	});
+	const pixels = await stampPixels(stamped);
 	expect(pixels.w).toBe(1600);
 	expect(pixels.foot).toBeLessThan(pixels.top * 0.7);
 	expect(pixels.white).toBeGreaterThan(100);

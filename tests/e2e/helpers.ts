@@ -1,6 +1,6 @@
 // Shared e2e helpers: sign in through the real form (with the TOTP step for administrators),
 // and a guard that fails a test on page errors or requests to any non-local host.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -268,3 +268,31 @@ export async function printPdf(
 
 /** pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace. */
 export const flat = (s: string) => s.replace(/\s+/g, '');
+
+/**
+ * How a stamped photo reads, drawn on a canvas: its width, the mean brightness of a row near its
+ * top and of one near its foot, and how many near-white pixels its bottom 60 rows hold (the
+ * stamp's words on their dark band).
+ */
+export async function stampPixels(
+	img: Locator
+): Promise<{ w: number; top: number; foot: number; white: number }> {
+	return img.evaluate(async (el: HTMLImageElement) => {
+		await el.decode();
+		const c = document.createElement('canvas');
+		c.width = el.naturalWidth;
+		c.height = el.naturalHeight;
+		const g = c.getContext('2d')!;
+		g.drawImage(el, 0, 0);
+		const mean = (y: number) => {
+			const d = g.getImageData(0, y, c.width, 1).data;
+			let s = 0;
+			for (let i = 0; i < d.length; i += 4) s += d[i] + d[i + 1] + d[i + 2];
+			return s / (d.length / 4) / 3;
+		};
+		const band = g.getImageData(0, c.height - 60, c.width, 60).data;
+		let white = 0;
+		for (let i = 0; i < band.length; i += 4) if (band[i] > 230 && band[i + 1] > 230) white++;
+		return { w: c.width, top: mean(5), foot: mean(c.height - 3), white };
+	});
+}

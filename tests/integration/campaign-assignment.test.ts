@@ -13,6 +13,7 @@ import { openTestDatabase, testEngines, type TestDatabase } from '../support/tem
 import type { Principal } from '../../src/lib/server/auth/policy';
 import { createCampaign } from '../../src/lib/server/services/campaigns';
 import { townshipPrefix } from '../../src/lib/domain/admin';
+import type { TargetRules } from '../../src/lib/domain/campaign';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 const COUNTY = '429700000000';
@@ -144,26 +145,33 @@ describe.each(testEngines())(
 			await d?.close();
 		});
 
+		/** A campaign over the fixture county, open now, through one proximity path. */
+		const launch = (name: string, proximity: 'memory' | 'postgis', rules?: Partial<TargetRules>) =>
+			createCampaign(
+				d.db,
+				admin,
+				{
+					name,
+					areaCode: COUNTY,
+					startsAt: new Date(Date.now() - 86400_000),
+					endsAt: new Date(Date.now() + 90 * 86400_000),
+					rules
+				},
+				meta,
+				new Date(),
+				proximity
+			);
+		const accountsNow = async () =>
+			(
+				await sql<Account>`
+				SELECT id::float8 AS id, role, jurisdiction_code, active FROM users`.execute(d.db)
+			).rows;
+
 		it.each(['memory', 'postgis'] as const)(
 			'gives every target its holder by the rule, in the row as written (%s)',
 			async (proximity) => {
-				const { id, targets } = await createCampaign(
-					d.db,
-					admin,
-					{
-						name: `分派 ${proximity}`,
-						areaCode: COUNTY,
-						startsAt: new Date(Date.now() - 86400_000),
-						endsAt: new Date(Date.now() + 90 * 86400_000)
-					},
-					meta,
-					new Date(),
-					proximity
-				);
-				const accounts = (
-					await sql<Account>`
-					SELECT id::float8 AS id, role, jurisdiction_code, active FROM users`.execute(d.db)
-				).rows;
+				const { id, targets } = await launch(`分派 ${proximity}`, proximity);
+				const accounts = await accountsNow();
 				const rows = (
 					await sql<{ id: number; kind: string; area_code: string; assignee_id: number | null }>`
 					SELECT id::float8 AS id, kind, area_code, assignee_id::float8 AS assignee_id
@@ -214,24 +222,8 @@ describe.each(testEngines())(
 			'launches with one rule alone and assigns its targets (%s, %s)',
 			async (proximity, rule, kind) => {
 				const only = Object.fromEntries(KINDS.map(([r]) => [r, r === rule]));
-				const { id, targets } = await createCampaign(
-					d.db,
-					admin,
-					{
-						name: `仅 ${rule} ${proximity}`,
-						areaCode: COUNTY,
-						startsAt: new Date(Date.now() - 86400_000),
-						endsAt: new Date(Date.now() + 90 * 86400_000),
-						rules: only
-					},
-					meta,
-					new Date(),
-					proximity
-				);
-				const accounts = (
-					await sql<Account>`
-					SELECT id::float8 AS id, role, jurisdiction_code, active FROM users`.execute(d.db)
-				).rows;
+				const { id, targets } = await launch(`仅 ${rule} ${proximity}`, proximity, only);
+				const accounts = await accountsNow();
 				const rows = (
 					await sql<{ kind: string; area_code: string; assignee_id: number | null }>`
 					SELECT kind, area_code, assignee_id::float8 AS assignee_id
