@@ -19,6 +19,9 @@ describe.each(testEngines())('the data version on %s', (engine) => {
 		user = Number(
 			(await sql<{ id: string }>`SELECT min(id) AS id FROM users`.execute(d.db)).rows[0].id
 		);
+		// the fixture's townships have no Sunshine Station
+		await sql`INSERT INTO sunshine_stations (name, admin_code, geom)
+			SELECT '测试驿站', code, center FROM admin_units WHERE level = 'township' LIMIT 1`.execute(d.db);
 	});
 	afterAll(async () => {
 		await d?.close();
@@ -71,6 +74,33 @@ describe.each(testEngines())('the data version on %s', (engine) => {
 		[
 			"a user's name (users: lists show and filter by river chief)",
 			() => sql`UPDATE users SET display_name = display_name || '·' WHERE id = ${user}`
+		],
+		// names and descriptions the map's popups, lists and exports show (migration 0027): only
+		// places and what the derived data reads are noted (0004, 0005), so a re-import that
+		// renamed a home left every cache showing its old name
+		[
+			"a children's home's name (children_homes)",
+			() =>
+				sql`UPDATE children_homes SET name = name || '·' WHERE id = (SELECT min(id) FROM children_homes)`
+		],
+		[
+			"an institution's capacity (institutions)",
+			() => sql`UPDATE institutions SET capacity = coalesce(capacity, 0) + 1
+				WHERE id = (SELECT min(id) FROM institutions)`
+		],
+		[
+			"a Sunshine Station's services (sunshine_stations)",
+			() => sql`UPDATE sunshine_stations SET services = services || '·'
+				WHERE id = (SELECT min(id) FROM sunshine_stations)`
+		],
+		[
+			"a segment's name (waterways)",
+			() => sql`UPDATE waterways SET name = name || '·' WHERE id = ${segment}`
+		],
+		[
+			"a village's name (admin_units)",
+			() => sql`UPDATE admin_units SET name = name || '·'
+				WHERE code = (SELECT min(code) FROM admin_units WHERE level = 'village')`
 		]
 	])('moves by one for %s', async (_what, write) => {
 		expect(await moves(() => write().execute(d.db))).toBe(1);
@@ -82,6 +112,29 @@ describe.each(testEngines())('the data version on %s', (engine) => {
 				sql`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = ${user}`.execute(
 					d.db
 				)
+			)
+		).toBe(0);
+	});
+
+	it('moves once for a bulk update of many rows, and not for their unshown columns', async () => {
+		// row triggers with a condition (0027): the statement triggers joined a bulk update's old
+		// and new rows without statistics, and an update of every account took minutes
+		expect(
+			await moves(() => sql`UPDATE users SET display_name = display_name || '·'`.execute(d.db))
+		).toBe(1);
+		expect(
+			await moves(() => sql`UPDATE users SET failed_logins = failed_logins`.execute(d.db))
+		).toBe(0);
+		expect(
+			await moves(() =>
+				sql`UPDATE waterways SET river_chief_id = CASE WHEN river_chief_id IS NULL THEN ${user}::bigint END`.execute(
+					d.db
+				)
+			)
+		).toBe(1);
+		expect(
+			await moves(() =>
+				sql`UPDATE children_homes SET synthetic = synthetic, name = name`.execute(d.db)
 			)
 		).toBe(0);
 	});
