@@ -275,11 +275,14 @@ export async function toXlsx(
  */
 export function geojsonStream(
 	chunks: AsyncIterable<readonly GeoJSON.Feature[]>,
-	mark: Watermark
+	mark: Watermark,
+	/** the collection's name, which GDAL takes for the layer's (a saved scenario's name) */
+	name?: string
 ): ReadableStream<Uint8Array> {
 	async function* parts() {
+		const named = name === undefined ? '' : `"name":${JSON.stringify(name)},`;
 		yield Buffer.from(
-			`{"type":"FeatureCollection","exported":${JSON.stringify({ by: mark.user, at: isoChina(mark.at) })},"features":[`
+			`{"type":"FeatureCollection",${named}"exported":${JSON.stringify({ by: mark.user, at: isoChina(mark.at) })},"features":[`
 		);
 		let n = 0;
 		for await (const fs of chunks) {
@@ -457,29 +460,16 @@ export function scenarioTable(s: Scenario, locale: Locale): Table {
 	};
 }
 
-/** The same sites as GeoJSON points (RFC 7946, WGS 84), the properties in plain ASCII names. */
-export function scenarioGeoJson(s: Scenario, locale: Locale): string {
-	const t = translator(locale);
-	return JSON.stringify({
-		type: 'FeatureCollection',
-		name: s.name,
-		features: s.sites.map((p, i) => ({
-			type: 'Feature',
-			geometry: {
-				type: 'Point',
-				coordinates: [Number(p.lon.toFixed(6)), Number(p.lat.toFixed(6))]
-			},
-			properties: {
-				order: i + 1,
-				name: siteName(p, t),
-				kind: p.kind,
-				reason: p.reason ?? null,
-				ref: p.ref,
-				radius_m: s.radiusM,
-				children_gain: p.gain
-			}
-		}))
-	});
+/** Where the longitude and the latitude are in scenarioTable's columns. */
+export const SCENARIO_LON_COL = 4;
+export const SCENARIO_LAT_COL = 5;
+
+/**
+ * The same sites as GeoJSON points (RFC 7946, WGS 84): the properties named by the table's
+ * translated headings, in the user's language, as every other export's GeoJSON is.
+ */
+export function scenarioFeatures(s: Scenario, locale: Locale): GeoJSON.Feature<GeoJSON.Point>[] {
+	return tableFeatures(scenarioTable(s, locale), SCENARIO_LON_COL, SCENARIO_LAT_COL);
 }
 
 /** 洪湖市-选址方案-名称-2026-12-05.csv, and scenario-421083000000-12-2026-12-05.csv. */
