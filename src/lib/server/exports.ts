@@ -14,6 +14,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
+import { csvCell, csvText, isoChina } from '$lib/csv';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
 import type { SegmentPlace } from './repositories/waterways';
@@ -33,6 +34,9 @@ export interface Watermark {
 }
 
 export type CellValue = string | number | Date | null;
+
+// shared with the browser (the import page writes a CSV too)
+export { csvCell, isoChina };
 
 export interface Table {
 	header: string[];
@@ -98,11 +102,6 @@ export function segmentTable(
 	};
 }
 
-/** ISO 8601 at UTC+8 (China has one zone and no summer time): 2026-05-15T09:00:00+08:00. */
-export function isoChina(d: Date): string {
-	return new Date(d.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
-}
-
 /**
  * The Date whose UTC fields are Beijing's wall-clock time at instant `d`. A spreadsheet date has
  * no zone and write-excel-file converts a Date by its UTC fields: a cell of this value shows
@@ -112,17 +111,8 @@ export function beijingWallClock(d: Date): Date {
 	return new Date(d.getTime() + CHINA_OFFSET_MS);
 }
 
-export function csvCell(v: CellValue): string {
-	if (v === null || v === undefined) return '';
-	if (v instanceof Date) return isoChina(v);
-	let s = String(v);
-	if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function toCsv(table: Table): string {
-	const lines = [table.header, ...table.rows].map((r) => r.map(csvCell).join(','));
-	return '\uFEFF' + lines.join('\r\n') + '\r\n';
+	return csvText(table.header, table.rows);
 }
 
 export const XLSX_DATE_FORMAT = 'yyyy-mm-dd hh:mm';
