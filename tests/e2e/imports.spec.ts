@@ -89,9 +89,15 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 	await expect(dry).toBeVisible();
 	await expect(dry.locator('[data-count=inserts]')).toHaveText('2');
 	await expect(dry.locator('[data-count=rejected]')).toHaveText('1');
-	await expect(page.getByTestId('import-problems')).toContainText(
-		'第 4 行，经度（列“经度”）：位置不在您的管辖范围内'
-	);
+	// the rejected row as a table: row, field, the file's column, reason
+	const outsideRow = (within: ReturnType<typeof page.getByTestId>) =>
+		within.locator('tr[data-row="4"] td');
+	await expect(outsideRow(page.getByTestId('import-rejects'))).toHaveText([
+		'4',
+		'经度',
+		'经度',
+		/位置不在您的管辖范围内/
+	]);
 	await expect(page.getByTestId('import-preview').locator('circle')).toHaveCount(2);
 	// on a MapLibre map over the app's basemap too: its canvas holds the two rows
 	const previewMap = page.getByTestId('import-preview-map');
@@ -110,8 +116,35 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 	};
 	expect(homesIn(await none.body())).not.toContain('导入测试甲');
 
-	await page.getByRole('button', { name: '确认写入' }).click();
+	// the page's buttons are the app's (filled in its accent colour), not the browser's bare ones
+	const commitButton = page.getByRole('button', { name: '确认写入' });
+	await expect(commitButton).toHaveClass(/\bbtn\b/);
+	const accent = await page.evaluate(() =>
+		getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()
+	);
+	const fill = await commitButton.evaluate((b) => getComputedStyle(b).backgroundColor);
+	expect(fill).toBe(
+		`rgb(${[1, 3, 5].map((i) => parseInt(accent.slice(i, i + 2), 16)).join(', ')})`
+	);
+	await commitButton.click();
 	await expect(page.getByTestId('import-done')).toContainText('已写入：新增 2，更新 0，不变 0');
+	// after the commit the rows it did not write are still listed, and download as a CSV
+	const after = page.getByTestId('import-done-rejects');
+	await expect(after.locator('tbody tr')).toHaveCount(1);
+	await expect(outsideRow(after)).toHaveText(['4', '经度', '经度', /位置不在您的管辖范围内/]);
+	const [rejectsFile] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('import-done-rejects-csv').click()
+	]);
+	expect(rejectsFile.suggestedFilename()).toBe('儿童之家台账-未导入的行.csv');
+	const got: Buffer[] = [];
+	for await (const c of await rejectsFile.createReadStream()) got.push(c as Buffer);
+	const csvBytes = Buffer.concat(got);
+	expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	const csvLines = csvBytes.toString('utf8').slice(1).trim().split('\r\n');
+	expect(csvLines[0]).toBe('行号,字段,文件中的列,原因');
+	expect(csvLines).toHaveLength(2);
+	expect(csvLines[1]).toMatch(/^4,经度,经度,.*位置不在您的管辖范围内/);
 	expect(tus.filter((m) => m === 'POST')).toHaveLength(1);
 	expect(tus).toContain('PATCH');
 	expect(stepBodies).toHaveLength(3);
@@ -155,6 +188,8 @@ test('waterway segments from a GeoJSON: imported, then exported back in CSV and 
 	const problems = guard(page);
 	await signIn(page, DEMO.county);
 	await page.goto('/admin/imports');
+	// the page hydrated: a choice made before would be reset to the first kind
+	await page.waitForLoadState('networkidle');
 	const stamp = Date.now().toString(36);
 	const v = villages[0];
 	const names = [`导入渠甲${stamp}`, `导入塘乙${stamp}`];
@@ -178,6 +213,7 @@ test('waterway segments from a GeoJSON: imported, then exported back in CSV and 
 		}))
 	};
 	await page.locator('select[name=kind]').selectOption('waterways');
+	await expect(page.locator('select[name=kind]')).toHaveValue('waterways');
 	await page.locator('input[type=file]').setInputFiles({
 		name: '河段.geojson',
 		mimeType: 'application/geo+json',

@@ -9,7 +9,7 @@ import { ogrinfo } from '../support/ogr';
 import { readXlsx } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
 import { routeEvent } from '../support/route-event';
-import type { Locale } from '../../src/lib/i18n';
+import { translator, type Locale } from '../../src/lib/i18n';
 import { GET as dashboardGET } from '../../src/routes/api/exports/dashboard/+server';
 import { GET as campaignsGET } from '../../src/routes/api/exports/campaigns/+server';
 import { createCampaign } from '../../src/lib/server/services/campaigns';
@@ -196,6 +196,24 @@ describe.each(testEngines())('list exports on %s', (engine) => {
 		const g = ogrinfo(geo.bytes, 'geojson');
 		expect(g.count).toBe(all);
 		expect(g.geometry).toBe('Point');
+		// in Chinese, every property is named as the CSV's heading: no English key left (编号, not ID)
+		for (const list of ['targets', 'hazards'] as const) {
+			const q = `list=${list}&campaign=${campaignId}`;
+			const zhGeo = await download(campaignsGET, route, county, `${q}&format=geojson`, 'zh-CN');
+			const zhCsv = await download(campaignsGET, route, county, `${q}&format=csv`, 'zh-CN');
+			const head = csvRows(zhCsv.bytes)[0].split(',');
+			const zt = translator('zh-CN');
+			const keys = head.filter((h) => h !== zt('export.lon') && h !== zt('export.lat'));
+			expect(keys).toHaveLength(head.length - 2);
+			const fc = JSON.parse(zhGeo.bytes.toString('utf8')) as GeoJSON.FeatureCollection;
+			expect(fc.features.length, list).toBeGreaterThan(0);
+			for (const f of fc.features) expect(Object.keys(f.properties!), list).toEqual(keys);
+			expect(
+				keys.filter((k) => /^[\x20-\x7e]+$/.test(k)),
+				list
+			).toEqual([]);
+			expect(ogrinfo(zhGeo.bytes, 'geojson').fields.get(zt('export.id')), list).toBe('Integer');
+		}
 		const staffCsv = await download(
 			campaignsGET,
 			route,

@@ -1,28 +1,38 @@
 // The planner's coverage results as files, on both engines: by village (CSV, XLSX, GeoJSON at
 // the village centre) and by township (CSV, XLSX), each opened by GDAL; the counts are the
 // released ones (child_counts.*_released, read here by SQL), as the page shows them, and the
-// covered flags equal PostGIS; every file carries its watermark and leaves one audit row.
+// covered flags equal PostGIS; every file carries its watermark and leaves one audit row. A
+// saved scenario's GeoJSON names its properties as its CSV's headings, in the user's language.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
+import Papa from 'papaparse';
 import { principalOf, testEngines } from '../support/template';
 import { useTestDatabase } from '../support/app-database';
 import { villagesByPostgis, type VillageReference } from '../support/planning-reference';
 import { ogrinfo } from '../support/ogr';
 import { readXlsx } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { translator } from '../../src/lib/i18n';
+import { translator, type Locale } from '../../src/lib/i18n';
 import { GET } from '../../src/routes/api/exports/planning-coverage/+server';
+import { GET as scenarioGET } from '../../src/routes/api/exports/planning/+server';
+import { POST as savePOST } from '../../src/routes/api/planning/scenarios/+server';
+import { runSiting } from '../../src/lib/server/services/planning';
 import { fakeEvent } from '../support/auditor/collect';
 
 vi.mock('$lib/server/db', () => import('../support/app-database'));
 
-async function download(who: Principal, query: string) {
-	const ev = fakeEvent(who, `/api/exports/planning-coverage?${query}`) as {
+async function download(
+	who: Principal,
+	query: string,
+	locale: Locale = 'en',
+	route: 'planning-coverage' | 'planning' = 'planning-coverage'
+) {
+	const ev = fakeEvent(who, `/api/exports/${route}?${query}`) as {
 		locals: { locale: string };
 	};
-	ev.locals.locale = 'en';
+	ev.locals.locale = locale;
 	try {
-		const res = await GET(ev as never);
+		const res = await (route === 'planning' ? scenarioGET : GET)(ev as never);
 		const cd = res.headers.get('content-disposition') ?? '';
 		return {
 			status: res.status,
@@ -137,6 +147,61 @@ describe.each(testEngines())('coverage results export on %s', (engine) => {
 		expect((await audits('planning.coverage.township.xlsx')).at(-1)?.detail.rows).toBe(
 			towns.length + 1
 		);
+	});
+
+	it('a saved scenario as GeoJSON: its CSV headings in the user’s language, read by GDAL', async () => {
+		const answer = await runSiting(held.d.db, planner, { k: 3, radiusM: 1000 });
+		const sites = answer.sites.map(({ gain: _gain, ...s }) => s);
+		const saved = await savePOST({
+			...(fakeEvent(planner, '/api/planning/scenarios') as Record<string, unknown>),
+			request: new Request('http://localhost/api/planning/scenarios', {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ name: 'QA三处', k: 3, radiusM: 1000, sites })
+			})
+		} as never);
+		expect(saved.status).toBe(201);
+		const { id } = (await saved.json()) as { id: number };
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const tr = translator(locale);
+			const csv = await download(planner, `scenario=${id}&format=csv`, locale, 'planning');
+			expect(csv.status).toBe(200);
+			// papaparse: an English kind ("New, at a village centre") is a quoted cell
+			const [header, ...rows] = Papa.parse<string[]>(
+				csv.bytes.toString('utf8').slice(1).trim()
+			).data;
+			expect(rows).toHaveLength(3);
+			const lon = header.indexOf(tr('plan.lon'));
+			const lat = header.indexOf(tr('plan.lat'));
+			expect(lon).toBeGreaterThan(-1);
+			expect(lat).toBeGreaterThan(-1);
+			const geo = await download(planner, `scenario=${id}&format=geojson`, locale, 'planning');
+			expect(geo.status).toBe(200);
+			const fc = JSON.parse(
+				geo.bytes.toString('utf8')
+			) as GeoJSON.FeatureCollection<GeoJSON.Point> & {
+				name: string;
+				exported: { by: string };
+			};
+			expect(fc.name).toBe('QA三处');
+			expect(fc.exported.by).toBe('planner');
+			expect(fc.features).toHaveLength(3);
+			const keys = header.filter((_, i) => i !== lon && i !== lat);
+			fc.features.forEach((f, i) => {
+				// the same headings and the same values as the CSV's row, the place as the geometry
+				expect(Object.keys(f.properties!), locale).toEqual(keys);
+				expect(keys.map((k) => String(f.properties![k]))).toEqual(
+					rows[i].filter((_, j) => j !== lon && j !== lat)
+				);
+				expect(f.geometry.coordinates).toEqual([Number(rows[i][lon]), Number(rows[i][lat])]);
+			});
+			const g = ogrinfo(geo.bytes, 'geojson');
+			expect(g.count).toBe(3);
+			expect(g.geometry).toBe('Point');
+			expect(g.fields.get(tr('plan.gain'))).toBe('Integer');
+			expect(g.fields.get(tr('plan.site'))).toBe('String');
+			expect(g.fields.get(tr('plan.radius'))).toBe('Integer');
+		}
 	});
 
 	it('refuses other roles and a township file without places, changing nothing', async () => {

@@ -128,16 +128,17 @@ describe.each(testEngines())('a scenario with a moved site on %s', (engine) => {
 		const geo = JSON.parse(geoBytes.toString('utf8')) as {
 			features: { geometry: { coordinates: number[] }; properties: Record<string, unknown> }[];
 		};
+		// named as the CSV's headings (zh-CN): site, kind, ref, gain
 		expect(geo.features[0].properties).toMatchObject({
-			name: '规划点（已移动）',
-			kind: 'moved',
-			ref: '',
-			children_gain: want[0]
+			站点: '规划点（已移动）',
+			类型: '拖动后的规划点',
+			编号: '',
+			新增覆盖儿童: want[0]
 		});
 		expect(geo.features[0].geometry.coordinates).toEqual([
 			Number(moved.lon.toFixed(6)),
 			Number(moved.lat.toFixed(6))
 		]);
-		expect(geo.features.map((f) => f.properties.children_gain)).toEqual(want);
+		expect(geo.features.map((f) => f.properties['新增覆盖儿童'])).toEqual(want);
 	});
 });

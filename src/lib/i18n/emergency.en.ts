@@ -24,6 +24,7 @@ export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 	'em.homes.count': '{n} homes',
 	'em.homes.ref': 'Ref.',
 	'em.homes.segment': 'Nearest segment',
+	'em.homes.segmentId': 'Nearest segment No.',
 	'em.homes.distance': 'Distance (m)',
 	'em.homes.position': 'Lon/lat',
 	'em.homes.none': 'No homes registered in this area',

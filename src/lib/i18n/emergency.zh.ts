@@ -20,6 +20,7 @@ export const emergencyZh = {
 	'em.homes.count': '{n} 处住址',
 	'em.homes.ref': '编号',
 	'em.homes.segment': '最近河段',
+	'em.homes.segmentId': '最近河段编号',
 	'em.homes.distance': '距离（米）',
 	'em.homes.position': '经纬度',
 	'em.homes.none': '该区域没有登记的住址',

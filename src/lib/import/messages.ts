@@ -11,3 +11,21 @@ export function problemText(t: Translate, p: RowProblem): string {
 		? t('imp.line', { row: p.row, field, column: p.column, what })
 		: t('imp.lineNoColumn', { row: p.row, field, what });
 }
+
+/** A rejected row as the page's table and its CSV show it: the row, field, column and reason. */
+export interface RejectedRow {
+	row: number;
+	field: string;
+	/** the file's column, '' when the field came from none */
+	column: string;
+	reason: string;
+}
+
+export function rejectedRow(t: Translate, p: RowProblem): RejectedRow {
+	return {
+		row: p.row,
+		field: t(`imp.f.${p.field}` as MessageKey),
+		column: p.column,
+		reason: t(`imp.p.${p.key}` as MessageKey, p.params)
+	};
+}

@@ -17,7 +17,7 @@ export function homesTable(villages: readonly ResidenceVillage[], locale: Locale
 			t('em.area'),
 			t('em.homes.ref'),
 			t('em.homes.segment'),
-			`${t('em.homes.segment')} ID`,
+			t('em.homes.segmentId'),
 			t('em.homes.distance'),
 			t('export.lon'),
 			t('export.lat')

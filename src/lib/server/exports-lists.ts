@@ -109,7 +109,14 @@ export function campaignsTable(rows: readonly CampaignRow[], locale: Locale): Pl
 	const t = translator(locale);
 	return {
 		placed: false,
-		header: ['ID', t('cp.name'), t('cp.area'), t('cp.starts'), t('lists.ends'), t('lists.created')],
+		header: [
+			t('export.id'),
+			t('cp.name'),
+			t('cp.area'),
+			t('cp.starts'),
+			t('lists.ends'),
+			t('lists.created')
+		],
 		rows: rows.map((c) => {
 			// the days the page shows: Beijing's, and the last day itself rather than the instant
 			// after it
@@ -124,7 +131,7 @@ export function targetsTable(rows: readonly TargetRow[], locale: Locale): Placed
 	return {
 		placed: true,
 		header: [
-			'ID',
+			t('export.id'),
 			t('cp.target'),
 			t('cp.kind'),
 			t('lists.area'),
@@ -170,7 +177,7 @@ export function hazardsTable(
 	return {
 		placed: true,
 		header: [
-			'ID',
+			t('export.id'),
 			t('cp.target'),
 			t('lists.area'),
 			t('hz.item'),

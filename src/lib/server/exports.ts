@@ -14,6 +14,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
+import { csvCell, csvText, isoChina } from '$lib/csv';
 import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
 import type { SegmentPlace } from './repositories/waterways';
@@ -33,6 +34,9 @@ export interface Watermark {
 }
 
 export type CellValue = string | number | Date | null;
+
+// shared with the browser (the import page writes a CSV too)
+export { csvCell, isoChina };
 
 export interface Table {
 	header: string[];
@@ -98,11 +102,6 @@ export function segmentTable(
 	};
 }
 
-/** ISO 8601 at UTC+8 (China has one zone and no summer time): 2026-05-15T09:00:00+08:00. */
-export function isoChina(d: Date): string {
-	return new Date(d.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
-}
-
 /**
  * The Date whose UTC fields are Beijing's wall-clock time at instant `d`. A spreadsheet date has
  * no zone and write-excel-file converts a Date by its UTC fields: a cell of this value shows
@@ -112,17 +111,8 @@ export function beijingWallClock(d: Date): Date {
 	return new Date(d.getTime() + CHINA_OFFSET_MS);
 }
 
-export function csvCell(v: CellValue): string {
-	if (v === null || v === undefined) return '';
-	if (v instanceof Date) return isoChina(v);
-	let s = String(v);
-	if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function toCsv(table: Table): string {
-	const lines = [table.header, ...table.rows].map((r) => r.map(csvCell).join(','));
-	return '\uFEFF' + lines.join('\r\n') + '\r\n';
+	return csvText(table.header, table.rows);
 }
 
 export const XLSX_DATE_FORMAT = 'yyyy-mm-dd hh:mm';
@@ -275,11 +265,14 @@ export async function toXlsx(
  */
 export function geojsonStream(
 	chunks: AsyncIterable<readonly GeoJSON.Feature[]>,
-	mark: Watermark
+	mark: Watermark,
+	/** the collection's name, which GDAL takes for the layer's (a saved scenario's name) */
+	name?: string
 ): ReadableStream<Uint8Array> {
 	async function* parts() {
+		const named = name === undefined ? '' : `"name":${JSON.stringify(name)},`;
 		yield Buffer.from(
-			`{"type":"FeatureCollection","exported":${JSON.stringify({ by: mark.user, at: isoChina(mark.at) })},"features":[`
+			`{"type":"FeatureCollection",${named}"exported":${JSON.stringify({ by: mark.user, at: isoChina(mark.at) })},"features":[`
 		);
 		let n = 0;
 		for await (const fs of chunks) {
@@ -457,29 +450,16 @@ export function scenarioTable(s: Scenario, locale: Locale): Table {
 	};
 }
 
-/** The same sites as GeoJSON points (RFC 7946, WGS 84), the properties in plain ASCII names. */
-export function scenarioGeoJson(s: Scenario, locale: Locale): string {
-	const t = translator(locale);
-	return JSON.stringify({
-		type: 'FeatureCollection',
-		name: s.name,
-		features: s.sites.map((p, i) => ({
-			type: 'Feature',
-			geometry: {
-				type: 'Point',
-				coordinates: [Number(p.lon.toFixed(6)), Number(p.lat.toFixed(6))]
-			},
-			properties: {
-				order: i + 1,
-				name: siteName(p, t),
-				kind: p.kind,
-				reason: p.reason ?? null,
-				ref: p.ref,
-				radius_m: s.radiusM,
-				children_gain: p.gain
-			}
-		}))
-	});
+/** Where the longitude and the latitude are in scenarioTable's columns. */
+export const SCENARIO_LON_COL = 4;
+export const SCENARIO_LAT_COL = 5;
+
+/**
+ * The same sites as GeoJSON points (RFC 7946, WGS 84): the properties named by the table's
+ * translated headings, in the user's language, as every other export's GeoJSON is.
+ */
+export function scenarioFeatures(s: Scenario, locale: Locale): GeoJSON.Feature<GeoJSON.Point>[] {
+	return tableFeatures(scenarioTable(s, locale), SCENARIO_LON_COL, SCENARIO_LAT_COL);
 }
 
 /** 洪湖市-选址方案-名称-2026-12-05.csv, and scenario-421083000000-12-2026-12-05.csv. */

@@ -27,6 +27,7 @@ import {
 	type VillageCoverage
 } from '../../../src/lib/domain/planning';
 import { readXlsx } from '../xlsx';
+import { translator } from '../../../src/lib/i18n';
 import { cellQ, emptyCollected, fakeEvent, readShown, unitQ, type Collected } from './collect';
 
 type PageData = {
@@ -273,7 +274,9 @@ export async function collectPlanning(who: Principal, role: string): Promise<Col
 	] as const)
 		if (JSON.stringify(v) !== JSON.stringify(d[k])) c.unread.push(`compare page: ${k} differ`);
 
-	// each scenario's exports: the gains again, in every format
+	// each scenario's exports: the gains again, in every format (fakeEvent asks in zh-CN; the
+	// GeoJSON's properties are named as the CSV's headings)
+	const gainHeading = translator('zh-CN')('plan.gain');
 	for (const s of cmp.scenarios) {
 		const gains = s.sites.map((p) => p.gain);
 		for (const format of ['csv', 'xlsx', 'geojson'] as const) {
@@ -284,7 +287,7 @@ export async function collectPlanning(who: Principal, role: string): Promise<Col
 			let got: unknown[];
 			if (format === 'geojson') {
 				const g = (await res.json()) as { features: { properties: Record<string, unknown> }[] };
-				got = g.features.map((f) => f.properties.children_gain);
+				got = g.features.map((f) => f.properties[gainHeading]);
 			} else if (format === 'csv') {
 				const rows = (await res.text())
 					.replace(/^\uFEFF/, '')

@@ -24,7 +24,7 @@ import { IMPORT_KINDS, KIND_FIELDS } from '$lib/import/kinds';
 import { IMPORT_UPLOAD_ID } from '$lib/import/upload';
 import { CSV_ENCODINGS } from '$lib/import/csv';
 import { CRS_CHOICES } from '$lib/import/coords';
-import { problemText } from '$lib/import/messages';
+import { problemText, rejectedRow } from '$lib/import/messages';
 import { isMessageKey, translator, type Locale } from '$lib/i18n';
 
 const Form = v.object({
@@ -141,7 +141,13 @@ export const POST: RequestHandler = async (event) => {
 						: await dryRunImport(db, user.principal, prepared, progress);
 				if (outcome.committed && input.upload) await dropUpload(input.upload, dir);
 				send({
-					outcome: { ...outcome, messages: outcome.problems.map((p) => problemText(t, p)) }
+					outcome: {
+						...outcome,
+						messages: outcome.problems.map((p) => problemText(t, p)),
+						// the same problems as a table (row, field, column, reason), which the page keeps
+						// after the commit and offers as a CSV
+						rejects: outcome.problems.map((p) => rejectedRow(t, p))
+					}
 				});
 			} catch (e) {
 				send({

@@ -1,5 +1,7 @@
 // A saved siting scenario's sites as a file: CSV (UTF-8 with BOM, formula-safe), XLSX or
-// GeoJSON; GDAL reads all three. Only the author's own scenarios of their jurisdiction.
+// GeoJSON; GDAL reads all three. Only the author's own scenarios of their jurisdiction. The
+// GeoJSON's properties are the CSV's headings in the user's language (tableFeatures), as in
+// every other export, and it says who exported it and when (`exported`).
 import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
@@ -7,8 +9,9 @@ import { signedIn } from '$lib/server/http/guard';
 import { assertPlanner, getScenario, planningArea } from '$lib/server/services/planning';
 import {
 	contentDisposition,
+	geojsonStream,
+	scenarioFeatures,
 	scenarioFileName,
-	scenarioGeoJson,
 	scenarioTable,
 	toCsv,
 	toXlsx
@@ -39,13 +42,19 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const { who, unit } = await orHttpError(locals.locale, planningArea(db, user.principal, q.area));
 	const s = await orHttpError(locals.locale, getScenario(db, who, q.scenario));
 	const file = scenarioFileName({ code: unit.code, name: unit.name }, s, locals.locale, q.format);
+	const mark = { user: user.principal.username, at: new Date() };
+	async function* features() {
+		yield scenarioFeatures(s, locals.locale);
+	}
 	const body =
 		q.format === 'geojson'
-			? Buffer.from(scenarioGeoJson(s, locals.locale), 'utf8')
-			: q.format === 'csv'
-				? Buffer.from(toCsv(scenarioTable(s, locals.locale)), 'utf8')
-				: await toXlsx(scenarioTable(s, locals.locale), t('plan.sheet'));
-	return new Response(new Uint8Array(body), {
+			? geojsonStream(features(), mark, s.name)
+			: new Uint8Array(
+					q.format === 'csv'
+						? Buffer.from(toCsv(scenarioTable(s, locals.locale)), 'utf8')
+						: await toXlsx(scenarioTable(s, locals.locale), t('plan.sheet'), mark, locals.locale)
+				);
+	return new Response(body, {
 		headers: {
 			'Content-Type': TYPES[q.format],
 			'Content-Disposition': contentDisposition(file.name, file.ascii),
