@@ -1,12 +1,19 @@
 // A server process that dies in the middle of an import: run by tests/integration/imports.test.ts
-// through vite-node, it opens the test database, starts committing a file, prints MID once the
-// first batch is written inside the open transaction, and then hangs until it is killed.
+// (and imports-shadow.test.ts) through vite-node, it opens the test database and commits a file.
+// `hang` (the default): it prints MID once the first rows are written, and then hangs until it is
+// killed. `go`: it prints COMMITTED once the commit has answered, and goes on with what follows
+// a commit (the moves of a large import) until it is killed. Optional: the import kind, and the
+// large-file path's size and slice (services/imports.ts, SHADOW).
 import { readFileSync } from 'node:fs';
 import { openPglite, openPostgres } from '../../src/lib/server/db/engine';
-import { commitImport, prepareImport } from '../../src/lib/server/services/imports';
+import { commitImport, prepareImport, SHADOW } from '../../src/lib/server/services/imports';
 import type { Principal } from '../../src/lib/server/auth/policy';
+import type { ImportKind } from '../../src/lib/import/kinds';
 
-const [engine, target, principalJson, file] = process.argv.slice(2);
+const [engine, target, principalJson, file, kind, mode, fromRows, sliceRows] =
+	process.argv.slice(2);
+if (fromRows) SHADOW.fromRows = Number(fromRows);
+if (sliceRows) SHADOW.sliceRows = Number(sliceRows);
 const root = new URL('../..', import.meta.url).pathname;
 const d =
 	engine === 'pglite'
@@ -17,9 +24,9 @@ const bytes = new Uint8Array(readFileSync(file));
 const p = await prepareImport(
 	d.db,
 	who,
-	{ name: 'homes.csv', bytes },
+	{ name: 'import.csv', bytes },
 	{
-		kind: 'children_homes',
+		kind: (kind as ImportKind | undefined) ?? 'children_homes',
 		encoding: 'auto',
 		crs: 'wgs84',
 		swap: false,
@@ -27,12 +34,13 @@ const p = await prepareImport(
 	}
 );
 await commitImport(d.db, who, p, p.sha256, { ip: null, userAgent: 'crash-test' }, (phase, done) => {
-	if (phase !== 'write' || done === 0) return;
+	if (mode === 'go' || phase !== 'write' || done === 0) return;
 	process.stdout.write('MID\n');
-	// hold the transaction open, the first batch written, until the test kills this process
+	// hold the commit where it is, the first rows written, until the test kills this process
 	const until = Date.now() + 120_000;
 	while (Date.now() < until) {
-		/* busy: no event loop turn, so no COMMIT can be sent */
+		/* busy: no event loop turn, so no further statement (nor COMMIT) can be sent */
 	}
 });
-process.stdout.write('FINISHED\n');
+process.stdout.write(mode === 'go' ? 'COMMITTED\n' : 'FINISHED\n');
+if (mode === 'go') await new Promise((r) => setTimeout(r, 120_000));

@@ -77,9 +77,16 @@ function stopChild(child: ChildProcess): Promise<void> {
 	});
 }
 
+/** The Kysely instances of the embedded engine: one session, so one long statement holds everyone. */
+const singleSession = new WeakSet<object>();
+
+/** Whether `db` is the embedded engine's single session (where a long transaction holds every request). */
+export const isSingleSession = (db: object): boolean => singleSession.has(db);
+
 export async function openPglite(opts: PgliteOptions): Promise<Database> {
 	const child = await startPgliteHost(opts);
 	const db = new Kysely<DB>({ dialect: new PgliteHostDialect(new PgliteHostClient(child)) });
+	singleSession.add(db);
 	return {
 		db,
 		engine: 'pglite',

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { dropStaleStages } from '../repositories/import-kinds';
 import { dropUpload } from './import-uploads';
+import { settleImports } from './imports';
 import { IMPORT_UPLOAD_ID } from '$lib/import/upload';
 
 /** How often the sweep runs while the server is up. */
@@ -47,6 +48,8 @@ export async function sweepStaleImports(
 			uploads++;
 		}
 	}
+	// a large commit's rows still beside the table (a crash while they were moved) move now
+	await settleImports(db);
 	return { uploads, staged: await dropStaleStages(db, maxAgeMs) };
 }
 

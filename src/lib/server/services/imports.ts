@@ -41,6 +41,18 @@ import {
 	type SegmentWrite
 } from '../repositories/import-kinds';
 import { rememberMapping, rememberedMapping, unitBox } from '../repositories/imports';
+import {
+	attachShadow,
+	attachedShadows,
+	createShadow,
+	detachedShadows,
+	dropShadow,
+	fillShadow,
+	moveShadowSlice,
+	shadowOf,
+	ShadowNotes
+} from '../repositories/import-shadow';
+import { isSingleSession } from '../db/engine';
 import { applyNow } from './freshness';
 import type { RequestMeta } from './auth';
 import { readFile, UnreadableFile, type ReadResult } from '$lib/import/read';
@@ -124,6 +136,44 @@ export interface ImportOutcome {
 export type Progress = (phase: 'check' | 'write', done: number, total: number) => void;
 
 const yieldToOthers = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * On the embedded engine, from how many new children a commit writes them beside the table
+ * first (repositories/import-shadow.ts), and how many rows each short statement moves. Below
+ * it, the one transaction is short anyway. A setting, not a constant: tests lower it.
+ */
+export const SHADOW = { fromRows: 20_000, sliceRows: 2_000 };
+
+/** Each database's commits (and the moves after one), one at a time: the embedded engine only. */
+const turns = new WeakMap<object, Promise<unknown>>();
+function inTurn<T>(db: Kysely<DB>, f: () => Promise<T>): Promise<T> {
+	if (!isSingleSession(db)) return f();
+	const run = (turns.get(db) ?? Promise.resolve()).then(f);
+	turns.set(
+		db,
+		run.catch(() => {})
+	);
+	return run;
+}
+
+/**
+ * Finish what a large commit on the embedded engine left to do: move the rows of every attached
+ * shadow into `children` (slice by slice, other users' queries between the slices) and drop it,
+ * and drop the shadows of commits that died before their transaction. In turn with the
+ * commits; after a crash, at the start sweep (import-cleanup.ts).
+ */
+export function settleImports(db: Kysely<DB>): Promise<void> {
+	if (!isSingleSession(db)) return Promise.resolve();
+	return inTurn(db, () => settleShadows(db));
+}
+
+async function settleShadows(db: Kysely<DB>): Promise<void> {
+	for (const shadow of await attachedShadows(db)) {
+		while ((await moveShadowSlice(db, shadow, SHADOW.sliceRows)) > 0) await yieldToOthers();
+		await dropShadow(db, shadow);
+	}
+	for (const shadow of await detachedShadows(db)) await dropShadow(db, shadow);
+}
 
 /** Read the file and settle the mapping; every refusal here is a 400 that changed nothing. */
 export async function prepareImport(
@@ -419,9 +469,11 @@ export async function dryRunImport(
 /**
  * Write what the dry run showed, all or nothing. The rows are checked again and staged outside
  * any transaction (nothing reads the stage); then one transaction applies the stage with the
- * audit entry, or nothing at all. A commit that dies before it leaves only staged rows, removed
- * by age (import-cleanup.ts). `expectSha256` is the dry run's fingerprint: another file is
- * refused.
+ * audit entry, or nothing at all. Many new children on the embedded engine are first written
+ * beside the table, where nobody reads them, and that transaction attaches them
+ * (repositories/import-shadow.ts). A commit that dies before it leaves only staged rows and an
+ * unattached shadow, removed by age and at start (import-cleanup.ts). `expectSha256` is the
+ * dry run's fingerprint: another file is refused.
  */
 export async function commitImport(
 	db: Kysely<DB>,
@@ -433,11 +485,39 @@ export async function commitImport(
 ): Promise<ImportOutcome> {
 	checkMapping(p);
 	if (expectSha256 !== p.sha256) throw new ImportRejected('imp.err.changed');
+	const stage = randomUUID();
+	let shadow: string | null = null;
+	try {
+		return await inTurn(db, async () => {
+			// a shadow still attached by the commit before (its rows not all moved yet) first:
+			// the upserts below look for source ids in `children` itself
+			await settleShadows(db);
+			return await commitInTurn(db, who, p, meta, progress, stage, (s) => (shadow = s));
+		});
+	} finally {
+		// the rows of an attached shadow move into `children` after the answer, in turn
+		if (shadow)
+			settleImports(db).catch((e) =>
+				console.warn(`[tongan] moving imported children: ${(e as Error).message}`)
+			);
+	}
+}
+
+async function commitInTurn(
+	db: Kysely<DB>,
+	who: Principal,
+	p: PreparedImport,
+	meta: RequestMeta,
+	progress: Progress,
+	stage: string,
+	attached: (shadow: string) => void
+): Promise<ImportOutcome> {
 	const prefix = prefixOf(who);
 	const store = STORES[p.kind];
-	const stage = randomUUID();
-	const ms = { check: 0, apply: 0, derived: 0 };
+	const ms = { check: 0, beside: 0, apply: 0, derived: 0 };
 	let t0 = performance.now();
+	let shadow: string | null = null;
+	let committed = false;
 	try {
 		let staged = 0;
 		const outcome = await plan(db, who, p, progress, async (rows, found) => {
@@ -455,9 +535,27 @@ export async function commitImport(
 		});
 		ms.check = performance.now() - t0;
 		t0 = performance.now();
+		// many new children on the embedded engine: written beside the table first, in short
+		// statements, so the transaction below only attaches them
+		const notes = new ShadowNotes();
+		if (p.kind === 'children' && isSingleSession(db) && outcome.inserts >= SHADOW.fromRows) {
+			shadow = shadowOf(stage);
+			await createShadow(db, shadow);
+			for (let i = 0; i < staged; i += SHADOW.sliceRows) {
+				notes.add(await fillShadow(db, shadow, stage, i, i + SHADOW.sliceRows));
+				progress('write', Math.min(i + SHADOW.sliceRows, staged), staged);
+				await yieldToOthers();
+			}
+		}
+		ms.beside = performance.now() - t0;
+		t0 = performance.now();
 		const done = await db.transaction().execute(async (trx) => {
-			progress('write', 0, staged);
+			if (!shadow) progress('write', 0, staged);
 			await store.apply(trx, who, prefix, stage);
+			if (shadow) {
+				await attachShadow(trx, shadow);
+				await notes.write(trx);
+			}
 			progress('write', staged, staged);
 			await appendAudit(trx, {
 				...actorOf(who),
@@ -482,6 +580,8 @@ export async function commitImport(
 			});
 			return { ...outcome, committed: true };
 		});
+		committed = true;
+		if (shadow) attached(shadow);
 		ms.apply = performance.now() - t0;
 		t0 = performance.now();
 		await dropStage(db, stage);
@@ -489,12 +589,15 @@ export async function commitImport(
 		ms.derived = performance.now() - t0;
 		console.log(
 			`[tongan] import of ${outcome.rows} ${p.kind}: check and stage ${Math.round(ms.check)} ms, ` +
+				(shadow ? `written beside the table ${Math.round(ms.beside)} ms, ` : '') +
 				`apply ${Math.round(ms.apply)} ms, derived data ${Math.round(ms.derived)} ms`
 		);
 		return done;
 	} catch (e) {
-		// the stage of a failed commit goes now; one that cannot be removed goes by age
+		// the stage of a failed commit goes now; one that cannot be removed goes by age. A shadow
+		// never attached goes too (attached, its rows are committed and stay).
 		await dropStage(db, stage).catch(() => {});
+		if (shadow && !committed) await dropShadow(db, shadow).catch(() => {});
 		throw e;
 	}
 }
