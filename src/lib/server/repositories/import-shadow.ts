@@ -24,8 +24,12 @@ const SHADOW_PREFIX = 'import_children_';
 export const shadowOf = (stage: string): string =>
 	SHADOW_PREFIX + stage.replace(/[^0-9a-f]/gi, '').slice(0, 32);
 
-const COLUMNS =
+/** What a new child is written with; its record key is the table's random default (0007). */
+const NEW_COLUMNS =
 	'id, source_id, pseudonym, village_code, birth_date, categories, residence, synthetic';
+// every column: a child moved into the table must keep its record key, which seeds the noise of
+// each released count it is in (a new key would release the same children with other noise)
+const COLUMNS = `${NEW_COLUMNS}, record_key`;
 
 /** The shadow, empty: the columns, checks and indexes of `children`, not its triggers. */
 export async function createShadow(db: Kysely<DB>, shadow: string): Promise<void> {
@@ -64,7 +68,7 @@ export async function fillShadow(
 			-- near rows together: the spatial and village indexes are written in fewer places
 			ORDER BY x.vc, x.lon
 		)
-		INSERT INTO ${sql.table(shadow)} (${sql.raw(COLUMNS)})
+		INSERT INTO ${sql.table(shadow)} (${sql.raw(NEW_COLUMNS)})
 		SELECT nextval(pg_get_serial_sequence('children', 'id')), sid,
 			'imp-' || md5(random()::text || clock_timestamp()::text || sid), vc, birth,
 			string_to_array(cats, ','), ST_SetSRID(ST_MakePoint(lon, lat), 4326), false
