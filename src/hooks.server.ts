@@ -145,12 +145,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (access !== 'public') {
 		if (!user) {
 			if (wantsPage(event.request, pathname)) redirect(303, '/login');
-			error(401, { message: 'sign in required' });
+			error(401, { message: translator(event.locals.locale)('error.signIn') });
 		}
 		if (access !== 'pending' && !user.secondFactorOk) {
 			if (wantsPage(event.request, pathname))
 				redirect(303, user.totpEnabled ? '/login/totp' : '/account/totp');
-			error(401, { message: 'second factor required' });
+			error(401, { message: translator(event.locals.locale)('error.secondFactor') });
 		}
 		if (access === 'admin' && !isAdminRole(user.principal.role)) {
 			// a page is answered here, whole and in the user's language: thrown from the hook, the
@@ -166,7 +166,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 					}),
 					{ secure, signedIn: true, pathname }
 				);
-			error(403, { message: 'forbidden' });
+			error(403, { message: translator(event.locals.locale)('error.forbidden') });
 		}
 	}
 	event.locals.scope = user ? scopeFor(user.principal.jurisdiction) : null;

@@ -10,6 +10,8 @@ import { openTestDatabase, ROOT, type TestDatabase } from '../support/template';
 import { ROUTE_ACCESS, type RouteAccess } from '../../src/lib/server/auth/routes';
 import { DEMO_PASSWORD } from '../../src/lib/server/seed/users';
 import { DEMO, freshTotp, signIn } from './helpers';
+import { translator } from '../../src/lib/i18n';
+import { TILE_MAX_ZOOM } from '../../src/lib/domain/tile-contract';
 import sharp from 'sharp';
 import { randomUUID } from 'node:crypto';
 
@@ -645,4 +647,23 @@ test('a refused or unknown page says so in Chinese, with a way back to the start
 	await page.getByRole('link', { name: '返回首页' }).click();
 	await expect(page).toHaveURL(/\/$/);
 	await expect(page.getByTestId('map')).toBeVisible();
+});
+
+test("an API's refusals are in the user's language, like its pages'", async ({ page }) => {
+	const zh = translator('zh-CN');
+	// not signed in
+	const anonymous = await page.request.get('/api/areas/421083000000');
+	expect(anonymous.status()).toBe(401);
+	expect((await anonymous.json()).message).toBe(zh('error.signIn'));
+	await signIn(page, DEMO.riverChief);
+	// a role refused by the service (planning is for planners and administrators)
+	const refused = await page.request.get('/api/exports/planning-coverage?level=village&format=csv');
+	expect(refused.status()).toBe(403);
+	expect((await refused.json()).message).toBe(zh('error.forbidden'));
+	// a tile that cannot exist
+	const tile = await page.request.get('/tiles/water/30/1/1.mvt');
+	expect(tile.status()).toBe(400);
+	expect((await tile.json()).message).toBe(
+		zh('error.tile', { tile: '30/1/1', max: TILE_MAX_ZOOM })
+	);
 });

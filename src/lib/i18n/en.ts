@@ -169,6 +169,11 @@ export const en: Record<MessageKey, string> = {
 	'count.perturbedKey':
 		'Children counts are perturbed to protect privacy: each is within 3 of the true count, so parts need not add up to their total exactly; 0 is exact.',
 	'error.notFound': 'Not found, or outside your jurisdiction.',
+	'error.forbidden':
+		'Your role may not do this. If you need to, ask a higher-level administrator to change your account.',
+	'error.signIn': 'Sign in first.',
+	'error.tile': 'There is no map tile {tile} (zoom levels are 0–{max})',
+	'error.secondFactor': 'Complete the second sign-in step (your authenticator code) first.',
 	'error.badRequest': 'Bad request: ',
 	'error.generic': 'Something went wrong; please try again.',
 	// map card, map controls and dashboard map (phone fixes)

@@ -162,6 +162,10 @@ export const zh = {
 	'count.perturbedKey':
 		'儿童人数经扰动保护，与实际相差不超过 3，各项之和可与合计略有出入；0 为确数。',
 	'error.notFound': '未找到该对象，或不在您的管辖范围内。',
+	'error.forbidden': '您的角色无权进行此操作。如确需使用，请联系上级管理员调整账号。',
+	'error.signIn': '请先登录。',
+	'error.tile': '地图瓦片编号 {tile} 不存在（缩放级别为 0–{max}）',
+	'error.secondFactor': '请先完成第二步验证（输入身份验证器动态码）。',
 	'error.badRequest': '请求参数有误：',
 	'error.generic': '出错了，请稍后重试。',
 	// map card, map controls and dashboard map (phone fixes)

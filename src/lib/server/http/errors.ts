@@ -32,7 +32,7 @@ export function refusalOf(locale: Locale, e: unknown): HttpRefusal | null {
 	// a user out of the administrator's reach is told like one that does not exist
 	if (e instanceof NotFoundError || e instanceof UserNotFound)
 		return { status: 404, message: t('error.notFound') };
-	if (e instanceof Forbidden) return { status: 403, message: 'forbidden' };
+	if (e instanceof Forbidden) return { status: 403, message: t('error.forbidden') };
 	if (e instanceof ResidenceDenied)
 		return {
 			status: 403,

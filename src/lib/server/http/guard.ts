@@ -2,10 +2,11 @@
 import { error } from '@sveltejs/kit';
 import type { SessionUser } from '../services/auth';
 import type { Scope } from '../auth/scope';
+import { translator } from '$lib/i18n';
 
 export function signedIn(locals: App.Locals): { user: SessionUser; scope: Scope } {
 	if (!locals.user || !locals.scope || !locals.user.secondFactorOk)
-		error(401, { message: 'sign in required' });
+		error(401, { message: translator(locals.locale)('error.signIn') });
 	return { user: locals.user, scope: locals.scope };
 }
 

@@ -4,7 +4,8 @@ import { database } from '$lib/server/db';
 import { tile } from '$lib/server/services/map';
 import { TILE_MAX_ZOOM, TILE_SOURCES } from '$lib/server/tiles/sources';
 import { isValidTile } from '$lib/geo/tiles';
-import { badRequest } from '$lib/server/http/errors';
+import { error } from '@sveltejs/kit';
+import { translator } from '$lib/i18n';
 import { signedIn } from '$lib/server/http/guard';
 import { parseOrError } from '$lib/server/validation';
 
@@ -20,7 +21,12 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 	const { source, z, x, y } = parseOrError(Params, params, locals.locale);
 	// deeper tiles are drawn by the map from zoom 14's (children's cells end there)
 	if (!isValidTile(z, x, y, TILE_MAX_ZOOM))
-		badRequest(locals.locale, `tile ${params.z}/${params.x}/${params.y} (zoom 0–${TILE_MAX_ZOOM})`);
+		error(400, {
+			message: translator(locals.locale)('error.tile', {
+				tile: `${params.z}/${params.x}/${params.y}`,
+				max: TILE_MAX_ZOOM
+			})
+		});
 	const { scope } = signedIn(locals);
 	const { db } = await database();
 	const body = await tile(db, scope, source, z, x, y);
