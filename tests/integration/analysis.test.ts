@@ -178,4 +178,35 @@ describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %
 			await used.close();
 		}
 	});
+	it('a nearest-water question asked as just checked reads nothing, even with a check due', async () => {
+		// a launch asks it while its transaction holds the database (the embedded engine's one
+		// session): a version check there would wait on that transaction
+		let reads = 0;
+		const counted = d.db.withPlugin({
+			transformQuery: (a) => {
+				reads++;
+				return a.node;
+			},
+			transformResult: async (a) => a.result
+		});
+		const engine2 = createAnalysis(counted, { projectRoot: ROOT, checkEveryMs: 0 });
+		try {
+			await engine2.refresh();
+			const r = await sql<{ lon: number; lat: number }>`
+				SELECT ST_X(residence) AS lon, ST_Y(residence) AS lat FROM children
+				ORDER BY id LIMIT 20`.execute(d.db);
+			const at = { lon: r.rows.map((x) => x.lon), lat: r.rows.map((x) => x.lat) };
+			reads = 0;
+			const checked = await engine2.nearestSegmentTo(at, { checked: true });
+			expect(reads).toBe(0);
+			// asked plainly, the same question checks the data's version first (due every time here)
+			const plain = await engine2.nearestSegmentTo(at);
+			expect(reads).toBeGreaterThan(0);
+			expect(Array.from(checked.segmentIds)).toEqual(Array.from(plain.segmentIds));
+			expect(Array.from(checked.distances)).toEqual(Array.from(plain.distances));
+			expect(checked.segmentIds.length).toBe(20);
+		} finally {
+			await engine2.close();
+		}
+	});
 });

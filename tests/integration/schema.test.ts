@@ -30,7 +30,11 @@ describe.each(testEngines())('schema and migrations on %s', (engine) => {
 		expect(maj * 100 + min).toBeGreaterThanOrEqual(303);
 	});
 
-	it('has a GiST index on every geometry column', async () => {
+	// Bulk-written points that no query searches by place (migration 0025): a province-wide
+	// launch writes ~78,000 targets, and their readers go by campaign, id or hazard.
+	const WITHOUT_GIST = ['campaign_targets.geom'];
+
+	it('has a GiST index on every geometry column but the bulk-written targets', async () => {
 		const cols = await sql<{ t: string; c: string }>`
 			SELECT f_table_name AS t, f_geometry_column AS c FROM geometry_columns
 			WHERE f_table_schema = 'public'`.execute(d.db);
@@ -44,7 +48,7 @@ describe.each(testEngines())('schema and migrations on %s', (engine) => {
 					/USING gist/i.test(i.def) &&
 					(i.def.includes(`(${c})`) || i.def.includes(`("${c}")`))
 			);
-			expect(has, `${t}.${c} has a GiST index`).toBe(true);
+			expect(has, `${t}.${c} has a GiST index`).toBe(!WITHOUT_GIST.includes(`${t}.${c}`));
 		}
 	});
 

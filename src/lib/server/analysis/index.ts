@@ -289,11 +289,21 @@ export class Analysis {
 	 * The distance from each of `points` to its nearest segment (Infinity when there is none),
 	 * and that segment's id, in the order given. Points anywhere: no prefix applies.
 	 */
-	nearestSegmentTo(points: {
-		lon: number[];
-		lat: number[];
-	}): Promise<{ distances: Float64Array; segmentIds: Float64Array }> {
-		return this.run({ case: 'nearest_to_points', prefix: '42', points });
+	nearestSegmentTo(
+		points: {
+			lon: number[];
+			lat: number[];
+		},
+		/**
+		 * `checked`: the caller has just refreshed, so ask the snapshot loaded now without checking
+		 * the data's version again. Such a check reads the database, and a caller holding the
+		 * database meanwhile (a launch asks while its transaction writes, and on the embedded
+		 * engine that transaction holds the one session) would wait on itself.
+		 */
+		opts: { checked?: boolean } = {}
+	): Promise<{ distances: Float64Array; segmentIds: Float64Array }> {
+		const job: AnalysisJob = { case: 'nearest_to_points', prefix: '42', points };
+		return opts.checked ? this.runLoaded(job) : this.run(job);
 	}
 
 	async segmentRule(prefix: string, radiusMeters: number): Promise<SegmentRuleResult> {

@@ -40,7 +40,7 @@ import {
 	insertTargets,
 	listCampaigns,
 	pointSources,
-	centresOfVillages,
+	centresUnder,
 	type NearestWater,
 	type PointTargetKind,
 	setAssignee,
@@ -148,10 +148,24 @@ export async function createCampaign(
 	const prefix = jurisdictionPrefix(input.areaCode);
 	// counted outside the transaction: the released figures module reads on its own connection
 	const fast = await proximityEngine(db, engine);
-	const villages = rules.villages
-		? await releasedChildrenNearIncompleteByVillage(db, prefix, rules.villageWaterM, fast)
-		: new Map<string, number>();
-	const near = fast === 'memory' ? await nearestWaterOf(db, prefix, rules, villages) : null;
+	// the engine counts the villages' children while the database reads the places it is then
+	// asked about (the sites, and every unit's centre, the villages' among them): neither needs
+	// the other
+	const [villages, places] = await Promise.all([
+		rules.villages
+			? releasedChildrenNearIncompleteByVillage(db, prefix, rules.villageWaterM, fast)
+			: new Map<string, number>(),
+		fast === 'memory'
+			? Promise.all([pointSources(db, prefix, rules), centresUnder(db, prefix)])
+			: null
+	]);
+	// the engine measures the point targets' nearest water while the transaction below writes
+	// the segments, which need no answer from it (on two cores, both at once). Asked without a
+	// second version check, which would read the database the transaction may be holding.
+	const nearing = places ? nearestWaterOf(db, ...places, villages) : Promise.resolve(null);
+	// awaited inside the transaction; marked handled so that a failure before then is not
+	// reported as unhandled (the await still throws it, and the transaction rolls back)
+	nearing.catch(() => {});
 	const r = await db.transaction().execute(async (trx) => {
 		const id = await insertCampaign(trx, {
 			name,
@@ -161,10 +175,14 @@ export async function createCampaign(
 			rules,
 			createdBy: who.userId
 		});
-		// every target written once, with its holder (repositories/campaigns.ts, insertTargets)
-		const n = await insertTargets(trx, id, {
+		// every target written once, with its holder (repositories/campaigns.ts, insertTargets):
+		// the segments first, then the point targets with their nearest water
+		const segments = { ...rules, institutions: false, homes: false, stations: false };
+		let n = await insertTargets(trx, id, { prefix, rules: segments, villages: [] });
+		const near = await nearing;
+		n += await insertTargets(trx, id, {
 			prefix,
-			rules,
+			rules: { ...rules, segments: false },
 			villages: [...villages].map(([code, released]) => ({ code, released })),
 			near: near ? { ...near.sites, village: near.villages } : undefined
 		});
@@ -208,22 +226,19 @@ async function proximityEngine(
  */
 async function nearestWaterOf(
 	db: Kysely<DB>,
-	prefix: string,
-	rules: TargetRules,
+	sites: { kind: PointTargetKind; key: string; lon: number; lat: number }[],
+	centres: Map<string, { lon: number; lat: number }>,
 	villages: Map<string, number>
 ) {
-	const [sites, centres] = await Promise.all([
-		pointSources(db, prefix, rules),
-		centresOfVillages(db, [...villages.keys()])
-	]);
-	const all: { kind?: PointTargetKind; key: string; lon: number; lat: number }[] = [
-		...sites,
-		...centres
-	];
-	const found = await analysisFor(db).nearestSegmentTo({
-		lon: all.map((p) => p.lon),
-		lat: all.map((p) => p.lat)
-	});
+	const all: { kind?: PointTargetKind; key: string; lon: number; lat: number }[] = [...sites];
+	for (const key of villages.keys()) {
+		const c = centres.get(key);
+		if (c) all.push({ key, ...c });
+	}
+	const found = await analysisFor(db).nearestSegmentTo(
+		{ lon: all.map((p) => p.lon), lat: all.map((p) => p.lat) },
+		{ checked: true }
+	);
 	const none = (): NearestWater => ({ keys: [], segmentIds: [], distancesM: [] });
 	const out = { sites: {} as Record<PointTargetKind, NearestWater>, villages: none() };
 	all.forEach((p, i) => {
