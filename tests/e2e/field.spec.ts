@@ -124,16 +124,131 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	).toContainText('围墙');
 
 	expect(problems).toEqual([]);
-	// expected: the refused find (400), the attempt made out of signal, and the photo's first
-	// question to the upload server (HEAD: it holds nothing yet, 404, so the upload is created)
+	// expected: the refused find (400) and the attempt made out of signal; the photo is created
+	// outright, with no question (404) about an upload that does not exist yet
 	expect(
 		workerProblems.filter(
-			(p) =>
-				!p.includes('ERR_INTERNET_DISCONNECTED') &&
-				!p.includes('status of 400') &&
-				!p.includes('status of 404')
+			(p) => !p.includes('ERR_INTERNET_DISCONNECTED') && !p.includes('status of 400')
 		)
 	).toEqual([]);
-	expect(workerProblems.filter((p) => p.includes('status of 404'))).toHaveLength(1);
 	await phone.close();
+});
+
+/** A campaign the county launches now (its targets go to the township's and village's staff). */
+async function launchCampaign(page: import('@playwright/test').Page, prefix: string) {
+	await signIn(page, DEMO.county);
+	await page.goto('/campaigns');
+	const name = `${prefix} ${Date.now()}`;
+	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
+	await page.getByTestId('create-submit').click();
+	await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 60_000 });
+	return { name, url: new URL(page.url()).pathname, origin: page.url().split('/campaigns')[0] };
+}
+
+test('field: back in signal, a check with a photo goes at once, saying it is sending and never that it failed', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(150_000);
+	const problems = guard(page);
+	const { name } = await launchCampaign(page, '信号恢复');
+
+	const phone = await browser.newContext({ ...PHONE, baseURL: page.url().split('/campaigns')[0] });
+	await phone.grantPermissions(['geolocation']);
+	await phone.setGeolocation({ longitude: 113.45, latitude: 29.85, accuracy: 12 });
+	// every wording of the outbox banner shown while the phone is online, on every page
+	await phone.addInitScript(() => {
+		const said: string[] = [];
+		(window as unknown as { __bannerOnline: string[] }).__bannerOnline = said;
+		new MutationObserver(() => {
+			const b = document.querySelector('[data-testid="outbox-banner"]');
+			const text = b?.textContent?.replace(/\s+/g, ' ').trim();
+			if (text && navigator.onLine && said.at(-1) !== text) said.push(text);
+		}).observe(document, { subtree: true, childList: true, characterData: true });
+	});
+	const worker = await phone.newPage();
+	const workerProblems = guard(worker);
+	const uploads: string[] = [];
+	worker.on('request', (r) => {
+		const u = new URL(r.url());
+		// each request once: a redirect's follow-up (/api/uploads/ → /api/uploads) is the same one
+		if (u.pathname.startsWith('/api/uploads') && !r.redirectedFrom())
+			uploads.push(`${r.method()} ${u.pathname}`);
+	});
+	await signIn(worker, DEMO.township);
+	await worker.goto('/campaigns/mine');
+	const institution = worker
+		.getByTestId('my-target')
+		.filter({ hasText: '儿童相关机构' })
+		.filter({ hasText: name })
+		.first();
+	const targetName = (await institution.locator('a.name').textContent())!.trim();
+	await institution.locator('a.name').click();
+	await expect(worker.getByTestId('target-name')).toHaveText(targetName);
+	// a worker holds targets: back to their list
+	await expect(worker.getByTestId('target-back')).toHaveText('← 我的排查对象');
+	await worker.waitForFunction(() => !!navigator.serviceWorker.controller);
+	await expect(worker.getByTestId('check-where')).toContainText('29.85000');
+
+	await phone.setOffline(true);
+	for (const item of ['buildings', 'hillside', 'water', 'fire', 'hygiene', 'wall'])
+		await worker.getByTestId(`item-${item}`).getByText('正常', { exact: true }).click();
+	await worker.getByTestId('item-bus').getByText('不适用', { exact: true }).click();
+	const jpeg = await sharp({
+		create: { width: 1200, height: 900, channels: 3, background: '#386641' }
+	})
+		.jpeg()
+		.toBuffer();
+	await worker
+		.getByTestId('photo-wall')
+		.setInputFiles({ name: 'wall.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+	await expect(worker.getByTestId('stamped-photo')).toBeVisible();
+	await worker.getByTestId('check-submit').click();
+	await expect(worker.getByTestId('check-queued')).toContainText('已保存在本机');
+	await expect(worker.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
+	await expect(worker.getByTestId('outbox-photos-left')).toHaveText('其中照片 1 张未传完');
+
+	// signal again: the phone sends as soon as it has it (the old outbox waited for its next
+	// 30-second round, saying meanwhile that the upload had failed)
+	await phone.setOffline(false);
+	await expect(worker.getByTestId('check-saved')).toBeVisible();
+	await expect(worker.getByTestId('outbox-banner')).toBeHidden();
+	// the server holds the record and its photo, whole
+	await expect(worker.getByTestId('check-photo').first()).toBeAttached();
+	const served = await worker.request.get(
+		(await worker.getByTestId('check-photo').first().getAttribute('src'))!
+	);
+	expect(served.status()).toBe(200);
+	expect([...(await served.body()).subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+
+	const said = await worker.evaluate(
+		() => (window as unknown as { __bannerOnline: string[] }).__bannerOnline
+	);
+	// online, it said what was waiting and that it was sending; never that it had failed
+	expect(said.some((s) => s.includes('待上传 1 条') && s.includes('正在上传'))).toBe(true);
+	expect(said.filter((s) => s.includes('失败'))).toEqual([]);
+	// the photo was created, then sent: no question about an upload that did not exist yet
+	expect(uploads.filter((u) => u.startsWith('HEAD'))).toEqual([]);
+	expect(uploads.filter((u) => u.startsWith('POST'))).toHaveLength(1);
+	expect(problems).toEqual([]);
+	// the only errors: the attempts made out of signal
+	expect(workerProblems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+	await phone.close();
+});
+
+test('a planner opening a target goes back to its campaign, not to a list of targets they do not hold', async ({
+	page,
+	browser
+}) => {
+	const { name, url, origin } = await launchCampaign(page, '规划查看');
+	const planner = await browser.newPage({ baseURL: origin });
+	await signIn(planner, DEMO.planner);
+	await planner.goto(url);
+	await planner.getByTestId('campaign-targets').locator('tbody a').first().click();
+	await expect(planner).toHaveURL(/\/campaigns\/targets\/\d+$/);
+	const back = planner.getByTestId('target-back');
+	await expect(back).toHaveText(`← ${name}`);
+	await back.click();
+	await expect(planner).toHaveURL(new RegExp(`${url}$`));
+	await planner.close();
 });

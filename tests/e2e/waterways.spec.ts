@@ -220,7 +220,7 @@ test('a check waiting on the phone goes out only as the person who recorded it',
 	await expect(page.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
 	// back in signal, but the upload does not get through
 	await context.setOffline(false);
-	await expect(page.getByTestId('outbox-banner')).toContainText('网络中断，恢复后自动重试');
+	await expect(page.getByTestId('outbox-banner')).toContainText('网络不稳，稍后自动重试');
 	// signing out with a check still waiting says so first
 	const asked = new Promise<string>((resolve) =>
 		page.once('dialog', (d) => {

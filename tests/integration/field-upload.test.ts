@@ -52,7 +52,9 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 	const line = {
 		cutAfter: Infinity,
 		patchBytes: 0,
-		patchOffsets: [] as { id: string; offset: number }[]
+		patchOffsets: [] as { id: string; offset: number }[],
+		/** every upload request, as "METHOD photo-id status" */
+		uploads: [] as string[]
 	};
 	/** who the HTTP server takes the requests to be from */
 	let sender: () => Principal;
@@ -171,6 +173,16 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 					response = await handlePhotoUpload(d.db, sender(), request, dir);
 				} else response = new Response('not found', { status: 404 });
 				if (cut || req.socket.destroyed) return;
+				// answered requests only: a cut one's late end is no answer the phone saw
+				if (url.pathname.startsWith('/api/uploads')) {
+					// a creation names its photo in its metadata ("photo <base64>, …"), the rest in the URL
+					const named = /(?:^|,)\s*photo ([^,]+)/.exec(headers.get('upload-metadata') ?? '');
+					const id =
+						req.method === 'POST' && named
+							? Buffer.from(named[1], 'base64').toString()
+							: url.pathname.split('/').pop();
+					line.uploads.push(`${req.method} ${id} ${response.status}`);
+				}
 				res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
 				res.end(Buffer.from(await response.arrayBuffer()));
 			})().catch(() => {
@@ -244,10 +256,15 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 		const r1 = await sendTargetCheck(ctx, check, photos, mark);
 		expect(r1).toMatchObject({ ok: false, retry: true, recordStored: true });
 		expect(done).toEqual([]);
+		// the photo is created outright: the server is not asked about an upload not made yet
+		expect(line.uploads.filter((u) => u.startsWith('HEAD'))).toEqual([]);
+		expect(line.uploads[0]).toBe(`POST ${photos[0].photo} 201`);
+		expect(photos[0].created).toBe(true);
 
 		// 2: the first photo resumes where it stopped, then the line drops inside the second
 		line.patchBytes = 0;
 		line.patchOffsets = [];
+		line.uploads = [];
 		line.cutAfter = a.length - 150_000 + 100_000;
 		const r2 = await sendTargetCheck(ctx, check, photos, mark);
 		expect(r2).toMatchObject({ ok: false, retry: true, recordStored: true });
@@ -256,6 +273,9 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 		expect(firstResume.offset).toBeGreaterThan(0);
 		// resumed, not started again: fewer bytes than the whole photo went over for it
 		expect(line.patchOffsets[0].offset).toBeGreaterThanOrEqual(128 * 1024);
+		// asked how much it holds of the photo it created, and created the next one
+		expect(line.uploads[0]).toBe(`HEAD ${photos[0].photo} 200`);
+		expect(line.uploads).toContain(`POST ${photos[1].photo} 201`);
 
 		// 3: the line holds; the rest of the second photo goes
 		line.patchBytes = 0;
@@ -271,6 +291,15 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 		const again = photos.map((p) => ({ ...p, done: false }));
 		expect(await sendTargetCheck(ctx, check, again, () => {})).toEqual({ ok: true });
 		expect(line.patchBytes).toBe(0);
+		// even one that lost every note (created, done): the server says it holds the upload, and
+		// it is resumed (here: already whole), never created again
+		line.uploads = [];
+		const bare = photos.map((p) => ({ photo: p.photo, item: p.item, data: p.data }));
+		expect(await sendTargetCheck(ctx, check, bare, () => {})).toEqual({ ok: true });
+		expect(line.patchBytes).toBe(0);
+		expect(line.uploads).toEqual(
+			bare.flatMap((p) => [`POST ${p.photo} 409`, `HEAD ${p.photo} 200`])
+		);
 
 		const db = d.db;
 		const checks = await sql<{ id: number; n: number }>`

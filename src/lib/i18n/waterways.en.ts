@@ -88,9 +88,9 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'outbox.pending': '{n} waiting to upload',
 	'outbox.sending': 'Uploading…',
 	'outbox.offline': 'Offline',
-	'outbox.failed': 'Upload failed: {reason}',
+	'outbox.notYet': 'Not delivered yet ({reason}); it will retry by itself shortly',
 	'outbox.retry': 'Retry',
-	'outbox.network': 'no connection; it will retry by itself',
+	'outbox.network': 'Connection unsteady; it will retry by itself shortly',
 	'outbox.signOutPending':
 		'{n} check(s) have not been uploaded. They stay on this phone and go out when you next sign in. Sign out?',
 	'seg.refusedBack':

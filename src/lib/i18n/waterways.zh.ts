@@ -81,9 +81,9 @@ export const waterwaysZh = {
 	'outbox.pending': '待上传 {n} 条',
 	'outbox.sending': '正在上传…',
 	'outbox.offline': '当前离线',
-	'outbox.failed': '上传失败：{reason}',
+	'outbox.notYet': '暂未送达（{reason}），稍后自动重试',
 	'outbox.retry': '重试',
-	'outbox.network': '网络中断，恢复后自动重试',
+	'outbox.network': '网络不稳，稍后自动重试',
 	'outbox.signOutPending':
 		'还有 {n} 条检查没有上传。退出后它们留在本机，您下次登录时再上传。确定退出吗？',
 	'seg.refusedBack': '这次检查未被接受：{reason}。已填的内容已放回表单，请修改后重新保存。',

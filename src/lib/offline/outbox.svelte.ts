@@ -99,6 +99,8 @@ export async function send(c: QueuedItem): Promise<SendResult> {
 			c.targetCheck,
 			c.targetPhotos,
 			// each photo that arrived whole is noted at once: a later attempt skips it
+			async () => void (await putCheck(c)),
+			// and each the server holds an upload of: a later attempt resumes it
 			async () => void (await putCheck(c))
 		);
 		return r.ok ? r : { ok: false, retry: r.retry, message: r.message };
@@ -152,11 +154,23 @@ async function sendEquipmentCheck(c: QueuedCheck): Promise<SendResult> {
 	};
 }
 
-/** Reactive view of the outbox for the banner: pending count, sending, last error. */
+/**
+ * Waits before the next automatic attempt after one that did not get through, by how many in a
+ * row did not. Short at first: the `online` event comes as soon as the phone has a network,
+ * often a moment before requests get through, and the worker should not wait half a minute for
+ * that moment. Connectivity coming back starts again from the first.
+ */
+export const RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
+
+/** Reactive view of the outbox for the banner: pending count, sending, why it is still waiting. */
 class Outbox {
 	pending = $state(0);
 	sending = $state(false);
 	online = $state(true);
+	/**
+	 * Why the last attempt did not get through (NETWORK, or the server's words) while another is
+	 * already due by itself: not a failure to report, only what it is waiting for.
+	 */
 	lastError: string | null = $state(null);
 	/** checks the server refused, each with its reason, until the user deletes them */
 	refused: { clientUuid: string; waterwayId?: number; label?: string; reason: string }[] = $state(
@@ -169,12 +183,20 @@ class Outbox {
 	private started = false;
 	/** the signed-in user: only their checks are counted and sent */
 	private user: string | null = null;
+	/** attempts in a row that did not get through (picks the wait before the next) */
+	private misses = 0;
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	/** asked to send while an attempt was under way: another follows it at once */
+	private again = false;
 
 	/** Who is signed in on this page (null: nobody). Another person's checks wait for them. */
 	setUser(username: string | null): void {
 		if (username === this.user) return;
 		this.user = username;
-		void this.refresh();
+		// their checks that waited for them go now (before start(): start sends them)
+		void this.refresh().then(() =>
+			this.started && this.pending > 0 && navigator.onLine ? this.flush() : undefined
+		);
 	}
 
 	private async mine(): Promise<QueuedItem[]> {
@@ -214,18 +236,26 @@ class Outbox {
 	}
 
 	async flush(): Promise<void> {
-		if (this.sending) return;
+		if (this.sending) {
+			this.again = true;
+			return;
+		}
 		this.sending = true;
+		this.again = false;
+		this.cancelRetry();
+		let retry = false;
 		try {
 			for (const c of await this.mine()) {
 				const r = await send(c);
 				if (r.ok) {
 					await deleteCheck(c.clientUuid);
 					this.lastError = null;
+					this.misses = 0;
 					this.sent++;
 				} else if (r.retry) {
 					// offline or a server hiccup: the rest would fail the same way, try later
 					this.lastError = r.message;
+					retry = true;
 					await putCheck({ ...c, lastError: r.message });
 					break;
 				} else {
@@ -236,6 +266,28 @@ class Outbox {
 			this.sending = false;
 			await this.refresh();
 		}
+		if (this.again) {
+			// connectivity came back (or the user tapped) during an attempt made without it
+			this.misses = 0;
+			return this.flush();
+		}
+		if (retry) this.scheduleRetry();
+	}
+
+	private cancelRetry(): void {
+		if (this.timer !== null) clearTimeout(this.timer);
+		this.timer = null;
+	}
+
+	private scheduleRetry(): void {
+		this.cancelRetry();
+		const wait = RETRY_DELAYS_MS[Math.min(this.misses, RETRY_DELAYS_MS.length - 1)];
+		this.misses++;
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			// offline, the `online` event sends it
+			if (navigator.onLine && this.pending > 0) void this.flush();
+		}, wait);
 	}
 
 	/** Start listening for connectivity and retrying; idempotent. */
@@ -245,12 +297,11 @@ class Outbox {
 		this.online = navigator.onLine;
 		window.addEventListener('online', () => {
 			this.online = true;
+			// the signal is back: send at once, whatever the wait reached while it was gone
+			this.misses = 0;
 			void this.flush();
 		});
 		window.addEventListener('offline', () => (this.online = false));
-		setInterval(() => {
-			if (navigator.onLine && this.pending > 0) void this.flush();
-		}, 30_000);
 		void this.refresh().then(() =>
 			this.pending > 0 && navigator.onLine ? this.flush() : undefined
 		);

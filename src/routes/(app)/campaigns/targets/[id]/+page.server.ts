@@ -11,6 +11,7 @@ import { recordTargetCheck, targetPage } from '$lib/server/services/campaigns';
 import { targetPhotos } from '$lib/server/services/field';
 import { blankOr, idText, parse, parseOrError, readForm, text } from '$lib/server/validation';
 import { ANSWERS } from '$lib/domain/campaign';
+import { holdsTargets } from '$lib/server/auth/policy';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -80,6 +81,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				overdue: h.overdue
 			})),
 			mayCheck: p.mayCheck && p.campaign.open,
+			// every signed-in role may open a target, but only those who hold targets have a
+			// "my targets" list to go back to; the others came from the campaign's page
+			backToMine: holdsTargets(user.principal.role),
 			// the photos of its checks, stamped on the phone; whole, or still on their way
 			photos: photos.map((x) => ({
 				id: x.id,
