@@ -75,7 +75,12 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		const villages = p.getByTestId('homes-village');
 		await expect(villages.first()).toBeVisible();
 		expect(await villages.count()).toBeGreaterThan(0);
-		await expect(villages.first().getByTestId('homes-village-count')).toContainText('处住址');
+		// each village's count is its rows, one a registered child's home, and says so; the note
+		// tells it apart from the released figures "near a place" shows
+		const first = villages.first();
+		const rows = await first.locator('tbody tr').count();
+		await expect(first.getByTestId('homes-village-count')).toHaveText(`${rows} 名儿童的住址`);
+		await expect(p.getByTestId('homes-count-note')).toContainText('发布数');
 		await expect(p.getByTestId('homes-refused')).toHaveCount(0);
 		// the homes are on the map too
 		const onMap = Number(await p.getByTestId('emergency-map').getAttribute('data-homes'));
@@ -86,6 +91,7 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		expect(csv.headers()['content-type']).toContain('text/csv');
 		const lines = (await csv.text()).trim().split(/\r?\n/);
 		expect(lines.length - 1).toBe(onMap);
+		expect(lines[0]).toContain('儿童编号');
 		// nothing on the page scrolls sideways at phone size
 		const wide = await p.evaluate(
 			() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1
@@ -119,6 +125,9 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		await expect(p.getByTestId('near-institutions')).toHaveText(/^\d+$/);
 		await expect(p.getByTestId('near-hazards')).toHaveText(/^\d+$/);
 		await expect(p.getByTestId('near-children')).toHaveText(/^(\d+|—)$/);
+		await expect(answer.locator('dt').getByText('儿童人数（发布数）', { exact: true })).toHaveCount(
+			1
+		);
 
 		// a bad ring sent straight to the server: a 400 in Chinese
 		const bad = await p.request.post('/api/emergency/near', {

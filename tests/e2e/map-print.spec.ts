@@ -169,3 +169,29 @@ test('the planning page printed from a desk carries the picture of its map', asy
 	expect(map.colours).toBeGreaterThan(20);
 	expect(problems).toEqual([]);
 });
+
+// Printed at once: the PDF is made right after the page is opened, before the live map has
+// settled (or drawn at all), and the map still prints (QA: printed within seconds, it was blank).
+for (const [where, testid] of [
+	['dashboard', 'hazard-map'],
+	['bulletin', 'bulletin-map']
+] as const) {
+	test(`the campaign ${where} printed at once after opening carries its map`, async ({ page }) => {
+		const problems = guard(page);
+		await signIn(page, DEMO.county);
+		await page.goto('/campaigns');
+		const href = await page
+			.getByRole('link', { name: OVERDUE_CAMPAIGN })
+			.first()
+			.getAttribute('href');
+		await page.goto(`${href}/${where}`);
+		const printed = await printPdf(page, `${where}-at-once`);
+		// under the map's heading (and its note) and above its legend
+		const map = pictureBetween(printed.file, /^未销号隐患分布|^圆点为/, /^重大隐患/);
+		expect(map.heightMm).toBeGreaterThan(60);
+		expect(map.ink).toBeGreaterThan(0.5);
+		expect(map.colours).toBeGreaterThan(20);
+		await expect(page.getByTestId(testid)).toBeAttached();
+		expect(problems).toEqual([]);
+	});
+}

@@ -6,9 +6,11 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 	'emp.homesRefused': 'Visible only inside a declared emergency; ask the county administrator',
 	'emp.homes.csv': 'Export CSV',
 	'emp.homes.xlsx': 'Export Excel',
-	'emp.homes.sheet': 'Emergency home list',
-	'emp.homes.total': '{n} homes in {v} villages',
-	'emp.homes.onMap': 'Homes (exact places)',
+	'emp.homes.sheet': "Emergency list of children's homes",
+	'emp.homes.total': 'Homes of {n} children in {v} villages',
+	'emp.homes.countNote':
+		'Each row is the home of one registered child (children living together have a row each), so the counts here are the register\'s exact numbers; the children counts under "Near a place" are the villages\' released, perturbation-protected figures, and the two may differ.',
+	'emp.homes.onMap': "Children's homes (exact places)",
 	'emp.homes.use': 'Use this reach',
 	'emp.near': 'Near a place',
 	'emp.near.intro':
@@ -29,9 +31,9 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 	'emp.near.hazards': 'Open hazards',
 	'emp.near.children': 'Children',
 	'emp.near.villages': 'Villages (by their centre)',
-	'emp.near.childrenTotal': 'Children',
-	'emp.near.leftBehind': 'Left-behind',
-	'emp.near.inDifficulty': 'In difficulty',
+	'emp.near.childrenTotal': 'Children (released figure)',
+	'emp.near.leftBehind': 'Left-behind children (released figure)',
+	'emp.near.inDifficulty': 'Children in difficulty (released figure)',
 	'emp.near.childrenNote':
 		'Children are the sum of the released (perturbed) figures of the villages whose centre lies in the place; "—" means not published.',
 	'emp.near.none': 'None',

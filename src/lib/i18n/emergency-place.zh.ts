@@ -5,9 +5,11 @@ export const emergencyPlaceZh = {
 	'emp.homesRefused': '仅在已宣布的应急状态内可见；请联系县级管理员',
 	'emp.homes.csv': '导出 CSV',
 	'emp.homes.xlsx': '导出 Excel',
-	'emp.homes.sheet': '应急住址名单',
-	'emp.homes.total': '共 {n} 处住址，{v} 个村',
-	'emp.homes.onMap': '住址（精确位置）',
+	'emp.homes.sheet': '应急儿童住址名单',
+	'emp.homes.total': '共 {n} 名儿童的住址，{v} 个村',
+	'emp.homes.countNote':
+		'每行是一名登记儿童的住址（同住的儿童各占一行），人数为登记的实际人数；“地点周边”的儿童人数是各村经扰动保护的发布数，两者可能不同。',
+	'emp.homes.onMap': '儿童住址（精确位置）',
 	'emp.homes.use': '选此河段',
 	'emp.near': '地点周边',
 	'emp.near.intro':
@@ -28,9 +30,9 @@ export const emergencyPlaceZh = {
 	'emp.near.hazards': '未销号隐患',
 	'emp.near.children': '儿童人数',
 	'emp.near.villages': '所涉村（以村中心点计）',
-	'emp.near.childrenTotal': '儿童',
-	'emp.near.leftBehind': '留守儿童',
-	'emp.near.inDifficulty': '困境儿童',
+	'emp.near.childrenTotal': '儿童人数（发布数）',
+	'emp.near.leftBehind': '留守儿童人数（发布数）',
+	'emp.near.inDifficulty': '困境儿童人数（发布数）',
 	'emp.near.childrenNote':
 		'儿童人数为各村已发布的扰动保护人数之和，村中心点在范围内的村整村计入；“—”表示不公布。',
 	'emp.near.none': '无',

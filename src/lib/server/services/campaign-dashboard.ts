@@ -18,6 +18,7 @@ import {
 	type HazardAtRow
 } from '../repositories/campaign-dashboard';
 import { findUnit } from './areas';
+import { paperStill } from './paper-map';
 import { unitCentres } from '../repositories/report';
 import { campaignItemLabels } from './checklists';
 import { labelKey } from '$lib/domain/checklist';
@@ -209,6 +210,8 @@ export async function campaignDashboard(
 		at,
 		bbox: p.bbox,
 		frameCode: p.frameCode,
+		// the map on paper until the live map has its picture (printed at once after opening)
+		still: p.bbox ? await paperStill(db, p.frameCode, p.bbox) : null,
 		totals: p.totals,
 		townships: p.townships,
 		visitsByTownship: p.townships.map((t) => ({
@@ -252,6 +255,7 @@ export async function campaignBulletin(
 		at,
 		bbox: p.bbox,
 		frameCode: p.frameCode,
+		still: p.bbox ? await paperStill(db, p.frameCode, p.bbox) : null,
 		totals: p.totals,
 		today: {
 			visited: p.visits.filter((v) => v.day === day).reduce((a, v) => a + v.n, 0),
