@@ -426,6 +426,9 @@ function samples(routeId: string, who: Who): { own: string; other?: string } {
 				own: `/reports/annual?code=${j}&year=2026`,
 				other: otherTownship && `/reports/annual?code=${otherTownship}&year=2026`
 			};
+		// the public sites of the user's own area: no other area to ask for
+		case '/api/exports/sites':
+			return { own: '/api/exports/sites?kind=children_homes&format=csv' };
 		case '/api/exports/annual-report':
 			return {
 				own: `/api/exports/annual-report?code=${j}&year=2026`,

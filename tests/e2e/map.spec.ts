@@ -430,3 +430,25 @@ test('a map left open picks up new tiles when the data moves (a check recorded e
 	expect(problems).toEqual([]);
 	await context.close();
 });
+
+test('the layer panel exports a site layer as a file the import reads, for the whole area', async ({
+	page
+}) => {
+	await page.goto('/');
+	await expect(page.getByTestId('export-sites-institutions')).toContainText('GeoJSON');
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('export-sites-institutions-csv').click()
+	]);
+	expect(download.suggestedFilename()).toMatch(/-province\.admin\.csv$/);
+	const chunks: Buffer[] = [];
+	for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+	const text = Buffer.concat(chunks).toString('utf8');
+	expect(text.charCodeAt(0)).toBe(0xfeff);
+	const lines = text.slice(1).trim().split('\r\n');
+	// the import's own column names, in Chinese
+	expect(lines[0]).toBe('编号,类型,名称,区划代码,区划名称,容量,经度,纬度');
+	const n = await sql<{ n: number }>`
+		SELECT count(*)::int AS n FROM institutions WHERE admin_code LIKE '42%'`.execute(db.db);
+	expect(lines.length - 1).toBe(Number(n.rows[0].n));
+});

@@ -211,7 +211,7 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		}
 	});
 
-	it('writes files GDAL reads: XLSX date cells as DateTime, CSV with a BOM, GeoJSON points', async () => {
+	it('writes files GDAL reads: XLSX date cells as DateTime, CSV with a BOM, GeoJSON lines', async () => {
 		const rows = Number(
 			(
 				await sql<{ n: number }>`
@@ -248,11 +248,21 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(geo.res.headers.get('content-type')).toContain('geo+json');
 		const g = ogrinfo(geo.bytes, 'geojson');
 		expect(g.count).toBe(rows);
-		expect(g.geometry).toBe('Point');
+		// each segment's own line, its shape kept; the point on it stays as two properties
+		expect(g.geometry).toBe('Line String');
 		expect(g.fields.get('Nearest village')).toBe('String');
+		expect(g.fields.get('Longitude')).toBe('Real');
+		expect(g.fields.get('Latitude')).toBe('Real');
 		const fc = JSON.parse(geo.bytes.toString('utf8')) as {
 			exported: { by: string; at: string };
+			features: { geometry: GeoJSON.Geometry; properties: Record<string, unknown> }[];
 		};
+		// the line is the stored one: equal to the database's geometry of the same segment
+		const first = fc.features[0];
+		const same = await sql<{ same: boolean }>`
+			SELECT ST_Equals(geom, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(first.geometry)}), 4326)) AS same
+			FROM waterways WHERE id = ${Number(first.properties['No.'])}`.execute(d.db);
+		expect(same.rows[0].same).toBe(true);
 		expect(fc.exported.by).toBe(county.username);
 		expect(fc.exported.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
 	});

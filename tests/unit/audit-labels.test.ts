@@ -283,7 +283,8 @@ describe('campaign entries in words', () => {
 
 	// every file the code exports and audits (waterways.ts segments.*, annual-report.ts,
 	// dashboard-export.ts dashboard.<table>.*, campaign-dashboard.ts campaign:<id>.<table>.*,
-	// list-exports.ts campaigns.<list>.* and planning.coverage.<level>.*), in every format
+	// list-exports.ts campaigns.<list>.*, planning.coverage.<level>.* and exports/sites
+	// sites.<kind>.*), in every format
 	const files = [
 		'segments',
 		'dashboard.completion',
@@ -294,7 +295,10 @@ describe('campaign entries in words', () => {
 		'planning.coverage.village',
 		'planning.coverage.township',
 		'campaign:7.townships',
-		'campaign:7.overdue'
+		'campaign:7.overdue',
+		'sites.children_homes',
+		'sites.sunshine_stations',
+		'sites.institutions'
 	].flatMap((f) => ['csv', 'xlsx', 'geojson'].map((x) => `${f}.${x}`));
 	it.each([...files, 'annual-report.pdf'])('names the file %s in words', (resource) => {
 		for (const locale of ['zh-CN', 'en'] as const) {

@@ -261,7 +261,8 @@ export async function toXlsx(
 
 /**
  * A GeoJSON FeatureCollection (RFC 7946: lon/lat on WGS 84) written as the chunks come: one
- * Point per row that has a place; `exported` says by whom and when.
+ * feature per row that has a place (its point, or its shape: a segment's line); `exported`
+ * says by whom and when.
  */
 export function geojsonStream(
 	chunks: AsyncIterable<readonly GeoJSON.Feature[]>,
@@ -303,6 +304,37 @@ export function tableFeatures(
 			properties[h] = v instanceof Date ? isoChina(v) : v;
 		});
 		return [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties }];
+	});
+}
+
+/**
+ * The table's rows as GeoJSON features whose geometry is the row's own shape (a segment's
+ * line, from `shapes` by the id in column `idCol`); every column, the point's longitude and
+ * latitude included, a property. A row without a shape falls back to its point.
+ */
+export function shapeFeatures(
+	table: Table,
+	idCol: number,
+	lonCol: number,
+	latCol: number,
+	shapes: ReadonlyMap<number, GeoJSON.Geometry>
+): GeoJSON.Feature[] {
+	return table.rows.flatMap((r) => {
+		const shape = shapes.get(Number(r[idCol]));
+		const lon = r[lonCol];
+		const lat = r[latCol];
+		const geometry: GeoJSON.Geometry | null =
+			shape ??
+			(typeof lon === 'number' && typeof lat === 'number'
+				? { type: 'Point', coordinates: [lon, lat] }
+				: null);
+		if (!geometry) return [];
+		const properties: Record<string, string | number | null> = {};
+		table.header.forEach((h, i) => {
+			const v = r[i];
+			properties[h] = v instanceof Date ? isoChina(v) : v;
+		});
+		return [{ type: 'Feature', geometry, properties }];
 	});
 }
 

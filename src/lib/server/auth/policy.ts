@@ -265,3 +265,13 @@ export function canVerifyHazard(p: Principal, areaCode: string): boolean {
 export function canImport(p: Principal): boolean {
 	return isAdmin(p);
 }
+
+/**
+ * The public sites (children's homes, Sunshine Stations, institutions) as files: whoever sees
+ * them on the map, and the map shows them to every role of its own area (canViewArea; the
+ * sites tile is scoped, never role-cut). They are places, not children: nothing in them says
+ * where a child lives.
+ */
+export function canExportSites(p: Principal): boolean {
+	return canViewArea(p, p.jurisdiction);
+}

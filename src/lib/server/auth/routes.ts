@@ -36,6 +36,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/exports/segments': 'user',
 	'/api/exports/dashboard': 'user',
 	'/api/exports/campaigns': 'user',
+	// the public sites as files: whoever sees them on the map (policy.canExportSites)
+	'/api/exports/sites': 'user',
 	// the annual report as a PDF: whoever may see the report, for the same areas
 	'/api/exports/annual-report': 'user',
 	'/api/analysis/exposure': 'user',

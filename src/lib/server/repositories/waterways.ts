@@ -72,6 +72,22 @@ export async function segmentLinesIn(
 }
 
 /**
+ * The lines of these segments under `sitePrefix`, for the GeoJSON export: as GeoJSON with
+ * every digit a float8 holds (15 decimals), so the file carries the stored shape itself.
+ */
+export async function segmentLinesById(
+	db: Kysely<DB>,
+	sitePrefix: string,
+	ids: readonly number[]
+): Promise<Map<number, GeoJSON.Geometry>> {
+	if (ids.length === 0) return new Map();
+	const r = await sql<{ id: number; g: string }>`
+		SELECT id, ST_AsGeoJSON(geom, 15) AS g FROM waterways
+		WHERE id = ANY(${ids}::bigint[]) AND township_code LIKE ${underPrefix(sitePrefix)}`.execute(db);
+	return new Map(r.rows.map((x) => [Number(x.id), JSON.parse(x.g) as GeoJSON.Geometry]));
+}
+
+/**
  * Take a river chief's segments from them: all of them, or (with `keepPrefix`) those outside
  * that area.
  */

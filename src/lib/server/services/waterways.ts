@@ -29,6 +29,7 @@ import {
 	type Scope
 } from '../auth/scope';
 import {
+	segmentLinesById,
 	segmentLinesIn as segmentLines,
 	segmentRequirement,
 	segmentRiverChief,
@@ -430,7 +431,14 @@ export async function segmentsForExport(db: Kysely<DB>, who: Principal, q: Segme
 		missing: (r: SegmentListItem) => FOUR_ITEMS.filter((i) => !r.usable_items.includes(i)),
 		// from the rows and the villages kept for this version: no query per chunk
 		places: (part: readonly SegmentListItem[]) =>
-			segmentPlacesOf(db, scopeFor(who.jurisdiction).sitePrefix, part)
+			segmentPlacesOf(db, scopeFor(who.jurisdiction).sitePrefix, part),
+		// the GeoJSON's geometry: each segment's own line, one query per chunk
+		lines: (part: readonly SegmentListItem[]) =>
+			segmentLinesById(
+				db,
+				scopeFor(who.jurisdiction).sitePrefix,
+				part.map((r) => r.id)
+			)
 	};
 }
 

@@ -1,5 +1,6 @@
 // The segment list as a file, scoped to the user's jurisdiction and filters: CSV (UTF-8 with
-// BOM, formula-safe, opens correctly in Excel), XLSX, or GeoJSON (a point on each segment). The
+// BOM, formula-safe, opens correctly in Excel), XLSX, or GeoJSON (each segment's line, with
+// the point on it as properties). The
 // same filters and the same kept rows as the list page, so the file holds what the user was
 // looking at; its name says which area and filters, who exported it and when. Written as it is
 // read: the rows and the
@@ -22,7 +23,7 @@ import {
 	geojsonStream,
 	segmentFileName,
 	segmentTable,
-	tableFeatures,
+	shapeFeatures,
 	xlsxStream,
 	type FourItem
 } from '$lib/server/exports';
@@ -60,7 +61,7 @@ export const GET: RequestHandler = async (event) => {
 	};
 	const { db } = await database();
 	// the list's own rows (which items each lacks comes from the same rows), and their places
-	const { rows, missing, places } = await segmentsForExport(db, user.principal, q);
+	const { rows, missing, places, lines } = await segmentsForExport(db, user.principal, q);
 	const header = segmentTable([], new Map(), locals.locale).header;
 	const chunk = async (part: typeof rows) =>
 		segmentTable(
@@ -76,7 +77,13 @@ export const GET: RequestHandler = async (event) => {
 		for await (const t of tables()) yield t.rows;
 	}
 	async function* featureChunks() {
-		for await (const t of tables()) yield tableFeatures(t, header.length - 2, header.length - 1);
+		for (let i = 0; i < rows.length; i += CHUNK) {
+			const part = rows.slice(i, i + CHUNK);
+			const [t, shapes] = await Promise.all([chunk(part), lines(part)]);
+			// the segment's line (its shape, what an import of waterways reads); the point on it
+			// stays in the properties, as in the CSV and XLSX
+			yield shapeFeatures(t, 0, header.length - 2, header.length - 1, shapes);
+		}
 	}
 	const mark = { user: user.principal.username, at: new Date() };
 
