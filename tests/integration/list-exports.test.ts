@@ -8,8 +8,8 @@ import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '.
 import { ogrinfo } from '../support/ogr';
 import { readXlsx } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { routeEvent } from '../support/route-event';
-import { translator, type Locale } from '../../src/lib/i18n';
+import { download } from '../support/route-event';
+import { translator } from '../../src/lib/i18n';
 import { GET as dashboardGET } from '../../src/routes/api/exports/dashboard/+server';
 import { GET as campaignsGET } from '../../src/routes/api/exports/campaigns/+server';
 import { createCampaign } from '../../src/lib/server/services/campaigns';
@@ -19,40 +19,6 @@ vi.mock('$lib/server/db', async (original) => ({
 	...(await original<typeof import('../../src/lib/server/db')>()),
 	database: async () => state.db!
 }));
-
-// Both export routes are called the same way; the test builds the event by hand,
-// so a handler is typed by what it is given, not by its route id.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Handler = (event: any) => Response | Promise<Response>;
-
-async function download(
-	handler: Handler,
-	route: string,
-	who: Principal,
-	query: string,
-	locale: Locale = 'en'
-) {
-	const url = new URL(`http://localhost${route}?${query}`);
-	const event = routeEvent<Parameters<typeof handler>[0]>(who, new Request(url), locale);
-	try {
-		const res = await handler(event);
-		const cd = res.headers.get('content-disposition') ?? '';
-		return {
-			status: res.status,
-			bytes: Buffer.from(await res.arrayBuffer()),
-			name: decodeURIComponent(/filename\*=UTF-8''([^;\s]+)/.exec(cd)?.[1] ?? ''),
-			type: res.headers.get('content-type') ?? ''
-		};
-	} catch (e) {
-		// SvelteKit's error(): an HttpError with a status
-		return {
-			status: (e as { status?: number }).status ?? 500,
-			bytes: Buffer.alloc(0),
-			name: '',
-			type: ''
-		};
-	}
-}
 
 const csvRows = (b: Buffer) => b.toString('utf8').slice(1).trim().split('\r\n');
 

@@ -10,7 +10,7 @@ import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '.
 import { ogrinfo } from '../support/ogr';
 import { unzip } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { routeEvent } from '../support/route-event';
+import { download } from '../support/route-event';
 import type { Locale } from '../../src/lib/i18n';
 import { GET } from '../../src/routes/api/exports/sites/+server';
 import { dryRunImport, prepareImport } from '../../src/lib/server/services/imports';
@@ -30,27 +30,9 @@ const UNIT: Record<Kind, string> = {
 	institutions: 'admin_code'
 };
 
-async function download(who: Principal, query: string, locale: Locale = 'en') {
-	const url = new URL(`http://localhost/api/exports/sites?${query}`);
-	const event = routeEvent<Parameters<typeof GET>[0]>(who, new Request(url), locale);
-	try {
-		const res = await GET(event);
-		const cd = res.headers.get('content-disposition') ?? '';
-		return {
-			status: res.status,
-			bytes: Buffer.from(await res.arrayBuffer()),
-			name: decodeURIComponent(/filename\*=UTF-8''([^;\s]+)/.exec(cd)?.[1] ?? ''),
-			type: res.headers.get('content-type') ?? ''
-		};
-	} catch (e) {
-		return {
-			status: (e as { status?: number }).status ?? 500,
-			bytes: Buffer.alloc(0),
-			name: '',
-			type: ''
-		};
-	}
-}
+/** The sites export as `who`. */
+const exportSites = (who: Principal, query: string, locale: Locale = 'en') =>
+	download(GET, '/api/exports/sites', who, query, locale);
 
 const csvLines = (b: Buffer) => b.toString('utf8').slice(1).trim().split('\r\n');
 
@@ -134,7 +116,7 @@ describe.each(testEngines())('site exports on %s', (engine) => {
 			const n = await countIn(k, countyPrefix);
 			expect(n).toBeGreaterThan(0);
 
-			const csv = await download(county, `kind=${k}&format=csv`);
+			const csv = await exportSites(county, `kind=${k}&format=csv`);
 			expect(csv.status).toBe(200);
 			expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 			const lines = csvLines(csv.bytes);
@@ -151,7 +133,7 @@ describe.each(testEngines())('site exports on %s', (engine) => {
 			expect(c.count).toBe(n);
 			expect(c.geometry).toBe('Point');
 
-			const xlsx = await download(county, `kind=${k}&format=xlsx`);
+			const xlsx = await exportSites(county, `kind=${k}&format=xlsx`);
 			expect(xlsx.type).toContain('spreadsheetml');
 			const x = ogrinfo(xlsx.bytes, 'xlsx');
 			expect(x.count).toBe(n);
@@ -165,7 +147,7 @@ describe.each(testEngines())('site exports on %s', (engine) => {
 			expect(core).toContain(`<dc:creator>${county.username}</dc:creator>`);
 			expect(xlsx.bytes.includes(Buffer.from('elsewhere-'))).toBe(false);
 
-			const geo = await download(county, `kind=${k}&format=geojson`);
+			const geo = await exportSites(county, `kind=${k}&format=geojson`);
 			expect(geo.type).toContain('geo+json');
 			const g = ogrinfo(geo.bytes, 'geojson');
 			expect(g.count).toBe(n);
@@ -206,7 +188,7 @@ describe.each(testEngines())('site exports on %s', (engine) => {
 	it('gives a township’s staff the sites of their township only', async () => {
 		const prefix = staff.jurisdiction.slice(0, 9);
 		for (const k of KINDS) {
-			const r = await download(staff, `kind=${k}&format=csv`);
+			const r = await exportSites(staff, `kind=${k}&format=csv`);
 			expect(r.status).toBe(200);
 			const lines = csvLines(r.bytes);
 			expect(lines).toHaveLength((await countIn(k, prefix)) + 1);
@@ -217,8 +199,8 @@ describe.each(testEngines())('site exports on %s', (engine) => {
 
 	it('refuses an unknown kind or format with a 400, logging nothing', async () => {
 		const before = (await audits('sites.children.csv')).length;
-		expect((await download(county, 'kind=children&format=csv')).status).toBe(400);
-		expect((await download(county, 'kind=institutions&format=pdf')).status).toBe(400);
+		expect((await exportSites(county, 'kind=children&format=csv')).status).toBe(400);
+		expect((await exportSites(county, 'kind=institutions&format=pdf')).status).toBe(400);
 		expect(await audits('sites.children.csv')).toHaveLength(before);
 	});
 
@@ -228,7 +210,7 @@ describe.each(testEngines())('site exports on %s', (engine) => {
 			const n = await countIn(k, countyPrefix);
 			for (const locale of ['zh-CN', 'en'] as const)
 				for (const format of ['csv', 'xlsx', 'geojson'] as const) {
-					const file = await download(county, `kind=${k}&format=${format}`, locale);
+					const file = await exportSites(county, `kind=${k}&format=${format}`, locale);
 					const p = await prepareImport(
 						d.db,
 						county,

@@ -3,12 +3,11 @@
 import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
-import { requestMeta, signedIn } from '$lib/server/http/guard';
+import { signedIn } from '$lib/server/http/guard';
+import { listFileResponse } from '$lib/server/http/list-file';
 import { orHttpError } from '$lib/server/http/errors';
 import { assertPlanner, planningArea, villageCoverage } from '$lib/server/services/planning';
-import { auditListExport } from '$lib/server/services/list-exports';
-import { contentDisposition } from '$lib/server/exports';
-import { CONTENT_TYPES, EXPORT_FORMATS, listFileName, tableBody } from '$lib/server/exports-lists';
+import { EXPORT_FORMATS } from '$lib/server/exports-lists';
 import { townshipCoverageTable, villageCoverageTable } from '$lib/server/exports-planning';
 import { adminCode, blankOr, parseQuery } from '$lib/server/validation';
 import { translator } from '$lib/i18n';
@@ -49,22 +48,12 @@ export const GET: RequestHandler = async (event) => {
 		name: `${t('plan.coverageSheet')}-${t(q.level === 'township' ? 'plan.township' : 'plan.village')}`,
 		ascii: `coverage-${q.level}`
 	};
-	const mark = { user: user.principal.username, at: new Date() };
-	const file = listFileName(area, what, q.format, mark);
-	await auditListExport(
-		db,
-		user.principal,
-		`planning.coverage.${q.level}`,
-		q.format,
-		area.code,
-		{ file: file.name, rows: table.rows.length },
-		requestMeta(event)
-	);
-	return new Response(tableBody(table, q.format, t('plan.coverageSheet'), mark, locals.locale), {
-		headers: {
-			'Content-Type': CONTENT_TYPES[q.format],
-			'Content-Disposition': contentDisposition(file.name, file.ascii),
-			'Cache-Control': 'no-store'
-		}
+	return listFileResponse(db, event, user, {
+		resource: `planning.coverage.${q.level}`,
+		format: q.format,
+		area,
+		what,
+		sheet: t('plan.coverageSheet'),
+		table
 	});
 };

@@ -4,12 +4,11 @@
 import * as v from 'valibot';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/db';
-import { requestMeta, signedIn } from '$lib/server/http/guard';
+import { signedIn } from '$lib/server/http/guard';
+import { listFileResponse } from '$lib/server/http/list-file';
 import { orHttpError } from '$lib/server/http/errors';
-import { auditListExport } from '$lib/server/services/list-exports';
 import { SITE_KINDS, sitesForExport } from '$lib/server/services/site-exports';
-import { contentDisposition } from '$lib/server/exports';
-import { CONTENT_TYPES, EXPORT_FORMATS, listFileName, tableBody } from '$lib/server/exports-lists';
+import { EXPORT_FORMATS } from '$lib/server/exports-lists';
 import { parseQuery } from '$lib/server/validation';
 
 const Query = v.object({
@@ -22,26 +21,16 @@ export const GET: RequestHandler = async (event) => {
 	const { url, locals } = event;
 	const q = parseQuery(Query, url, locals.locale);
 	const { db } = await database();
-	const mark = { user: user.principal.username, at: new Date() };
 	const out = await orHttpError(
 		locals.locale,
 		sitesForExport(db, user.principal, q.kind, locals.locale)
 	);
-	const file = listFileName(out.area, out.what, q.format, mark);
-	await auditListExport(
-		db,
-		user.principal,
-		`sites.${q.kind}`,
-		q.format,
-		out.area.code,
-		{ file: file.name, rows: out.table.rows.length },
-		requestMeta(event)
-	);
-	return new Response(tableBody(out.table, q.format, out.what.name, mark, locals.locale), {
-		headers: {
-			'Content-Type': CONTENT_TYPES[q.format],
-			'Content-Disposition': contentDisposition(file.name, file.ascii),
-			'Cache-Control': 'no-store'
-		}
+	return listFileResponse(db, event, user, {
+		resource: `sites.${q.kind}`,
+		format: q.format,
+		area: out.area,
+		what: out.what,
+		sheet: out.what.name,
+		table: out.table
 	});
 };
