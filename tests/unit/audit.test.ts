@@ -44,6 +44,22 @@ describe('audit details in words', () => {
 		);
 	});
 
+	it('names an item added to a checklist by its label, not its key', () => {
+		const detail = {
+			checklist: 'institution',
+			version: 2,
+			op: 'add',
+			item: 'added_a',
+			label: '防溺水宣传栏',
+			from: null
+		};
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const parts = auditDetailParts('checklist_edited', detail, at, locale);
+			expect(parts.map((p) => p.value).join(' ')).not.toContain('added_a');
+			expect(parts.find((p) => p.value === '防溺水宣传栏')).toBeDefined();
+		}
+	});
+
 	it('reads jsonb given as text (one engine) the same as parsed (the other)', () => {
 		const detail = { needs: 'none' };
 		expect(auditDetailParts('login', JSON.stringify(detail), at, 'zh-CN')).toEqual(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translator, formatCount, formatDate } from '../../src/lib/i18n';
+import { translator, formatCount, formatDate, formatShare } from '../../src/lib/i18n';
 import { checklistVersionText } from '../../src/lib/components/campaign/format';
 
 describe('messages with counts', () => {
@@ -66,5 +66,16 @@ describe('which checklist a check answered', () => {
 		expect(checklistVersionText(1, zh)).toBe('按第 1 版清单');
 		expect(checklistVersionText(3, en)).toBe('on checklist version 3');
 		for (const t of [zh, en]) expect(checklistVersionText(0, t)).not.toMatch(/0/);
+	});
+});
+
+describe('shares', () => {
+	it('never rounds a share that is neither none nor all to 0% or 100%', () => {
+		expect(formatShare(1 / 1028)).toBe('<1%');
+		expect(formatShare(1027 / 1028)).toBe('>99%');
+		expect(formatShare(0)).toBe('0%');
+		expect(formatShare(1)).toBe('100%');
+		expect(formatShare(0.5)).toBe('50%');
+		expect(formatShare(0.005)).toBe('1%');
 	});
 });

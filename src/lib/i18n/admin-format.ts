@@ -203,9 +203,10 @@ export function auditDetailParts(
 			return t(refs[key], { id: String(v) });
 		if (codes[key] && (typeof v === 'number' || typeof v === 'string'))
 			return msg(`${codes[key]}${v}`, String(v));
-		// a checklist item by its default words (an added item is named by its own label)
+		// a checklist item by its default words; an added item has none and is named by the
+		// label the entry gives it (its key, e.g. added_a, means nothing to a reader)
 		if (action === 'checklist_edited' && key === 'item' && typeof v === 'string')
-			return msg(`cl.${String(d.checklist)}.${v}`, v);
+			return msg(`cl.${String(d.checklist)}.${v}`, typeof d.label === 'string' ? d.label : v);
 		if (typeof v === 'number') return ID_KEYS.has(key) ? String(v) : formatCount(v, locale);
 		if (typeof v === 'string') {
 			if (CODE_KEYS[key]) return msg(`${CODE_KEYS[key]}${v}`, v);

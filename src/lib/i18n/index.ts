@@ -68,6 +68,16 @@ export function formatCount(n: number, locale: Locale): string {
 	return (locale === 'en' ? COUNT_FORMAT.en : COUNT_FORMAT.zh).format(n);
 }
 
+/**
+ * A share as a whole percentage, never rounded to 0% or 100% when it is neither: one target
+ * visited of 1,028 read "0%", as if none had been.
+ */
+export function formatShare(share: number): string {
+	if (share > 0 && share < 0.005) return '<1%';
+	if (share < 1 && share >= 0.995) return '>99%';
+	return `${Math.round(share * 100)}%`;
+}
+
 /** 850 米 / 1.2 公里 (zh) · 850 m / 1.2 km (en) */
 export function formatDistance(meters: number, locale: Locale): string {
 	const t = translator(locale);
