@@ -14,7 +14,10 @@ async function mapReady(page: Page) {
 
 /** Click the map at fractions of its box (a vertex while drawing). */
 async function clickMap(page: Page, fx: number, fy: number) {
-	const box = await page.getByTestId('emergency-map').locator('.live').boundingBox();
+	// the whole map in view: a click below the phone's screen reaches nothing
+	const map = page.getByTestId('emergency-map').locator('.live');
+	await map.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+	const box = await map.boundingBox();
 	if (!box) throw new Error('no map');
 	await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
 }
@@ -69,8 +72,14 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		await expect(p.getByTestId('emergency-list')).toContainText('生效中');
 		await expect(p.getByTestId('emergency-list')).toContainText(TOWNSHIP);
 
-		// the homes of the township, by village, with a count each and the nearest segment
-		await p.getByTestId('homes-form').locator('select').selectOption(TOWNSHIP);
+		// the homes of the township, by village, with a count each and the nearest segment: the
+		// township under the emergency is offered first, marked, and already chosen
+		const choice = p.getByTestId('homes-form').locator('select');
+		await expect(choice).toHaveValue(TOWNSHIP);
+		const inForce = choice.getByTestId('areas-in-force');
+		await expect(inForce).toHaveAttribute('label', '应急状态中');
+		await expect(inForce.locator('option')).toHaveCount(1);
+		await expect(inForce.locator('option')).toHaveAttribute('value', TOWNSHIP);
 		await p.getByRole('button', { name: '显示名单' }).click();
 		const villages = p.getByTestId('homes-village');
 		await expect(villages.first()).toBeVisible();

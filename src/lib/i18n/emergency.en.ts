@@ -17,6 +17,8 @@ export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 	'em.homes': "Children's homes by village",
 	'em.homes.intro':
 		'Only inside a declared emergency and its area; every view and export is recorded in the audit log.',
+	'em.homes.inForce': 'Emergency in force',
+	'em.homes.others': 'Other areas (only once an emergency is declared)',
 	'em.homes.area': 'Township or village code',
 	'em.homes.show': 'Show list',
 	'em.homes.print': 'Print',

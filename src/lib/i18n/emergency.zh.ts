@@ -13,6 +13,8 @@ export const emergencyZh = {
 	'em.area': '区域',
 	'em.homes': '儿童住址名单（按村）',
 	'em.homes.intro': '仅限应急期间、应急区域内查看，每次查看和导出都记入审计日志。',
+	'em.homes.inForce': '应急状态中',
+	'em.homes.others': '其他区域（宣布应急状态后方可查看）',
 	'em.homes.area': '乡镇或村代码',
 	'em.homes.show': '显示名单',
 	'em.homes.print': '打印',

@@ -15,6 +15,7 @@ import { findUnit, subdivisionNames } from '$lib/server/services/areas';
 import { ResidenceDenied } from '$lib/server/errors';
 import { parseQuery, text } from '$lib/server/validation';
 import { translator } from '$lib/i18n';
+import { jurisdictionPrefix, levelOfCode } from '$lib/domain/admin';
 
 const Query = v.object({ area: v.optional(text(40), '') });
 
@@ -48,6 +49,24 @@ export const load: PageServerLoad = async (event) => {
 			? [{ code: who.jurisdiction, name: home?.name ?? who.jurisdiction }]
 			: await subdivisionNames(db, who.jurisdiction);
 	const active = emergencies.find((e) => e.active);
+	// the areas an emergency in force covers come first and say so, the first of them chosen:
+	// the desk offered every township of the county in code order, and the first one (not under
+	// an emergency) was refused. An emergency over one village is its own choice.
+	const inForce = emergencies.filter((e) => e.active).map((e) => jurisdictionPrefix(e.areaCode));
+	const covered = (code: string) => inForce.some((p) => code.startsWith(p));
+	const choices = [
+		...emergencies
+			.filter(
+				(e) =>
+					e.active &&
+					levelOfCode(e.areaCode) === 'village' &&
+					!areas.some((a) => a.code === e.areaCode)
+			)
+			.map((e) => ({ code: e.areaCode, name: e.areaName })),
+		...areas
+	]
+		.map((a) => ({ code: a.code, name: a.name, underEmergency: covered(a.code) }))
+		.sort((a, b) => Number(b.underEmergency) - Number(a.underEmergency));
 	let homes: { area: string; villages: ResidenceVillage[] } | null = null;
 	let refused: string | null = null;
 	if (q.area) {
@@ -75,7 +94,7 @@ export const load: PageServerLoad = async (event) => {
 		emergencies,
 		bbox: active?.bbox ?? home?.bbox ?? null,
 		selectedArea: active?.areaCode ?? who.jurisdiction,
-		areas: areas.map((a) => ({ code: a.code, name: a.name })),
+		areas: choices,
 		area: q.area,
 		homes,
 		refused,
