@@ -239,21 +239,28 @@ test('waterway segments from a GeoJSON: imported, then exported back in CSV and 
 	const csvText = Buffer.concat(chunks).toString('utf8');
 	for (const name of names) expect(csvText).toContain(name);
 
-	// and the GeoJSON a GIS opens: a feature for each, placed on the imported line
+	// and the GeoJSON a GIS opens: a feature for each, the imported line itself
 	const r = await page.request.get(
 		`/api/exports/segments?format=geojson&mine=0&township=${v.township}`
 	);
 	expect(r.status()).toBe(200);
 	const fc = (await r.json()) as {
-		features: { properties: Record<string, unknown>; geometry: { coordinates: number[] } }[];
+		features: {
+			properties: Record<string, unknown>;
+			geometry: { type: string; coordinates: number[][] };
+		}[];
 	};
 	const ours = fc.features.filter((f) =>
 		names.some((n) => Object.values(f.properties).includes(n))
 	);
 	expect(ours).toHaveLength(2);
 	for (const f of ours) {
-		expect(Math.abs(f.geometry.coordinates[0] - v.lon)).toBeLessThan(0.01);
-		expect(Math.abs(f.geometry.coordinates[1] - v.lat)).toBeLessThan(0.01);
+		expect(f.geometry.type).toBe('LineString');
+		expect(f.geometry.coordinates).toHaveLength(2);
+		for (const [lon, lat] of f.geometry.coordinates) {
+			expect(Math.abs(lon - v.lon)).toBeLessThan(0.01);
+			expect(Math.abs(lat - v.lat)).toBeLessThan(0.01);
+		}
 	}
 	expect(problems).toEqual([]);
 });
