@@ -3,7 +3,7 @@
 // (counts, the rejected row named, the preview), confirm, and find the new homes in the map's
 // tiles. Then the same file again: nothing to write. Waterway segments from a GeoJSON go in the
 // same way and come back out in the segment list's CSV and GeoJSON exports.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { VectorTile } from '@mapbox/vector-tile';
 import Protobuf from 'pbf';
 import iconv from 'iconv-lite';
@@ -37,6 +37,18 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
 	await db?.close();
 });
+
+type FileChoice = { name: string; mimeType: string; buffer: Buffer };
+// A file chosen before the page has hydrated is lost: the input is replaced and 读取文件 stays
+// disabled. The choice is made again until the page holds it, then read.
+async function readFile(page: Page, file: FileChoice): Promise<void> {
+	const read = page.getByRole('button', { name: '读取文件' });
+	await expect(async () => {
+		await page.locator('input[type=file]').setInputFiles(file);
+		await expect(read).toBeEnabled({ timeout: 1_000 });
+	}).toPass({ timeout: 20_000 });
+	await read.click();
+}
 
 function tileOf(lon: number, lat: number, z: number): [number, number] {
 	const n = 2 ** z;
@@ -76,8 +88,7 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 		if (p.startsWith('/api/import-uploads')) tus.push(r.method());
 		if (p === '/api/imports') stepBodies.push(r.postDataBuffer() ?? Buffer.alloc(0));
 	});
-	await page.locator('input[type=file]').setInputFiles(file);
-	await page.getByRole('button', { name: '读取文件' }).click();
+	await readFile(page, file);
 
 	const nameSelect = page.locator('select[data-field=name]');
 	await expect(nameSelect).toHaveValue('');
@@ -163,8 +174,7 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 
 	// the same file again: the remembered mapping fills 单位 in, and nothing is left to write
 	await page.goto('/admin/imports');
-	await page.locator('input[type=file]').setInputFiles(file);
-	await page.getByRole('button', { name: '读取文件' }).click();
+	await readFile(page, file);
 	await expect(page.locator('select[data-field=name]')).toHaveValue('单位');
 	await page.getByRole('button', { name: '预检' }).click();
 	await expect(page.locator('[data-count=unchanged]')).toHaveText('2');
@@ -172,12 +182,11 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 	await expect(page.getByRole('button', { name: '确认写入' })).toBeDisabled();
 
 	// a file that is not one is refused in Chinese
-	await page.locator('input[type=file]').setInputFiles({
+	await readFile(page, {
 		name: '坏文件.xlsx',
 		mimeType: 'application/octet-stream',
 		buffer: Buffer.from('not a workbook')
 	});
-	await page.getByRole('button', { name: '读取文件' }).click();
 	await expect(page.getByTestId('import-error')).toContainText('无法读取该文件');
 	expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
 });
@@ -214,12 +223,11 @@ test('waterway segments from a GeoJSON: imported, then exported back in CSV and 
 	};
 	await page.locator('select[name=kind]').selectOption('waterways');
 	await expect(page.locator('select[name=kind]')).toHaveValue('waterways');
-	await page.locator('input[type=file]').setInputFiles({
+	await readFile(page, {
 		name: '河段.geojson',
 		mimeType: 'application/geo+json',
 		buffer: Buffer.from(JSON.stringify(geojson))
 	});
-	await page.getByRole('button', { name: '读取文件' }).click();
 	await expect(page.locator('select[data-field=sourceId]')).toHaveValue('河段编号');
 	await expect(page.locator('select[data-field=townshipCode]')).toHaveValue('乡镇代码');
 	await page.getByRole('button', { name: '预检' }).click();
