@@ -69,7 +69,8 @@ function uploadPhoto(
 	if (meta?.stamp) metadata.stamp = meta.stamp;
 	return new Promise((resolve, reject) => {
 		const up = new Upload(p.data as Blob, {
-			endpoint: `${base}/`,
+			// the path itself: with a trailing slash the server answers 308 to it first
+			endpoint: base,
 			// an upload created before is resumed from its known URL (HEAD, then PATCH from the
 			// offset the server holds); otherwise it is created (POST), named by metadata.photo
 			uploadUrl: resume ? `${base}/${p.photo}` : undefined,
