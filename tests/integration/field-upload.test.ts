@@ -3,8 +3,9 @@
 // sending code (src/lib/offline/target-send.ts, tus-js-client's Node build) to the real services
 // and tus server behind a small HTTP server that cuts the connection. It is stored exactly once,
 // and the photos on disk are byte for byte what the phone sent. Also: a target found in the
-// field is validated against the worker's jurisdiction's boundary.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// field is validated against the worker's jurisdiction's boundary, and both are answered through
+// their routes as the outbox expects (201, 200 again, 400 in the user's language).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -25,12 +26,22 @@ import {
 } from '../../src/lib/server/services/field';
 import { CampaignRejected, NotFoundError } from '../../src/lib/server/errors';
 import { refusalOf } from '../../src/lib/server/http/errors';
+import { translator, type Locale } from '../../src/lib/i18n';
 import {
 	TargetCheckPayload,
 	stampText,
 	type TargetCheckPayloadInput
 } from '../../src/lib/domain/field';
 import { sendTargetCheck, type QueuedPhoto } from '../../src/lib/offline/target-send';
+import { routeEvent, type RouteHandler } from '../support/route-event';
+import { POST as postFieldTarget } from '../../src/routes/api/field-targets/+server';
+import { POST as postTargetCheck } from '../../src/routes/api/target-checks/+server';
+
+const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
+vi.mock('$lib/server/db', async (original) => ({
+	...(await original<typeof import('../../src/lib/server/db')>()),
+	database: async () => state.db!
+}));
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 const COUNTY = '429800000000';
@@ -61,6 +72,7 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 
 	beforeAll(async () => {
 		d = await openTestDatabase(engine);
+		state.db = d;
 		dir = await mkdtemp(path.join(os.tmpdir(), 'tongan-uploads-'));
 		const db = d.db;
 		const unit = (
@@ -436,5 +448,72 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 		const n = await sql<{ n: number }>`
 			SELECT count(*)::int AS n FROM campaign_targets WHERE name = '废井'`.execute(d.db);
 		expect(n.rows[0].n).toBe(0);
+	});
+	it("answers the outbox through its routes: 201, 200 when sent again, 400 in the user's language", async () => {
+		const post = async (handler: RouteHandler, route: string, body: string, locale: Locale) => {
+			const res = await handler(
+				routeEvent(
+					staff,
+					new Request(`http://localhost${route}`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body
+					}),
+					locale
+				)
+			);
+			return { status: res.status, body: await res.json() };
+		};
+		const uuid = randomUUID();
+		const pit = JSON.stringify({
+			clientUuid: uuid,
+			fieldKind: 'pit',
+			name: '路口深坑',
+			lon: 110.051,
+			lat: 31.052
+		});
+		const first = await post(postFieldTarget, '/api/field-targets', pit, 'zh-CN');
+		expect(first.status).toBe(201);
+		const again = await post(postFieldTarget, '/api/field-targets', pit, 'zh-CN');
+		expect(again).toEqual({ status: 200, body: { ...first.body, duplicate: true } });
+		// not JSON at all, a field the schema refuses, and a place the service refuses: each a 400
+		// naming what is wrong, in the language asked for, and nothing stored
+		const garbled = await post(postTargetCheck, '/api/target-checks', '{"clientUuid":', 'zh-CN');
+		expect(garbled).toEqual({
+			status: 400,
+			body: { field: '*', message: translator('zh-CN')('check.err.upload') }
+		});
+		const nameless = await post(
+			postFieldTarget,
+			'/api/field-targets',
+			JSON.stringify({
+				clientUuid: randomUUID(),
+				fieldKind: 'pit',
+				name: ' ',
+				lon: 110.05,
+				lat: 31.05
+			}),
+			'en'
+		);
+		expect(nameless).toMatchObject({ status: 400, body: { field: 'name' } });
+		expect(nameless.body.message).toContain(translator('en')('field.err.name'));
+		const outside = await post(
+			postFieldTarget,
+			'/api/field-targets',
+			JSON.stringify({
+				clientUuid: randomUUID(),
+				fieldKind: 'well',
+				name: '界外井',
+				lon: 110.3,
+				lat: 31.2
+			}),
+			'zh-CN'
+		);
+		expect(outside.status).toBe(400);
+		expect(outside.body.message).toBe('该位置不在您的管辖范围内');
+		const n = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM campaign_targets
+			WHERE client_uuid = ${uuid}::uuid OR name IN ('界外井', ' ')`.execute(d.db);
+		expect(n.rows[0].n).toBe(1);
 	});
 });

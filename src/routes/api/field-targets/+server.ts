@@ -1,38 +1,10 @@
 // A target found in the field (a construction pit, an open well, a broken fence, a flooded road),
 // as JSON from the phone (domain/field.ts FieldTargetPayload): a point inside the worker's
 // jurisdiction, else a 400 that says so. Idempotent by the phone's UUID.
-import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { database } from '$lib/server/db';
-import { requestMeta, signedIn } from '$lib/server/http/guard';
-import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
+import { phonePost } from '$lib/server/http/phone-post';
 import { addFieldTarget } from '$lib/server/services/field';
 import { FieldTargetPayload } from '$lib/domain/field';
-import { parse } from '$lib/server/validation';
-import { translator } from '$lib/i18n';
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
-export const POST: RequestHandler = async (event) => {
-	const { user } = signedIn(event.locals);
-	const locale = event.locals.locale;
-	const refuse = (field: string, message: string, status = 400) =>
-		json({ field, message }, { status, headers: NO_STORE });
-	let body: unknown;
-	try {
-		body = await event.request.json();
-	} catch {
-		return refuse('*', translator(locale)('check.err.upload'));
-	}
-	const p = parse(FieldTargetPayload, body, locale);
-	if (!p.ok) return refuse(p.field, p.message);
-	const { db } = await database();
-	try {
-		const r = await addFieldTarget(db, user.principal, p.value, requestMeta(event));
-		return json(r, { status: r.duplicate ? 200 : 201, headers: NO_STORE });
-	} catch (e) {
-		const r = refusalOf(locale, e);
-		if (r?.field) return refuse(r.field, r.message, r.status);
-		throwAsHttp(locale, e);
-	}
-};
+export const POST: RequestHandler = (event) =>
+	phonePost(event, FieldTargetPayload, (db, who, f, meta) => addFieldTarget(db, who, f, meta));
