@@ -3,13 +3,10 @@
 // point on the segment), the file name sent in Content-Disposition (with who and when), the
 // audit log, and the files opened by GDAL (ogrinfo), the outside reader GIS users have.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import { readXlsx, shownDateTime } from '../support/xlsx';
+import { ogrinfo } from '../support/ogr';
 import type { Principal } from '../../src/lib/server/auth/policy';
 import { routeEvent } from '../support/route-event';
 import type { Locale } from '../../src/lib/i18n';
@@ -30,26 +27,6 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The file's name: the area and filters, the Beijing day, then the hour and minute and the user. */
 function stamped(stem: string, day: string, user: string, ext: string): RegExp {
 	return new RegExp(`^${esc(stem)}-${day}-\\d{4}-${esc(user)}\\.${ext}$`);
-}
-
-/** What GDAL's ogrinfo says of a file: its fields' types and its feature count. */
-function ogrinfo(bytes: Buffer, ext: string, ...options: string[]) {
-	const dir = mkdtempSync(path.join(tmpdir(), 'tongan-ogr-'));
-	try {
-		const file = path.join(dir, `export.${ext}`);
-		writeFileSync(file, bytes);
-		const out = execFileSync('ogrinfo', ['-ro', '-al', '-so', ...options, file], {
-			encoding: 'utf8'
-		});
-		const fields = new Map(
-			[...out.matchAll(/^(.+): (\w+) \(\d+\.\d+\)$/gm)].map((m) => [m[1].trim(), m[2]])
-		);
-		const count = Number(/^Feature Count: (\d+)$/m.exec(out)?.[1] ?? NaN);
-		const geometry = /^Geometry: (.+)$/m.exec(out)?.[1] ?? null;
-		return { fields, count, geometry, out };
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
-	}
 }
 
 async function download(who: Principal, query: string, locale: Locale = 'zh-CN') {
