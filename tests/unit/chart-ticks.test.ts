@@ -3,7 +3,7 @@
 // range; a day axis writes a date once.
 import { describe, expect, it } from 'vitest';
 import { scaleLinear } from 'd3';
-import { COUNT_TICK_GAP_PX, countTicks, dayEnds } from '../../src/lib/charts/scales';
+import { COUNT_TICK_GAP_PX, countTicks, dayEnds, spreadLabels } from '../../src/lib/charts/scales';
 
 describe('count axis ticks', () => {
 	it('are whole numbers, written once, apart, for small and large counts on any height', () => {
@@ -46,5 +46,22 @@ describe('day axis ends', () => {
 		expect(dayEnds(1, 500, 90)).toEqual([0]);
 		expect(dayEnds(30, 500, 90)).toEqual([0, 29]);
 		expect(dayEnds(30, 150, 90)).toEqual([0]);
+	});
+});
+
+describe('end labels of lines', () => {
+	it('stay apart and inside the plot, however close their figures', () => {
+		// a campaign's first day: found, fixed and closed all at 0, the axis's bottom
+		const zeros = spreadLabels([192, 192, 192], 14, 12, 192);
+		expect(Math.max(...zeros)).toBeLessThanOrEqual(192);
+		const sorted = [...zeros].sort((a, b) => a - b);
+		for (let i = 1; i < sorted.length; i++)
+			expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(14);
+		// apart already: left where they are
+		expect(spreadLabels([20, 100, 180], 14, 12, 192)).toEqual([20, 100, 180]);
+		// two close at the top: the lower one moves down, the order kept
+		expect(spreadLabels([12, 15, 150], 14, 12, 192)).toEqual([12, 26, 150]);
+		// no room for all: spread evenly over the plot
+		expect(spreadLabels([5, 5, 5], 14, 0, 20)).toEqual([0, 10, 20]);
 	});
 });

@@ -72,3 +72,25 @@ export function dayEnds(days: number, plotPx: number, labelPx: number): number[]
 	if (days <= 0) return [];
 	return days > 1 && plotPx >= 2 * labelPx + 8 ? [0, days - 1] : [0];
 }
+
+/**
+ * Label positions along an axis (pixels, in the order given) moved apart by at least `gap` and
+ * kept within [top, bottom]: each keeps its place where it can, and those that would collide are
+ * pushed down, and back up from the bottom when they would leave the plot. When they cannot all
+ * fit, they are spread evenly over it.
+ */
+export function spreadLabels(ys: readonly number[], gap: number, top: number, bottom: number) {
+	const order = ys.map((y, i) => ({ y: Math.min(bottom, Math.max(top, y)), i }));
+	order.sort((a, b) => a.y - b.y || a.i - b.i);
+	const n = order.length;
+	if (n > 1 && (n - 1) * gap > bottom - top)
+		order.forEach((o, k) => (o.y = top + ((bottom - top) * k) / (n - 1)));
+	else {
+		for (let k = 1; k < n; k++) order[k].y = Math.max(order[k].y, order[k - 1].y + gap);
+		if (n) order[n - 1].y = Math.min(order[n - 1].y, bottom);
+		for (let k = n - 2; k >= 0; k--) order[k].y = Math.min(order[k].y, order[k + 1].y - gap);
+	}
+	const out = new Array<number>(n);
+	for (const o of order) out[o.i] = o.y;
+	return out;
+}
