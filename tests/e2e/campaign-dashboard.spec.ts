@@ -94,5 +94,25 @@ test("on a campaign's first day each township's small chart says there is no tre
 	await expect(page.getByTestId('visits-nodata').first()).toHaveText(
 		'暂无数据：趋势从行动第二天起显示'
 	);
+	// the county's own units (county-level institutions, whose area is the county) are labelled so
+	// and follow the townships, in the table, its file and the bulletin; the county's bare name
+	// read as if it were a township (QA bug 6c: "洪湖市 2")
+	const DIRECT = '县级（直属）单位 · 洪湖市';
+	const names = (testid: string) =>
+		page
+			.locator(`table[data-testid="${testid}"] tbody tr`)
+			.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td, th')!.textContent!.trim()));
+	const onScreen = await names('cd-townships');
+	expect(onScreen.length).toBeGreaterThan(1);
+	expect(onScreen.at(-1)).toBe(DIRECT);
+	expect(onScreen).not.toContain('洪湖市');
+	await expect(boxes.last()).toContainText(DIRECT);
+	const csv = await page.request.get(
+		(await page.getByTestId('cd-townships-csv').getAttribute('href'))!
+	);
+	const lines = (await csv.text()).trim().split(/\r?\n/);
+	expect(lines.at(-1)!.startsWith(DIRECT)).toBe(true);
+	await page.goto(`${new URL(page.url()).pathname.replace(/dashboard$/, 'bulletin')}`);
+	expect(await names('bulletin-townships')).toEqual(onScreen);
 	expect(problems).toEqual([]);
 });

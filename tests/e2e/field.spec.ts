@@ -252,3 +252,24 @@ test('a planner opening a target goes back to its campaign, not to a list of tar
 	await expect(planner).toHaveURL(new RegExp(`${url}$`));
 	await planner.close();
 });
+
+test('"my targets" is offered on the campaign list only to the roles given targets', async ({
+	browser,
+	baseURL
+}) => {
+	for (const [who, offered] of [
+		[DEMO.planner, false],
+		[DEMO.county, false],
+		[DEMO.township, true],
+		[DEMO.village, true]
+	] as const) {
+		const page = await browser.newPage({ baseURL });
+		const problems = guard(page);
+		await signIn(page, who);
+		await page.goto('/campaigns');
+		await expect(page.locator('h1')).toBeVisible();
+		await expect(page.getByTestId('my-targets-link'), who).toHaveCount(offered ? 1 : 0);
+		expect(problems).toEqual([]);
+		await page.close();
+	}
+});

@@ -3,6 +3,8 @@
 // on by 8 hours), the cumulative series the charts draw from per-day counts, and how the
 // dashboard's two tables sort (worst first, one comparator for screen, print and files).
 import { sortRows, type SortDir, type SortSpec } from './table-sort';
+import { isAdminCode, levelOfCode, type AdminLevel } from './admin';
+import type { Translate } from '$lib/i18n';
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86400_000;
@@ -133,11 +135,43 @@ const TOWNSHIP_TIES: SortSpec<TownshipKey>[] = [
 	{ key: 'visitedShare', dir: 'asc' }
 ];
 
+/**
+ * The level of the unit a township-table row stands for when it is not a township: a row keyed
+ * by a county's (or prefecture's, province's) own code holds the targets registered to that unit
+ * itself, such as a county-level school or welfare institution whose area is the county. Null
+ * for a township's row.
+ */
+export function directLevel(code: string): Exclude<AdminLevel, 'township' | 'village'> | null {
+	if (!isAdminCode(code)) return null;
+	const level = levelOfCode(code);
+	return level === 'township' || level === 'village' ? null : level;
+}
+
+/**
+ * A township-table row's name as screen, paper and file show it: a township by its own name;
+ * the row of a county's directly administered units labelled as such ("县级（直属）单位 · 洪湖市"),
+ * since the county's bare name under the heading 乡镇 read as if it were a township.
+ */
+export function townshipRowName(r: { code: string; name: string }, t: Translate): string {
+	const level = directLevel(r.code);
+	return level ? t(`cd.direct.${level}`, { name: r.name }) : r.name;
+}
+
+/**
+ * The townships in the order asked for, then the rows of directly administered units (by code):
+ * those are not townships, so they follow the townships in every order rather than rank among
+ * them, and the totals are the same either way.
+ */
 export function sortTownships(
 	rows: readonly TownshipRow[],
 	spec: SortSpec<TownshipKey> = TOWNSHIP_DEFAULT
 ): TownshipRow[] {
-	return sortRows(rows, spec, TOWNSHIP_TIES);
+	const direct = rows.filter((r) => directLevel(r.code) !== null);
+	const townships = rows.filter((r) => directLevel(r.code) === null);
+	return [
+		...sortRows(townships, spec, TOWNSHIP_TIES),
+		...[...direct].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+	];
 }
 
 export interface OverdueRow extends Record<string, string | number | null> {

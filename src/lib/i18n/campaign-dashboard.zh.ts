@@ -14,6 +14,10 @@ export const campaignDashboardZh = {
 	'cd.open': '未销号',
 	'cd.overdue': '逾期',
 	'cd.township': '乡镇',
+	// the row of units registered to the county itself (a county-level school), not a township
+	'cd.direct.county': '县级（直属）单位 · {name}',
+	'cd.direct.prefecture': '市级（直属）单位 · {name}',
+	'cd.direct.province': '省级（直属）单位 · {name}',
 	'cd.visitsChart': '各乡镇已排查对象（累计）',
 	'cd.noTrend': '暂无数据：趋势从行动第二天起显示',
 	'cd.hazardChart': '隐患发现、整改与销号（累计）',

@@ -6,6 +6,7 @@ import { translator, type Locale, type Translate } from '$lib/i18n';
 import {
 	sortOverdue,
 	sortTownships,
+	townshipRowName,
 	type CampaignDashboardTable,
 	type OverdueKey,
 	type OverdueRow,
@@ -52,7 +53,7 @@ export function townshipTable(
 			t('cd.overdue')
 		],
 		rows: sortTownships(rows, spec).map((r) => [
-			r.name,
+			townshipRowName(r, t),
 			r.targets,
 			r.visited,
 			pct(r.visitedShare),

@@ -30,6 +30,7 @@ import {
 	deadlineDay,
 	cumulative,
 	daysOverdue,
+	directLevel,
 	endOfBeijingDay,
 	seriesDays,
 	type CampaignDashboardTable,
@@ -92,7 +93,11 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 		list.push(h);
 		byTownship.set(h.township_code, list);
 	}
-	const townships: TownshipRow[] = targets.map((t) => {
+	// a county's own units (county-level institutions) after its townships, as the tables show them
+	const inOrder = [...targets].sort(
+		(a, b) => Number(directLevel(a.code) !== null) - Number(directLevel(b.code) !== null)
+	);
+	const townships: TownshipRow[] = inOrder.map((t) => {
 		const hs = byTownship.get(t.code) ?? [];
 		return {
 			code: t.code,

@@ -9,7 +9,7 @@ import { requestMeta, signedIn } from '$lib/server/http/guard';
 import { refusalOf, throwAsHttp } from '$lib/server/http/errors';
 import { campaignsFor, createCampaign } from '$lib/server/services/campaigns';
 import { childUnits, findUnit } from '$lib/server/services/areas';
-import { isAdmin } from '$lib/server/auth/policy';
+import { holdsTargets, isAdmin } from '$lib/server/auth/policy';
 import { adminCode, fieldsOf, parse, readForm, shanghaiDay, text } from '$lib/server/validation';
 import { formText } from '$lib/server/http/form';
 import { DEFAULT_RULES, RULE_DISTANCE_MAX_M, RULE_DISTANCE_MIN_M } from '$lib/domain/campaign';
@@ -62,6 +62,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 			open: new Date(c.starts_at) <= now && now < new Date(c.ends_at)
 		})),
 		mayCreate: isAdmin(who),
+		// "my targets" only for the roles given targets to visit (a planner holds none)
+		holdsTargets: holdsTargets(who.role),
 		units,
 		defaults: { area: who.jurisdiction, ...DEFAULT_RULES }
 	};
