@@ -12,6 +12,7 @@ import {
 } from '../support/template';
 import { createAnalysis, type Analysis } from '../../src/lib/server/analysis';
 import { applyDataChanges } from '../../src/lib/server/services/derived-data';
+import { SNAPSHOT_READ } from '../../src/lib/server/repositories/analysis-snapshot';
 import {
 	ensureGeographyIndexes,
 	plainExposureIds,
@@ -20,6 +21,7 @@ import {
 	plainUncoveredIds
 } from '../support/analysis-reference';
 
+const { sliceRows } = SNAPSHOT_READ;
 const sorted = (xs: ArrayLike<number>) => Array.from(xs).sort((a, b) => a - b);
 
 describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %s', (engine) => {
@@ -28,9 +30,13 @@ describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %
 	beforeAll(async () => {
 		d = await openTestDatabase(engine);
 		await ensureGeographyIndexes(d.db);
+		// the residences read in many short slices (a few hundred children each), as a province's
+		// are: the answers must not depend on where the slices fall
+		SNAPSHOT_READ.sliceRows = 300;
 		analysis = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 0 });
 	});
 	afterAll(async () => {
+		SNAPSHOT_READ.sliceRows = sliceRows;
 		await analysis?.close();
 		await d?.close();
 	});
@@ -123,14 +129,20 @@ describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %
 			await sql`UPDATE safety_equipment SET status = 'missing', checked_at = now()
 				WHERE waterway_id = ANY(${seg.rows.map((r) => r.id)}::bigint[]) AND item = 'buoy'`.execute(d.db);
 			const afterCheck = await engine2.exposureIncomplete(FIXTURE_AREA);
-			expect(engine2.lastLoad!.kept.sort()).toEqual(['residences', 'rulePoints', 'segments']);
+			expect(engine2.lastLoad!.kept.sort()).toEqual([
+				'facilities',
+				'residences',
+				'rulePoints',
+				'segments'
+			]);
 			expect(sorted(afterCheck.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
 			expect(sorted((await engine2.nearestSegment(FIXTURE_AREA)).ids)).toEqual(
 				sorted((await plainNearest(d.db, FIXTURE_AREA)).map((r) => r.id))
 			);
 
-			// a child moves next to an incomplete segment: noted, then applied; each time the
-			// residences are read again and the answer follows
+			// a child moves next to an incomplete segment: noted, the residences are read again
+			// (and nothing else) and the answer follows; applied, nothing of the snapshot changed,
+			// so nothing is read again
 			const incomplete = await sql<{ lon: number; lat: number }>`
 				SELECT ST_X(ST_StartPoint(w.geom)) AS lon, ST_Y(ST_StartPoint(w.geom)) AS lat
 				FROM waterways w WHERE w.id = ${seg.rows[0].id}`.execute(d.db);
@@ -141,13 +153,95 @@ describe.each(testEngines())('province analyses: in memory vs plain PostGIS on %
 			await sql`UPDATE children SET residence = ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)
 				WHERE id = ${far.rows[0].id}`.execute(d.db);
 			const moved = await engine2.exposureIncomplete(FIXTURE_AREA);
-			expect(engine2.lastLoad!.kept).not.toContain('residences');
+			expect(engine2.lastLoad!.kept.sort()).toEqual([
+				'facilities',
+				'flags',
+				'rulePoints',
+				'segments'
+			]);
 			expect(Array.from(moved.ids)).toContain(far.rows[0].id);
 			expect(sorted(moved.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
-			await applyDataChanges(d.db);
-			await engine2.exposureIncomplete(FIXTURE_AREA);
+			const v = engine2.loadedVersion();
+			expect(await applyDataChanges(d.db)).not.toBeNull();
+			const applied = await engine2.exposureIncomplete(FIXTURE_AREA);
+			// the data version moved (a reload), but every part was kept: the question did not even
+			// wait for the reload to end
+			await engine2.settled();
+			expect(engine2.loadedVersion()).not.toBe(v);
+			expect(engine2.lastLoad!.kept.sort()).toEqual([
+				'facilities',
+				'flags',
+				'residences',
+				'rulePoints',
+				'segments'
+			]);
+			expect(sorted(applied.ids)).toEqual(sorted(moved.ids));
+
+			// a home's floor area drops (counted by 0028), another closes: the facilities are read
+			// again, the residences, segments and flags kept, and the uncovered follow
+			const homes = await sql<{ id: number }>`
+				SELECT id FROM children_homes WHERE status = 'open' AND area_m2 >= 30
+				ORDER BY id LIMIT 2`.execute(d.db);
+			await sql`UPDATE children_homes SET area_m2 = 10 WHERE id = ${homes.rows[0].id}`.execute(
+				d.db
+			);
+			const smaller = await engine2.uncovered(FIXTURE_AREA);
+			expect(engine2.lastLoad!.kept).toEqual(
+				expect.arrayContaining(['flags', 'residences', 'segments'])
+			);
+			expect(engine2.lastLoad!.kept).not.toContain('facilities');
+			expect(sorted(smaller.ids)).toEqual(await plainUncoveredIds(d.db, FIXTURE_AREA));
+			await sql`UPDATE children_homes SET status = 'closed' WHERE id = ${homes.rows[1].id}`.execute(
+				d.db
+			);
+			const closed = await engine2.uncovered(FIXTURE_AREA);
+			expect(engine2.lastLoad!.kept).toContain('residences');
+			expect(engine2.lastLoad!.kept).not.toContain('facilities');
+			expect(sorted(closed.ids)).toEqual(await plainUncoveredIds(d.db, FIXTURE_AREA));
+		} finally {
+			await engine2.close();
+		}
+	});
+
+	it('while the residences are read again, a question about the segments alone is answered from the snapshot held', async () => {
+		const engine2 = createAnalysis(d.db, { projectRoot: ROOT, checkEveryMs: 0 });
+		try {
+			await engine2.refresh();
+			const points = await sql<{ lon: number; lat: number }>`
+				SELECT ST_X(residence) AS lon, ST_Y(residence) AS lat FROM children
+				ORDER BY id LIMIT 50`.execute(d.db);
+			const asked = {
+				lon: points.rows.map((p) => Number(p.lon)),
+				lat: points.rows.map((p) => Number(p.lat))
+			};
+			const before = await engine2.nearestSegmentTo(asked);
+			// a child moves: the residences are read again
+			await sql`UPDATE children SET residence = ST_Translate(residence, 0.001, 0)
+				WHERE id = (SELECT min(id) FROM children)`.execute(d.db);
+			const order: string[] = [];
+			const reload = engine2.refreshNow().then(() => order.push('reloaded'));
+			const during = engine2.nearestSegmentTo(asked).then((r) => {
+				order.push('answered');
+				return r;
+			});
+			const [, answer] = await Promise.all([reload, during]);
+			expect(order).toEqual(['answered', 'reloaded']);
 			expect(engine2.lastLoad!.kept).not.toContain('residences');
 			expect(engine2.lastLoad!.kept).toContain('segments');
+			expect(Array.from(answer.distances)).toEqual(Array.from(before.distances));
+			expect(Array.from(answer.segmentIds)).toEqual(Array.from(before.segmentIds));
+			// a question that reads the residences waits for them: it counts the moved child
+			const order2: string[] = [];
+			await sql`UPDATE children SET residence = ST_Translate(residence, -0.001, 0)
+				WHERE id = (SELECT min(id) FROM children)`.execute(d.db);
+			const reload2 = engine2.refreshNow().then(() => order2.push('reloaded'));
+			const exposure = engine2.exposureIncomplete(FIXTURE_AREA).then((r) => {
+				order2.push('answered');
+				return r;
+			});
+			const [, e] = await Promise.all([reload2, exposure]);
+			expect(order2).toEqual(['reloaded', 'answered']);
+			expect(sorted(e.ids)).toEqual(await plainExposureIds(d.db, FIXTURE_AREA));
 		} finally {
 			await engine2.close();
 		}

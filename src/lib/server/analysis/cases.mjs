@@ -19,6 +19,7 @@ import { residencesFromWkbParts, shapesFromWkb } from './kernel/wkb.mjs';
  *   residences: ReturnType<typeof residencesFromWkbParts>,
  *   keys: Float64Array,
  *   segments: ReturnType<typeof shapesFromWkb>,
+ *   facilities: ReturnType<typeof shapesFromWkb>,
  *   rulePoints: ReturnType<typeof residencesFromWkbParts>,
  *   builtPointGrid: () => ReturnType<typeof buildPointGrid> | undefined,
  *   builtEdgeGrid: () => ReturnType<typeof buildEdgeGrid> | undefined,
@@ -39,15 +40,23 @@ export function loadSnapshot(payload, prev) {
 	const keepResidences = kept.has('residences') && prev;
 	const keepSegments = kept.has('segments') && prev;
 	const keepRulePoints = kept.has('rulePoints') && prev;
+	const keepFlags = kept.has('flags') && prev;
 	const residences = keepResidences
 		? prev.residences
 		: residencesFromWkbParts(payload.residences ?? []);
 	// each child's record key, aligned with the residences, to release counts of them
 	const keys = keepResidences ? prev.keys : keysOf(payload.residenceKeys, residences.lon.length);
+	if (keepFlags && !keepSegments) throw new Error('flags kept for segments read again');
 	const segments = keepSegments
-		? { ...prev.segments, flag: flagsOf(payload.segmentFlags, prev.segments.id.length) }
+		? {
+				...prev.segments,
+				flag: keepFlags
+					? prev.segments.flag
+					: flagsOf(payload.segmentFlags, prev.segments.id.length)
+			}
 		: shapesFromWkb(payload.segments, payload.segmentFlags);
-	const facilities = shapesFromWkb(payload.facilities);
+	const facilities =
+		kept.has('facilities') && prev ? prev.facilities : shapesFromWkb(payload.facilities);
 	const rulePoints = keepRulePoints
 		? prev.rulePoints
 		: residencesFromWkbParts([payload.rulePoints]);

@@ -28,11 +28,13 @@ import {
 	analysisDataVersion,
 	readSnapshot,
 	snapshotPartVersions,
+	SNAPSHOT_PARTS,
 	type PartVersions,
 	type SnapshotPart
 } from '../repositories/analysis-snapshot';
 import type {
 	AnalysisJob,
+	CaseName,
 	FromWorker,
 	LoadCounts,
 	SitingInput,
@@ -103,6 +105,27 @@ export interface LoadInfo {
 	counts: LoadCounts;
 }
 
+const ALL_PARTS = Object.keys(SNAPSHOT_PARTS) as SnapshotPart[];
+
+/** The parts of the snapshot each case reads (cases.mjs). */
+const NEEDS: Record<CaseName, readonly SnapshotPart[]> = {
+	exposure_incomplete: ['residences', 'segments', 'flags'],
+	per_segment: ['residences', 'segments'],
+	uncovered: ['residences', 'facilities'],
+	nearest_segment: ['residences', 'segments'],
+	segment_rule: ['residences', 'segments', 'rulePoints'],
+	nearest_to_points: ['segments'],
+	siting: []
+};
+
+/** A reload under way: what it reads again, once known, and its end. */
+interface Reload {
+	/** settled once `rereading` is known (or the reload ended without reading) */
+	known: Promise<void>;
+	done: Promise<void>;
+	rereading: ReadonlySet<SnapshotPart> | undefined;
+}
+
 function workerPath(projectRoot: string): string {
 	const candidates = [
 		path.join(path.dirname(fileURLToPath(import.meta.url)), 'analysis-worker.mjs'),
@@ -127,7 +150,8 @@ export class Analysis {
 	private loadWaiter: { resolve: (r: FromWorker) => void; reject: (e: Error) => void } | undefined;
 	private version: string | undefined;
 	private checkedAt = 0;
-	private refreshing: Promise<void> | undefined;
+	/** the reload under way, if any */
+	private reload: Reload | undefined;
 	private stale = true;
 	/** the costly parts' versions in the loaded snapshot (unset when the worker holds none) */
 	private parts: PartVersions | undefined;
@@ -190,52 +214,91 @@ export class Analysis {
 		await this.refresh();
 	}
 
-	/** Load (or reload) the snapshot if it is stale or the data changed. */
-	async refresh(): Promise<void> {
-		while (this.refreshing) await this.refreshing;
+	/** Once no reload is under way (a caller may have gone on before the last one ended). */
+	async settled(): Promise<void> {
+		while (this.reload) await this.reload.done.catch(() => {});
+	}
+
+	/**
+	 * Whether a job that reads `needs` can be answered now from the snapshot the worker holds,
+	 * while a reload is under way: the reload reads other parts only, so the held ones are the
+	 * data as it is. After a children's import a campaign's nearest water, say, does not wait
+	 * for 600,000 residences to be read again.
+	 */
+	private heldAnswers(needs: readonly SnapshotPart[]): boolean {
+		const rereading = this.reload?.rereading;
+		return !!rereading && !!this.worker && needs.every((p) => !rereading.has(p));
+	}
+
+	/**
+	 * Load (or reload) the snapshot if it is stale or the data changed. `needs`: the parts the
+	 * caller's job reads; while a reload reads only other parts, the caller goes on at once.
+	 */
+	async refresh(needs: readonly SnapshotPart[] = ALL_PARTS): Promise<void> {
+		if (this.reload) {
+			await this.reload.known;
+			if (this.heldAnswers(needs)) return;
+			while (this.reload) await this.reload.done;
+		}
 		const due = Date.now() - this.checkedAt >= (this.opts.checkEveryMs ?? 2000);
 		if (!this.stale && !due) return;
-		this.refreshing = (async () => {
-			const fp = await analysisDataVersion(this.db);
-			this.checkedAt = Date.now();
-			if (!this.stale && fp === this.version) return;
-			// read again only what changed: after a four-item check, the segments' flags (the
-			// residences' re-read held the embedded engine's one session for seconds per check)
-			const parts = await snapshotPartVersions(this.db);
-			const held = !this.stale && this.worker ? this.parts : undefined;
-			let kept = held
-				? (Object.keys(parts) as SnapshotPart[]).filter((k) => parts[k] === held[k])
-				: [];
-			let readMs = 0;
-			const read = async (keep: SnapshotPart[]) => {
-				const t0 = performance.now();
-				const payload = await readSnapshot(this.db, new Set(keep));
-				readMs = performance.now() - t0;
-				return payload;
-			};
-			const reply = await this.load(fp, await read(kept)).catch(async (e: unknown) => {
-				// what the worker held did not fit (say, the segments' number moved without a noted
-				// change): read it all
-				if (!kept.length || !this.worker) throw e;
-				kept = [];
-				return this.load(fp, await read(kept));
-			});
-			if (reply.type !== 'loaded') throw new Error('analysis worker did not load');
-			this.version = fp;
-			this.parts = parts;
-			this.stale = false;
-			this.lastLoad = { version: fp, kept, readMs, indexMs: reply.ms, counts: reply.counts };
-			this.opts.log?.(
-				`analysis snapshot: ${reply.counts.residences} residences, ${reply.counts.segments} segments, ` +
-					`${reply.counts.facilities} facilities (read ${readMs.toFixed(0)} ms, index ${reply.ms.toFixed(0)} ms` +
-					`${kept.length ? `; kept ${kept.join(', ')}` : ''})`
-			);
-		})();
-		try {
-			await this.refreshing;
-		} finally {
-			this.refreshing = undefined;
-		}
+		let known = () => {};
+		const reload: Reload = {
+			known: new Promise<void>((r) => (known = r)),
+			done: Promise.resolve(),
+			rereading: undefined
+		};
+		reload.done = this.reloadNow(reload, known).finally(() => {
+			known();
+			if (this.reload === reload) this.reload = undefined;
+		});
+		// a caller that goes on before the end does not see a failure; later callers do
+		reload.done.catch(() => {});
+		this.reload = reload;
+		await reload.known;
+		if (this.heldAnswers(needs)) return;
+		await reload.done;
+	}
+
+	private async reloadNow(reload: Reload, known: () => void): Promise<void> {
+		const fp = await analysisDataVersion(this.db);
+		this.checkedAt = Date.now();
+		if (!this.stale && fp === this.version) return;
+		// read again only what changed: after a four-item check, the segments' flags; after a
+		// children's import, the residences (each re-read holds the embedded engine's one
+		// session, and every other user's page with it)
+		const parts = await snapshotPartVersions(this.db);
+		const held = !this.stale && this.worker ? this.parts : undefined;
+		let kept = held ? ALL_PARTS.filter((k) => parts[k] === held[k]) : [];
+		// the flags are one per segment: new segments come with their own
+		if (!kept.includes('segments')) kept = kept.filter((k) => k !== 'flags');
+		reload.rereading = new Set(ALL_PARTS.filter((k) => !kept.includes(k)));
+		known();
+		let readMs = 0;
+		const read = async (keep: SnapshotPart[]) => {
+			const t0 = performance.now();
+			const payload = await readSnapshot(this.db, new Set(keep));
+			readMs = performance.now() - t0;
+			return payload;
+		};
+		const reply = await this.load(fp, await read(kept)).catch(async (e: unknown) => {
+			// what the worker held did not fit (say, the segments' number moved without a noted
+			// change): read it all
+			if (!kept.length || !this.worker) throw e;
+			kept = [];
+			reload.rereading = new Set(ALL_PARTS);
+			return this.load(fp, await read(kept));
+		});
+		if (reply.type !== 'loaded') throw new Error('analysis worker did not load');
+		this.version = fp;
+		this.parts = parts;
+		this.stale = false;
+		this.lastLoad = { version: fp, kept, readMs, indexMs: reply.ms, counts: reply.counts };
+		this.opts.log?.(
+			`analysis snapshot: ${reply.counts.residences} residences, ${reply.counts.segments} segments, ` +
+				`${reply.counts.facilities} facilities (read ${readMs.toFixed(0)} ms, index ${reply.ms.toFixed(0)} ms` +
+				`${kept.length ? `; kept ${kept.join(', ')}` : ''})`
+		);
 	}
 
 	private load(version: string, payload: SnapshotPayload): Promise<FromWorker> {
@@ -261,7 +324,7 @@ export class Analysis {
 
 	private async run<T>(job: AnalysisJob): Promise<T> {
 		checkPrefix(job.prefix);
-		await this.refresh();
+		await this.refresh(NEEDS[job.case]);
 		return this.runLoaded<T>(job);
 	}
 
@@ -308,7 +371,7 @@ export class Analysis {
 
 	async segmentRule(prefix: string, radiusMeters: number): Promise<SegmentRuleResult> {
 		checkPrefix(prefix);
-		await this.refresh();
+		await this.refresh(NEEDS.segment_rule);
 		const version = this.version!;
 		const r = await this.runLoaded<Omit<SegmentRuleResult, 'version'>>({
 			case: 'segment_rule',

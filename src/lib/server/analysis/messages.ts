@@ -12,14 +12,17 @@ export interface SnapshotPayload {
 	/** per prefecture as `residences`: the children's record keys, comma-separated, same order */
 	residenceKeys: string[];
 	segments: Uint8Array | null;
-	/** one '0'/'1' per segment, in segment order: 1 = the four items are not all present */
+	/**
+	 * one '0'/'1' per segment, in segment order: 1 = the four items are not all present; empty
+	 * when kept
+	 */
 	segmentFlags: string;
 	facilities: Uint8Array | null;
 	/**
 	 * Parts the worker keeps from its current snapshot (their fields here are empty): unchanged
-	 * since it was loaded. The segments' flags always come new.
+	 * since it was loaded (repositories/analysis-snapshot.ts, SNAPSHOT_PARTS).
 	 */
-	kept?: ('residences' | 'segments' | 'rulePoints')[];
+	kept?: ('residences' | 'segments' | 'flags' | 'facilities' | 'rulePoints')[];
 	/**
 	 * What else makes a segment need the four items (village centres, schools, kindergartens,
 	 * open children's homes, Sunshine Stations): z = id, m = the kind's number in

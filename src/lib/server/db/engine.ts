@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { PgliteHostClient, PgliteHostDialect } from './pglite-dialect';
@@ -77,6 +77,23 @@ function stopChild(child: ChildProcess): Promise<void> {
 	});
 }
 
+/**
+ * With TONGAN_SLOW_SQL_MS set, every statement that took at least that many milliseconds is
+ * logged with its time and its first words: to find which statement holds the embedded engine's
+ * one session (a page waits for the whole of it). Off by default: it costs a clock read per
+ * statement and fills the log.
+ */
+function slowStatements(): KyselyConfig['log'] {
+	const ms = Number(process.env.TONGAN_SLOW_SQL_MS);
+	if (!process.env.TONGAN_SLOW_SQL_MS || !Number.isFinite(ms)) return undefined;
+	return (e) => {
+		if (e.queryDurationMillis < ms) return;
+		const text = e.query.sql.replace(/\s+/g, ' ').trim().slice(0, 160);
+		const failed = e.level === 'error' ? ' (failed)' : '';
+		console.log(`[tongan] slow sql ${Math.round(e.queryDurationMillis)} ms${failed}: ${text}`);
+	};
+}
+
 /** The Kysely instances of the embedded engine: one session, so one long statement holds everyone. */
 const singleSession = new WeakSet<object>();
 
@@ -85,7 +102,10 @@ export const isSingleSession = (db: object): boolean => singleSession.has(db);
 
 export async function openPglite(opts: PgliteOptions): Promise<Database> {
 	const child = await startPgliteHost(opts);
-	const db = new Kysely<DB>({ dialect: new PgliteHostDialect(new PgliteHostClient(child)) });
+	const db = new Kysely<DB>({
+		dialect: new PgliteHostDialect(new PgliteHostClient(child)),
+		log: slowStatements()
+	});
 	singleSession.add(db);
 	return {
 		db,
@@ -105,7 +125,7 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
 	// an idle connection dropped by the server (restart, admin terminate) must not crash the
 	// app: the pool discards it and the next query opens a new one
 	pool.on('error', (e) => console.warn(`[tongan] database connection lost: ${e.message}`));
-	const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+	const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: slowStatements() });
 	// fail fast with a clear message if the server is not reachable
 	try {
 		await db.connection().execute(async (c) => {

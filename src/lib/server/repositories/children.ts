@@ -21,23 +21,40 @@ export const COARSEST_CELL_LEVEL = 7;
  */
 export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[]): Promise<void> {
 	if (townships && !townships.length) return;
-	const lb = [...LEFT_BEHIND_CATEGORIES] as string[];
-	const df = [...DIFFICULTY_CATEGORIES] as string[];
 	const towns = townships ? [...new Set(townships.map(townshipPrefix))] : [];
-	const townCodes = towns.map((t) => t + '000');
-	// a child counts in its village and in every unit above it (prefix lengths 12, 9, 6, 4, 2);
-	// scoped, villages and townships are counted from the children and the units above them
-	// summed from all their townships' rows
-	const lengths = townships ? sql`(VALUES (12), (9))` : sql`(VALUES (12), (9), (6), (4), (2))`;
 	const whereChildren = townships
 		? sql`WHERE left(c.village_code, 9) = ANY(${towns}::text[])`
 		: sql``;
 	await sql`DELETE FROM child_counts ${townships ? sql`WHERE left(code, 9) = ANY(${towns}::text[])` : sql``}`.execute(
 		db
 	);
-	await sql`
-		INSERT INTO child_counts (code, total, left_behind, in_difficulty,
-			total_key, left_behind_key, in_difficulty_key)
+	// a child counts in its village and in every unit above it (prefix lengths 12, 9, 6, 4, 2);
+	// scoped, villages and townships are counted from the children and the units above them
+	// summed from all their townships' rows
+	await sql`INSERT INTO child_counts ${unitCountsOf(whereChildren, townships ? [12, 9] : [12, 9, 6, 4, 2])}`.execute(
+		db
+	);
+	if (townships) await sumUnitsAbove(db, towns);
+	const townCodes = towns.map((t) => t + '000');
+	const inTowns = townships ? sql`WHERE township_code = ANY(${townCodes}::text[])` : sql``;
+	await sql`DELETE FROM child_cells ${inTowns}`.execute(db);
+	await sql`INSERT INTO child_cells ${finestCellsOf(whereChildren)}`.execute(db);
+	await finishAggregates(db, townships ? townCodes : null);
+}
+
+const COUNT_COLUMNS = sql.raw(
+	'(code, total, left_behind, in_difficulty, total_key, left_behind_key, in_difficulty_key)'
+);
+const CELL_COLUMNS = sql.raw(
+	'(level, x, y, township_code, total, left_behind, in_difficulty, total_key, left_behind_key, in_difficulty_key)'
+);
+
+/** The counted rows of child_counts (columns and query) for the children `where` selects. */
+function unitCountsOf(where: RawBuilder<unknown>, lengths: number[]): RawBuilder<unknown> {
+	const lb = [...LEFT_BEHIND_CATEGORIES] as string[];
+	const df = [...DIFFICULTY_CATEGORIES] as string[];
+	const lens = sql.join(lengths.map((l) => sql`(${sql.lit(l)})`));
+	return sql`${COUNT_COLUMNS}
 		SELECT a.code, agg.total, agg.left_behind, agg.in_difficulty,
 			agg.total_key, agg.left_behind_key, agg.in_difficulty_key
 		FROM (
@@ -48,34 +65,18 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 				${keySum(sql`c.record_key`)} AS total_key,
 				${keySum(sql`c.record_key`, sql`c.categories && ${lb}::text[]`)} AS left_behind_key,
 				${keySum(sql`c.record_key`, sql`c.categories && ${df}::text[]`)} AS in_difficulty_key
-			FROM children c CROSS JOIN ${lengths} AS l(len)
-			${whereChildren}
+			FROM children c CROSS JOIN (VALUES ${lens}) AS l(len)
+			${where}
 			GROUP BY 1
 		) agg
-		JOIN admin_units a ON a.code = agg.code`.execute(db);
-	if (townships) {
-		const above = new Map<string, number>();
-		for (const t of towns)
-			for (const len of [6, 4, 2]) above.set(t.slice(0, len).padEnd(12, '0'), len);
-		const codes = [...above.keys()];
-		await sql`DELETE FROM child_counts WHERE code = ANY(${codes}::text[])`.execute(db);
-		await sql`
-			INSERT INTO child_counts (code, total, left_behind, in_difficulty,
-				total_key, left_behind_key, in_difficulty_key)
-			SELECT u.code, sum(t.total)::int, sum(t.left_behind)::int, sum(t.in_difficulty)::int,
-				${keySum(sql`t.total_key`)}, ${keySum(sql`t.left_behind_key`)}, ${keySum(sql`t.in_difficulty_key`)}
-			FROM unnest(${codes}::text[], ${[...above.values()]}::int[]) AS u(code, len)
-			JOIN child_counts t ON left(t.code, u.len) = left(u.code, u.len)
-				AND right(t.code, 3) = '000' AND substr(t.code, 7, 3) <> '000'
-			JOIN admin_units a ON a.code = u.code
-			GROUP BY u.code`.execute(db);
-	}
+		JOIN admin_units a ON a.code = agg.code`;
+}
 
-	const inTowns = townships ? sql`WHERE township_code = ANY(${townCodes}::text[])` : sql``;
-	await sql`DELETE FROM child_cells ${inTowns}`.execute(db);
-	await sql`
-		INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty,
-			total_key, left_behind_key, in_difficulty_key)
+/** The finest cells of child_cells (columns and query) for the children `where` selects. */
+function finestCellsOf(where: RawBuilder<unknown>): RawBuilder<unknown> {
+	const lb = [...LEFT_BEHIND_CATEGORIES] as string[];
+	const df = [...DIFFICULTY_CATEGORIES] as string[];
+	return sql`${CELL_COLUMNS}
 		SELECT ${FINEST_CELL_LEVEL}, cx, cy, t, count(*)::int,
 			count(*) FILTER (WHERE categories && ${lb}::text[])::int,
 			count(*) FILTER (WHERE categories && ${df}::text[])::int,
@@ -87,16 +88,40 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 				floor((ST_X(residence) + 180.0) / 360.0 * 2 ^ ${FINEST_CELL_LEVEL})::int AS cx,
 				floor((1.0 - ln(tan(radians(ST_Y(residence))) + 1.0 / cos(radians(ST_Y(residence)))) / pi())
 					/ 2.0 * 2 ^ ${FINEST_CELL_LEVEL})::int AS cy
-			FROM children c ${whereChildren}
+			FROM children c ${where}
 		) p
-		GROUP BY cx, cy, t`.execute(db);
+		GROUP BY cx, cy, t`;
+}
+
+/** The counties, prefectures and province above `towns`, summed from all their townships' rows. */
+async function sumUnitsAbove(db: Kysely<DB>, towns: string[]): Promise<void> {
+	const above = new Map<string, number>();
+	for (const t of towns)
+		for (const len of [6, 4, 2]) above.set(t.slice(0, len).padEnd(12, '0'), len);
+	const codes = [...above.keys()];
+	await sql`DELETE FROM child_counts WHERE code = ANY(${codes}::text[])`.execute(db);
+	await sql`
+		INSERT INTO child_counts ${COUNT_COLUMNS}
+		SELECT u.code, sum(t.total)::int, sum(t.left_behind)::int, sum(t.in_difficulty)::int,
+			${keySum(sql`t.total_key`)}, ${keySum(sql`t.left_behind_key`)}, ${keySum(sql`t.in_difficulty_key`)}
+		FROM unnest(${codes}::text[], ${[...above.values()]}::int[]) AS u(code, len)
+		JOIN child_counts t ON left(t.code, u.len) = left(u.code, u.len)
+			AND right(t.code, 3) = '000' AND substr(t.code, 7, 3) <> '000'
+		JOIN admin_units a ON a.code = u.code
+		GROUP BY u.code`.execute(db);
+}
+
+/**
+ * From the finest cells of the townships (`townCodes`, 12 digits; null: everywhere): the
+ * coarser cells, the released counts of every unit, and the children's version.
+ */
+async function finishAggregates(db: Kysely<DB>, townCodes: string[] | null): Promise<void> {
 	for (let level = FINEST_CELL_LEVEL - 1; level >= COARSEST_CELL_LEVEL; level--) {
 		await sql`
-			INSERT INTO child_cells (level, x, y, township_code, total, left_behind, in_difficulty,
-				total_key, left_behind_key, in_difficulty_key)
+			INSERT INTO child_cells ${CELL_COLUMNS}
 			SELECT ${level}, x / 2, y / 2, township_code, sum(total)::int, sum(left_behind)::int, sum(in_difficulty)::int,
 				${keySum(sql`total_key`)}, ${keySum(sql`left_behind_key`)}, ${keySum(sql`in_difficulty_key`)}
-			FROM child_cells WHERE level = ${level + 1} ${townships ? sql`AND township_code = ANY(${townCodes}::text[])` : sql``}
+			FROM child_cells WHERE level = ${level + 1} ${townCodes ? sql`AND township_code = ANY(${townCodes}::text[])` : sql``}
 			GROUP BY x / 2, y / 2, township_code`.execute(db);
 	}
 	await releaseUnitCounts(db);
@@ -105,6 +130,57 @@ export async function refreshChildAggregates(db: Kysely<DB>, townships?: string[
 		ON CONFLICT (key) DO UPDATE SET value = (app_meta.value::bigint + 1)::text, updated_at = now()`.execute(
 		db
 	);
+}
+
+/**
+ * The counts of the children of `townships`, worked out beside the tables (apply_child_counts,
+ * apply_child_cells: temporary, the embedded engine's one session only), one short statement
+ * per township with `pause` between them, so other users' queries run in between. Nothing
+ * reads them but installChildAggregates. Returns the townships counted.
+ */
+export async function countChildrenAside(
+	db: Kysely<DB>,
+	townships: string[],
+	pause: () => Promise<void>
+): Promise<string[]> {
+	const towns = [...new Set(townships.map(townshipPrefix))].sort();
+	await dropChildrenAside(db);
+	await sql`CREATE TEMP TABLE apply_child_counts (LIKE child_counts INCLUDING DEFAULTS)`.execute(
+		db
+	);
+	await sql`CREATE TEMP TABLE apply_child_cells (LIKE child_cells INCLUDING DEFAULTS)`.execute(db);
+	for (const t of towns) {
+		const where = sql`WHERE c.village_code LIKE ${underPrefix(t)}`;
+		await sql`INSERT INTO apply_child_counts ${unitCountsOf(where, [12, 9])}`.execute(db);
+		await pause();
+		await sql`INSERT INTO apply_child_cells ${finestCellsOf(where)}`.execute(db);
+		await pause();
+	}
+	return towns;
+}
+
+/**
+ * In one transaction: the townships' counts worked out by countChildrenAside replace theirs, and
+ * everything that follows from them (the units above, the coarser cells, the released counts)
+ * is worked out from them at once. The caller has checked that no child changed since.
+ */
+export async function installChildAggregates(trx: Kysely<DB>, towns: string[]): Promise<void> {
+	const townCodes = towns.map((t) => t + '000');
+	await sql`DELETE FROM child_counts WHERE left(code, 9) = ANY(${towns}::text[])`.execute(trx);
+	await sql`INSERT INTO child_counts ${COUNT_COLUMNS}
+		SELECT code, total, left_behind, in_difficulty, total_key, left_behind_key, in_difficulty_key
+		FROM apply_child_counts`.execute(trx);
+	await sumUnitsAbove(trx, towns);
+	await sql`DELETE FROM child_cells WHERE township_code = ANY(${townCodes}::text[])`.execute(trx);
+	await sql`INSERT INTO child_cells ${CELL_COLUMNS}
+		SELECT level, x, y, township_code, total, left_behind, in_difficulty,
+			total_key, left_behind_key, in_difficulty_key
+		FROM apply_child_cells`.execute(trx);
+	await finishAggregates(trx, townCodes);
+}
+
+export async function dropChildrenAside(db: Kysely<DB>): Promise<void> {
+	await sql`DROP TABLE IF EXISTS apply_child_counts, apply_child_cells`.execute(db);
 }
 
 /** The sum of record keys (or of key sums) of the rows counted, reduced modulo KEY_MODULUS. */

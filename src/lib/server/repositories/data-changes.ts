@@ -31,6 +31,27 @@ export async function takeNotedChanges(trx: Kysely<DB>): Promise<NotedChange[]> 
 	return noted.rows;
 }
 
+/**
+ * The changes noted so far, without taking them, and the newest one's id (0 for none): what a
+ * sliced apply works from, checking under the lock that nothing was noted since.
+ */
+export async function peekNotedChanges(
+	db: Kysely<DB>
+): Promise<{ changes: NotedChange[]; newest: number }> {
+	const noted = await sql<NotedChange & { id: string }>`
+		SELECT id, source, west, south, east, north, townships FROM data_changes ORDER BY id`.execute(db);
+	return {
+		changes: noted.rows.map(({ id: _id, ...c }) => c),
+		newest: Number(noted.rows.at(-1)?.id ?? 0)
+	};
+}
+
+/** The newest noted change's id (0 for none). */
+export async function newestNotedChange(db: Kysely<DB>): Promise<number> {
+	const r = await sql<{ id: string | null }>`SELECT max(id) AS id FROM data_changes`.execute(db);
+	return Number(r.rows[0]?.id ?? 0);
+}
+
 /** Segments whose box meets any of the boxes grown by dLon/dLat degrees. */
 export async function segmentsNearBoxes(
 	db: Kysely<DB>,

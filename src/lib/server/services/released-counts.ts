@@ -9,9 +9,17 @@ import { childrenVersion, childrenNearSegments } from '../repositories/children'
 import { childrenNearIncompleteByVillage } from '../repositories/campaigns';
 import { releaseCount } from '$lib/domain/disclosure';
 import { analysisFor } from './exposure';
+import { isSingleSession } from '../db/engine';
 
 /** Beyond this many segments to count, the analysis engine counts them all at once. */
 const ENGINE_ABOVE = 2000;
+/**
+ * Segments per statement when PostGIS counts them. On the embedded engine few: every other page
+ * waits for the whole of each statement, and a county's 761 segments after a 300,000-row import
+ * were one statement of 14.6 s. Settings, not constants: tests lower them.
+ */
+export const NEAR_PER_STATEMENT = { singleSession: 25, server: 5000 };
+
 /** Every child counts near a segment, whoever's jurisdiction: the whole province's residences. */
 const PROVINCE_PREFIX = '42';
 
@@ -48,8 +56,9 @@ export async function releasedChildrenNear(
 		}
 		missing = missing.filter((id) => c.byId.get(id)?.n !== rule.get(id));
 	}
-	for (let i = 0; i < missing.length; i += 5000) {
-		const part = missing.slice(i, i + 5000);
+	const step = isSingleSession(db) ? NEAR_PER_STATEMENT.singleSession : NEAR_PER_STATEMENT.server;
+	for (let i = 0; i < missing.length; i += step) {
+		const part = missing.slice(i, i + step);
 		const rows = await childrenNearSegments(db, part, radiusM);
 		for (const id of part) c.byId.set(id, { n: 0, released: 0 });
 		for (const r of rows) c.byId.set(Number(r.id), { n: r.n, released: releaseCount(r.n, r.k) });

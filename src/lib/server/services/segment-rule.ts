@@ -101,6 +101,40 @@ export async function runRuleFromDatabase(
 	return db.isTransaction ? write(db) : db.transaction().execute(write);
 }
 
+/**
+ * The rule's measurements for the segments `ids`, read `slice` segments per read (each a few
+ * short statements) with `pause` between the reads: on the embedded engine one read for a
+ * county's segments after a large import held every other user's page for seconds. Each
+ * segment's answer depends only on what lies within the distance of it, so slices measure what
+ * one read would. Nothing is written: storeRuleRows does, in the caller's transaction.
+ */
+export async function measureRuleInSlices(
+	db: Kysely<DB>,
+	ids: number[],
+	radiusM: number,
+	slice: number,
+	pause: () => Promise<void>
+): Promise<RuleRow[]> {
+	const rows: RuleRow[] = [];
+	for (let i = 0; i < ids.length; i += slice) {
+		const part = ids.slice(i, i + slice);
+		rows.push(...measureRuleInput(await readRuleInput(db, { ids: part }, radiusM), radiusM));
+		await pause();
+	}
+	return rows;
+}
+
+/** Write what measureRuleInSlices measured for `ids`, in the caller's transaction. */
+export async function storeRuleRows(
+	trx: Kysely<DB>,
+	ids: number[],
+	rows: RuleRow[],
+	radiusM: number
+): Promise<RuleRunResult> {
+	await lockRuleWrites(trx);
+	return storeRule(trx, { ids }, rows, radiusM, 'database');
+}
+
 /** Write the rows that changed, and note the run for the settings page. */
 async function storeRule(
 	trx: Kysely<DB>,
