@@ -307,6 +307,18 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			Forbidden
 		);
 		await stepHazard(d.db, admin, hid, register, null, meta);
+		// the wall found cracked again by a later check while the hazard is open: the same hazard
+		// (its log notes the check), not a second one to count, fix and close
+		const seenAgain = await recordTargetCheck(
+			d.db,
+			staff,
+			{ ...sub, clientUuid: randomUUID(), recordedAt: new Date() },
+			meta
+		);
+		expect(seenAgain.hazards).toEqual([hid]);
+		const open = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM hazards WHERE target_id = ${school.id}`.execute(d.db);
+		expect(open.rows[0].n).toBe(1);
 		// a step taken on what the user saw before someone else moved it on changes nothing
 		await expect(
 			stepHazard(d.db, admin, hid, { ...register, expected: 'found' }, null, meta)
@@ -347,6 +359,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		expect(page.events.map((e) => [e.from_state, e.to_state])).toEqual([
 			[null, 'found'],
 			['found', 'registered'],
+			['registered', 'registered'],
 			['registered', 'fixed'],
 			['fixed', 'closed']
 		]);
@@ -366,6 +379,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 				meta
 			)
 		).hazards[0];
+		// once closed, the wall cracked again is a new hazard
+		expect(h2).not.toBe(hid);
 		await expect(
 			sql`UPDATE hazards SET state = 'closed', closed_by = ${admin.userId} WHERE id = ${h2}`.execute(
 				d.db

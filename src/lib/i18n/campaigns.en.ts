@@ -125,6 +125,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.reject': 'Send back to fix again',
 	'hz.verifyNote': 'Verifier’s note',
 	'hz.log': 'History',
+	'hz.log.seenAgain': 'checked again: still there',
 	'hz.log.recordedAt': 'recorded in the field at {at}; this is when it arrived',
 	'hz.noActions': 'There is nothing you can do with this hazard now',
 	'hz.view': 'Open',

@@ -123,6 +123,7 @@ export const campaignsZh = {
 	'hz.reject': '退回重新整改',
 	'hz.verifyNote': '核实意见',
 	'hz.log': '处理记录',
+	'hz.log.seenAgain': '再次排查：隐患仍在',
 	'hz.log.recordedAt': '现场记录于 {at}，此为上传时间',
 	'hz.noActions': '您现在不能对此隐患进行操作',
 	'hz.view': '查看',

@@ -469,6 +469,10 @@ export interface TargetCheckInput {
 /**
  * Store a check once per client UUID with its answers, and a hazard (state "found", logged) for
  * each item answered "hazard". A UUID seen before returns that check and writes nothing.
+ * An item whose hazard on this target is still open (not yet closed) is the same hazard seen
+ * again, not a new one: its log notes the check, and it is returned among the check's hazards.
+ * A second check that finds the broken fence again would otherwise count it twice on every
+ * dashboard, and leave two records to fix and close for one fence.
  */
 export async function insertTargetCheck(
 	trx: Kysely<DB>,
@@ -502,7 +506,31 @@ export async function insertTargetCheck(
 		.values(c.answers.map((a) => ({ check_id: checkId, ...a })))
 		.execute();
 	const hazards: number[] = [];
-	for (const a of c.answers.filter((x) => x.answer === 'hazard')) {
+	const found = c.answers.filter((x) => x.answer === 'hazard');
+	// two checks of one target at once (two phones back in signal) take turns here, so both
+	// cannot miss the other's new hazard; other writers of the target are not held
+	if (found.length)
+		await sql`SELECT 1 FROM campaign_targets WHERE id = ${c.targetId} FOR NO KEY UPDATE`.execute(
+			trx
+		);
+	for (const a of found) {
+		const open = await sql<{ id: number; state: HazardState }>`
+			SELECT id::float8 AS id, state FROM hazards
+			WHERE target_id = ${c.targetId} AND item = ${a.item} AND state <> 'closed'
+			ORDER BY id LIMIT 1`.execute(trx);
+		if (open.rows[0]) {
+			const { id, state } = open.rows[0];
+			hazards.push(id);
+			await appendHazardEvent(trx, {
+				hazardId: id,
+				from: state,
+				to: state,
+				userId: c.userId,
+				note: a.note,
+				detail: { seenAgain: checkId }
+			});
+			continue;
+		}
 		const h = await trx
 			.insertInto('hazards')
 			.values({
