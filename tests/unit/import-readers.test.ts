@@ -225,6 +225,43 @@ describe('row checks', () => {
 		expect(problemText(translator('en'), c.problems[0])).toMatch(/^Row 3, /);
 	});
 
+	it('reports a coordinate out of range under its own field, with the range it must lie in', async () => {
+		const text = [
+			HOME_HEADER,
+			'R1,甲,421083001001,30,开放,200,29.8',
+			'R2,乙,421083001001,30,开放,113.4,-200',
+			'R3,丙,421083001001,30,开放,-190,95'
+		].join('\n');
+		const t = await readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		accountsForEveryRecord(t.records, c);
+		expect(c.problems.map((p) => [p.row, p.field, p.key])).toEqual([
+			[2, 'lon', 'lonRange'],
+			[3, 'lat', 'latRange'],
+			[4, 'lon', 'lonRange']
+		]);
+		const zh = translator('zh-CN');
+		expect(problemText(zh, c.problems[0])).toBe(
+			'第 2 行，经度（列“经度”）：经度“200”超出范围：经度应在 -180 到 180 之间'
+		);
+		expect(problemText(zh, c.problems[1])).toBe(
+			'第 3 行，纬度（列“纬度”）：纬度“-200”超出范围：纬度应在 -90 到 90 之间'
+		);
+		expect(problemText(translator('en'), c.problems[0])).toBe(
+			'Row 2, Longitude (column "经度"): longitude "200" is out of range: a longitude lies between -180 and 180'
+		);
+		// a latitude past 90 that is no longitude either (the pair cannot be swapped) is the latitude's
+		const lat = checkRows(
+			'children_homes',
+			await readCsv(
+				new TextEncoder().encode(`${HOME_HEADER}\nR4,丁,421083001001,30,开放,113.4,95`)
+			),
+			guessMapping('children_homes', t.headers),
+			opts
+		);
+		expect(lat.problems.map((p) => [p.row, p.field, p.key])).toEqual([[2, 'lat', 'latRange']]);
+	});
+
 	it('remembers a mapping where its columns still exist and guesses the rest', () => {
 		const headers = ['ID号', '名字', '村代码', '面积', '经度', '纬度'];
 		const m = mappingFor('children_homes', headers, {

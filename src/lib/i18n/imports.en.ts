@@ -87,6 +87,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.p.code': 'must be a 12-digit administrative code',
 	'imp.p.status': '"{value}" is not open, suspended or closed',
 	'imp.p.coordinates': 'invalid coordinates ("{value}")',
+	'imp.p.lonRange': 'longitude "{value}" is out of range: a longitude lies between -180 and 180',
+	'imp.p.latRange': 'latitude "{value}" is out of range: a latitude lies between -90 and 90',
 	'imp.p.swapped': 'longitude and latitude look swapped ("{value}"); tick "Swap" and try again',
 	'imp.p.outside': 'outside your jurisdiction',
 	'imp.p.villageUnknown': 'village code unknown or outside your jurisdiction ("{value}")',

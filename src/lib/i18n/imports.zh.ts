@@ -84,6 +84,8 @@ export const importsZh = {
 	'imp.p.code': '应为 12 位行政区划代码',
 	'imp.p.status': '无法识别“{value}”，应为 开放、暂停 或 关闭',
 	'imp.p.coordinates': '坐标无效（“{value}”）',
+	'imp.p.lonRange': '经度“{value}”超出范围：经度应在 -180 到 180 之间',
+	'imp.p.latRange': '纬度“{value}”超出范围：纬度应在 -90 到 90 之间',
 	'imp.p.swapped': '经纬度可能填反（“{value}”），可勾选“交换经纬度”后重试',
 	'imp.p.outside': '位置不在您的管辖范围内',
 	'imp.p.villageUnknown': '村代码不存在或不在您的管辖范围内（“{value}”）',

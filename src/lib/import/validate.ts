@@ -29,6 +29,8 @@ export type ProblemKey =
 	| 'code'
 	| 'status'
 	| 'coordinates'
+	| 'lonRange'
+	| 'latRange'
 	| 'swapped'
 	| 'outside'
 	| 'villageUnknown'
@@ -351,12 +353,16 @@ export function checkRows(
 			if (mapping.lon && mapping.lat && (val('lon') || val('lat'))) {
 				lon = parseDecimal(val('lon'));
 				lat = parseDecimal(val('lat'));
-				if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 180) {
-					bad(lon === null ? 'lon' : 'lat', 'coordinates', {
-						value: `${val('lon')}, ${val('lat')}`
-					});
+				// each coordinate under its own field: a longitude of 200 is the longitude's fault,
+				// and the user is told the range it must lie in
+				const pair = `${val('lon')}, ${val('lat')}`;
+				if (lon === null) bad('lon', 'coordinates', { value: pair });
+				else if (Math.abs(lon) > 180) bad('lon', 'lonRange', { value: val('lon') });
+				if (lat === null) bad('lat', 'coordinates', { value: pair });
+				// up to 180 may still be a longitude written in the latitude's column (swapped)
+				else if (Math.abs(lat) > 180) bad('lat', 'latRange', { value: val('lat') });
+				if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 180)
 					lon = lat = null;
-				}
 			} else if (rec.geometry && rec.geometry.type === 'Point') {
 				[lon, lat] = rec.geometry.coordinates as [number, number];
 			} else if (rec.geometry) {
@@ -369,7 +375,7 @@ export function checkRows(
 					swapped++;
 					if (opts.swap) [lon, lat] = [lat, lon];
 					else bad('lon', 'swapped', { value: `${lon}, ${lat}` });
-				} else if (Math.abs(lat) > 90) bad('lat', 'coordinates', { value: `${lon}, ${lat}` });
+				} else if (Math.abs(lat) > 90) bad('lat', 'latRange', { value: String(lat) });
 			}
 		} else if (placement === 'line') {
 			const g = rec.geometry;
