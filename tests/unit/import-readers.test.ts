@@ -218,7 +218,7 @@ describe('row checks', () => {
 		const lines = c.problems.map((p) => problemText(zh, p));
 		expect(lines).toContain('第 3 行，编号（列“编号”）：必填，但为空');
 		expect(lines).toContain('第 3 行，村代码（列“村代码”）：应为 12 位行政区划代码');
-		expect(lines).toContain('第 3 行，面积（列“面积(平方米)”）：应大于 0（“-3”）');
+		expect(lines).toContain('第 3 行，面积（列“面积（平方米）”）：应大于 0（“-3”）');
 		expect(lines).toContain('第 3 行，状态（列“状态”）：无法识别“不明”，应为 开放、暂停 或 关闭');
 		expect(lines.some((l) => l.startsWith('第 3 行，经度'))).toBe(true);
 		expect(lines).toContain('第 4 行，编号（列“编号”）：“D1”与第 2 行重复');

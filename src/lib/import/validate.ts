@@ -159,6 +159,8 @@ const WATERWAY_KIND = withCodes({
 	渠道: 'canal',
 	渠: 'canal',
 	湖泊岸线: 'lake_shore',
+	// the English segment export's word (the other kinds' words are their codes)
+	'lake shore': 'lake_shore',
 	湖泊: 'lake_shore',
 	湖: 'lake_shore',
 	坑塘: 'pond',

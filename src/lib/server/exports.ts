@@ -62,7 +62,7 @@ export function segmentTable(
 			t('detail.location'),
 			t('export.village'),
 			t('detail.kind'),
-			t('ww.title'),
+			t('export.segmentName'),
 			t('detail.length') + ' (m)',
 			t('ww.required'),
 			t('ww.children'),
@@ -72,6 +72,11 @@ export function segmentTable(
 			t('ww.risk'),
 			t('ww.chief'),
 			t('export.lastChecked'),
+			// the columns an import of waterways reads (lib/import/kinds.ts), under names its
+			// guess knows, so the GeoJSON goes back in unchanged with no mapping by hand; the
+			// place stays last (the GeoJSON's point columns)
+			t('export.sourceId'),
+			t('export.townshipCode'),
 			t('export.lon'),
 			t('export.lat')
 		],
@@ -96,6 +101,8 @@ export function segmentTable(
 				t(`riskLevel.${riskLevel(r.risk)}`),
 				r.river_chief_name,
 				r.last_checked ? new Date(r.last_checked) : null,
+				r.source_id,
+				r.township_code,
 				at?.lon ?? null,
 				at?.lat ?? null
 			];
