@@ -225,6 +225,28 @@ describe('row checks', () => {
 		expect(problemText(translator('en'), c.problems[0])).toMatch(/^Row 3, /);
 	});
 
+	it('notes full-width digits row by row, converted and still imported', async () => {
+		const text = [
+			HOME_HEADER,
+			'F1,甲,４２１０８３００１００１,４５,开放,113.4,29.8',
+			'F2,乙,421083001001,30,开放,113.4,29.8'
+		].join('\n');
+		const t = await readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows[0]).toMatchObject({ villageCode: '421083001001', area_m2: 45 });
+		expect(c.notes.map((n) => [n.row, n.field, n.key])).toEqual([
+			[2, 'villageCode', 'fullWidth'],
+			[2, 'area', 'fullWidth']
+		]);
+		expect(problemText(translator('zh-CN'), c.notes[1])).toBe(
+			'第 2 行，面积（列“面积（平方米）”）：全角数字已转换为半角（“45”）'
+		);
+		expect(problemText(translator('en'), c.notes[1])).toBe(
+			'Row 2, Area (column "面积（平方米）"): full-width digits were converted to ordinary digits ("45")'
+		);
+	});
+
 	it('reports a coordinate out of range under its own field, with the range it must lie in', async () => {
 		const text = [
 			HOME_HEADER,

@@ -7,6 +7,13 @@
 /** Full-width digits, Latin letters and the signs of a number (．－＋). */
 export const FULL_WIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff0d\uff0b]/g;
 
+/** Full-width digits: folded like the rest, and the dry run says so for the row. */
+export const FULL_WIDTH_DIGIT = /[\uff10-\uff19]/;
+
+/** Whether a cell as read holds full-width digits (a note, not a rejection). */
+export const hasFullWidthDigits = (raw: unknown): boolean =>
+	typeof raw === 'string' && FULL_WIDTH_DIGIT.test(raw);
+
 /** Full-width digits and letters to ASCII, surrounding blanks removed. */
 export function normalizeCell(raw: unknown): string {
 	if (raw === null || raw === undefined) return '';

@@ -57,7 +57,8 @@ export type ProblemKey =
 	| 'chiefUnknown'
 	| 'chiefElsewhere'
 	| 'stale'
-	| 'unitUnknown';
+	| 'unitUnknown'
+	| 'fullWidth';
 
 export interface RowProblem {
 	row: number;
@@ -109,6 +110,8 @@ export interface CheckOptions {
 export interface Checked {
 	rows: ImportRow[];
 	problems: RowProblem[];
+	/** what was changed in reading a row that is still imported (full-width digits folded) */
+	notes: RowProblem[];
 	/** rows whose lon/lat look swapped (fixed when swap is on) */
 	swapped: number;
 	crs: Crs;
@@ -320,6 +323,7 @@ export function checkRows(
 	const box = opts.box ?? CHINA_BOX;
 	const rows: ImportRow[] = [];
 	const problems: RowProblem[] = [];
+	const notes: RowProblem[] = [];
 	const firstRowOf = opts.seen ?? new Map<string, number>();
 	const today = opts.today ?? new Date().toISOString().slice(0, 10);
 	let swapped = 0;
@@ -336,6 +340,17 @@ export function checkRows(
 			});
 		}
 		const val = (key: string) => (mapping[key] ? (rec.cells[mapping[key]] ?? '') : '');
+		// a field read from full-width digits: imported as the ASCII digits, and said so
+		if (rec.widened)
+			for (const f of fields)
+				if (mapping[f.key] && rec.widened.includes(mapping[f.key]))
+					notes.push({
+						row: rec.row,
+						field: f.key,
+						column: mapping[f.key],
+						key: 'fullWidth',
+						params: { value: val(f.key) }
+					});
 		for (const f of fields) if (f.required && !val(f.key)) bad(f.key, 'required');
 
 		const sourceId = val('sourceId');
@@ -412,5 +427,5 @@ export function checkRows(
 			line: line ? line.map(([a, b]) => toWgs84(a, b, crs)) : null
 		});
 	}
-	return { rows, problems, swapped, crs };
+	return { rows, problems, notes, swapped, crs };
 }
