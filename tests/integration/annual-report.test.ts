@@ -348,10 +348,16 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		expect(row('今年行动')).toMatch(/^\d{4}-\d{2}-\d{2} /);
 		// the totals say they add campaigns up (a target in two campaigns counts in each)
 		expect(lines.join('')).toContain('同一对象列入多次活动的，每次活动各计一次');
-		// every sheet says who exported it
-		expect(lines.filter((l) => l.startsWith('由 county.admin 于')).length).toBe(
+		// every sheet says who exported it: the person's name, not the login
+		const person = (
+			await sql<{ display_name: string }>`
+				SELECT display_name FROM users WHERE username = 'county.admin'`.execute(db)
+		).rows[0].display_name;
+		expect(person).not.toBe('');
+		expect(lines.filter((l) => l.startsWith(`由 ${person} 于`)).length).toBe(
 			Number(/Pages:\s+(\d+)/.exec(info)![1])
 		);
+		expect(lines.some((l) => l.includes('county.admin'))).toBe(false);
 
 		const audit = await sql<{ username: string; detail: { file: string; year: number } }>`
 			SELECT username, detail FROM audit_log WHERE action = 'export'
@@ -361,6 +367,23 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 			username: 'county.admin',
 			detail: { file: '洪湖市-2026年度工作进展情况.pdf', year }
 		});
+	});
+
+	it('names the login on the foot of a user without a name', async () => {
+		const before = (
+			await sql<{
+				n: string;
+			}>`SELECT display_name AS n FROM users WHERE id = ${admin.userId}`.execute(d.db)
+		).rows[0].n;
+		await sql`UPDATE users SET display_name = ' ' WHERE id = ${admin.userId}`.execute(d.db);
+		try {
+			const o = { locale: 'en' as const, projectRoot: process.cwd(), file: 'x.pdf', meta, now };
+			const { bytes } = await annualReportPdfFor(d.db, admin, admin.jurisdiction, year, o);
+			const { lines } = pdfLines(bytes);
+			expect(lines.some((l) => l.startsWith(`Exported by ${admin.username} at `))).toBe(true);
+		} finally {
+			await sql`UPDATE users SET display_name = ${before} WHERE id = ${admin.userId}`.execute(d.db);
+		}
 	});
 
 	it('writes no PDF and logs nothing for an area outside the viewer jurisdiction', async () => {

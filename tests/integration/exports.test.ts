@@ -11,6 +11,8 @@ import type { Principal } from '../../src/lib/server/auth/policy';
 import { routeEvent } from '../support/route-event';
 import type { Locale } from '../../src/lib/i18n';
 import { GET } from '../../src/routes/api/exports/segments/+server';
+import { dryRunImport, prepareImport } from '../../src/lib/server/services/imports';
+import { translator } from '../../src/lib/i18n';
 
 const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
 vi.mock('$lib/server/db', async (original) => ({
@@ -153,8 +155,13 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(lines[0]).toContain('Last checked (Beijing time)');
 		const line = lines.find((l) => l.startsWith(`${pond},`))!;
 		expect(line).toContain(',2,"Rescue rope, Rescue pole",');
-		// the time, then the point on the segment (lon, lat)
-		expect(line).toMatch(/,2026-05-15T09:00:00\+08:00,1\d\d\.\d{1,6},[23]\d\.\d{1,6}$/);
+		// the time, the source's id and the township's code (what an import reads), then the
+		// point on the segment (lon, lat)
+		expect(line).toMatch(
+			new RegExp(
+				`,2026-05-15T09:00:00\\+08:00,[^,]+,${staff.jurisdiction},1\\d\\d\\.\\d{1,6},[23]\\d\\.\\d{1,6}$`
+			)
+		);
 		expect(new Set(lines.slice(1).map((l) => l.split(',')[1]))).toEqual(new Set([townName]));
 	});
 
@@ -242,6 +249,42 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(same.rows[0].same).toBe(true);
 		expect(fc.exported.by).toBe(county.username);
 		expect(fc.exported.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+	});
+
+	it('writes a GeoJSON that an import of waterways maps by itself and finds unchanged', async () => {
+		const n = Number(
+			(
+				await sql<{ n: number }>`
+					SELECT count(*)::int AS n FROM waterways
+					WHERE township_code LIKE ${county.jurisdiction.slice(0, 6) + '%'}`.execute(d.db)
+			).rows[0].n
+		);
+		expect(n).toBeGreaterThan(0);
+		for (const locale of ['zh-CN', 'en'] as const) {
+			const t = translator(locale);
+			const geo = await download(county, 'format=geojson&mine=0', locale);
+			const p = await prepareImport(
+				d.db,
+				county,
+				{ name: 'segments.geojson', bytes: new Uint8Array(geo.bytes) },
+				{ kind: 'waterways', encoding: 'auto', crs: 'auto', swap: false, mapping: null }
+			);
+			// every field to its own column, none by hand: the source's id, not the app's row number
+			expect(p.mapping, locale).toEqual({
+				sourceId: t('export.sourceId'),
+				name: t('export.segmentName'),
+				kind: t('detail.kind'),
+				townshipCode: t('export.townshipCode')
+			});
+			const r = await dryRunImport(d.db, county, p);
+			expect({ ...r, problems: r.problems.slice(0, 3) }, locale).toMatchObject({
+				rows: n,
+				unchanged: n,
+				inserts: 0,
+				updates: 0,
+				rejected: 0
+			});
+		}
 	});
 
 	it('escapes cells a spreadsheet would run as a formula, and logs every export', async () => {

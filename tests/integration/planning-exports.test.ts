@@ -164,8 +164,18 @@ describe.each(testEngines())('coverage results export on %s', (engine) => {
 		const { id } = (await saved.json()) as { id: number };
 		for (const locale of ['zh-CN', 'en'] as const) {
 			const tr = translator(locale);
+			const before = (await audits('planning.scenario.csv')).length;
 			const csv = await download(planner, `scenario=${id}&format=csv`, locale, 'planning');
 			expect(csv.status).toBe(200);
+			// named and watermarked as every list export, and in the audit log with its file and rows
+			expect(csv.name).toMatch(/-\d{4}-\d\d-\d\d-\d{4}-planner\.csv$/);
+			expect(csv.name).toContain(tr('plan.sheet'));
+			const logged = await audits('planning.scenario.csv');
+			expect(logged).toHaveLength(before + 1);
+			expect(logged.at(-1)).toMatchObject({
+				username: 'planner',
+				detail: { rows: 3, file: csv.name }
+			});
 			// papaparse: an English kind ("New, at a village centre") is a quoted cell
 			const [header, ...rows] = Papa.parse<string[]>(
 				csv.bytes.toString('utf8').slice(1).trim()
@@ -184,6 +194,10 @@ describe.each(testEngines())('coverage results export on %s', (engine) => {
 				exported: { by: string };
 			};
 			expect(fc.name).toBe('QA三处');
+			expect((await audits('planning.scenario.geojson')).at(-1)).toMatchObject({
+				username: 'planner',
+				detail: { rows: 3, file: geo.name }
+			});
 			expect(fc.exported.by).toBe('planner');
 			expect(fc.features).toHaveLength(3);
 			const keys = header.filter((_, i) => i !== lon && i !== lat);

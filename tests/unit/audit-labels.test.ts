@@ -283,7 +283,7 @@ describe('campaign entries in words', () => {
 
 	// every file the code exports and audits (waterways.ts segments.*, annual-report.ts,
 	// dashboard-export.ts dashboard.<table>.*, campaign-dashboard.ts campaign:<id>.<table>.*,
-	// list-exports.ts campaigns.<list>.*, planning.coverage.<level>.* and exports/sites
+	// list-exports.ts campaigns.<list>.*, planning.coverage.<level>.*, planning.scenario.* and exports/sites
 	// sites.<kind>.*), in every format
 	const files = [
 		'segments',
@@ -294,6 +294,7 @@ describe('campaign entries in words', () => {
 		'campaigns.hazards',
 		'planning.coverage.village',
 		'planning.coverage.township',
+		'planning.scenario',
 		'campaign:7.townships',
 		'campaign:7.overdue',
 		'sites.children_homes',

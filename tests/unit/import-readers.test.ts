@@ -218,11 +218,70 @@ describe('row checks', () => {
 		const lines = c.problems.map((p) => problemText(zh, p));
 		expect(lines).toContain('第 3 行，编号（列“编号”）：必填，但为空');
 		expect(lines).toContain('第 3 行，村代码（列“村代码”）：应为 12 位行政区划代码');
-		expect(lines).toContain('第 3 行，面积（列“面积(平方米)”）：应大于 0（“-3”）');
+		expect(lines).toContain('第 3 行，面积（列“面积（平方米）”）：应大于 0（“-3”）');
 		expect(lines).toContain('第 3 行，状态（列“状态”）：无法识别“不明”，应为 开放、暂停 或 关闭');
 		expect(lines.some((l) => l.startsWith('第 3 行，经度'))).toBe(true);
 		expect(lines).toContain('第 4 行，编号（列“编号”）：“D1”与第 2 行重复');
 		expect(problemText(translator('en'), c.problems[0])).toMatch(/^Row 3, /);
+	});
+
+	it('notes full-width digits row by row, converted and still imported', async () => {
+		const text = [
+			HOME_HEADER,
+			'F1,甲,４２１０８３００１００１,４５,开放,113.4,29.8',
+			'F2,乙,421083001001,30,开放,113.4,29.8'
+		].join('\n');
+		const t = await readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows[0]).toMatchObject({ villageCode: '421083001001', area_m2: 45 });
+		expect(c.notes.map((n) => [n.row, n.field, n.key])).toEqual([
+			[2, 'villageCode', 'fullWidth'],
+			[2, 'area', 'fullWidth']
+		]);
+		expect(problemText(translator('zh-CN'), c.notes[1])).toBe(
+			'第 2 行，面积（列“面积（平方米）”）：全角数字已转换为半角（“45”）'
+		);
+		expect(problemText(translator('en'), c.notes[1])).toBe(
+			'Row 2, Area (column "面积（平方米）"): full-width digits were converted to ordinary digits ("45")'
+		);
+	});
+
+	it('reports a coordinate out of range under its own field, with the range it must lie in', async () => {
+		const text = [
+			HOME_HEADER,
+			'R1,甲,421083001001,30,开放,200,29.8',
+			'R2,乙,421083001001,30,开放,113.4,-200',
+			'R3,丙,421083001001,30,开放,-190,95'
+		].join('\n');
+		const t = await readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		accountsForEveryRecord(t.records, c);
+		expect(c.problems.map((p) => [p.row, p.field, p.key])).toEqual([
+			[2, 'lon', 'lonRange'],
+			[3, 'lat', 'latRange'],
+			[4, 'lon', 'lonRange']
+		]);
+		const zh = translator('zh-CN');
+		expect(problemText(zh, c.problems[0])).toBe(
+			'第 2 行，经度（列“经度”）：经度“200”超出范围：经度应在 -180 到 180 之间'
+		);
+		expect(problemText(zh, c.problems[1])).toBe(
+			'第 3 行，纬度（列“纬度”）：纬度“-200”超出范围：纬度应在 -90 到 90 之间'
+		);
+		expect(problemText(translator('en'), c.problems[0])).toBe(
+			'Row 2, Longitude (column "经度"): longitude "200" is out of range: a longitude lies between -180 and 180'
+		);
+		// a latitude past 90 that is no longitude either (the pair cannot be swapped) is the latitude's
+		const lat = checkRows(
+			'children_homes',
+			await readCsv(
+				new TextEncoder().encode(`${HOME_HEADER}\nR4,丁,421083001001,30,开放,113.4,95`)
+			),
+			guessMapping('children_homes', t.headers),
+			opts
+		);
+		expect(lat.problems.map((p) => [p.row, p.field, p.key])).toEqual([[2, 'lat', 'latRange']]);
 	});
 
 	it('remembers a mapping where its columns still exist and guesses the rest', () => {

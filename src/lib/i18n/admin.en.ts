@@ -283,6 +283,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.file.campaigns.hazards': 'Hazard list',
 	'audit.file.planning.coverage.village': 'Planning coverage (by village)',
 	'audit.file.planning.coverage.township': 'Planning coverage (by township)',
+	'audit.file.planning.scenario': 'Siting scenario',
 	'audit.file.townships': 'Progress by township',
 	'audit.file.overdue': 'Overdue hazards',
 	'audit.file.sites.children_homes': "Children's homes list",

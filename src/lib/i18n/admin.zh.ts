@@ -272,6 +272,7 @@ export const adminZh = {
 	'audit.file.campaigns.hazards': '隐患清单',
 	'audit.file.planning.coverage.village': '规划覆盖（按村）',
 	'audit.file.planning.coverage.township': '规划覆盖（按乡镇）',
+	'audit.file.planning.scenario': '选址方案',
 	'audit.file.townships': '各乡镇排查进度',
 	'audit.file.overdue': '逾期隐患',
 	'audit.file.sites.children_homes': '儿童之家清单',

@@ -3,7 +3,7 @@
 // reported with its number, never dropped silently, and never stops the others.
 import { geometryProblem } from './geometry';
 import type { SourceRecord, SourceTable } from './table';
-import { normalizeCell } from './text';
+import { hasFullWidthDigits, normalizeCell } from './text';
 import { UnreadableFile } from './xlsx';
 
 export function tableFromFeatures(features: unknown[]): SourceTable {
@@ -18,6 +18,7 @@ export function tableFromFeatures(features: unknown[]): SourceTable {
 		}
 		const props = (f as { properties?: unknown }).properties;
 		const cells: Record<string, string> = {};
+		const widened: string[] = [];
 		if (props && typeof props === 'object' && !Array.isArray(props)) {
 			for (const [k, v] of Object.entries(props)) {
 				const key = normalizeCell(k);
@@ -27,6 +28,7 @@ export function tableFromFeatures(features: unknown[]): SourceTable {
 					headers.push(key);
 				}
 				cells[key] = typeof v === 'object' && v !== null ? JSON.stringify(v) : normalizeCell(v);
+				if (hasFullWidthDigits(v)) widened.push(key);
 			}
 		}
 		const geometry = (f as { geometry?: unknown }).geometry as GeoJSON.Geometry | null;
@@ -35,7 +37,8 @@ export function tableFromFeatures(features: unknown[]): SourceTable {
 			row,
 			cells,
 			geometry: problem ? null : geometry,
-			readProblem: problem ?? undefined
+			readProblem: problem ?? undefined,
+			...(widened.length ? { widened } : {})
 		});
 	});
 	return { headers, records, headerRow: 0 };

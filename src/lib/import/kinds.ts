@@ -43,7 +43,9 @@ export interface FieldSpec {
  */
 export type Placement = 'point' | 'line' | 'segment';
 
-const ID_NAMES = ['编号', '序号id', 'id', 'sourceid', '代码', '唯一编号', '源编号'];
+// the source's own id before a bare 编号 or id: a file exported from the app has both (its
+// 编号 is the app's row number, its 源编号 the source's id an import upserts by)
+const ID_NAMES = ['源编号', 'sourceid', '唯一编号', '编号', '序号id', 'id', '代码'];
 const LON: FieldSpec = {
 	key: 'lon',
 	required: false,
@@ -224,14 +226,21 @@ const squash = (s: string) =>
 		// an app's name in front of a coordinate column still names the coordinate
 		.replace(/^(高德|百度|腾讯|微信|gcj02|bd09|wgs84|cgcs2000|amap|baidu)/, '');
 
-/** The column each field most likely is: an exact name first, then one containing the name. */
+/**
+ * The column each field most likely is: an exact name first, the field's names in their order
+ * (a more telling name wins over a column further left), then one containing the name.
+ */
 export function guessMapping(kind: ImportKind, headers: string[]): ColumnMapping {
 	const out: ColumnMapping = {};
 	const used = new Set<string>();
 	const sq = headers.map(squash);
 	for (const f of KIND_FIELDS[kind]) {
 		const names = f.names.map(squash);
-		let i = sq.findIndex((h, j) => !used.has(headers[j]) && names.includes(h));
+		let i = -1;
+		for (const n of names) {
+			i = sq.findIndex((h, j) => !used.has(headers[j]) && h === n);
+			if (i >= 0) break;
+		}
 		if (i < 0)
 			i = sq.findIndex(
 				(h, j) => !used.has(headers[j]) && names.some((n) => n.length >= 2 && h.includes(n))

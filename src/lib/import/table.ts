@@ -1,7 +1,7 @@
 // From a grid of cells (a CSV or a worksheet) to named records: find the header row below any
 // title rows and blank rows, join a two-row header whose upper cells were merged, and keep each
 // record's row number as the user sees it in the file (1-based).
-import { normalizeCell } from './text';
+import { hasFullWidthDigits, normalizeCell } from './text';
 
 /** Rows handled between two pauses: a few milliseconds of work each. */
 const SLICE_ROWS = 5000;
@@ -22,6 +22,8 @@ export interface SourceRecord {
 	geometry?: GeoJSON.Geometry | null;
 	/** a problem found while reading, before any column is looked at (a broken feature) */
 	readProblem?: string;
+	/** the columns whose cell had full-width digits, folded to ASCII (the dry run notes them) */
+	widened?: string[];
 }
 
 export interface SourceTable {
@@ -58,11 +60,17 @@ function uniqueHeaders(raw: string[]): string[] {
  */
 export async function tableFromGrid(grid: unknown[][]): Promise<SourceTable> {
 	const rows: string[][] = [];
+	/** row index -> the columns (by index) whose cell had full-width digits; few rows have any */
+	const widened = new Map<number, number[]>();
 	// the widest row: a loop, as spreading 300,000 lengths into Math.max overflows the stack
 	let width = 0;
 	for (let i = 0; i < grid.length; i++) {
 		const r = grid[i];
 		const cells = Array.isArray(r) ? r.map(normalizeCell) : [];
+		if (Array.isArray(r)) {
+			const wide = r.flatMap((c, j) => (hasFullWidthDigits(c) ? [j] : []));
+			if (wide.length) widened.set(i, wide);
+		}
 		rows.push(cells);
 		if (i % SLICE_ROWS === SLICE_ROWS - 1) await pause();
 	}
@@ -97,7 +105,12 @@ export async function tableFromGrid(grid: unknown[][]): Promise<SourceTable> {
 		if (!cells.some((c) => c !== '')) continue;
 		const rec: Record<string, string> = {};
 		headers.forEach((name, i) => (rec[name] = cells[i] ?? ''));
-		records.push({ row: r + 1, cells: rec });
+		const wide = widened.get(r);
+		records.push(
+			wide
+				? { row: r + 1, cells: rec, widened: wide.map((i) => headers[i]) }
+				: { row: r + 1, cells: rec }
+		);
 		if (r % SLICE_ROWS === 0) await pause();
 	}
 	return { headers, records, headerRow: h + 1 };

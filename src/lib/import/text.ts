@@ -1,14 +1,26 @@
 // Cell text as people type it in Chinese spreadsheets, made comparable: full-width digits and
-// letters folded to ASCII (NFKC), non-breaking and ideographic spaces trimmed, and numbers that
-// a spreadsheet turned into scientific notation written out again.
+// letters folded to ASCII, non-breaking and ideographic spaces trimmed, and numbers that a
+// spreadsheet turned into scientific notation written out again. Nothing else is folded: a
+// name keeps its Chinese brackets (河流（洪湖市）), or a file exported from the app would read
+// back as a rename of every such name.
 
-/** Full-width forms to ASCII, surrounding blanks removed. */
+/** Full-width digits, Latin letters and the signs of a number (．－＋). */
+export const FULL_WIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff0d\uff0b]/g;
+
+/** Full-width digits: folded like the rest, and the dry run says so for the row. */
+export const FULL_WIDTH_DIGIT = /[\uff10-\uff19]/;
+
+/** Whether a cell as read holds full-width digits (a note, not a rejection). */
+export const hasFullWidthDigits = (raw: unknown): boolean =>
+	typeof raw === 'string' && FULL_WIDTH_DIGIT.test(raw);
+
+/** Full-width digits and letters to ASCII, surrounding blanks removed. */
 export function normalizeCell(raw: unknown): string {
 	if (raw === null || raw === undefined) return '';
 	const s = typeof raw === 'number' ? numberText(raw) : String(raw);
 	return expandScientific(
 		s
-			.normalize('NFKC')
+			.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
 			.replace(/[\s\u00a0\u3000]+/g, ' ')
 			.trim()
 	);

@@ -29,6 +29,8 @@ export type ProblemKey =
 	| 'code'
 	| 'status'
 	| 'coordinates'
+	| 'lonRange'
+	| 'latRange'
 	| 'swapped'
 	| 'outside'
 	| 'villageUnknown'
@@ -55,7 +57,8 @@ export type ProblemKey =
 	| 'chiefUnknown'
 	| 'chiefElsewhere'
 	| 'stale'
-	| 'unitUnknown';
+	| 'unitUnknown'
+	| 'fullWidth';
 
 export interface RowProblem {
 	row: number;
@@ -107,6 +110,8 @@ export interface CheckOptions {
 export interface Checked {
 	rows: ImportRow[];
 	problems: RowProblem[];
+	/** what was changed in reading a row that is still imported (full-width digits folded) */
+	notes: RowProblem[];
 	/** rows whose lon/lat look swapped (fixed when swap is on) */
 	swapped: number;
 	crs: Crs;
@@ -157,6 +162,8 @@ const WATERWAY_KIND = withCodes({
 	渠道: 'canal',
 	渠: 'canal',
 	湖泊岸线: 'lake_shore',
+	// the English segment export's word (the other kinds' words are their codes)
+	'lake shore': 'lake_shore',
 	湖泊: 'lake_shore',
 	湖: 'lake_shore',
 	坑塘: 'pond',
@@ -316,6 +323,7 @@ export function checkRows(
 	const box = opts.box ?? CHINA_BOX;
 	const rows: ImportRow[] = [];
 	const problems: RowProblem[] = [];
+	const notes: RowProblem[] = [];
 	const firstRowOf = opts.seen ?? new Map<string, number>();
 	const today = opts.today ?? new Date().toISOString().slice(0, 10);
 	let swapped = 0;
@@ -332,6 +340,17 @@ export function checkRows(
 			});
 		}
 		const val = (key: string) => (mapping[key] ? (rec.cells[mapping[key]] ?? '') : '');
+		// a field read from full-width digits: imported as the ASCII digits, and said so
+		if (rec.widened)
+			for (const f of fields)
+				if (mapping[f.key] && rec.widened.includes(mapping[f.key]))
+					notes.push({
+						row: rec.row,
+						field: f.key,
+						column: mapping[f.key],
+						key: 'fullWidth',
+						params: { value: val(f.key) }
+					});
 		for (const f of fields) if (f.required && !val(f.key)) bad(f.key, 'required');
 
 		const sourceId = val('sourceId');
@@ -351,12 +370,16 @@ export function checkRows(
 			if (mapping.lon && mapping.lat && (val('lon') || val('lat'))) {
 				lon = parseDecimal(val('lon'));
 				lat = parseDecimal(val('lat'));
-				if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 180) {
-					bad(lon === null ? 'lon' : 'lat', 'coordinates', {
-						value: `${val('lon')}, ${val('lat')}`
-					});
+				// each coordinate under its own field: a longitude of 200 is the longitude's fault,
+				// and the user is told the range it must lie in
+				const pair = `${val('lon')}, ${val('lat')}`;
+				if (lon === null) bad('lon', 'coordinates', { value: pair });
+				else if (Math.abs(lon) > 180) bad('lon', 'lonRange', { value: val('lon') });
+				if (lat === null) bad('lat', 'coordinates', { value: pair });
+				// up to 180 may still be a longitude written in the latitude's column (swapped)
+				else if (Math.abs(lat) > 180) bad('lat', 'latRange', { value: val('lat') });
+				if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 180)
 					lon = lat = null;
-				}
 			} else if (rec.geometry && rec.geometry.type === 'Point') {
 				[lon, lat] = rec.geometry.coordinates as [number, number];
 			} else if (rec.geometry) {
@@ -369,7 +392,7 @@ export function checkRows(
 					swapped++;
 					if (opts.swap) [lon, lat] = [lat, lon];
 					else bad('lon', 'swapped', { value: `${lon}, ${lat}` });
-				} else if (Math.abs(lat) > 90) bad('lat', 'coordinates', { value: `${lon}, ${lat}` });
+				} else if (Math.abs(lat) > 90) bad('lat', 'latRange', { value: String(lat) });
 			}
 		} else if (placement === 'line') {
 			const g = rec.geometry;
@@ -404,5 +427,5 @@ export function checkRows(
 			line: line ? line.map(([a, b]) => toWgs84(a, b, crs)) : null
 		});
 	}
-	return { rows, problems, swapped, crs };
+	return { rows, problems, notes, swapped, crs };
 }

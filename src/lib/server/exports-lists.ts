@@ -31,6 +31,10 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 /** A table whose last two columns may be a longitude and a latitude (then it has GeoJSON). */
 export interface PlacedTable extends Table {
 	placed: boolean;
+	/** the place's longitude and latitude columns, when they are not the last two */
+	lonLat?: readonly [number, number];
+	/** the GeoJSON collection's name, which GDAL takes for the layer's (a saved scenario's) */
+	layer?: string;
 }
 
 async function* once(rows: CellValue[][]) {
@@ -48,10 +52,11 @@ export function tableBody(
 	if (format === 'csv') return csvStream(table.header, once(table.rows));
 	if (format === 'xlsx') return xlsxStream(table.header, once(table.rows), sheet, mark, locale);
 	const n = table.header.length;
+	const [lon, lat] = table.lonLat ?? [n - 2, n - 1];
 	async function* features() {
-		yield tableFeatures(table, n - 2, n - 1);
+		yield tableFeatures(table, lon, lat);
 	}
-	return geojsonStream(features(), mark);
+	return geojsonStream(features(), mark, table.layer);
 }
 
 /** 洪湖市-隐患清单-2026-12-05-0930-admin.csv: the area, the list, when and by whom. */

@@ -19,6 +19,7 @@ import { translator, type Locale } from '$lib/i18n';
 import type { SegmentListItem } from './services/waterways';
 import type { SegmentPlace } from './repositories/waterways';
 import { siteName, type Scenario } from '$lib/domain/planning';
+import type { PlacedTable } from './exports-lists';
 import {
 	FOUR_ITEMS,
 	WATERWAY_KINDS,
@@ -61,7 +62,7 @@ export function segmentTable(
 			t('detail.location'),
 			t('export.village'),
 			t('detail.kind'),
-			t('ww.title'),
+			t('export.segmentName'),
 			t('detail.length') + ' (m)',
 			t('ww.required'),
 			t('ww.children'),
@@ -71,6 +72,11 @@ export function segmentTable(
 			t('ww.risk'),
 			t('ww.chief'),
 			t('export.lastChecked'),
+			// the columns an import of waterways reads (lib/import/kinds.ts), under names its
+			// guess knows, so the GeoJSON goes back in unchanged with no mapping by hand; the
+			// place stays last (the GeoJSON's point columns)
+			t('export.sourceId'),
+			t('export.townshipCode'),
 			t('export.lon'),
 			t('export.lat')
 		],
@@ -95,6 +101,8 @@ export function segmentTable(
 				t(`riskLevel.${riskLevel(r.risk)}`),
 				r.river_chief_name,
 				r.last_checked ? new Date(r.last_checked) : null,
+				r.source_id,
+				r.township_code,
 				at?.lon ?? null,
 				at?.lat ?? null
 			];
@@ -456,9 +464,13 @@ export function contentDisposition(name: string, ascii: string): string {
  * A saved siting scenario's sites as a table: order, name, kind (and why a home to upgrade does
  * not count), reference, lon/lat, and the released children each newly covers.
  */
-export function scenarioTable(s: Scenario, locale: Locale): Table {
+export function scenarioTable(s: Scenario, locale: Locale): PlacedTable {
 	const t = translator(locale);
 	return {
+		placed: true,
+		// the place in the middle, as the page lists it; GeoJSON takes it as the geometry
+		lonLat: [SCENARIO_LON_COL, SCENARIO_LAT_COL],
+		layer: s.name,
 		header: [
 			t('plan.order'),
 			t('plan.site'),
@@ -485,27 +497,3 @@ export function scenarioTable(s: Scenario, locale: Locale): Table {
 /** Where the longitude and the latitude are in scenarioTable's columns. */
 export const SCENARIO_LON_COL = 4;
 export const SCENARIO_LAT_COL = 5;
-
-/**
- * The same sites as GeoJSON points (RFC 7946, WGS 84): the properties named by the table's
- * translated headings, in the user's language, as every other export's GeoJSON is.
- */
-export function scenarioFeatures(s: Scenario, locale: Locale): GeoJSON.Feature<GeoJSON.Point>[] {
-	return tableFeatures(scenarioTable(s, locale), SCENARIO_LON_COL, SCENARIO_LAT_COL);
-}
-
-/** 洪湖市-选址方案-名称-2026-12-05.csv, and scenario-421083000000-12-2026-12-05.csv. */
-export function scenarioFileName(
-	area: { code: string; name: string },
-	s: Scenario,
-	locale: Locale,
-	format: 'csv' | 'xlsx' | 'geojson',
-	now = new Date()
-): { name: string; ascii: string } {
-	const t = translator(locale);
-	const suffix = `-${isoChina(now).slice(0, 10)}.${format}`;
-	return {
-		name: joinName([area.name, t('plan.sheet'), s.name], suffix),
-		ascii: joinName(['scenario', area.code, String(s.id)], suffix)
-	};
-}

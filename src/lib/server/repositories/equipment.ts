@@ -213,6 +213,8 @@ export async function history(
 
 export interface SegmentRow {
 	id: number;
+	/** the source's own id, what an import of waterways (and of chiefs and items) names it by */
+	source_id: string | null;
 	kind: WaterwayKind;
 	name: string;
 	township_code: string;
@@ -250,7 +252,7 @@ export interface SegmentFilter {
 /** Segments of an area with the rule's answer and the number of usable items. */
 export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<SegmentRow[]> {
 	const r = await sql<SegmentRow>`
-		SELECT w.id, w.kind, w.name, w.township_code, t.name AS township_name, w.length_m,
+		SELECT w.id, w.source_id, w.kind, w.name, w.township_code, t.name AS township_name, w.length_m,
 			coalesce(e.usable, 0)::int AS usable, coalesce(sr.required, false) AS required,
 			coalesce(sr.children_within, 0) AS children_within, sr.nearest_m, sr.nearest_kind,
 			coalesce(sr.near_kinds, '{}') AS near_kinds,

@@ -184,6 +184,8 @@ export async function seedDemo(
 					AS t(n, c, x, y)`.execute(trx);
 		}
 
+		await giveSourceIds(trx);
+
 		log('computing child aggregates');
 		await refreshChildAggregates(trx);
 
@@ -219,6 +221,29 @@ export async function seedDemo(
 		log(`seeded ${JSON.stringify(summary)}`);
 		return summary;
 	});
+}
+
+/**
+ * The source ids an import upserts by, for the demo's sites and segments: 'tongan-<kind>-<id>',
+ * as migration 0029 gives rows of older databases, so a file exported from the app goes back in
+ * unchanged. The source id is no input of the derived data: the triggers noting such changes
+ * are held off rather than join every seeded row's old and new version to find nothing.
+ */
+async function giveSourceIds(trx: Transaction<DB>): Promise<void> {
+	const kinds = [
+		['children_homes', 'home'],
+		['sunshine_stations', 'station'],
+		['institutions', 'institution'],
+		['waterways', 'segment']
+	] as const;
+	for (const [table, kind] of kinds) {
+		const trigger = sql.raw(`${table}_changes_upd`);
+		await sql`ALTER TABLE ${sql.table(table)} DISABLE TRIGGER ${trigger}`.execute(trx);
+		await sql`
+			UPDATE ${sql.table(table)} SET source_id = ${`tongan-${kind}-`}::text || id::text
+			WHERE source_id IS NULL`.execute(trx);
+		await sql`ALTER TABLE ${sql.table(table)} ENABLE TRIGGER ${trigger}`.execute(trx);
+	}
 }
 
 /**

@@ -28,6 +28,7 @@ import {
 	type ReleasedChildrenRow
 } from '../repositories/annual-report';
 import { jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
+import { findUserById } from '../repositories/users';
 import { campaignDays } from '$lib/domain/campaign-dashboard';
 import type { RequestMeta } from './auth';
 import { actorOf, appendAudit } from '../repositories/audit';
@@ -221,6 +222,15 @@ export async function annualReport(
 }
 
 /**
+ * Who the report's foot says exported it: the person's name, as the province reads the report
+ * (a login name such as county.admin says nobody); the login where no name was given.
+ */
+async function exportedBy(db: Kysely<DB>, who: Principal): Promise<string> {
+	const u = await findUserById(db, who.userId);
+	return u?.display_name.trim() || who.username;
+}
+
+/**
  * The report of `areaCode` for `year` as a PDF, for a viewer who may see it; the download is
  * audited as every export is (resource annual-report.pdf, the area, the file's name and size).
  */
@@ -232,10 +242,13 @@ export async function annualReportPdfFor(
 	o: { locale: Locale; projectRoot: string; file: string; meta: RequestMeta; now?: Date }
 ): Promise<{ report: AnnualReport; bytes: Buffer }> {
 	const now = o.now ?? new Date();
-	const report = await annualReport(db, who, areaCode, year, now);
+	const [report, by] = await Promise.all([
+		annualReport(db, who, areaCode, year, now),
+		exportedBy(db, who)
+	]);
 	const bytes = await annualReportPdf(report, {
 		locale: o.locale,
-		mark: { user: who.username, at: now },
+		mark: { user: by, at: now },
 		projectRoot: o.projectRoot
 	});
 	await appendAudit(db, {

@@ -128,6 +128,9 @@ export interface ImportOutcome {
 	swapped: number;
 	problems: RowProblem[];
 	problemCount: number;
+	/** what reading changed in rows still imported (full-width digits folded), row by row */
+	notes: RowProblem[];
+	noteCount: number;
 	/** where each row goes; a roster's rows as villages with a count for roles without homes */
 	preview: { lon: number; lat: number; name: string; action: Action; count?: number }[];
 	committed: boolean;
@@ -356,6 +359,7 @@ async function plan(
 	const box = (await unitBox(db, who.jurisdiction)) ?? undefined;
 	const seen = new Map<string, number>();
 	const problems: RowProblem[] = [];
+	const notes: RowProblem[] = [];
 	const preview: ImportOutcome['preview'] = [];
 	const count = { inserts: 0, updates: 0, unchanged: 0, swapped: 0 };
 	const store = STORES[p.kind];
@@ -375,6 +379,7 @@ async function plan(
 		crs = c.crs;
 		count.swapped += c.swapped;
 		problems.push(...c.problems);
+		notes.push(...c.notes);
 		const found = await store.look(db, who, prefix, c.rows);
 		const writes: ImportRow[] = [];
 		const writesFound: KindLookup[] = [];
@@ -444,6 +449,8 @@ async function plan(
 		rejected: rejectedRows,
 		problems: problems.slice(0, MAX_PROBLEMS_SHOWN),
 		problemCount: problems.length,
+		notes: notes.slice(0, MAX_PROBLEMS_SHOWN),
+		noteCount: notes.length,
 		preview,
 		committed: false
 	};

@@ -146,7 +146,9 @@ export const POST: RequestHandler = async (event) => {
 						messages: outcome.problems.map((p) => problemText(t, p)),
 						// the same problems as a table (row, field, column, reason), which the page keeps
 						// after the commit and offers as a CSV
-						rejects: outcome.problems.map((p) => rejectedRow(t, p))
+						rejects: outcome.problems.map((p) => rejectedRow(t, p)),
+						// what reading changed in rows still imported (全角数字已转换为半角), row by row
+						noteLines: outcome.notes.map((p) => problemText(t, p))
 					}
 				});
 			} catch (e) {
