@@ -238,6 +238,12 @@ test('on a phone, a river reach tapped on the map shows the institutions, hazard
 		);
 		expect(wide).toBe(false);
 		expect(problems).toEqual([]);
+		// a reach's number typed wrong: the page says there is no such reach (not a refusal), and
+		// how else to choose one
+		await form.locator('input').fill('999999999');
+		await form.getByRole('button').click();
+		await expect(p.getByTestId('near-problem')).toContainText('没有编号为 999999999 的河段');
+		await expect(p.getByTestId('near-problem')).toContainText('在地图上点击河段');
 	} finally {
 		await phone.close();
 	}

@@ -93,7 +93,11 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 	const nameSelect = page.locator('select[data-field=name]');
 	await expect(nameSelect).toHaveValue('');
 	await expect(page.locator('select[data-field=sourceId]')).toHaveValue('编号');
+	// a required field unmapped: the dry run waits, and the page says for what
+	await expect(page.getByRole('button', { name: '预检' })).toBeDisabled();
+	await expect(page.getByTestId('import-unmapped')).toContainText('名称');
 	await nameSelect.selectOption('单位');
+	await expect(page.getByTestId('import-unmapped')).toHaveCount(0);
 
 	await page.getByRole('button', { name: '预检' }).click();
 	const dry = page.getByTestId('import-dry-run');

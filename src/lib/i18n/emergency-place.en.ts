@@ -17,6 +17,8 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 		'Choose a river reach or draw an area on the map to see the child institutions, open hazards and children counts (sums of village figures) in it.',
 	'emp.near.segment': 'River reach',
 	'emp.near.segmentId': 'Segment ID',
+	'emp.near.noSegment':
+		'There is no reach numbered {id} in the area you may see. You can also click a reach on the map.',
 	'emp.near.radius': 'Distance (m)',
 	'emp.near.askSegment': 'Search around the reach',
 	'emp.near.draw': 'Draw an area',

@@ -16,6 +16,8 @@ export const emergencyPlaceZh = {
 		'选择一个河段或在地图上画出一个区域，查看其中的儿童相关机构、未销号隐患和儿童人数（各村发布数之和）。',
 	'emp.near.segment': '河段',
 	'emp.near.segmentId': '河段编号',
+	'emp.near.noSegment':
+		'没有编号为 {id} 的河段，或它不在您可查看的范围内。也可以直接在地图上点击河段。',
 	'emp.near.radius': '范围（米）',
 	'emp.near.askSegment': '查询河段周边',
 	'emp.near.draw': '画区域',

@@ -147,6 +147,7 @@ export const importsZh = {
 	'imp.step.check': '3. 预检',
 	'imp.step.commit': '4. 确认写入',
 	'imp.sample': '前几行',
+	'imp.unmapped': '请先为必填项选择文件中的列：{fields}',
 	'imp.required': '必填',
 	'imp.p.action.insert': '新增',
 	'imp.p.action.update': '更新',
