@@ -154,6 +154,33 @@ describe.each(testEngines())('imports on %s', (engine) => {
 		expect(await homeChanges(d)).toBe(changes);
 	});
 
+	it('refuses a site registered to a village it lies kilometres from', async () => {
+		// a village of the county more than 5 km from the first village's township (villages have
+		// a centre and no outline: a home is held to its village's township)
+		const far = (
+			await sql<{ lon: number; lat: number }>`
+				SELECT ST_X(v.center) AS lon, ST_Y(v.center) AS lat
+				FROM admin_units v, admin_units c, admin_units first, admin_units town
+				WHERE c.code = ${admin.jurisdiction} AND first.code = ${villages[0].code}
+					AND town.code = first.parent_code
+					AND v.level = 'village' AND ST_Covers(c.geom, v.center)
+					AND NOT ST_DWithin(town.geom::geography, v.center::geography, 5000)
+				ORDER BY v.code LIMIT 1`.execute(d.db)
+		).rows[0];
+		const bytes = csv([
+			`T-8,本村儿童之家,${villages[0].code},40,,${villages[0].lon},${villages[0].lat}`,
+			`T-9,错村儿童之家,${villages[0].code},40,,${far.lon},${far.lat}`
+		]);
+		const p = await prepareImport(d.db, admin, { name: 'homes.csv', bytes }, OPTS);
+		const r = await dryRunImport(d.db, admin, p);
+		expect(r).toMatchObject({ rows: 2, inserts: 1, rejected: 1 });
+		expect(r.problems).toMatchObject([{ row: 3, field: 'lon', key: 'notInArea' }]);
+		// named by where the file puts it, to six places as the user typed it
+		expect(r.problems[0].params).toEqual({
+			value: `${Number(far.lon).toFixed(6)}, ${Number(far.lat).toFixed(6)}`
+		});
+	});
+
 	it('commits the accepted rows with an audit entry carrying the file hash; a re-import changes nothing', async () => {
 		const bytes = file();
 		const version = await dataVersion(d);

@@ -93,6 +93,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.p.latRange': 'latitude "{value}" is out of range: a latitude lies between -90 and 90',
 	'imp.p.fullWidth': 'full-width digits were converted to ordinary digits ("{value}")',
 	'imp.p.swapped': 'longitude and latitude look swapped ("{value}"); tick "Swap" and try again',
+	'imp.p.notInArea':
+		'the place is not in the area of the code given (a village counts as its township; more than 1 km away, "{value}"): check the code or the coordinates',
 	'imp.p.outside': 'outside your jurisdiction',
 	'imp.p.villageUnknown': 'village code unknown or outside your jurisdiction ("{value}")',
 	'imp.p.duplicate': '"{value}" repeats row {first}',

@@ -90,6 +90,8 @@ export const importsZh = {
 	'imp.p.latRange': '纬度“{value}”超出范围：纬度应在 -90 到 90 之间',
 	'imp.p.fullWidth': '全角数字已转换为半角（“{value}”）',
 	'imp.p.swapped': '经纬度可能填反（“{value}”），可勾选“交换经纬度”后重试',
+	'imp.p.notInArea':
+		'位置不在所填代码的区域内（村按其所属乡镇计，相距超过 1 公里，“{value}”），请核对代码或坐标',
 	'imp.p.outside': '位置不在您的管辖范围内',
 	'imp.p.villageUnknown': '村代码不存在或不在您的管辖范围内（“{value}”）',
 	'imp.p.duplicate': '“{value}”与第 {first} 行重复',

@@ -33,6 +33,7 @@ export type ProblemKey =
 	| 'latRange'
 	| 'swapped'
 	| 'outside'
+	| 'notInArea'
 	| 'villageUnknown'
 	| 'duplicate'
 	| 'noLocation'

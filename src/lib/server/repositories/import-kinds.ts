@@ -191,6 +191,13 @@ function batch(k: PointKind, rows: PointRow[], withIdx: boolean) {
 const tuple = (alias: string, cols: readonly PointColumn[]) =>
 	sql.raw(`(${cols.map((c) => `${alias}.${c.column}`).join(', ')})`);
 
+/**
+ * How far a site may lie outside the unit it is registered to (its township or county; a village,
+ * which has a centre but no outline, by its township's) before the row is refused. Real boundaries are drawn roughly and a home on the edge may sit just across
+ * the line; a village code copied down an Excel column by mistake puts the site kilometres away.
+ */
+export const AREA_TOLERANCE_M = 1000;
+
 export async function lookupPoints(
 	db: Kysely<DB>,
 	k: PointKind,
@@ -208,6 +215,9 @@ export async function lookupPoints(
 			CASE
 				WHEN v.code IS NULL THEN ${sql.lit(k.area.unknown)}
 				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
+				-- a unit drawn without an outline of its own (a village) is held to its township's
+				WHEN NOT ST_DWithin(coalesce(v.geom, vp.geom)::geography, r.pt::geography,
+					${AREA_TOLERANCE_M}::float8, false) THEN 'notInArea'
 				WHEN s.id IS NOT NULL AND s.${area} NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
 			END AS problem,
 			s.${area}::text IS NOT DISTINCT FROM r.${area}
@@ -217,6 +227,7 @@ export async function lookupPoints(
 		LEFT JOIN admin_units v ON v.code = r.${area}
 			${k.area.level ? sql`AND v.level = ${k.area.level}` : sql``}
 			AND v.code LIKE ${underPrefix(prefix)}
+		LEFT JOIN admin_units vp ON vp.code = v.parent_code
 		LEFT JOIN ${sql.table(k.table)} s ON s.source_id = r.source_id
 		ORDER BY r.idx`.execute(db);
 	return out(r.rows);

@@ -271,6 +271,7 @@ const PROBLEM_FIELD: Record<string, string> = {
 	unitUnknown: 'adminCode',
 	villageUnknown: 'villageCode',
 	outside: 'lon',
+	notInArea: 'lon',
 	takenElsewhere: 'sourceId',
 	tooShort: 'geometry',
 	segmentUnknown: 'sourceId',
@@ -391,7 +392,7 @@ async function plan(
 				if (p.kind === 'waterways' && f.problem === 'unitUnknown') field = 'townshipCode';
 				if (placement === 'line' && f.problem === 'outside') field = 'geometry';
 				const value =
-					f.problem === 'outside'
+					f.problem === 'outside' || f.problem === 'notInArea'
 						? `${(f.lon ?? row.lon).toFixed(6)}, ${(f.lat ?? row.lat).toFixed(6)}`
 						: field === 'sourceId'
 							? row.sourceId
