@@ -72,7 +72,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'tk.village': 'Household visits (village)',
 	'tk.field': 'Found in the field',
 	'why.near_water': '{d} from "{water}", within the {limit} m limit',
-	'why.institution': 'Child institution (no water within {limit} m)',
+	'why.institution': 'Child institution (every one is checked; no water within {limit} m)',
 	'why.incomplete': 'Needs the four items; {usable}/4 usable',
 	'why.every_home': "Every children's home is checked",
 	'why.every_station': 'Every Sunshine Station is checked',

@@ -71,7 +71,7 @@ export const campaignsZh = {
 	'tk.village': '入户走访（村）',
 	'tk.field': '现场发现',
 	'why.near_water': '距“{water}” {d}，在预警距离 {limit} 米内',
-	'why.institution': '儿童相关机构（{limit} 米内无水域）',
+	'why.institution': '儿童相关机构（每所必查；{limit} 米内无水域）',
 	'why.incomplete': '需配备“四个一”，现仅 {usable}/4 项可用',
 	'why.every_home': '全部儿童之家均须排查',
 	'why.every_station': '全部阳光驿站均须排查',
