@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { createCampaign } from '../../src/lib/server/services/campaigns';
+import { campaignPage, createCampaign } from '../../src/lib/server/services/campaigns';
 import {
 	campaignBulletin,
 	campaignDashboard,
@@ -214,6 +214,51 @@ describe.each(testEngines())('campaign dashboard on %s', (engine) => {
 			]).toEqual([e.found, e.fixed, e.closed]);
 			expect(dash.visitsByTownship.reduce((a, t) => a + t.visited[i], 0)).toBe(e.visited);
 		}
+	});
+
+	it('shows on the campaign page the figures its dashboard shows, open ones by state', async () => {
+		// QA: the campaign page said 已登记待整改 0 beside the dashboard's 未销号 2 for the same
+		// two hazards; both now give the dashboard's totals, equal to an independent count
+		for (const who of [admin, staff]) {
+			const page = await campaignPage(d.db, who, campaignId);
+			const dash = await campaignDashboard(d.db, who, campaignId);
+			const prefix = who === admin ? who.jurisdiction.slice(0, 6) : who.jurisdiction.slice(0, 9);
+			const e = (await countsNow(prefix)).reduce(
+				(a, r) => ({
+					targets: a.targets + r.targets,
+					visited: a.visited + r.visited,
+					hazards: a.hazards + r.found,
+					remedied: a.remedied + r.fixed,
+					closed: a.closed + r.closed,
+					open: a.open + r.open,
+					overdue: a.overdue + r.overdue
+				}),
+				{ targets: 0, visited: 0, hazards: 0, remedied: 0, closed: 0, open: 0, overdue: 0 }
+			);
+			const p = page.progress;
+			expect({
+				targets: p.targets,
+				visited: p.visited,
+				hazards: p.hazards,
+				remedied: p.remedied,
+				closed: p.closed,
+				open: p.open,
+				overdue: p.overdue
+			}).toEqual(e);
+			const t = dash.totals;
+			expect([t.targets, t.visited, t.found, t.fixed, t.closed, t.open, t.overdue]).toEqual([
+				e.targets,
+				e.visited,
+				e.hazards,
+				e.remedied,
+				e.closed,
+				e.open,
+				e.overdue
+			]);
+			// the open ones are those found, registered or fixed (not yet closed)
+			expect(p.found + p.registered + p.fixed).toBe(p.open);
+		}
+		expect((await campaignPage(d.db, admin, campaignId)).progress.open).toBeGreaterThan(2);
 	});
 
 	it("prints a past day's bulletin with the figures at that day's end", async () => {

@@ -27,7 +27,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'cp.targets': 'Targets',
 	'cp.visited': 'Visited',
 	'cp.hazards': 'Hazards',
-	'cp.overdue': 'Overdue (supervised)',
+	'cp.openByState': 'Of the open hazards',
 	'cp.kind': 'Kind',
 	'cp.reason': 'Why listed',
 	'cp.assignee': 'Assigned to',

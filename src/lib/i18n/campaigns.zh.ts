@@ -26,7 +26,7 @@ export const campaignsZh = {
 	'cp.targets': '排查对象',
 	'cp.visited': '已排查',
 	'cp.hazards': '隐患',
-	'cp.overdue': '逾期（挂牌督办）',
+	'cp.openByState': '未销号的隐患中',
 	'cp.kind': '类型',
 	'cp.reason': '列入原因',
 	'cp.assignee': '负责人',
