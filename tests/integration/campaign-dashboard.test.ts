@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import type { Principal } from '../../src/lib/server/auth/policy';
 import { campaignPage, createCampaign } from '../../src/lib/server/services/campaigns';
+import { townshipRowName } from '../../src/lib/domain/campaign-dashboard';
+import { translator } from '../../src/lib/i18n';
 import {
 	campaignBulletin,
 	campaignDashboard,
@@ -259,6 +261,55 @@ describe.each(testEngines())('campaign dashboard on %s', (engine) => {
 			expect(p.found + p.registered + p.fixed).toBe(p.open);
 		}
 		expect((await campaignPage(d.db, admin, campaignId)).progress.open).toBeGreaterThan(2);
+	});
+
+	it("labels a county-level target's township as the county's own units in every list", async () => {
+		// an open, overdue hazard at a county-level target (its area is the county itself)
+		const direct = (
+			await sql<{ id: number }>`
+				SELECT id::float8 AS id FROM campaign_targets
+				WHERE campaign_id = ${campaignId} AND area_code = ${admin.jurisdiction}
+				ORDER BY id LIMIT 1`.execute(d.db)
+		).rows[0];
+		expect(direct).toBeDefined();
+		await sql`INSERT INTO hazards (target_id, item, description, state, found_by, found_at,
+				severity, responsible, deadline, registered_by, registered_at)
+			VALUES (${direct.id}, 'water', '', 'registered', ${staff.userId}, ${daysAgo(2)}, 'general',
+				'责任人', ${new Date(now.getTime() - DAY)}, ${admin.userId}, ${daysAgo(2)})`.execute(d.db);
+		const county = (
+			await sql<{
+				name: string;
+			}>`SELECT name FROM admin_units WHERE code = ${admin.jurisdiction}`.execute(d.db)
+		).rows[0].name;
+		const dash = await campaignDashboard(d.db, admin, campaignId);
+		const b = await campaignBulletin(d.db, admin, campaignId, bjDay(now.getTime()));
+		const rows = [
+			...dash.overdue.map((r) => ({ code: r.townshipCode, name: r.township })),
+			...b.open.map((r) => ({ code: r.townshipCode, name: r.township })),
+			...b.unvisited.map((r) => ({ code: r.township_code, name: r.township_name }))
+		];
+		for (const [locale, label] of [
+			['zh-CN', `县级（直属）单位 · ${county}`],
+			['en', `County-level units · ${county}`]
+		] as const) {
+			const names = rows.map((r) => townshipRowName(r, translator(locale)));
+			// in each of the three lists, and never the county's bare name as if it were a township
+			expect(names.filter((n) => n === label).length).toBeGreaterThanOrEqual(3);
+			expect(names).not.toContain(county);
+		}
+		const overdueHere = dash.overdue.filter((r) => r.townshipCode === admin.jurisdiction);
+		expect(overdueHere.map((r) => r.name)).toContain(
+			(
+				await sql<{
+					name: string;
+				}>`SELECT name FROM campaign_targets WHERE id = ${direct.id}`.execute(d.db)
+			).rows[0].name
+		);
+		// a township's rows keep the township's own name
+		const other = dash.overdue.find((r) => r.townshipCode !== admin.jurisdiction)!;
+		expect(
+			townshipRowName({ code: other.townshipCode, name: other.township }, translator('zh-CN'))
+		).toBe(other.township);
 	});
 
 	it("prints a past day's bulletin with the figures at that day's end", async () => {
