@@ -88,3 +88,67 @@ test('on a phone the hazard list and a campaign dashboard fit 390 px', async ({ 
 	).toHaveCount(1);
 	expect(problems).toEqual([]);
 });
+
+test('in English on a phone the campaign pages and the dashboard fit 390 px; tables scroll in their own box', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.township);
+	await page.goto('/campaigns');
+	const href = await page
+		.getByRole('link', { name: OVERDUE_CAMPAIGN })
+		.first()
+		.getAttribute('href');
+	// the dashboard's print button and its report link stand apart, in either language
+	for (const lang of ['zh-CN', 'en']) {
+		await page
+			.context()
+			.addCookies([{ name: 'lang', value: lang, url: new URL(page.url()).origin }]);
+		await page.goto('/dashboard');
+		await expect(page.locator('html')).toHaveAttribute('lang', lang);
+		const print = (await page.getByTestId('dash-print').boundingBox())!;
+		const annual = (await page.getByTestId('dash-annual').boundingBox())!;
+		const apart =
+			annual.y >= print.y + print.height // wrapped below
+				? annual.y - (print.y + print.height)
+				: annual.x - (print.x + print.width);
+		expect(apart, lang).toBeGreaterThanOrEqual(8);
+	}
+	// English words are longer: the bulletin's summary table (in no section) ran off the screen
+	for (const path of [href, `${href}/bulletin`, `${href}/dashboard`, '/campaigns/mine']) {
+		await page.goto(path!);
+		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+		await page.waitForLoadState('networkidle');
+		const o = await page.evaluate(() => ({
+			vw: window.innerWidth,
+			doc: document.documentElement.scrollWidth,
+			// every table's own box (the table may be wider: it scrolls inside that box)
+			// a box of the page's own, not the layout's main: the fixture's small figures let a
+			// table fit that would not with a county's thousands of targets
+			boxes: [...document.querySelectorAll('#main table')].map((t) => {
+				let box: HTMLElement = t as HTMLElement;
+				while (box.parentElement && getComputedStyle(box).overflowX !== 'auto')
+					box = box.parentElement;
+				const r = box.getBoundingClientRect();
+				return {
+					table: t.getAttribute('data-testid'),
+					right: r.right,
+					scrolls:
+						box !== t &&
+						box !== document.getElementById('main') &&
+						document.getElementById('main')!.contains(box) &&
+						getComputedStyle(box).overflowX === 'auto'
+				};
+			})
+		}));
+		expect(o.vw, path!).toBe(390);
+		expect(o.doc, path!).toBeLessThanOrEqual(o.vw);
+		for (const b of o.boxes) {
+			expect(b.scrolls, `${path} ${b.table}`).toBe(true);
+			expect(b.right, `${path} ${b.table}`).toBeLessThanOrEqual(o.vw);
+		}
+		if (path!.endsWith('/bulletin'))
+			expect(o.boxes.map((b) => b.table)).toContain('bulletin-summary');
+	}
+	expect(problems).toEqual([]);
+});

@@ -8,7 +8,9 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { createCampaign } from '../../src/lib/server/services/campaigns';
+import { campaignPage, createCampaign } from '../../src/lib/server/services/campaigns';
+import { townshipRowName } from '../../src/lib/domain/campaign-dashboard';
+import { translator } from '../../src/lib/i18n';
 import {
 	campaignBulletin,
 	campaignDashboard,
@@ -214,6 +216,100 @@ describe.each(testEngines())('campaign dashboard on %s', (engine) => {
 			]).toEqual([e.found, e.fixed, e.closed]);
 			expect(dash.visitsByTownship.reduce((a, t) => a + t.visited[i], 0)).toBe(e.visited);
 		}
+	});
+
+	it('shows on the campaign page the figures its dashboard shows, open ones by state', async () => {
+		// QA: the campaign page said 已登记待整改 0 beside the dashboard's 未销号 2 for the same
+		// two hazards; both now give the dashboard's totals, equal to an independent count
+		for (const who of [admin, staff]) {
+			const page = await campaignPage(d.db, who, campaignId);
+			const dash = await campaignDashboard(d.db, who, campaignId);
+			const prefix = who === admin ? who.jurisdiction.slice(0, 6) : who.jurisdiction.slice(0, 9);
+			const e = (await countsNow(prefix)).reduce(
+				(a, r) => ({
+					targets: a.targets + r.targets,
+					visited: a.visited + r.visited,
+					hazards: a.hazards + r.found,
+					remedied: a.remedied + r.fixed,
+					closed: a.closed + r.closed,
+					open: a.open + r.open,
+					overdue: a.overdue + r.overdue
+				}),
+				{ targets: 0, visited: 0, hazards: 0, remedied: 0, closed: 0, open: 0, overdue: 0 }
+			);
+			const p = page.progress;
+			expect({
+				targets: p.targets,
+				visited: p.visited,
+				hazards: p.hazards,
+				remedied: p.remedied,
+				closed: p.closed,
+				open: p.open,
+				overdue: p.overdue
+			}).toEqual(e);
+			const t = dash.totals;
+			expect([t.targets, t.visited, t.found, t.fixed, t.closed, t.open, t.overdue]).toEqual([
+				e.targets,
+				e.visited,
+				e.hazards,
+				e.remedied,
+				e.closed,
+				e.open,
+				e.overdue
+			]);
+			// the open ones are those found, registered or fixed (not yet closed)
+			expect(p.found + p.registered + p.fixed).toBe(p.open);
+		}
+		expect((await campaignPage(d.db, admin, campaignId)).progress.open).toBeGreaterThan(2);
+	});
+
+	it("labels a county-level target's township as the county's own units in every list", async () => {
+		// an open, overdue hazard at a county-level target (its area is the county itself)
+		const direct = (
+			await sql<{ id: number }>`
+				SELECT id::float8 AS id FROM campaign_targets
+				WHERE campaign_id = ${campaignId} AND area_code = ${admin.jurisdiction}
+				ORDER BY id LIMIT 1`.execute(d.db)
+		).rows[0];
+		expect(direct).toBeDefined();
+		await sql`INSERT INTO hazards (target_id, item, description, state, found_by, found_at,
+				severity, responsible, deadline, registered_by, registered_at)
+			VALUES (${direct.id}, 'water', '', 'registered', ${staff.userId}, ${daysAgo(2)}, 'general',
+				'责任人', ${new Date(now.getTime() - DAY)}, ${admin.userId}, ${daysAgo(2)})`.execute(d.db);
+		const county = (
+			await sql<{
+				name: string;
+			}>`SELECT name FROM admin_units WHERE code = ${admin.jurisdiction}`.execute(d.db)
+		).rows[0].name;
+		const dash = await campaignDashboard(d.db, admin, campaignId);
+		const b = await campaignBulletin(d.db, admin, campaignId, bjDay(now.getTime()));
+		const rows = [
+			...dash.overdue.map((r) => ({ code: r.townshipCode, name: r.township })),
+			...b.open.map((r) => ({ code: r.townshipCode, name: r.township })),
+			...b.unvisited.map((r) => ({ code: r.township_code, name: r.township_name }))
+		];
+		for (const [locale, label] of [
+			['zh-CN', `县级（直属）单位 · ${county}`],
+			['en', `County-level units · ${county}`]
+		] as const) {
+			const names = rows.map((r) => townshipRowName(r, translator(locale)));
+			// in each of the three lists, and never the county's bare name as if it were a township
+			expect(names.filter((n) => n === label).length).toBeGreaterThanOrEqual(3);
+			expect(names).not.toContain(county);
+		}
+		const overdueHere = dash.overdue.filter((r) => r.townshipCode === admin.jurisdiction);
+		expect(overdueHere.map((r) => r.name)).toContain(
+			(
+				await sql<{
+					name: string;
+				}>`SELECT name FROM campaign_targets WHERE id = ${direct.id}`.execute(d.db)
+			).rows[0].name
+		);
+		// a township's rows keep the township's own name
+		const other = dash.overdue.find((r) => r.townshipCode !== admin.jurisdiction)!;
+		expect(
+			townshipRowName({ code: other.townshipCode, name: other.township }, translator('zh-CN'))
+		).toBe(other.township);
 	});
 
 	it("prints a past day's bulletin with the figures at that day's end", async () => {

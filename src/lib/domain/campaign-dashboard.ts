@@ -180,6 +180,8 @@ export interface OverdueRow extends Record<string, string | number | null> {
 	id: number;
 	name: string;
 	township: string;
+	/** the township's code, or the county's own for a county-level target (townshipRowName) */
+	townshipCode: string;
 	item: string;
 	/** the checklist the item belongs to (for its words) */
 	checklist: string;

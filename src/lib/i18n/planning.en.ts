@@ -4,10 +4,11 @@ export const planningEn: Record<keyof typeof planningZh, string> = {
 	'nav.planning': 'Siting',
 	'plan.title': "Siting children's homes",
 	'plan.intro':
-		"With the usable children's homes (open, at least 30 m²) and Sunshine Stations as they are, where should k more go to reach the most children within the reach?",
+		"With the usable children's homes (open, at least 30 m²) and Sunshine Stations as they are, where should the new sites go to reach the most children within the reach?",
 	'plan.privacy':
 		'Children are counted from the map’s released (perturbed) grid cells of about 265 m: a cell counts as covered when its centre lies within the reach, so a child within about 190 m of the edge may be counted on the other side.',
-	'plan.k': 'New sites k',
+	'plan.k': 'Number of new sites',
+	'plan.newCount': '{k} new sites',
 	'plan.radius': 'Reach (m)',
 	'plan.run': 'Find sites',
 	'plan.running': 'Working…',

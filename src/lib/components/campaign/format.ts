@@ -26,6 +26,21 @@ export function reasonText(r: TargetReason, t: Translate, locale: Locale): strin
 }
 
 /**
+ * Where a target is, as a worker's list says it beside its name: a waterway segment by its
+ * township and its number (编号, as /waterways shows it), since a river is cut into many segments
+ * of one name ("长江" three times in one township); any other target by its own area (its
+ * village, or the county for a county-level institution).
+ */
+export function targetPlace(
+	tg: { kind: string; areaName: string; sourceId: number | null },
+	t: Translate
+): string {
+	return tg.kind === 'segment' && tg.sourceId !== null
+		? `${tg.areaName} · ${t('ww.segmentNo', { id: tg.sourceId })}`
+		: tg.areaName;
+}
+
+/**
  * The label of a checklist item: the administrator's own wording when the campaign's checklist
  * gives one, else `cl.<checklist>.<item>`, or the item's own key if unknown.
  */

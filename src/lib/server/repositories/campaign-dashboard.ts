@@ -122,6 +122,7 @@ export async function unvisitedTargets(
 		id: number;
 		name: string;
 		kind: string;
+		township_code: string;
 		township_name: string;
 		area_name: string;
 		assignee_name: string | null;
@@ -131,11 +132,13 @@ export async function unvisitedTargets(
 		id: number;
 		name: string;
 		kind: string;
+		township_code: string;
 		township_name: string;
 		area_name: string;
 		assignee_name: string | null;
 	}>`
-		SELECT t.id::float8 AS id, t.name, t.kind, coalesce(tu.name, ${TOWNSHIP}) AS township_name,
+		SELECT t.id::float8 AS id, t.name, t.kind, ${TOWNSHIP} AS township_code,
+			coalesce(tu.name, ${TOWNSHIP}) AS township_name,
 			a.name AS area_name, us.display_name AS assignee_name
 		FROM campaign_targets t
 		JOIN admin_units a ON a.code = t.area_code

@@ -412,7 +412,11 @@ export async function checklistItems(db: Kysely<DB>, checklist: string): Promise
 	return r.map((x) => x.item);
 }
 
-/** Campaign progress: targets, visited targets, hazards by state, overdue hazards. */
+/**
+ * Campaign progress: targets, visited targets, hazards by state, overdue hazards, and the
+ * dashboard's own totals (services/campaign-dashboard.ts) so that the campaign page shows the
+ * same figures under the same words: all found, fixed (fixed or closed), closed, open (not closed).
+ */
 export async function campaignProgress(
 	db: Kysely<DB>,
 	campaignId: number,
@@ -426,6 +430,9 @@ export async function campaignProgress(
 	fixed: number;
 	closed: number;
 	overdue: number;
+	hazards: number;
+	remedied: number;
+	open: number;
 }> {
 	const like = underPrefix(sitePrefix);
 	const t = await sql<{ targets: number; visited: number }>`
@@ -440,12 +447,18 @@ export async function campaignProgress(
 		fixed: number;
 		closed: number;
 		overdue: number;
+		hazards: number;
+		remedied: number;
+		open: number;
 	}>`
 		SELECT count(*) FILTER (WHERE h.state = 'found')::int AS found,
 			count(*) FILTER (WHERE h.state = 'registered')::int AS registered,
 			count(*) FILTER (WHERE h.state = 'fixed')::int AS fixed,
 			count(*) FILTER (WHERE h.state = 'closed')::int AS closed,
-			count(*) FILTER (WHERE h.state <> 'closed' AND h.deadline < ${now})::int AS overdue
+			count(*) FILTER (WHERE h.state <> 'closed' AND h.deadline < ${now})::int AS overdue,
+			count(*)::int AS hazards,
+			count(*) FILTER (WHERE h.state IN ('fixed', 'closed'))::int AS remedied,
+			count(*) FILTER (WHERE h.state <> 'closed')::int AS open
 		FROM hazards h JOIN campaign_targets t ON t.id = h.target_id
 		WHERE t.campaign_id = ${campaignId} AND t.area_code LIKE ${like}`.execute(db);
 	return { ...t.rows[0], ...h.rows[0] };

@@ -59,6 +59,8 @@ export interface HazardPoint {
 
 export interface OpenHazard extends HazardPoint {
 	township: string;
+	/** the township's code, or the county's own for a county-level target (townshipRowName) */
+	townshipCode: string;
 	item: string;
 	checklist: string;
 	/** the campaign's own words for the item (an added or renamed one), else null */
@@ -132,6 +134,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			severity: h.severity,
 			name: targetName(h.target_kind, h.target_name, h.target_id),
 			township: h.township_name,
+			townshipCode: h.township_code,
 			item: h.item,
 			checklist: h.checklist,
 			label: labelOf(h),
@@ -147,6 +150,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			id: h.id,
 			name: targetName(h.target_kind, h.target_name, h.target_id),
 			township: h.township_name,
+			townshipCode: h.township_code,
 			item: h.item,
 			checklist: h.checklist,
 			label: labelOf(h),

@@ -63,6 +63,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 				kind: t.kind,
 				name: t.name,
 				areaName: t.area_name,
+				sourceId: t.source_id,
 				areaCode: t.area_code,
 				reason: t.reason,
 				flagged: t.flagged,

@@ -16,6 +16,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 			kind: t.kind,
 			name: t.name,
 			areaName: t.area_name,
+			sourceId: t.source_id,
 			campaignName: (t as typeof t & { campaign_name: string }).campaign_name,
 			lon: t.lon,
 			lat: t.lat,
