@@ -11,6 +11,7 @@ import type { Principal } from '../../src/lib/server/auth/policy';
 import { campaignPage, createCampaign } from '../../src/lib/server/services/campaigns';
 import { townshipRowName } from '../../src/lib/domain/campaign-dashboard';
 import { translator } from '../../src/lib/i18n';
+import { overdueTable } from '../../src/lib/server/exports-campaign';
 import {
 	campaignBulletin,
 	campaignDashboard,
@@ -297,6 +298,11 @@ describe.each(testEngines())('campaign dashboard on %s', (engine) => {
 			expect(names.filter((n) => n === label).length).toBeGreaterThanOrEqual(3);
 			expect(names).not.toContain(county);
 		}
+		// and in the overdue list's file
+		const file = overdueTable(dash.overdue, undefined, 'zh-CN');
+		const col = file.header.indexOf(translator('zh-CN')('cd.township'));
+		expect(file.rows.map((r) => r[col])).toContain(`县级（直属）单位 · ${county}`);
+		expect(file.rows.map((r) => r[col])).not.toContain(county);
 		const overdueHere = dash.overdue.filter((r) => r.townshipCode === admin.jurisdiction);
 		expect(overdueHere.map((r) => r.name)).toContain(
 			(

@@ -87,7 +87,7 @@ export function overdueTable(
 		rows: sortOverdue(rows, spec).map((r) => [
 			r.id,
 			r.name,
-			r.township,
+			townshipRowName({ code: r.townshipCode, name: r.township }, t),
 			itemWords(r.checklist, r.item, t, r.label),
 			t(`hz.state.${r.state}` as 'hz.state.found'),
 			r.severity ? t(`hz.severity.${r.severity}` as 'hz.severity.general') : null,
