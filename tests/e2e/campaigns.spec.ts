@@ -3,7 +3,7 @@
 // and the hazard goes through 登记 → 整改 (after photo) → 销号 by a second person.
 import { test, expect, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, PHONE, signIn, stampPixels } from './helpers';
+import { DEMO, guard, openable, PHONE, signIn, stampPixels } from './helpers';
 
 test.use(PHONE);
 
@@ -67,8 +67,10 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 	// an institution of this campaign (another suite may have launched one on this server)
 	const institution = list.filter({ hasText: '儿童相关机构' }).filter({ hasText: name }).first();
 	await expect(institution).toBeVisible();
-	const targetName = (await institution.locator('a.name').textContent())!.trim();
-	await institution.locator('a.name').click();
+	// name and link read at once, then that link clicked: the list re-sorts by distance when the
+	// phone's position arrives, so "the first" may be another target a moment later
+	const { targetName, href } = await openable(institution);
+	await worker.locator(`a.name[href="${href}"]`).click();
 	await expect(worker.getByTestId('target-name')).toHaveText(targetName);
 	await expect(worker.getByTestId('target-reason')).not.toBeEmpty();
 

@@ -5,7 +5,7 @@
 // page. A find in the field outside the worker's jurisdiction is refused in words.
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, PHONE, signIn, stampPixels } from './helpers';
+import { DEMO, guard, openable, PHONE, signIn, stampPixels } from './helpers';
 
 test.use(PHONE);
 
@@ -55,8 +55,10 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 		.filter({ hasText: '儿童相关机构' })
 		.filter({ hasText: name })
 		.first();
-	const targetName = (await institution.locator('a.name').textContent())!.trim();
-	await institution.locator('a.name').click();
+	// name and link read at once, then that link clicked: the list re-sorts by distance when the
+	// phone's position arrives, so "the first" may be another target a moment later
+	const { targetName, href } = await openable(institution);
+	await worker.locator(`a.name[href="${href}"]`).click();
 	await expect(worker.getByTestId('target-name')).toHaveText(targetName);
 	// the app is on the phone: its worker serves what it kept
 	await worker.waitForFunction(() => !!navigator.serviceWorker.controller);
@@ -181,8 +183,10 @@ test('field: back in signal, a check with a photo goes at once, saying it is sen
 		.filter({ hasText: '儿童相关机构' })
 		.filter({ hasText: name })
 		.first();
-	const targetName = (await institution.locator('a.name').textContent())!.trim();
-	await institution.locator('a.name').click();
+	// name and link read at once, then that link clicked: the list re-sorts by distance when the
+	// phone's position arrives, so "the first" may be another target a moment later
+	const { targetName, href } = await openable(institution);
+	await worker.locator(`a.name[href="${href}"]`).click();
 	await expect(worker.getByTestId('target-name')).toHaveText(targetName);
 	// a worker holds targets: back to their list
 	await expect(worker.getByTestId('target-back')).toHaveText('← 我的排查对象');

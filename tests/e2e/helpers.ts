@@ -296,3 +296,11 @@ export async function stampPixels(
 		return { w: c.width, top: mean(5), foot: mean(c.height - 3), white };
 	});
 }
+
+/** A target row's name and the address its name links to, read in one step. */
+export async function openable(row: Locator): Promise<{ targetName: string; href: string }> {
+	return row.locator('a.name').evaluate((a) => ({
+		targetName: (a.textContent ?? '').trim(),
+		href: a.getAttribute('href') ?? ''
+	}));
+}
