@@ -171,7 +171,11 @@ test('out of signal, a river chief opens a listed segment never opened before an
 	await expect(page.getByTestId('offline-page')).toContainText('当前离线');
 
 	await context.setOffline(false);
-	await page.goto(`/waterways/${id}`);
+	// back in signal the offline page reloads itself, which may abort a navigation started at the
+	// same moment (net::ERR_ABORTED): the page is asked for again until it loads
+	await expect(async () => {
+		await page.goto(`/waterways/${id}`);
+	}).toPass({ timeout: 30_000 });
 	await expect(page.getByTestId('outbox-banner')).toBeHidden({ timeout: 30_000 });
 	await expect(page.getByTestId('slots').locator('[data-item="sign"]')).toHaveAttribute(
 		'data-status',
