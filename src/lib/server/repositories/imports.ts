@@ -49,3 +49,26 @@ export async function unitBox(
 	const b = r.rows[0];
 	return b ? [Number(b.w), Number(b.s), Number(b.e), Number(b.n)] : null;
 }
+
+/** The tables each kind of import writes (repositories/import-kinds.ts, the kinds' `apply`). */
+export const IMPORT_WRITES: Record<string, readonly string[]> = {
+	children: ['children'],
+	children_homes: ['children_homes'],
+	sunshine_stations: ['sunshine_stations'],
+	institutions: ['institutions'],
+	waterways: ['waterways', 'safety_equipment'],
+	river_chiefs: ['waterways'],
+	equipment: ['safety_equipment', 'equipment_events']
+};
+
+/**
+ * Statistics for the tables an import just wrote, taken at once. The embedded engine has no
+ * autovacuum to do it later, and a PostgreSQL server with autovacuum waits until a tenth of the
+ * table has changed: until then the planner goes by the old counts (a county with 3,400 children
+ * given 300,000 more is still planned as 3,400, in the derived data that follows and in every
+ * page after), and each connection keeps the plans it made on them. ANALYZE reads a sample of at
+ * most 30,000 rows per table, and makes every connection plan again.
+ */
+export async function analyzeWritten(db: Kysely<DB>, kind: string): Promise<void> {
+	for (const t of IMPORT_WRITES[kind] ?? []) await sql`ANALYZE ${sql.table(t)}`.execute(db);
+}

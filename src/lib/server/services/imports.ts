@@ -40,7 +40,12 @@ import {
 	type PointKind,
 	type SegmentWrite
 } from '../repositories/import-kinds';
-import { rememberMapping, rememberedMapping, unitBox } from '../repositories/imports';
+import {
+	analyzeWritten,
+	rememberMapping,
+	rememberedMapping,
+	unitBox
+} from '../repositories/imports';
 import {
 	attachShadow,
 	attachedShadows,
@@ -593,6 +598,8 @@ async function commitInTurn(
 		ms.apply = performance.now() - t0;
 		t0 = performance.now();
 		await dropStage(db, stage);
+		// before the derived data, whose counts are planned on these tables' statistics
+		await analyzeWritten(db, p.kind);
 		await applyNow(db);
 		ms.derived = performance.now() - t0;
 		console.log(
