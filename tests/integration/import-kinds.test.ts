@@ -16,16 +16,12 @@ import type { ImportKind } from '../../src/lib/import/kinds';
 import { problemText } from '../../src/lib/import/messages';
 import { POINT_KINDS } from '../../src/lib/server/repositories/import-kinds';
 import { translator } from '../../src/lib/i18n';
+import { villagesInside, type VillageCentre } from '../support/villages';
 
 const META = { ip: '127.0.0.1', userAgent: 'test' };
 const zh = translator('zh-CN');
 
-interface Village {
-	code: string;
-	township: string;
-	lon: number;
-	lat: number;
-}
+type Village = VillageCentre;
 
 async function dataVersion(d: TestDatabase) {
 	const r = await sql<{ value: string | null }>`
@@ -77,14 +73,7 @@ describe.each(testEngines())('import kinds on %s', (engine) => {
 				SELECT id, jurisdiction_code FROM users WHERE username = 'river.chief'`.execute(d.db)
 		).rows[0];
 		chiefId = Number(chief.id);
-		villages = (
-			await sql<Village>`
-				SELECT v.code, v.parent_code AS township, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
-				FROM admin_units v, admin_units c
-				WHERE c.code = ${admin.jurisdiction} AND v.level = 'village'
-					AND v.code LIKE ${admin.jurisdiction.slice(0, 6) + '%'} AND ST_Covers(c.geom, v.center)
-				ORDER BY v.parent_code <> ${chief.jurisdiction_code}, v.code LIMIT 3`.execute(d.db)
-		).rows.map((v) => ({ ...v, lon: Number(v.lon), lat: Number(v.lat) }));
+		villages = await villagesInside(d.db, admin.jurisdiction, 3, chief.jurisdiction_code);
 		expect(villages[0].township).toBe(chief.jurisdiction_code);
 		const box = (
 			await sql<{ e: number; n: number }>`

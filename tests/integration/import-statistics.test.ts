@@ -8,6 +8,7 @@ import type { Principal } from '../../src/lib/server/auth/policy';
 import { commitImport, prepareImport } from '../../src/lib/server/services/imports';
 import { IMPORT_WRITES } from '../../src/lib/server/repositories/imports';
 import { IMPORT_KINDS } from '../../src/lib/import/kinds';
+import { villagesInside } from '../support/villages';
 
 const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
 vi.mock('$lib/server/db', async (original) => ({
@@ -49,18 +50,11 @@ describe.each(testEngines())('statistics after an import on %s', (engine) => {
 	});
 
 	it('the planner counts the imported rows as soon as the commit answers', async () => {
-		const villages = (
-			await sql<{ code: string; lon: number; lat: number }>`
-				SELECT v.code, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
-				FROM admin_units v, admin_units c
-				WHERE c.code = ${admin.jurisdiction} AND v.level = 'village'
-					AND v.code LIKE ${admin.jurisdiction.slice(0, 6) + '%'} AND ST_Covers(c.geom, v.center)
-				ORDER BY v.code LIMIT 40`.execute(d.db)
-		).rows;
+		const villages = await villagesInside(d.db, admin.jurisdiction, 40);
 		// a table the planner does not know as it is: rows it never counted
 		const before = await planned(d, 'children_homes');
 		const lines = villages.map(
-			(v, i) => `STAT-${i},统计儿童之家${i},${v.code},35,开放,${Number(v.lon)},${Number(v.lat)}`
+			(v, i) => `STAT-${i},统计儿童之家${i},${v.code},35,开放,${v.lon},${v.lat}`
 		);
 		const bytes = new TextEncoder().encode(
 			['编号,名称,村代码,面积,状态,经度,纬度', ...lines].join('\n')

@@ -23,6 +23,7 @@ import { handleImportUpload, importUploadDir } from '../../src/lib/server/servic
 import { sweepStaleImports } from '../../src/lib/server/services/import-cleanup';
 import { POST } from '../../src/routes/api/imports/+server';
 import { IMPORT_UPLOAD_PATH } from '../../src/lib/import/upload';
+import { villagesInside } from '../support/villages';
 
 const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
 vi.mock('$lib/server/db', async (original) => ({
@@ -55,14 +56,7 @@ describe.each(testEngines())('an import sent over tus on %s', (engine) => {
 		province = (await principalOf(d.db, 'province.admin')) as Principal;
 		planner = (await principalOf(d.db, 'planner')) as Principal;
 		sender = admin;
-		const villages = (
-			await sql<{ code: string; lon: number; lat: number }>`
-				SELECT v.code, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
-				FROM admin_units v, admin_units c
-				WHERE c.code = ${admin.jurisdiction} AND v.level = 'village'
-					AND v.code LIKE ${admin.jurisdiction.slice(0, 6) + '%'} AND ST_Covers(c.geom, v.center)
-				ORDER BY v.code LIMIT 4`.execute(d.db)
-		).rows;
+		const villages = await villagesInside(d.db, admin.jurisdiction, 4);
 		// about 250 kB: four chunks and more
 		const lines = ['编号,名称,村代码,面积,状态,经度,纬度'];
 		for (let i = 0; i < 3000; i++) {

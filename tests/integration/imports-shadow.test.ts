@@ -31,6 +31,7 @@ import {
 	type ImportOptions
 } from '../../src/lib/server/services/imports';
 import { sweepStaleImports } from '../../src/lib/server/services/import-cleanup';
+import { villagesInside, type VillageCentre } from '../support/villages';
 
 const OPTS: ImportOptions = {
 	kind: 'children',
@@ -42,11 +43,7 @@ const OPTS: ImportOptions = {
 const META = { ip: '127.0.0.1', userAgent: 'test' };
 const HEADER = '记录编号,村代码,出生日期,类别,经度,纬度';
 
-interface Village {
-	code: string;
-	lon: number;
-	lat: number;
-}
+type Village = VillageCentre;
 
 /** `n` children spread over the villages, each a few metres from its village's centre. */
 function roster(prefix: string, villages: Village[], n: number, year = 2014) {
@@ -118,14 +115,7 @@ const staged = async (db: Kysely<DB>) =>
 	);
 
 async function villagesOf(db: Kysely<DB>, admin: Principal): Promise<Village[]> {
-	return (
-		await sql<Village>`
-			SELECT v.code, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
-			FROM admin_units v, admin_units c
-			WHERE c.code = ${admin.jurisdiction} AND v.level = 'village'
-				AND v.code LIKE ${admin.jurisdiction.slice(0, 6) + '%'} AND ST_Covers(c.geom, v.center)
-			ORDER BY v.code LIMIT 3`.execute(db)
-	).rows.map((v) => ({ code: v.code, lon: Number(v.lon), lat: Number(v.lat) }));
+	return villagesInside(db, admin.jurisdiction, 3);
 }
 
 const saved = { ...SHADOW };
