@@ -34,6 +34,9 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 	'emp.near.children': 'Children',
 	'emp.near.villages': 'Villages (by their centre)',
 	'emp.near.childrenTotal': 'Children (released figure)',
+	'emp.near.childrenSum': "Children (sum of the villages' released figures)",
+	'emp.near.leftBehindSum': "Left-behind children (sum of the villages' released figures)",
+	'emp.near.inDifficultySum': "Children in difficulty (sum of the villages' released figures)",
 	'emp.near.leftBehind': 'Left-behind children (released figure)',
 	'emp.near.inDifficulty': 'Children in difficulty (released figure)',
 	'emp.near.childrenNote':
