@@ -85,6 +85,44 @@ test('the county report prints every heading and row on A4, linked from the dash
 	expect(rows.some((r) => r[0] === '儿童之家数量')).toBe(true);
 });
 
+test('each chart prints whole on one sheet with its heading, wherever the page above ends', async ({
+	page
+}) => {
+	await signIn(page, DEMO.county);
+	await page.goto('/reports/annual?code=421083000000');
+	const items = page.getByTestId('annual-items-chart');
+	await expect(items.locator('svg')).toBeVisible();
+	const itemsHeading = flat(await items.locator('h3').innerText());
+	// the bars' own labels ("35% (8/23)"): the table below writes its rates otherwise
+	const labels = (await items.locator('svg text.val').allTextContents()).map(flat);
+	expect(labels.length).toBeGreaterThan(5);
+	const camp = page.getByTestId('annual-campaigns-chart');
+	const campHeading = flat(await camp.locator('h3').innerText());
+	const names = await camp.locator('svg text[text-anchor=end]').allTextContents();
+	expect(names.length).toBe(6);
+	// a block of growing height above the charts moves them down the sheets: at some height each
+	// would fall across a sheet's end
+	for (const px of [0, 150, 300, 450, 600, 750, 900]) {
+		await page.evaluate((h) => {
+			document.getElementById('e2e-spacer')?.remove();
+			const spacer = document.createElement('div');
+			spacer.id = 'e2e-spacer';
+			spacer.style.height = `${h}px`;
+			document.querySelector('[data-testid=annual-items-chart]')!.before(spacer);
+		}, px);
+		const p = await printPdf(page, `charts-${px}`);
+		const sheets = Array.from({ length: p.pages }, (_, i) => flat(p.sheet(i + 1)));
+		const at = sheets.findIndex((s) => s.includes(itemsHeading));
+		expect(at, `items chart heading at ${px}px`).toBeGreaterThanOrEqual(0);
+		const after = sheets[at].slice(sheets[at].indexOf(itemsHeading));
+		for (const l of labels) expect(after, `${l} with its heading at ${px}px`).toContain(l);
+		const c = sheets.findIndex((s) => s.includes(campHeading));
+		expect(c, `campaign chart heading at ${px}px`).toBeGreaterThanOrEqual(0);
+		const tail = sheets[c].slice(sheets[c].indexOf(campHeading));
+		for (const n of names) expect(tail, `${n} with its heading at ${px}px`).toContain(flat(n));
+	}
+});
+
 test('the province report prints every heading and row on A4', async ({ page }) => {
 	await signIn(page, DEMO.province);
 	await checkReport(

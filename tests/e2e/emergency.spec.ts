@@ -134,9 +134,9 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		await expect(p.getByTestId('near-institutions')).toHaveText(/^\d+$/);
 		await expect(p.getByTestId('near-hazards')).toHaveText(/^\d+$/);
 		await expect(p.getByTestId('near-children')).toHaveText(/^(\d+|—)$/);
-		await expect(answer.locator('dt').getByText('儿童人数（发布数）', { exact: true })).toHaveCount(
-			1
-		);
+		await expect(
+			answer.locator('dt').getByText('儿童人数（各村发布数之和）', { exact: true })
+		).toHaveCount(1);
 
 		// a bad ring sent straight to the server: a 400 in Chinese
 		const bad = await p.request.post('/api/emergency/near', {

@@ -276,3 +276,40 @@ test('waterway segments from a GeoJSON: imported, then exported back in CSV and 
 	}
 	expect(problems).toEqual([]);
 });
+
+test('on a phone, a row with several problems is one card with every problem, field by field', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await signIn(page, DEMO.county);
+	await page.goto('/admin/imports');
+	await page.waitForLoadState('networkidle');
+	const stamp = Date.now().toString(36);
+	const v = villages[0];
+	// row 2: no name, an area that is no number, a status nobody uses, a village code of the
+	// county that names no village (the database's check), a longitude of 200; row 3 is fine
+	const unknownVillage = '421083999999';
+	const text = [
+		'编号,名称,村代码,面积,状态,经度,纬度',
+		`P-${stamp}-1,,${unknownVillage},很大,坏了,200,${v.lat}`,
+		`P-${stamp}-2,手机预检儿童之家,${v.code},40,开放,${v.lon},${v.lat}`
+	].join('\r\n');
+	await readFile(page, { name: '多处问题.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+	await page.getByRole('button', { name: '预检' }).click();
+	const dry = page.getByTestId('import-dry-run');
+	await expect(dry.locator('[data-count=inserts]')).toHaveText('1');
+	// one row rejected, however many problems it has
+	await expect(dry.locator('[data-count=rejected]')).toHaveText('1');
+	const rejects = page.getByTestId('import-rejects');
+	const group = rejects.locator('tbody[data-row-group="2"]');
+	await expect(group).toHaveAttribute('data-problems', '5');
+	await expect(group).toContainText('本行 5 个问题');
+	for (const field of ['名称', '面积', '状态', '村代码', '经度'])
+		await expect(group.locator('td', { hasText: new RegExp(`^${field}$`) }).first()).toBeVisible();
+	await expect(group).toContainText('村代码不存在或不在您的管辖范围内');
+	// a card, not a table to scroll sideways: nothing wider than the screen
+	const box = await rejects.locator('.scroll').evaluate((e) => [e.scrollWidth, e.clientWidth]);
+	expect(box[0]).toBeLessThanOrEqual(box[1]);
+	expect(problems).toEqual([]);
+});

@@ -254,6 +254,32 @@ describe.each(testEngines())('import kinds on %s', (engine) => {
 				])
 		});
 
+	it('a roster row with problems the file shows and problems only the database finds reports them all', async () => {
+		const unknownVillage = `${admin.jurisdiction.slice(0, 6)}999999`;
+		const text = [
+			'记录编号,村代码,出生日期,类别,经度,纬度',
+			// no birth date, a category nobody uses, a village the county does not have, a home
+			// outside the county
+			`D-1,${unknownVillage},,神童,${outside[0]},${outside[1]}`,
+			// a longitude of 200 beside an unknown village: the point is not also called outside
+			`D-2,${unknownVillage},2016-02-03,孤儿,200,${villages[0].lat}`
+		].join('\n');
+		const r = await dry('children', 'roster.csv', text);
+		expect(r).toMatchObject({ rows: 2, inserts: 0, rejected: 2, problemCount: 6 });
+		const of = (row: number) =>
+			r.problems
+				.filter((x) => x.row === row)
+				.map((x) => `${x.field}:${x.key}`)
+				.sort();
+		expect(of(2)).toEqual([
+			'birthDate:required',
+			'categories:category',
+			'lon:outside',
+			'villageCode:villageUnknown'
+		]);
+		expect(of(3)).toEqual(['lon:lonRange', 'villageCode:villageUnknown']);
+	});
+
 	it('waterway segments from GeoJSON: lines inside only, with their slots, the rule computed', async () => {
 		const r = await dry('waterways', 'segments.geojson', segments());
 		expect(r).toMatchObject({ rows: 5, inserts: 2, rejected: 3 });

@@ -154,6 +154,43 @@ describe.each(testEngines())('imports on %s', (engine) => {
 		expect(await homeChanges(d)).toBe(changes);
 	});
 
+	it('the dry run reports every problem of a row at once, each under its field, and counts the row once', async () => {
+		// a village code of the right form that is no village of the county (the database's
+		// check), beside problems the file alone shows; then a row whose two problems are both
+		// the database's (an unknown village and a point outside the county)
+		const unknownVillage = `${admin.jurisdiction.slice(0, 6)}999999`;
+		const bytes = csv([
+			`M-1,,${unknownVillage},很大,坏了,200,${villages[0].lat}`,
+			`M-2,双错儿童之家,${unknownVillage},40,,${outside[0]},${outside[1]}`,
+			`M-3,正常儿童之家,${villages[0].code},40,,${villages[0].lon},${villages[0].lat}`
+		]);
+		const p = await prepareImport(d.db, admin, { name: 'homes.csv', bytes }, OPTS);
+		const r = await dryRunImport(d.db, admin, p);
+		expect(r).toMatchObject({ rows: 3, inserts: 1, updates: 0, unchanged: 0, rejected: 2 });
+		const of = (row: number) =>
+			r.problems
+				.filter((x) => x.row === row)
+				.map((x) => `${x.field}:${x.key}`)
+				.sort();
+		expect(of(2)).toEqual(
+			[
+				'name:required',
+				'villageCode:villageUnknown',
+				'area:number',
+				'status:status',
+				'lon:lonRange'
+			].sort()
+		);
+		expect(of(3)).toEqual(['lon:outside', 'villageCode:villageUnknown']);
+		expect(r.problemCount).toBe(7);
+		// each problem names the file's column it came from, and the value it found
+		expect(r.problems.find((x) => x.key === 'villageUnknown' && x.row === 2)).toMatchObject({
+			column: '村代码',
+			params: { value: unknownVillage }
+		});
+		expect(await imported(d, 'M-%')).toBe(0);
+	});
+
 	it('refuses a site registered to a village it lies kilometres from', async () => {
 		// a village of the county more than 5 km from the first village's township (villages have
 		// a centre and no outline: a home is held to its village's township)

@@ -94,3 +94,24 @@ export function spreadLabels(ys: readonly number[], gap: number, top: number, bo
 	for (const o of order) out[o.i] = o.y;
 	return out;
 }
+
+/** The narrowest bar drawn for a value above zero, in px (or pt): a small figure stays visible. */
+export const MIN_BAR_PX = 3;
+
+/**
+ * Bar lengths for figures compared year on year, each figure on its own scale: the larger of its
+ * two values fills `plotPx`. Figures of very different sizes share a chart (one campaign,
+ * thousands of targets); on one shared scale the small ones drew as nothing. A value above zero
+ * is never shorter than MIN_BAR_PX; zero draws no bar. Each bar carries its value as text.
+ */
+export function pairBarLengths(
+	rows: readonly { now: number; before: number }[],
+	plotPx: number
+): { now: number; before: number }[] {
+	const len = (v: number, max: number) =>
+		v > 0 ? Math.max(MIN_BAR_PX, (Math.min(v, max) / max) * plotPx) : 0;
+	return rows.map((r) => {
+		const max = Math.max(r.now, r.before, 1);
+		return { now: len(r.now, max), before: len(r.before, max) };
+	});
+}

@@ -46,6 +46,8 @@ export const annualReportEn: Record<keyof typeof annualReportZh, string> = {
 	'annual.fixed': 'Fixed',
 	'annual.closed': 'Closed',
 	'annual.campaignsChart': 'Campaigns and hazards: {year} and {last}',
+	'annual.ownScaleNote':
+		'Each figure is drawn to its own scale (the larger year fills the row) with its value beside the bar; bar lengths of different figures are not comparable.',
 	'annual.noCampaigns': 'No campaign in this area this year.',
 	'annual.none': '—',
 	'annual.pdf': 'Download PDF',

@@ -45,6 +45,8 @@ export const annualReportZh = {
 	'annual.fixed': '已整改',
 	'annual.closed': '已销号',
 	'annual.campaignsChart': '汛期排查与隐患：{year}年与{last}年',
+	'annual.ownScaleNote':
+		'每项按各自的刻度绘制（两年中较大者为满格），条形旁标注实际数值；各项之间的条形长短不可相互比较。',
 	'annual.noCampaigns': '本年度此区划内没有排查活动。',
 	'annual.none': '—',
 	'annual.pdf': '下载 PDF',

@@ -128,7 +128,8 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.log.seenAgain': 'checked again: still there',
 	'hz.log.recordedAt': 'recorded in the field at {at}; this is when it arrived',
 	'hz.noActions': 'There is nothing you can do with this hazard now',
-	'hz.view': 'Open',
+	// a bare "Open" in a list of hazards read as the hazard's state (open, not closed)
+	'hz.view': 'View hazard',
 	'hz.done': 'Now: {state}',
 	'hazard.err.state':
 		'Not possible in the hazard’s current state (find → register → fix → close, in order)',

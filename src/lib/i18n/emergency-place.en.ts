@@ -6,7 +6,9 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 	'emp.homesRefused': 'Visible only inside a declared emergency; ask the county administrator',
 	'emp.homes.csv': 'Export CSV',
 	'emp.homes.xlsx': 'Export Excel',
-	'emp.homes.sheet': "Emergency list of children's homes",
+	// a sheet's name too: Excel keeps 31 characters (cut, the old name lost its last word), and
+	// "children's homes" is the English for 儿童之家, which this list is not
+	'emp.homes.sheet': 'Emergency homes of children',
 	'emp.homes.total': 'Homes of {n} children in {v} villages',
 	'emp.homes.countNote':
 		'Each row is the home of one registered child (children living together have a row each), so the counts here are the register\'s exact numbers; the children counts under "Near a place" are the villages\' released, perturbation-protected figures, and the two may differ.',
@@ -34,6 +36,9 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 	'emp.near.children': 'Children',
 	'emp.near.villages': 'Villages (by their centre)',
 	'emp.near.childrenTotal': 'Children (released figure)',
+	'emp.near.childrenSum': "Children (sum of the villages' released figures)",
+	'emp.near.leftBehindSum': "Left-behind children (sum of the villages' released figures)",
+	'emp.near.inDifficultySum': "Children in difficulty (sum of the villages' released figures)",
 	'emp.near.leftBehind': 'Left-behind children (released figure)',
 	'emp.near.inDifficulty': 'Children in difficulty (released figure)',
 	'emp.near.childrenNote':

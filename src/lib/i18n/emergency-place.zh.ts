@@ -33,6 +33,11 @@ export const emergencyPlaceZh = {
 	'emp.near.children': '儿童人数',
 	'emp.near.villages': '所涉村（以村中心点计）',
 	'emp.near.childrenTotal': '儿童人数（发布数）',
+	// the place's figures add up the villages' released figures: not the released figure of any
+	// township or county, which the dashboard shows and which may differ by a few
+	'emp.near.childrenSum': '儿童人数（各村发布数之和）',
+	'emp.near.leftBehindSum': '留守儿童人数（各村发布数之和）',
+	'emp.near.inDifficultySum': '困境儿童人数（各村发布数之和）',
 	'emp.near.leftBehind': '留守儿童人数（发布数）',
 	'emp.near.inDifficulty': '困境儿童人数（发布数）',
 	'emp.near.childrenNote':

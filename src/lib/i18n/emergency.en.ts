@@ -6,7 +6,8 @@ export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 		"Children's homes are shown only during a declared emergency; ask the county administrator to declare one",
 	'em.banner': 'Emergency: {area}, {start} to {end}',
 	'em.banner.later': 'Emergency declared from {start}: {area}',
-	'em.banner.link': 'Open',
+	// a bare "Open" beside an emergency read as its state, not as a link to the emergency desk
+	'em.banner.link': 'View the emergency',
 	'em.title': 'Emergencies',
 	'em.none':
 		"No emergency is declared in your area. Children's homes are shown only during one; ask the county administrator.",

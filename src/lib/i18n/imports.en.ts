@@ -46,7 +46,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.done.title': 'Result',
 	'imp.rejects.title': 'Rows not imported ({rows} {rows|row|rows}, {n} {n|problem|problems})',
 	'imp.rejects.note':
-		'These rows were not written. Correct them in the source file and import it again; rows already written then show as unchanged.',
+		'These rows were not written; every problem of a row is listed. Correct them in the source file and import it again; rows already written then show as unchanged.',
+	'imp.rejects.rowProblems': '{n} problems in this row',
 	'imp.rejects.row': 'Row',
 	'imp.rejects.field': 'Field',
 	'imp.rejects.column': 'Column in the file',

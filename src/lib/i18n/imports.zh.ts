@@ -44,7 +44,8 @@ export const importsZh = {
 	'imp.done.title': '写入结果',
 	'imp.rejects.title': '未导入的行（{rows} 行，{n} 条问题）',
 	'imp.rejects.note':
-		'以下行未写入。请在源文件中改正后重新导入；已写入的行再次导入时显示为“不变”。',
+		'以下行未写入，每行的所有问题一并列出。请在源文件中改正后重新导入；已写入的行再次导入时显示为“不变”。',
+	'imp.rejects.rowProblems': '本行 {n} 个问题',
 	'imp.rejects.row': '行号',
 	'imp.rejects.field': '字段',
 	'imp.rejects.column': '文件中的列',

@@ -21,6 +21,23 @@ export interface RejectedRow {
 	reason: string;
 }
 
+/** The problems of one row of the file, together (the list is in row order). */
+export interface RejectedGroup {
+	row: number;
+	problems: RejectedRow[];
+}
+
+/** Consecutive problems of the same row as one group, so a row is read whole. */
+export function groupByRow(rows: readonly RejectedRow[]): RejectedGroup[] {
+	const out: RejectedGroup[] = [];
+	for (const r of rows) {
+		const last = out[out.length - 1];
+		if (last && last.row === r.row) last.problems.push(r);
+		else out.push({ row: r.row, problems: [r] });
+	}
+	return out;
+}
+
 export function rejectedRow(t: Translate, p: RowProblem): RejectedRow {
 	return {
 		row: p.row,

@@ -116,6 +116,13 @@ export interface Checked {
 	/** rows whose lon/lat look swapped (fixed when swap is on) */
 	swapped: number;
 	crs: Crs;
+	/**
+	 * The rejected rows as far as they could be read (a failed field left out, a failed location
+	 * as NaN or no line) with the fields that failed: the service still checks them against the
+	 * database, so a row's every problem is reported at once (an unknown village beside a bad
+	 * area), not one more each time the corrected file comes back.
+	 */
+	held: { row: ImportRow; failed: string[] }[];
 }
 
 const STATUS: Record<string, string> = {
@@ -325,6 +332,7 @@ export function checkRows(
 	const rows: ImportRow[] = [];
 	const problems: RowProblem[] = [];
 	const notes: RowProblem[] = [];
+	const held: Checked['held'] = [];
 	const firstRowOf = opts.seen ?? new Map<string, number>();
 	const today = opts.today ?? new Date().toISOString().slice(0, 10);
 	let swapped = 0;
@@ -413,20 +421,25 @@ export function checkRows(
 			if (first !== undefined) bad('sourceId', 'duplicate', { value: key, first });
 			else firstRowOf.set(key, rec.row);
 		}
-		if (found.length) {
-			problems.push(...found);
-			continue;
-		}
-		const [x, y] = lon !== null && lat !== null ? toWgs84(lon, lat, crs) : [Number.NaN, Number.NaN];
-		rows.push({
+		const failed = [...new Set(found.map((p) => p.field))];
+		const placeFailed = failed.some((f) => f === 'lon' || f === 'lat' || f === 'geometry');
+		const [x, y] =
+			lon !== null && lat !== null && !placeFailed
+				? toWgs84(lon, lat, crs)
+				: [Number.NaN, Number.NaN];
+		const row: ImportRow = {
 			row: rec.row,
 			sourceId,
 			key,
 			...values,
 			lon: x,
 			lat: y,
-			line: line ? line.map(([a, b]) => toWgs84(a, b, crs)) : null
-		});
+			line: line && !placeFailed ? line.map(([a, b]) => toWgs84(a, b, crs)) : null
+		};
+		if (found.length) {
+			problems.push(...found);
+			held.push({ row, failed });
+		} else rows.push(row);
 	}
-	return { rows, problems, notes, swapped, crs };
+	return { rows, problems, notes, swapped, crs, held };
 }

@@ -11,6 +11,7 @@ import { formatCount, translator, type Locale } from '$lib/i18n';
 import { formatDateTime } from '$lib/i18n/admin-format';
 import type { AnnualReport } from './services/annual-report';
 import type { Watermark } from './exports';
+import { pairBarLengths } from '$lib/charts/scales';
 
 export const ANNUAL_FONT_FILE = 'fonts/NotoSansSC-Regular-subset.otf';
 
@@ -85,9 +86,12 @@ function namedFigures(nameW: number, n: number): Column[] {
 	return [{ w: nameW }, ...Array.from({ length: n }, () => figure)];
 }
 
-function heading(doc: Doc, text: string, size: number) {
-	// a heading never sits alone at the foot of a sheet
-	if (doc.y + size * 4 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+function heading(doc: Doc, text: string, size: number, keep = size * 4) {
+	// a heading never sits alone at the foot of a sheet; with `keep`, what follows it (a chart)
+	// starts on the same sheet whole, or both go to the next (unless it would not fit on any)
+	const room = doc.page.height - doc.page.margins.bottom;
+	const sheet = room - doc.page.margins.top;
+	if (doc.y + Math.min(Math.max(keep, size * 4), sheet) > room) doc.addPage();
 	doc.x = doc.page.margins.left;
 	doc.moveDown(0.4).fontSize(size).fillColor('#000000').text(text).moveDown(0.3);
 }
@@ -97,24 +101,34 @@ function note(doc: Doc, text: string) {
 	doc.fontSize(8.5).fillColor('#555555').text(text).moveDown(0.3).fillColor('#000000');
 }
 
-/** Horizontal bars, one per row, with its label left and its figure right (no legend needed). */
-function bars(
-	doc: Doc,
-	rows: { label: string; value: number; max: number; text: string; color?: string }[]
-) {
+const BAR_H = 13;
+const BAR_LABEL_W = 110;
+const BAR_TEXT_W = 80;
+
+/** The bars' length at full scale, in points. */
+const barWidth = (doc: Doc) =>
+	doc.page.width - doc.page.margins.left - doc.page.margins.right - BAR_LABEL_W - BAR_TEXT_W - 8;
+
+/** What a chart of `n` bars and its heading take, for the heading to keep them together. */
+const chartHeight = (n: number, size: number) => size * 3 + n * BAR_H + 8;
+
+/**
+ * Horizontal bars, one per row, with its label left and its figure right (no legend needed).
+ * `length` is the bar's length in points; the heading before has made room for all of them.
+ */
+function bars(doc: Doc, rows: { label: string; length: number; text: string; color?: string }[]) {
 	const left = doc.page.margins.left;
-	const width = doc.page.width - left - doc.page.margins.right;
-	const labelW = 110;
-	const textW = 80;
-	const barW = width - labelW - textW - 8;
-	const h = 13;
+	const labelW = BAR_LABEL_W;
+	const textW = BAR_TEXT_W;
+	const barW = barWidth(doc);
+	const h = BAR_H;
 	doc.fontSize(8.5);
 	for (const r of rows) {
 		if (doc.y + h > doc.page.height - doc.page.margins.bottom) doc.addPage();
 		const y = doc.y;
 		doc.fillColor('#000000').text(r.label, left, y + 2, { width: labelW - 4, lineBreak: false });
 		doc.rect(left + labelW, y + 1, barW, h - 3).fill('#eeeeee');
-		const w = r.max > 0 ? (barW * r.value) / r.max : 0;
+		const w = Math.min(barW, r.length);
 		if (w > 0) doc.rect(left + labelW, y + 1, w, h - 3).fill(r.color ?? '#2f6f9f');
 		doc
 			.fillColor('#000000')
@@ -215,13 +229,13 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 		[t('annual.itemsShare'), pct(r.items.share)]
 	]);
 	if (r.items.bySubunit.length) {
-		heading(doc, t('annual.itemsChart'), 10.5);
+		heading(doc, t('annual.itemsChart'), 10.5, chartHeight(r.items.bySubunit.length, 10.5));
 		bars(
 			doc,
 			r.items.bySubunit.map((s) => ({
 				label: s.name,
-				value: s.required ? s.complete / s.required : 0,
-				max: 1,
+				// shares: one scale, 0 to 100 %
+				length: s.required ? (barWidth(doc) * s.complete) / s.required : 0,
 				text: pct(s.required ? s.complete / s.required : null)
 			}))
 		);
@@ -264,25 +278,33 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 		])
 	);
 	note(doc, t('annual.campaignsSumNote'));
-	heading(doc, t('annual.campaignsChart', { year: r.year, last: r.lastYear.year }), 10.5);
-	const max = Math.max(
-		1,
-		...keys.slice(1).flatMap((k) => [r.campaigns.totals[k], r.lastYear.totals[k]])
+	// every figure, as the page's chart, each on its own scale (the larger year fills the row):
+	// a few campaigns beside thousands of targets drew as nothing on one shared scale
+	const charted = keys.map((k) => ({
+		k,
+		now: r.campaigns.totals[k],
+		before: r.lastYear.totals[k]
+	}));
+	heading(
+		doc,
+		t('annual.campaignsChart', { year: r.year, last: r.lastYear.year }),
+		10.5,
+		chartHeight(charted.length * 2, 10.5) + 30
 	);
+	note(doc, t('annual.ownScaleNote'));
+	const lengths = pairBarLengths(charted, barWidth(doc));
 	bars(
 		doc,
-		keys.slice(1).flatMap((k) => [
+		charted.flatMap((c, i) => [
 			{
-				label: `${nameOf(k)} ${r.year}`,
-				value: r.campaigns.totals[k],
-				max,
-				text: formatCount(r.campaigns.totals[k], o.locale)
+				label: `${nameOf(c.k)} ${r.year}`,
+				length: lengths[i].now,
+				text: formatCount(c.now, o.locale)
 			},
 			{
-				label: `${nameOf(k)} ${r.lastYear.year}`,
-				value: r.lastYear.totals[k],
-				max,
-				text: formatCount(r.lastYear.totals[k], o.locale),
+				label: `${nameOf(c.k)} ${r.lastYear.year}`,
+				length: lengths[i].before,
+				text: formatCount(c.before, o.locale),
 				color: '#9bbfd9'
 			}
 		])

@@ -49,8 +49,14 @@ const staged = (stage: string, cols: string): RawBuilder<unknown> =>
 
 /** One answer per row, in order. */
 export interface KindLookup {
-	/** the problem key (validate.ts ProblemKey) that keeps the row out, or null */
+	/** the first of `problems`, or null */
 	problem: string | null;
+	/**
+	 * Every problem key (validate.ts ProblemKey) that keeps the row out, each checked on its own
+	 * (an unknown village and a point outside the county are two), so the user corrects them
+	 * all at once
+	 */
+	problems: string[];
 	exists: boolean;
 	same: boolean;
 	/** where the preview shows the row: its point, or the middle of its segment */
@@ -67,7 +73,7 @@ export interface KindLookup {
 
 interface Raw {
 	idx: number;
-	problem: string | null;
+	problems: string[] | string | null;
 	exists: boolean;
 	same: boolean | null;
 	lon: number | null;
@@ -79,19 +85,41 @@ interface Raw {
 	vlat?: number | null;
 }
 
+/** A text[] as the driver gives it: an array, or its '{a,b}' text form. */
+const textArray = (x: Raw['problems']): string[] =>
+	Array.isArray(x)
+		? x
+		: x
+			? x
+					.replace(/^\{|\}$/g, '')
+					.split(',')
+					.filter(Boolean)
+			: [];
+
+/** `ARRAY[CASE … END, …]` without the checks that did not fire: every problem of the row. */
+const problemList = (checks: RawBuilder<unknown>[]) =>
+	sql`array_remove(ARRAY[${sql.join(checks)}]::text[], NULL) AS problems`;
+
+/** A number the SQL reads, or NULL: a rejected row's failed location is looked up as none. */
+const num = (x: number) => (Number.isFinite(x) ? x : null);
+
 const out = (rows: Raw[]): KindLookup[] =>
-	rows.map((x) => ({
-		problem: x.problem,
-		exists: Boolean(x.exists),
-		same: Boolean(x.same),
-		lon: x.lon === null ? null : Number(x.lon),
-		lat: x.lat === null ? null : Number(x.lat),
-		userId: x.user_id === undefined || x.user_id === null ? null : Number(x.user_id),
-		userJurisdiction: x.user_jurisdiction ?? null,
-		townshipCode: x.township_code ?? null,
-		villageLon: x.vlon === undefined || x.vlon === null ? null : Number(x.vlon),
-		villageLat: x.vlat === undefined || x.vlat === null ? null : Number(x.vlat)
-	}));
+	rows.map((x) => {
+		const problems = textArray(x.problems);
+		return {
+			problem: problems[0] ?? null,
+			problems,
+			exists: Boolean(x.exists),
+			same: Boolean(x.same),
+			lon: x.lon === null ? null : Number(x.lon),
+			lat: x.lat === null ? null : Number(x.lat),
+			userId: x.user_id === undefined || x.user_id === null ? null : Number(x.user_id),
+			userJurisdiction: x.user_jurisdiction ?? null,
+			townshipCode: x.township_code ?? null,
+			villageLon: x.vlon === undefined || x.vlon === null ? null : Number(x.vlon),
+			villageLat: x.vlat === undefined || x.vlat === null ? null : Number(x.vlat)
+		};
+	});
 
 /** A column of a point kind: its name in the table (and in the batch), its SQL type, and the
  * checked row's field it comes from. */
@@ -167,7 +195,8 @@ function cell(c: PointColumn, row: PointRow): unknown {
 	const x = row[c.field];
 	if (c.type === 'text') return typeof x === 'string' ? x : '';
 	if (c.type === 'int') return typeof x === 'number' ? x : null;
-	return Number(x);
+	// a rejected row's failed area is looked up as none
+	return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
 
 /** `unnest($1::t1[], …) AS r(name1, …)`: the batch as rows, named as the table's columns. */
@@ -183,7 +212,10 @@ function batch(k: PointKind, rows: PointRow[], withIdx: boolean) {
 		arrays.unshift(sql`${rows.map((_, i) => i)}::int[]`);
 		names.unshift('idx');
 	}
-	arrays.push(sql`${rows.map((r) => r.lon)}::float8[]`, sql`${rows.map((r) => r.lat)}::float8[]`);
+	arrays.push(
+		sql`${rows.map((r) => num(r.lon))}::float8[]`,
+		sql`${rows.map((r) => num(r.lat))}::float8[]`
+	);
 	names.push('lon', 'lat');
 	return sql`unnest(${sql.join(arrays)}) AS r(${sql.raw(names.join(', '))})`;
 }
@@ -212,14 +244,18 @@ export async function lookupPoints(
 			SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM ${batch(k, rows, true)}
 		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
 		SELECT r.idx, r.lon, r.lat, s.id IS NOT NULL AS exists,
-			CASE
-				WHEN v.code IS NULL THEN ${sql.lit(k.area.unknown)}
-				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
-				-- a unit drawn without an outline of its own (a village) is held to its township's
-				WHEN NOT ST_DWithin(coalesce(v.geom, vp.geom)::geography, r.pt::geography,
-					${AREA_TOLERANCE_M}::float8, false) THEN 'notInArea'
-				WHEN s.id IS NOT NULL AND s.${area} NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
-			END AS problem,
+			${problemList([
+				sql`CASE WHEN v.code IS NULL THEN ${sql.lit(k.area.unknown)} END`,
+				// a point outside the jurisdiction is not also said to lie far from its unit
+				sql`CASE
+					WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
+					-- a unit drawn without an outline of its own (a village) is held to its township's
+					WHEN NOT ST_DWithin(coalesce(v.geom, vp.geom)::geography, r.pt::geography,
+						${AREA_TOLERANCE_M}::float8, false) THEN 'notInArea'
+				END`,
+				sql`CASE WHEN s.id IS NOT NULL AND s.${area} NOT LIKE ${underPrefix(prefix)}
+					THEN 'takenElsewhere' END`
+			])},
 			s.${area}::text IS NOT DISTINCT FROM r.${area}
 				AND ${tuple('s', k.columns)} IS NOT DISTINCT FROM ${tuple('r', k.columns)}
 				AND ST_Equals(s.geom, r.pt) AS same
@@ -298,18 +334,20 @@ export async function lookupChildren(
 				string_to_array(cats, ',') AS categories
 			FROM unnest(
 				${rows.map((_, i) => i)}::int[], ${rows.map((x) => x.sourceId)}::text[],
-				${rows.map((x) => x.villageCode)}::text[], ${rows.map((x) => x.birthDate)}::date[],
-				${rows.map((x) => x.categories.join(','))}::text[], ${rows.map((x) => x.lon)}::float8[],
-				${rows.map((x) => x.lat)}::float8[]
+				${rows.map((x) => x.villageCode)}::text[],
+				${rows.map((x) => x.birthDate || null)}::date[],
+				${rows.map((x) => x.categories.join(','))}::text[], ${rows.map((x) => num(x.lon))}::float8[],
+				${rows.map((x) => num(x.lat))}::float8[]
 			) AS r(idx, sid, vc, birth, cats, lon, lat)
 		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
 		SELECT r.idx, r.lon, r.lat, ST_X(v.center) AS vlon, ST_Y(v.center) AS vlat,
 			c.id IS NOT NULL AS exists,
-			CASE
-				WHEN v.code IS NULL THEN 'villageUnknown'
-				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside'
-				WHEN c.id IS NOT NULL AND c.village_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
-			END AS problem,
+			${problemList([
+				sql`CASE WHEN v.code IS NULL THEN 'villageUnknown' END`,
+				sql`CASE WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), r.pt), true) THEN 'outside' END`,
+				sql`CASE WHEN c.id IS NOT NULL AND c.village_code NOT LIKE ${underPrefix(prefix)}
+					THEN 'takenElsewhere' END`
+			])},
 			c.village_code = r.vc AND c.birth_date = r.birth AND c.categories @> r.categories
 				AND c.categories <@ r.categories AND ST_Equals(c.residence, r.pt) AS same
 		FROM r
@@ -358,8 +396,11 @@ export interface SegmentWrite {
 	line: [number, number][];
 }
 
+// a rejected row's failed line is looked up as none
 const lineJson = (rows: SegmentWrite[]) =>
-	rows.map((x) => JSON.stringify({ type: 'LineString', coordinates: x.line }));
+	rows.map((x) =>
+		x.line.length ? JSON.stringify({ type: 'LineString', coordinates: x.line }) : null
+	);
 
 export async function lookupSegments(
 	db: Kysely<DB>,
@@ -378,13 +419,17 @@ export async function lookupSegments(
 		), j AS (SELECT geom FROM admin_units WHERE code = ${jurisdiction})
 		SELECT r.idx, ST_X(ST_LineInterpolatePoint(r.g, 0.5)) AS lon,
 			ST_Y(ST_LineInterpolatePoint(r.g, 0.5)) AS lat, w.id IS NOT NULL AS exists,
-			CASE
-				WHEN t.code IS NULL THEN 'unitUnknown'
-				WHEN ST_Length(r.g::geography) <= 0 THEN 'tooShort'
-				WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), ST_LineInterpolatePoint(r.g, 0.5)), true)
-					THEN 'outside'
-				WHEN w.id IS NOT NULL AND w.township_code NOT LIKE ${underPrefix(prefix)} THEN 'takenElsewhere'
-			END AS problem,
+			${problemList([
+				sql`CASE WHEN t.code IS NULL THEN 'unitUnknown' END`,
+				// a line of no length has no middle to place
+				sql`CASE
+					WHEN ST_Length(r.g::geography) <= 0 THEN 'tooShort'
+					WHEN NOT coalesce(ST_Covers((SELECT geom FROM j), ST_LineInterpolatePoint(r.g, 0.5)), true)
+						THEN 'outside'
+				END`,
+				sql`CASE WHEN w.id IS NOT NULL AND w.township_code NOT LIKE ${underPrefix(prefix)}
+					THEN 'takenElsewhere' END`
+			])},
 			(w.name, w.kind, w.township_code::text) IS NOT DISTINCT FROM (r.name, r.kind, r.tc)
 				AND ST_Equals(w.geom, r.g) AS same
 		FROM r
@@ -450,10 +495,11 @@ export async function lookupChiefs(
 		)
 		SELECT r.idx, ST_X(ST_LineInterpolatePoint(w.geom, 0.5)) AS lon,
 			ST_Y(ST_LineInterpolatePoint(w.geom, 0.5)) AS lat, w.id IS NOT NULL AS exists,
-			CASE
-				WHEN w.id IS NULL OR w.township_code NOT LIKE ${underPrefix(prefix)} THEN 'segmentUnknown'
-				WHEN u.id IS NULL THEN 'chiefUnknown'
-			END AS problem,
+			${problemList([
+				sql`CASE WHEN w.id IS NULL OR w.township_code NOT LIKE ${underPrefix(prefix)}
+					THEN 'segmentUnknown' END`,
+				sql`CASE WHEN u.id IS NULL THEN 'chiefUnknown' END`
+			])},
 			w.river_chief_id IS NOT DISTINCT FROM u.id AS same, u.id AS user_id,
 			u.jurisdiction_code AS user_jurisdiction, w.township_code
 		FROM r
@@ -505,10 +551,11 @@ export async function lookupEquipment(
 		)
 		SELECT r.idx, ST_X(ST_LineInterpolatePoint(w.geom, 0.5)) AS lon,
 			ST_Y(ST_LineInterpolatePoint(w.geom, 0.5)) AS lat, e.waterway_id IS NOT NULL AS exists,
-			CASE
-				WHEN w.id IS NULL OR w.township_code NOT LIKE ${underPrefix(prefix)} THEN 'segmentUnknown'
-				WHEN r.at IS NOT NULL AND e.checked_at > r.at THEN 'stale'
-			END AS problem,
+			${problemList([
+				sql`CASE WHEN w.id IS NULL OR w.township_code NOT LIKE ${underPrefix(prefix)}
+					THEN 'segmentUnknown' END`,
+				sql`CASE WHEN r.at IS NOT NULL AND e.checked_at > r.at THEN 'stale' END`
+			])},
 			e.status = r.status AND (r.at IS NULL OR e.checked_at = r.at) AS same
 		FROM r
 		LEFT JOIN waterways w ON w.source_id = r.sid

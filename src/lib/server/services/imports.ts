@@ -330,7 +330,7 @@ const STORES: Record<ImportKind, KindStore> = {
 				f.townshipCode &&
 				f.userJurisdiction &&
 				!f.townshipCode.startsWith(jurisdictionPrefix(f.userJurisdiction).slice(0, 9))
-					? { ...f, problem: 'chiefElsewhere' }
+					? { ...f, problem: 'chiefElsewhere', problems: ['chiefElsewhere'] }
 					: f
 			);
 		},
@@ -351,6 +351,68 @@ function previewName(kind: ImportKind, row: ImportRow): string {
 	if (kind === 'river_chiefs') return `${row.sourceId} · ${str(row.chief)}`;
 	if (kind === 'equipment') return row.key;
 	return str(row.name);
+}
+
+/** A problem the database found for a row, under the field it concerns and with its value. */
+function lookupProblem(
+	kind: ImportKind,
+	mapping: ColumnMapping,
+	row: ImportRow,
+	f: KindLookup,
+	problem: string
+): RowProblem {
+	const placement = KIND_PLACEMENT[kind];
+	let field = PROBLEM_FIELD[problem] ?? 'sourceId';
+	if (kind === 'waterways' && problem === 'unitUnknown') field = 'townshipCode';
+	if (placement === 'line' && problem === 'outside') field = 'geometry';
+	const value =
+		problem === 'outside' || problem === 'notInArea'
+			? `${(f.lon ?? row.lon).toFixed(6)}, ${(f.lat ?? row.lat).toFixed(6)}`
+			: field === 'sourceId'
+				? row.sourceId
+				: str(row[field]);
+	return {
+		row: row.row,
+		field,
+		column: mapping[field] ?? '',
+		key: problem as RowProblem['key'],
+		params: { value }
+	};
+}
+
+/** Fields whose failure already explains a database problem on a location. */
+const PLACE_FIELDS = new Set(['lon', 'lat', 'geometry']);
+
+/**
+ * What the database finds wrong with rows the per-row checks already rejected, leaving out
+ * what a failed field already explains (an unknown village for a malformed code, a place for a
+ * failed coordinate): the row is reported whole in one dry run.
+ */
+async function heldProblems(
+	db: Kysely<DB>,
+	who: Principal,
+	prefix: string,
+	p: PreparedImport,
+	held: { row: ImportRow; failed: string[] }[]
+): Promise<RowProblem[]> {
+	if (held.length === 0) return [];
+	const found = await STORES[p.kind].look(
+		db,
+		who,
+		prefix,
+		held.map((h) => h.row)
+	);
+	return held.flatMap((h, j) => {
+		const failed = new Set(h.failed);
+		const placeFailed = h.failed.some((x) => PLACE_FIELDS.has(x));
+		return found[j].problems
+			.map((key) => lookupProblem(p.kind, p.mapping, h.row, found[j], key))
+			.filter(
+				(x) =>
+					!failed.has(x.field) &&
+					!(placeFailed && (PLACE_FIELDS.has(x.field) || x.key === 'tooShort'))
+			);
+	});
 }
 
 /** Check every row, batch by batch; the rows to write go to `sink` as each batch is checked. */
@@ -386,29 +448,14 @@ async function plan(
 		count.swapped += c.swapped;
 		problems.push(...c.problems);
 		notes.push(...c.notes);
+		problems.push(...(await heldProblems(db, who, prefix, p, c.held)));
 		const found = await store.look(db, who, prefix, c.rows);
 		const writes: ImportRow[] = [];
 		const writesFound: KindLookup[] = [];
 		c.rows.forEach((row, j) => {
 			const f = found[j];
-			if (f.problem) {
-				const placement = KIND_PLACEMENT[p.kind];
-				let field = PROBLEM_FIELD[f.problem] ?? 'sourceId';
-				if (p.kind === 'waterways' && f.problem === 'unitUnknown') field = 'townshipCode';
-				if (placement === 'line' && f.problem === 'outside') field = 'geometry';
-				const value =
-					f.problem === 'outside' || f.problem === 'notInArea'
-						? `${(f.lon ?? row.lon).toFixed(6)}, ${(f.lat ?? row.lat).toFixed(6)}`
-						: field === 'sourceId'
-							? row.sourceId
-							: str(row[field]);
-				problems.push({
-					row: row.row,
-					field,
-					column: p.mapping[field] ?? '',
-					key: f.problem as RowProblem['key'],
-					params: { value }
-				});
+			if (f.problems.length) {
+				for (const key of f.problems) problems.push(lookupProblem(p.kind, p.mapping, row, f, key));
 				return;
 			}
 			const action: Action = !f.exists ? 'insert' : f.same ? 'unchanged' : 'update';
@@ -442,8 +489,13 @@ async function plan(
 		await yieldToOthers();
 	}
 	preview.push(...villagePoints.values());
+	// by row, a row's problems together (the sort is stable: the file's order within a row)
 	problems.sort((a, b) => a.row - b.row);
 	const rejectedRows = new Set(problems.map((x) => x.row)).size;
+	// the list sent stops at a row's end: a row is shown with all its problems or not at all
+	let shown = Math.min(problems.length, MAX_PROBLEMS_SHOWN);
+	while (shown > 0 && shown < problems.length && problems[shown].row === problems[shown - 1].row)
+		shown++;
 	return {
 		sha256: p.sha256,
 		file: p.file,
@@ -453,7 +505,7 @@ async function plan(
 		rows: records.length,
 		...count,
 		rejected: rejectedRows,
-		problems: problems.slice(0, MAX_PROBLEMS_SHOWN),
+		problems: problems.slice(0, shown),
 		problemCount: problems.length,
 		notes: notes.slice(0, MAX_PROBLEMS_SHOWN),
 		noteCount: notes.length,
