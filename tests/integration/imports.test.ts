@@ -31,6 +31,7 @@ import {
 } from '../../src/lib/server/services/imports';
 import { POST } from '../../src/routes/api/imports/+server';
 import { cacheVersion } from '../../src/lib/server/services/freshness';
+import { villagesInside, type VillageCentre } from '../support/villages';
 
 const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
 vi.mock('$lib/server/db', async (original) => ({
@@ -49,11 +50,7 @@ const META = { ip: '127.0.0.1', userAgent: 'test' };
 const HEADER = '编号,名称,村代码,面积,状态,经度,纬度';
 const csv = (lines: string[]) => new TextEncoder().encode([HEADER, ...lines].join('\n'));
 
-interface Village {
-	code: string;
-	lon: number;
-	lat: number;
-}
+type Village = VillageCentre;
 
 async function imported(d: TestDatabase, like: string) {
 	const r = await sql<{ n: number }>`
@@ -110,14 +107,7 @@ describe.each(testEngines())('imports on %s', (engine) => {
 		d = await openTestDatabase(engine);
 		state.db = d;
 		admin = (await principalOf(d.db, 'county.admin')) as Principal;
-		villages = (
-			await sql<Village>`
-				SELECT v.code, ST_X(v.center) AS lon, ST_Y(v.center) AS lat
-				FROM admin_units v, admin_units c
-				WHERE c.code = ${admin.jurisdiction} AND v.level = 'village'
-					AND v.code LIKE ${admin.jurisdiction.slice(0, 6) + '%'} AND ST_Covers(c.geom, v.center)
-				ORDER BY v.code LIMIT 4`.execute(d.db)
-		).rows.map((v) => ({ code: v.code, lon: Number(v.lon), lat: Number(v.lat) }));
+		villages = await villagesInside(d.db, admin.jurisdiction, 4);
 		const box = (
 			await sql<{ e: number; n: number }>`
 				SELECT ST_XMax(geom) AS e, ST_YMax(geom) AS n FROM admin_units WHERE code = ${admin.jurisdiction}`.execute(
