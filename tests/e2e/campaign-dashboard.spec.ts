@@ -108,6 +108,30 @@ test("on a campaign's first day each township's small chart says there is no tre
 	expect(onScreen.at(-1)).toBe(DIRECT);
 	expect(onScreen).not.toContain('洪湖市');
 	await expect(boxes.last()).toContainText(DIRECT);
+	// every small chart's name is read whole, on a desk and on a phone: wrapped, not cut to an
+	// ellipsis ("县级（直属）单位 · 洪…"), and the full name is its title too
+	const cut = () =>
+		page.getByTestId('visits-name').evaluateAll((els) =>
+			els
+				.filter((el) => {
+					const cell = el.closest('[data-testid="visits-township"]')!.getBoundingClientRect();
+					const box = el.getBoundingClientRect();
+					return (
+						// (a pixel's rounding allowed)
+						el.scrollWidth > el.clientWidth + 1 ||
+						el.scrollHeight > el.clientHeight + 1 ||
+						box.right > cell.right ||
+						el.getAttribute('title') !== el.textContent
+					);
+				})
+				.map((el) => el.textContent)
+		);
+	await expect(page.getByTestId('visits-name').last()).toHaveText(DIRECT);
+	expect(await cut()).toEqual([]);
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await cut()).toEqual([]);
+	await page.setViewportSize({ width: 1280, height: 720 });
+
 	// on paper: the township table runs over two sheets, and the second's repeated head has its
 	// words (Chromium left the sort buttons out of the repeated head: a blank row of boxes)
 	const dash = await printPdf(page, 'first-day-dashboard', { layout: true });
