@@ -63,6 +63,30 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 	const d = metresOf(await worker.getByTestId('from-me').allTextContents());
 	expect(d.length).toBeGreaterThan(1);
 	for (let i = 1; i < d.length; i++) expect(d[i]).toBeGreaterThanOrEqual(d[i - 1]);
+	// the list says its count, and what else of this campaign in the worker's township someone
+	// else holds: with the worker's own they are every row of the campaign's target file for the
+	// township (the export, a separate path from the page)
+	await expect(worker.getByTestId('mine-count')).toHaveText(`共 ${await list.count()} 个排查对象`);
+	const campaignId = campaignUrl.split('/').pop();
+	const csv = await worker.request.get(
+		`/api/exports/campaigns?list=targets&campaign=${campaignId}&format=csv`
+	);
+	expect(csv.status()).toBe(200);
+	const inTownship =
+		(await csv.text())
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n').length - 1;
+	const mineHere = await list.filter({ hasText: name }).count();
+	const others = worker.locator(`[data-testid="mine-others"] li[data-campaign="${campaignId}"]`);
+	const othersHere = (await others.evaluateAll((lis) => lis.map((li) => li.dataset.n))).reduce(
+		(a, n) => a + Number(n),
+		0
+	);
+	expect(othersHere).toBeGreaterThan(0);
+	expect(mineHere + othersHere).toBe(inTownship);
+	// a children's home of a village is its child director's, and the page says so plainly
+	await expect(others.filter({ hasText: '由村儿童主任负责' }).first()).toContainText('另有');
 
 	// an institution of this campaign (another suite may have launched one on this server)
 	const institution = list.filter({ hasText: '儿童相关机构' }).filter({ hasText: name }).first();

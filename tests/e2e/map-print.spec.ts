@@ -148,6 +148,10 @@ test.describe('on a phone', () => {
 		expect(map.heightMm).toBeGreaterThan(60);
 		expect(map.ink).toBeGreaterThan(0.5);
 		expect(map.colours).toBeGreaterThan(20);
+		// each sheet says its number and the total at its foot, under the print header
+		for (let n = 1; n <= printed.pages; n++)
+			expect(printed.sheet(n).replace(/\s+/g, '')).toContain(`第${n}页/共${printed.pages}页`);
+		expect(printed.sheet(1).replace(/\s+/g, '')).toContain('打印时间');
 		expect(problems).toEqual([]);
 	});
 });

@@ -15,7 +15,12 @@ import {
 	type TestDatabase
 } from '../support/template';
 import { seedDemoCampaign } from '../../src/lib/server/seed/campaign';
-import { campaignPage, createCampaign, myTargets } from '../../src/lib/server/services/campaigns';
+import {
+	campaignPage,
+	createCampaign,
+	myTargets,
+	othersInMyArea
+} from '../../src/lib/server/services/campaigns';
 import { openAndPrepare } from '../../src/lib/server/db';
 import { readEnv } from '../../src/lib/server/env';
 
@@ -47,6 +52,36 @@ describe.each(testEngines())('the demo campaign on %s', (engine) => {
 		expect(mine.length).toBeGreaterThan(0);
 		expect(mine.every((t) => t.assignee_id === staff.userId)).toBe(true);
 		expect((await myTargets(d.db, director, NOW)).length).toBeGreaterThan(0);
+		// the township's targets the worker's list leaves out are said, by kind and holder: with the
+		// worker's own they make the township's share of the campaign, as the administrator's page
+		// lists it (independently of the query the note comes from)
+		const township = staff.jurisdiction.slice(0, 9);
+		const inTownship = page.targets.filter((t) => t.area_code.startsWith(township));
+		const others = await othersInMyArea(d.db, staff, NOW);
+		const sum = others.reduce((a, o) => a + o.n, 0);
+		expect(sum).toBeGreaterThan(0);
+		expect(mine.length + sum).toBe(inTownship.length);
+		const roles = await sql<{ id: number; role: string }>`
+			SELECT id::float8 AS id, role FROM users`.execute(d.db);
+		const roleOf = new Map(roles.rows.map((r) => [r.id, r.role]));
+		const expected = new Map<string, number>();
+		for (const t of inTownship.filter((t) => t.assignee_id !== staff.userId)) {
+			const k = `${t.kind}:${t.assignee_id === null ? null : roleOf.get(t.assignee_id)}`;
+			expected.set(k, (expected.get(k) ?? 0) + 1);
+		}
+		expect(others.every((o) => o.campaign_id === id)).toBe(true);
+		expect(new Map(others.map((o) => [`${o.kind}:${o.role}`, o.n]))).toEqual(expected);
+		// what the village's child director holds in the township (here a children's home) is
+		// said to be theirs
+		expect(others.some((o) => o.role === 'village_director')).toBe(true);
+		// the director's own list and note: their village only, nothing held by the township
+		const directorOthers = await othersInMyArea(d.db, director, NOW);
+		const inVillage = page.targets.filter((t) => t.area_code.startsWith(director.jurisdiction));
+		expect(
+			(await myTargets(d.db, director, NOW)).length + directorOthers.reduce((a, o) => a + o.n, 0)
+		).toBe(inVillage.length);
+		// an administrator has no "others" note: their list is not a share of anything
+		expect(await othersInMyArea(d.db, admin, NOW)).toEqual([]);
 		// a restart launches nothing more
 		expect(await seedDemoCampaign(d.db, () => {}, NOW)).toBeNull();
 		const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM campaigns`.execute(d.db);

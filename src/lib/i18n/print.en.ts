@@ -10,6 +10,7 @@ export const printEn: Record<keyof typeof printZh, string> = {
 	'print.at': 'Printed at',
 	'print.filters': 'Filters',
 	'print.rows': '{n} rows',
+	'print.pageOf': 'Page {page} of {pages}',
 	'tbl.sortAsc': 'ascending',
 	'tbl.sortDesc': 'descending',
 	'tbl.sortBy': 'Sort by "{col}"',

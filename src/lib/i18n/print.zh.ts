@@ -8,6 +8,7 @@ export const printZh = {
 	'print.at': '打印时间',
 	'print.filters': '筛选条件',
 	'print.rows': '共 {n} 行',
+	'print.pageOf': '第 {page} 页 / 共 {pages} 页',
 	'tbl.sortAsc': '升序',
 	'tbl.sortDesc': '降序',
 	'tbl.sortBy': '按“{col}”排序',

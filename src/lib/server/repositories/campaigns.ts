@@ -347,6 +347,38 @@ export async function targetsAssignedTo(
 	return r.rows;
 }
 
+/**
+ * The targets of the campaigns running at `now` inside `prefix` that `userId` does not hold
+ * (another worker does, or no one yet), counted by campaign, kind and their holder's role (null:
+ * not assigned): what a worker's own list leaves out of their area's campaigns.
+ */
+export async function othersTargetsIn(
+	db: Kysely<DB>,
+	prefix: string,
+	userId: number,
+	now: Date
+): Promise<
+	{ campaign_id: number; campaign_name: string; kind: string; role: string | null; n: number }[]
+> {
+	const r = await sql<{
+		campaign_id: number;
+		campaign_name: string;
+		kind: string;
+		role: string | null;
+		n: number;
+	}>`
+		SELECT c.id::float8 AS campaign_id, c.name AS campaign_name, t.kind, us.role,
+			count(*)::int AS n
+		FROM campaign_targets t
+		JOIN campaigns c ON c.id = t.campaign_id
+		LEFT JOIN users us ON us.id = t.assignee_id
+		WHERE t.area_code LIKE ${underPrefix(prefix)} AND c.starts_at <= ${now} AND ${now} < c.ends_at
+			AND t.assignee_id IS DISTINCT FROM ${userId}
+		GROUP BY c.id, c.name, t.kind, us.role
+		ORDER BY c.id, t.kind, us.role NULLS LAST`.execute(db);
+	return r.rows.map((x) => ({ ...x, campaign_id: Number(x.campaign_id), n: Number(x.n) }));
+}
+
 export async function findTarget(db: Kysely<DB>, id: number): Promise<TargetRow | null> {
 	const r = await sql<TargetRow>`
 		SELECT ${TARGET_COLUMNS}

@@ -14,6 +14,7 @@ import {
 	canRecordChecks,
 	canRegisterHazard,
 	canVerifyHazard,
+	holdsTargets,
 	mayHoldTarget,
 	type Principal
 } from '../auth/policy';
@@ -39,6 +40,7 @@ import {
 	insertTargetCheck,
 	insertTargets,
 	listCampaigns,
+	othersTargetsIn,
 	pointSources,
 	centresUnder,
 	type NearestWater,
@@ -363,6 +365,18 @@ export async function myTargets(db: Kysely<DB>, who: Principal, now = new Date()
 	const rows = await targetsAssignedTo(db, who.userId, now);
 	// an account moved to another township keeps no reach into its old targets
 	return rows.filter((t) => inSiteScope(scope, t.area_code)).map(viewTarget);
+}
+
+/**
+ * What the worker's own list leaves out of their area's running campaigns: the targets in their
+ * jurisdiction (a township's worker: the township, its villages' household visits among them; a
+ * child director: the village) that someone else holds or no one does yet, by kind and holder's
+ * role. Without it a township worker's 55 beside the township's 56 reads as a target lost.
+ * Only for the roles given targets: an administrator's "mine" is not a share of anything.
+ */
+export async function othersInMyArea(db: Kysely<DB>, who: Principal, now = new Date()) {
+	if (!holdsTargets(who.role)) return [];
+	return othersTargetsIn(db, scopeFor(who.jurisdiction).prefix, who.userId, now);
 }
 
 async function reachableTarget(db: Kysely<DB>, who: Principal, id: number): Promise<TargetRow> {

@@ -4,19 +4,32 @@
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
-import { myTargets } from '$lib/server/services/campaigns';
+import { myTargets, othersInMyArea } from '$lib/server/services/campaigns';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
 	const { db } = await database();
-	const rows = await myTargets(db, user.principal);
+	const [rows, others] = await Promise.all([
+		myTargets(db, user.principal),
+		othersInMyArea(db, user.principal)
+	]);
 	return {
+		// the area's targets someone else holds, counted here so the list's total adds up to the
+		// campaign's for the area (a village's household visit is its child director's)
+		others: others.map((o) => ({
+			campaignId: o.campaign_id,
+			campaignName: o.campaign_name,
+			kind: o.kind,
+			role: o.role,
+			n: o.n
+		})),
 		targets: rows.map((t) => ({
 			id: t.id,
 			kind: t.kind,
 			name: t.name,
 			areaName: t.area_name,
 			sourceId: t.source_id,
+			campaignId: t.campaign_id,
 			campaignName: (t as typeof t & { campaign_name: string }).campaign_name,
 			lon: t.lon,
 			lat: t.lat,
