@@ -341,7 +341,10 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		).rejects.toMatchObject({ key: 'hazard.err.sameVerifier' });
 		page = await hazardPage(d.db, staff, hid);
 		expect(page.actions).toEqual([]);
+		// and is told why: another person verifies
+		expect(page.noActionReason).toBe('hazard.err.sameVerifier');
 		expect(page.hazard.after_photo).not.toBeNull();
+		expect((await hazardPage(d.db, staff2, hid)).noActionReason).toBeNull();
 		// overdue is past the deadline and not closed
 		const later = new Date(deadline.getTime() + 86400_000);
 		expect((await campaignPage(d.db, admin, campaignId, later)).progress).toMatchObject({
@@ -349,6 +352,22 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			overdue: 1,
 			visited: 1
 		});
+		// a fix sent back is no longer the hazard's fix: its photo goes with its note
+		const rejectedPhoto = page.hazard.after_photo;
+		await stepHazard(d.db, staff2, hid, { action: 'reject', note: '未修好' }, null, meta);
+		page = await hazardPage(d.db, admin, hid);
+		expect(page.hazard).toMatchObject({ state: 'registered', fix_note: null, after_photo: null });
+		await stepHazard(
+			d.db,
+			staff,
+			hid,
+			{ action: 'fix', note: '重新修补', afterPhoto: true },
+			jpeg,
+			meta
+		);
+		page = await hazardPage(d.db, admin, hid);
+		expect(page.hazard.after_photo).not.toBeNull();
+		expect(page.hazard.after_photo).not.toBe(rejectedPhoto);
 		await stepHazard(d.db, staff2, hid, { action: 'close', note: '已核实' }, null, meta);
 		page = await hazardPage(d.db, admin, hid);
 		expect(page.hazard).toMatchObject({
@@ -360,6 +379,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			[null, 'found'],
 			['found', 'registered'],
 			['registered', 'registered'],
+			['registered', 'fixed'],
+			['fixed', 'registered'],
 			['registered', 'fixed'],
 			['fixed', 'closed']
 		]);
@@ -390,7 +411,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			SELECT count(*)::int AS n FROM audit_log WHERE action = 'hazard_step' AND resource = ${'hazard:' + hid}`.execute(
 			d.db
 		);
-		expect(audit.rows[0].n).toBe(3);
+		// register, fix, reject, fix again, close
+		expect(audit.rows[0].n).toBe(5);
 	});
 
 	it('keeps a household visit pseudonymous on the phone, its homes and photos for allowed roles only', async () => {

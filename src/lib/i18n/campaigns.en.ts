@@ -132,6 +132,8 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.log.seenAgain': 'checked again: still there',
 	'hz.log.recordedAt': 'recorded in the field at {at}; this is when it arrived',
 	'hz.noActions': 'There is nothing you can do with this hazard now',
+	'hz.notSent':
+		'No signal: this step was not sent. What you entered and the photo are still on this page; press the button again where there is signal.',
 	// a bare "Open" in a list of hazards read as the hazard's state (open, not closed)
 	'hz.view': 'View hazard',
 	'hz.done': 'Now: {state}',

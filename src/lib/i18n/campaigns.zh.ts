@@ -130,6 +130,8 @@ export const campaignsZh = {
 	'hz.log.seenAgain': '再次排查：隐患仍在',
 	'hz.log.recordedAt': '现场记录于 {at}，此为上传时间',
 	'hz.noActions': '您现在不能对此隐患进行操作',
+	'hz.notSent':
+		'没有网络：这一步没有提交，填写的内容和照片都还在本页。请到有信号的地方再点一次按钮。',
 	'hz.view': '查看',
 	'hz.done': '已更新为：{state}',
 	'hazard.err.state': '隐患当前状态不允许此操作（须按 排查→登记→整改→销号 顺序办理）',

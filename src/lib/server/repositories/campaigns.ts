@@ -660,7 +660,11 @@ const HAZARD_COLUMNS = sql`h.id::float8 AS id, h.target_id::float8 AS target_id,
 	h.item, h.description, h.state, h.found_by::float8 AS found_by, fu.display_name AS found_by_name,
 	h.found_at, h.severity, h.responsible, h.deadline, h.fix_note, h.fixed_by::float8 AS fixed_by,
 	h.fixed_at, h.closed_by::float8 AS closed_by, h.closed_at,
-	(SELECT max(p.id)::float8 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.stage = 'after') AS after_photo`;
+	-- the standing fix's photo: a fix sent back (state registered again) takes its photo with it,
+	-- as it takes its note; the photo stays stored, and the log says the fix was sent back
+	CASE WHEN h.state IN ('fixed', 'closed') THEN (
+		SELECT max(p.id)::float8 FROM hazard_photos p WHERE p.hazard_id = h.id AND p.stage = 'after'
+	) END AS after_photo`;
 
 export async function findHazard(
 	db: Kysely<DB>,

@@ -519,12 +519,18 @@ export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now
 		close: canVerifyHazard(who, h.area_code) && h.fixed_by !== who.userId,
 		reject: canVerifyHazard(who, h.area_code) && h.fixed_by !== who.userId
 	};
+	const actions = actionsFrom(h.state).filter((a) => may[a]);
+	// a verifier who recorded the fix is offered nothing: the page says why (another person
+	// verifies) rather than only that nothing can be done
+	const waitsForAnother =
+		!actions.length && h.state === 'fixed' && canVerifyHazard(who, h.area_code);
 	return {
 		hazard: viewHazard(h, now),
 		foundPhotos: mayOpen ? findingPhotos : [],
 		photoWithheld,
 		events,
-		actions: actionsFrom(h.state).filter((a) => may[a])
+		actions,
+		noActionReason: waitsForAnother ? ('hazard.err.sameVerifier' as const) : null
 	};
 }
 

@@ -80,6 +80,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			},
 			events: p.events.map((e) => ({ ...e, at: iso(e.at)! })),
 			actions: p.actions,
+			noActionReason: p.noActionReason,
 			// 挂牌督办: every level reached, lowest first
 			supervision: supervision.map((e) => ({
 				level: e.level,
