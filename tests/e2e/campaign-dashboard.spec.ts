@@ -144,6 +144,8 @@ test("on a campaign's first day each township's small chart says there is no tre
 	for (const sheet of withRows) expect(flat(sheet)).toContain('乡镇排查对象已排查排查率');
 	// no overdue hazard on the first day: the list prints its message, and no empty table after it
 	const printedText = flat(dash.text);
+	// each table's heading once: its caption does not repeat it under the heading
+	expect(printedText.split('各乡镇排查进度').length - 1).toBe(1);
 	const after = printedText.slice(printedText.lastIndexOf('没有逾期隐患'));
 	expect(after.startsWith('没有逾期隐患')).toBe(true);
 	for (const heading of ['排查对象', '隐患项', '整改期限', '逾期天数'])
