@@ -7,7 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO, expectPageNumbers, flat, guard, printPdf, sheetsOf, signIn } from './helpers';
+import {
+	DEMO,
+	expectPageNumbers,
+	flat,
+	guard,
+	PAGE_OF,
+	printPdf,
+	sheetsOf,
+	signIn
+} from './helpers';
 
 // a whole county's list is some thirty sheets for Chromium to lay out and print
 test.describe.configure({ timeout: 240_000 });
@@ -215,4 +224,25 @@ test('the dashboard tables sort by any column, worst first, and export to XLSX',
 	expect(other.status()).toBeLessThan(500);
 	const bad = await page.request.get('/api/exports/dashboard?table=nope');
 	expect(bad.status()).toBe(400);
+});
+
+test('the hazard list prints its rows on numbered sheets, in the page’s language', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.county);
+	await page.goto('/hazards');
+	const rows = page.getByTestId('hazard-row');
+	await expect(rows.first()).toBeVisible();
+	const zh = await printed(page, 'hazards-zh');
+	expectPageNumbers(sheetsOf(zh));
+	expect(flat(zh.sheet(1))).toContain('打印时间');
+	// the same list in English says "Page N of M", not the Chinese words
+	await page.context().addCookies([{ name: 'lang', value: 'en', url: new URL(page.url()).origin }]);
+	await page.goto('/hazards');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	const en = await printed(page, 'hazards-en');
+	expectPageNumbers(sheetsOf(en), PAGE_OF.en);
+	expect(en.text).not.toContain('第 1 页');
+	expect(problems).toEqual([]);
 });
