@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO, flat, guard, printPdf, signIn } from './helpers';
+import { DEMO, expectPageNumbers, flat, guard, printPdf, signIn } from './helpers';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -50,6 +50,9 @@ async function checkReport(page: Page, url: string, name: string, title: RegExp)
 	for (const [i, s] of sheets.entries()) {
 		expect(flat(s).length, `sheet ${i + 1} of ${name}`).toBeGreaterThan(40);
 	}
+	// numbered at the foot of every sheet, the first under the print header
+	expectPageNumbers(sheets);
+	expect(flat(sheets[0])).toContain('打印时间');
 	const all = sheets.map(flat).join('');
 	for (const h of HEADINGS) expect(all, h).toContain(flat(h));
 	expect(all).toContain(flat(await page.getByTestId('annual-title').innerText()));

@@ -2,7 +2,7 @@
 // format each), and its township table starts "most in need first", in the same order as the
 // bulletin's.
 import { test, expect, type Page } from '@playwright/test';
-import { DEMO, flat, guard, printPdf, signIn } from './helpers';
+import { DEMO, expectPageNumbers, flat, guard, printPdf, sheetsOf, signIn } from './helpers';
 import { OVERDUE_CAMPAIGN } from './overdue-fixture';
 
 async function openDashboard(page: Page): Promise<string> {
@@ -142,6 +142,9 @@ test("on a campaign's first day each township's small chart says there is no tre
 	);
 	expect(withRows.length).toBeGreaterThan(1);
 	for (const sheet of withRows) expect(flat(sheet)).toContain('乡镇排查对象已排查排查率');
+	// its sheets are numbered like the bulletin's, the header still on the first
+	expectPageNumbers(sheetsOf(dash));
+	expect(flat(dash.sheet(1))).toContain('打印时间');
 	// no overdue hazard on the first day: the list prints its message, and no empty table after it
 	const printedText = flat(dash.text);
 	// each table's heading once: its caption does not repeat it under the heading
@@ -160,6 +163,8 @@ test("on a campaign's first day each township's small chart says there is no tre
 	const bulletin = new URL(page.url()).pathname.replace(/dashboard$/, 'bulletin');
 	await page.goto(bulletin);
 	expect(await names('bulletin-townships')).toEqual(onScreen);
+	// numbered once: the app's frame numbers every page, the bulletin adds no second rule
+	await expect(page.locator('style[data-testid="page-numbers"]')).toHaveCount(1);
 	// every printed sheet of the bulletin is numbered at its foot, the last with the total, in
 	// the page's language; the print header still heads the first sheet
 	const numbered = async (name: string, words: (n: number, of: number) => string) => {

@@ -269,6 +269,28 @@ export async function printPdf(
 /** pdftotext breaks lines and spaces CJK text as the layout falls: compare without whitespace. */
 export const flat = (s: string) => s.replace(/\s+/g, '');
 
+/** The printed sheet's number at its foot, as the catalogue words it (print.pageOf). */
+export const PAGE_OF = {
+	zh: (n: number, of: number) => `第 ${n} 页 / 共 ${of} 页`,
+	en: (n: number, of: number) => `Page ${n} of ${of}`
+};
+
+/**
+ * The first and the last sheet of a printout say their number and the total ("第 1 页 / 共 M 页",
+ * "第 M 页 / 共 M 页"): a sheet of a long printout can be put back in order, and the last says
+ * whether any is missing. (The sheets' text, as printPdf or pdftotext -f/-l gives it.)
+ */
+export function expectPageNumbers(sheets: string[], words = PAGE_OF.zh): void {
+	expect(sheets.length).toBeGreaterThan(0);
+	const of = sheets.length;
+	expect(flat(sheets[0]), "the first sheet's number").toContain(flat(words(1, of)));
+	expect(flat(sheets[of - 1]), "the last sheet's number").toContain(flat(words(of, of)));
+}
+
+/** The text of every sheet of a printout, in order. */
+export const sheetsOf = (p: Printed): string[] =>
+	Array.from({ length: p.pages }, (_, i) => p.sheet(i + 1));
+
 /**
  * How a stamped photo reads, drawn on a canvas: its width, the mean brightness of a row near its
  * top and of one near its foot, and how many near-white pixels its bottom 60 rows hold (the

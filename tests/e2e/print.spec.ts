@@ -7,7 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO, flat, guard, printPdf, signIn } from './helpers';
+import {
+	DEMO,
+	expectPageNumbers,
+	flat,
+	guard,
+	PAGE_OF,
+	printPdf,
+	sheetsOf,
+	signIn
+} from './helpers';
 
 // a whole county's list is some thirty sheets for Chromium to lay out and print
 test.describe.configure({ timeout: 240_000 });
@@ -39,7 +48,8 @@ test('the county segment list prints every row in scope, with the print header',
 
 	await page.goto('/waterways?mine=0&all=1');
 	await expect(page.getByTestId('segment-list').locator('tbody tr')).toHaveCount(expected.length);
-	const { text, pages } = await printed(page, 'list');
+	const list = await printed(page, 'list');
+	const { text, pages } = list;
 	const printedIds = new Set((text.match(/\b\d+\b/g) ?? []).map(Number));
 	const missing = expected.filter((id) => !printedIds.has(id));
 	expect(missing).toEqual([]);
@@ -51,6 +61,10 @@ test('the county segment list prints every row in scope, with the print header',
 	expect(f).toContain('洪湖市');
 	expect(f).toContain('打印时间');
 	expect(f).toContain('演示数据');
+	// some thirty sheets, numbered at their foot: the first and the last say the total too, and
+	// the header still heads the first
+	expectPageNumbers(sheetsOf(list));
+	expect(flat(list.sheet(1))).toContain('打印时间');
 	// no controls on paper
 	expect(f).not.toContain('我附近的河段');
 	expect(f).not.toContain('导出Excel');
@@ -118,14 +132,18 @@ test('the dashboard prints every heading, chart and table row', async ({ page })
 	const barLabels = await page.getByTestId('completion-bars').locator('text.val').allTextContents();
 	const areas = await page.getByTestId('completion-table').locator('tbody th').allTextContents();
 	expect(barLabels.length).toBeGreaterThan(5);
-	const { text } = await printed(page, 'dashboard');
-	const f = flat(text);
+	const dash = await printed(page, 'dashboard');
+	const f = flat(dash.text);
 	// every heading
 	for (const h of headings) expect(f).toContain(flat(h));
 	// the last bar of the chart is on paper too: the chart is not cut at the first sheet
 	for (const l of barLabels) expect(f).toContain(flat(l));
 	for (const a of areas) expect(f).toContain(flat(a));
 	expect(f).toContain('演示数据');
+	// every sheet numbered at its foot, under the header on the first
+	expect(dash.pages).toBeGreaterThan(1);
+	expectPageNumbers(sheetsOf(dash));
+	expect(flat(dash.sheet(1))).toContain('打印时间');
 	expect(problems).toEqual([]);
 });
 
@@ -206,4 +224,25 @@ test('the dashboard tables sort by any column, worst first, and export to XLSX',
 	expect(other.status()).toBeLessThan(500);
 	const bad = await page.request.get('/api/exports/dashboard?table=nope');
 	expect(bad.status()).toBe(400);
+});
+
+test('the hazard list prints its rows on numbered sheets, in the page’s language', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.county);
+	await page.goto('/hazards');
+	const rows = page.getByTestId('hazard-row');
+	await expect(rows.first()).toBeVisible();
+	const zh = await printed(page, 'hazards-zh');
+	expectPageNumbers(sheetsOf(zh));
+	expect(flat(zh.sheet(1))).toContain('打印时间');
+	// the same list in English says "Page N of M", not the Chinese words
+	await page.context().addCookies([{ name: 'lang', value: 'en', url: new URL(page.url()).origin }]);
+	await page.goto('/hazards');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	const en = await printed(page, 'hazards-en');
+	expectPageNumbers(sheetsOf(en), PAGE_OF.en);
+	expect(en.text).not.toContain('第 1 页');
+	expect(problems).toEqual([]);
 });

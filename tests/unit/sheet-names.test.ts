@@ -42,3 +42,14 @@ describe('links say what they open', () => {
 		for (const k of ['hz.view', 'em.banner.link'] as const) expect(en(k)).not.toBe('Open');
 	});
 });
+
+describe('the campaign counts say which hazards they count', () => {
+	const en = translator('en');
+	const zh = translator('zh-CN');
+	it('in English the not-yet-closed hazards (未销号) beside "Closed" are "Not closed", not "Open"', () => {
+		expect(zh('cd.open')).toBe('未销号');
+		expect(en('cd.closed')).toBe('Closed');
+		expect(en('cd.open')).not.toBe('Open');
+		expect(en('cd.open')).toMatch(/^not closed$/i);
+	});
+});

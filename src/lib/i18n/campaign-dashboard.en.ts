@@ -12,7 +12,8 @@ export const campaignDashboardEn: Record<keyof typeof campaignDashboardZh, strin
 	'cd.found': 'Hazards found',
 	'cd.fixed': 'Fixed',
 	'cd.closed': 'Closed',
-	'cd.open': 'Open',
+	// hazards not yet closed (未销号): a bare 'Open' beside 'Closed' was ambiguous
+	'cd.open': 'Not closed',
 	'cd.overdue': 'Overdue',
 	'cd.township': 'Township',
 	'cd.direct.county': 'County-level units · {name}',

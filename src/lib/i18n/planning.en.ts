@@ -27,7 +27,6 @@ export const planningEn: Record<keyof typeof planningZh, string> = {
 	'plan.now': 'Covered now',
 	'plan.reach': 'within {m} m',
 	'plan.covered': 'Children covered',
-	'plan.all': 'Children of the area (cells)',
 	'plan.sites': 'Chosen sites, in order',
 	'plan.order': 'No.',
 	'plan.site': 'Site',

@@ -26,7 +26,6 @@ export const planningZh = {
 	'plan.now': '现有覆盖',
 	'plan.reach': '{m} 米内',
 	'plan.covered': '覆盖儿童',
-	'plan.all': '辖区儿童（网格合计）',
 	'plan.sites': '选出的站点（按顺序）',
 	'plan.order': '序号',
 	'plan.site': '站点',
