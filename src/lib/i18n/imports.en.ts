@@ -157,7 +157,7 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.step.check': '3. Dry run',
 	'imp.step.commit': '4. Confirm',
 	'imp.sample': 'First rows',
-	'imp.unmapped': 'Choose the file’s column for each required field first: {fields}',
+	'imp.unmapped': "Choose the file's column for each required field first: {fields}",
 	'imp.required': 'required',
 	'imp.p.action.insert': 'new',
 	'imp.p.action.update': 'updated',
