@@ -58,3 +58,26 @@ test.describe('on a phone', () => {
 		await check(page);
 	});
 });
+
+// QA walk 3, bug 6: the province's 配齐率 read 40% on the dashboard and 39.6% in the annual report
+test('the dashboard and the annual report write the same rate the same way', async ({ page }) => {
+	await signIn(page, DEMO.province);
+	await page.goto('/dashboard');
+	const dash = (await page.getByTestId('dash-rate').innerText()).trim();
+	expect(dash).toMatch(/^\d{1,3}\.\d%$/);
+	await page.goto('/reports/annual');
+	await expect(page.getByTestId('a-items-share')).toHaveText(dash);
+	// and each bar's value is written as its table's rate (one decimal)
+	const vals = await page.getByTestId('completion-bars').locator('text.val').allTextContents();
+	for (const v of vals) expect(v).toMatch(/^\d{1,3}\.\d% \(/);
+});
+
+// QA walk 3, bug 12: English is drawn by a Latin face (a Chinese one drew "campaign’ s")
+test('English pages use a Latin face first', async ({ page }) => {
+	await signIn(page, DEMO.province);
+	await page.context().addCookies([{ name: 'lang', value: 'en', url: new URL(page.url()).origin }]);
+	await page.goto('/dashboard');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+	expect(font.split(',')[0]).not.toMatch(/PingFang|YaHei|CJK/);
+});
