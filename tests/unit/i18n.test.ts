@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator, formatCount, formatDate, formatShare } from '../../src/lib/i18n';
+import { en } from '../../src/lib/i18n/en';
 import { checklistVersionText } from '../../src/lib/components/campaign/format';
 
 describe('messages with counts', () => {
@@ -77,5 +78,15 @@ describe('shares', () => {
 		expect(formatShare(1)).toBe('100%');
 		expect(formatShare(0.5)).toBe('50%');
 		expect(formatShare(0.005)).toBe('1%');
+	});
+});
+
+describe('English typography', () => {
+	// a curly apostrophe was drawn full-width by the Chinese face ("campaign’ s second day", QA
+	// walk 3): the English catalogue writes the straight one, everywhere
+	it('writes apostrophes straight', () => {
+		const curly = Object.entries(en).filter(([, v]) => /[‘’]/.test(String(v)));
+		expect(curly).toEqual([]);
+		expect(translator('en')('cd.noTrend')).toContain("campaign's second day");
 	});
 });

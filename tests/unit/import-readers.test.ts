@@ -260,7 +260,10 @@ describe('row checks', () => {
 		expect(c.problems.map((p) => [p.row, p.field, p.key])).toEqual([
 			[2, 'lon', 'lonRange'],
 			[3, 'lat', 'latRange'],
-			[4, 'lon', 'lonRange']
+			// both of R3's coordinates are wrong: each is named (the latitude of 95 was not,
+			// QA walk 3)
+			[4, 'lon', 'lonRange'],
+			[4, 'lat', 'latRange']
 		]);
 		const zh = translator('zh-CN');
 		expect(problemText(zh, c.problems[0])).toBe(

@@ -77,3 +77,49 @@ describe('every problem of a row', () => {
 		}
 	});
 });
+
+describe('numbers and coordinates the QA walk found passed (walk 3, bug 11)', () => {
+	const h = ['编号', '名称', '村代码', '面积', '状态', '经度', '纬度'];
+	const home = (area: string, lon = '113.5', lat = '29.8') =>
+		checkRows(
+			'children_homes',
+			table(h, [['H-1', '儿童之家', '421083100201', area, '开放', lon, lat]]),
+			guessMapping('children_homes', h),
+			opts
+		);
+
+	it('an area of "1,20" is a problem of the area, not 120', () => {
+		const c = home('1,20');
+		expect(c.rows).toEqual([]);
+		expect(c.problems.map((p) => `${p.field} ${p.key}`)).toEqual(['area comma']);
+		expect(c.problems[0].params).toEqual({ value: '1,20' });
+		const zh = translator('zh-CN');
+		const en = translator('en');
+		expect(zh('imp.p.comma', { value: '1,20' })).toContain('1,20');
+		expect(en('imp.p.comma', { value: '1,20' })).toContain('1,20');
+	});
+
+	it('an area grouped in thousands is still read', () => {
+		expect(home('1,200').held).toEqual([]);
+		expect(home('1,200').rows[0]).toMatchObject({ area_m2: 1200 });
+		expect(home('12,345.5').rows[0]).toMatchObject({ area_m2: 12345.5 });
+		for (const bad of ['12,34', '1,2345', ',120', '1,,200'])
+			expect(
+				home(bad).problems.map((p) => p.key),
+				bad
+			).toEqual(['comma']);
+	});
+
+	it('a longitude of 200 and a latitude of 95 are both named', () => {
+		const c = home('40', '200', '95');
+		expect(c.problems.map((p) => `${p.field} ${p.key}`).sort()).toEqual([
+			'lat latRange',
+			'lon lonRange'
+		]);
+	});
+
+	it('a latitude of 95 beside a good longitude is named once', () => {
+		const c = home('40', '113.5', '95');
+		expect(c.problems.map((p) => `${p.field} ${p.key}`)).toEqual(['lat latRange']);
+	});
+});

@@ -115,3 +115,77 @@ export function pairBarLengths(
 		return { now: len(r.now, max), before: len(r.before, max) };
 	});
 }
+
+/**
+ * The width of a line of text in px at `fontPx`, estimated from its characters so that it is
+ * never much less than drawn: a Chinese character (or any full-width one) takes a whole em, a
+ * Latin capital, a digit or a symbol about 0.6–0.9 em, narrow punctuation a third. The bar
+ * charts had fixed margins, and a long name (恩施土家族苗族自治州) or a large count
+ * ("39.6% (1,533/3,895)") ran off the drawing.
+ */
+export function textWidthPx(text: string, fontPx: number): number {
+	let em = 0;
+	for (const ch of text) {
+		const c = ch.codePointAt(0) ?? 0;
+		if (
+			(c >= 0x1100 && c <= 0x115f) ||
+			(c >= 0x2e80 && c <= 0xa4cf) ||
+			(c >= 0xac00 && c <= 0xd7a3) ||
+			(c >= 0xf900 && c <= 0xfaff) ||
+			(c >= 0xfe30 && c <= 0xfe4f) ||
+			(c >= 0xff00 && c <= 0xff60) ||
+			(c >= 0xffe0 && c <= 0xffe6) ||
+			c >= 0x20000
+		)
+			em += 1;
+		else if ('MW%@'.includes(ch)) em += 0.9;
+		else if (/[A-Zmw]/.test(ch)) em += 0.7;
+		else if (/[0-9a-z#$&+<=>?~_–—…]/.test(ch)) em += 0.6;
+		else em += 0.35; // space, . , : ; ' ( ) / | ! i l and the like
+	}
+	return Math.ceil(em * fontPx);
+}
+
+/** Air between a label and the bar beside it, and between the text and the drawing's edge. */
+export const LABEL_GAP_PX = 6;
+const EDGE_PX = 4;
+
+/**
+ * The margins of a horizontal bar chart `width` px wide: the names' column on the left as wide
+ * as the longest name, the values' column on the right as wide as the longest value, so every
+ * text lies inside the drawing. Where that leaves the bars less than `minPlotPx` (a phone), the
+ * values are written short first (a rate without its counts, which the table below gives), and
+ * then a name wider than a third of the chart is cut with "…" (the row's title gives it whole).
+ */
+export function barLabelLayout(o: {
+	width: number;
+	fontPx: number;
+	names: readonly string[];
+	/** each row's value in full and short */
+	values: readonly { full: string; short: string }[];
+	minPlotPx: number;
+}): { left: number; right: number; names: string[]; short: boolean } {
+	const wide = (ss: readonly string[]) => Math.max(0, ...ss.map((s) => textWidthPx(s, o.fontPx)));
+	const leftOf = (ss: readonly string[]) => EDGE_PX + wide(ss) + LABEL_GAP_PX;
+	const rightOf = (ss: readonly string[]) => LABEL_GAP_PX + wide(ss) + EDGE_PX;
+	const roomy = (l: number, r: number) => o.width - l - r >= o.minPlotPx;
+	let names = [...o.names];
+	let left = leftOf(names);
+	const full = rightOf(o.values.map((v) => v.full));
+	if (roomy(left, full)) return { left, right: full, names, short: false };
+	const right = rightOf(o.values.map((v) => v.short));
+	if (!roomy(left, right)) {
+		const maxText = Math.max(o.fontPx, Math.floor(o.width / 3) - LABEL_GAP_PX - EDGE_PX);
+		names = names.map((n) => cut(n, maxText, o.fontPx));
+		left = leftOf(names);
+	}
+	return { left, right, names, short: true };
+}
+
+/** `text` cut with "…" to at most `maxPx` wide. */
+function cut(text: string, maxPx: number, fontPx: number): string {
+	if (textWidthPx(text, fontPx) <= maxPx) return text;
+	const chars = [...text];
+	while (chars.length > 1 && textWidthPx(chars.join('') + '…', fontPx) > maxPx) chars.pop();
+	return chars.join('') + '…';
+}

@@ -18,7 +18,8 @@ export interface TableColumn<K extends string> {
 	key: K;
 	label: string;
 	/** text; a released count of children (perturbed); a plain number; a share 0–1 */
-	kind: 'text' | 'count' | 'number' | 'share';
+	/** 'rate': a completion rate, written to a tenth as everywhere else (formatRatePct) */
+	kind: 'text' | 'count' | 'number' | 'share' | 'rate';
 	/** the direction that puts the worst first */
 	worst: SortDir;
 }

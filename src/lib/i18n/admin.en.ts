@@ -5,7 +5,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'password.tooLong': 'At most 128 characters',
 	'password.published': 'This is the published demo password, only for the demo; choose another',
 	'password.weak':
-		'Too common or too easy to guess (a common password, a keyboard pattern, a year, a name or this system’s name with small changes); choose a longer, more unusual one',
+		"Too common or too easy to guess (a common password, a keyboard pattern, a year, a name or this system's name with small changes); choose a longer, more unusual one",
 	'password.tooManyAttempts': 'Too many wrong current passwords; try again in 15 minutes',
 	'password.tooSimple': 'Use at least three of: upper case, lower case, digits, symbols',
 	'password.containsUsername': 'The password must not contain the username',

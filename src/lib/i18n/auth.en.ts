@@ -24,7 +24,7 @@ export const authEn: Record<keyof typeof authZh, string> = {
 	'totp.refused': 'Pass two-step verification with your current authenticator before replacing it',
 	'totp.newCode': 'Code from the new authenticator',
 	'totp.current': 'Code from your current authenticator',
-	'totp.currentInvalid': 'The current authenticator’s code is wrong, expired or already used',
+	'totp.currentInvalid': "The current authenticator's code is wrong, expired or already used",
 	'totp.replaceTitle': 'Replace the authenticator',
 	'totp.replaceIntro':
 		'Add this key to the new authenticator app and enter the code it shows, then the code your current authenticator shows now. Other devices are signed out afterwards.',

@@ -20,7 +20,7 @@ export const campaignDashboardEn: Record<keyof typeof campaignDashboardZh, strin
 	'cd.direct.prefecture': 'Prefecture-level units · {name}',
 	'cd.direct.province': 'Province-level units · {name}',
 	'cd.visitsChart': 'Targets visited by township (cumulative)',
-	'cd.noTrend': 'No data yet: the trend shows from the campaign’s second day',
+	'cd.noTrend': "No data yet: the trend shows from the campaign's second day",
 	'cd.hazardChart': 'Hazards found, fixed and closed (cumulative)',
 	'cd.overdueList': 'Overdue hazards (under supervision)',
 	'cd.openMap': 'Open hazards by severity',

@@ -127,7 +127,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 		"This hazard's photos were taken at a child's home: they are shown only to roles that may see homes.",
 	'hz.close': 'Verify and close',
 	'hz.reject': 'Send back to fix again',
-	'hz.verifyNote': 'Verifier’s note',
+	'hz.verifyNote': "Verifier's note",
 	'hz.log': 'History',
 	'hz.log.seenAgain': 'checked again: still there',
 	'hz.log.recordedAt': 'recorded in the field at {at}; this is when it arrived',
@@ -138,7 +138,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.view': 'View hazard',
 	'hz.done': 'Now: {state}',
 	'hazard.err.state':
-		'Not possible in the hazard’s current state (find → register → fix → close, in order)',
+		"Not possible in the hazard's current state (find → register → fix → close, in order)",
 	'hazard.err.responsible': 'Name the person responsible for the fix',
 	'hazard.err.deadline': 'The deadline must be after today',
 	'hazard.err.photo': 'A fix needs a photo taken after it',

@@ -13,7 +13,7 @@ export const fieldEn: Record<keyof typeof fieldZh, string> = {
 	'fk.other': 'Other',
 	'field.err.kind': 'Choose what kind of place was found',
 	'field.err.name': 'Enter a name (at most 100 characters)',
-	'field.err.position': 'No valid position: use the phone’s location or place it on the map',
+	'field.err.position': "No valid position: use the phone's location or place it on the map",
 	'field.err.outside': 'This place is outside your jurisdiction',
 	'field.err.notAllowed': 'You may not add a target here',
 	'field.err.noCampaign': 'No campaign is running over this place',

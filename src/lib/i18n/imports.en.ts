@@ -85,6 +85,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.f.checkedAt': 'Checked at',
 	'imp.p.required': 'required but empty',
 	'imp.p.number': 'not a number ("{value}")',
+	'imp.p.comma':
+		'the comma in "{value}" is not a thousands separator: write a decimal with a point (1.20) and group thousands by three (1,200)',
 	'imp.p.positive': 'must be more than 0 ("{value}")',
 	'imp.p.tooLarge': 'too large ("{value}")',
 	'imp.p.code': 'must be a 12-digit administrative code',
@@ -155,7 +157,7 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.step.check': '3. Dry run',
 	'imp.step.commit': '4. Confirm',
 	'imp.sample': 'First rows',
-	'imp.unmapped': 'Choose the file’s column for each required field first: {fields}',
+	'imp.unmapped': "Choose the file's column for each required field first: {fields}",
 	'imp.required': 'required',
 	'imp.p.action.insert': 'new',
 	'imp.p.action.update': 'updated',

@@ -82,6 +82,8 @@ export const importsZh = {
 	'imp.f.checkedAt': '检查时间',
 	'imp.p.required': '必填，但为空',
 	'imp.p.number': '不是数字（“{value}”）',
+	'imp.p.comma':
+		'“{value}”中的逗号不是千位分隔符：小数请用小数点（如 1.20），千位每三位一个逗号（如 1,200）',
 	'imp.p.positive': '应大于 0（“{value}”）',
 	'imp.p.tooLarge': '数值过大（“{value}”）',
 	'imp.p.code': '应为 12 位行政区划代码',

@@ -6,7 +6,7 @@ export const planningEn: Record<keyof typeof planningZh, string> = {
 	'plan.intro':
 		"With the usable children's homes (open, at least 30 m²) and Sunshine Stations as they are, where should the new sites go to reach the most children within the reach?",
 	'plan.privacy':
-		'Children are counted from the map’s released (perturbed) grid cells of about 265 m: a cell counts as covered when its centre lies within the reach, so a child within about 190 m of the edge may be counted on the other side.',
+		"Children are counted from the map's released (perturbed) grid cells of about 265 m: a cell counts as covered when its centre lies within the reach, so a child within about 190 m of the edge may be counted on the other side.",
 	'plan.k': 'Number of new sites',
 	'plan.newCount': '{k} new sites',
 	'plan.radius': 'Reach (m)',

@@ -49,8 +49,18 @@ export function expandScientific(s: string): string {
 	return digits.replace(/^(-?)0+(?=\d)/, '$1');
 }
 
-/** Parse a decimal as typed ("1,234.5", "１２．５"), or null. */
+/**
+ * A comma that is not a thousands separator ("1,20", "12,34", ",5"): neither a grouping nor
+ * clearly a decimal point, so the figure is not guessed (it was read as 120).
+ */
+export function badComma(s: string): boolean {
+	const t = normalizeCell(s);
+	return t.includes(',') && !/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(t);
+}
+
+/** Parse a decimal as typed ("1,234.5", "１２．５"), or null (also for a misplaced comma). */
 export function parseDecimal(s: string): number | null {
+	if (badComma(s)) return null;
 	const t = normalizeCell(s).replace(/,/g, '');
 	if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return null;
 	const n = Number(t);

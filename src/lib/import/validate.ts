@@ -19,11 +19,12 @@ import {
 	type ImportKind
 } from './kinds';
 import type { SourceTable } from './table';
-import { parseDecimal } from './text';
+import { badComma, parseDecimal } from './text';
 
 export type ProblemKey =
 	| 'required'
 	| 'number'
+	| 'comma'
 	| 'positive'
 	| 'tooLarge'
 	| 'code'
@@ -268,7 +269,7 @@ function parseField(type: FieldType, key: string, text: string, bad: Bad, today:
 		case 'area': {
 			if (!text) return null;
 			const n = parseDecimal(text);
-			if (n === null) bad(key, 'number', { value: text });
+			if (n === null) bad(key, badComma(text) ? 'comma' : 'number', { value: text });
 			else if (n <= 0) bad(key, 'positive', { value: text });
 			else if (n > MAX_AREA_M2) bad(key, 'tooLarge', { value: text });
 			else return Math.round(n * 10) / 10;
@@ -277,7 +278,8 @@ function parseField(type: FieldType, key: string, text: string, bad: Bad, today:
 		case 'count': {
 			if (!text) return null;
 			const n = parseDecimal(text);
-			if (n === null || !Number.isInteger(n) || n < 0) bad(key, 'integer', { value: text });
+			if (n === null && badComma(text)) bad(key, 'comma', { value: text });
+			else if (n === null || !Number.isInteger(n) || n < 0) bad(key, 'integer', { value: text });
 			else if (n > MAX_COUNT) bad(key, 'tooLarge', { value: text });
 			else return n;
 			return undefined;
@@ -385,8 +387,14 @@ export function checkRows(
 				if (lon === null) bad('lon', 'coordinates', { value: pair });
 				else if (Math.abs(lon) > 180) bad('lon', 'lonRange', { value: val('lon') });
 				if (lat === null) bad('lat', 'coordinates', { value: pair });
-				// up to 180 may still be a longitude written in the latitude's column (swapped)
-				else if (Math.abs(lat) > 180) bad('lat', 'latRange', { value: val('lat') });
+				// up to 180 may still be a longitude written in the latitude's column (swapped), but
+				// only when the longitude's column could hold a latitude: beside a longitude that
+				// is itself wrong (200), a latitude of 95 is wrong too, and is named
+				else if (
+					Math.abs(lat) > 180 ||
+					(Math.abs(lat) > 90 && (lon === null || Math.abs(lon) > 180))
+				)
+					bad('lat', 'latRange', { value: val('lat') });
 				if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 180)
 					lon = lat = null;
 			} else if (rec.geometry && rec.geometry.type === 'Point') {

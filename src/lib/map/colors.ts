@@ -43,9 +43,19 @@ export const RATE_BANDS = [
 	{ min: 0, color: COLORS.none }
 ] as const;
 
-/** The colour of a completion rate in [0, 1]. */
+/**
+ * A completion rate as it is written (formatRatePct): to a tenth of a percent. The colour is
+ * chosen from this, not from the exact share, so a figure and its colour agree (39.96 % reads
+ * "40.0%" and is coloured 40–79.9 %).
+ */
+export function shownRate(v: number): number {
+	return Math.round(v * 1000) / 1000;
+}
+
+/** The colour of a completion rate in [0, 1], by the rate as written (shownRate). */
 export function rateColor(v: number): string {
-	return (RATE_BANDS.find((b) => v >= b.min) ?? RATE_BANDS[RATE_BANDS.length - 1]).color;
+	const shown = shownRate(v);
+	return (RATE_BANDS.find((b) => shown >= b.min) ?? RATE_BANDS[RATE_BANDS.length - 1]).color;
 }
 
 /** Class breaks (children per cell) for the graduated cells, one per colour of the ramp. */
