@@ -146,7 +146,14 @@ test('a bad year is refused in Chinese, and an area outside is not found', async
 	await signIn(page, DEMO.county);
 	const bad = await page.goto('/reports/annual?year=20x6');
 	expect(bad?.status()).toBe(400);
-	await expect(page.locator('body')).toContainText('年度须为 2000 至 2100 之间的四位年份');
+	await expect(page.locator('body')).toContainText('年度须为四位年份（如 2026）');
+	// a year with no figures yet (or before the plan) is refused, not shown with today's figures
+	const later = await page.goto('/reports/annual?year=2099');
+	expect(later?.status()).toBe(400);
+	await expect(page.locator('body')).toContainText(
+		'年度须在 2024 年（行动计划的第一年）至今年之间'
+	);
+	await expect(page.locator('body')).not.toContainText('2099年度');
 	const outside = await page.goto('/reports/annual?code=420102000000');
 	expect(outside?.status()).toBe(404);
 });
@@ -186,7 +193,9 @@ test('下载 PDF gives the server-written A4 PDF with every row the page shows; 
 
 	const bad = await page.request.get('/api/exports/annual-report?code=421083000000&year=20x6');
 	expect(bad.status()).toBe(400);
-	expect(await bad.text()).toContain('年度须为 2000 至 2100 之间的四位年份');
+	expect(await bad.text()).toContain('年度须为四位年份（如 2026）');
+	const later = await page.request.get('/api/exports/annual-report?code=421083000000&year=2099');
+	expect(later.status()).toBe(400);
 	const outside = await page.request.get('/api/exports/annual-report?code=420102000000');
 	expect(outside.status()).toBe(404);
 });

@@ -185,3 +185,34 @@ test("on a campaign's first day each township's small chart says there is no tre
 	expect(en.text).not.toContain('第 1 页');
 	expect(problems).toEqual([]);
 });
+
+test('the bulletin offers only days of the campaign up to today, and moves another day inside', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.county);
+	const href = await openDashboard(page);
+	await page.goto(`${href}/bulletin`);
+	const picker = page.getByTestId('bulletin-date');
+	const min = (await picker.getAttribute('min'))!;
+	const max = (await picker.getAttribute('max'))!;
+	expect(min <= max).toBe(true);
+	// a day after the last one offered: that last day is shown, said so, header and row alike
+	await page.goto(`${href}/bulletin?date=2099-12-31`);
+	await expect(page.getByTestId('bulletin-moved')).toContainText('2099年12月31日');
+	await expect(page.getByTestId('bulletin-date')).toHaveValue(max);
+	const lastDay = await page.getByTestId('bulletin-row-as-of').textContent();
+	expect(lastDay).not.toContain('2099');
+	const dayOf = (s: string | null) => /\d{4}年\d{1,2}月\d{1,2}日/.exec(s ?? '')?.[0];
+	expect(dayOf(await page.getByTestId('bulletin-as-of').textContent())).toBe(dayOf(lastDay));
+	// a day before the first: the first day, at its end, named by that day in both places
+	await page.goto(`${href}/bulletin?date=2000-01-01`);
+	await expect(page.getByTestId('bulletin-moved')).toBeVisible();
+	await expect(page.getByTestId('bulletin-date')).toHaveValue(min);
+	const firstRow = await page.getByTestId('bulletin-row-as-of').textContent();
+	expect(dayOf(await page.getByTestId('bulletin-as-of').textContent())).toBe(dayOf(firstRow));
+	// a day inside is shown as asked, with no note
+	await page.goto(`${href}/bulletin?date=${max}`);
+	await expect(page.getByTestId('bulletin-moved')).toHaveCount(0);
+	expect(problems).toEqual([]);
+});

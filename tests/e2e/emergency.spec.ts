@@ -106,6 +106,28 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 			() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1
 		);
 		expect(wide).toBe(false);
+		// and every coordinate is read whole on the phone, in Chinese and in English: no cell of
+		// the homes lists and none of their scroll boxes hides part of what it holds
+		const clipped = () =>
+			p.evaluate(() =>
+				[...document.querySelectorAll('[data-testid="homes-village"] .scroll')].flatMap((box) =>
+					[box, ...box.querySelectorAll('th, td')]
+						.filter((el) => el.scrollWidth > el.clientWidth)
+						.map(
+							(el) => `${el.tagName} ${el.textContent?.trim()}: ${el.scrollWidth}>${el.clientWidth}`
+						)
+				)
+			);
+		expect(await clipped()).toEqual([]);
+		await expect(first.locator('td.coords').first()).toHaveText(/^\d+\.\d{5}, \d+\.\d{5}$/);
+		await p.context().addCookies([{ name: 'lang', value: 'en', url: new URL(p.url()).origin }]);
+		await p.reload();
+		await expect(p.getByTestId('homes-village').first()).toBeVisible();
+		await expect(p.locator('html')).toHaveAttribute('lang', 'en');
+		expect(await clipped()).toEqual([]);
+		await p.context().addCookies([{ name: 'lang', value: 'zh', url: new URL(p.url()).origin }]);
+		await p.reload();
+		await expect(p.getByTestId('homes-village').first()).toBeVisible();
 
 		// draw a crossing ring: refused in the browser, before any request
 		await mapReady(p);

@@ -318,6 +318,33 @@ describe.each(testEngines())('campaign dashboard on %s', (engine) => {
 		).toBe(other.township);
 	});
 
+	it('makes a bulletin only for a day of the campaign up to today, moving another to the nearest', async () => {
+		const today = bjDay(now.getTime());
+		const first = bjDay(daysAgo(8).getTime());
+		// a day after today (the campaign still runs): today's figures, said to be today's
+		const later = await campaignBulletin(d.db, admin, campaignId, bjDay(now.getTime() + 10 * DAY));
+		expect(later).toMatchObject({ day: today, moved: true, minDay: first, maxDay: today });
+		expect(later.dayEnded).toBe(false);
+		expect(later.at.getTime()).toBeLessThanOrEqual(Date.now());
+		// a day after the campaign ends: the same
+		const after = await campaignBulletin(d.db, admin, campaignId, bjDay(now.getTime() + 60 * DAY));
+		expect(after).toMatchObject({ day: today, moved: true });
+		// a day before it starts: its first day, at that day's end, with that day's figures
+		const before = await campaignBulletin(d.db, admin, campaignId, bjDay(daysAgo(20).getTime()));
+		expect(before).toMatchObject({ day: first, moved: true, dayEnded: true });
+		expect(before.at.toISOString()).toBe(
+			new Date(Date.parse(`${first}T00:00:00+08:00`) + DAY).toISOString()
+		);
+		const firstDay = await campaignBulletin(d.db, admin, campaignId, first);
+		expect(firstDay.moved).toBe(false);
+		expect(before.totals).toEqual(firstDay.totals);
+		// no day asked: today, nothing moved
+		expect(await campaignBulletin(d.db, admin, campaignId, null)).toMatchObject({
+			day: today,
+			moved: false
+		});
+	});
+
 	it("prints a past day's bulletin with the figures at that day's end", async () => {
 		const day = bjDay(daysAgo(3).getTime());
 		const end = new Date(Date.parse(`${day}T00:00:00+08:00`) + DAY);

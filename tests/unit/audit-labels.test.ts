@@ -257,7 +257,7 @@ describe('campaign entries in words', () => {
 				deadline: '2027-06-10'
 			})
 		).toBe(
-			'操作：登记 · 原状态：已排查发现 · 新状态：已登记待整改 · 隐患等级：较大隐患 · 责任人：王校长 · 整改期限：2027年6月10日'
+			'操作：登记 · 原状态：已排查发现 · 新状态：已登记待整改 · 隐患等级：较大隐患 · 责任人：王校长 · 整改期限（含当日）：2027年6月10日'
 		);
 		expect(text('target_assigned', { from: 12, to: 15 })).toBe(
 			'原负责人：账号 #12 · 新负责人：账号 #15'
@@ -268,6 +268,24 @@ describe('campaign entries in words', () => {
 		expect(text('residences_denied', { reason: 'no_emergency' }, 'en')).toBe(
 			'reason: not inside a declared emergency'
 		);
+	});
+
+	it('shows a stored deadline (the instant its last day ends) as that last day, as the hazard page does', () => {
+		// registered with last day 2026-12-14: stored as Beijing midnight after it
+		const detail = { action: 'register', deadline: '2026-12-14T16:00:00.000Z' };
+		expect(text('hazard_step', detail)).toBe('操作：登记 · 整改期限（含当日）：2026年12月14日');
+		expect(text('hazard_step', detail, 'en')).toBe(
+			'step: Registered · deadline (last day): 14 Dec 2026'
+		);
+		expect(text('hazard_step', detail)).not.toContain('15日');
+		expect(
+			auditDetailParts(
+				'hazard_escalated',
+				{ deadline: '2026-12-14T16:00:00.000Z' },
+				'2026-12-20T00:00:00Z',
+				'zh-CN'
+			)[0].value
+		).toBe('2026年12月14日');
 	});
 
 	it('names the campaign, target, hazard and file an entry concerns', () => {

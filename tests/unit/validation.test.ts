@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { isHttpError } from '@sveltejs/kit';
 import {
 	adminCode,
+	annualReportQuery,
 	blankOr,
 	fieldsOf,
 	idText,
@@ -57,6 +58,25 @@ describe('edge validation', () => {
 			from: undefined,
 			before: undefined
 		});
+	});
+
+	it("makes an annual report only for the plan's first year (2024) to this year", () => {
+		const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+		const ask = (y: string | number) =>
+			parseQuery(annualReportQuery, new URL(`http://x/reports/annual?year=${y}`), 'zh-CN');
+		expect(ask(year).year).toBe(year);
+		expect(ask(2024).year).toBe(2024);
+		for (const y of [2099, year + 1, 2023, 2000]) {
+			const zh = thrown(() => ask(y));
+			expect(zh.status).toBe(400);
+			expect(zh.message).toContain('年度须在 2024 年（行动计划的第一年）至今年之间');
+		}
+		const en = thrown(() =>
+			parseQuery(annualReportQuery, new URL('http://x/reports/annual?year=2099'), 'en')
+		);
+		expect(en.message).toContain('from 2024 (the first year of the action plan) to this year');
+		// not a year at all: said so, in words a user reads
+		expect(thrown(() => ask('20x6')).message).toContain('年度须为四位年份（如 2026）');
 	});
 
 	it('refuses ids that are no bigint or no whole number', () => {

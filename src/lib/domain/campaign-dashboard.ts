@@ -36,6 +36,27 @@ export function campaignDays(c: { startsAt: Date; endsAt: Date }): {
 	};
 }
 
+/**
+ * The days a campaign's bulletin can be made for: from its first day to its last day or today,
+ * whichever comes first (a later day has no figures yet, an earlier one no campaign). A campaign
+ * that has not started yet offers only today. A requested day outside is moved to the nearest
+ * day inside, and `moved` says so (the page tells the reader which day is shown instead).
+ */
+export function bulletinDays(
+	c: { startsAt: Date; endsAt: Date },
+	requested: string | null,
+	now: Date
+): { day: string; minDay: string; maxDay: string; moved: boolean } {
+	const { firstDay, lastDay } = campaignDays(c);
+	const today = beijingDay(now);
+	// YYYY-MM-DD strings order as the days do
+	const maxDay = lastDay < today ? lastDay : today;
+	const minDay = firstDay < maxDay ? firstDay : maxDay;
+	const want = requested ?? maxDay;
+	const day = want < minDay ? minDay : want > maxDay ? maxDay : want;
+	return { day, minDay, maxDay, moved: requested !== null && day !== requested };
+}
+
 /** Whether a string is a real calendar day YYYY-MM-DD (2026-02-30 is not). */
 export function isDay(s: string): boolean {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;

@@ -3,6 +3,7 @@
 // daylight saving), whatever the time zone of the browser or the server. Also the audit log's
 // details and resources in words.
 import { formatCount, formatDate, isMessageKey, translator, type Locale } from '$lib/i18n';
+import { deadlineText } from '$lib/components/campaign/format';
 
 const ZONE = 'Asia/Shanghai';
 const OFFSET = '+08:00';
@@ -160,6 +161,9 @@ const ID_KEYS = new Set(['check', 'lon', 'lat', 'supervisor', 'year']);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Entries whose `deadline` is a hazard's deadline (an exclusive end instant). */
+const DEADLINE_ACTIONS = new Set(['hazard_step', 'hazard_escalated']);
+
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** jsonb arrives parsed on one engine and as text on another; anything else is no detail. */
@@ -210,6 +214,10 @@ export function auditDetailParts(
 		if (typeof v === 'number') return ID_KEYS.has(key) ? String(v) : formatCount(v, locale);
 		if (typeof v === 'string') {
 			if (CODE_KEYS[key]) return msg(`${CODE_KEYS[key]}${v}`, v);
+			// a hazard's deadline is stored as the instant its last day ends (Beijing midnight
+			// after it): shown as that last day, as the hazard page shows it, never "next day 00:00"
+			if (DEADLINE_ACTIONS.has(action) && key === 'deadline' && ISO_TIME.test(v))
+				return Number.isNaN(Date.parse(v)) ? v : deadlineText(v, locale);
 			if (ISO_TIME.test(v) && !Number.isNaN(Date.parse(v))) return formatDateTime(v, locale);
 			if (DAY.test(v) && startOfShanghaiDay(v)) return formatDate(startOfShanghaiDay(v)!, locale);
 			return v;

@@ -249,7 +249,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
 	'audit.detail.hazard_step.to': 'to',
 	'audit.detail.hazard_step.severity': 'severity',
 	'audit.detail.hazard_step.responsible': 'responsible',
-	'audit.detail.hazard_step.deadline': 'deadline',
+	'audit.detail.hazard_step.deadline': 'deadline (last day)',
 	'audit.detail.field_target_added.campaign': 'campaign',
 	'audit.detail.field_target_added.fieldKind': 'kind',
 	'audit.hazardStep.register': 'Registered',

@@ -238,7 +238,7 @@ export const adminZh = {
 	'audit.detail.hazard_step.to': '新状态',
 	'audit.detail.hazard_step.severity': '隐患等级',
 	'audit.detail.hazard_step.responsible': '责任人',
-	'audit.detail.hazard_step.deadline': '整改期限',
+	'audit.detail.hazard_step.deadline': '整改期限（含当日）',
 	'audit.detail.field_target_added.campaign': '排查行动',
 	'audit.detail.field_target_added.fieldKind': '类型',
 	'audit.hazardStep.register': '登记',

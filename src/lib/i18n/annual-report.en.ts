@@ -53,5 +53,7 @@ export const annualReportEn: Record<keyof typeof annualReportZh, string> = {
 	'annual.pdf': 'Download PDF',
 	'annual.pdf.file': 'annual progress report',
 	'annual.pdf.foot': 'Exported by {user} at {at} · page {page} of {pages}',
-	'annual.err.year': 'The year must be four digits between 2000 and 2100 (e.g. 2026)'
+	'annual.err.year': 'The year must be four digits (e.g. 2026)',
+	'annual.err.yearRange':
+		'The year must be from 2024 (the first year of the action plan) to this year: there is no work recorded before it, and no figures for later years yet'
 };

@@ -52,5 +52,7 @@ export const annualReportZh = {
 	'annual.pdf': '下载 PDF',
 	'annual.pdf.file': '年度工作进展情况',
 	'annual.pdf.foot': '由 {user} 于 {at} 导出 · 第 {page} 页，共 {pages} 页',
-	'annual.err.year': '年度须为 2000 至 2100 之间的四位年份（如 2026）'
+	'annual.err.year': '年度须为四位年份（如 2026）',
+	'annual.err.yearRange':
+		'年度须在 2024 年（行动计划的第一年）至今年之间：更早没有工作数据，以后的年度还没有数据'
 };

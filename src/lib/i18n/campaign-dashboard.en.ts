@@ -5,6 +5,9 @@ export const campaignDashboardEn: Record<keyof typeof campaignDashboardZh, strin
 	'cd.bulletin': 'Daily bulletin',
 	'cd.bulletinTitle': '{name}: daily bulletin',
 	'cd.bulletinDay': 'Day: {date}',
+	'cd.asOfDayEnd': 'Figures as at the end of {date}',
+	'cd.dayMoved':
+		'The chosen day, {asked}, has no bulletin (only {first} to {last}: within the campaign and not after today), so the bulletin of {shown} is shown.',
 	'cd.asOf': 'Figures as at {time}',
 	'cd.targets': 'Targets',
 	'cd.visited': 'Visited',

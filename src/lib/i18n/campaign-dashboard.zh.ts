@@ -4,6 +4,9 @@ export const campaignDashboardZh = {
 	'cd.bulletin': '每日通报',
 	'cd.bulletinTitle': '{name}每日通报',
 	'cd.bulletinDay': '通报日期：{date}',
+	'cd.asOfDayEnd': '数据截至{date}24时',
+	'cd.dayMoved':
+		'所选日期{asked}不在可通报的日期内（{first}至{last}，即行动期内且不晚于今天），现显示{shown}的通报。',
 	'cd.asOf': '数据截至{time}',
 	'cd.targets': '排查对象',
 	'cd.visited': '已排查',

@@ -49,5 +49,9 @@ export const fieldEn: Record<keyof typeof fieldZh, string> = {
 	'outbox.targetCheck': 'check of “{name}”',
 	'outbox.fieldTarget': 'field find “{name}”',
 	'outbox.photosLeft': '{n} {n|photo|photos} of it not yet uploaded',
-	'outbox.waitingTitle': 'Waiting on this phone'
+	'outbox.waitingTitle': 'Waiting on this phone',
+	'outbox.refusedFieldTarget': 'The field find “{segment}” was not accepted: {reason}',
+	'outbox.refusedTargetCheck': 'The check of “{segment}” was not accepted: {reason}',
+	'outbox.confirmDiscardFieldTarget':
+		'This field find will not be uploaded once deleted. Delete it?'
 };

@@ -49,5 +49,8 @@ export const fieldZh = {
 	'outbox.targetCheck': '排查记录“{name}”',
 	'outbox.fieldTarget': '现场隐患点“{name}”',
 	'outbox.photosLeft': '其中照片 {n} 张未传完',
-	'outbox.waitingTitle': '本机待上传'
+	'outbox.waitingTitle': '本机待上传',
+	'outbox.refusedFieldTarget': '现场发现“{segment}”未被接受：{reason}',
+	'outbox.refusedTargetCheck': '“{segment}”的排查记录未被接受：{reason}',
+	'outbox.confirmDiscardFieldTarget': '删除后这条现场发现将不会上传，确定删除吗？'
 } as const;

@@ -6,6 +6,7 @@
 
 import type { CheckPayloadInput } from '$lib/domain/check';
 import type { FieldTargetPayloadInput, TargetCheckPayloadInput } from '$lib/domain/field';
+import { refusedOf, sendable, settle, type RefusedView } from './outbox-state';
 import { sendTargetCheck, type QueuedPhoto } from './target-send';
 
 const DB_NAME = 'tongan-outbox';
@@ -172,10 +173,8 @@ class Outbox {
 	 * already due by itself: not a failure to report, only what it is waiting for.
 	 */
 	lastError: string | null = $state(null);
-	/** checks the server refused, each with its reason, until the user deletes them */
-	refused: { clientUuid: string; waterwayId?: number; label?: string; reason: string }[] = $state(
-		[]
-	);
+	/** items the server refused, each with its reason, until the user deletes them */
+	refused: RefusedView[] = $state([]);
 	/** what is still on this phone, each by name, with the photos of it not yet sent */
 	waiting: { clientUuid: string; kind: string; label?: string; photosLeft: number }[] = $state([]);
 	/** checks sent since the page loaded: pages showing what they changed reload on it */
@@ -206,16 +205,11 @@ class Outbox {
 
 	async refresh(): Promise<void> {
 		const all = await this.mine();
-		this.pending = all.length;
-		this.refused = all
-			.filter((c) => c.refused)
-			.map((c) => ({
-				clientUuid: c.clientUuid,
-				waterwayId: c.kind === undefined || c.kind === 'equipment' ? c.waterwayId : undefined,
-				label: c.label,
-				reason: c.lastError ?? ''
-			}));
-		this.waiting = all.map((c) => ({
+		// a refused item is not waiting: it will not be sent again, the user decides
+		const toSend = sendable(all);
+		this.pending = toSend.length;
+		this.refused = refusedOf(all);
+		this.waiting = toSend.map((c) => ({
 			clientUuid: c.clientUuid,
 			kind: c.kind ?? 'equipment',
 			label: c.label,
@@ -245,21 +239,25 @@ class Outbox {
 		this.cancelRetry();
 		let retry = false;
 		try {
-			for (const c of await this.mine()) {
-				const r = await send(c);
-				if (r.ok) {
+			// refused items are final: sending them again would only be refused again
+			for (const c of sendable(await this.mine())) {
+				const s = settle(c, await send(c));
+				if (s.action === 'delete') {
 					await deleteCheck(c.clientUuid);
 					this.lastError = null;
 					this.misses = 0;
 					this.sent++;
-				} else if (r.retry) {
+				} else if (s.action === 'stop') {
 					// offline or a server hiccup: the rest would fail the same way, try later
-					this.lastError = r.message;
+					this.lastError = s.item.lastError ?? null;
 					retry = true;
-					await putCheck({ ...c, lastError: r.message });
+					await putCheck(s.item);
 					break;
 				} else {
-					await putCheck({ ...c, lastError: r.message, refused: true });
+					// the server answered: the connection is fine, whatever the last miss said
+					this.lastError = null;
+					this.misses = 0;
+					await putCheck(s.item);
 				}
 			}
 		} finally {

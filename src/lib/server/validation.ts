@@ -7,6 +7,7 @@ import { translator, type Locale } from '$lib/i18n';
 import { issueField, issueReason, issueText } from '$lib/i18n/issues';
 import { fromShanghaiInput, normalizeCode, startOfShanghaiDay } from '$lib/i18n/admin-format';
 import { WATERWAY_KINDS } from '$lib/domain/equipment';
+import { isReportYear } from '$lib/domain/report-year';
 
 /** One reason per field (the first), for forms that show it next to the field. */
 export type FieldErrors = Record<string, string>;
@@ -159,13 +160,12 @@ export const segmentFilters = {
 	required: blankOr(flag)
 };
 
-/** A report year: four digits, 2000–2100. */
+/** A report year: four digits, from the plan's first year to this Beijing year (checked now). */
 export const reportYear = v.pipe(
 	v.string(),
 	v.regex(/^\d{4}$/, 'annual.err.year'),
 	v.transform(Number),
-	v.minValue(2000, 'annual.err.year'),
-	v.maxValue(2100, 'annual.err.year')
+	v.check((y) => isReportYear(y, new Date()), 'annual.err.yearRange')
 );
 
 /** The annual report's query, shared by its page and its PDF: ?year= and ?code=, both optional. */

@@ -26,6 +26,7 @@ import type { RequestMeta } from './auth';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import { targetName } from '$lib/domain/campaign';
 import {
+	bulletinDays,
 	campaignDays,
 	deadlineDay,
 	cumulative,
@@ -248,10 +249,14 @@ export async function campaignBulletin(
 	db: Kysely<DB>,
 	who: Principal,
 	id: number,
-	day: string,
+	requested: string | null,
 	now = new Date()
 ) {
 	const c = await visibleCampaign(db, who, id);
+	// only a day of the campaign up to today has figures: another is moved to the nearest one,
+	// so the header's "as at" and the table's day always name the same day
+	const days = bulletinDays({ startsAt: c.starts_at, endsAt: c.ends_at }, requested, now);
+	const day = days.day;
 	const end = endOfBeijingDay(day);
 	const at = end.getTime() > now.getTime() ? now : end;
 	const p = await progressAt(db, who, c, at);
@@ -261,7 +266,13 @@ export async function campaignBulletin(
 	return {
 		campaign: campaignHead(c, at),
 		day,
+		requestedDay: requested,
+		minDay: days.minDay,
+		maxDay: days.maxDay,
+		moved: days.moved,
 		at,
+		/** the figures are those at the end of the day (a past day), not at this moment */
+		dayEnded: at.getTime() === end.getTime(),
 		bbox: p.bbox,
 		frameCode: p.frameCode,
 		still: p.bbox ? await paperStill(db, p.frameCode, p.bbox) : null,

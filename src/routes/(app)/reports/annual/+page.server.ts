@@ -6,6 +6,7 @@ import { signedIn } from '$lib/server/http/guard';
 import { throwAsHttp } from '$lib/server/http/errors';
 import { annualReport, beijingYear } from '$lib/server/services/annual-report';
 import { annualReportQuery, parseQuery } from '$lib/server/validation';
+import { beijingYearOf } from '$lib/domain/report-year';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const { user } = signedIn(locals);
@@ -18,7 +19,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			q.code ?? user.principal.jurisdiction,
 			q.year ?? beijingYear(new Date())
 		);
-		return { report, user: user.principal.username };
+		// the year picker offers only the years a report can be made for
+		return { report, user: user.principal.username, maxYear: beijingYearOf(new Date()) };
 	} catch (e) {
 		throwAsHttp(locals.locale, e);
 	}

@@ -1,0 +1,66 @@
+// The outbox's rules: a refusal from the server is final — the item leaves the waiting count, is
+// not sent again, and is named for what it is (a field find is not a check).
+import { describe, expect, it } from 'vitest';
+import {
+	refusedKey,
+	refusedOf,
+	sendable,
+	settle,
+	type OutboxItemState
+} from '$lib/offline/outbox-state';
+import { en } from '$lib/i18n/en';
+import { zh } from '$lib/i18n/zh';
+
+const find: OutboxItemState = { clientUuid: 'a', kind: 'field_target', label: 'QA 村口野塘' };
+const check: OutboxItemState = { clientUuid: 'b', kind: 'target_check', label: '村口塘' };
+
+describe('outbox state', () => {
+	it('a 400 refusal marks the item refused, with the reason, and does not stop the others', () => {
+		const s = settle(find, { ok: false, retry: false, message: '该位置不在您的管辖范围内' });
+		expect(s.action).toBe('refuse');
+		if (s.action === 'delete') throw new Error('unreachable');
+		expect(s.item.refused).toBe(true);
+		expect(s.item.lastError).toBe('该位置不在您的管辖范围内');
+	});
+
+	it('a network miss keeps the item waiting, not refused', () => {
+		const s = settle(find, { ok: false, retry: true, message: 'network' });
+		expect(s.action).toBe('stop');
+		if (s.action === 'delete') throw new Error('unreachable');
+		expect(s.item.refused).toBeUndefined();
+		expect(sendable([s.item])).toHaveLength(1);
+	});
+
+	it('a delivered item is deleted', () => {
+		expect(settle(find, { ok: true }).action).toBe('delete');
+	});
+
+	it('a refused item is neither waiting nor sent again, but is listed with its reason', () => {
+		const refused = { ...find, refused: true, lastError: '该位置不在您的管辖范围内' };
+		const items = [refused, check];
+		expect(sendable(items).map((c) => c.clientUuid)).toEqual(['b']);
+		expect(refusedOf(items)).toEqual([
+			{
+				clientUuid: 'a',
+				kind: 'field_target',
+				waterwayId: undefined,
+				label: 'QA 村口野塘',
+				reason: '该位置不在您的管辖范围内'
+			}
+		]);
+	});
+
+	it('an equipment check stored before kinds existed keeps its segment', () => {
+		const old = { clientUuid: 'c', waterwayId: 7, refused: true, lastError: 'x' };
+		expect(refusedOf([old])[0]).toMatchObject({ kind: 'equipment', waterwayId: 7 });
+	});
+
+	it('a refused field find is called a field find, not a check, in zh and en', () => {
+		const key = refusedKey('field_target');
+		expect(zh[key]).toContain('现场发现');
+		expect(zh[key]).not.toContain('检查');
+		expect(en[key]).toContain('field find');
+		expect(en[key]).not.toContain('check');
+		expect(refusedKey('equipment')).toBe('outbox.refused');
+	});
+});
