@@ -2,7 +2,16 @@
 // format each), and its township table starts "most in need first", in the same order as the
 // bulletin's.
 import { test, expect, type Page } from '@playwright/test';
-import { DEMO, expectPageNumbers, flat, guard, printPdf, sheetsOf, signIn } from './helpers';
+import {
+	DEMO,
+	expectPageNumbers,
+	flat,
+	guard,
+	printPdf,
+	sheetsOf,
+	signIn,
+	hydrated
+} from './helpers';
 import { OVERDUE_CAMPAIGN } from './overdue-fixture';
 
 async function openDashboard(page: Page): Promise<string> {
@@ -84,6 +93,7 @@ test("on a campaign's first day each township's small chart says there is no tre
 	const problems = guard(page);
 	await signIn(page, DEMO.county);
 	await page.goto('/campaigns');
+	await hydrated(page);
 	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(`首日看板 ${Date.now()}`);
 	await page.getByTestId('create-submit').click();
 	await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 60_000 });

@@ -3,7 +3,7 @@
 // and the hazard goes through 登记 → 整改 (after photo) → 销号 by a second person.
 import { test, expect, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, openable, PHONE, signIn, stampPixels } from './helpers';
+import { DEMO, guard, openable, PHONE, signIn, stampPixels, hydrated } from './helpers';
 
 test.use(PHONE);
 
@@ -133,6 +133,7 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 
 	// the worker records the fix: without the after photo it is refused, with it accepted
 	await worker.goto(hazardUrl);
+	await hydrated(worker);
 	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'registered');
 	await worker.getByTestId('fix-form').getByLabel('整改说明').fill('已砌补并加固');
 	await worker.getByTestId('fix-submit').click();
@@ -174,6 +175,7 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 
 	// a second person (the county) verifies and closes it
 	await page.goto(hazardUrl);
+	await hydrated(page);
 	await page.getByTestId('close-form').getByLabel('核实意见').fill('现场核实已整改');
 	await page.getByTestId('close-submit').click();
 	await expect(page.getByTestId('hazard-state')).toHaveAttribute('data-state', 'closed');

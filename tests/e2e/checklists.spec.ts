@@ -2,7 +2,7 @@
 // mid-campaign (adds an item, is refused a duplicate), the target page then asks the new item,
 // and a check made on it is filed under the new version while the editor's page keeps count.
 import { test, expect } from '@playwright/test';
-import { DEMO, flat, guard, PHONE, printPdf, signIn } from './helpers';
+import { DEMO, flat, guard, PHONE, printPdf, signIn, hydrated } from './helpers';
 
 test.use(PHONE);
 
@@ -15,6 +15,7 @@ test('checklists: a county administrator adds an item and the target page asks i
 
 	// a campaign of the county's own
 	await page.goto('/campaigns');
+	await hydrated(page);
 	const name = `清单排查 ${Date.now()}`;
 	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
 	await page.getByTestId('create-submit').click();

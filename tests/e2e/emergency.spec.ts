@@ -4,7 +4,7 @@
 // in the browser: a crossing ring is refused there) is answered by the server, and a river reach
 // picked shows what lies near it with the server's own figures. On a phone.
 import { test, expect, type Page } from '@playwright/test';
-import { DEMO, guard, PHONE, pointOf, signIn } from './helpers';
+import { DEMO, guard, hydrated, PHONE, pointOf, signIn } from './helpers';
 
 const TOWNSHIP = '421083100000';
 
@@ -54,6 +54,7 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 	// the county declares an emergency over one township
 	await signIn(page, DEMO.county);
 	await page.goto('/admin/emergencies');
+	await hydrated(page);
 	const reason = `汛情转移 e2e ${Date.now()}`;
 	await page.locator('#em-area').fill(TOWNSHIP);
 	await page.locator('#em-reason').fill(reason);

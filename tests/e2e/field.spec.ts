@@ -5,7 +5,7 @@
 // page. A find in the field outside the worker's jurisdiction is refused in words.
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, openable, PHONE, signIn, stampPixels } from './helpers';
+import { DEMO, guard, openable, PHONE, signIn, stampPixels, hydrated } from './helpers';
 
 test.use(PHONE);
 
@@ -18,6 +18,7 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 
 	await signIn(page, DEMO.county);
 	await page.goto('/campaigns');
+	await hydrated(page);
 	const name = `现场排查 ${Date.now()}`;
 	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
 	await page.getByTestId('create-submit').click();
@@ -140,6 +141,7 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 async function launchCampaign(page: import('@playwright/test').Page, prefix: string) {
 	await signIn(page, DEMO.county);
 	await page.goto('/campaigns');
+	await hydrated(page);
 	const name = `${prefix} ${Date.now()}`;
 	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
 	await page.getByTestId('create-submit').click();

@@ -326,3 +326,12 @@ export async function openable(row: Locator): Promise<{ targetName: string; href
 		href: a.getAttribute('href') ?? ''
 	}));
 }
+
+/**
+ * Wait until the page has hydrated (src/routes/+layout.svelte marks <html>): input given before
+ * then is lost (a filled field is reset, a pressed button does nothing), which the clean-clone
+ * CI met as a form sent with its defaults.
+ */
+export async function hydrated(page: Page): Promise<void> {
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}

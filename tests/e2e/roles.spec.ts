@@ -2,7 +2,7 @@
 // exact homes (points) only for the roles whose work needs them, after stating a purpose;
 // everyone else sees counts and is never offered points.
 import { test, expect } from '@playwright/test';
-import { DEMO, guard, mapIdle, pointOf, signIn } from './helpers';
+import { DEMO, guard, mapIdle, pointOf, signIn, hydrated } from './helpers';
 
 const POINTS = [DEMO.province, DEMO.prefecture, DEMO.county, DEMO.township, DEMO.village];
 const COUNTS = [DEMO.riverChief, DEMO.emergency, DEMO.planner];
@@ -57,6 +57,7 @@ test('exact homes stay on screen while the official taps a home or opens a water
 	const problems = guard(page);
 	await signIn(page, DEMO.township);
 	await page.goto('/?view=map');
+	await hydrated(page);
 	await mapIdle(page);
 	await page.getByTestId('residence-purpose').selectOption('hazard_check');
 	await page.getByTestId('residence-show').click();
