@@ -9,7 +9,7 @@ import Protobuf from 'pbf';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../support/template';
-import { DEMO, guard, signIn } from './helpers';
+import { DEMO, guard, hydrated, signIn } from './helpers';
 
 let db: TestDatabase;
 let villages: { code: string; township: string; lon: number; lat: number }[] = [];
@@ -39,14 +39,13 @@ test.afterAll(async () => {
 });
 
 type FileChoice = { name: string; mimeType: string; buffer: Buffer };
-// A file chosen before the page has hydrated is lost: the input is replaced and 读取文件 stays
-// disabled. The choice is made again until the page holds it, then read.
+// A file chosen before the page has hydrated is lost (the input is replaced and 读取文件 stays
+// disabled): it is chosen once the page has.
 async function readFile(page: Page, file: FileChoice): Promise<void> {
+	await hydrated(page);
+	await page.locator('input[type=file]').setInputFiles(file);
 	const read = page.getByRole('button', { name: '读取文件' });
-	await expect(async () => {
-		await page.locator('input[type=file]').setInputFiles(file);
-		await expect(read).toBeEnabled({ timeout: 1_000 });
-	}).toPass({ timeout: 20_000 });
+	await expect(read).toBeEnabled();
 	await read.click();
 }
 
@@ -202,7 +201,7 @@ test('waterway segments from a GeoJSON: imported, then exported back in CSV and 
 	await signIn(page, DEMO.county);
 	await page.goto('/admin/imports');
 	// the page hydrated: a choice made before would be reset to the first kind
-	await page.waitForLoadState('networkidle');
+	await hydrated(page);
 	const stamp = Date.now().toString(36);
 	const v = villages[0];
 	const names = [`导入渠甲${stamp}`, `导入塘乙${stamp}`];
@@ -284,7 +283,7 @@ test('on a phone, a row with several problems is one card with every problem, fi
 	await page.setViewportSize({ width: 390, height: 844 });
 	await signIn(page, DEMO.county);
 	await page.goto('/admin/imports');
-	await page.waitForLoadState('networkidle');
+	await hydrated(page);
 	const stamp = Date.now().toString(36);
 	const v = villages[0];
 	// row 2: no name, an area that is no number, a status nobody uses, a village code of the
