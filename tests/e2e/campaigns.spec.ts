@@ -147,23 +147,28 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 		.getByTestId('fix-form')
 		.getByLabel('整改后照片')
 		.setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: jpeg });
-	// out of signal the fix is not sent: the page says so and keeps the note and the photo (it
-	// showed a made-up server error and dropped both)
+	// out of signal the fix goes to the phone's outbox with its note and stamped photo (it showed
+	// a made-up server error and dropped both), and is sent by itself when the signal returns
 	await phone.setOffline(true);
 	await worker.getByTestId('fix-submit').click();
-	await expect(worker.getByTestId('hazard-not-sent')).toContainText('没有网络');
+	await expect(worker.getByTestId('hazard-queued')).toContainText('已保存在本机');
 	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'registered');
-	await expect(worker.getByTestId('fix-form').getByLabel('整改说明')).toHaveValue('已砌补并加固');
-	expect(
-		await worker
-			.getByTestId('fix-form')
-			.getByLabel('整改后照片')
-			.evaluate((i) => (i as HTMLInputElement).files?.length)
-	).toBe(1);
+	await expect(worker.getByTestId('outbox-pending')).toHaveText('待上传 1 条');
+	await expect(worker.getByTestId('outbox-waiting')).toContainText(`隐患办理“${targetName}`);
+	// the next step waits for this one: no second fix taken from the same state meanwhile
+	await expect(worker.getByTestId('fix-form')).toHaveCount(0);
+	// the hazard's page opens out of signal too (kept on the phone), saying what waits
+	await worker.reload();
+	await hydrated(worker);
+	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'registered');
+	await expect(worker.getByTestId('hazard-queued')).toContainText('保存在本机');
+	await expect(worker.getByTestId('fix-form')).toHaveCount(0);
 	await phone.setOffline(false);
-	await worker.getByTestId('fix-submit').click();
 	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'fixed');
+	await expect(worker.getByTestId('outbox-banner')).toHaveCount(0);
+	await expect(worker.getByTestId('hazard-queued')).toHaveCount(0);
 	await expect(worker.getByTestId('hazard-not-sent')).toHaveCount(0);
+	await expect(worker.getByTestId('hazard-log')).toContainText('已砌补并加固');
 	await expect(worker.getByTestId('after-photo')).toBeVisible();
 	// stamped on the phone like the photo of the finding: a dark band with white words along
 	// the foot of what was a plain green picture

@@ -3,7 +3,7 @@
 // county of its own (code 4299…) far from the demo data, laid along one meridian so the distances
 // are known exactly: on the sphere, a point due north of a north–south segment's end lies a
 // whole number of metres of latitude from it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
@@ -33,6 +33,16 @@ import { completePhotoUpload, insertPhotoUpload } from '../../src/lib/server/rep
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { routeEvent, type RouteHandler } from '../support/route-event';
+import { POST as postHazardStep } from '../../src/routes/api/hazard-steps/+server';
+import { hazardStepOf } from '../../src/lib/server/http/hazard-step-form';
+
+// the hazard-step route reads the database the app opens: here, the test's
+const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
+vi.mock('$lib/server/db', async (original) => ({
+	...(await original<typeof import('../../src/lib/server/db')>()),
+	database: async () => state.db!
+}));
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 const COUNTY = '429900000000';
@@ -64,6 +74,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 
 	beforeAll(async () => {
 		d = await openTestDatabase(engine);
+		state.db = d;
 		const db = d.db;
 		const unit = (code: string, level: string, name: string, parent: string | null, lon: number) =>
 			sql`INSERT INTO admin_units (code, level, name, parent_code, center)
@@ -413,6 +424,124 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		);
 		// register, fix, reject, fix again, close
 		expect(audit.rows[0].n).toBe(5);
+	});
+
+	it("takes a step sent from the phone's outbox exactly once, however often it arrives", async () => {
+		const kg = (await myTargets(d.db, staff)).find((t) => t.name === '镇幼儿园')!;
+		const found = await recordTargetCheck(
+			d.db,
+			staff,
+			{
+				clientUuid: randomUUID(),
+				targetId: kg.id,
+				recordedAt: new Date(),
+				lon: kg.lon,
+				lat: kg.lat,
+				answers: DEFAULT_CHECKLIST_ITEMS.institution.map((item) => ({
+					item,
+					answer: item === 'fire' ? ('hazard' as const) : ('ok' as const)
+				}))
+			},
+			meta
+		);
+		const hid = found.hazards[0];
+		const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#46a' } })
+			.jpeg()
+			.toBuffer();
+		/** the outbox's request: the page form's fields, the hazard, the action and the step's id */
+		const post = async (who: Principal, fields: Record<string, string>, photo?: Buffer) => {
+			const form = new FormData();
+			for (const [k, v] of Object.entries(fields)) form.set(k, v);
+			if (photo) form.set('photo', new Blob([new Uint8Array(photo)]), 'after.jpg');
+			const req = new Request('http://localhost/api/hazard-steps', { method: 'POST', body: form });
+			const res = await (postHazardStep as RouteHandler)(routeEvent(who, req));
+			return { status: res.status, body: (await res.json()) as Record<string, string> };
+		};
+		const logged = async () =>
+			(
+				await sql<{ to_state: string; client_uuid: string | null }>`
+					SELECT to_state, client_uuid::text FROM hazard_events
+					WHERE hazard_id = ${hid} ORDER BY id`.execute(d.db)
+			).rows;
+		const deadline = beijingDay(new Date(Date.now() + 7 * 86400_000));
+		const register = {
+			hazardId: String(hid),
+			action: 'register',
+			clientUuid: randomUUID(),
+			expected: 'found',
+			severity: 'major',
+			responsible: '李园长',
+			deadline
+		};
+		// sent three times (answers lost on the way back): taken once, then answered as taken
+		const sends = [];
+		for (let i = 0; i < 3; i++) sends.push((await post(admin, register)).status);
+		expect(sends).toEqual([201, 200, 200]);
+		expect((await logged()).map((e) => e.to_state)).toEqual(['found', 'registered']);
+		expect((await logged())[1].client_uuid).toBe(register.clientUuid);
+
+		// a fix with its after photo, three times: one step, one photo
+		const fix = {
+			hazardId: String(hid),
+			action: 'fix',
+			clientUuid: randomUUID(),
+			expected: 'registered',
+			note: '已更换灭火器'
+		};
+		// refused as the form would be, in the user's language, and nothing is written: no photo,
+		// no id for the step, an action that does not exist
+		const noPhoto = await post(staff, fix);
+		expect(noPhoto).toMatchObject({ status: 400, body: { field: 'photo' } });
+		expect(noPhoto.body.message).toMatch(/照片/);
+		const noId = await post(staff, { ...fix, clientUuid: '' }, jpeg);
+		expect(noId).toMatchObject({ status: 400, body: { field: 'clientUuid' } });
+		expect((await post(staff, { ...fix, action: 'skip' }, jpeg)).status).toBe(400);
+		expect(await logged()).toHaveLength(2);
+		for (let i = 0; i < 3; i++) sends.push((await post(staff, fix, jpeg)).status);
+		expect(sends.slice(3)).toEqual([201, 200, 200]);
+		const photos = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM hazard_photos WHERE hazard_id = ${hid} AND stage = 'after'`.execute(
+			d.db
+		);
+		expect(photos.rows[0].n).toBe(1);
+		expect((await hazardPage(d.db, admin, hid)).hazard).toMatchObject({
+			state: 'fixed',
+			fix_note: '已更换灭火器'
+		});
+		// the registration sent once more after the hazard moved on: still answered as taken,
+		// not refused as out of date (the outbox would show it as refused)
+		expect((await post(admin, register)).status).toBe(200);
+		// another person's step under the same id is a conflict, not theirs to take
+		expect((await post(staff2, { ...fix, action: 'close', expected: 'fixed' })).status).toBe(409);
+		// a step of a hazard that has moved on, under a new id, is refused for good
+		const stale = await post(admin, { ...register, clientUuid: randomUUID() });
+		expect(stale).toMatchObject({ status: 400, body: { field: 'register' } });
+		expect(stale.body.message).toMatch(/已被他人处理/);
+		expect((await logged()).map((e) => e.to_state)).toEqual(['found', 'registered', 'fixed']);
+		const audit = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM audit_log WHERE action = 'hazard_step' AND resource = ${'hazard:' + hid}`.execute(
+			d.db
+		);
+		expect(audit.rows[0].n).toBe(2);
+		// the page's own form without JavaScript sends an empty id: a step like any other
+		const plain = new FormData();
+		plain.set('expected', 'fixed');
+		plain.set('clientUuid', '');
+		plain.set('note', '已核实');
+		const parsed = await hazardStepOf('close', plain, 'zh-CN');
+		expect(parsed).toMatchObject({ ok: true, step: { action: 'close', note: '已核实' } });
+		expect(parsed.ok && parsed.step.clientUuid).toBeUndefined();
+		expect(
+			(
+				await post(staff2, {
+					...fix,
+					action: 'close',
+					expected: 'fixed',
+					clientUuid: randomUUID(),
+					note: '已核实'
+				})
+			).status
+		).toBe(201);
 	});
 
 	it('keeps a household visit pseudonymous on the phone, its homes and photos for allowed roles only', async () => {

@@ -268,7 +268,17 @@ const COLUMNS = {
 		'user_id',
 		'created_at'
 	],
-	hazard_events: ['id', 'hazard_id', 'from_state', 'to_state', 'user_id', 'at', 'note', 'detail'],
+	hazard_events: [
+		'id',
+		'hazard_id',
+		'from_state',
+		'to_state',
+		'user_id',
+		'at',
+		'note',
+		'detail',
+		'client_uuid'
+	],
 	hazard_escalations: ['hazard_id', 'level', 'supervisor_code', 'due_at', 'recorded_at'],
 	check_photos: [
 		'id',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isKeptPage, isWholeAnswer, keepKey, listKeepPaths } from '$lib/offline/keep';
+import {
+	hazardKeepPaths,
+	isKeptPage,
+	isWholeAnswer,
+	keepKey,
+	listKeepPaths
+} from '$lib/offline/keep';
 
 const u = (p: string) => new URL(p, 'http://127.0.0.1:3000');
 
@@ -58,5 +64,18 @@ describe('pages kept on the phone for offline use', () => {
 			Array.from({ length: 300 }, (_, i) => i + 1)
 		);
 		expect(many).toHaveLength(2 + 2 * 200);
+	});
+
+	it("keeps a target's open hazards: their steps can be taken out of signal", () => {
+		const paths = hazardKeepPaths([7, 12]);
+		expect(paths).toEqual([
+			'/hazards/7',
+			'/hazards/7/__data.json',
+			'/hazards/12',
+			'/hazards/12/__data.json'
+		]);
+		expect(paths.every((p) => isKeptPage(u(p)))).toBe(true);
+		for (const p of ['/hazards', '/hazards?overdue=1', '/hazards/x', '/api/hazard-photos/3'])
+			expect(isKeptPage(u(p)), p).toBe(false);
 	});
 });

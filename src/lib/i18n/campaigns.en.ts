@@ -133,7 +133,13 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.log.recordedAt': 'recorded in the field at {at}; this is when it arrived',
 	'hz.noActions': 'There is nothing you can do with this hazard now',
 	'hz.notSent':
-		'No signal: this step was not sent. What you entered and the photo are still on this page; press the button again where there is signal.',
+		'No signal: this step was not sent and could not be saved on this phone. What you entered and the photo are still on this page; press the button again where there is signal.',
+	'hz.queued':
+		'No signal: this step is saved on this phone and will be sent by itself when there is signal (see “waiting to upload” at the top).',
+	'hz.waiting':
+		'A step of this hazard is saved on this phone and not sent yet; the next step can be taken once it is.',
+	'outbox.hazardStep': 'hazard step “{name}”',
+	'outbox.refusedHazardStep': 'The hazard step “{segment}” was not accepted: {reason}',
 	// a bare "Open" in a list of hazards read as the hazard's state (open, not closed)
 	'hz.view': 'View hazard',
 	'hz.done': 'Now: {state}',

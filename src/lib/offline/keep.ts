@@ -15,7 +15,10 @@ const KEPT = [
 	/^\/api\/photos\/\d+$/,
 	// "my targets" and each target's page: nothing about children is on them (a household visit
 	// is its village and a released count)
-	/^\/campaigns\/(mine|targets\/\d+)(\/__data\.json)?$/
+	/^\/campaigns\/(mine|targets\/\d+)(\/__data\.json)?$/,
+	// a hazard's page: its steps can be taken out of signal (they wait in the outbox); no child
+	// is on it (a household visit's photos are withheld from those who may not see homes)
+	/^\/hazards\/\d+(\/__data\.json)?$/
 ];
 
 export function isKeptPage(url: URL): boolean {
@@ -64,6 +67,11 @@ export function targetKeepPaths(ids: number[], max = 300): string[] {
 			.slice(0, max)
 			.flatMap((id) => [`/campaigns/targets/${id}`, `/campaigns/targets/${id}/__data.json`])
 	];
+}
+
+/** The pages a target's page asks the phone to keep: its open hazards' pages and data. */
+export function hazardKeepPaths(ids: number[], max = 50): string[] {
+	return ids.slice(0, max).flatMap((id) => [`/hazards/${id}`, `/hazards/${id}/__data.json`]);
 }
 
 /** A kept page younger than this is not fetched again when a list asks for it. */

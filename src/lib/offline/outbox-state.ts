@@ -55,11 +55,16 @@ export function settle<T extends OutboxItemState>(
 	return { action: 'refuse', item: { ...c, lastError: r.message, refused: true } };
 }
 
-/** The i18n key of a refused item's message: a field find is not a "check". */
+/** The i18n key of a refused item's message: a field find or a hazard's step is not a "check". */
 export function refusedKey(
 	kind: string
-): 'outbox.refused' | 'outbox.refusedFieldTarget' | 'outbox.refusedTargetCheck' {
+):
+	| 'outbox.refused'
+	| 'outbox.refusedFieldTarget'
+	| 'outbox.refusedTargetCheck'
+	| 'outbox.refusedHazardStep' {
 	if (kind === 'field_target') return 'outbox.refusedFieldTarget';
+	if (kind === 'hazard_step') return 'outbox.refusedHazardStep';
 	if (kind === 'target_check') return 'outbox.refusedTargetCheck';
 	return 'outbox.refused';
 }

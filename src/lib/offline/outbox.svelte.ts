@@ -1,11 +1,12 @@
-// The field outbox: equipment checks, target checks (with their stamped photos) and targets found
-// in the field are written to IndexedDB first and sent from there, so each survives a dropped
+// The field outbox: equipment checks, target checks (with their stamped photos), targets found
+// in the field and hazards' steps (register, fix with its after photo, close, send back) are written to IndexedDB first and sent from there, so each survives a dropped
 // connection, a closed tab or a phone restart, and is stored exactly once (the server ignores a
 // client UUID it has already stored; a photo resumes where it stopped). Only what the worker
 // recorded lives here — never anything about children.
 
 import type { CheckPayloadInput } from '$lib/domain/check';
 import type { FieldTargetPayloadInput, TargetCheckPayloadInput } from '$lib/domain/field';
+import type { HazardAction } from '$lib/domain/hazard';
 import { refusedOf, sendable, settle, type RefusedView } from './outbox-state';
 import { sendTargetCheck, type QueuedPhoto } from './target-send';
 
@@ -53,7 +54,19 @@ export interface QueuedFieldTarget extends QueuedCommon {
 	fieldTarget: FieldTargetPayloadInput;
 }
 
-export type QueuedItem = QueuedCheck | QueuedTargetCheck | QueuedFieldTarget;
+/**
+ * A hazard's step taken out of signal: the page form's fields as they were (the server reads them
+ * as it reads the form) and, for a fix, the stamped after photo, sent together (the step needs it).
+ */
+export interface QueuedHazardStep extends QueuedCommon {
+	kind: 'hazard_step';
+	hazardId: number;
+	action: HazardAction;
+	fields: Record<string, string>;
+	photo: Blob | null;
+}
+
+export type QueuedItem = QueuedCheck | QueuedTargetCheck | QueuedFieldTarget | QueuedHazardStep;
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
@@ -106,18 +119,30 @@ export async function send(c: QueuedItem): Promise<SendResult> {
 		);
 		return r.ok ? r : { ok: false, retry: r.retry, message: r.message };
 	}
-	if (c.kind === 'field_target') return sendJson('/api/field-targets', c.fieldTarget);
+	if (c.kind === 'field_target')
+		return post('/api/field-targets', {
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(c.fieldTarget)
+		});
+	if (c.kind === 'hazard_step') return post('/api/hazard-steps', { body: hazardStepForm(c) });
 	return sendEquipmentCheck(c);
 }
 
-async function sendJson(url: string, body: unknown): Promise<SendResult> {
+/** The multipart body of a queued hazard step: the form's own fields, the step's id and photo. */
+export function hazardStepForm(c: QueuedHazardStep): FormData {
+	const form = new FormData();
+	for (const [k, v] of Object.entries(c.fields)) form.set(k, v);
+	form.set('hazardId', String(c.hazardId));
+	form.set('action', c.action);
+	form.set('clientUuid', c.clientUuid);
+	if (c.photo) form.set('photo', c.photo, 'after.jpg');
+	return form;
+}
+
+async function post(url: string, init: RequestInit): Promise<SendResult> {
 	let res: Response;
 	try {
-		res = await fetch(url, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify(body)
-		});
+		res = await fetch(url, { method: 'POST', ...init });
 	} catch {
 		return { ok: false, retry: true, message: NETWORK };
 	}
@@ -176,7 +201,14 @@ class Outbox {
 	/** items the server refused, each with its reason, until the user deletes them */
 	refused: RefusedView[] = $state([]);
 	/** what is still on this phone, each by name, with the photos of it not yet sent */
-	waiting: { clientUuid: string; kind: string; label?: string; photosLeft: number }[] = $state([]);
+	waiting: {
+		clientUuid: string;
+		kind: string;
+		label?: string;
+		photosLeft: number;
+		/** a hazard's step: the hazard (its page says a step of it waits on the phone) */
+		hazardId?: number;
+	}[] = $state([]);
 	/** checks sent since the page loaded: pages showing what they changed reload on it */
 	sent = $state(0);
 	private started = false;
@@ -213,7 +245,8 @@ class Outbox {
 			clientUuid: c.clientUuid,
 			kind: c.kind ?? 'equipment',
 			label: c.label,
-			photosLeft: c.kind === 'target_check' ? c.targetPhotos.filter((p) => !p.done).length : 0
+			photosLeft: c.kind === 'target_check' ? c.targetPhotos.filter((p) => !p.done).length : 0,
+			hazardId: c.kind === 'hazard_step' ? c.hazardId : undefined
 		}));
 	}
 
@@ -230,6 +263,9 @@ class Outbox {
 	}
 
 	async flush(): Promise<void> {
+		// the phone knows it has no network: an attempt could only fail (each send an error in
+		// the console); the `online` event sends everything when the network returns
+		if (typeof navigator !== 'undefined' && navigator.onLine === false) return this.refresh();
 		if (this.sending) {
 			this.again = true;
 			return;

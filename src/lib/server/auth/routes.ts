@@ -68,6 +68,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/uploads/[...path]': 'user',
 	'/api/check-photos/[id]': 'user',
 	'/api/field-targets': 'user',
+	// a hazard's step taken out of signal, sent later by the phone's outbox (as the page's forms)
+	'/api/hazard-steps': 'user',
 	// emergency staff (and administrators): the emergency desk, near a place, the homes' file;
 	// the services decide the role and the emergency
 	'/(app)/emergency': 'user',

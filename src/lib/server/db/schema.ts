@@ -392,6 +392,8 @@ export interface HazardEventsTable {
 	at: GeneratedTimestamp;
 	note: string | null;
 	detail: ColumnType<unknown, string | undefined, never>;
+	/** the phone's UUID for the step (migration 0030): a step sent again is not taken twice */
+	client_uuid: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** 挂牌督办: an overdue hazard supervised by its county (1) or prefecture (2); append-only (0014). */

@@ -734,6 +734,7 @@ export async function appendHazardEvent(
 		userId: number;
 		note: string | null;
 		detail?: Record<string, unknown>;
+		clientUuid?: string | null;
 	}
 ): Promise<void> {
 	await trx
@@ -744,9 +745,23 @@ export async function appendHazardEvent(
 			to_state: e.to,
 			user_id: e.userId,
 			note: e.note,
-			detail: JSON.stringify(e.detail ?? {})
+			detail: JSON.stringify(e.detail ?? {}),
+			client_uuid: e.clientUuid ?? null
 		})
 		.execute();
+}
+
+/** The step logged under a phone's UUID, if one is (the hazard and who took it). */
+export async function hazardEventByClientUuid(
+	db: Kysely<DB>,
+	clientUuid: string
+): Promise<{ hazard_id: number; user_id: number; to_state: string } | null> {
+	const r = await db
+		.selectFrom('hazard_events')
+		.select(['hazard_id', 'user_id', 'to_state'])
+		.where('client_uuid', '=', clientUuid)
+		.executeTakeFirst();
+	return r ? { ...r, hazard_id: Number(r.hazard_id), user_id: Number(r.user_id) } : null;
 }
 
 export async function hazardEvents(

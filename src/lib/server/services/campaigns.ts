@@ -19,7 +19,7 @@ import {
 	type Principal
 } from '../auth/policy';
 import { inSiteScope, scopeFor } from '../auth/scope';
-import { CampaignRejected, Forbidden, NotFoundError, PhotoError } from '../errors';
+import { CampaignRejected, CheckConflict, Forbidden, NotFoundError, PhotoError } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { findUnit } from './areas';
 import {
@@ -32,6 +32,7 @@ import {
 	findHazard,
 	findTarget,
 	findUserBrief,
+	hazardEventByClientUuid,
 	hazardEvents,
 	hazardPhoto,
 	hazardsOf,
@@ -544,12 +545,16 @@ export async function stepHazard(
 	db: Kysely<DB>,
 	who: Principal,
 	id: number,
-	/** `expected`: the state the user saw; if the hazard has moved on since, nothing is done */
-	step: HazardStep & { expected?: HazardState },
+	/**
+	 * `expected`: the state the user saw; if the hazard has moved on since, nothing is done.
+	 * `clientUuid`: the phone's id for the step; a step already logged under it is answered as
+	 * done (`duplicate`), not taken again: the phone's outbox may send it more than once.
+	 */
+	step: HazardStep & { expected?: HazardState; clientUuid?: string },
 	afterPhoto: Buffer | null,
 	meta: RequestMeta,
 	now = new Date()
-): Promise<{ state: string }> {
+): Promise<{ state: string; duplicate: boolean }> {
 	const seen = await reachableHazard(db, who, id);
 	const allowed =
 		step.action === 'register'
@@ -571,6 +576,13 @@ export async function stepHazard(
 	return db.transaction().execute(async (trx) => {
 		const h = await findHazard(trx, id, true);
 		if (!h) throw new NotFoundError(`hazard/${id}`);
+		// after the lock: a second send of the same step waits for the first and finds it logged
+		if (step.clientUuid) {
+			const logged = await hazardEventByClientUuid(trx, step.clientUuid);
+			if (logged && (logged.hazard_id !== id || logged.user_id !== who.userId))
+				throw new CheckConflict();
+			if (logged) return { state: h.state, duplicate: true };
+		}
 		if (step.expected && step.expected !== h.state) reject(step.action, 'hazard.err.moved');
 		const r = advance(
 			{ state: h.state, foundBy: h.found_by, fixedBy: h.fixed_by, deadline: h.deadline },
@@ -619,7 +631,8 @@ export async function stepHazard(
 			to: r.to,
 			userId: who.userId,
 			note,
-			detail
+			detail,
+			clientUuid: step.clientUuid
 		});
 		await appendAudit(trx, {
 			...actorOf(who),
@@ -629,7 +642,7 @@ export async function stepHazard(
 			detail: { action: s.action, from: h.state, to: r.to, ...detail },
 			...meta
 		});
-		return { state: r.to };
+		return { state: r.to, duplicate: false };
 	});
 }
 

@@ -1,8 +1,8 @@
 // One hazard through 排查 → 登记 → 整改 → 销号: its state, its log, and the one step the viewer may
-// take now. The shape of each form is checked here (a 400 naming the field); whether the step is
-// allowed (state, deadline, after photo, a second person) is the state machine's answer.
+// take now. The shape of each form is checked by http/hazard-step-form (a 400 naming the field),
+// as for a step the phone's outbox sends later; whether the step is allowed (state, deadline,
+// after photo, a second person) is the state machine's answer.
 import { fail } from '@sveltejs/kit';
-import * as v from 'valibot';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { database } from '$lib/server/db';
 import { requestMeta, signedIn } from '$lib/server/http/guard';
@@ -12,36 +12,11 @@ import { supervisionOf } from '$lib/server/services/escalation';
 import { campaignItemLabels } from '$lib/server/services/checklists';
 import { labelKey } from '$lib/domain/checklist';
 import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
-import {
-	fieldsOf,
-	idText,
-	parse,
-	parseOrError,
-	readForm,
-	shanghaiDay,
-	text
-} from '$lib/server/validation';
-import {
-	HAZARD_SEVERITIES,
-	HAZARD_STATES,
-	type HazardState,
-	type HazardStep
-} from '$lib/domain/hazard';
-import { MAX_UPLOAD_BYTES } from '$lib/server/photos';
-import { translator } from '$lib/i18n';
+import { idText, parseOrError, readForm } from '$lib/server/validation';
+import type { HazardAction } from '$lib/domain/hazard';
+import { hazardStepOf } from '$lib/server/http/hazard-step-form';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
-// every step names the state the user saw: a step taken on a hazard that has moved on since
-// (someone else acted first) is refused, and an empty form is a 400 before anything is looked up
-const expected = v.picklist(HAZARD_STATES);
-const Register = v.object({
-	expected,
-	severity: v.picklist(HAZARD_SEVERITIES),
-	responsible: v.pipe(text(100), v.trim(), v.minLength(1, 'hazard.err.responsible')),
-	deadline: shanghaiDay
-});
-const Note = v.object({ expected, note: v.optional(text(1000)) });
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const { user } = signedIn(locals);
@@ -93,20 +68,11 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	}
 };
 
-async function take(
-	event: RequestEvent,
-	build: (
-		form: FormData
-	) => Promise<
-		| { ok: true; step: HazardStep & { expected: HazardState }; photo: Buffer | null }
-		| { ok: false; message: string }
-	>
-) {
+async function take(event: RequestEvent, action: HazardAction) {
 	const { user } = signedIn(event.locals);
 	const locale = event.locals.locale;
 	const id = parseOrError(idText, event.params.id, locale, 404);
-	const form = await readForm(event.request, locale);
-	const b = await build(form);
+	const b = await hazardStepOf(action, await readForm(event.request, locale), locale);
 	if (!b.ok) return fail(400, { message: b.message });
 	const { db } = await database();
 	try {
@@ -120,56 +86,8 @@ async function take(
 }
 
 export const actions: Actions = {
-	register: (event) =>
-		take(event, async (form) => {
-			const p = parse(Register, fieldsOf(form), event.locals.locale);
-			if (!p.ok) return { ok: false, message: p.message };
-			// the deadline is a last day, inclusive: it ends when the next day begins
-			const deadline = new Date(p.value.deadline.getTime() + 86400_000);
-			return {
-				ok: true,
-				photo: null,
-				step: { action: 'register', ...p.value, deadline }
-			};
-		}),
-	fix: (event) =>
-		take(event, async (form) => {
-			const p = parse(Note, fieldsOf(form), event.locals.locale);
-			if (!p.ok) return { ok: false, message: p.message };
-			const f = form.get('photo');
-			if (f instanceof File && f.size > MAX_UPLOAD_BYTES)
-				return { ok: false, message: translator(event.locals.locale)('photo.tooLarge') };
-			// an empty file input arrives as a file of no bytes: no photo
-			const photo = f instanceof File && f.size > 0 ? Buffer.from(await f.arrayBuffer()) : null;
-			return {
-				ok: true,
-				photo,
-				step: {
-					action: 'fix',
-					expected: p.value.expected,
-					note: p.value.note ?? '',
-					afterPhoto: photo !== null
-				}
-			};
-		}),
-	close: (event) =>
-		take(event, async (form) => {
-			const p = parse(Note, fieldsOf(form), event.locals.locale);
-			if (!p.ok) return { ok: false, message: p.message };
-			return {
-				ok: true,
-				photo: null,
-				step: { action: 'close', expected: p.value.expected, note: p.value.note ?? '' }
-			};
-		}),
-	reject: (event) =>
-		take(event, async (form) => {
-			const p = parse(Note, fieldsOf(form), event.locals.locale);
-			if (!p.ok) return { ok: false, message: p.message };
-			return {
-				ok: true,
-				photo: null,
-				step: { action: 'reject', expected: p.value.expected, note: p.value.note ?? '' }
-			};
-		})
+	register: (event) => take(event, 'register'),
+	fix: (event) => take(event, 'fix'),
+	close: (event) => take(event, 'close'),
+	reject: (event) => take(event, 'reject')
 };
