@@ -2,6 +2,7 @@
 // not sent again, and is named for what it is (a field find is not a check).
 import { describe, expect, it } from 'vitest';
 import {
+	discardKey,
 	refusedKey,
 	refusedOf,
 	sendable,
@@ -62,5 +63,16 @@ describe('outbox state', () => {
 		expect(en[key]).toContain('field find');
 		expect(en[key]).not.toContain('check');
 		expect(refusedKey('equipment')).toBe('outbox.refused');
+	});
+
+	it('a refused hazard step is called one, and deleting it asks about a step, not a check', () => {
+		for (const key of [refusedKey('hazard_step'), discardKey('hazard_step')]) {
+			expect(zh[key]).toContain('隐患办理');
+			expect(zh[key]).not.toContain('检查');
+			expect(en[key]).toContain('hazard step');
+			expect(en[key]).not.toContain('check');
+		}
+		expect(discardKey('field_target')).toBe('outbox.confirmDiscardFieldTarget');
+		expect(discardKey('equipment')).toBe('outbox.confirmDiscard');
 	});
 });

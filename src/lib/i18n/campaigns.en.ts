@@ -140,6 +140,8 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 		'A step of this hazard is saved on this phone and not sent yet; the next step can be taken once it is.',
 	'outbox.hazardStep': 'hazard step “{name}”',
 	'outbox.refusedHazardStep': 'The hazard step “{segment}” was not accepted: {reason}',
+	'outbox.confirmDiscardHazardStep':
+		'This hazard step will not be sent once deleted from this phone. Delete it from this phone?',
 	// a bare "Open" in a list of hazards read as the hazard's state (open, not closed)
 	'hz.view': 'View hazard',
 	'hz.done': 'Now: {state}',

@@ -136,6 +136,7 @@ export const campaignsZh = {
 	'hz.waiting': '此隐患有一步办理保存在本机、尚未提交；提交后才能办理下一步。',
 	'outbox.hazardStep': '隐患办理“{name}”',
 	'outbox.refusedHazardStep': '隐患办理“{segment}”未被接受：{reason}',
+	'outbox.confirmDiscardHazardStep': '删除后这一步隐患办理将不会提交，确定删除吗？',
 	'hz.view': '查看',
 	'hz.done': '已更新为：{state}',
 	'hazard.err.state': '隐患当前状态不允许此操作（须按 排查→登记→整改→销号 顺序办理）',

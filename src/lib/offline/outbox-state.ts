@@ -68,3 +68,13 @@ export function refusedKey(
 	if (kind === 'target_check') return 'outbox.refusedTargetCheck';
 	return 'outbox.refused';
 }
+
+/** The i18n key of the question asked before a refused item is deleted from the phone. */
+export function discardKey(
+	kind: string
+):
+	'outbox.confirmDiscard' | 'outbox.confirmDiscardFieldTarget' | 'outbox.confirmDiscardHazardStep' {
+	if (kind === 'field_target') return 'outbox.confirmDiscardFieldTarget';
+	if (kind === 'hazard_step') return 'outbox.confirmDiscardHazardStep';
+	return 'outbox.confirmDiscard';
+}
