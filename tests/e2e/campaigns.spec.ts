@@ -203,3 +203,108 @@ test('campaign: a township worker records a hazard at an institution; it is regi
 	expect(workerProblems).toEqual([]);
 	await phone.close();
 });
+
+test('a hazard step queued out of signal that someone overtook is refused plainly, and can be deleted', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(150_000);
+	await signIn(page, DEMO.county);
+	await page.goto('/campaigns');
+	await hydrated(page);
+	const name = `汛期排查 ${Date.now()}`;
+	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
+	await page.getByTestId('create-submit').click();
+	await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 60_000 });
+	const origin = new URL(page.url()).origin;
+
+	// the worker's phone: one of their institutions of this campaign, checked with one hazard
+	const phone = await browser.newContext({ ...PHONE, baseURL: origin });
+	const worker = await phone.newPage();
+	const workerProblems = guard(worker);
+	await signIn(worker, DEMO.township);
+	await worker.goto('/campaigns/mine');
+	const row = worker.getByTestId('my-target').filter({ hasText: '儿童相关机构' });
+	const { href } = await openable(row.filter({ hasText: name }).first());
+	await worker.goto(href);
+	const items = await worker
+		.getByTestId('checklist')
+		.locator('fieldset')
+		.evaluateAll((fs) => fs.map((f) => (f.dataset.testid ?? '').replace(/^item-/, '')));
+	expect(items.length).toBeGreaterThan(1);
+	const checked = await worker.request.post('/api/target-checks', {
+		data: {
+			clientUuid: crypto.randomUUID(),
+			targetId: Number(href.split('/').pop()),
+			recordedAt: new Date().toISOString(),
+			answers: items.map((item, i) => ({ item, answer: i === 0 ? 'hazard' : 'ok' })),
+			photos: []
+		}
+	});
+	expect(checked.status()).toBe(201);
+	const hazardId = ((await checked.json()) as { hazards: number[] }).hazards[0];
+	// the county registers it
+	const registered = await page.request.post('/api/hazard-steps', {
+		headers: { origin },
+		multipart: {
+			hazardId: String(hazardId),
+			action: 'register',
+			clientUuid: crypto.randomUUID(),
+			expected: 'found',
+			severity: 'general',
+			responsible: '王站长',
+			deadline: new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10)
+		}
+	});
+	expect(registered.status()).toBe(201);
+
+	// out of signal the worker records the fix on the phone: it waits there
+	await worker.goto(`/hazards/${hazardId}`);
+	await hydrated(worker);
+	const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#557' } })
+		.jpeg()
+		.toBuffer();
+	await phone.setOffline(true);
+	await worker.getByTestId('fix-form').getByLabel('整改说明').fill('手机上记录的整改');
+	await worker
+		.getByTestId('fix-form')
+		.getByLabel('整改后照片')
+		.setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+	await worker.getByTestId('fix-submit').click();
+	await expect(worker.getByTestId('hazard-queued')).toContainText('已保存在本机');
+
+	// meanwhile the fix is recorded at a desk (the same worker, another device, in signal)
+	const desk = await browser.newContext({ baseURL: origin, locale: 'zh-CN' });
+	const deskPage = await desk.newPage();
+	await signIn(deskPage, DEMO.township);
+	const fixed = await deskPage.request.post('/api/hazard-steps', {
+		headers: { origin },
+		multipart: {
+			hazardId: String(hazardId),
+			action: 'fix',
+			clientUuid: crypto.randomUUID(),
+			expected: 'registered',
+			note: '在办公室记录的整改',
+			photo: { name: 'after.jpg', mimeType: 'image/jpeg', buffer: jpeg }
+		}
+	});
+	expect(fixed.status()).toBe(201);
+	await desk.close();
+
+	// back in signal the phone's step is refused, saying why, and the page shows where the hazard
+	// is now; the step is not tried again, and the worker deletes it from the phone
+	await phone.setOffline(false);
+	const refused = worker.getByTestId('outbox-refused');
+	await expect(refused).toContainText('隐患办理');
+	await expect(refused).toContainText('已被他人处理');
+	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'fixed');
+	await expect(worker.getByTestId('hazard-log')).toContainText('在办公室记录的整改');
+	await expect(worker.getByTestId('hazard-log')).not.toContainText('手机上记录的整改');
+	await expect(worker.getByTestId('outbox-pending')).toHaveCount(0);
+	worker.once('dialog', (d) => void d.accept());
+	await refused.getByTestId('outbox-discard').click();
+	await expect(worker.getByTestId('outbox-banner')).toHaveCount(0);
+	// the refusal is the server's answer (a 400 the browser reports), nothing else went wrong
+	expect(workerProblems.filter((p) => !p.includes('status of 400'))).toEqual([]);
+	await phone.close();
+});
