@@ -176,6 +176,32 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		});
 		expect(bad.status()).toBe(400);
 		expect((await bad.json()).message).toBe('区域的边相互交叉，请重新绘制');
+
+		// a segment of the township: the pole thrown in a rescue is recorded as used, and the
+		// segment's four items say so at once
+		await p.goto(`/waterways?township=${TOWNSHIP}&mine=0`);
+		await p.locator('a[href^="/waterways/"]').first().click();
+		await expect(p).toHaveURL(/\/waterways\/\d+$/);
+		await hydrated(p);
+		const rescue = p.getByTestId('rescue');
+		await expect(rescue).toContainText('应急期间');
+		await rescue.getByTestId('rescue-submit').click();
+		await expect(rescue.getByTestId('rescue-error')).toHaveText(
+			'请选择救援中用掉的器材（救生圈、救生绳或救生杆）'
+		);
+		await rescue.getByRole('checkbox', { name: '救生杆' }).check();
+		await rescue.getByRole('textbox').fill('救起落水儿童一名');
+		await rescue.getByTestId('rescue-submit').click();
+		await expect(rescue.getByTestId('rescue-message')).toHaveText(
+			'已记录，河段“四个一”状态已更新。'
+		);
+		await expect(p.locator('[data-testid="slots"] [data-item="pole"]')).toHaveAttribute(
+			'data-status',
+			'used'
+		);
+		await expect(p.getByTestId('history').locator('li.entry').first()).toContainText(
+			'救起落水儿童一名'
+		);
 		expect(problems).toEqual([]);
 	} finally {
 		await phone.close();

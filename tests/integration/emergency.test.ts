@@ -1,7 +1,7 @@
 // Emergency staff during a flood: which emergencies they are told of, why exact homes are
 // refused, the homes list by village (equal to an independent SQL count, audited), and the
 // record that a rescue used an item (through the check path, audited, only inside an emergency).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { openTestDatabase, testEngines, type TestDatabase, principalOf } from '../support/template';
@@ -10,6 +10,16 @@ import { listResidencesByVillage, viewResidences } from '../../src/lib/server/se
 import { emergenciesFor, recordRescueUse } from '../../src/lib/server/services/emergency';
 import { CheckRejected, ResidenceDenied } from '../../src/lib/server/errors';
 import { refusalOf } from '../../src/lib/server/http/errors';
+import { routeEvent, type RouteHandler } from '../support/route-event';
+import { POST as postRescue } from '../../src/routes/api/rescues/+server';
+import { rescueOpen } from '../../src/lib/server/services/emergency';
+
+// the rescue route reads the database the app opens: here, the test's
+const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
+vi.mock('$lib/server/db', async (original) => ({
+	...(await original<typeof import('../../src/lib/server/db')>()),
+	database: async () => state.db!
+}));
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 
@@ -18,6 +28,7 @@ describe.each(testEngines())('emergency staff on %s', (engine) => {
 	let township: string;
 	beforeAll(async () => {
 		d = await openTestDatabase(engine);
+		state.db = d;
 		township = (
 			await d.db
 				.selectFrom('users')
@@ -205,5 +216,49 @@ describe.each(testEngines())('emergency staff on %s', (engine) => {
 				meta
 			)
 		).rejects.toMatchObject({ key: 'em.rescue.err.noEmergency' });
+	});
+
+	it("takes the phone's rescue record through its route: once per UUID, refusals in words", async () => {
+		const staff = await principalOf(d.db, 'emergency');
+		const seg = await segmentIn(township);
+		const adminCode = (
+			await sql<{
+				code: string;
+			}>`SELECT township_code AS code FROM waterways WHERE id = ${seg}`.execute(d.db)
+		).rows[0].code;
+		// the segment's page offers the form to emergency staff in force over it, to no one else
+		expect(await rescueOpen(d.db, staff, adminCode)).toBe(true);
+		expect(await rescueOpen(d.db, await principalOf(d.db, 'county.admin'), adminCode)).toBe(false);
+		const post = async (body: unknown, locale: 'zh-CN' | 'en' = 'zh-CN') => {
+			const req = new Request('http://localhost/api/rescues', {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body)
+			});
+			const res = await (postRescue as RouteHandler)(routeEvent(staff, req, locale));
+			return { status: res.status, body: (await res.json()) as Record<string, string> };
+		};
+		const rescue = {
+			clientUuid: randomUUID(),
+			waterwayId: seg,
+			items: ['pole'],
+			note: '救起落水儿童'
+		};
+		expect((await post(rescue)).status).toBe(201);
+		expect((await post(rescue)).status).toBe(200);
+		const used = await sql<{ status: string }>`SELECT status FROM safety_equipment
+			WHERE waterway_id = ${seg} AND item = 'pole'`.execute(d.db);
+		expect(used.rows[0].status).toBe('used');
+		const checks = await sql<{ n: number }>`SELECT count(*)::int AS n FROM equipment_checks
+			WHERE client_uuid = ${rescue.clientUuid}::uuid`.execute(d.db);
+		expect(checks.rows[0].n).toBe(1);
+		// nothing chosen, or a sign (not carried off): a 400 saying what to choose, in Chinese
+		const none = await post({ ...rescue, clientUuid: randomUUID(), items: [] });
+		expect(none).toMatchObject({ status: 400, body: { field: 'items' } });
+		expect(none.body.message).toContain('请选择救援中用掉的器材');
+		const sign = await post({ ...rescue, clientUuid: randomUUID(), items: ['sign'] }, 'en');
+		expect(sign.status).toBe(400);
+		expect(sign.body.message).toContain('Choose the items used in the rescue');
+		expect((await post({ ...rescue, clientUuid: 'x' })).status).toBe(400);
 	});
 });

@@ -39,6 +39,13 @@ export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 	'em.rescue.note': 'Note',
 	'em.rescue.submit': 'Record',
 	'em.rescue.done': "Recorded; the segment's four items are updated.",
+	'outbox.rescue': 'rescue use on “{name}”',
+	'outbox.refusedRescue': 'The rescue use on “{segment}” was not accepted: {reason}',
+	'outbox.confirmDiscardRescue':
+		'This rescue use will not be uploaded once deleted from this phone. Delete it from this phone?',
+	'em.rescue.queued':
+		'No signal: saved on this phone; it will be uploaded by itself when there is signal (see “waiting to upload” at the top).',
+	'em.rescue.title': 'During the emergency: record items used in a rescue',
 	'em.rescue.err.items': 'Choose the items used in the rescue (buoy, rope or pole)',
 	'em.rescue.err.noEmergency':
 		'This segment is not inside an emergency in force; ask the county administrator',

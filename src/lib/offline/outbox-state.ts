@@ -62,8 +62,10 @@ export function refusedKey(
 	| 'outbox.refused'
 	| 'outbox.refusedFieldTarget'
 	| 'outbox.refusedTargetCheck'
-	| 'outbox.refusedHazardStep' {
+	| 'outbox.refusedHazardStep'
+	| 'outbox.refusedRescue' {
 	if (kind === 'field_target') return 'outbox.refusedFieldTarget';
+	if (kind === 'rescue') return 'outbox.refusedRescue';
 	if (kind === 'hazard_step') return 'outbox.refusedHazardStep';
 	if (kind === 'target_check') return 'outbox.refusedTargetCheck';
 	return 'outbox.refused';

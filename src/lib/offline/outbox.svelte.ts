@@ -7,6 +7,7 @@
 import type { CheckPayloadInput } from '$lib/domain/check';
 import type { FieldTargetPayloadInput, TargetCheckPayloadInput } from '$lib/domain/field';
 import type { HazardAction } from '$lib/domain/hazard';
+import type { RescuePayloadInput } from '$lib/domain/rescue';
 import { refusedOf, sendable, settle, type RefusedView } from './outbox-state';
 import { sendTargetCheck, type QueuedPhoto } from './target-send';
 
@@ -66,7 +67,14 @@ export interface QueuedHazardStep extends QueuedCommon {
 	photo: Blob | null;
 }
 
-export type QueuedItem = QueuedCheck | QueuedTargetCheck | QueuedFieldTarget | QueuedHazardStep;
+/** Items on a segment used in a rescue (emergency staff, during an emergency). */
+export interface QueuedRescue extends QueuedCommon {
+	kind: 'rescue';
+	rescue: RescuePayloadInput;
+}
+
+export type QueuedItem =
+	QueuedCheck | QueuedTargetCheck | QueuedFieldTarget | QueuedHazardStep | QueuedRescue;
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
@@ -119,12 +127,9 @@ export async function send(c: QueuedItem): Promise<SendResult> {
 		);
 		return r.ok ? r : { ok: false, retry: r.retry, message: r.message };
 	}
-	if (c.kind === 'field_target')
-		return post('/api/field-targets', {
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify(c.fieldTarget)
-		});
+	if (c.kind === 'field_target') return postJson('/api/field-targets', c.fieldTarget);
 	if (c.kind === 'hazard_step') return post('/api/hazard-steps', { body: hazardStepForm(c) });
+	if (c.kind === 'rescue') return postJson('/api/rescues', c.rescue);
 	return sendEquipmentCheck(c);
 }
 
@@ -138,6 +143,9 @@ export function hazardStepForm(c: QueuedHazardStep): FormData {
 	if (c.photo) form.set('photo', c.photo, 'after.jpg');
 	return form;
 }
+
+const postJson = (url: string, body: unknown) =>
+	post(url, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 async function post(url: string, init: RequestInit): Promise<SendResult> {
 	let res: Response;

@@ -75,6 +75,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/(app)/emergency': 'user',
 	'/api/emergency/near': 'user',
 	'/api/exports/emergency-homes': 'user',
+	// a rescue's use of a segment's items, from the phone's outbox (the service decides)
+	'/api/rescues': 'user',
 	'/(app)/admin/users': 'admin',
 	'/(app)/admin/users/[id]': 'admin',
 	'/(app)/admin/audit': 'admin',

@@ -13,6 +13,7 @@ import { findUnit } from './areas';
 import { syncNow } from './freshness';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import type { RequestMeta } from './auth';
+import { RESCUE_ITEMS, type RescueItem } from '$lib/domain/rescue';
 
 export interface EmergencyNotice {
 	id: number;
@@ -45,9 +46,20 @@ export async function emergenciesFor(
 	return out.sort((a, b) => Number(b.active) - Number(a.active) || +a.startsAt - +b.startsAt);
 }
 
-/** The items a rescue takes away (a sign or a barrier is not carried off). */
-export const RESCUE_ITEMS = ['buoy', 'rope', 'pole'] as const;
-export type RescueItem = (typeof RESCUE_ITEMS)[number];
+/**
+ * Whether `who` may record a rescue's use of items on a segment of `adminCode` now: emergency
+ * staff, inside an emergency in force over it (the segment's page offers the form then).
+ */
+export async function rescueOpen(
+	db: Kysely<DB>,
+	who: Principal,
+	adminCode: string,
+	now = new Date()
+): Promise<boolean> {
+	if (who.role !== 'emergency') return false;
+	const inForce = await currentEmergencies(db, jurisdictionPrefix(who.jurisdiction), now);
+	return activeEmergencyFor(who, adminCode, now, inForce) !== null;
+}
 
 /**
  * Record that items on a segment were used in a rescue: a check whose slots are "used", through

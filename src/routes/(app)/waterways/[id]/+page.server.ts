@@ -3,6 +3,7 @@ import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { segmentPage } from '$lib/server/services/waterways';
 import { nextSegments } from '$lib/server/services/next-segment';
+import { rescueOpen } from '$lib/server/services/emergency';
 import { throwAsHttp } from '$lib/server/http/errors';
 import { idText, parseOrError } from '$lib/server/validation';
 
@@ -22,6 +23,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			requirement: p.requirement,
 			riverChief: p.riverChief,
 			canRecord: p.canRecord,
+			// emergency staff inside an emergency in force over it: items used in a rescue
+			rescue: await rescueOpen(db, user.principal, p.detail.adminCode),
 			// where to go after a check, kept with the page so that it works out of signal too
 			next: p.canRecord ? await nextSegments(db, user.principal, id) : []
 		};
