@@ -39,6 +39,7 @@ import {
 	insertHazardPhoto,
 	insertTargetCheck,
 	insertTargets,
+	analyzeTargets,
 	listCampaigns,
 	othersTargetsIn,
 	pointSources,
@@ -198,6 +199,9 @@ export async function createCampaign(
 		});
 		return { id, targets: n };
 	});
+	// the new targets' statistics (repositories/campaigns.ts): the pages that read them next are
+	// planned from these
+	await analyzeTargets(db);
 	return { ...r, ms: Math.round(performance.now() - t0) };
 }
 
