@@ -67,6 +67,16 @@ test('exact homes stay on screen while the official taps a home or opens a water
 	// the homes have a legend entry of their own, and the village count bubbles under them
 	// fade as the map closes in (no longer a constant opacity)
 	await expect(page.getByTestId('legend-residence')).toBeVisible();
+	// the homes lie under the map's labels, over its shapes: a village's name, just below its
+	// centre where the homes cluster, was covered by the dots added on top of everything
+	const order = await page.evaluate(() =>
+		(window as unknown as { __tonganMap: { getStyle(): { layers: { id: string }[] } } }).__tonganMap
+			.getStyle()
+			.layers.map((l) => l.id)
+	);
+	expect(order.indexOf('residences')).toBeGreaterThan(order.indexOf('children-villages'));
+	expect(order.indexOf('residences')).toBeLessThan(order.indexOf('admin-labels'));
+	expect(order.indexOf('residences')).toBeLessThan(order.indexOf('children-village-labels'));
 	const bubbles = await page.evaluate(() =>
 		(
 			window as unknown as { __tonganMap: { getPaintProperty(l: string, p: string): unknown } }

@@ -15,6 +15,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NotFoundError } from '../../src/lib/server/errors';
+import { formatRatePct } from '../../src/lib/charts/rate';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 const DAY = 86400_000;
@@ -301,9 +302,8 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		).rows[0];
 		expect(row('儿童之家数量')).toBe(zh(homes.total));
 		expect(row('面积不小于 30 平方米的儿童之家')).toBe(zh(homes.large));
-		expect(row('面积不小于 30 平方米的占比')).toBe(
-			`${((homes.large / homes.total) * 100).toFixed(1)}%`
-		);
+		// written as the page writes a rate (formatRatePct), which toFixed does not at half-tenths
+		expect(row('面积不小于 30 平方米的占比')).toBe(formatRatePct(homes.large / homes.total));
 		const stations = (
 			await sql<{ n: number }>`
 				SELECT count(*)::int AS n FROM sunshine_stations WHERE admin_code LIKE ${like}`.execute(db)
@@ -324,7 +324,7 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		for (const s of r.items.bySubunit)
 			expect(lines).toContain(
 				`${s.name} ${zh(s.required)} ${zh(s.complete)} ${
-					s.required ? ((s.complete / s.required) * 100).toFixed(1) + '%' : '—'
+					s.required ? formatRatePct(s.complete / s.required) : '—'
 				}`
 			);
 		expect(row('行政村（社区）总数')).toBe(zh(r.coverage.villages));

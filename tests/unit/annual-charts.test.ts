@@ -11,6 +11,7 @@ import { annualReportPdf } from '../../src/lib/server/exports-annual-pdf';
 import type { AnnualReport } from '../../src/lib/server/services/annual-report';
 import { MIN_BAR_PX, pairBarLengths } from '../../src/lib/charts/scales';
 import { translator } from '../../src/lib/i18n';
+import { formatRatePct } from '../../src/lib/charts/rate';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tongan-annual-charts-'));
 const flat = (s: string) => s.replace(/\s+/g, '');
@@ -105,6 +106,34 @@ describe('the annual report PDF', () => {
 					expect(got[cat], `${k} ${y}, fill ${fill}`).toContain(flat(`${t(`annual.${k}`)} ${y}`));
 		}
 	}, 120_000);
+});
+
+describe("the annual report PDF's rates", () => {
+	it('are written as the page writes them, also where toFixed rounds the other way', async () => {
+		// 23 of 80 is 28.75 % and 29 of 400 7.25 %: toFixed on the share × 100 (28.749…, 7.249… in
+		// binary) wrote 28.7 % and 7.2 %, the page (formatRatePct) 28.8 % and 7.3 %
+		const r = report(0);
+		r.homes = { total: 80, large: 23, largeShare: 23 / 80 };
+		r.coverage = { radiusM: 1000, villages: 400, covered: 29, share: 29 / 400 };
+		r.items = {
+			required: 80,
+			complete: 23,
+			share: 23 / 80,
+			bySubunit: [{ code: '421083200000', name: '半数镇', required: 400, complete: 29 }]
+		};
+		const shown = [formatRatePct(23 / 80), formatRatePct(29 / 400)];
+		const fixed = [`${((23 / 80) * 100).toFixed(1)}%`, `${((29 / 400) * 100).toFixed(1)}%`];
+		// the cases are the ones where the two roundings part
+		expect(shown).toEqual(['28.8%', '7.3%']);
+		expect(fixed).not.toContain(shown[0]);
+		expect(fixed).not.toContain(shown[1]);
+		const text = (await sheets(r, 'rates')).join('');
+		const count = (s: string) => text.split(s).length - 1;
+		// homes' share and the items' share; the coverage share, the township's bar and its row
+		expect(count(shown[0])).toBe(2);
+		expect(count(shown[1])).toBe(3);
+		for (const f of fixed) expect(text).not.toContain(f);
+	}, 60_000);
 });
 
 describe('year-on-year bars', () => {

@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerSpecification } from 'maplibre-gl';
-import { featureFilter, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import {
+	expression,
+	featureFilter,
+	latest,
+	validateStyleMin
+} from '@maplibre/maplibre-gl-style-spec';
 import {
 	ADMIN_FILL,
 	buildStyle,
 	FONT_STACK,
 	highlightFilter,
 	LIST_MIN_ZOOM,
+	RESIDENCES_LAYER,
 	waterwayFilter,
 	WATERWAY_SEGMENT_ZOOM
 } from '$lib/map/style';
 import { LAYER, LAYER_GROUPS, SOURCE } from '$lib/map/ids';
 import { MIN_ZOOM } from '$lib/domain/tile-contract';
 import { BASEMAP_LAYER_PREFIX } from '$lib/map/basemap-style';
+import { residencesBeforeId } from '$lib/map/layers/residences';
+import { COLORS } from '$lib/map/colors';
 
 function layer(style: ReturnType<typeof buildStyle>, id: string): LayerSpecification {
 	const l = style.layers.find((x) => x.id === id);
@@ -157,6 +165,58 @@ describe('map style', () => {
 	it('holds no exact homes: that source and layer are added only for an allowed view', () => {
 		expect(style.sources[SOURCE.residences]).toBeUndefined();
 		expect(style.layers.some((l) => l.id === LAYER.residences)).toBe(false);
+	});
+
+	it("draws a village's name above its children's homes, with a halo that sets it off them", () => {
+		// the homes are inserted where the map components insert them, into the style with and
+		// without the vector basemap (whose own labels lie under all of the app's layers)
+		const vector = buildStyle({
+			origin: 'http://x',
+			vectorBasemap: { url: '/tiles/b.pmtiles', attribution: '', minZoom: 0, maxZoom: 15 }
+		});
+		for (const s of [style, vector]) {
+			const layers = [...s.layers] as { id: string; type: string }[];
+			const before = residencesBeforeId(layers);
+			expect(before).toBeDefined();
+			layers.splice(
+				layers.findIndex((l) => l.id === before),
+				0,
+				RESIDENCES_LAYER
+			);
+			const at = (id: string) => layers.findIndex((l) => l.id === id);
+			const homes = at(LAYER.residences);
+			// every label of the app above the dots: the village names, the counts, the cells' figures
+			for (const id of [LAYER.adminLabels, LAYER.villageCountLabels, LAYER.cellLabels])
+				expect(at(id), id).toBeGreaterThan(homes);
+			for (const l of layers.slice(0, homes))
+				if (l.type === 'symbol') expect(l.id.startsWith(BASEMAP_LAYER_PREFIX), l.id).toBe(true);
+			// and every shape of the app under them: bubbles, sites, segments, the highlight
+			for (const id of [
+				LAYER.villageCounts,
+				LAYER.homes,
+				LAYER.stations,
+				LAYER.institutions,
+				LAYER.waterways,
+				LAYER.highlight
+			])
+				expect(at(id), id).toBeLessThan(homes);
+		}
+		// the village name: dark text in a light halo, wide enough to stand clear of a dark dot
+		const names = layer(style, LAYER.adminLabels);
+		if (names.type !== 'symbol') throw new Error('admin labels are not text');
+		const width = expression.createExpression(
+			names.paint?.['text-halo-width'],
+			'text-halo-width',
+			latest.paint_symbol['text-halo-width'] as Parameters<typeof expression.createExpression>[2]
+		);
+		if (width.result !== 'success') throw new Error(JSON.stringify(width.value));
+		const at15 = (level: string) =>
+			width.value.evaluate({ zoom: 15 }, { type: 1, properties: { level, name: '新堤村' } });
+		expect(at15('village')).toBeGreaterThanOrEqual(2);
+		expect(at15('county')).toBeGreaterThan(0);
+		expect(names.paint?.['text-halo-color']).toBe('#ffffff');
+		expect(names.paint?.['text-halo-color']).not.toBe(COLORS.residence);
+		expect(names.paint?.['text-color']).toBe('#222222');
 	});
 
 	it('lists and highlights segments by id, never a merged low-zoom river with the same number', () => {

@@ -33,7 +33,7 @@ export const checklistsEn: Record<keyof typeof checklistsZh, string> = {
 	'ckl.answeredDefault': 'on the default checklist',
 	'ckl.back': 'Back to the campaign',
 	'ckl.err.op': 'Unsupported edit',
-	'ckl.err.checklist': 'Choose a checklist (institution, home, waterway or field)',
+	'ckl.err.checklist': 'Choose a checklist (institution, home, waterway or found in the field)',
 	'ckl.err.empty': 'Enter the item name',
 	'ckl.err.long': 'An item name has at most 40 characters',
 	'ckl.err.chars': 'The item name contains invalid characters',

@@ -34,7 +34,7 @@ export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 	'em.rescue': 'Record use in a rescue',
 	'em.rescue.intro':
 		"A buoy, rope or pole used in a rescue is recorded as 'used, not replaced'; the segment's four items follow.",
-	'em.rescue.segment': 'Segment no.',
+	'em.rescue.segment': 'Segment No.',
 	'em.rescue.items': 'Items used',
 	'em.rescue.note': 'Note',
 	'em.rescue.submit': 'Record',

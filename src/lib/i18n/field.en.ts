@@ -47,11 +47,12 @@ export const fieldEn: Record<keyof typeof fieldZh, string> = {
 	'tc.sentWithPhotos': 'Record sent; photos still uploading',
 	'tc.photoArriving': 'uploading',
 	'outbox.targetCheck': 'check of “{name}”',
-	'outbox.fieldTarget': 'field find “{name}”',
+	'outbox.fieldTarget': 'target found in the field “{name}”',
 	'outbox.photosLeft': '{n} {n|photo|photos} of it not yet uploaded',
 	'outbox.waitingTitle': 'Waiting on this phone',
-	'outbox.refusedFieldTarget': 'The field find “{segment}” was not accepted: {reason}',
+	'outbox.refusedFieldTarget':
+		'The target found in the field “{segment}” was not accepted: {reason}',
 	'outbox.refusedTargetCheck': 'The check of “{segment}” was not accepted: {reason}',
 	'outbox.confirmDiscardFieldTarget':
-		'This field find will not be uploaded once deleted. Delete it?'
+		'This target found in the field will never be uploaded once deleted. Delete from this phone?'
 };

@@ -99,8 +99,9 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'check.err.upload':
 		'The upload was incomplete or over the size limit (80 MB of photos in all). Record the check again with fewer photos',
 	'outbox.refused': 'The check of {segment} was not accepted: {reason}',
-	'outbox.discard': 'Delete it',
-	'outbox.confirmDiscard': 'This check will not be uploaded once deleted. Delete it?',
+	'outbox.discard': 'Delete from this phone',
+	'outbox.confirmDiscard':
+		'This check will never be uploaded once deleted. Delete from this phone?',
 	'outbox.segment': 'segment #{id}',
 	'check.err.uuid': 'Invalid check id',
 	'check.err.notAllowed': 'You may not record checks on this segment',

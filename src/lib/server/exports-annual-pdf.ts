@@ -12,6 +12,7 @@ import { formatDateTime } from '$lib/i18n/admin-format';
 import type { AnnualReport } from './services/annual-report';
 import type { Watermark } from './exports';
 import { pairBarLengths } from '$lib/charts/scales';
+import { formatRatePct } from '$lib/charts/rate';
 
 export const ANNUAL_FONT_FILE = 'fonts/NotoSansSC-Regular-subset.otf';
 
@@ -149,7 +150,9 @@ export interface AnnualPdfOptions {
 export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Promise<Buffer> {
 	const t = translator(o.locale);
 	const count = (n: number | null) => (n === null ? t('annual.none') : formatCount(n, o.locale));
-	const pct = (s: number | null) => (s === null ? t('annual.none') : `${(s * 100).toFixed(1)}%`);
+	// the page's rounding (formatRatePct), not toFixed on s × 100: 23 of 80 is 28.75 %, which
+	// toFixed wrote 28.7 % (28.749… in binary) where the page and the dashboard print 28.8 %
+	const pct = (s: number | null) => (s === null ? t('annual.none') : formatRatePct(s));
 	const signed = (n: number) => (n > 0 ? `+${formatCount(n, o.locale)}` : formatCount(n, o.locale));
 	const title = t('annual.title', { area: r.area.name, year: r.year });
 

@@ -92,5 +92,11 @@ export const adminLabelLayer: LayerSpecification = {
 		],
 		'text-padding': 4
 	},
-	paint: { 'text-color': '#222222', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 }
+	paint: {
+		'text-color': '#222222',
+		'text-halo-color': '#ffffff',
+		// a village's name sits among its children's homes when they are shown (dark dots, drawn
+		// under the labels): a wider halo keeps it clear of them
+		'text-halo-width': ['match', tileGet('label', 'level'), 'village', 2, 1.5]
+	}
 };

@@ -40,6 +40,7 @@ import {
 	insertHazardPhoto,
 	insertTargetCheck,
 	insertTargets,
+	analyzeTargets,
 	listCampaigns,
 	othersTargetsIn,
 	pointSources,
@@ -199,6 +200,9 @@ export async function createCampaign(
 		});
 		return { id, targets: n };
 	});
+	// the new targets' statistics (repositories/campaigns.ts): the pages that read them next are
+	// planned from these
+	await analyzeTargets(db);
 	return { ...r, ms: Math.round(performance.now() - t0) };
 }
 
