@@ -56,11 +56,11 @@ describe('outbox state', () => {
 		expect(refusedOf([old])[0]).toMatchObject({ kind: 'equipment', waterwayId: 7 });
 	});
 
-	it('a refused field find is called a field find, not a check, in zh and en', () => {
+	it('a refused target found in the field is called one, not a check, in zh and en', () => {
 		const key = refusedKey('field_target');
 		expect(zh[key]).toContain('现场发现');
 		expect(zh[key]).not.toContain('检查');
-		expect(en[key]).toContain('field find');
+		expect(en[key]).toContain('found in the field');
 		expect(en[key]).not.toContain('check');
 		expect(refusedKey('equipment')).toBe('outbox.refused');
 	});
@@ -72,6 +72,9 @@ describe('outbox state', () => {
 			expect(en[key]).toContain('hazard step');
 			expect(en[key]).not.toContain('check');
 		}
+		// signing out with records of every kind waiting: not all of them are checks
+		expect(zh['outbox.signOutPending']).not.toContain('检查');
+		expect(en['outbox.signOutPending']).not.toContain('check');
 		expect(discardKey('field_target')).toBe('outbox.confirmDiscardFieldTarget');
 		expect(discardKey('equipment')).toBe('outbox.confirmDiscard');
 	});

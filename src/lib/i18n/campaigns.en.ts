@@ -141,7 +141,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'outbox.hazardStep': 'hazard step “{name}”',
 	'outbox.refusedHazardStep': 'The hazard step “{segment}” was not accepted: {reason}',
 	'outbox.confirmDiscardHazardStep':
-		'This hazard step will not be sent once deleted from this phone. Delete it from this phone?',
+		'This hazard step will never be sent once deleted. Delete from this phone?',
 	// a bare "Open" in a list of hazards read as the hazard's state (open, not closed)
 	'hz.view': 'View hazard',
 	'hz.done': 'Now: {state}',

@@ -42,7 +42,7 @@ export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 	'outbox.rescue': 'rescue use on “{name}”',
 	'outbox.refusedRescue': 'The rescue use on “{segment}” was not accepted: {reason}',
 	'outbox.confirmDiscardRescue':
-		'This rescue use will not be uploaded once deleted from this phone. Delete it from this phone?',
+		'This rescue use will never be uploaded once deleted. Delete from this phone?',
 	'em.rescue.queued':
 		'No signal: saved on this phone; it will be uploaded by itself when there is signal (see “waiting to upload” at the top).',
 	'em.rescue.title': 'During the emergency: record items used in a rescue',

@@ -92,7 +92,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'outbox.retry': 'Retry',
 	'outbox.network': 'Connection unsteady; it will retry by itself shortly',
 	'outbox.signOutPending':
-		'{n} check(s) have not been uploaded. They stay on this phone and go out when you next sign in. Sign out?',
+		'{n} record(s) have not been uploaded. They stay on this phone and go out when you next sign in. Sign out?',
 	'seg.refusedBack':
 		'This check was not accepted: {reason}. What you entered is back in the form; correct it and save again.',
 	'seg.photoRemove': 'Remove photo: {item}',

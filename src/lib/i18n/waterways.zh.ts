@@ -85,7 +85,7 @@ export const waterwaysZh = {
 	'outbox.retry': '重试',
 	'outbox.network': '网络不稳，稍后自动重试',
 	'outbox.signOutPending':
-		'还有 {n} 条检查没有上传。退出后它们留在本机，您下次登录时再上传。确定退出吗？',
+		'还有 {n} 条记录没有上传。退出后它们留在本机，您下次登录时再上传。确定退出吗？',
 	'seg.refusedBack': '这次检查未被接受：{reason}。已填的内容已放回表单，请修改后重新保存。',
 	'seg.photoRemove': '删除照片：{item}',
 	'check.err.upload': '上传内容不完整或超过大小上限（照片总共不超过 80 MB），请减少照片后重新登记',
