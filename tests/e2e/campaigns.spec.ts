@@ -296,7 +296,7 @@ test('a hazard step queued out of signal that someone overtook is refused plainl
 	await phone.setOffline(false);
 	const refused = worker.getByTestId('outbox-refused');
 	await expect(refused).toContainText('隐患办理');
-	await expect(refused).toContainText('已被他人处理');
+	await expect(refused).toContainText('已有人先行办理');
 	await expect(worker.getByTestId('hazard-state')).toHaveAttribute('data-state', 'fixed');
 	await expect(worker.getByTestId('hazard-log')).toContainText('在办公室记录的整改');
 	await expect(worker.getByTestId('hazard-log')).not.toContainText('手机上记录的整改');

@@ -516,7 +516,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		// a step of a hazard that has moved on, under a new id, is refused for good
 		const stale = await post(admin, { ...register, clientUuid: randomUUID() });
 		expect(stale).toMatchObject({ status: 400, body: { field: 'register' } });
-		expect(stale.body.message).toMatch(/已被他人处理/);
+		expect(stale.body.message).toMatch(/已有人先行办理/);
 		expect((await logged()).map((e) => e.to_state)).toEqual(['found', 'registered', 'fixed']);
 		const audit = await sql<{ n: number }>`
 			SELECT count(*)::int AS n FROM audit_log WHERE action = 'hazard_step' AND resource = ${'hazard:' + hid}`.execute(

@@ -78,4 +78,18 @@ describe('outbox state', () => {
 		expect(discardKey('field_target')).toBe('outbox.confirmDiscardFieldTarget');
 		expect(discardKey('equipment')).toBe('outbox.confirmDiscard');
 	});
+
+	it('sends the oldest first, whatever order the store keeps them in', () => {
+		const at = (clientUuid: string, queuedAt: string): OutboxItemState => ({
+			clientUuid,
+			kind: 'hazard_step',
+			queuedAt
+		});
+		const items = [
+			at('0-later', '2026-07-01T08:05:00.000Z'),
+			{ ...at('1-refused', '2026-07-01T07:00:00.000Z'), refused: true },
+			at('f-earlier', '2026-07-01T08:01:00.000Z')
+		];
+		expect(sendable(items).map((c) => c.clientUuid)).toEqual(['f-earlier', '0-later']);
+	});
 });

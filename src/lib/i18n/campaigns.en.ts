@@ -152,7 +152,8 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hazard.err.photo': 'A fix needs a photo taken after it',
 	'hazard.err.sameVerifier': 'The person who fixed it cannot close it; another person verifies',
 	'hazard.err.note': 'Say why it is sent back',
-	'hazard.err.moved': 'Someone else has moved this hazard on; reload to see its state',
+	'hazard.err.moved':
+		'This hazard has already been moved on (perhaps by you elsewhere); reload to see its state',
 	'cp.err.name': 'Give the campaign a name (at most 100 characters)',
 	'cp.err.area': 'The area must lie in your jurisdiction',
 	'cp.err.areaLevel': 'The area must be a township or larger',

@@ -145,7 +145,7 @@ export const campaignsZh = {
 	'hazard.err.photo': '记录整改须上传整改后照片',
 	'hazard.err.sameVerifier': '整改人不能自己核实销号，请由另一人核实',
 	'hazard.err.note': '退回时请写明原因',
-	'hazard.err.moved': '该隐患已被他人处理，状态已变化，请刷新后查看',
+	'hazard.err.moved': '该隐患已有人先行办理（可能是您在别处办理的），状态已变化，请刷新后查看',
 	'cp.err.name': '请填写行动名称（不超过 100 字）',
 	'cp.err.area': '排查范围须在您的管辖范围内',
 	'cp.err.areaLevel': '排查范围须为乡镇（街道）或更大的区划',

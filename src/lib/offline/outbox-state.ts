@@ -11,6 +11,8 @@ export interface OutboxItemState {
 	lastError?: string;
 	refused?: boolean;
 	waterwayId?: number;
+	/** when it was recorded on the phone (ISO): items are sent in that order */
+	queuedAt?: string;
 }
 
 export type AttemptResult = { ok: true } | { ok: false; retry: boolean; message: string };
@@ -23,9 +25,15 @@ export interface RefusedView {
 	reason: string;
 }
 
-/** Items still to be sent: everything except what the server refused. */
+/**
+ * Items still to be sent: everything except what the server refused, oldest first. The store
+ * answers in key order (the random UUID): two steps of one hazard recorded offline went out
+ * the later first, and the earlier was refused as overtaken.
+ */
 export function sendable<T extends OutboxItemState>(items: T[]): T[] {
-	return items.filter((c) => !c.refused);
+	return items
+		.filter((c) => !c.refused)
+		.sort((a, b) => (a.queuedAt ?? '').localeCompare(b.queuedAt ?? ''));
 }
 
 /** Refused items, each with the server's reason, until the user deletes them. */
