@@ -486,7 +486,9 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			action: 'fix',
 			clientUuid: randomUUID(),
 			expected: 'registered',
-			note: '已更换灭火器'
+			note: '已更换灭火器',
+			// taken on the phone ten minutes before it could be sent
+			takenAt: new Date(Date.now() - 10 * 60_000).toISOString()
 		};
 		// refused as the form would be, in the user's language, and nothing is written: no photo,
 		// no id for the step, an action that does not exist
@@ -504,10 +506,13 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			d.db
 		);
 		expect(photos.rows[0].n).toBe(1);
-		expect((await hazardPage(d.db, admin, hid)).hazard).toMatchObject({
-			state: 'fixed',
-			fix_note: '已更换灭火器'
-		});
+		const fixedPage = await hazardPage(d.db, admin, hid);
+		expect(fixedPage.hazard).toMatchObject({ state: 'fixed', fix_note: '已更换灭火器' });
+		// the log keeps the arrival as the step's time and says when it was taken in the field
+		const fixEvent = fixedPage.events.find((e) => e.to_state === 'fixed')!;
+		expect(fixEvent.taken_at?.toISOString()).toBe(fix.takenAt);
+		expect(fixEvent.at.getTime()).toBeGreaterThan(Date.parse(fix.takenAt) + 9 * 60_000);
+		expect(fixedPage.events.find((e) => e.to_state === 'registered')!.taken_at).toBeNull();
 		// the registration sent once more after the hazard moved on: still answered as taken,
 		// not refused as out of date (the outbox would show it as refused)
 		expect((await post(admin, register)).status).toBe(200);

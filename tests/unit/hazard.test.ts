@@ -3,6 +3,9 @@ import {
 	actionsFrom,
 	advance,
 	isOverdue,
+	LATE_STEP_MS,
+	MAX_STEP_AGE_MS,
+	takenInField,
 	type HazardFacts,
 	type HazardStep
 } from '$lib/domain/hazard';
@@ -117,5 +120,21 @@ describe('campaign checklists', () => {
 		expect(
 			checkAnswers(items, [{ item: 'electricity', answer: 'maybe' }, ...all.slice(1)])
 		).toMatchObject({ ok: false });
+	});
+});
+
+describe("a step's time on the phone", () => {
+	const now = new Date('2026-07-10T06:00:00Z');
+	const ago = (ms: number) => new Date(now.getTime() - ms);
+	it('is kept when the step waited offline, beside the arrival the log keeps', () => {
+		expect(takenInField(ago(10 * 60_000), now)).toEqual(ago(10 * 60_000));
+		expect(takenInField(ago(LATE_STEP_MS), now)).toEqual(ago(LATE_STEP_MS));
+	});
+	it('is not shown for a step sent at once, nor believed from a clock far off', () => {
+		expect(takenInField(undefined, now)).toBeNull();
+		expect(takenInField(ago(LATE_STEP_MS - 1), now)).toBeNull();
+		expect(takenInField(ago(MAX_STEP_AGE_MS + 1), now)).toBeNull();
+		expect(takenInField(ago(-10 * 60_000), now)).toBeNull();
+		expect(takenInField(new Date(Number.NaN), now)).toBeNull();
 	});
 });

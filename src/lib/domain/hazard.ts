@@ -95,3 +95,22 @@ export function advance(
 export function isOverdue(h: Pick<HazardFacts, 'state' | 'deadline'>, now: Date): boolean {
 	return h.state !== 'closed' && h.deadline !== null && h.deadline.getTime() < now.getTime();
 }
+
+/** How long after a step was taken on the phone its arrival says so (it waited offline). */
+export const LATE_STEP_MS = 60_000;
+/** A phone's time for a step further back than this, or ahead of the server, is not believed. */
+export const MAX_STEP_AGE_MS = 30 * 86400_000;
+const CLOCK_SLACK_MS = 2 * 60_000;
+
+/**
+ * When a step sent from the phone's outbox was taken there, to show beside its arrival time in
+ * the hazard's log (which, like every state time, stays the server's): only when it waited a
+ * while, and only a time a phone's clock can plausibly give.
+ */
+export function takenInField(takenAt: Date | undefined, now: Date): Date | null {
+	if (!takenAt || Number.isNaN(takenAt.getTime())) return null;
+	const waited = now.getTime() - takenAt.getTime();
+	if (waited < LATE_STEP_MS) return null;
+	if (waited > MAX_STEP_AGE_MS || waited < -CLOCK_SLACK_MS) return null;
+	return takenAt;
+}

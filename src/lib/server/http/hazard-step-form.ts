@@ -19,7 +19,15 @@ import { translator, type Locale } from '$lib/i18n';
 // (someone else acted first) is refused; and the phone's id for the step, when it sends one
 const common = {
 	expected: v.picklist(HAZARD_STATES),
-	clientUuid: blankOr(v.pipe(v.string(), v.uuid('valid.uuid')))
+	clientUuid: blankOr(v.pipe(v.string(), v.uuid('valid.uuid'))),
+	// when the phone's outbox kept the step (it was taken out of signal)
+	takenAt: blankOr(
+		v.pipe(
+			v.string(),
+			v.isoTimestamp('valid.isoTime'),
+			v.transform((s) => new Date(s))
+		)
+	)
 };
 const Register = v.object({
 	...common,
@@ -35,7 +43,7 @@ export const isHazardAction = (a: unknown): a is HazardAction =>
 export type HazardStepForm =
 	| {
 			ok: true;
-			step: HazardStep & { expected: HazardState; clientUuid?: string };
+			step: HazardStep & { expected: HazardState; clientUuid?: string; takenAt?: Date };
 			photo: Buffer | null;
 	  }
 	| { ok: false; field: string; message: string };
@@ -55,10 +63,10 @@ export async function hazardStepOf(
 	}
 	const p = parse(Note, fields, locale);
 	if (!p.ok) return { ok: false, field: p.field, message: p.message };
-	const { expected, clientUuid } = p.value;
+	const { expected, clientUuid, takenAt } = p.value;
 	const note = p.value.note ?? '';
 	if (action !== 'fix')
-		return { ok: true, photo: null, step: { action, expected, clientUuid, note } };
+		return { ok: true, photo: null, step: { action, expected, clientUuid, takenAt, note } };
 	const f = form.get('photo');
 	if (f instanceof File && f.size > MAX_UPLOAD_BYTES)
 		return { ok: false, field: 'photo', message: translator(locale)('photo.tooLarge') };
@@ -67,6 +75,6 @@ export async function hazardStepOf(
 	return {
 		ok: true,
 		photo,
-		step: { action: 'fix', expected, clientUuid, note, afterPhoto: photo !== null }
+		step: { action: 'fix', expected, clientUuid, takenAt, note, afterPhoto: photo !== null }
 	};
 }

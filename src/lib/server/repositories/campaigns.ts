@@ -787,6 +787,8 @@ export async function hazardEvents(
 		user_name: string;
 		at: Date;
 		note: string | null;
+		/** when a step sent from the phone's outbox was taken there (services: takenInField) */
+		taken_at: Date | null;
 	}[]
 > {
 	const r = await sql<{
@@ -796,8 +798,10 @@ export async function hazardEvents(
 		user_name: string;
 		at: Date;
 		note: string | null;
+		taken_at: Date | null;
 	}>`
-		SELECT e.id::float8 AS id, e.from_state, e.to_state, u.display_name AS user_name, e.at, e.note
+		SELECT e.id::float8 AS id, e.from_state, e.to_state, u.display_name AS user_name, e.at, e.note,
+			(e.detail->>'takenAt')::timestamptz AS taken_at
 		FROM hazard_events e JOIN users u ON u.id = e.user_id
 		WHERE e.hazard_id = ${hazardId} ORDER BY e.id`.execute(db);
 	return r.rows;

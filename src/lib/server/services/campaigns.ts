@@ -74,6 +74,7 @@ import {
 	actionsFrom,
 	advance,
 	isOverdue,
+	takenInField,
 	type HazardState,
 	type HazardStep
 } from '$lib/domain/hazard';
@@ -554,7 +555,7 @@ export async function stepHazard(
 	 * `clientUuid`: the phone's id for the step; a step already logged under it is answered as
 	 * done (`duplicate`), not taken again: the phone's outbox may send it more than once.
 	 */
-	step: HazardStep & { expected?: HazardState; clientUuid?: string },
+	step: HazardStep & { expected?: HazardState; clientUuid?: string; takenAt?: Date },
 	afterPhoto: Buffer | null,
 	meta: RequestMeta,
 	now = new Date()
@@ -625,10 +626,14 @@ export async function stepHazard(
 		if (!(await updateHazardState(trx, id, h.state, r.to, fields)))
 			reject(step.action, 'hazard.err.state');
 		const note = 'note' in s ? s.note.trim() || null : null;
-		const detail =
-			s.action === 'register'
+		// taken on the phone out of signal a while ago: the log says when, beside its arrival
+		const taken = takenInField(step.takenAt, now);
+		const detail = {
+			...(s.action === 'register'
 				? { severity: s.severity, responsible: s.responsible.trim(), deadline: s.deadline }
-				: {};
+				: {}),
+			...(taken ? { takenAt: taken.toISOString() } : {})
+		};
 		await appendHazardEvent(trx, {
 			hazardId: id,
 			from: h.state,

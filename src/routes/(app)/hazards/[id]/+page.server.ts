@@ -53,7 +53,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				photosWithheld: p.photoWithheld,
 				overdue: h.overdue
 			},
-			events: p.events.map((e) => ({ ...e, at: iso(e.at)! })),
+			events: p.events.map((e) => ({ ...e, at: iso(e.at)!, taken_at: iso(e.taken_at) })),
 			actions: p.actions,
 			noActionReason: p.noActionReason,
 			// 挂牌督办: every level reached, lowest first
