@@ -41,10 +41,15 @@ import {
 	type SegmentWrite
 } from '../repositories/import-kinds';
 import {
+	analyze,
 	analyzeWritten,
+	deadRows,
+	IMPORT_WRITES,
 	rememberMapping,
 	rememberedMapping,
-	unitBox
+	STAGE_TABLE,
+	unitBox,
+	vacuumAnalyze
 } from '../repositories/imports';
 import {
 	attachShadow,
@@ -591,6 +596,25 @@ export async function commitImport(
 	}
 }
 
+/**
+ * After a commit, the tables it wrote get their statistics at once (repositories/imports.ts,
+ * analyzeWritten). On the embedded engine, which has no autovacuum, the rows the commit left
+ * dead (the old version of each updated row, every staged row) are reclaimed too: they stayed
+ * for good before, the tables and their indexes growing with each re-import. A table with no
+ * dead row is only analysed: a first vacuum of a large table just filled would hold the one
+ * session for seconds and reclaim nothing. PostgreSQL's autovacuum does this itself, when the
+ * server has it on.
+ */
+async function tidyWritten(db: Kysely<DB>, kind: ImportKind): Promise<void> {
+	if (!isSingleSession(db)) return analyzeWritten(db, kind);
+	const written = IMPORT_WRITES[kind] ?? [];
+	const dead = await deadRows(db, [...written, STAGE_TABLE]);
+	for (const t of written)
+		if ((dead.get(t) ?? 0) > 0) await vacuumAnalyze(db, t);
+		else await analyze(db, t);
+	if ((dead.get(STAGE_TABLE) ?? 0) > 0) await vacuumAnalyze(db, STAGE_TABLE);
+}
+
 async function commitInTurn(
 	db: Kysely<DB>,
 	who: Principal,
@@ -674,7 +698,7 @@ async function commitInTurn(
 		t0 = performance.now();
 		await dropStage(db, stage);
 		// before the derived data, whose counts are planned on these tables' statistics
-		await analyzeWritten(db, p.kind);
+		await tidyWritten(db, p.kind);
 		await applyNow(db);
 		ms.derived = performance.now() - t0;
 		console.log(
