@@ -170,6 +170,10 @@ function printImports(i: ImportsBench): void {
 	console.log(
 		`  memory: app ${i.rss_before_mb.app} → peak ${i.rss_peak_mb.app} MB, database host ${i.rss_before_mb.db} → peak ${i.rss_peak_mb.db} MB`
 	);
+	const st = i.rss_peak_by_step_mb;
+	console.log(
+		`  app's peak by step: upload ${st.upload} MB, read ${st.read} MB, dry run ${st.dry_run} MB, commit ${st.commit} MB`
+	);
 	const a = i.county_list_idle;
 	const b = i.county_list_during;
 	console.log(

@@ -27,6 +27,8 @@ export interface ImportsBench {
 	/** resident memory of the app's process, and of the embedded database's host (PGlite) */
 	rss_before_mb: { app: number; db: number };
 	rss_peak_mb: { app: number; db: number };
+	/** the app's peak during each step (the upload, the read, the dry run, the commit) */
+	rss_peak_by_step_mb: Record<Step, number>;
 	county_list_idle: { requests: number; p50_ms: number; p95_ms: number; max_ms: number };
 	county_list_during: { requests: number; p50_ms: number; p95_ms: number; max_ms: number };
 	/** where the commit's time went, as the server logged it (services/imports.ts) */
@@ -34,6 +36,8 @@ export interface ImportsBench {
 }
 
 const COUNTY = '421083000000';
+
+type Step = 'upload' | 'read' | 'dry_run' | 'commit';
 
 /** The roster: `rows` children spread over the county's villages, a few metres from the centre. */
 function roster(villages: { code: string; lon: number; lat: number }[], rows: number): Uint8Array {
@@ -166,11 +170,21 @@ export async function benchImports(
 			);
 			const rssBefore = rssMb(pid);
 			const rssPeak = { ...rssBefore };
-			const sampler = setInterval(() => {
+			const byStep: Record<Step, number> = { upload: 0, read: 0, dry_run: 0, commit: 0 };
+			let current: Step = 'upload';
+			const sample = () => {
 				const now = rssMb(pid);
 				rssPeak.app = Math.max(rssPeak.app, now.app);
 				rssPeak.db = Math.max(rssPeak.db, now.db);
-			}, 200);
+				byStep[current] = Math.max(byStep[current], now.app);
+			};
+			const sampler = setInterval(sample, 200);
+			/** the step that begins, its first and the last step's last sample taken */
+			const begin = (step: Step) => {
+				sample();
+				current = step;
+				sample();
+			};
 			// busy: the same four users, all through the import
 			let importing = true;
 			const during: number[] = [];
@@ -210,6 +224,7 @@ export async function benchImports(
 				});
 				const uploadMs = performance.now() - t0;
 				log(`imports: uploaded in ${round(uploadMs)} ms`);
+				begin('read');
 				t0 = performance.now();
 				const read = await step({ step: 'read', upload: id });
 				if (!read.ok) throw new Error(`read answered ${read.status}: ${await read.text()}`);
@@ -217,17 +232,20 @@ export async function benchImports(
 				const readMs = performance.now() - t0;
 				log(`imports: read ${info.rows} rows in ${round(readMs)} ms`);
 				const mapping = JSON.stringify(info.mapping);
+				begin('dry_run');
 				t0 = performance.now();
 				const dry = (await lastLine(await step({ step: 'dryRun', upload: id, mapping }))).outcome;
 				const dryMs = performance.now() - t0;
 				log(
 					`imports: dry run ${round(dryMs)} ms (${dry.inserts} inserts, ${dry.rejected} rejected)`
 				);
+				begin('commit');
 				t0 = performance.now();
 				const done = (
 					await lastLine(await step({ step: 'commit', upload: id, mapping, sha256: dry.sha256 }))
 				).outcome;
 				const commitMs = performance.now() - t0;
+				sample();
 				if (!done?.committed) throw new Error('the commit did not commit');
 				log(`imports: commit ${round(commitMs)} ms`);
 				return {
@@ -241,6 +259,12 @@ export async function benchImports(
 					rejected: done.rejected,
 					rss_before_mb: { app: round(rssBefore.app), db: round(rssBefore.db) },
 					rss_peak_mb: { app: round(rssPeak.app), db: round(rssPeak.db) },
+					rss_peak_by_step_mb: {
+						upload: round(byStep.upload),
+						read: round(byStep.read),
+						dry_run: round(byStep.dry_run),
+						commit: round(byStep.commit)
+					},
 					county_list_idle: summary(idle),
 					county_list_during: summary(during),
 					commit_phases:

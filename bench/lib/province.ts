@@ -90,8 +90,15 @@ export async function firstStart(
 		};
 	}
 	log(`first start on an empty ${engine} database (progress below)…`);
-	const s = await startServer(build, env, port, path.join(WORK, `first-start-${engine}.log`), (l) =>
-		log(`  | ${l}`)
+	// the province is built on this start: on a loaded machine (2 cores, other work running) it
+	// took over the usual 5 minutes, so it gets 30
+	const s = await startServer(
+		build,
+		env,
+		port,
+		path.join(WORK, `first-start-${engine}.log`),
+		(l) => log(`  | ${l}`),
+		30 * 60_000
 	);
 	await s.stop();
 	const seconds = s.readyMs / 1000;

@@ -1,10 +1,11 @@
 // CSV as it comes from Chinese Windows: UTF-8 with or without a BOM, or GBK/GB18030. The
 // encoding is detected (chardet) unless the user names it, and decoded with iconv-lite; the
 // text is split by papaparse, which copes with quotes, embedded line breaks and ragged rows.
+// Both work a piece of the file at a time, so a large file is read without holding its text.
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
-import { pause, tableFromGrid, type SourceTable } from './table';
+import { pause, surveyRows, wholeTable, type RecordSource, type SourceTable } from './table';
 
 export const CSV_ENCODINGS = ['auto', 'utf-8', 'gb18030'] as const;
 export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
@@ -13,10 +14,12 @@ export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
 export function detectEncoding(bytes: Uint8Array): 'utf-8' | 'gb18030' {
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
 	try {
-		new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 1 << 20));
+		// as a stream: a character cut at the 1 MB mark is not an error (it was, and a UTF-8
+		// roster of more than 1 MB was read as GB18030 whenever the mark fell inside a character)
+		new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 1 << 20), { stream: true });
 		return 'utf-8';
 	} catch {
-		// not UTF-8 (a multibyte sequence cut at the 1 MB mark also lands here; chardet decides)
+		// not UTF-8: chardet decides
 	}
 	const guess = (chardet.detect(bytes.subarray(0, 1 << 16)) ?? '').toUpperCase();
 	// GBK and GB2312 are subsets of GB18030, so one decoder reads all three
@@ -24,36 +27,78 @@ export function detectEncoding(bytes: Uint8Array): 'utf-8' | 'gb18030' {
 	return 'gb18030';
 }
 
-export function decodeCsv(bytes: Uint8Array, encoding: CsvEncoding = 'auto') {
-	const enc = encoding === 'auto' ? detectEncoding(bytes) : encoding;
-	let text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), enc);
-	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-	return { encoding: enc, text };
+/** Bytes decoded and parsed between two pauses (a few milliseconds of work, ~6,000 rows). */
+const PIECE_BYTES = 128 * 1024;
+/** The text the delimiter and line break are guessed from: papaparse's first chunk before. */
+const GUESS_CHARS = 128 * 1024;
+
+/**
+ * The CSV's rows, a piece of the file at a time: each piece of bytes is decoded (iconv-lite's
+ * streaming decoder keeps a character cut by the piece's end for the next) and parsed by
+ * papaparse's parser as its own streamers do it (the last row of a piece, perhaps cut or inside
+ * quotes, is parsed again with the next), with a pause after each piece. Neither the whole text
+ * (38 MB for a 20 MB roster, Chinese making it two bytes a character) nor all the rows are held.
+ * The delimiter and line break are guessed once, from the text's first 128 K characters.
+ */
+export async function* csvRows(
+	bytes: Uint8Array,
+	enc: 'utf-8' | 'gb18030',
+	pieceBytes = PIECE_BYTES
+): AsyncGenerator<string[][]> {
+	// strips a BOM, as iconv.decode does
+	const decoder = iconv.getDecoder(enc);
+	const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	let config: Papa.ParseConfig | null = null;
+	/** text decoded before the guess */
+	let start = '';
+	/** the last row of the text so far, perhaps incomplete, and where it begins in the text */
+	let partial = '';
+	let base = 0;
+	const parse = (text: string, last: boolean): string[][] => {
+		if (!config) {
+			start += text;
+			if (!last && start.length < GUESS_CHARS) return [];
+			if (start.charCodeAt(0) === 0xfeff) start = start.slice(1);
+			const guess = Papa.parse<string[]>(start.slice(0, GUESS_CHARS), { preview: 1 }).meta;
+			config = {
+				delimiter: guess.delimiter,
+				newline: guess.linebreak as Papa.ParseConfig['newline']
+			};
+			text = start;
+			start = '';
+		}
+		const input = partial + text;
+		if (input === '') return [];
+		const res = new Papa.Parser(config).parse(input, base, !last) as Papa.ParseResult<string[]>;
+		if (!last) {
+			partial = input.substring(res.meta.cursor - base);
+			base = res.meta.cursor;
+		}
+		return res.data;
+	};
+	for (let at = 0; at < buf.length; at += pieceBytes) {
+		const rows = parse(decoder.write(buf.subarray(at, at + pieceBytes)), false);
+		if (rows.length) yield rows;
+		await pause();
+	}
+	const rest = parse(decoder.end() ?? '', true);
+	if (rest.length) yield rest;
 }
 
-/** Characters papaparse reads between two pauses (a few milliseconds of parsing). */
-const CHUNK_CHARS = 128 * 1024;
+/** The CSV as a source of records, read again from its bytes for each pass (table.ts). */
+export async function openCsv(
+	bytes: Uint8Array,
+	encoding: CsvEncoding = 'auto'
+): Promise<RecordSource & { encoding: 'utf-8' | 'gb18030' }> {
+	const enc = encoding === 'auto' ? detectEncoding(bytes) : encoding;
+	return { ...(await surveyRows(() => csvRows(bytes, enc))), encoding: enc };
+}
 
+/** The CSV's whole table, held (for callers that want every record at once). */
 export async function readCsv(
 	bytes: Uint8Array,
 	encoding: CsvEncoding = 'auto'
 ): Promise<SourceTable & { encoding: 'utf-8' | 'gb18030' }> {
-	const { encoding: enc, text } = decodeCsv(bytes, encoding);
-	const grid: string[][] = [];
-	// in chunks, pausing after each, so a large file never holds the server for seconds;
-	// papaparse carries a quoted field or a line cut by a chunk's end into the next one
-	await new Promise<void>((resolve, reject) => {
-		Papa.parse<string[]>(text, {
-			skipEmptyLines: false,
-			chunkSize: CHUNK_CHARS,
-			chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
-				for (const row of res.data) grid.push(row);
-				parser.pause();
-				void pause().then(() => parser.resume());
-			},
-			complete: () => resolve(),
-			error: (e: Error) => reject(e)
-		});
-	});
-	return { ...(await tableFromGrid(grid)), encoding: enc };
+	const source = await openCsv(bytes, encoding);
+	return { ...(await wholeTable(source)), encoding: source.encoding };
 }

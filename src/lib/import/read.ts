@@ -1,8 +1,8 @@
 // One entry for every format: the file's name and first bytes say which reader to use.
-import { readCsv, type CsvEncoding } from './csv';
+import { openCsv, readCsv, type CsvEncoding } from './csv';
 import { readGeoJson } from './geojson';
 import { readShapefileZip } from './shapefile';
-import type { SourceTable } from './table';
+import { sourceOfTable, type RecordSource, type SourceTable } from './table';
 import { readXlsx, UnreadableFile } from './xlsx';
 
 export { UnreadableFile } from './xlsx';
@@ -40,4 +40,25 @@ export async function readFile(
 	if (format === 'geojson')
 		return { ...readGeoJson(new TextDecoder().decode(bytes)), format, encoding: null };
 	return { ...(await readShapefileZip(bytes)), format, encoding: null };
+}
+
+export interface OpenedFile extends RecordSource {
+	format: FileFormat;
+	encoding: string | null;
+}
+
+/**
+ * The file as a source of records read in batches (table.ts): a CSV is read again from its bytes
+ * for each pass and never held as rows; the other formats are held whole by their libraries
+ * (exceljs, the GeoJSON and shapefile readers) and given out in batches of what they hold.
+ */
+export async function openFile(
+	name: string,
+	bytes: Uint8Array,
+	encoding: CsvEncoding = 'auto'
+): Promise<OpenedFile> {
+	const format = formatOf(name, bytes);
+	if (format === 'csv') return { ...(await openCsv(bytes, encoding)), format };
+	const t = await readFile(name, bytes, encoding);
+	return { ...sourceOfTable(t), format, encoding: t.encoding };
 }

@@ -54,64 +54,168 @@ function uniqueHeaders(raw: string[]): string[] {
 	});
 }
 
+/** A grid row as cells compared and imported, and the columns (by index) that had full-width digits. */
+function cleanRow(r: unknown): { cells: string[]; wide: number[] | null } {
+	if (!Array.isArray(r)) return { cells: [], wide: null };
+	const wide = r.flatMap((c, j) => (hasFullWidthDigits(c) ? [j] : []));
+	return { cells: r.map(normalizeCell), wide: wide.length ? wide : null };
+}
+
+const isBlank = (cells: string[]) => !cells.some((c) => c !== '');
+
+/**
+ * A file's rows, a chunk at a time, from the first row each time it is called: `chunks()[k][j]`
+ * is the file's next row, in order (row i + 1 for the i-th row given over all chunks).
+ */
+export type RowChunks = () => AsyncIterable<unknown[][]>;
+
+/**
+ * A table whose records are read again from the file for each pass instead of being held: the
+ * header, the record count and the first records are known up front, the records come in batches.
+ * A 300,000-row file is never held as 300,000 objects (nor as its whole decoded text, for a CSV).
+ */
+export interface RecordSource {
+	headers: string[];
+	/** the row number of the header, for messages */
+	headerRow: number;
+	/** how many records `batches` gives */
+	count: number;
+	/** the first few records, for the mapping step */
+	sample: SourceRecord[];
+	/** every record from the first, in batches of at most `size`, each in file order */
+	batches(size: number): AsyncGenerator<SourceRecord[]>;
+}
+
+const SAMPLE = 5;
+
+/**
+ * Find the header row below any title rows and blank rows, join a two-row header whose upper
+ * cells were merged, count the records, all in one pass over `chunks` that keeps only the
+ * header rows and the sample; `batches` then reads the rows again. Rows wholly blank after the
+ * header are skipped; they are not errors. Merged cells come already filled by the reader.
+ */
+export async function surveyRows(chunks: RowChunks): Promise<RecordSource> {
+	let i = 0;
+	let h = -1;
+	let headerCells: string[] = [];
+	let next: string[] | undefined;
+	let nextBlank = true;
+	// the widest row from the header down: headers are made for every column any row has
+	let width = 0;
+	/** non-blank rows below the header row (the lower header among them, if it is one) */
+	let below = 0;
+	const early: { r: number; cells: string[]; wide: number[] | null }[] = [];
+	for await (const chunk of chunks()) {
+		for (const raw of chunk) {
+			const r = i++;
+			if (h < 0) {
+				const { cells } = cleanRow(raw);
+				if (isTitleRow(cells)) continue;
+				h = r;
+				headerCells = cells;
+				width = cells.length;
+				continue;
+			}
+			const row = cleanRow(raw);
+			width = Math.max(width, row.cells.length);
+			if (r === h + 1) next = row.cells;
+			if (isBlank(row.cells)) continue;
+			if (r === h + 1) nextBlank = false;
+			below++;
+			// the sample, and one more in case the first is the lower header
+			if (early.length <= SAMPLE) early.push({ r, ...row });
+		}
+		await pause();
+	}
+	if (h < 0) return sourceOfTable({ headers: [], records: [], headerRow: 0 });
+	let header = Array.from({ length: width }, (_, k) => headerCells[k] ?? '');
+	let first = h + 1;
+	// A merged upper header ("坐标" over 经度 | 纬度) repeats its text across the merge: when
+	// the next row is text only and names columns under such a repeat, it is the lower header.
+	if (next && !nextBlank && !next.some(isNumeric)) {
+		const lower = next;
+		const repeats = header.some((c, k) => c !== '' && k > 0 && header[k - 1] === c);
+		const underRepeat = lower.every(
+			(c, k) =>
+				c === '' ||
+				c === header[k] ||
+				header[k] === '' ||
+				header[k] === header[k - 1] ||
+				header[k] === header[k + 1]
+		);
+		if (repeats && underRepeat) {
+			header = header.map((c, k) => (lower[k] ? lower[k] : c));
+			first = h + 2;
+		}
+	}
+	const headers = uniqueHeaders(header);
+	const record = (r: number, cells: string[], wide: number[] | null): SourceRecord => {
+		const rec: Record<string, string> = {};
+		headers.forEach((name, k) => (rec[name] = cells[k] ?? ''));
+		return wide
+			? { row: r + 1, cells: rec, widened: wide.map((k) => headers[k]) }
+			: { row: r + 1, cells: rec };
+	};
+	return {
+		headers,
+		headerRow: h + 1,
+		count: first === h + 2 ? below - 1 : below,
+		sample: early
+			.filter((e) => e.r >= first)
+			.slice(0, SAMPLE)
+			.map((e) => record(e.r, e.cells, e.wide)),
+		async *batches(size: number) {
+			let r = 0;
+			let batch: SourceRecord[] = [];
+			for await (const chunk of chunks()) {
+				for (const raw of chunk) {
+					const at = r++;
+					if (at < first) continue;
+					const { cells, wide } = cleanRow(raw);
+					if (isBlank(cells)) continue;
+					batch.push(record(at, cells, wide));
+					if (batch.length === size) {
+						yield batch;
+						batch = [];
+					}
+				}
+				await pause();
+			}
+			if (batch.length) yield batch;
+		}
+	};
+}
+
+/** A grid held whole (a worksheet), in slices with a pause after each. */
+export const gridChunks = (grid: unknown[][]): RowChunks =>
+	async function* () {
+		for (let i = 0; i < grid.length; i += SLICE_ROWS) yield grid.slice(i, i + SLICE_ROWS);
+	};
+
+/** A table already held whole (a worksheet's, a GeoJSON's) as a source, in batches of it. */
+export function sourceOfTable(t: SourceTable): RecordSource {
+	return {
+		headers: t.headers,
+		headerRow: t.headerRow,
+		count: t.records.length,
+		sample: t.records.slice(0, SAMPLE),
+		async *batches(size: number) {
+			for (let i = 0; i < t.records.length; i += size) yield t.records.slice(i, i + size);
+		}
+	};
+}
+
+/** Every record of a source, held: for the readers' callers that want the whole table. */
+export async function wholeTable(s: RecordSource): Promise<SourceTable> {
+	const records: SourceRecord[] = [];
+	for await (const batch of s.batches(SLICE_ROWS)) for (const r of batch) records.push(r);
+	return { headers: s.headers, records, headerRow: s.headerRow };
+}
+
 /**
  * `grid[i]` is the file's row i + 1 (merged cells already filled with their value by the
  * reader). Rows wholly blank after the header are skipped; they are not errors.
  */
 export async function tableFromGrid(grid: unknown[][]): Promise<SourceTable> {
-	const rows: string[][] = [];
-	/** row index -> the columns (by index) whose cell had full-width digits; few rows have any */
-	const widened = new Map<number, number[]>();
-	// the widest row: a loop, as spreading 300,000 lengths into Math.max overflows the stack
-	let width = 0;
-	for (let i = 0; i < grid.length; i++) {
-		const r = grid[i];
-		const cells = Array.isArray(r) ? r.map(normalizeCell) : [];
-		if (Array.isArray(r)) {
-			const wide = r.flatMap((c, j) => (hasFullWidthDigits(c) ? [j] : []));
-			if (wide.length) widened.set(i, wide);
-		}
-		rows.push(cells);
-		if (i % SLICE_ROWS === SLICE_ROWS - 1) await pause();
-	}
-	let h = 0;
-	while (h < rows.length && isTitleRow(rows[h])) h++;
-	if (h >= rows.length) return { headers: [], records: [], headerRow: 0 };
-	for (let i = h; i < rows.length; i++) width = Math.max(width, rows[i].length);
-	let header = Array.from({ length: width }, (_, i) => rows[h][i] ?? '');
-	let first = h + 1;
-	// A merged upper header ("坐标" over 经度 | 纬度) repeats its text across the merge: when
-	// the next row is text only and names columns under such a repeat, it is the lower header.
-	const next = rows[h + 1];
-	if (next && next.some((c) => c !== '') && !next.some(isNumeric)) {
-		const repeats = header.some((c, i) => c !== '' && i > 0 && header[i - 1] === c);
-		const underRepeat = next.every(
-			(c, i) =>
-				c === '' ||
-				c === header[i] ||
-				header[i] === '' ||
-				header[i] === header[i - 1] ||
-				header[i] === header[i + 1]
-		);
-		if (repeats && underRepeat) {
-			header = header.map((c, i) => (next[i] ? next[i] : c));
-			first = h + 2;
-		}
-	}
-	const headers = uniqueHeaders(header);
-	const records: SourceRecord[] = [];
-	for (let r = first; r < rows.length; r++) {
-		const cells = rows[r];
-		if (!cells.some((c) => c !== '')) continue;
-		const rec: Record<string, string> = {};
-		headers.forEach((name, i) => (rec[name] = cells[i] ?? ''));
-		const wide = widened.get(r);
-		records.push(
-			wide
-				? { row: r + 1, cells: rec, widened: wide.map((i) => headers[i]) }
-				: { row: r + 1, cells: rec }
-		);
-		if (r % SLICE_ROWS === 0) await pause();
-	}
-	return { headers, records, headerRow: h + 1 };
+	return wholeTable(await surveyRows(gridChunks(grid)));
 }

@@ -72,3 +72,46 @@ export const IMPORT_WRITES: Record<string, readonly string[]> = {
 export async function analyzeWritten(db: Kysely<DB>, kind: string): Promise<void> {
 	for (const t of IMPORT_WRITES[kind] ?? []) await sql`ANALYZE ${sql.table(t)}`.execute(db);
 }
+
+/** Where a commit stages its rows (migration 0022): emptied by every commit, so all its rows die. */
+export const STAGE_TABLE = 'import_staging';
+
+/**
+ * The dead rows each table holds, as the statistics count them. The statement before asks this
+ * session to report what it has counted (PostgreSQL reports at most once a second otherwise),
+ * so the rows the commit just left dead are in the count.
+ */
+export async function deadRows(
+	db: Kysely<DB>,
+	tables: readonly string[]
+): Promise<Map<string, number>> {
+	await sql`SELECT pg_stat_force_next_flush()`.execute(db);
+	const r = await sql<{ t: string; dead: number }>`
+		SELECT relname AS t, n_dead_tup AS dead FROM pg_stat_user_tables
+		WHERE schemaname = current_schema() AND relname = ANY(${[...tables]}::text[])`.execute(db);
+	return new Map(r.rows.map((x) => [x.t, Number(x.dead)]));
+}
+
+/**
+ * Reclaim a table's dead rows: what autovacuum does on a server. Not in a transaction (VACUUM
+ * cannot run in one). Pages untouched since the last vacuum are skipped, so it costs about what
+ * was changed since.
+ */
+export async function vacuum(db: Kysely<DB>, table: string): Promise<void> {
+	await sql`VACUUM ${sql.table(table)}`.execute(db);
+}
+
+/**
+ * Statistics for one table (see analyzeWritten), from a sample of 300 × `target` rows when a
+ * target is given (the server's default_statistics_target otherwise, 100: 30,000 rows).
+ */
+export async function analyze(db: Kysely<DB>, table: string, target?: number): Promise<void> {
+	if (target === undefined) {
+		await sql`ANALYZE ${sql.table(table)}`.execute(db);
+		return;
+	}
+	await db.transaction().execute(async (trx) => {
+		await sql`SELECT set_config('default_statistics_target', ${String(target)}, true)`.execute(trx);
+		await sql`ANALYZE ${sql.table(table)}`.execute(trx);
+	});
+}

@@ -105,8 +105,8 @@ export const POST: RequestHandler = async (event) => {
 			format: t0.format,
 			encoding: t0.encoding,
 			headers: t0.headers,
-			rows: t0.records.length,
-			sample: t0.records.slice(0, 5).map((r) => ({ row: r.row, cells: r.cells })),
+			rows: t0.count,
+			sample: t0.sample.map((r) => ({ row: r.row, cells: r.cells })),
 			mapping: prepared.mapping,
 			remembered: prepared.remembered,
 			fields: KIND_FIELDS[input.kind].map((f) => ({ key: f.key, required: f.required }))
