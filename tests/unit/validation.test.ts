@@ -112,6 +112,13 @@ describe('edge validation', () => {
 
 	it('takes codes typed with a Chinese input method, refuses repeated or file values', () => {
 		expect(v.parse(adminCode, '４２１０８３ ０００ ０００')).toBe('421083000000');
+		// written short, as officials write a county (洪湖市 421083) or a township: zeros follow
+		expect(v.parse(adminCode, '421083')).toBe('421083000000');
+		expect(v.parse(adminCode, '４２１０８３１００')).toBe('421083100000');
+		expect(v.parse(adminCode, '42')).toBe('420000000000');
+		// any other length is not a unit's code: refused, not guessed
+		for (const bad of ['4210831', '42108310000', '4210a3'])
+			expect(v.safeParse(adminCode, bad).success, bad).toBe(false);
 		const form = new FormData();
 		form.append('area', '421083000000');
 		form.append('area', '421083100000');

@@ -54,11 +54,21 @@ export function startOfShanghaiDay(value: string): Date | null {
 	return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** Digits typed with a Chinese input method (１２３) become ASCII; spaces are dropped. */
+/** The lengths of the codes people write short: province, prefecture, county, township. */
+const SHORT_CODE_LENGTHS = [2, 4, 6, 9];
+
+/**
+ * Digits typed with a Chinese input method (１２３) become ASCII; spaces are dropped. A code
+ * written short, as officials write it (洪湖市 421083), is the unit's 12-digit code: the rest
+ * are zeros (421083000000).
+ */
 export function normalizeCode(value: string): string {
-	return value
+	const digits = value
 		.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
 		.replace(/\s/g, '');
+	return /^\d+$/.test(digits) && SHORT_CODE_LENGTHS.includes(digits.length)
+		? digits.padEnd(12, '0')
+		: digits;
 }
 
 /** One fact of an audit entry's detail, in words: 原因：密码错误, 警示牌：完好. */

@@ -19,7 +19,8 @@ export const validationEn: Record<keyof typeof validationZh, string> = {
 	'valid.oneOf': 'must be one of: {options}',
 	'valid.format': 'is not in the expected format',
 	'valid.id': 'must be a positive whole number',
-	'valid.code': 'must be a 12-digit administrative code',
+	'valid.code':
+		"must be a 12-digit administrative code (a county's or township's may be written with its first 6 or 9 digits)",
 	'valid.date': 'is not a real date (year-month-day, e.g. 2026-05-01)',
 	'valid.dateTime': 'is not a real time (year-month-dayThour:minute, e.g. 2026-05-01T08:30)',
 	'valid.isoTime': 'is not a valid timestamp (ISO 8601)',

@@ -19,7 +19,7 @@ export const validationZh = {
 	'valid.oneOf': '应为以下之一：{options}',
 	'valid.format': '格式不正确',
 	'valid.id': '应为正整数编号',
-	'valid.code': '应为 12 位行政区划代码',
+	'valid.code': '应为 12 位行政区划代码（县、乡镇可只写前 6 位、9 位）',
 	'valid.date': '不是有效日期（年-月-日，如 2026-05-01）',
 	'valid.dateTime': '不是有效时间（年-月-日T时:分，如 2026-05-01T08:30）',
 	'valid.isoTime': '不是有效的时间戳（ISO 8601）',
