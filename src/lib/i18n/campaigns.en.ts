@@ -134,6 +134,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.noActions': 'There is nothing you can do with this hazard now',
 	'hz.notSent':
 		'No signal: this step was not sent and could not be saved on this phone. What you entered and the photo are still on this page; press the button again where there is signal.',
+	'hz.photoOffline': 'The photo is not kept on this phone; it shows when there is signal',
 	'hz.queued':
 		'No signal: this step is saved on this phone and will be sent by itself when there is signal (see “waiting to upload” at the top).',
 	'hz.waiting':

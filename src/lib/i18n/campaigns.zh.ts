@@ -132,6 +132,7 @@ export const campaignsZh = {
 	'hz.noActions': '您现在不能对此隐患进行操作',
 	'hz.notSent':
 		'没有网络：这一步没有提交，也没能保存在本机，填写的内容和照片都还在本页。请到有信号的地方再点一次按钮。',
+	'hz.photoOffline': '照片未存在本机，有信号时显示',
 	'hz.queued': '没有网络：这一步已保存在本机，有信号后自动提交（见页面上方“待上传”）。',
 	'hz.waiting': '此隐患有一步办理保存在本机、尚未提交；提交后才能办理下一步。',
 	'outbox.hazardStep': '隐患办理“{name}”',
