@@ -270,6 +270,25 @@ class Outbox {
 		await this.flush();
 	}
 
+	/**
+	 * A form's record: kept, and sent at once if the signal allows. What became of it: refused
+	 * at once as invalid (not kept: the form says why, with what was entered still in it), still
+	 * waiting on the phone (with what of it), or sent.
+	 */
+	async record(
+		c: QueuedItem
+	): Promise<
+		{ refused: string } | { refused: null; waiting: Outbox['waiting'][number] | undefined }
+	> {
+		await this.enqueue(c);
+		const refused = this.refused.find((r) => r.clientUuid === c.clientUuid);
+		if (refused) {
+			await this.discard(c.clientUuid);
+			return { refused: refused.reason };
+		}
+		return { refused: null, waiting: this.waiting.find((w) => w.clientUuid === c.clientUuid) };
+	}
+
 	async flush(): Promise<void> {
 		// the phone knows it has no network: an attempt could only fail (each send an error in
 		// the console); the `online` event sends everything when the network returns
