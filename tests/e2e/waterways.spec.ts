@@ -234,7 +234,7 @@ test('a check waiting on the phone goes out only as the person who recorded it',
 	);
 	await page.getByTestId('user-menu').click();
 	await page.getByTestId('sign-out').click();
-	expect(await asked).toContain('还有 1 条检查没有上传');
+	expect(await asked).toContain('还有 1 条记录没有上传');
 	await expect(page).toHaveURL(/\/login/);
 	await page.unroute('**/api/checks');
 
