@@ -81,6 +81,9 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		await expect(inForce).toHaveAttribute('label', '应急状态中');
 		await expect(inForce.locator('option')).toHaveCount(1);
 		await expect(inForce.locator('option')).toHaveAttribute('value', TOWNSHIP);
+		// the map's key names what it draws: the segments by their items, and no homes yet
+		const key = p.getByTestId('emergency-map-legend');
+		await expect(key.locator('li')).toHaveText(['“四个一”齐全', '部分缺失', '全部缺失或未检查']);
 		await p.getByRole('button', { name: '显示名单' }).click();
 		const villages = p.getByTestId('homes-village');
 		await expect(villages.first()).toBeVisible();
@@ -95,6 +98,7 @@ test('inside an emergency, on a phone: banner, homes by village, file, and a dra
 		// the homes are on the map too
 		const onMap = Number(await p.getByTestId('emergency-map').getAttribute('data-homes'));
 		expect(onMap).toBeGreaterThan(0);
+		await expect(key.locator('li').last()).toHaveText('儿童住址（精确位置）');
 		// the file: the same rows as the page, a CSV
 		const csv = await p.request.get(`/api/exports/emergency-homes?area=${TOWNSHIP}&format=csv`);
 		expect(csv.status()).toBe(200);

@@ -2,7 +2,7 @@
 // carry their segment number, as /waterways numbers them; other targets name their own area.
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/lib/i18n';
-import { targetPlace } from '../../src/lib/components/campaign/format';
+import { nearestWaterText, targetPlace } from '../../src/lib/components/campaign/format';
 
 describe('targetPlace', () => {
 	const zh = translator('zh-CN');
@@ -22,5 +22,24 @@ describe('targetPlace', () => {
 		const school = { kind: 'institution', areaName: '龙潭村', sourceId: 77 };
 		expect(targetPlace(school, zh)).toBe('龙潭村');
 		expect(targetPlace({ kind: 'village', areaName: '复兴村', sourceId: null }, zh)).toBe('复兴村');
+	});
+});
+
+describe('nearestWaterText', () => {
+	const zh = translator('zh-CN');
+	const en = translator('en');
+
+	it('says a segment target is the water itself, not its own name at 0 m', () => {
+		const seg = { kind: 'segment', nearestWater: '长江', nearestWaterM: 0 };
+		expect(nearestWaterText(seg, zh, 'zh-CN')).toBe(zh('cp.isWater'));
+		expect(nearestWaterText(seg, zh, 'zh-CN')).not.toContain('0');
+		expect(nearestWaterText(seg, en, 'en')).toBe(en('cp.isWater'));
+	});
+
+	it('names a point target’s nearest water and its distance, or none near', () => {
+		const school = { kind: 'institution', nearestWater: '内荆河', nearestWaterM: 120 };
+		expect(nearestWaterText(school, zh, 'zh-CN')).toMatch(/^内荆河 .*120/);
+		const dry = { kind: 'institution', nearestWater: null, nearestWaterM: null };
+		expect(nearestWaterText(dry, zh, 'zh-CN')).toBe(zh('cp.noWaterNear'));
 	});
 });

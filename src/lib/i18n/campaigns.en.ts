@@ -41,6 +41,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'cp.homesLink': "Show these children's exact homes on the map",
 	'cp.homesAudited': 'Every view is recorded in the audit log',
 	'cp.noWaterNear': 'No water within 2 km',
+	'cp.isWater': 'this segment itself',
 	'cp.mine': 'My targets',
 	'cp.mineNone': 'No targets are assigned to you',
 	'cp.mineCount': '{n} {n|target|targets}',

@@ -40,6 +40,7 @@ export const campaignsZh = {
 	'cp.homesLink': '在地图上查看这些儿童的确切住址',
 	'cp.homesAudited': '每次查看都记入审计日志',
 	'cp.noWaterNear': '2 公里内无水域',
+	'cp.isWater': '本河段自身',
 	'cp.mine': '我的排查对象',
 	'cp.mineNone': '目前没有分派给您的排查对象',
 	'cp.mineCount': '共 {n} 个排查对象',

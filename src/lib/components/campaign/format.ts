@@ -41,6 +41,22 @@ export function targetPlace(
 }
 
 /**
+ * A target's nearest water as the worker's list and the target's page say it. A waterway
+ * segment's target is the water itself (stored as its own name at 0 m, which read as "最近水域：
+ * 长江 0 米", QA): it says so instead.
+ */
+export function nearestWaterText(
+	tg: { kind: string; nearestWater: string | null; nearestWaterM: number | null },
+	t: Translate,
+	locale: Locale
+): string {
+	if (tg.kind === 'segment') return t('cp.isWater');
+	return tg.nearestWater !== null && tg.nearestWaterM !== null
+		? `${tg.nearestWater} ${formatDistance(tg.nearestWaterM, locale)}`
+		: t('cp.noWaterNear');
+}
+
+/**
  * The label of a checklist item: the administrator's own wording when the campaign's checklist
  * gives one, else `cl.<checklist>.<item>`, or the item's own key if unknown.
  */
