@@ -244,6 +244,87 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		);
 	});
 
+	it('keeps a year’s stock figures when its report is made, shows them for that year later, and compares the next year with them', async () => {
+		const db = d.db;
+		const code = admin.jurisdiction;
+		const like = code.slice(0, 6) + '%';
+		await sql`DELETE FROM annual_figures`.execute(db);
+		// last year's report, made in November and again on 8 December (Beijing)
+		const november = new Date(Date.UTC(year - 1, 10, 1, 2));
+		const december = new Date(Date.UTC(year - 1, 11, 8, 2));
+		await annualReport(db, admin, code, year - 1, november);
+		const made = await annualReport(db, admin, code, year - 1, december);
+		expect(made.stockFrom).toEqual({ source: 'live', at: december.toISOString() });
+		// a report made earlier in the year, arriving late, does not replace the later record
+		await annualReport(db, admin, code, year - 1, november);
+		const keptRows = async (y: number) =>
+			(
+				await sql<{ taken_at: Date; total: number; large: number; stations: number }>`
+					SELECT taken_at, (figures->'homes'->>'total')::int AS total,
+						(figures->'homes'->>'large')::int AS large, (figures->>'stations')::int AS stations
+					FROM annual_figures WHERE area_code = ${code} AND year = ${y}`.execute(db)
+			).rows;
+		const homesNow = async () =>
+			(
+				await sql<{ total: number; large: number }>`
+					SELECT count(*)::int AS total, count(*) FILTER (WHERE area_m2 >= 30)::int AS large
+					FROM children_homes WHERE village_code LIKE ${like}`.execute(db)
+			).rows[0];
+		const before = await keptRows(year - 1);
+		expect(before).toHaveLength(1);
+		expect(new Date(before[0].taken_at).getTime()).toBe(december.getTime());
+		// the record holds what independent SQL counted then
+		const then = await homesNow();
+		expect({ total: before[0].total, large: before[0].large }).toEqual(then);
+		expect(then.large).toBeGreaterThan(0);
+
+		// in the meantime a home was found to be under 30 m²
+		const home = (
+			await sql<{ id: number; area_m2: number }>`
+				SELECT id::float8 AS id, area_m2 FROM children_homes
+				WHERE village_code LIKE ${like} AND area_m2 >= 30 ORDER BY id LIMIT 1`.execute(db)
+		).rows[0];
+		await sql`UPDATE children_homes SET area_m2 = 12 WHERE id = ${home.id}`.execute(db);
+		try {
+			const r = await annualReport(db, admin, code, year, now);
+			expect(r.stockFrom.source).toBe('live');
+			expect(r.lastYearAt).toBe(december.toISOString());
+			const c = Object.fromEntries(r.stockChanges.map((x) => [x.key, x]));
+			expect(c.homesLarge).toEqual({
+				key: 'homesLarge',
+				kind: 'count',
+				now: then.large - 1,
+				before: then.large,
+				change: -1
+			});
+			expect(c.homes).toMatchObject({ now: then.total, change: 0 });
+			expect(c.homesLargeShare.change).toBeCloseTo(-1 / then.total, 12);
+			expect(c.stations).toMatchObject({ now: before[0].stations, change: 0 });
+			// this year's record is what this year's report showed
+			const thisYear = await keptRows(year);
+			expect(thisYear).toHaveLength(1);
+			expect(thisYear[0].large).toBe((await homesNow()).large);
+
+			// last year's report opened today is last year's record, not today's figures
+			const past = await annualReport(db, admin, code, year - 1, now);
+			expect(past.stockFrom).toEqual({ source: 'kept', at: december.toISOString() });
+			expect(past.homes.large).toBe(then.large);
+			expect(past.homes.largeShare).toBeCloseTo(then.large / then.total, 12);
+			expect(new Date((await keptRows(year - 1))[0].taken_at).getTime()).toBe(december.getTime());
+			// a year with no record: today's figures, and nothing to compare with
+			const older = await annualReport(db, admin, code, year - 2, now);
+			expect(older.stockFrom.source).toBe('live');
+			expect(older.homes.large).toBe(then.large - 1);
+			expect(older.lastYearAt).toBeNull();
+			expect(older.stockChanges.every((x) => x.change === null)).toBe(true);
+			expect(await keptRows(year - 2)).toHaveLength(0);
+		} finally {
+			await sql`UPDATE children_homes SET area_m2 = ${home.area_m2} WHERE id = ${home.id}`.execute(
+				db
+			);
+		}
+	});
+
 	/** The text of a PDF as poppler reads it (pdftotext, the outside reader), line by line. */
 	function pdfLines(bytes: Buffer): { lines: string[]; info: string; fonts: string } {
 		const file = path.join(mkdtempSync(path.join(tmpdir(), 'annual-pdf-')), 'r.pdf');
@@ -328,6 +409,19 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 				}`
 			);
 		expect(row('行政村（社区）总数')).toBe(zh(r.coverage.villages));
+		// the main figures beside last year's record, at the end: each figure's second line
+		expect(lines).toContain('五、主要指标与上年比较');
+		const compared = (label: string) => {
+			const found = lines.filter((l) => l.startsWith(label + ' '));
+			expect(found.length, `two lines for ${label}`).toBe(2);
+			return found[1].slice(label.length + 1);
+		};
+		const large = r.stockChanges.find((c) => c.key === 'homesLarge')!;
+		expect(compared('面积不小于 30 平方米的儿童之家')).toBe(
+			r.lastYearAt
+				? `${zh(homes.large)} ${zh(large.before)} ${large.change! > 0 ? '+' : ''}${zh(large.change)}`
+				: `${zh(homes.large)} — —`
+		);
 		expect(row('1000 米内有可用儿童之家或阳光驿站的村')).toBe(zh(r.coverage.covered));
 
 		// campaigns: this year, last year and the change, as the parity test above counted them

@@ -306,7 +306,8 @@ const COLUMNS = {
 		'edit',
 		'created_by',
 		'created_at'
-	]
+	],
+	annual_figures: ['area_code', 'year', 'taken_at', 'figures']
 } as const satisfies Columns;
 const complete: Complete<typeof COLUMNS> = true;
 

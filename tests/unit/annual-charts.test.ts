@@ -60,6 +60,9 @@ function report(fill: number): AnnualReport {
 			campaigns: [],
 			totals: { campaigns: 1, targets: 2500, visited: 2400, found: 3, fixed: 1, closed: 0 }
 		},
+		stockFrom: { source: 'live', at: '2026-12-01T02:00:00.000Z' },
+		stockChanges: [],
+		lastYearAt: null,
 		ms: 0
 	};
 }

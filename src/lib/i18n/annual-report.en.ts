@@ -8,7 +8,18 @@ export const annualReportEn: Record<keyof typeof annualReportZh, string> = {
 	'annual.area': 'Area',
 	'annual.show': 'Show',
 	'annual.stockNote':
-		'Children, homes, Sunshine Stations, the four items and coverage are as they stand now: the app keeps no history of these stocks, so no change is given. Flood-season campaigns and hazards are dated and are compared with the year before.',
+		"Children, homes, Sunshine Stations, the four items and coverage are as they stand now. Each time this year's report is made the app keeps these figures, and next year's report compares with them. Flood-season campaigns and hazards are counted by their dates.",
+	'annual.stockNoteKept':
+		'Children, homes, Sunshine Stations, the four items and coverage are as kept when this report was last made in {year} ({at}). Flood-season campaigns and hazards are counted by their dates.',
+	'annual.stockNotePast':
+		'The app kept no report figures for {year}: children, homes, Sunshine Stations, the four items and coverage are as they stand now, not as they were in {year}.',
+	'annual.compare': '5. Main figures compared with last year',
+	'annual.compareNote':
+		"Last year's figures are as kept when this report was last made in {last} ({at}); changes in shares are in percentage points.",
+	'annual.compareNone':
+		'The app kept no report figures for {last} (the report was not made in the app that year), so the main figures cannot be compared with last year.',
+	'annual.pp': '{n} pp',
+	'annual.coverageShareFull': 'Villages covered (a usable home or station within {m} m)',
 	'annual.children': '1. Children by category and area',
 	'annual.childrenNote':
 		'Counts of children are the released (protected) figures, as on the dashboard; figures not released show "—".',

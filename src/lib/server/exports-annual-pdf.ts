@@ -13,6 +13,8 @@ import type { AnnualReport } from './services/annual-report';
 import type { Watermark } from './exports';
 import { pairBarLengths } from '$lib/charts/scales';
 import { formatRatePct } from '$lib/charts/rate';
+import { stockChangeRows } from '$lib/charts/annual-compare-text';
+import { beijingYearOf } from '$lib/domain/report-year';
 
 export const ANNUAL_FONT_FILE = 'fonts/NotoSansSC-Regular-subset.otf';
 
@@ -184,7 +186,17 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 			align: 'center'
 		})
 		.moveDown(0.5);
-	note(doc, t('annual.stockNote'));
+	note(
+		doc,
+		r.stockFrom.source === 'kept'
+			? t('annual.stockNoteKept', {
+					year: r.year,
+					at: formatDateTime(new Date(r.stockFrom.at), o.locale)
+				})
+			: r.year < beijingYearOf(new Date(r.at))
+				? t('annual.stockNotePast', { year: r.year })
+				: t('annual.stockNote')
+	);
 
 	heading(doc, t('annual.children'), 12);
 	note(doc, t('annual.childrenNote'));
@@ -340,6 +352,33 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 			])
 		);
 	}
+
+	heading(doc, t('annual.compare'), 12);
+	note(
+		doc,
+		r.lastYearAt
+			? t('annual.compareNote', {
+					last: r.year - 1,
+					at: formatDateTime(new Date(r.lastYearAt), o.locale)
+				})
+			: t('annual.compareNone', { last: r.year - 1 })
+	);
+	table(
+		doc,
+		namedFigures(0.46, 3),
+		[
+			t('annual.col.item'),
+			t('annual.col.thisYear', { year: r.year }),
+			t('annual.col.thisYear', { year: r.year - 1 }),
+			t('annual.col.change')
+		],
+		stockChangeRows(r.stockChanges, t, o.locale, r.coverage.radiusM).map((c) => [
+			c.name,
+			c.now,
+			c.before,
+			c.change
+		])
+	);
 
 	// the foot of every sheet: who exported it and when, and the sheet's number
 	const range = doc.bufferedPageRange();

@@ -241,6 +241,15 @@ export interface DB {
 	import_mappings: ImportMappingsTable;
 	import_staging: ImportStagingTable;
 	checklist_versions: ChecklistVersionsTable;
+	annual_figures: AnnualFiguresTable;
+}
+
+/** The stock figures of an area's annual report, kept per year (migration 0031). */
+export interface AnnualFiguresTable {
+	area_code: string;
+	year: number;
+	taken_at: Date;
+	figures: ColumnType<unknown, string, string>;
 }
 
 /** A campaign's edited checklist, whole, one row per version (migration 0013). */

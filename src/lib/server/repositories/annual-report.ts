@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { underPrefix } from '../db/postgis';
 import { MIN_HOME_AREA_M2 } from './analysis-snapshot';
+import { parseReportStock, type ReportStock } from '$lib/domain/annual-compare';
 
 export interface ReleasedChildrenRow {
 	code: string;
@@ -110,4 +111,36 @@ export async function campaignWork(
 		GROUP BY t.campaign_id
 		ORDER BY t.campaign_id`.execute(db);
 	return r.rows;
+}
+
+/** Keeps an area's stock figures for a year: the latest report of the year replaces the last. */
+export async function keepYearStock(
+	db: Kysely<DB>,
+	areaCode: string,
+	year: number,
+	takenAt: Date,
+	stock: ReportStock
+): Promise<void> {
+	await sql`
+		INSERT INTO annual_figures (area_code, year, taken_at, figures)
+		VALUES (${areaCode}, ${year}, ${takenAt}, ${JSON.stringify(stock)}::jsonb)
+		ON CONFLICT (area_code, year) DO UPDATE
+			SET taken_at = excluded.taken_at, figures = excluded.figures
+			-- two reports at once: the later moment stays
+			WHERE annual_figures.taken_at <= excluded.taken_at`.execute(db);
+}
+
+/** An area's kept stock figures of a year, if a report of that year was made for it. */
+export async function keptYearStock(
+	db: Kysely<DB>,
+	areaCode: string,
+	year: number
+): Promise<{ takenAt: Date; stock: ReportStock } | null> {
+	const r = await sql<{ taken_at: Date; figures: unknown }>`
+		SELECT taken_at, figures FROM annual_figures
+		WHERE area_code = ${areaCode} AND year = ${year}`.execute(db);
+	const row = r.rows[0];
+	if (!row) return null;
+	const stock = parseReportStock(row.figures);
+	return stock ? { takenAt: new Date(row.taken_at), stock } : null;
 }

@@ -7,8 +7,11 @@
 // - coverage: villages whose centre lies within reach of a usable home or station, measured as
 //   the planning page measures it (services/planning.ts nearestMeters);
 // - campaigns: targets and hazards with the campaign dashboard's states.
-// Only campaigns and hazards carry dates, so only they are compared with the year before; the
-// stock figures (children, sites, items) are as they stand today and are labelled so.
+// Campaigns and hazards carry dates and are counted for each year. The stock figures (children,
+// sites, items, coverage) are read as they stand: each time the current year's report is made,
+// they are kept for the area and year (the last report of a year is its record), and the next
+// year's report compares with that record; a past year's report shows its record where one was
+// kept, and today's figures, labelled so, where none was.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Principal } from '../auth/policy';
@@ -24,12 +27,16 @@ import {
 	campaignsStartedIn,
 	homeFigures,
 	releasedChildrenOf,
+	keepYearStock,
+	keptYearStock,
 	stationCount,
 	type ReleasedChildrenRow
 } from '../repositories/annual-report';
+import { stockChanges, type ReportStock, type StockChange } from '$lib/domain/annual-compare';
 import { jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
 import { findUserById } from '../repositories/users';
 import { campaignDays } from '$lib/domain/campaign-dashboard';
+import { beijingYearOf } from '$lib/domain/report-year';
 import type { RequestMeta } from './auth';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { annualReportPdf } from '../exports-annual-pdf';
@@ -47,10 +54,8 @@ export function beijingYearBounds(year: number): { from: Date; to: Date } {
 	};
 }
 
-/** The Beijing calendar year of an instant. */
-export function beijingYear(at: Date): number {
-	return new Date(at.getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
-}
+/** The Beijing calendar year of an instant (one rule with the year picker's). */
+export const beijingYear = beijingYearOf;
 
 export interface CampaignYearRow {
 	id: number;
@@ -95,6 +100,14 @@ export interface AnnualReport {
 	coverage: { radiusM: number; villages: number; covered: number; share: number | null };
 	campaigns: CampaignYear;
 	lastYear: CampaignYear;
+	/**
+	 * Where the stock figures above come from: today's ('live'), or the record kept when the
+	 * year's report was last made in that year ('kept', a past year), with that moment.
+	 */
+	stockFrom: { source: 'live' | 'kept'; at: string };
+	/** the stock figures beside last year's record; `lastYearAt` null when none was kept */
+	stockChanges: StockChange[];
+	lastYearAt: string | null;
 	ms: number;
 }
 
@@ -190,33 +203,55 @@ export async function annualReport(
 	// segments and sites are registered to townships: a village's are its township's (as on
 	// the dashboard)
 	const sitePrefix = townshipPrefix(prefix);
-	const [children, homes, stations, dash, coverage, campaigns, lastYear] = await Promise.all([
-		releasedChildrenOf(db, unit.code),
-		homeFigures(db, sitePrefix),
-		stationCount(db, sitePrefix),
-		dashboard(db, who, unit.code),
-		villageCoverageShare(db, prefix, unit.bbox),
-		campaignYear(db, year, prefix, sitePrefix, now),
-		campaignYear(db, year - 1, prefix, sitePrefix, now)
-	]);
+	const [children, homes, stations, dash, coverage, campaigns, lastYear, kept, before] =
+		await Promise.all([
+			releasedChildrenOf(db, unit.code),
+			homeFigures(db, sitePrefix),
+			stationCount(db, sitePrefix),
+			dashboard(db, who, unit.code),
+			villageCoverageShare(db, prefix, unit.bbox),
+			campaignYear(db, year, prefix, sitePrefix, now),
+			campaignYear(db, year - 1, prefix, sitePrefix, now),
+			year < beijingYear(now) ? keptYearStock(db, unit.code, year) : Promise.resolve(null),
+			keptYearStock(db, unit.code, year - 1)
+		]);
 	const own = children.find((c) => c.code === unit.code)!;
+	const live: ReportStock = {
+		children: { area: own, bySubunit: children.filter((c) => c.code !== unit.code) },
+		homes,
+		stations,
+		items: {
+			required: dash.totals.required,
+			complete: dash.totals.complete,
+			bySubunit: dash.bySubunit.map((b) => ({
+				code: b.code,
+				name: b.name,
+				required: b.required,
+				complete: b.complete
+			}))
+		},
+		coverage: { radiusM: coverage.radiusM, villages: coverage.villages, covered: coverage.covered }
+	};
+	// this year's report is this year's record until a later one replaces it
+	if (year === beijingYear(now)) await keepYearStock(db, unit.code, year, now, live);
+	const stock = kept?.stock ?? live;
 	return {
 		year,
 		at: now.toISOString(),
 		area: { code: unit.code, name: unit.name, level: unit.level },
 		sitesArea: dash.sitesArea,
-		children: { area: own, bySubunit: children.filter((c) => c.code !== unit.code) },
-		homes: { ...homes, largeShare: share(homes.large, homes.total) },
-		stations,
-		items: {
-			required: dash.totals.required,
-			complete: dash.totals.complete,
-			share: share(dash.totals.complete, dash.totals.required),
-			bySubunit: dash.bySubunit
-		},
-		coverage,
+		children: stock.children,
+		homes: { ...stock.homes, largeShare: share(stock.homes.large, stock.homes.total) },
+		stations: stock.stations,
+		items: { ...stock.items, share: share(stock.items.complete, stock.items.required) },
+		coverage: { ...stock.coverage, share: share(stock.coverage.covered, stock.coverage.villages) },
 		campaigns,
 		lastYear,
+		stockFrom: kept
+			? { source: 'kept', at: kept.takenAt.toISOString() }
+			: { source: 'live', at: now.toISOString() },
+		stockChanges: stockChanges(stock, before?.stock ?? null),
+		lastYearAt: before ? before.takenAt.toISOString() : null,
 		ms: Math.round(performance.now() - t0)
 	};
 }
