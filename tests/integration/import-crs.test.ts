@@ -150,6 +150,37 @@ describe.each(testEngines())('coordinate system detection on %s', (engine) => {
 		expect(o.crsDetection!.evidence!.medianM.gcj02).toBeLessThan(5);
 	});
 
+	it('judges segments from a GeoJSON by the stored lines of the same ids', async () => {
+		const r = await sql<{ id: string; name: string; kind: string; township: string; g: string }>`
+			SELECT source_id AS id, name, kind, township_code AS township, ST_AsGeoJSON(geom) AS g
+			FROM waterways WHERE county_code = ${admin.jurisdiction}
+				AND GeometryType(geom) = 'LINESTRING'
+			ORDER BY source_id LIMIT 30`.execute(d.db);
+		expect(r.rows.length).toBe(30);
+		const features = r.rows.map((w) => ({
+			type: 'Feature',
+			properties: { 河段编号: w.id, 名称: w.name, 类型: w.kind, 乡镇代码: w.township },
+			geometry: {
+				type: 'LineString',
+				coordinates: (JSON.parse(w.g) as { coordinates: [number, number][] }).coordinates.map((c) =>
+					gcoord.transform(c, gcoord.WGS84, gcoord.BD09)
+				)
+			}
+		}));
+		const bytes = new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features }));
+		const p = await prepareImport(
+			d.db,
+			admin,
+			{ name: 'segments.geojson', bytes },
+			{ ...OPTS, kind: 'waterways' }
+		);
+		const o = await dryRunImport(d.db, admin, p);
+		expect(o.crsDetection).toMatchObject({ crs: 'bd09', decidedBy: 'content' });
+		expect(o.crsDetection!.evidence).toMatchObject({ basis: 'record', points: 30 });
+		expect(o.crsDetection!.evidence!.medianM.bd09).toBeLessThan(5);
+		expect(o.crsDetection!.evidence!.medianM.wgs84).toBeGreaterThan(500);
+	});
+
 	it('says a handful of rows is too little, and keeps what the column names say', async () => {
 		const few = homes.slice(0, 4);
 		const plain = await dryRun(csvIn('gcj02', few));
