@@ -103,6 +103,9 @@ test('upload, map the columns, dry run, confirm, and the homes are on the map', 
 	await expect(dry).toBeVisible();
 	await expect(dry.locator('[data-count=inserts]')).toHaveText('2');
 	await expect(dry.locator('[data-count=rejected]')).toHaveText('1');
+	// the coordinate system left on 自动识别: two rows are too few to tell from the points
+	await expect(dry.getByTestId('import-crs')).toHaveAttribute('data-decided-by', 'thin');
+	await expect(dry.getByTestId('import-crs')).toContainText('能判断坐标系的行太少');
 	// the rejected row as a table: row, field, the file's column, reason
 	const outsideRow = (within: ReturnType<typeof page.getByTestId>) =>
 		within.locator('tr[data-row="4"] td');

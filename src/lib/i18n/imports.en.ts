@@ -19,7 +19,7 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.encoding.utf-8': 'UTF-8',
 	'imp.encoding.gb18030': 'GBK / GB18030',
 	'imp.crs': 'Coordinate system',
-	'imp.crs.auto': 'Detect (from column names)',
+	'imp.crs.auto': 'Detect (from the points and column names)',
 	'imp.crs.wgs84': 'WGS84 (GPS)',
 	'imp.crs.cgcs2000': 'CGCS2000',
 	'imp.crs.gcj02': 'GCJ-02 (AMap, Tencent, WeChat)',
@@ -61,6 +61,15 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.hash': 'File fingerprint (SHA-256)',
 	'imp.encodingUsed': 'Encoding',
 	'imp.crsUsed': 'Coordinate system',
+	'imp.crsDetect.content':
+		'Coordinate system detected as {crs}, judged by {basis}: {votes}. If this is wrong, choose the system above and run the dry run again.',
+	'imp.crsDetect.unclear':
+		'Judged by {basis}, no system is clearly best ({votes}); {crs} is used, from the column names. If this is wrong, choose the system above and run the dry run again.',
+	'imp.crsDetect.thin':
+		'Too few rows to tell the coordinate system ({sampled} sampled, {n} telling); {crs} is used, from the column names. If this is wrong, choose the system above and run the dry run again.',
+	'imp.crsDetect.byUnit': 'the villages (townships) the rows name',
+	'imp.crsDetect.byRecord': 'the stored places of the records with the same ids',
+	'imp.crsDetect.vote': '{n}/{of} points nearest under {crs} (median {m} m)',
 	'imp.notes': 'Notes ({n}; these rows are still imported)',
 	'imp.notesMore': 'Only the first {n} are listed.',
 	'imp.line': 'Row {row}, {field} (column "{column}"): {what}',

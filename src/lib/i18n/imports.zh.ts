@@ -18,7 +18,7 @@ export const importsZh = {
 	'imp.encoding.utf-8': 'UTF-8',
 	'imp.encoding.gb18030': 'GBK / GB18030',
 	'imp.crs': '坐标系',
-	'imp.crs.auto': '自动识别（按列名）',
+	'imp.crs.auto': '自动识别（按点位和列名）',
 	'imp.crs.wgs84': 'WGS84（GPS）',
 	'imp.crs.cgcs2000': 'CGCS2000（国家大地坐标系）',
 	'imp.crs.gcj02': 'GCJ-02（高德、腾讯、微信）',
@@ -58,6 +58,15 @@ export const importsZh = {
 	'imp.hash': '文件指纹（SHA-256）',
 	'imp.encodingUsed': '编码',
 	'imp.crsUsed': '坐标系',
+	'imp.crsDetect.content':
+		'坐标系识别为 {crs}，依据{basis}：{votes}。如不对，请在上方选择坐标系后重新预检。',
+	'imp.crsDetect.unclear':
+		'按{basis}无法明确区分坐标系（{votes}），按列名采用 {crs}。如不对，请在上方选择坐标系后重新预检。',
+	'imp.crsDetect.thin':
+		'能判断坐标系的行太少（抽查 {sampled} 行，只有 {n} 行能区分），按列名采用 {crs}。如不对，请在上方选择坐标系后重新预检。',
+	'imp.crsDetect.byUnit': '所填村（乡镇）的位置',
+	'imp.crsDetect.byRecord': '同一编号已有记录的位置',
+	'imp.crsDetect.vote': '{crs} 下 {n}/{of} 个点最贴近（中位距离 {m} 米）',
 	'imp.notes': '提示（{n} 处，这些行仍会导入）',
 	'imp.notesMore': '只列出前 {n} 处。',
 	'imp.line': '第 {row} 行，{field}（列“{column}”）：{what}',

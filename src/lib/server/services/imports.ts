@@ -76,7 +76,18 @@ import {
 } from '$lib/import/kinds';
 import { checkRows, type ImportRow, type RowProblem } from '$lib/import/validate';
 import { jurisdictionPrefix } from '$lib/domain/admin';
-import type { CrsChoice } from '$lib/import/coords';
+import { guessCrs, toWgs84, type CrsChoice } from '$lib/import/coords';
+import {
+	CANDIDATES,
+	decideCrs,
+	sampleStride,
+	tally,
+	type Candidate,
+	type CrsDetection,
+	type Misfits
+} from '$lib/import/crs-detect';
+import type { SourceRecord } from '$lib/import/table';
+import { CLAIM_TABLES, claimDistances, type ClaimKind } from '../repositories/import-crs';
 
 /** The largest file accepted (a 300,000-row CSV of homes is about 25 MB). */
 export const MAX_IMPORT_BYTES = 60 * 1024 * 1024;
@@ -144,6 +155,8 @@ export interface ImportOutcome {
 	noteCount: number;
 	/** where each row goes; a roster's rows as villages with a count for roles without homes */
 	preview: { lon: number; lat: number; name: string; action: Action; count?: number }[];
+	/** how the coordinate system was told from the points, when the user left it to detection */
+	crsDetection: CrsDetection | null;
 	committed: boolean;
 }
 
@@ -475,9 +488,13 @@ async function plan(
 	let done = 0;
 	const total = p.table.count;
 	const { headers, headerRow } = p.table;
+	const crsDetection =
+		p.options.crs === 'auto' && isClaimKind(p.kind)
+			? await detectCrs(db, prefix, p, p.kind, box)
+			: null;
 	for await (const records of p.table.batches(BATCH)) {
 		const c = checkRows(p.kind, { headers, headerRow, records }, p.mapping, {
-			crs: p.options.crs,
+			crs: crsDetection?.crs ?? p.options.crs,
 			swap: p.options.swap,
 			box,
 			seen
@@ -553,8 +570,77 @@ async function plan(
 		notes,
 		noteCount,
 		preview,
+		crsDetection,
 		committed: false
 	};
+}
+
+const isClaimKind = (k: ImportKind): k is ClaimKind => k in CLAIM_TABLES;
+
+/** The field naming the unit each kind's rows lie in. */
+const UNIT_FIELD: Record<ClaimKind, string> = {
+	children_homes: 'villageCode',
+	children: 'villageCode',
+	sunshine_stations: 'adminCode',
+	institutions: 'adminCode',
+	waterways: 'townshipCode'
+};
+
+/**
+ * The coordinate system of a file left to detection, from a sample of its rows spread through
+ * it (crs-detect.ts): one more read of the file, which keeps only every n-th record, and one
+ * SQL statement over the sample, whatever the file's size. A segment is held to its claim by
+ * its middle vertex.
+ */
+async function detectCrs(
+	db: Kysely<DB>,
+	prefix: string,
+	p: PreparedImport,
+	kind: ClaimKind,
+	box: [number, number, number, number] | undefined
+): Promise<CrsDetection> {
+	const stride = sampleStride(p.table.count);
+	const picked: SourceRecord[] = [];
+	let i = 0;
+	for await (const records of p.table.batches(BATCH)) {
+		for (const r of records) if (i++ % stride === 0) picked.push(r);
+		await yieldToOthers();
+	}
+	const { headers, headerRow } = p.table;
+	// read as they stand (WGS84 converts nothing); each candidate converts them below
+	const sample = checkRows(kind, { headers, headerRow, records: picked }, p.mapping, {
+		crs: 'wgs84',
+		swap: p.options.swap,
+		box
+	}).rows;
+	const unitField = UNIT_FIELD[kind];
+	const points = sample.flatMap((row, idx) => {
+		const at = row.line ? row.line[row.line.length >> 1] : [row.lon, row.lat];
+		if (!at || !Number.isFinite(at[0]) || !Number.isFinite(at[1])) return [];
+		return CANDIDATES.map((candidate) => {
+			const [lon, lat] = toWgs84(at[0], at[1], candidate);
+			return { idx, candidate, sourceId: row.sourceId, unitCode: str(row[unitField]), lon, lat };
+		});
+	});
+	const found = await claimDistances(db, kind, prefix, points);
+	const byRecord = new Map<number, Misfits>();
+	const byUnit = new Map<number, Misfits>();
+	const blank = (): Misfits => ({ wgs84: null, gcj02: null, bd09: null });
+	for (const f of found) {
+		const c = f.candidate as Candidate;
+		if (!byRecord.has(f.idx)) byRecord.set(f.idx, blank());
+		if (!byUnit.has(f.idx)) byUnit.set(f.idx, blank());
+		byRecord.get(f.idx)![c] = f.recordM;
+		byUnit.get(f.idx)![c] = f.unitM;
+	}
+	const hint = guessCrs([p.mapping.lon ?? '', p.mapping.lat ?? '']);
+	const sampled = new Set(points.map((x) => x.idx)).size;
+	return decideCrs(
+		hint,
+		sampled,
+		tally('record', [...byRecord.values()]),
+		tally('unit', [...byUnit.values()])
+	);
 }
 
 function checkMapping(p: PreparedImport) {

@@ -25,6 +25,7 @@ import { IMPORT_UPLOAD_ID } from '$lib/import/upload';
 import { CSV_ENCODINGS } from '$lib/import/csv';
 import { CRS_CHOICES } from '$lib/import/coords';
 import { problemText, rejectedRow } from '$lib/import/messages';
+import { detectionText } from '$lib/import/crs-detect';
 import { isMessageKey, translator, type Locale } from '$lib/i18n';
 
 const Form = v.object({
@@ -148,7 +149,9 @@ export const POST: RequestHandler = async (event) => {
 						// after the commit and offers as a CSV
 						rejects: outcome.problems.map((p) => rejectedRow(t, p)),
 						// what reading changed in rows still imported (全角数字已转换为半角), row by row
-						noteLines: outcome.notes.map((p) => problemText(t, p))
+						noteLines: outcome.notes.map((p) => problemText(t, p)),
+						// which coordinate system the points were found in, and on what evidence
+						crsLine: outcome.crsDetection ? detectionText(t, outcome.crsDetection) : null
 					}
 				});
 			} catch (e) {
