@@ -5,7 +5,7 @@
 import { test, expect, request, type Route } from '@playwright/test';
 import { DEMO_PASSWORD } from '../../src/lib/server/seed/users';
 import { newTotpSecret, totpCode } from '../../src/lib/server/auth/totp';
-import { DEMO, freshTotp } from './helpers';
+import { DEMO, freshTotp, hydrated, signIn } from './helpers';
 
 test('a username typed before the page script runs survives start-up, and the sign-in goes through', async ({
 	page
@@ -192,4 +192,32 @@ test('sign-out refuses a post from another site, even one with no body', async (
 	expect(out.status()).toBe(303);
 	expect((await ctx.get('/account')).headers()['location']).toBe('/login');
 	await ctx.dispose();
+});
+
+test('signing out out of signal says it needs the network and stays signed in, then works in signal', async ({
+	page,
+	context
+}) => {
+	await signIn(page, DEMO.township);
+	await page.goto('/waterways');
+	await hydrated(page);
+	await context.setOffline(true);
+	const said = new Promise<string>((resolve) =>
+		page.once('dialog', (d) => {
+			resolve(d.message());
+			void d.accept();
+		})
+	);
+	await page.getByTestId('user-menu').click();
+	await page.getByTestId('sign-out').click();
+	expect(await said).toContain('没有网络，现在无法退出登录');
+	// still the app's page, not the browser's error page
+	await expect(page).toHaveURL(/\/waterways/);
+	await expect(page.getByTestId('sign-out')).toBeVisible();
+	await context.setOffline(false);
+	await page.getByTestId('sign-out').click();
+	await expect(page).toHaveURL(/\/login/);
+	// the session is over: the app sends back to the sign-in page
+	await page.goto('/waterways');
+	await expect(page).toHaveURL(/\/login/);
 });

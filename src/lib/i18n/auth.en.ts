@@ -37,6 +37,8 @@ export const authEn: Record<keyof typeof authZh, string> = {
 	'totp.qrAlt': 'QR code: scan it with your authenticator app to add this account',
 	'totp.enable': 'Turn on',
 	'nav.signOut': 'Sign out',
+	'nav.signOutOffline':
+		'No network: signing out needs the server to end this session. Tap “Sign out” again when there is signal.',
 	'nav.account': 'My account',
 	'nav.users': 'Users',
 	'nav.audit': 'Audit log',

@@ -37,6 +37,8 @@ export const authZh = {
 	'totp.qrAlt': '二维码：用身份验证器应用扫描以添加本账户',
 	'totp.enable': '启用',
 	'nav.signOut': '退出登录',
+	'nav.signOutOffline':
+		'没有网络，现在无法退出登录：退出须通知服务器结束本次登录。请在有信号时再点“退出登录”。',
 	'nav.account': '我的账号',
 	'nav.users': '用户管理',
 	'nav.audit': '审计日志',

@@ -12,7 +12,7 @@ export const emergencyPlaceEn: Record<keyof typeof emergencyPlaceZh, string> = {
 	'emp.homes.total': 'Homes of {n} children in {v} villages',
 	'emp.homes.countNote':
 		'Each row is the home of one registered child (children living together have a row each), so the counts here are the register\'s exact numbers; the children counts under "Near a place" are the villages\' released, perturbation-protected figures, and the two may differ.',
-	'emp.homes.onMap': "Children's homes (exact places)",
+	'emp.homes.onMap': 'Where children live (exact places)',
 	'emp.homes.use': 'Use this segment',
 	'emp.near': 'Near a place',
 	'emp.near.intro':

@@ -3,19 +3,20 @@ import type { emergencyZh } from './emergency.zh';
 export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 	'nav.emergency': 'Emergency',
 	'em.denied.noEmergency':
-		"Children's homes are shown only during a declared emergency; ask the county administrator to declare one",
+		'Where children live is shown only during a declared emergency; ask the county administrator to declare one',
 	'em.banner': 'Emergency: {area}, {start} to {end}',
 	'em.banner.later': 'Emergency declared from {start}: {area}',
 	// a bare "Open" beside an emergency read as its state, not as a link to the emergency desk
 	'em.banner.link': 'View the emergency',
 	'em.title': 'Emergencies',
 	'em.none':
-		"No emergency is declared in your area. Children's homes are shown only during one; ask the county administrator.",
+		'No emergency is declared in your area. Where children live is shown only during one; ask the county administrator.',
 	'em.active': 'In force',
 	'em.later': 'Not yet begun',
 	'em.window': 'Window',
 	'em.area': 'Area',
-	'em.homes': "Children's homes by village",
+	// where children live, not 儿童之家 ("children's homes" elsewhere in English): QA
+	'em.homes': 'Where children live, by village',
 	'em.homes.intro':
 		'Only inside a declared emergency and its area; every view and export is recorded in the audit log.',
 	'em.homes.inForce': 'Emergency in force',
@@ -30,7 +31,7 @@ export const emergencyEn: Record<keyof typeof emergencyZh, string> = {
 	'em.homes.segmentId': 'Nearest segment No.',
 	'em.homes.distance': 'Distance (m)',
 	'em.homes.position': 'Lon/lat',
-	'em.homes.none': "No registered children's homes in this area",
+	'em.homes.none': 'No registered child lives in this area',
 	'em.rescue': 'Record use in a rescue',
 	'em.rescue.intro':
 		"A buoy, rope or pole used in a rescue is recorded as 'used, not replaced'; the segment's four items follow.",
