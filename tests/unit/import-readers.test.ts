@@ -18,6 +18,7 @@ import { guessMapping, mappingFor } from '$lib/import/kinds';
 import { checkRows, type Checked } from '$lib/import/validate';
 import { toWgs84 } from '$lib/import/coords';
 import { pointShapefileZip, wgsToGcj } from '../support/shapefile-writer';
+import { handWrittenXlsx } from '../support/xlsx-writer';
 import { translator } from '$lib/i18n';
 import { problemText } from '$lib/import/messages';
 
@@ -138,6 +139,72 @@ describe('XLSX', () => {
 			villageCode: '421083101001',
 			area_m2: 36.5
 		});
+	});
+
+	it('reads dates saved in the built-in Chinese formats of Excel on Chinese Windows', async () => {
+		// 42125 is 2015-05-01; the file names only the format's id (31 = yyyy"年"m"月"d"日"), as
+		// Excel writes it, so the reader must know the id is a date (it read 42125)
+		const day = 42125;
+		const bytes = handWrittenXlsx([
+			[
+				'记录编号',
+				'村代码',
+				'出生日期',
+				'类别',
+				'经度',
+				'纬度',
+				'登记月份',
+				'生日',
+				'登记时间',
+				'数量',
+				'文本'
+			],
+			[
+				'C-1',
+				'421083001001',
+				{ n: day, fmtId: 31 },
+				'留守儿童',
+				'113.45',
+				'29.82',
+				{ n: day, fmtId: 57 },
+				{ n: day, fmtId: 58 },
+				{ n: 0.375, fmtId: 32 },
+				{ n: 12, fmtId: 1 },
+				{ n: 7, fmtId: 49 }
+			],
+			// every zh-CN date id (27–31, 36, 50–54, 57, 58) and a date with a time
+			...[27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58].map((id) => [
+				`C-${id}`,
+				'421083001001',
+				{ n: day + (id === 30 ? 0.5 : 0), fmtId: id },
+				'孤儿',
+				'113.45',
+				'29.82'
+			])
+		]);
+		const t = await readXlsx(bytes);
+		expect(t.records[0].cells).toMatchObject({
+			出生日期: '2015-05-01',
+			登记月份: '2015-05-01',
+			生日: '2015-05-01',
+			// a time alone is the time, not a day in 1899
+			登记时间: '09:00',
+			// the number formats stay numbers
+			数量: '12',
+			文本: '7'
+		});
+		expect(t.records.slice(1).map((r) => r.cells['出生日期'])).toEqual([
+			...Array(3).fill('2015-05-01'),
+			'2015-05-01 12:00',
+			...Array(9).fill('2015-05-01')
+		]);
+		const c = checkRows('children', t, guessMapping('children', t.headers), {
+			...opts,
+			today: '2026-12-01'
+		});
+		expect(c.problems).toEqual([]);
+		expect(c.rows[0]).toMatchObject({ sourceId: 'C-1', birthDate: '2015-05-01' });
+		expect(c.rows[4]).toMatchObject({ sourceId: 'C-30', birthDate: '2015-05-01 12:00' });
 	});
 
 	it('a file that is not a workbook is refused as unreadable', async () => {
