@@ -70,12 +70,12 @@ describe('CSV', () => {
 		expect(b.records).toEqual(a.records);
 	});
 
-	it('expands scientific ids, folds full-width digits, and skips a title and blank rows', async () => {
+	it('folds full-width digits, and skips a title and blank rows', async () => {
 		const text = [
 			'洪湖市儿童之家台账,,,,,,',
 			',,,,,,',
 			HOME_HEADER,
-			'4.21083E+11,新堤,４２１０８３００１００１,１２０．５,,１１３．４５,２９．８２'
+			'4.21083123456E+11,新堤,４２１０８３００１００１,１２０．５,,１１３．４５,２９．８２'
 		].join('\n');
 		const t = await readCsv(new TextEncoder().encode(text));
 		expect(t.headerRow).toBe(3);
@@ -84,13 +84,62 @@ describe('CSV', () => {
 		const c = checkRows('children_homes', t, m, opts);
 		expect(c.problems).toEqual([]);
 		expect(c.rows[0]).toMatchObject({
-			sourceId: '421083000000',
+			// every digit of the id is in the scientific notation: read, and noted
+			sourceId: '421083123456',
 			villageCode: '421083001001',
 			area_m2: 120.5,
 			status: 'open',
 			lon: 113.45,
 			lat: 29.82
 		});
+		const note = c.notes.find((n) => n.key === 'scientific');
+		expect(note).toMatchObject({ row: 4, field: 'sourceId', column: '编号' });
+		expect(problemText(translator('zh-CN'), note!)).toBe(
+			'第 4 行，编号（列“编号”）：以科学计数法保存（“4.21083123456E+11”），位数完整，已读作“421083123456”'
+		);
+	});
+
+	it('refuses an id or code whose digits Excel dropped in scientific notation, naming the fix', async () => {
+		// Excel writes the id it shows as 4.21083E+11 to the CSV as that text: the last six
+		// digits are gone, and 421083000000 would be an id made up (it was imported as such)
+		const text = [
+			HOME_HEADER,
+			'4.21083E+11,新堤,421083001001,30,,113.45,29.82',
+			'A-2,峰口,4.21083E+11,30,,113.45,29.82',
+			'A-3,汊河,421083001001,1.2E+02,,113.45,29.82'
+		].join('\n');
+		const t = await readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		accountsForEveryRecord(t.records, c);
+		expect(c.problems.map((p) => [p.row, p.field, p.key])).toEqual([
+			[2, 'sourceId', 'scientificLost'],
+			[3, 'villageCode', 'scientificLost']
+		]);
+		// a measurement in scientific notation is a number like any other
+		expect(c.rows).toMatchObject([{ sourceId: 'A-3', area_m2: 120 }]);
+		expect(problemText(translator('zh-CN'), c.problems[0])).toBe(
+			'第 2 行，编号（列“编号”）：以科学计数法保存（“4.21083E+11”），已丢失位数：请在 Excel 中将该列设为“文本”格式后重新导出'
+		);
+		expect(problemText(translator('en'), c.problems[1])).toBe(
+			'Row 3, Village code (column "村代码"): saved in scientific notation ("4.21083E+11"), so its last digits are lost: format the column as Text in Excel and export the file again'
+		);
+		// the same in a GeoJSON's properties
+		const g = readGeoJson(
+			JSON.stringify({
+				type: 'FeatureCollection',
+				features: [
+					{
+						type: 'Feature',
+						properties: { 编号: '4.21083E+11', 名称: '甲', 村代码: '421083001001', 面积: 30 },
+						geometry: { type: 'Point', coordinates: [113.45, 29.82] }
+					}
+				]
+			})
+		);
+		const gc = checkRows('children_homes', g, guessMapping('children_homes', g.headers), opts);
+		expect(gc.problems.map((p) => [p.row, p.field, p.key])).toEqual([
+			[1, 'sourceId', 'scientificLost']
+		]);
 	});
 });
 
