@@ -70,6 +70,43 @@ describe('CSV', () => {
 		expect(b.records).toEqual(a.records);
 	});
 
+	it('reads UTF-16 with its BOM (Excel\'s "Unicode text", tab-separated) in either byte order', async () => {
+		const tabbed = body.replace(/,/g, '\t');
+		const le = new Uint8Array([0xff, 0xfe, ...iconv.encode(tabbed, 'utf-16le')]);
+		const be = new Uint8Array([0xfe, 0xff, ...iconv.encode(tabbed, 'utf-16be')]);
+		expect(detectEncoding(le)).toBe('utf-16le');
+		expect(detectEncoding(be)).toBe('utf-16be');
+		const utf8 = await readCsv(new TextEncoder().encode(body));
+		for (const bytes of [le, be]) {
+			const t = await readCsv(bytes);
+			expect(t.headers).toEqual(utf8.headers);
+			expect(t.records).toEqual(utf8.records);
+		}
+		expect((await readCsv(le)).encoding).toBe('utf-16le');
+	});
+
+	it('reads Big5 with traditional characters, detected, and can be told the encoding', async () => {
+		const traditional = [
+			'編號,兒童之家名稱,村代碼,面積,狀態',
+			'T-001,新堤街道兒童之家,421083001001,45.5,開放',
+			'T-002,峰口鎮兒童之家,421083101001,28,開放'
+		].join('\r\n');
+		const bytes = new Uint8Array(iconv.encode(traditional, 'big5'));
+		expect(detectEncoding(bytes)).toBe('big5');
+		const t = await readCsv(bytes);
+		expect(t.encoding).toBe('big5');
+		expect(t.headers[1]).toBe('兒童之家名稱');
+		expect(t.records[1].cells['兒童之家名稱']).toBe('峰口鎮兒童之家');
+		// the user's choice wins over the detection: read as GB18030 the names are garbled
+		const told = await readCsv(bytes, 'gb18030');
+		expect(told.encoding).toBe('gb18030');
+		expect(told.headers[1]).not.toBe('兒童之家名稱');
+		// and a GBK file the detector ranks Korean first is still read as GBK
+		const gbk = new Uint8Array(iconv.encode(body, 'gbk'));
+		expect(detectEncoding(gbk)).toBe('gb18030');
+		expect((await readCsv(gbk, 'auto')).records[1].cells['儿童之家名称']).toBe('峰口镇儿童之家');
+	});
+
 	it('folds full-width digits, and skips a title and blank rows', async () => {
 		const text = [
 			'洪湖市儿童之家台账,,,,,,',
