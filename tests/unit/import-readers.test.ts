@@ -17,7 +17,7 @@ import { readFile, UnreadableFile } from '$lib/import/read';
 import { guessMapping, mappingFor } from '$lib/import/kinds';
 import { checkRows, type Checked } from '$lib/import/validate';
 import { toWgs84 } from '$lib/import/coords';
-import { pointShapefileZip, wgsToGcj } from '../support/shapefile-writer';
+import { lineShapefileZip, pointShapefileZip, wgsToGcj } from '../support/shapefile-writer';
 import { handWrittenXlsx } from '../support/xlsx-writer';
 import { translator } from '$lib/i18n';
 import { problemText } from '$lib/import/messages';
@@ -538,6 +538,92 @@ describe('GeoJSON and shapefiles', () => {
 			const c = (r.geometry as GeoJSON.Point).coordinates as [number, number];
 			expect(meters(c, places[i])).toBeLessThan(1);
 		});
+	});
+
+	const WGS84_PRJ =
+		'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],' +
+		'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
+
+	it('reads a GBK attribute table without a .cpg, as Chinese GIS tools write it', async () => {
+		const points = [
+			{
+				x: 113.45,
+				y: 29.82,
+				attrs: { 编号: 'G-1', 名称: '新堤街道儿童之家', 村代码: '421083001001', 面积: '45.5' }
+			},
+			{
+				x: 113.6,
+				y: 29.9,
+				attrs: { 编号: 'G-2', 名称: '峰口镇儿童之家', 村代码: '421083101001', 面积: '28' }
+			}
+		];
+		const t = await readShapefileZip(
+			pointShapefileZip('儿童之家', points, WGS84_PRJ, { encoding: 'gbk', cpg: null })
+		);
+		expect(t.headers).toEqual(['编号', '名称', '村代码', '面积']);
+		expect(t.records.map((r) => r.cells['名称'])).toEqual(['新堤街道儿童之家', '峰口镇儿童之家']);
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows[1]).toMatchObject({ sourceId: 'G-2', name: '峰口镇儿童之家', lon: 113.6 });
+		// a .cpg is honoured, also as a Windows code page (936 is GBK), and a wrong guess cannot
+		// override it: the same GBK table with a .cpg saying so, and a UTF-8 one saying UTF-8
+		const read = async (o: Parameters<typeof pointShapefileZip>[3]) =>
+			(await readShapefileZip(pointShapefileZip('a', points, WGS84_PRJ, o))).records[0].cells;
+		expect(await read({ encoding: 'gbk', cpg: '936' })).toMatchObject({ 名称: '新堤街道儿童之家' });
+		expect(await read({ encoding: 'gbk', cpg: 'GBK' })).toMatchObject({ 名称: '新堤街道儿童之家' });
+		expect(await read({ encoding: 'utf-8', cpg: 'UTF-8' })).toMatchObject({
+			名称: '新堤街道儿童之家'
+		});
+		expect(await read({ encoding: 'utf-8', cpg: null })).toMatchObject({
+			名称: '新堤街道儿童之家'
+		});
+		// Big5 without a .cpg is detected too
+		const big5 = await readShapefileZip(
+			pointShapefileZip(
+				'b',
+				[{ x: 113.45, y: 29.82, attrs: { 編號: 'B-1', 名稱: '新堤街道兒童之家' } }],
+				WGS84_PRJ,
+				{ encoding: 'big5', cpg: null }
+			)
+		);
+		expect(big5.records[0].cells).toEqual({ 編號: 'B-1', 名稱: '新堤街道兒童之家' });
+	});
+
+	it('reads a line shapefile (GBK, no .cpg) as waterway segments', async () => {
+		const lines = [
+			{
+				coords: [
+					[113.4, 29.8],
+					[113.41, 29.81],
+					[113.43, 29.81]
+				] as [number, number][],
+				attrs: { 河段编号: 'HD-1', 名称: '内荆河新堤段', 类型: '河流', 乡镇代码: '421083001000' }
+			},
+			{
+				coords: [
+					[113.5, 29.9],
+					[113.52, 29.92]
+				] as [number, number][],
+				attrs: { 河段编号: 'HD-2', 名称: '洪排河峰口段', 类型: '渠道', 乡镇代码: '421083101000' }
+			}
+		];
+		const t = await readShapefileZip(
+			lineShapefileZip('河段', lines, WGS84_PRJ, { encoding: 'gbk', cpg: null })
+		);
+		expect(t.headers).toEqual(['河段编号', '名称', '类型', '乡镇代码']);
+		const c = checkRows('waterways', t, guessMapping('waterways', t.headers), opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows).toMatchObject([
+			{ sourceId: 'HD-1', name: '内荆河新堤段', kind: 'river', townshipCode: '421083001000' },
+			{ sourceId: 'HD-2', name: '洪排河峰口段', kind: 'canal', townshipCode: '421083101000' }
+		]);
+		// the vertices, through proj4 from the .prj's WGS84 (to a few nanodegrees)
+		c.rows.forEach((r, i) =>
+			r.line!.forEach((p, k) => {
+				expect(p[0]).toBeCloseTo(lines[i].coords[k][0], 9);
+				expect(p[1]).toBeCloseTo(lines[i].coords[k][1], 9);
+			})
+		);
 	});
 });
 
