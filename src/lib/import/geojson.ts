@@ -17,7 +17,8 @@ export function tableFromFeatures(features: unknown[]): SourceTable {
 			return;
 		}
 		const props = (f as { properties?: unknown }).properties;
-		const cells: Record<string, string> = {};
+		// without a prototype, as table.ts's records: a property named __proto__ is a cell too
+		const cells: Record<string, string> = Object.create(null);
 		const widened: string[] = [];
 		const scientific: Record<string, string> = {};
 		if (props && typeof props === 'object' && !Array.isArray(props)) {

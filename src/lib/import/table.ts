@@ -168,7 +168,10 @@ export async function surveyRows(chunks: RowChunks): Promise<RecordSource> {
 	}
 	const headers = uniqueHeaders(header);
 	const record = (r: number, cells: string[], wide: number[] | null, sci: Sci): SourceRecord => {
-		const rec: Record<string, string> = {};
+		// without a prototype: a column the file names __proto__ or constructor is a cell like any
+		// other (on a plain object __proto__ was not stored, and mapping a field to it read
+		// Object.prototype and threw, a 500)
+		const rec: Record<string, string> = Object.create(null);
 		headers.forEach((name, k) => (rec[name] = cells[k] ?? ''));
 		const out: SourceRecord = { row: r + 1, cells: rec };
 		if (wide) out.widened = wide.map((k) => headers[k]);

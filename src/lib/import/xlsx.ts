@@ -58,7 +58,9 @@ function dateText(d: Date): string {
 
 function cellText(v: ExcelJS.CellValue): string {
 	if (v === null || v === undefined) return '';
-	if (v instanceof Date) return dateText(v);
+	// a serial outside Excel's calendar (negative, or past 9999) in a date format: Excel shows
+	// ######, and so does the row's message (toISOString threw on it, a 500)
+	if (v instanceof Date) return Number.isNaN(v.getTime()) ? '######' : dateText(v);
 	if (typeof v === 'number') return numberText(v);
 	if (typeof v === 'string' || typeof v === 'boolean') return String(v);
 	if (typeof v === 'object') {
@@ -80,15 +82,21 @@ export async function readXlsx(bytes: Uint8Array): Promise<SourceTable> {
 	} catch {
 		throw new UnreadableFile('xlsx');
 	}
-	const ws = wb.worksheets.find((w) => w.actualRowCount > 0);
-	if (!ws) return { headers: [], records: [], headerRow: 0 };
 	const grid: string[][] = [];
-	for (let r = 1; r <= ws.rowCount; r++) {
-		const row = ws.getRow(r);
-		const cells: string[] = [];
-		for (let c = 1; c <= Math.max(row.cellCount, ws.columnCount); c++)
-			cells.push(cellText(row.getCell(c).value));
-		grid.push(cells);
+	try {
+		const ws = wb.worksheets.find((w) => w.actualRowCount > 0);
+		if (!ws) return { headers: [], records: [], headerRow: 0 };
+		for (let r = 1; r <= ws.rowCount; r++) {
+			const row = ws.getRow(r);
+			const cells: string[] = [];
+			for (let c = 1; c <= Math.max(row.cellCount, ws.columnCount); c++)
+				cells.push(cellText(row.getCell(c).value));
+			grid.push(cells);
+		}
+	} catch {
+		// a workbook exceljs loaded but cannot walk (a damaged sheet): the file is refused as
+		// unreadable, a 400, like one it cannot load, instead of the error escaping as a 500
+		throw new UnreadableFile('xlsx');
 	}
 	return tableFromGrid(grid);
 }
