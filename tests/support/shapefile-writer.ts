@@ -1,6 +1,18 @@
-// Writes a zipped point shapefile (.shp, .shx, .dbf, .prj, .cpg) for the import tests, byte by
-// byte after the ESRI white paper, so the reader is tested on a file no library of ours wrote.
+// Writes a zipped point or line shapefile (.shp, .shx, .dbf, .prj, .cpg) for the import tests,
+// byte by byte after the ESRI white paper, so the reader is tested on a file no library of ours
+// wrote. The attribute table may be written in GBK and the .cpg left out, as Chinese GIS tools do.
 import { crc32 } from 'node:zlib';
+import iconv from 'iconv-lite';
+
+export interface ShpOptions {
+	/** the .dbf's text encoding (field names and values); UTF-8 by default */
+	encoding?: 'utf-8' | 'gbk' | 'big5';
+	/** the .cpg's text, or null for no .cpg; by default the encoding's name */
+	cpg?: string | null;
+}
+
+const encode = (s: string, enc: ShpOptions['encoding']) =>
+	enc && enc !== 'utf-8' ? iconv.encode(s, enc) : Buffer.from(s, 'utf8');
 
 export interface ShpPoint {
 	x: number;
@@ -8,17 +20,21 @@ export interface ShpPoint {
 	attrs: Record<string, string>;
 }
 
-function header(fileWords: number, box: number[]): Buffer {
+function header(fileWords: number, box: number[], shapeType = 1): Buffer {
 	const b = Buffer.alloc(100);
 	b.writeInt32BE(9994, 0);
 	b.writeInt32BE(fileWords, 24);
 	b.writeInt32LE(1000, 28);
-	b.writeInt32LE(1, 32); // point
+	b.writeInt32LE(shapeType, 32); // 1 point, 3 polyline
 	box.forEach((v, i) => b.writeDoubleLE(v, 36 + i * 8));
 	return b;
 }
 
-function dbf(points: ShpPoint[], fields: string[]): Buffer {
+function dbf(
+	points: { attrs: Record<string, string> }[],
+	fields: string[],
+	enc: ShpOptions['encoding']
+): Buffer {
 	const width = 60;
 	const headLen = 32 + 32 * fields.length + 1;
 	const recLen = 1 + width * fields.length;
@@ -33,7 +49,7 @@ function dbf(points: ShpPoint[], fields: string[]): Buffer {
 	b.writeUInt16LE(recLen, 10);
 	fields.forEach((f, i) => {
 		const o = 32 + i * 32;
-		b.write(f, o, 10, 'ascii');
+		encode(f, enc).subarray(0, 10).copy(b, o);
 		b.write('C', o + 11, 'ascii');
 		b.writeUInt8(width, o + 16);
 	});
@@ -42,7 +58,7 @@ function dbf(points: ShpPoint[], fields: string[]): Buffer {
 		const o = headLen + r * recLen;
 		b.write(' ', o, 'ascii');
 		fields.forEach((f, i) => {
-			const v = Buffer.from(p.attrs[f] ?? '', 'utf8').subarray(0, width);
+			const v = encode(p.attrs[f] ?? '', enc).subarray(0, width);
 			v.copy(b, o + 1 + i * width);
 		});
 	});
@@ -89,7 +105,32 @@ export function storedZip(files: Record<string, Buffer>): Buffer {
 	return Buffer.concat([...locals, cd, end]);
 }
 
-export function pointShapefileZip(base: string, points: ShpPoint[], prj: string): Buffer {
+function layerZip(
+	base: string,
+	shp: Buffer,
+	shx: Buffer,
+	rows: { attrs: Record<string, string> }[],
+	prj: string,
+	opts: ShpOptions
+): Buffer {
+	const enc = opts.encoding ?? 'utf-8';
+	const cpg = opts.cpg === undefined ? enc.toUpperCase() : opts.cpg;
+	const fields = [...new Set(rows.flatMap((p) => Object.keys(p.attrs)))];
+	return storedZip({
+		[`${base}.shp`]: shp,
+		[`${base}.shx`]: shx,
+		[`${base}.dbf`]: dbf(rows, fields, enc),
+		[`${base}.prj`]: Buffer.from(prj, 'utf8'),
+		...(cpg === null ? {} : { [`${base}.cpg`]: Buffer.from(cpg, 'utf8') })
+	});
+}
+
+export function pointShapefileZip(
+	base: string,
+	points: ShpPoint[],
+	prj: string,
+	opts: ShpOptions = {}
+): Buffer {
 	const xs = points.map((p) => p.x);
 	const ys = points.map((p) => p.y);
 	const box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys), 0, 0, 0, 0];
@@ -112,14 +153,57 @@ export function pointShapefileZip(base: string, points: ShpPoint[], prj: string)
 			return r;
 		})
 	]);
-	const fields = [...new Set(points.flatMap((p) => Object.keys(p.attrs)))];
-	return storedZip({
-		[`${base}.shp`]: shp,
-		[`${base}.shx`]: shx,
-		[`${base}.dbf`]: dbf(points, fields),
-		[`${base}.prj`]: Buffer.from(prj, 'utf8'),
-		[`${base}.cpg`]: Buffer.from('UTF-8', 'utf8')
+	return layerZip(base, shp, shx, points, prj, opts);
+}
+
+export interface ShpLine {
+	/** the vertices of one part, in the .prj's units */
+	coords: [number, number][];
+	attrs: Record<string, string>;
+}
+
+/** A zipped polyline shapefile (shape type 3), one part a line. */
+export function lineShapefileZip(
+	base: string,
+	lines: ShpLine[],
+	prj: string,
+	opts: ShpOptions = {}
+): Buffer {
+	const all = lines.flatMap((l) => l.coords);
+	const boxOf = (c: [number, number][]) => [
+		Math.min(...c.map((p) => p[0])),
+		Math.min(...c.map((p) => p[1])),
+		Math.max(...c.map((p) => p[0])),
+		Math.max(...c.map((p) => p[1]))
+	];
+	let offsetWords = 50;
+	const index: Buffer[] = [];
+	const recs = lines.map((l, i) => {
+		// shape type, box, one part, its points, the part's first index, then the points
+		const content = 4 + 32 + 4 + 4 + 4 + 16 * l.coords.length;
+		const r = Buffer.alloc(8 + content);
+		r.writeInt32BE(i + 1, 0);
+		r.writeInt32BE(content / 2, 4);
+		r.writeInt32LE(3, 8);
+		boxOf(l.coords).forEach((v, k) => r.writeDoubleLE(v, 12 + k * 8));
+		r.writeInt32LE(1, 44);
+		r.writeInt32LE(l.coords.length, 48);
+		r.writeInt32LE(0, 52);
+		l.coords.forEach(([x, y], k) => {
+			r.writeDoubleLE(x, 56 + k * 16);
+			r.writeDoubleLE(y, 64 + k * 16);
+		});
+		const x = Buffer.alloc(8);
+		x.writeInt32BE(offsetWords, 0);
+		x.writeInt32BE(content / 2, 4);
+		index.push(x);
+		offsetWords += r.length / 2;
+		return r;
 	});
+	const box = [...boxOf(all), 0, 0, 0, 0];
+	const shp = Buffer.concat([header(offsetWords, box, 3), ...recs]);
+	const shx = Buffer.concat([header(50 + 4 * lines.length, box, 3), ...index]);
+	return layerZip(base, shp, shx, lines, prj, opts);
 }
 
 /**

@@ -13,11 +13,12 @@ import { readCsv, detectEncoding } from '$lib/import/csv';
 import { readXlsx } from '$lib/import/xlsx';
 import { readGeoJson } from '$lib/import/geojson';
 import { readShapefileZip } from '$lib/import/shapefile';
-import { readFile, UnreadableFile } from '$lib/import/read';
+import { openFile, readFile, UnreadableFile } from '$lib/import/read';
 import { guessMapping, mappingFor } from '$lib/import/kinds';
 import { checkRows, type Checked } from '$lib/import/validate';
 import { toWgs84 } from '$lib/import/coords';
-import { pointShapefileZip, wgsToGcj } from '../support/shapefile-writer';
+import { lineShapefileZip, pointShapefileZip, wgsToGcj } from '../support/shapefile-writer';
+import { handWrittenXlsx } from '../support/xlsx-writer';
 import { translator } from '$lib/i18n';
 import { problemText } from '$lib/import/messages';
 
@@ -69,12 +70,49 @@ describe('CSV', () => {
 		expect(b.records).toEqual(a.records);
 	});
 
-	it('expands scientific ids, folds full-width digits, and skips a title and blank rows', async () => {
+	it('reads UTF-16 with its BOM (Excel\'s "Unicode text", tab-separated) in either byte order', async () => {
+		const tabbed = body.replace(/,/g, '\t');
+		const le = new Uint8Array([0xff, 0xfe, ...iconv.encode(tabbed, 'utf-16le')]);
+		const be = new Uint8Array([0xfe, 0xff, ...iconv.encode(tabbed, 'utf-16be')]);
+		expect(detectEncoding(le)).toBe('utf-16le');
+		expect(detectEncoding(be)).toBe('utf-16be');
+		const utf8 = await readCsv(new TextEncoder().encode(body));
+		for (const bytes of [le, be]) {
+			const t = await readCsv(bytes);
+			expect(t.headers).toEqual(utf8.headers);
+			expect(t.records).toEqual(utf8.records);
+		}
+		expect((await readCsv(le)).encoding).toBe('utf-16le');
+	});
+
+	it('reads Big5 with traditional characters, detected, and can be told the encoding', async () => {
+		const traditional = [
+			'編號,兒童之家名稱,村代碼,面積,狀態',
+			'T-001,新堤街道兒童之家,421083001001,45.5,開放',
+			'T-002,峰口鎮兒童之家,421083101001,28,開放'
+		].join('\r\n');
+		const bytes = new Uint8Array(iconv.encode(traditional, 'big5'));
+		expect(detectEncoding(bytes)).toBe('big5');
+		const t = await readCsv(bytes);
+		expect(t.encoding).toBe('big5');
+		expect(t.headers[1]).toBe('兒童之家名稱');
+		expect(t.records[1].cells['兒童之家名稱']).toBe('峰口鎮兒童之家');
+		// the user's choice wins over the detection: read as GB18030 the names are garbled
+		const told = await readCsv(bytes, 'gb18030');
+		expect(told.encoding).toBe('gb18030');
+		expect(told.headers[1]).not.toBe('兒童之家名稱');
+		// and a GBK file the detector ranks Korean first is still read as GBK
+		const gbk = new Uint8Array(iconv.encode(body, 'gbk'));
+		expect(detectEncoding(gbk)).toBe('gb18030');
+		expect((await readCsv(gbk, 'auto')).records[1].cells['儿童之家名称']).toBe('峰口镇儿童之家');
+	});
+
+	it('folds full-width digits, and skips a title and blank rows', async () => {
 		const text = [
 			'洪湖市儿童之家台账,,,,,,',
 			',,,,,,',
 			HOME_HEADER,
-			'4.21083E+11,新堤,４２１０８３００１００１,１２０．５,,１１３．４５,２９．８２'
+			'4.21083123456E+11,新堤,４２１０８３００１００１,１２０．５,,１１３．４５,２９．８２'
 		].join('\n');
 		const t = await readCsv(new TextEncoder().encode(text));
 		expect(t.headerRow).toBe(3);
@@ -83,13 +121,62 @@ describe('CSV', () => {
 		const c = checkRows('children_homes', t, m, opts);
 		expect(c.problems).toEqual([]);
 		expect(c.rows[0]).toMatchObject({
-			sourceId: '421083000000',
+			// every digit of the id is in the scientific notation: read, and noted
+			sourceId: '421083123456',
 			villageCode: '421083001001',
 			area_m2: 120.5,
 			status: 'open',
 			lon: 113.45,
 			lat: 29.82
 		});
+		const note = c.notes.find((n) => n.key === 'scientific');
+		expect(note).toMatchObject({ row: 4, field: 'sourceId', column: '编号' });
+		expect(problemText(translator('zh-CN'), note!)).toBe(
+			'第 4 行，编号（列“编号”）：以科学计数法保存（“4.21083123456E+11”），位数完整，已读作“421083123456”'
+		);
+	});
+
+	it('refuses an id or code whose digits Excel dropped in scientific notation, naming the fix', async () => {
+		// Excel writes the id it shows as 4.21083E+11 to the CSV as that text: the last six
+		// digits are gone, and 421083000000 would be an id made up (it was imported as such)
+		const text = [
+			HOME_HEADER,
+			'4.21083E+11,新堤,421083001001,30,,113.45,29.82',
+			'A-2,峰口,4.21083E+11,30,,113.45,29.82',
+			'A-3,汊河,421083001001,1.2E+02,,113.45,29.82'
+		].join('\n');
+		const t = await readCsv(new TextEncoder().encode(text));
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		accountsForEveryRecord(t.records, c);
+		expect(c.problems.map((p) => [p.row, p.field, p.key])).toEqual([
+			[2, 'sourceId', 'scientificLost'],
+			[3, 'villageCode', 'scientificLost']
+		]);
+		// a measurement in scientific notation is a number like any other
+		expect(c.rows).toMatchObject([{ sourceId: 'A-3', area_m2: 120 }]);
+		expect(problemText(translator('zh-CN'), c.problems[0])).toBe(
+			'第 2 行，编号（列“编号”）：以科学计数法保存（“4.21083E+11”），已丢失位数：请在 Excel 中将该列设为“文本”格式后重新导出'
+		);
+		expect(problemText(translator('en'), c.problems[1])).toBe(
+			'Row 3, Village code (column "村代码"): saved in scientific notation ("4.21083E+11"), so its last digits are lost: format the column as Text in Excel and export the file again'
+		);
+		// the same in a GeoJSON's properties
+		const g = readGeoJson(
+			JSON.stringify({
+				type: 'FeatureCollection',
+				features: [
+					{
+						type: 'Feature',
+						properties: { 编号: '4.21083E+11', 名称: '甲', 村代码: '421083001001', 面积: 30 },
+						geometry: { type: 'Point', coordinates: [113.45, 29.82] }
+					}
+				]
+			})
+		);
+		const gc = checkRows('children_homes', g, guessMapping('children_homes', g.headers), opts);
+		expect(gc.problems.map((p) => [p.row, p.field, p.key])).toEqual([
+			[1, 'sourceId', 'scientificLost']
+		]);
 	});
 });
 
@@ -138,6 +225,72 @@ describe('XLSX', () => {
 			villageCode: '421083101001',
 			area_m2: 36.5
 		});
+	});
+
+	it('reads dates saved in the built-in Chinese formats of Excel on Chinese Windows', async () => {
+		// 42125 is 2015-05-01; the file names only the format's id (31 = yyyy"年"m"月"d"日"), as
+		// Excel writes it, so the reader must know the id is a date (it read 42125)
+		const day = 42125;
+		const bytes = handWrittenXlsx([
+			[
+				'记录编号',
+				'村代码',
+				'出生日期',
+				'类别',
+				'经度',
+				'纬度',
+				'登记月份',
+				'生日',
+				'登记时间',
+				'数量',
+				'文本'
+			],
+			[
+				'C-1',
+				'421083001001',
+				{ n: day, fmtId: 31 },
+				'留守儿童',
+				'113.45',
+				'29.82',
+				{ n: day, fmtId: 57 },
+				{ n: day, fmtId: 58 },
+				{ n: 0.375, fmtId: 32 },
+				{ n: 12, fmtId: 1 },
+				{ n: 7, fmtId: 49 }
+			],
+			// every zh-CN date id (27–31, 36, 50–54, 57, 58) and a date with a time
+			...[27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58].map((id) => [
+				`C-${id}`,
+				'421083001001',
+				{ n: day + (id === 30 ? 0.5 : 0), fmtId: id },
+				'孤儿',
+				'113.45',
+				'29.82'
+			])
+		]);
+		const t = await readXlsx(bytes);
+		expect(t.records[0].cells).toMatchObject({
+			出生日期: '2015-05-01',
+			登记月份: '2015-05-01',
+			生日: '2015-05-01',
+			// a time alone is the time, not a day in 1899
+			登记时间: '09:00',
+			// the number formats stay numbers
+			数量: '12',
+			文本: '7'
+		});
+		expect(t.records.slice(1).map((r) => r.cells['出生日期'])).toEqual([
+			...Array(3).fill('2015-05-01'),
+			'2015-05-01 12:00',
+			...Array(9).fill('2015-05-01')
+		]);
+		const c = checkRows('children', t, guessMapping('children', t.headers), {
+			...opts,
+			today: '2026-12-01'
+		});
+		expect(c.problems).toEqual([]);
+		expect(c.rows[0]).toMatchObject({ sourceId: 'C-1', birthDate: '2015-05-01' });
+		expect(c.rows[4]).toMatchObject({ sourceId: 'C-30', birthDate: '2015-05-01 12:00' });
 	});
 
 	it('a file that is not a workbook is refused as unreadable', async () => {
@@ -386,6 +539,92 @@ describe('GeoJSON and shapefiles', () => {
 			expect(meters(c, places[i])).toBeLessThan(1);
 		});
 	});
+
+	const WGS84_PRJ =
+		'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],' +
+		'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
+
+	it('reads a GBK attribute table without a .cpg, as Chinese GIS tools write it', async () => {
+		const points = [
+			{
+				x: 113.45,
+				y: 29.82,
+				attrs: { 编号: 'G-1', 名称: '新堤街道儿童之家', 村代码: '421083001001', 面积: '45.5' }
+			},
+			{
+				x: 113.6,
+				y: 29.9,
+				attrs: { 编号: 'G-2', 名称: '峰口镇儿童之家', 村代码: '421083101001', 面积: '28' }
+			}
+		];
+		const t = await readShapefileZip(
+			pointShapefileZip('儿童之家', points, WGS84_PRJ, { encoding: 'gbk', cpg: null })
+		);
+		expect(t.headers).toEqual(['编号', '名称', '村代码', '面积']);
+		expect(t.records.map((r) => r.cells['名称'])).toEqual(['新堤街道儿童之家', '峰口镇儿童之家']);
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows[1]).toMatchObject({ sourceId: 'G-2', name: '峰口镇儿童之家', lon: 113.6 });
+		// a .cpg is honoured, also as a Windows code page (936 is GBK), and a wrong guess cannot
+		// override it: the same GBK table with a .cpg saying so, and a UTF-8 one saying UTF-8
+		const read = async (o: Parameters<typeof pointShapefileZip>[3]) =>
+			(await readShapefileZip(pointShapefileZip('a', points, WGS84_PRJ, o))).records[0].cells;
+		expect(await read({ encoding: 'gbk', cpg: '936' })).toMatchObject({ 名称: '新堤街道儿童之家' });
+		expect(await read({ encoding: 'gbk', cpg: 'GBK' })).toMatchObject({ 名称: '新堤街道儿童之家' });
+		expect(await read({ encoding: 'utf-8', cpg: 'UTF-8' })).toMatchObject({
+			名称: '新堤街道儿童之家'
+		});
+		expect(await read({ encoding: 'utf-8', cpg: null })).toMatchObject({
+			名称: '新堤街道儿童之家'
+		});
+		// Big5 without a .cpg is detected too
+		const big5 = await readShapefileZip(
+			pointShapefileZip(
+				'b',
+				[{ x: 113.45, y: 29.82, attrs: { 編號: 'B-1', 名稱: '新堤街道兒童之家' } }],
+				WGS84_PRJ,
+				{ encoding: 'big5', cpg: null }
+			)
+		);
+		expect(big5.records[0].cells).toEqual({ 編號: 'B-1', 名稱: '新堤街道兒童之家' });
+	});
+
+	it('reads a line shapefile (GBK, no .cpg) as waterway segments', async () => {
+		const lines = [
+			{
+				coords: [
+					[113.4, 29.8],
+					[113.41, 29.81],
+					[113.43, 29.81]
+				] as [number, number][],
+				attrs: { 河段编号: 'HD-1', 名称: '内荆河新堤段', 类型: '河流', 乡镇代码: '421083001000' }
+			},
+			{
+				coords: [
+					[113.5, 29.9],
+					[113.52, 29.92]
+				] as [number, number][],
+				attrs: { 河段编号: 'HD-2', 名称: '洪排河峰口段', 类型: '渠道', 乡镇代码: '421083101000' }
+			}
+		];
+		const t = await readShapefileZip(
+			lineShapefileZip('河段', lines, WGS84_PRJ, { encoding: 'gbk', cpg: null })
+		);
+		expect(t.headers).toEqual(['河段编号', '名称', '类型', '乡镇代码']);
+		const c = checkRows('waterways', t, guessMapping('waterways', t.headers), opts);
+		expect(c.problems).toEqual([]);
+		expect(c.rows).toMatchObject([
+			{ sourceId: 'HD-1', name: '内荆河新堤段', kind: 'river', townshipCode: '421083001000' },
+			{ sourceId: 'HD-2', name: '洪排河峰口段', kind: 'canal', townshipCode: '421083101000' }
+		]);
+		// the vertices, through proj4 from the .prj's WGS84 (to a few nanodegrees)
+		c.rows.forEach((r, i) =>
+			r.line!.forEach((p, k) => {
+				expect(p[0]).toBeCloseTo(lines[i].coords[k][0], 9);
+				expect(p[1]).toBeCloseTo(lines[i].coords[k][1], 9);
+			})
+		);
+	});
 });
 
 describe('fuzz: no crash, every bad row reported', () => {
@@ -414,19 +653,49 @@ describe('fuzz: no crash, every bad row reported', () => {
 		);
 	});
 
-	it('XLSX', async () => {
-		await fc.assert(
-			fc.asyncProperty(grid, async (rows) => {
-				const bytes = await xlsxBytes((ws) => {
-					ws.addRow(HOME_HEADER.split(','));
-					for (const r of rows) ws.addRow(r);
-				});
-				const t = await readXlsx(bytes);
-				const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
-				accountsForEveryRecord(t.records, c);
-			}),
-			{ numRuns: 25 }
+	it('XLSX, written by exceljs or by hand (inline strings, built-in number and date formats)', async () => {
+		// a hand-written workbook is quick to make (no compression), so most runs use one: 25
+		// runs of exceljs's alone took about as long as these 100
+		const handCell = fc.oneof(
+			cell,
+			fc.record({
+				n: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()),
+				fmtId: fc.constantFrom(0, 1, 2, 11, 14, 22, 27, 31, 32, 49, 57, 58)
+			})
 		);
+		const handGrid = fc.array(fc.array(handCell, { minLength: 1, maxLength: 8 }), {
+			maxLength: 12
+		});
+		await fc.assert(
+			fc.asyncProperty(
+				fc.oneof(
+					grid.map((g) => ({ g, hand: false })),
+					handGrid.map((g) => ({ g, hand: true }))
+				),
+				async ({ g, hand }) => {
+					const bytes = hand
+						? handWrittenXlsx([HOME_HEADER.split(','), ...g])
+						: await xlsxBytes((ws) => {
+								ws.addRow(HOME_HEADER.split(','));
+								for (const r of g) ws.addRow(r as string[]);
+							});
+					const t = await readXlsx(bytes);
+					const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+					accountsForEveryRecord(t.records, c);
+				}
+			),
+			{ numRuns: 100 }
+		);
+	});
+
+	it("a date serial outside Excel's calendar reads as ###### (as Excel shows it), not a crash", async () => {
+		const t = await readXlsx(
+			handWrittenXlsx([
+				['记录编号', '出生日期'],
+				['C-1', { n: -99974432, fmtId: 31 }]
+			])
+		);
+		expect(t.records[0].cells['出生日期']).toBe('######');
 	});
 
 	it('GeoJSON', () => {
@@ -456,4 +725,151 @@ describe('fuzz: no crash, every bad row reported', () => {
 			{ numRuns: 200 }
 		);
 	});
+});
+
+describe('fuzz: a corrupt file is refused as unreadable, never a crash', () => {
+	// A good file of each format, then cut short, with bytes overwritten or inserted, or random
+	// bytes under its name. Whatever comes in, the reader either reads it (and every record it
+	// gives can be checked) or refuses the whole file as unreadable: the route answers that with a
+	// 400 in the user's language. Any other error would escape as a 500.
+	const homes = [
+		{
+			x: 113.45,
+			y: 29.82,
+			attrs: { 编号: 'G-1', 名称: '新堤街道儿童之家', 村代码: '421083001001' }
+		},
+		{ x: 113.6, y: 29.9, attrs: { 编号: 'G-2', 名称: '峰口镇儿童之家', 村代码: '421083101001' } }
+	];
+	const prj =
+		'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]';
+	const csvText = [HOME_HEADER, 'A-1,新堤,421083001001,45.5,开放,113.45,29.82'].join('\r\n');
+	const geojsonText = JSON.stringify({
+		type: 'FeatureCollection',
+		features: homes.map((h) => ({
+			type: 'Feature',
+			properties: h.attrs,
+			geometry: { type: 'Point', coordinates: [h.x, h.y] }
+		}))
+	});
+
+	const mutation = fc.oneof(
+		fc.record({ cut: fc.double({ min: 0, max: 1, noNaN: true }) }),
+		fc.record({
+			set: fc.array(
+				fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })),
+				{
+					minLength: 1,
+					maxLength: 16
+				}
+			)
+		}),
+		fc.record({
+			at: fc.double({ min: 0, max: 1, noNaN: true }),
+			insert: fc.uint8Array({ minLength: 1, maxLength: 64 })
+		}),
+		fc.record({ random: fc.uint8Array({ maxLength: 4096 }) })
+	);
+	type Mutation =
+		| { cut: number }
+		| { set: [number, number][] }
+		| { at: number; insert: Uint8Array }
+		| { random: Uint8Array };
+
+	function mutate(good: Uint8Array, m: Mutation): Uint8Array {
+		const pos = (f: number) => Math.min(good.length - 1, Math.floor(f * good.length));
+		if ('cut' in m) return good.slice(0, pos(m.cut));
+		if ('set' in m) {
+			const out = good.slice();
+			for (const [f, b] of m.set) out[pos(f)] = b;
+			return out;
+		}
+		if ('insert' in m)
+			return new Uint8Array([
+				...good.subarray(0, pos(m.at)),
+				...m.insert,
+				...good.subarray(pos(m.at))
+			]);
+		return m.random;
+	}
+
+	async function readsOrRefuses(name: string, bytes: Uint8Array) {
+		try {
+			const file = await openFile(name, bytes);
+			const mapping = guessMapping('children_homes', file.headers);
+			for await (const records of file.batches(500)) {
+				const t = { headers: file.headers, records, headerRow: file.headerRow };
+				accountsForEveryRecord(records, checkRows('children_homes', t, mapping, opts));
+			}
+		} catch (e) {
+			if (!(e instanceof UnreadableFile)) throw e;
+		}
+	}
+
+	it('any column name, mapped to any field (also __proto__ and constructor)', async () => {
+		const name = fc.oneof(
+			fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '编号', ''),
+			fc.string({ maxLength: 8 })
+		);
+		const kinds = ['children_homes', 'waterways', 'equipment'] as const;
+		await fc.assert(
+			fc.asyncProperty(
+				fc.uniqueArray(name, { minLength: 1, maxLength: 6 }),
+				fc.array(fc.array(fc.string({ maxLength: 6 }), { maxLength: 6 }), { maxLength: 4 }),
+				fc.constantFrom(...kinds),
+				fc.nat(),
+				async (header, rows, kind, pick) => {
+					const quote = (c: string) => `"${c.replace(/"/g, '""')}"`;
+					const csv = [header, ...rows].map((r) => r.map(quote).join(',')).join('\n');
+					const features = rows.map((r) => ({
+						type: 'Feature',
+						properties: Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])),
+						geometry: null
+					}));
+					for (const t of [
+						await readCsv(new TextEncoder().encode(csv)),
+						readGeoJson(JSON.stringify({ type: 'FeatureCollection', features }))
+					]) {
+						// every field mapped to one of the file's columns
+						const mapping = Object.fromEntries(
+							Object.keys(guessMapping(kind, t.headers)).map((f, k) => [
+								f,
+								t.headers[(pick + k) % Math.max(1, t.headers.length)] ?? ''
+							])
+						);
+						accountsForEveryRecord(t.records, checkRows(kind, t, mapping, opts));
+					}
+				}
+			),
+			{ numRuns: 150 }
+		);
+	});
+
+	const formats: [string, () => Promise<Uint8Array>, number][] = [
+		['台账.csv', async () => new Uint8Array(iconv.encode(csvText, 'gbk')), 150],
+		[
+			'台账.xlsx',
+			() =>
+				xlsxBytes((ws) => {
+					ws.addRow(HOME_HEADER.split(','));
+					ws.addRow(['A-1', '新堤', '421083001001', 45.5, '开放', 113.45, 29.82]);
+				}),
+			150
+		],
+		['台账.geojson', async () => new TextEncoder().encode(geojsonText), 150],
+		[
+			'儿童之家.zip',
+			async () => pointShapefileZip('儿童之家', homes, prj, { encoding: 'gbk', cpg: null }),
+			150
+		]
+	];
+	for (const [name, make, numRuns] of formats)
+		it(name.split('.')[1], async () => {
+			const good = await make();
+			await readsOrRefuses(name, good);
+			await fc.assert(
+				fc.asyncProperty(mutation, (m) => readsOrRefuses(name, mutate(good, m as Mutation))),
+				// IMPORT_FUZZ_RUNS searches longer (e.g. 2000 runs a format, about a minute)
+				{ numRuns: Number(process.env.IMPORT_FUZZ_RUNS ?? numRuns) }
+			);
+		});
 });

@@ -18,6 +18,9 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.encoding.auto': 'Detect',
 	'imp.encoding.utf-8': 'UTF-8',
 	'imp.encoding.gb18030': 'GBK / GB18030',
+	'imp.encoding.big5': 'Big5 (traditional Chinese)',
+	'imp.encoding.utf-16le': 'UTF-16 LE (Excel "Unicode text")',
+	'imp.encoding.utf-16be': 'UTF-16 BE',
 	'imp.crs': 'Coordinate system',
 	'imp.crs.auto': 'Detect (from the points and column names)',
 	'imp.crs.wgs84': 'WGS84 (GPS)',
@@ -104,6 +107,10 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.p.lonRange': 'longitude "{value}" is out of range: a longitude lies between -180 and 180',
 	'imp.p.latRange': 'latitude "{value}" is out of range: a latitude lies between -90 and 90',
 	'imp.p.fullWidth': 'full-width digits were converted to ordinary digits ("{value}")',
+	'imp.p.scientificLost':
+		'saved in scientific notation ("{value}"), so its last digits are lost: format the column as Text in Excel and export the file again',
+	'imp.p.scientific':
+		'saved in scientific notation ("{value}") with every digit, read as "{digits}"',
 	'imp.p.swapped': 'longitude and latitude look swapped ("{value}"); tick "Swap" and try again',
 	'imp.p.notInArea':
 		'the place is not in the area of the code given (a village counts as its township; more than 1 km away, "{value}"): check the code or the coordinates',

@@ -17,6 +17,9 @@ export const importsZh = {
 	'imp.encoding.auto': '自动识别',
 	'imp.encoding.utf-8': 'UTF-8',
 	'imp.encoding.gb18030': 'GBK / GB18030',
+	'imp.encoding.big5': 'Big5（繁体中文）',
+	'imp.encoding.utf-16le': 'UTF-16 LE（Excel“Unicode 文本”）',
+	'imp.encoding.utf-16be': 'UTF-16 BE',
 	'imp.crs': '坐标系',
 	'imp.crs.auto': '自动识别（按点位和列名）',
 	'imp.crs.wgs84': 'WGS84（GPS）',
@@ -101,6 +104,9 @@ export const importsZh = {
 	'imp.p.lonRange': '经度“{value}”超出范围：经度应在 -180 到 180 之间',
 	'imp.p.latRange': '纬度“{value}”超出范围：纬度应在 -90 到 90 之间',
 	'imp.p.fullWidth': '全角数字已转换为半角（“{value}”）',
+	'imp.p.scientificLost':
+		'以科学计数法保存（“{value}”），已丢失位数：请在 Excel 中将该列设为“文本”格式后重新导出',
+	'imp.p.scientific': '以科学计数法保存（“{value}”），位数完整，已读作“{digits}”',
 	'imp.p.swapped': '经纬度可能填反（“{value}”），可勾选“交换经纬度”后重试',
 	'imp.p.notInArea':
 		'位置不在所填代码的区域内（村按其所属乡镇计，相距超过 1 公里，“{value}”），请核对代码或坐标',

@@ -1,18 +1,38 @@
-// CSV as it comes from Chinese Windows: UTF-8 with or without a BOM, or GBK/GB18030. The
-// encoding is detected (chardet) unless the user names it, and decoded with iconv-lite; the
-// text is split by papaparse, which copes with quotes, embedded line breaks and ragged rows.
+// CSV as it comes from Chinese Windows: UTF-8 with or without a BOM, or GBK/GB18030; also Big5
+// and UTF-16 with its BOM (Excel's "Unicode text"). The encoding is detected (a BOM, then
+// chardet) unless the user names it, and decoded with iconv-lite; the text is split by papaparse, which copes with quotes, embedded line breaks and ragged rows.
 // Both work a piece of the file at a time, so a large file is read without holding its text.
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
+import type { CsvEncoding, TextEncodingName } from './encodings';
 import { pause, surveyRows, wholeTable, type RecordSource, type SourceTable } from './table';
 
-export const CSV_ENCODINGS = ['auto', 'utf-8', 'gb18030'] as const;
-export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
+export { CSV_ENCODINGS, type CsvEncoding, type TextEncodingName } from './encodings';
 
-/** The encoding of a CSV's bytes: a BOM decides, then valid UTF-8, then chardet's guess. */
-export function detectEncoding(bytes: Uint8Array): 'utf-8' | 'gb18030' {
+/** chardet's names for the encodings read here, as iconv-lite names them. */
+const FROM_CHARDET: Record<string, TextEncodingName> = {
+	'UTF-8': 'utf-8',
+	GB18030: 'gb18030',
+	// GBK and GB2312 are subsets of GB18030, so one decoder reads all three
+	GBK: 'gb18030',
+	GB2312: 'gb18030',
+	Big5: 'big5',
+	'UTF-16LE': 'utf-16le',
+	'UTF-16BE': 'utf-16be'
+};
+
+/**
+ * The encoding of a text's bytes (a CSV, a shapefile's .dbf): a BOM decides, then valid UTF-8,
+ * then chardet. chardet ranks every encoding it knows, and the first of them read here is
+ * taken: a short GBK file is often ranked EUC-KR (Korean) first, with GB18030 next, and
+ * Korean, Japanese or Western single-byte encodings are not what Chinese users bring. When
+ * chardet names none of ours, GB18030 is the likeliest (Excel on Chinese Windows).
+ */
+export function detectEncoding(bytes: Uint8Array): TextEncodingName {
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+	if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+	if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
 	try {
 		// as a stream: a character cut at the 1 MB mark is not an error (it was, and a UTF-8
 		// roster of more than 1 MB was read as GB18030 whenever the mark fell inside a character)
@@ -21,9 +41,10 @@ export function detectEncoding(bytes: Uint8Array): 'utf-8' | 'gb18030' {
 	} catch {
 		// not UTF-8: chardet decides
 	}
-	const guess = (chardet.detect(bytes.subarray(0, 1 << 16)) ?? '').toUpperCase();
-	// GBK and GB2312 are subsets of GB18030, so one decoder reads all three
-	if (/GB|BIG5|EUC|2022/.test(guess) || guess === '') return 'gb18030';
+	for (const { name } of chardet.analyse(bytes.subarray(0, 1 << 16))) {
+		const ours = FROM_CHARDET[name];
+		if (ours) return ours;
+	}
 	return 'gb18030';
 }
 
@@ -42,7 +63,7 @@ const GUESS_CHARS = 128 * 1024;
  */
 export async function* csvRows(
 	bytes: Uint8Array,
-	enc: 'utf-8' | 'gb18030',
+	enc: TextEncodingName,
 	pieceBytes = PIECE_BYTES
 ): AsyncGenerator<string[][]> {
 	// strips a BOM, as iconv.decode does
@@ -89,7 +110,7 @@ export async function* csvRows(
 export async function openCsv(
 	bytes: Uint8Array,
 	encoding: CsvEncoding = 'auto'
-): Promise<RecordSource & { encoding: 'utf-8' | 'gb18030' }> {
+): Promise<RecordSource & { encoding: TextEncodingName }> {
 	const enc = encoding === 'auto' ? detectEncoding(bytes) : encoding;
 	return { ...(await surveyRows(() => csvRows(bytes, enc))), encoding: enc };
 }
@@ -98,7 +119,7 @@ export async function openCsv(
 export async function readCsv(
 	bytes: Uint8Array,
 	encoding: CsvEncoding = 'auto'
-): Promise<SourceTable & { encoding: 'utf-8' | 'gb18030' }> {
+): Promise<SourceTable & { encoding: TextEncodingName }> {
 	const source = await openCsv(bytes, encoding);
 	return { ...(await wholeTable(source)), encoding: source.encoding };
 }

@@ -3,7 +3,7 @@
 // reported with its number, never dropped silently, and never stops the others.
 import { geometryProblem } from './geometry';
 import type { SourceRecord, SourceTable } from './table';
-import { hasFullWidthDigits, normalizeCell } from './text';
+import { hasFullWidthDigits, normalizeCell, scientificDigits } from './text';
 import { UnreadableFile } from './xlsx';
 
 export function tableFromFeatures(features: unknown[]): SourceTable {
@@ -17,8 +17,10 @@ export function tableFromFeatures(features: unknown[]): SourceTable {
 			return;
 		}
 		const props = (f as { properties?: unknown }).properties;
-		const cells: Record<string, string> = {};
+		// without a prototype, as table.ts's records: a property named __proto__ is a cell too
+		const cells: Record<string, string> = Object.create(null);
 		const widened: string[] = [];
+		const scientific: Record<string, string> = {};
 		if (props && typeof props === 'object' && !Array.isArray(props)) {
 			for (const [k, v] of Object.entries(props)) {
 				const key = normalizeCell(k);
@@ -29,6 +31,7 @@ export function tableFromFeatures(features: unknown[]): SourceTable {
 				}
 				cells[key] = typeof v === 'object' && v !== null ? JSON.stringify(v) : normalizeCell(v);
 				if (hasFullWidthDigits(v)) widened.push(key);
+				if (scientificDigits(v)) scientific[key] = String(v).trim();
 			}
 		}
 		const geometry = (f as { geometry?: unknown }).geometry as GeoJSON.Geometry | null;
@@ -38,7 +41,8 @@ export function tableFromFeatures(features: unknown[]): SourceTable {
 			cells,
 			geometry: problem ? null : geometry,
 			readProblem: problem ?? undefined,
-			...(widened.length ? { widened } : {})
+			...(widened.length ? { widened } : {}),
+			...(Object.keys(scientific).length ? { scientific } : {})
 		});
 	});
 	return { headers, records, headerRow: 0 };

@@ -1,7 +1,7 @@
 // From a grid of cells (a CSV or a worksheet) to named records: find the header row below any
 // title rows and blank rows, join a two-row header whose upper cells were merged, and keep each
 // record's row number as the user sees it in the file (1-based).
-import { hasFullWidthDigits, normalizeCell } from './text';
+import { hasFullWidthDigits, normalizeCell, scientificDigits } from './text';
 
 /** Rows handled between two pauses: a few milliseconds of work each. */
 const SLICE_ROWS = 5000;
@@ -24,6 +24,11 @@ export interface SourceRecord {
 	readProblem?: string;
 	/** the columns whose cell had full-width digits, folded to ASCII (the dry run notes them) */
 	widened?: string[];
+	/**
+	 * The columns whose cell was an integer in scientific notation, with the cell as written
+	 * (4.21083E+11): an id or code in one is refused when digits were lost, noted when not.
+	 */
+	scientific?: Record<string, string>;
 }
 
 export interface SourceTable {
@@ -54,11 +59,24 @@ function uniqueHeaders(raw: string[]): string[] {
 	});
 }
 
-/** A grid row as cells compared and imported, and the columns (by index) that had full-width digits. */
-function cleanRow(r: unknown): { cells: string[]; wide: number[] | null } {
-	if (!Array.isArray(r)) return { cells: [], wide: null };
+/** Cells (by index) in scientific notation, with the text as written, or null when none. */
+type Sci = [number, string][] | null;
+
+/**
+ * A grid row as cells compared and imported, the columns (by index) that had full-width digits,
+ * and those written in scientific notation.
+ */
+function cleanRow(r: unknown): { cells: string[]; wide: number[] | null; sci: Sci } {
+	if (!Array.isArray(r)) return { cells: [], wide: null, sci: null };
 	const wide = r.flatMap((c, j) => (hasFullWidthDigits(c) ? [j] : []));
-	return { cells: r.map(normalizeCell), wide: wide.length ? wide : null };
+	const sci = r.flatMap((c, j): [number, string][] =>
+		scientificDigits(c) ? [[j, String(c).trim()]] : []
+	);
+	return {
+		cells: r.map(normalizeCell),
+		wide: wide.length ? wide : null,
+		sci: sci.length ? sci : null
+	};
 }
 
 const isBlank = (cells: string[]) => !cells.some((c) => c !== '');
@@ -104,7 +122,7 @@ export async function surveyRows(chunks: RowChunks): Promise<RecordSource> {
 	let width = 0;
 	/** non-blank rows below the header row (the lower header among them, if it is one) */
 	let below = 0;
-	const early: { r: number; cells: string[]; wide: number[] | null }[] = [];
+	const early: { r: number; cells: string[]; wide: number[] | null; sci: Sci }[] = [];
 	for await (const chunk of chunks()) {
 		for (const raw of chunk) {
 			const r = i++;
@@ -149,12 +167,20 @@ export async function surveyRows(chunks: RowChunks): Promise<RecordSource> {
 		}
 	}
 	const headers = uniqueHeaders(header);
-	const record = (r: number, cells: string[], wide: number[] | null): SourceRecord => {
-		const rec: Record<string, string> = {};
+	const record = (r: number, cells: string[], wide: number[] | null, sci: Sci): SourceRecord => {
+		// without a prototype: a column the file names __proto__ or constructor is a cell like any
+		// other (on a plain object __proto__ was not stored, and mapping a field to it read
+		// Object.prototype and threw, a 500)
+		const rec: Record<string, string> = Object.create(null);
 		headers.forEach((name, k) => (rec[name] = cells[k] ?? ''));
-		return wide
-			? { row: r + 1, cells: rec, widened: wide.map((k) => headers[k]) }
-			: { row: r + 1, cells: rec };
+		const out: SourceRecord = { row: r + 1, cells: rec };
+		if (wide) out.widened = wide.map((k) => headers[k]);
+		// a cell beyond the header's columns has no name and is not imported
+		if (sci)
+			out.scientific = Object.fromEntries(
+				sci.filter(([k]) => k < headers.length).map(([k, text]) => [headers[k], text])
+			);
+		return out;
 	};
 	return {
 		headers,
@@ -163,7 +189,7 @@ export async function surveyRows(chunks: RowChunks): Promise<RecordSource> {
 		sample: early
 			.filter((e) => e.r >= first)
 			.slice(0, SAMPLE)
-			.map((e) => record(e.r, e.cells, e.wide)),
+			.map((e) => record(e.r, e.cells, e.wide, e.sci)),
 		async *batches(size: number) {
 			let r = 0;
 			let batch: SourceRecord[] = [];
@@ -171,9 +197,9 @@ export async function surveyRows(chunks: RowChunks): Promise<RecordSource> {
 				for (const raw of chunk) {
 					const at = r++;
 					if (at < first) continue;
-					const { cells, wide } = cleanRow(raw);
+					const { cells, wide, sci } = cleanRow(raw);
 					if (isBlank(cells)) continue;
-					batch.push(record(at, cells, wide));
+					batch.push(record(at, cells, wide, sci));
 					if (batch.length === size) {
 						yield batch;
 						batch = [];

@@ -14,16 +14,38 @@ export const FULL_WIDTH_DIGIT = /[\uff10-\uff19]/;
 export const hasFullWidthDigits = (raw: unknown): boolean =>
 	typeof raw === 'string' && FULL_WIDTH_DIGIT.test(raw);
 
-/** Full-width digits and letters to ASCII, surrounding blanks removed. */
-export function normalizeCell(raw: unknown): string {
+/** A cell as typed, folded: full-width digits and letters to ASCII, surrounding blanks removed. */
+function foldCell(raw: unknown): string {
 	if (raw === null || raw === undefined) return '';
 	const s = typeof raw === 'number' ? numberText(raw) : String(raw);
-	return expandScientific(
-		s
-			.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-			.replace(/[\s\u00a0\u3000]+/g, ' ')
-			.trim()
-	);
+	return s
+		.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+		.replace(/[\s\u00a0\u3000]+/g, ' ')
+		.trim();
+}
+
+/** Full-width digits and letters to ASCII, surrounding blanks removed, scientific ids expanded. */
+export function normalizeCell(raw: unknown): string {
+	return expandScientific(foldCell(raw));
+}
+
+/**
+ * Whether a cell is an integer written in scientific notation, and if so whether every digit is
+ * there. Excel shows a long id as 4.21083E+11 and writes that text, not the id, to a CSV (or
+ * keeps it as text when pasted): the digits after 421083 are gone, and expanding it makes
+ * 421083000000 up. 4.21083123456E+11 has all twelve digits ('exact'); 4.21083E+11 has six of
+ * twelve ('lost'). A number read from a workbook's cell is never scientific here: the file
+ * holds its digits, whatever format shows them. The cell as read (`raw`), before folding.
+ */
+export function scientificDigits(raw: unknown): 'exact' | 'lost' | null {
+	if (typeof raw !== 'string') return null;
+	const m = SCIENTIFIC.exec(foldCell(raw));
+	if (!m) return null;
+	const frac = m[1].split('.')[1] ?? '';
+	const exp = Number(m[2]);
+	// not an integer (1.25E+01... or 1.5E+0 with more decimals than places): a measurement
+	if (frac.length > exp) return null;
+	return frac.length === exp ? 'exact' : 'lost';
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 	type ImportKind
 } from './kinds';
 import type { SourceTable } from './table';
-import { badComma, parseDecimal } from './text';
+import { badComma, parseDecimal, scientificDigits } from './text';
 
 export type ProblemKey =
 	| 'required'
@@ -60,7 +60,9 @@ export type ProblemKey =
 	| 'chiefElsewhere'
 	| 'stale'
 	| 'unitUnknown'
-	| 'fullWidth';
+	| 'fullWidth'
+	| 'scientificLost'
+	| 'scientific';
 
 export interface RowProblem {
 	row: number;
@@ -362,6 +364,23 @@ export function checkRows(
 						key: 'fullWidth',
 						params: { value: val(f.key) }
 					});
+		// an id or code written in scientific notation: refused when Excel dropped its last digits
+		// (the expanded 421083000000 would be made up, and would match or create the wrong
+		// record), read and noted when every digit is there
+		if (rec.scientific)
+			for (const f of fields) {
+				const written = mapping[f.key] ? rec.scientific[mapping[f.key]] : undefined;
+				if (!written || (f.key !== 'sourceId' && f.type !== 'code')) continue;
+				if (scientificDigits(written) === 'lost') bad(f.key, 'scientificLost', { value: written });
+				else
+					notes.push({
+						row: rec.row,
+						field: f.key,
+						column: mapping[f.key],
+						key: 'scientific',
+						params: { value: written, digits: val(f.key) }
+					});
+			}
 		for (const f of fields) if (f.required && !val(f.key)) bad(f.key, 'required');
 
 		const sourceId = val('sourceId');
