@@ -7,7 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO, expectPageNumbers, flat, guard, printPdf, signIn } from './helpers';
+import {
+	DEMO,
+	expectPageNumbers,
+	flat,
+	guard,
+	printPdf,
+	rowsNotPrinted,
+	signIn,
+	tableRows
+} from './helpers';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -28,14 +37,8 @@ async function printedPages(page: Page, name: string): Promise<string[]> {
 	return Array.from({ length: p.pages }, (_, i) => p.sheet(i + 1));
 }
 
-/** Every table row on the page, as the texts of its cells. */
-async function tableRows(page: Page): Promise<string[][]> {
-	return page
-		.locator('.annual table tbody tr')
-		.evaluateAll((trs) =>
-			trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim()))
-		);
-}
+/** Every table row on the page, as the texts of its cells (td). */
+const reportRows = (page: Page) => tableRows(page, '.annual table', 'td');
 
 async function checkReport(page: Page, url: string, name: string, title: RegExp) {
 	const problems = guard(page);
@@ -43,7 +46,7 @@ async function checkReport(page: Page, url: string, name: string, title: RegExp)
 	expect(res?.status()).toBe(200);
 	await expect(page.getByTestId('annual-title')).toHaveText(title);
 	await expect(page.getByTestId('annual-year-compare')).toBeVisible();
-	const rows = await tableRows(page);
+	const rows = await reportRows(page);
 	const sheets = await printedPages(page, name);
 	expect(sheets.length).toBeGreaterThan(0);
 	// no sheet is blank: each carries the print header and some of the report
@@ -57,15 +60,8 @@ async function checkReport(page: Page, url: string, name: string, title: RegExp)
 	for (const h of HEADINGS) expect(all, h).toContain(flat(h));
 	expect(all).toContain(flat(await page.getByTestId('annual-title').innerText()));
 	// every row prints whole on one line of one sheet: its cells in order, none cut off
-	const lines = sheets.flatMap((s) => s.split('\n').map(flat));
 	expect(rows.length).toBeGreaterThan(12);
-	for (const cells of rows) {
-		const want = flat(cells.join(''));
-		expect(
-			lines.some((l) => l.includes(want)),
-			`row ${cells.join(' | ')} in ${name}`
-		).toBe(true);
-	}
+	expect(rowsNotPrinted(rows, sheets), `rows missing from ${name}`).toEqual([]);
 	expect(problems).toEqual([]);
 	return { rows, sheets };
 }
@@ -164,7 +160,7 @@ test('下载 PDF gives the server-written A4 PDF with every row the page shows; 
 	await signIn(page, DEMO.county);
 	const res = await page.goto('/reports/annual?code=421083000000&year=2026');
 	expect(res?.status()).toBe(200);
-	const rows = await tableRows(page);
+	const rows = await reportRows(page);
 	const [download] = await Promise.all([
 		page.waitForEvent('download'),
 		page.getByTestId('annual-pdf').click()
@@ -180,16 +176,11 @@ test('下载 PDF gives the server-written A4 PDF with every row the page shows; 
 	const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-'], {
 		encoding: 'utf8'
 	});
-	const lines = text.split('\n').map(flat);
-	const all = lines.join('');
+	const all = flat(text);
 	for (const h of HEADINGS) expect(all, h).toContain(flat(h));
 	// every row of every table of the page, its cells in order on one line
 	expect(rows.length).toBeGreaterThan(12);
-	for (const cells of rows)
-		expect(
-			lines.some((l) => l.includes(flat(cells.join('')))),
-			`row ${cells.join(' | ')}`
-		).toBe(true);
+	expect(rowsNotPrinted(rows, [text])).toEqual([]);
 
 	const bad = await page.request.get('/api/exports/annual-report?code=421083000000&year=20x6');
 	expect(bad.status()).toBe(400);

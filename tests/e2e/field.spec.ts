@@ -5,7 +5,16 @@
 // page. A find in the field outside the worker's jurisdiction is refused in words.
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
-import { DEMO, guard, openable, PHONE, signIn, stampPixels, hydrated } from './helpers';
+import {
+	DEMO,
+	guard,
+	hydrated,
+	launchCampaign,
+	openable,
+	PHONE,
+	signIn,
+	stampPixels
+} from './helpers';
 
 test.use(PHONE);
 
@@ -136,18 +145,6 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	).toEqual([]);
 	await phone.close();
 });
-
-/** A campaign the county launches now (its targets go to the township's and village's staff). */
-async function launchCampaign(page: import('@playwright/test').Page, prefix: string) {
-	await signIn(page, DEMO.county);
-	await page.goto('/campaigns');
-	await hydrated(page);
-	const name = `${prefix} ${Date.now()}`;
-	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
-	await page.getByTestId('create-submit').click();
-	await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 60_000 });
-	return { name, url: new URL(page.url()).pathname, origin: page.url().split('/campaigns')[0] };
-}
 
 test('field: back in signal, a check with a photo goes at once, saying it is sending and never that it failed', async ({
 	page,

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { totpCode } from '../../src/lib/server/auth/totp';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/lib/server/seed/users';
 
@@ -334,4 +335,157 @@ export async function openable(row: Locator): Promise<{ targetName: string; href
  */
 export async function hydrated(page: Page): Promise<void> {
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
+
+/**
+ * Every row of the tables `tables` matches, as the texts of its cells in order (`cells`: the
+ * header cells of a row, th, are read too unless left out).
+ */
+export async function tableRows(page: Page, tables: string, cells = 'th, td'): Promise<string[][]> {
+	return page
+		.locator(tables)
+		.locator('tbody tr')
+		.evaluateAll(
+			(trs, cells) =>
+				trs.map((tr) => [...tr.querySelectorAll(cells)].map((c) => (c.textContent ?? '').trim())),
+			cells
+		);
+}
+
+/**
+ * Whether `want` is exactly the characters of `parts` interleaved, each part's in its order: a
+ * table row whose cells wrapped, as pdftotext -layout gives it (its first line, then the lines
+ * holding the wrapped ends of its cells, each under its own column).
+ */
+function interleaves(want: string, parts: string[]): boolean {
+	if (parts.reduce((a, p) => a + p.length, 0) !== want.length) return false;
+	const tried = new Set<string>();
+	const go = (pos: number[], at: number): boolean => {
+		if (at === want.length) return true;
+		const key = pos.join(',');
+		if (tried.has(key)) return false;
+		tried.add(key);
+		for (let k = 0; k < parts.length; k++) {
+			if (parts[k][pos[k]] !== want[at]) continue;
+			pos[k]++;
+			if (go(pos, at + 1)) return true;
+			pos[k]--;
+		}
+		return false;
+	};
+	return go(
+		parts.map(() => 0),
+		0
+	);
+}
+
+/**
+ * The rows that are not printed on paper; [] when every row is. A row is printed when its cells,
+ * in order and none cut off, are a line of one sheet (that line and nothing more), or, when some of its cells wrapped
+ * within their column, when a few consecutive lines hold exactly its text and nothing else (each
+ * line's part in its order). `sheets` as printPdf(…, { layout: true }) reads them.
+ */
+export function rowsNotPrinted(rows: string[][], sheets: string[]): string[][] {
+	const lines = sheets.flatMap((s) => s.split('\n').map(flat));
+	return rows.filter((cells) => {
+		const want = flat(cells.join(''));
+		if (lines.some((l) => l === want)) return false;
+		for (let i = 0; i < lines.length; i++) {
+			if (!lines[i] || !want.startsWith(lines[i][0])) continue;
+			const block = [lines[i]];
+			let length = lines[i].length;
+			for (let j = i + 1; j < lines.length && block.length < 4 && length < want.length; j++) {
+				if (!lines[j]) break;
+				block.push(lines[j]);
+				length += lines[j].length;
+				if (length === want.length && interleaves(want, block)) return false;
+			}
+		}
+		return true;
+	});
+}
+
+/**
+ * How a stamped photo as the server holds it reads (its JPEG bytes, decoded here): the same
+ * figures as stampPixels reads from an image on the page.
+ */
+export async function stampPixelsOf(
+	bytes: Buffer
+): Promise<{ w: number; top: number; foot: number; white: number }> {
+	const { data, info } = await sharp(bytes)
+		.removeAlpha()
+		.raw()
+		.toBuffer({ resolveWithObject: true });
+	const { width: w, height: h, channels: ch } = info;
+	const mean = (y: number) => {
+		let s = 0;
+		for (let x = 0; x < w; x++) {
+			const i = (y * w + x) * ch;
+			s += data[i] + data[i + 1] + data[i + 2];
+		}
+		return s / w / 3;
+	};
+	let white = 0;
+	for (let y = h - 60; y < h; y++)
+		for (let x = 0; x < w; x++) {
+			const i = (y * w + x) * ch;
+			if (data[i] > 230 && data[i + 1] > 230) white++;
+		}
+	return { w, top: mean(5), foot: mean(h - 3), white };
+}
+
+/** A CSV file of the exports (UTF-8 with BOM, CRLF, RFC 4180 quoting) as its rows of cells. */
+export function csvRows(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let cell = '';
+	let quoted = false;
+	const s = text.replace(/^\uFEFF/, '');
+	for (let i = 0; i < s.length; i++) {
+		const ch = s[i];
+		if (quoted) {
+			if (ch === '"' && s[i + 1] === '"') {
+				cell += '"';
+				i++;
+			} else if (ch === '"') quoted = false;
+			else cell += ch;
+		} else if (ch === '"') quoted = true;
+		else if (ch === ',') {
+			row.push(cell);
+			cell = '';
+		} else if (ch === '\n' || ch === '\r') {
+			if (ch === '\r' && s[i + 1] === '\n') i++;
+			row.push(cell);
+			rows.push(row);
+			row = [];
+			cell = '';
+		} else cell += ch;
+	}
+	if (cell || row.length) rows.push([...row, cell]);
+	return rows;
+}
+
+/** A CSV export as records keyed by its header's words. */
+export function csvRecords(text: string): Record<string, string>[] {
+	const [header, ...rows] = csvRows(text);
+	return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+/**
+ * A campaign the county launches now over its whole area, through the page (its targets go to
+ * the township's and the village's staff): its name, its page's path and the server's origin.
+ */
+export async function launchCampaign(
+	page: Page,
+	prefix: string
+): Promise<{ name: string; url: string; origin: string; id: string }> {
+	await signIn(page, DEMO.county);
+	await page.goto('/campaigns');
+	await hydrated(page);
+	const name = `${prefix} ${Date.now()}`;
+	await page.getByTestId('create-campaign').getByLabel('行动名称').fill(name);
+	await page.getByTestId('create-submit').click();
+	await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 60_000 });
+	const url = new URL(page.url()).pathname;
+	return { name, url, origin: new URL(page.url()).origin, id: url.split('/').pop()! };
 }
