@@ -518,7 +518,14 @@ export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now
 	const findingPhotos = await photosOfHazardFinding(db, id);
 	const photoWithheld = !mayOpen && (found.after_photo !== null || findingPhotos.length > 0);
 	const h = mayOpen ? found : { ...found, after_photo: null };
-	const events = await hazardEvents(db, id);
+	// the finding's own field time is its check's (found_at): the log says it beside the arrival
+	// under the same rule as any later step's, so only when the check waited on the phone a while
+	// (not "recorded at 20:04" beside 20:04)
+	const events = (await hazardEvents(db, id)).map((e) =>
+		e.from_state === null && !e.taken_at
+			? { ...e, taken_at: takenInField(new Date(h.found_at), new Date(e.at)) }
+			: e
+	);
 	const may = {
 		register: canRegisterHazard(who, h.area_code),
 		fix: canFixHazard(who, h.area_code),
