@@ -300,6 +300,11 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		// sent as soon as it was recorded: the log does not repeat the same minute as its field time
 		expect(page.events[0]).toMatchObject({ from_state: null, to_state: 'found', taken_at: null });
 		expect(page.actions).toEqual(['register']);
+		// the worker who found it may not register it: the page says who does (from the policy)
+		expect(await hazardPage(d.db, staff, hid)).toMatchObject({
+			actions: [],
+			nextStep: { action: 'register', roles: ['county_admin'] }
+		});
 
 		// no skipping: a fix before registration is refused
 		const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#4a4' } })
