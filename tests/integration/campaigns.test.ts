@@ -297,7 +297,14 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		const hid = first.hazards[0];
 		let page = await hazardPage(d.db, admin, hid);
 		expect(page.hazard).toMatchObject({ state: 'found', item: 'wall', description: '围墙开裂' });
+		// sent as soon as it was recorded: the log does not repeat the same minute as its field time
+		expect(page.events[0]).toMatchObject({ from_state: null, to_state: 'found', taken_at: null });
 		expect(page.actions).toEqual(['register']);
+		// the worker who found it may not register it: the page says who does (from the policy)
+		expect(await hazardPage(d.db, staff, hid)).toMatchObject({
+			actions: [],
+			nextStep: { action: 'register', roles: ['county_admin'] }
+		});
 
 		// no skipping: a fix before registration is refused
 		const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#4a4' } })
@@ -434,7 +441,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			{
 				clientUuid: randomUUID(),
 				targetId: kg.id,
-				recordedAt: new Date(),
+				// the check waited on the phone too: recorded in the field a quarter of an hour ago
+				recordedAt: new Date(Date.now() - 15 * 60_000),
 				lon: kg.lon,
 				lat: kg.lat,
 				answers: DEFAULT_CHECKLIST_ITEMS.institution.map((item) => ({
@@ -513,6 +521,9 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		expect(fixEvent.taken_at?.toISOString()).toBe(fix.takenAt);
 		expect(fixEvent.at.getTime()).toBeGreaterThan(Date.parse(fix.takenAt) + 9 * 60_000);
 		expect(fixedPage.events.find((e) => e.to_state === 'registered')!.taken_at).toBeNull();
+		// the finding says when its check was recorded in the field, as the fix does
+		const findEvent = fixedPage.events.find((e) => e.from_state === null)!;
+		expect(findEvent.taken_at!.getTime()).toBeLessThan(findEvent.at.getTime() - 14 * 60_000);
 		// the registration sent once more after the hazard moved on: still answered as taken,
 		// not refused as out of date (the outbox would show it as refused)
 		expect((await post(admin, register)).status).toBe(200);

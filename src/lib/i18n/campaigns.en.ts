@@ -133,6 +133,14 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.log.seenAgain': 'checked again: still there',
 	'hz.log.recordedAt': 'recorded in the field at {at}; this is when it arrived',
 	'hz.noActions': 'There is nothing you can do with this hazard now',
+	'hz.next.register':
+		'There is nothing you can do with this hazard now. Next: {who} registers it (severity, responsible person, deadline); it can be fixed only after that.',
+	'hz.next.fix':
+		'There is nothing you can do with this hazard now. Next: the responsible person ({responsible}) fixes it, and {who} records the fix with a photo taken after it.',
+	'hz.next.close':
+		'There is nothing you can do with this hazard now. Next: {who} verifies the fix and closes it; the verifier must not be the person who recorded the fix.',
+	'hz.next.reject':
+		'There is nothing you can do with this hazard now. Next: {who} verifies the fix and closes it; the verifier must not be the person who recorded the fix.',
 	'hz.notSent':
 		'No signal: this step was not sent and could not be saved on this phone. What you entered and the photo are still on this page; press the button again where there is signal.',
 	'hz.photoOffline': 'The photo is not kept on this phone; it shows when there is signal',

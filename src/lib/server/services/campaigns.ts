@@ -19,6 +19,7 @@ import {
 	type Principal
 } from '../auth/policy';
 import { inSiteScope, scopeFor } from '../auth/scope';
+import { ADMIN_ROLES, ROLES, type Role } from '../auth/roles';
 import { CampaignRejected, CheckConflict, Forbidden, NotFoundError, PhotoError } from '../errors';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { findUnit } from './areas';
@@ -75,6 +76,7 @@ import {
 	advance,
 	isOverdue,
 	takenInField,
+	type HazardAction,
 	type HazardState,
 	type HazardStep
 } from '$lib/domain/hazard';
@@ -518,7 +520,14 @@ export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now
 	const findingPhotos = await photosOfHazardFinding(db, id);
 	const photoWithheld = !mayOpen && (found.after_photo !== null || findingPhotos.length > 0);
 	const h = mayOpen ? found : { ...found, after_photo: null };
-	const events = await hazardEvents(db, id);
+	// the finding's own field time is its check's (found_at): the log says it beside the arrival
+	// under the same rule as any later step's, so only when the check waited on the phone a while
+	// (not "recorded at 20:04" beside 20:04)
+	const events = (await hazardEvents(db, id)).map((e) =>
+		e.from_state === null && !e.taken_at
+			? { ...e, taken_at: takenInField(new Date(h.found_at), new Date(e.at)) }
+			: e
+	);
 	const may = {
 		register: canRegisterHazard(who, h.area_code),
 		fix: canFixHazard(who, h.area_code),
@@ -530,14 +539,39 @@ export async function hazardPage(db: Kysely<DB>, who: Principal, id: number, now
 	// verifies) rather than only that nothing can be done
 	const waitsForAnother =
 		!actions.length && h.state === 'fixed' && canVerifyHazard(who, h.area_code);
+	// nothing for the viewer to do: the page says which step comes next and who takes it, the
+	// roles read from the same policy that gates the step (so the sentence follows the rules)
+	const next = actions.length || waitsForAnother ? undefined : actionsFrom(h.state)[0];
+	const nextStep = next ? { action: next, roles: rolesThatMay(next, h.area_code) } : null;
 	return {
 		hazard: viewHazard(h, now),
+		nextStep,
 		foundPhotos: mayOpen ? findingPhotos : [],
 		photoWithheld,
 		events,
 		actions,
 		noActionReason: waitsForAnother ? ('hazard.err.sameVerifier' as const) : null
 	};
+}
+
+const STEP_POLICY: Record<HazardAction, (p: Principal, areaCode: string) => boolean> = {
+	register: canRegisterHazard,
+	fix: canFixHazard,
+	close: canVerifyHazard,
+	reject: canVerifyHazard
+};
+
+/**
+ * The roles whose holders in the hazard's area may take a step, by asking the policy about each.
+ * Of the administrators only the nearest level is named: the higher ones may too, but the step
+ * is the county's (or whichever level is closest) in practice, and three titles read as a list.
+ */
+export function rolesThatMay(action: HazardAction, areaCode: string): Role[] {
+	const may = ROLES.filter((role) =>
+		STEP_POLICY[action]({ userId: 0, username: '', role, jurisdiction: areaCode }, areaCode)
+	);
+	const admins = ADMIN_ROLES.filter((r) => may.includes(r));
+	return may.filter((r) => !(ADMIN_ROLES as readonly Role[]).includes(r) || r === admins.at(-1));
 }
 
 /**

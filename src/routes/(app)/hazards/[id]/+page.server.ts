@@ -56,6 +56,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			events: p.events.map((e) => ({ ...e, at: iso(e.at)!, taken_at: iso(e.taken_at) })),
 			actions: p.actions,
 			noActionReason: p.noActionReason,
+			nextStep: p.nextStep,
 			// 挂牌督办: every level reached, lowest first
 			supervision: supervision.map((e) => ({
 				level: e.level,
