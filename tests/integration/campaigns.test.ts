@@ -20,6 +20,7 @@ import {
 	stepHazard,
 	targetPage
 } from '../../src/lib/server/services/campaigns';
+import { segmentPage } from '../../src/lib/server/services/waterways';
 import { CampaignRejected, Forbidden, NotFoundError } from '../../src/lib/server/errors';
 import { releaseCount } from '../../src/lib/domain/disclosure';
 import { EARTH_RADIUS_M } from '../../src/lib/geo/distance';
@@ -766,5 +767,41 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		expect(near.distances[0]).toBeCloseTo(150, 3);
 		expect(near.segmentIds[0]).toBe(pond.rows[0].id);
 		expect(near.distances[1]).toBeGreaterThan(5000);
+	});
+
+	it('shows a segment’s newest campaign check on its page, beside item states it does not change', async () => {
+		const db = d.db;
+		const seg = (
+			await sql<{ target: number; segment: number; campaign: string }>`
+				SELECT t.id::float8 AS target, t.source_id::float8 AS segment, c.name AS campaign
+				FROM campaign_targets t JOIN campaigns c ON c.id = t.campaign_id
+				JOIN waterways w ON w.id = t.source_id
+				WHERE t.campaign_id = ${campaignId} AND t.kind = 'segment' AND w.name = '测试塘'`.execute(db)
+		).rows[0];
+		expect(seg).toBeDefined();
+		const before = await segmentPage(db, riverChief, seg.segment);
+		expect(before.campaignCheck).toBeNull();
+		const answers = [...DEFAULT_CHECKLIST_ITEMS.waterway]
+			.reverse()
+			.map((item) => ({ item, answer: item === 'sign' ? ('hazard' as const) : ('ok' as const) }));
+		await recordTargetCheck(
+			db,
+			staff,
+			{ clientUuid: randomUUID(), targetId: seg.target, recordedAt: new Date(), answers },
+			meta
+		);
+		const page = await segmentPage(db, riverChief, seg.segment);
+		expect(page.campaignCheck).toMatchObject({ campaign: seg.campaign, by: 'cp.staff' });
+		// in the tiles' order, whatever order they came in
+		expect(page.campaignCheck!.answers).toEqual([
+			{ item: 'sign', answer: 'hazard' },
+			{ item: 'buoy', answer: 'ok' },
+			{ item: 'rope', answer: 'ok' },
+			{ item: 'pole', answer: 'ok' },
+			{ item: 'barrier', answer: 'ok' }
+		]);
+		// "正常" in a campaign is not "完好": the items keep the states their own checks set
+		expect(page.slots.map((x) => x.status)).toEqual(before.slots.map((x) => x.status));
+		expect(page.slots.some((x) => x.status === 'missing')).toBe(true);
 	});
 });

@@ -140,6 +140,8 @@ export const waterwaysZh = {
 	'dash.villageSites':
 		'河段按乡镇登记：“四个一”的数字和最危险河段为{township}全镇的河段；儿童风险暴露只计本村。',
 	'seg.barrierOptional': '选配，不计入“四个一”',
+	'seg.campaignCheck': '汛期排查“{campaign}”{at}（{by}）：',
+	'seg.campaignCheckNote': '排查结论不改变上方各项的状态；物品状态有变化时，请在本页记录检查。',
 	'seg.onMap': '在地图上查看位置 ›',
 	'dash.noData': '暂无数据',
 	'export.yes': '是',

@@ -840,3 +840,44 @@ export async function hazardPhoto(
 		SELECT hazard_id::float8 AS hazard_id, mime, bytes FROM hazard_photos WHERE id = ${id}`.execute(db);
 	return r.rows[0] ?? null;
 }
+
+export interface SegmentCampaignCheck {
+	at: Date;
+	by: string | null;
+	campaign: string;
+	/** the waterway checklist's answers, in the tiles' order (sign, buoy, rope, pole, barrier) */
+	answers: { item: string; answer: 'ok' | 'hazard' | 'na' }[];
+}
+
+/**
+ * The newest flood-season check of a segment (a campaign's target on it), with its answers. A
+ * campaign's checklist answers 正常 / 有隐患 / 不适用 and does not set an item's state (完好,
+ * 损坏, 缺失: the segment's own check does): the segment's page shows the two side by side,
+ * each named, so a worker's "正常" beside a tile still reading 损坏 is not a contradiction
+ * nobody can explain (QA).
+ */
+export async function latestSegmentCampaignCheck(
+	db: Kysely<DB>,
+	waterwayId: number
+): Promise<SegmentCampaignCheck | null> {
+	const r = await sql<{ id: number; at: Date; by: string | null; campaign: string }>`
+		SELECT tc.id::float8 AS id, tc.recorded_at AS at, u.display_name AS by, c.name AS campaign
+		-- per campaign through its (campaign, kind, source) index: a province's campaigns hold
+		-- some 80,000 targets each, and no index leads by the source
+		FROM campaigns c
+		CROSS JOIN LATERAL (
+			SELECT t.id FROM campaign_targets t
+			WHERE t.campaign_id = c.id AND t.kind = 'segment' AND t.source_id = ${waterwayId}
+		) t
+		JOIN target_checks tc ON tc.target_id = t.id
+		LEFT JOIN users u ON u.id = tc.user_id
+		ORDER BY tc.recorded_at DESC, tc.id DESC
+		LIMIT 1`.execute(db);
+	const head = r.rows[0];
+	if (!head) return null;
+	const a = await sql<{ item: string; answer: 'ok' | 'hazard' | 'na' }>`
+		SELECT item, answer FROM check_answers WHERE check_id = ${head.id}
+		ORDER BY coalesce(array_position(ARRAY['sign','buoy','rope','pole','barrier'], item), 99),
+			item`.execute(db);
+	return { at: head.at, by: head.by, campaign: head.campaign, answers: a.rows };
+}

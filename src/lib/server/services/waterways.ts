@@ -2,6 +2,7 @@
 // equipment check from the field (exactly once, even when a phone retries), the dashboard.
 // Over 400 lines on purpose: these use cases share the river chief's scope and the segment view
 // model; the kept table (segment-table.ts) and next segment already live apart.
+import { latestSegmentCampaignCheck } from '../repositories/campaigns';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { canRecordChecks, seesHomeDistances, type Principal } from '../auth/policy';
@@ -125,7 +126,10 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 	)
 		throw new NotFoundError(`waterway/${id}`);
 	const [s, h, r] = await Promise.all([slots(db, id), history(db, id), segmentRequirement(db, id)]);
-	const chief = await segmentRiverChief(db, id);
+	const [chief, campaignCheck] = await Promise.all([
+		segmentRiverChief(db, id),
+		latestSegmentCampaignCheck(db, id)
+	]);
 	// what the page may say about children near the water: the released count; the nearest
 	// thing and its distance only to the roles whose duty the homes are (for anyone else "the
 	// nearest is a school 418 m away" says every home is farther, and its absence that a home
@@ -165,6 +169,7 @@ export async function segmentPage(db: Kysely<DB>, who: Principal, id: number) {
 		history: h,
 		requirement,
 		riverChief: chief?.name ?? null,
+		campaignCheck,
 		canRecord: canRecordChecks(who, detail.adminCode)
 	};
 }

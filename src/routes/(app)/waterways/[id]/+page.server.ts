@@ -22,6 +22,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			history: p.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
 			requirement: p.requirement,
 			riverChief: p.riverChief,
+			campaignCheck: p.campaignCheck
+				? { ...p.campaignCheck, at: new Date(p.campaignCheck.at).toISOString() }
+				: null,
 			canRecord: p.canRecord,
 			// emergency staff inside an emergency in force over it: items used in a rescue
 			rescue: await rescueOpen(db, user.principal, p.detail.adminCode),
