@@ -781,6 +781,13 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		expect(seg).toBeDefined();
 		const before = await segmentPage(db, riverChief, seg.segment);
 		expect(before.campaignCheck).toBeNull();
+		// the bulletin's list of targets not visited names the segment by its number too
+		const bulletin = await campaignBulletin(db, admin, campaignId, null);
+		const listed = bulletin.unvisited.filter((u) => u.kind === 'segment');
+		expect(listed.find((u) => u.id === seg.target)?.segment_no).toBe(seg.segment);
+		expect(
+			bulletin.unvisited.filter((u) => u.kind !== 'segment').every((u) => u.segment_no === null)
+		).toBe(true);
 		const answers = [...DEFAULT_CHECKLIST_ITEMS.waterway]
 			.reverse()
 			.map((item) => ({ item, answer: item === 'sign' ? ('hazard' as const) : ('ok' as const) }));

@@ -2,7 +2,11 @@
 // carry their segment number, as /waterways numbers them; other targets name their own area.
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/lib/i18n';
-import { nearestWaterText, targetPlace } from '../../src/lib/components/campaign/format';
+import {
+	nearestWaterText,
+	targetLabel,
+	targetPlace
+} from '../../src/lib/components/campaign/format';
 
 describe('targetPlace', () => {
 	const zh = translator('zh-CN');
@@ -41,5 +45,16 @@ describe('nearestWaterText', () => {
 		expect(nearestWaterText(school, zh, 'zh-CN')).toMatch(/^内荆河 .*120/);
 		const dry = { kind: 'institution', nearestWater: null, nearestWaterM: null };
 		expect(nearestWaterText(dry, zh, 'zh-CN')).toBe(zh('cp.noWaterNear'));
+	});
+});
+
+describe('targetLabel', () => {
+	const zh = translator('zh-CN');
+	it('tells segments of one river apart by their numbers; other targets keep their names', () => {
+		const a = targetLabel('河流', 25795, zh);
+		const b = targetLabel('河流', 25809, zh);
+		expect(a).not.toBe(b);
+		expect(a).toBe(`河流 · ${zh('ww.segmentNo', { id: 25795 })}`);
+		expect(targetLabel('塘边小学', null, zh)).toBe('塘边小学');
 	});
 });

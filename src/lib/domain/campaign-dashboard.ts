@@ -200,6 +200,8 @@ export interface OverdueRow extends Record<string, string | number | null> {
 	code: string;
 	id: number;
 	name: string;
+	/** a segment target's 编号, which tells apart segments of one river's name */
+	segmentNo: number | null;
 	township: string;
 	/** the township's code, or the county's own for a county-level target (townshipRowName) */
 	townshipCode: string;

@@ -41,6 +41,15 @@ export function targetPlace(
 }
 
 /**
+ * A target's name in a desk's table (the bulletin, the dashboard): a segment with its number, as
+ * a river is cut into many segments of one name (17 rows of "河流" in one county's bulletin could
+ * not be told apart, QA).
+ */
+export function targetLabel(name: string, segmentNo: number | null, t: Translate): string {
+	return segmentNo === null ? name : `${name} · ${t('ww.segmentNo', { id: segmentNo })}`;
+}
+
+/**
  * A target's nearest water as the worker's list and the target's page say it. A waterway
  * segment's target is the water itself (stored as its own name at 0 m, which read as "最近水域：
  * 长江 0 米", QA): it says so instead.

@@ -65,6 +65,8 @@ export interface HazardAtRow {
 	target_id: number;
 	target_name: string;
 	target_kind: string;
+	/** a segment target's segment id (its 编号), else null */
+	target_source: number | null;
 	checklist: string;
 	township_code: string;
 	township_name: string;
@@ -94,7 +96,9 @@ export async function hazardsAt(
 ): Promise<HazardAtRow[]> {
 	const r = await sql<HazardAtRow>`
 		SELECT h.id::float8 AS id, t.id::float8 AS target_id, t.name AS target_name,
-			t.kind AS target_kind, t.checklist, ${TOWNSHIP} AS township_code,
+			t.kind AS target_kind,
+			CASE WHEN t.kind = 'segment' THEN t.source_id::float8 END AS target_source,
+			t.checklist, ${TOWNSHIP} AS township_code,
 			coalesce(u.name, ${TOWNSHIP}) AS township_name, h.item,
 			CASE WHEN h.closed_at <= ${at} THEN 'closed' WHEN h.fixed_at <= ${at} THEN 'fixed'
 				WHEN h.registered_at <= ${at} THEN 'registered' ELSE 'found' END AS state,
@@ -125,6 +129,7 @@ export async function unvisitedTargets(
 		id: number;
 		name: string;
 		kind: string;
+		segment_no: number | null;
 		township_code: string;
 		township_name: string;
 		area_name: string;
@@ -135,12 +140,15 @@ export async function unvisitedTargets(
 		id: number;
 		name: string;
 		kind: string;
+		segment_no: number | null;
 		township_code: string;
 		township_name: string;
 		area_name: string;
 		assignee_name: string | null;
 	}>`
-		SELECT t.id::float8 AS id, t.name, t.kind, ${TOWNSHIP} AS township_code,
+		SELECT t.id::float8 AS id, t.name, t.kind,
+			CASE WHEN t.kind = 'segment' THEN t.source_id::float8 END AS segment_no,
+			${TOWNSHIP} AS township_code,
 			coalesce(tu.name, ${TOWNSHIP}) AS township_name,
 			a.name AS area_name, us.display_name AS assignee_name
 		FROM campaign_targets t

@@ -59,6 +59,8 @@ export interface HazardPoint {
 }
 
 export interface OpenHazard extends HazardPoint {
+	/** a segment target's 编号, which tells apart segments of one river's name */
+	segmentNo: number | null;
 	township: string;
 	/** the township's code, or the county's own for a county-level target (townshipRowName) */
 	townshipCode: string;
@@ -134,6 +136,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			lat: h.lat,
 			severity: h.severity,
 			name: targetName(h.target_kind, h.target_name, h.target_id),
+			segmentNo: h.target_source,
 			township: h.township_name,
 			townshipCode: h.township_code,
 			item: h.item,
@@ -150,6 +153,7 @@ async function progressAt(db: Kysely<DB>, who: Principal, c: CampaignRow, at: Da
 			code: String(h.id),
 			id: h.id,
 			name: targetName(h.target_kind, h.target_name, h.target_id),
+			segmentNo: h.target_source,
 			township: h.township_name,
 			townshipCode: h.township_code,
 			item: h.item,
