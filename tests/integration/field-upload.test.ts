@@ -7,7 +7,7 @@
 // their routes as the outbox expects (201, 200 again, 400 in the user's language).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -516,4 +516,85 @@ describe.each(testEngines())('field work on a phone on %s', (engine) => {
 			WHERE client_uuid = ${uuid}::uuid OR name IN ('界外井', ' ')`.execute(d.db);
 		expect(n.rows[0].n).toBe(1);
 	});
+
+	/** the issue's test: a 20 MB set of photos over a link that keeps dropping arrives whole */
+	const MAX_PHOTO_SET_BYTES = 20_000_000;
+
+	it('takes a 20 MB set of photos whole over a line that drops every 400 KB, resuming each time', async () => {
+		// six photos (the most a check may have: announced with the record, each was then refused
+		// as one too many) of some 3.3 MB (what a phone's camera writes), 20 MB in all; random bytes
+		// after each JPEG's end keep them apart and full size (a reader ignores them)
+		const big = async (seed: number) =>
+			Buffer.concat([await photo(seed), randomBytes(MAX_PHOTO_SET_BYTES / 6 - 400_000)]);
+		const photos: QueuedPhoto[] = [];
+		for (let i = 0; i < 6; i++)
+			photos.push({ photo: randomUUID(), item: null, data: await big(i) });
+		const total = photos.reduce((a, p) => a + (p.data as Buffer).length, 0);
+		expect(total).toBeGreaterThanOrEqual(19_000_000);
+		const at = new Date();
+		const pos = { lon: 110.0522, lat: 31.0552 };
+		const check: TargetCheckPayloadInput = {
+			clientUuid: randomUUID(),
+			targetId,
+			recordedAt: at.toISOString(),
+			...pos,
+			accuracyM: 10,
+			note: null,
+			answers: ['buildings', 'wall', 'hillside', 'water', 'fire', 'bus', 'hygiene'].map((item) => ({
+				item,
+				answer: 'ok' as const,
+				note: null
+			})),
+			photos: photos.map((p) => ({
+				photo: p.photo,
+				item: p.item,
+				takenAt: at.toISOString(),
+				...pos,
+				stamp: stampText(at, pos),
+				sizeBytes: (p.data as Buffer).length
+			}))
+		};
+		const CUT_BYTES = 400_000;
+		const chunkSize = 256 * 1024;
+		const ctx = { origin, retryDelays: [] as number[], chunkSize };
+		let sent = 0;
+		let tries = 0;
+		for (;;) {
+			tries++;
+			expect(tries).toBeLessThan(200);
+			// the line drops after 400 KB each time (a few seconds of a weak phone signal)
+			line.patchBytes = 0;
+			line.cutAfter = CUT_BYTES;
+			const r = await sendTargetCheck(ctx, check, photos, () => {});
+			sent += line.patchBytes;
+			if (r.ok) break;
+			expect(r, JSON.stringify(r)).toMatchObject({ retry: true, recordStored: true });
+		}
+		line.cutAfter = Infinity;
+		// every drop cost at most the chunk in flight: resumed, never started again
+		expect(tries).toBeGreaterThanOrEqual(Math.floor(total / CUT_BYTES));
+		expect(sent).toBeLessThanOrEqual(total + tries * chunkSize);
+		const db = d.db;
+		const rows = await sql<{ upload_id: string; complete: boolean; sha256: string }>`
+			SELECT p.upload_id::text AS upload_id, p.complete, p.sha256
+			FROM check_photos p JOIN target_checks c ON c.id = p.check_id
+			WHERE c.client_uuid = ${check.clientUuid}::uuid`.execute(db);
+		expect(rows.rows).toHaveLength(6);
+		for (const p of photos) {
+			const row = rows.rows.find((r) => r.upload_id === p.photo)!;
+			expect(row.complete).toBe(true);
+			const onDisk = await readFile(path.join(dir, p.photo));
+			expect(Buffer.compare(onDisk, p.data as Buffer)).toBe(0);
+			expect(row.sha256).toBe(
+				createHash('sha256')
+					.update(p.data as Buffer)
+					.digest('hex')
+			);
+		}
+		const once = await sql<{ n: number }>`
+			SELECT count(*)::int AS n FROM target_checks WHERE client_uuid = ${check.clientUuid}::uuid`.execute(
+			db
+		);
+		expect(once.rows[0].n).toBe(1);
+	}, 180_000);
 });

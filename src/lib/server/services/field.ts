@@ -110,12 +110,14 @@ function makeUploadServer(db: Kysely<DB>, dir: string): Server {
 			if (!check) throw tusRefusal(409, 'check not stored yet');
 			if (check.user_id !== who.userId || !inSiteScope(scopeFor(who.jurisdiction), check.area_code))
 				throw tusRefusal(404, 'not found');
-			if ((await photoCountOfCheck(db, check.id)) >= MAX_PHOTOS_PER_TARGET_CHECK)
-				throw tusRefusal(400, 'too many photos');
 			const known = await findPhotoUpload(db, upload.id);
 			// announced by another check, or with another size: not this photo
 			if (known && (known.check_id !== check.id || known.size_bytes !== upload.size))
 				throw tusRefusal(409, 'photo differs from the one announced');
+			// a photo its check announced is one of its places, already counted: counted again, a
+			// check with the most photos it may have (six) had every one of them refused
+			if (!known && (await photoCountOfCheck(db, check.id)) >= MAX_PHOTOS_PER_TARGET_CHECK)
+				throw tusRefusal(400, 'too many photos');
 			await insertPhotoUpload(db, {
 				uploadId: upload.id,
 				checkId: check.id,
