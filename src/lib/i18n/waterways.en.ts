@@ -155,7 +155,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.barrierOptional': 'optional, not one of the four',
 	'seg.campaignCheck': 'Flood-season check “{campaign}”, {at} ({by}): ',
 	'seg.campaignCheckNote':
-		'A campaign check does not change the items’ states above; when an item has changed, record a check on this page.',
+		"A campaign check does not change the items' states above; when an item has changed, record a check on this page.",
 	'seg.onMap': 'Show where it is on the map ›',
 	'dash.noData': 'No data',
 	'export.yes': 'yes',
