@@ -59,6 +59,22 @@ describe('CSV', () => {
 		expect((await readCsv(bytes, 'utf-8')).headers[1]).not.toBe('儿童之家名称');
 	});
 
+	it('reads a short GBK roster that chardet ranks Big5 and GB18030 equal as GB18030', async () => {
+		// chardet: EUC-KR 52, Big5 37, GB18030 37; taking Big5 (first in its order) garbled
+		// every header, and the import page could guess no column (the e2e import failed so)
+		const short = [
+			'编号,单位,村代码,面积（平方米）,状态,经度,纬度',
+			'E2E-x-1,导入测试甲,420102001001,４５,开放,114.1,30.5',
+			'E2E-x-2,导入测试乙,420102001002,22.5,,114.2,30.6',
+			'E2E-x-3,导入测试界外,420102001002,30,,115,31'
+		].join('\r\n');
+		const bytes = new Uint8Array(iconv.encode(short, 'gbk'));
+		expect(detectEncoding(bytes)).toBe('gb18030');
+		const t = await readCsv(bytes);
+		expect(t.headers).toEqual(['编号', '单位', '村代码', '面积（平方米）', '状态', '经度', '纬度']);
+		expect(t.records[2].cells['单位']).toBe('导入测试界外');
+	});
+
 	it('reads UTF-8 with a BOM and without one alike', async () => {
 		const plain = new TextEncoder().encode(body);
 		const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...plain]);

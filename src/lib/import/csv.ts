@@ -24,10 +24,12 @@ const FROM_CHARDET: Record<string, TextEncodingName> = {
 
 /**
  * The encoding of a text's bytes (a CSV, a shapefile's .dbf): a BOM decides, then valid UTF-8,
- * then chardet. chardet ranks every encoding it knows, and the first of them read here is
- * taken: a short GBK file is often ranked EUC-KR (Korean) first, with GB18030 next, and
- * Korean, Japanese or Western single-byte encodings are not what Chinese users bring. When
- * chardet names none of ours, GB18030 is the likeliest (Excel on Chinese Windows).
+ * then chardet. chardet ranks every encoding it knows; of those read here the most confident is
+ * taken, and on a tie GB18030. Ties are common: a short GBK roster (编号,单位,…) is ranked
+ * EUC-KR 52, Big5 37, GB18030 37, and taking the first of ours in chardet's order read it as
+ * Big5, garbling every header. Korean, Japanese or Western single-byte encodings are not what
+ * Chinese users bring, and in Hubei GB18030 (Excel on Chinese Windows) is the likeliest, so it
+ * is also the answer when chardet names none of ours.
  */
 export function detectEncoding(bytes: Uint8Array): TextEncodingName {
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
@@ -41,11 +43,16 @@ export function detectEncoding(bytes: Uint8Array): TextEncodingName {
 	} catch {
 		// not UTF-8: chardet decides
 	}
-	for (const { name } of chardet.analyse(bytes.subarray(0, 1 << 16))) {
+	let best: TextEncodingName = 'gb18030';
+	let bestConfidence = -1;
+	for (const { name, confidence } of chardet.analyse(bytes.subarray(0, 1 << 16))) {
 		const ours = FROM_CHARDET[name];
-		if (ours) return ours;
+		if (!ours) continue;
+		const better =
+			confidence > bestConfidence || (confidence === bestConfidence && ours === 'gb18030');
+		if (better) [best, bestConfidence] = [ours, confidence];
 	}
-	return 'gb18030';
+	return best;
 }
 
 /** Bytes decoded and parsed between two pauses (a few milliseconds of work, ~6,000 rows). */
