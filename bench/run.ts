@@ -98,6 +98,10 @@ function printPages(p: PagesBench): void {
 		console.log(
 			`  ${name.padEnd(24)} first ${String(x.first_ms).padStart(8)} ms  warm ${String(x.warm_ms).padStart(8)} ms  ${x.bytes} B`
 		);
+	for (const [name, x] of Object.entries(p.annual))
+		console.log(
+			`  ${name.padEnd(24)} first ${String(x.first_ms).padStart(8)} ms  warm ${String(x.warm_ms).padStart(8)} ms  ${x.bytes} B`
+		);
 	for (const [f, x] of Object.entries(p.export))
 		console.log(
 			`  export ${f.padEnd(17)} first byte ${String(x.first_byte_ms).padStart(8)} ms  whole ${String(x.total_ms).padStart(8)} ms  ${x.bytes} B`
@@ -107,7 +111,7 @@ function printPages(p: PagesBench): void {
 		`  county list, 20 users at once: p50 ${c.p50_ms} ms, p95 ${c.p95_ms} ms, ${c.per_s} pages/s (${c.requests} requests; target p95 < 300 ms: ${round(c.p95_ms / 300, 2)}× of it)`
 	);
 	console.log(
-		`\npages against the issue's targets (15, item 3; load average ${loadavg()
+		`\npages against the issues' targets (15, item 3; 14, the annual report; load average ${loadavg()
 			.map((x) => x.toFixed(1))
 			.join(' / ')} on ${availableParallelism()} cores):`
 	);
