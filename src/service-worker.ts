@@ -18,6 +18,7 @@ import {
 	isKeptPage,
 	isWholeAnswer,
 	keepKey,
+	type KeptReply,
 	type KeepMessage
 } from '$lib/offline/keep';
 import {
@@ -180,7 +181,6 @@ sw.addEventListener('message', (event) => {
 			// its next navigation out of signal is served from what is kept
 			await sw.clients.claim();
 			const cache = await caches.open(PAGES);
-			let kept = 0;
 			for (const path of msg.paths.slice(0, 602)) {
 				const url = new URL(path, sw.location.origin);
 				if (!isKeptPage(url)) continue;
@@ -190,15 +190,18 @@ sw.addEventListener('message', (event) => {
 				if (had && age < KEEP_FRESH_MS) continue;
 				try {
 					const r = await fetch(url, { credentials: 'same-origin' });
-					if (r.ok && !r.redirected) {
-						await cache.put(keepKey(url), r);
-						kept++;
-					}
+					if (r.ok && !r.redirected) await cache.put(keepKey(url), r);
 				} catch {
 					break; // the network went away: keep what we have
 				}
 			}
-			event.source?.postMessage({ type: 'kept', n: kept });
+			// the page says what it can open without signal: the asked paths held now
+			const held: string[] = [];
+			for (const path of msg.paths.slice(0, 602)) {
+				const url = new URL(path, sw.location.origin);
+				if (isKeptPage(url) && (await cache.match(keepKey(url)))) held.push(path);
+			}
+			event.ports[0]?.postMessage({ type: 'kept', paths: held } satisfies KeptReply);
 		})()
 	);
 });

@@ -42,6 +42,11 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	await signIn(worker, DEMO.township);
 	await worker.goto('/campaigns/mine');
 	await expect(worker.getByTestId('from-me').first()).toBeVisible();
+	// the phone says when the list and every target are on it, before the worker leaves signal
+	await expect(worker.getByTestId('mine-offline')).toHaveAttribute('data-state', 'ready', {
+		timeout: 60_000
+	});
+	await expect(worker.getByTestId('mine-offline')).toContainText('无信号时也能打开');
 
 	// the same targets on a map, in the list's order
 	await worker.getByTestId('view-map').click();
@@ -50,14 +55,18 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	});
 	await worker.getByTestId('view-list').click();
 
-	// a find outside the worker's township is refused, in words, and nothing is kept
+	// a find outside the worker's township is refused, in words, and nothing is kept: at once,
+	// without signal (the phone has the township's boundary), not only after reconnecting
 	await phone.setGeolocation({ longitude: 110.0, latitude: 32.5 });
 	await worker.getByTestId('field-target').locator('summary').click();
 	await worker.getByTestId('field-kind').selectOption('well');
 	await worker.getByTestId('field-gps').click();
 	await expect(worker.getByTestId('field-position')).toContainText('32.50000');
+	await phone.setOffline(true);
 	await worker.getByTestId('field-submit').click();
 	await expect(worker.getByTestId('field-error')).toContainText('不在您的管辖范围内');
+	await expect(worker.getByTestId('outbox-pending')).toHaveCount(0);
+	await phone.setOffline(false);
 	await phone.setGeolocation({ longitude: 113.45, latitude: 29.85, accuracy: 12 });
 
 	const institution = worker
@@ -275,4 +284,28 @@ test('"my targets" is offered on the campaign list only to the roles given targe
 		expect(problems).toEqual([]);
 		await page.close();
 	}
+});
+
+test("a village's child director adds a find in the field: their village has no boundary, so their township's counts", async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.village);
+	await page.goto('/campaigns/mine');
+	await hydrated(page);
+	await page.getByTestId('field-target').locator('summary').click();
+	await page.getByTestId('field-kind').selectOption('pit');
+	await page.getByTestId('field-pick').click();
+	// the map opens on the director's own targets (their village): a tap at its centre
+	const map = page.getByTestId('targets-map');
+	await expect(map).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
+	const box = (await map.boundingBox())!;
+	await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
+	await expect(page.getByTestId('field-position')).toHaveText(/位置：\d+\.\d{5}, \d+\.\d{5}/);
+	await page.getByTestId('field-submit').click();
+	// before, every point was "outside" for a director: the server tested a village boundary
+	// that the data does not have
+	await expect(page.getByTestId('field-message')).toContainText('已添加');
+	await expect(page.getByTestId('field-error')).toHaveCount(0);
+	expect(problems).toEqual([]);
 });

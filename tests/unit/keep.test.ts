@@ -4,7 +4,9 @@ import {
 	isKeptPage,
 	isWholeAnswer,
 	keepKey,
-	listKeepPaths
+	keptTargets,
+	listKeepPaths,
+	targetKeepPaths
 } from '$lib/offline/keep';
 
 const u = (p: string) => new URL(p, 'http://127.0.0.1:3000');
@@ -77,5 +79,16 @@ describe('pages kept on the phone for offline use', () => {
 		expect(paths.every((p) => isKeptPage(u(p)))).toBe(true);
 		for (const p of ['/hazards', '/hazards?overdue=1', '/hazards/x', '/api/hazard-photos/3'])
 			expect(isKeptPage(u(p)), p).toBe(false);
+	});
+
+	it('says what "my targets" can open without signal: a target only with its page and its data', () => {
+		const ids = [7, 9, 11];
+		const all = targetKeepPaths(ids);
+		expect(keptTargets(ids, all)).toEqual({ list: true, targets: 3 });
+		// the network went away after target 9's page, before its data
+		const cut = all.slice(0, all.indexOf('/campaigns/targets/9/__data.json'));
+		expect(keptTargets(ids, cut)).toEqual({ list: true, targets: 1 });
+		expect(keptTargets(ids, all.slice(1))).toEqual({ list: false, targets: 3 });
+		expect(keptTargets(ids, [])).toEqual({ list: false, targets: 0 });
 	});
 });

@@ -32,6 +32,11 @@ export const fieldEn: Record<keyof typeof fieldZh, string> = {
 	'mine.list': 'List',
 	'mine.map': 'Map',
 	'mine.here': 'My location',
+	'mine.offlineSaving': 'Keeping the list and your targets on this phone for use without signal',
+	'mine.offlineReady':
+		'Kept on this phone: the list and all {n} {n|target|targets} open without signal',
+	'mine.offlinePartial':
+		'Only {kept} of {n} targets are kept on this phone; open this page again where there is signal',
 	'mine.offlineKept': 'Offline: the list as last kept on this phone',
 	'tc.photo': 'Photo',
 	'tc.photoItem': 'Photo of {item}',

@@ -77,9 +77,51 @@ export function hazardKeepPaths(ids: number[], max = 50): string[] {
 /** A kept page younger than this is not fetched again when a list asks for it. */
 export const KEEP_FRESH_MS = 10 * 60_000;
 
-/** Ask the service worker to keep these pages (it skips the ones it kept a moment ago). */
-export async function askToKeep(paths: string[], locale?: string): Promise<void> {
-	if (!('serviceWorker' in navigator) || !navigator.onLine || paths.length === 0) return;
+/** How long a page waits for the worker to say what it kept (300 targets take about a minute). */
+const KEEP_ANSWER_MS = 180_000;
+
+/** The worker's answer once it has kept what it could: which of the asked paths it now holds. */
+export interface KeptReply {
+	type: 'kept';
+	paths: string[];
+}
+
+/**
+ * Ask the service worker to keep these pages (it skips the ones it kept a moment ago). Resolves
+ * with the paths it holds once done, or null when it cannot be asked (no worker, no signal).
+ */
+export async function askToKeep(paths: string[], locale?: string): Promise<string[] | null> {
+	if (!('serviceWorker' in navigator) || !navigator.onLine || paths.length === 0) return null;
 	const reg = await navigator.serviceWorker.ready;
-	reg.active?.postMessage({ type: 'keep', paths, locale } satisfies KeepMessage);
+	const worker = reg.active;
+	if (!worker) return null;
+	const channel = new MessageChannel();
+	const reply = new Promise<string[] | null>((resolve) => {
+		// a worker of an older version does not answer: after a while the page stops waiting
+		const giveUp = setTimeout(() => resolve(null), KEEP_ANSWER_MS);
+		channel.port1.onmessage = (e: MessageEvent<KeptReply>) => {
+			clearTimeout(giveUp);
+			channel.port1.close();
+			resolve(Array.isArray(e.data?.paths) ? e.data.paths : []);
+		};
+	});
+	worker.postMessage({ type: 'keep', paths, locale } satisfies KeepMessage, [channel.port2]);
+	return reply;
+}
+
+/**
+ * What "my targets" can open without signal, from the paths the worker holds: the list itself,
+ * and each target whose page and data are both kept.
+ */
+export function keptTargets(
+	ids: readonly number[],
+	held: readonly string[]
+): { list: boolean; targets: number } {
+	const has = new Set(held);
+	return {
+		list: has.has('/campaigns/mine') && has.has('/campaigns/mine/__data.json'),
+		targets: ids.filter(
+			(id) => has.has(`/campaigns/targets/${id}`) && has.has(`/campaigns/targets/${id}/__data.json`)
+		).length
+	};
 }

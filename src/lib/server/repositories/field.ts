@@ -166,6 +166,35 @@ export async function unitHolding(
 	return r.rows[0]?.code ?? null;
 }
 
+/** Whether the unit has a boundary (villages often have only a point). */
+export async function hasBoundary(db: Kysely<DB>, code: string): Promise<boolean> {
+	const r = await sql<{ ok: boolean }>`
+		SELECT EXISTS (SELECT 1 FROM admin_units WHERE code = ${code} AND geom IS NOT NULL) AS ok`.execute(
+		db
+	);
+	return r.rows[0]?.ok === true;
+}
+
+/**
+ * The boundary `unitHolding` tests a field find against, as GeoJSON: the union of the units of
+ * that level under the prefix (a township worker's township, a county's townships, a village
+ * director's village). Null when there are none or more than `maxUnits` (a province's 1,300
+ * townships are too much for a phone; the server still decides).
+ */
+export async function unitsBoundary(
+	db: Kysely<DB>,
+	level: 'township' | 'village',
+	prefix: string,
+	maxUnits: number
+): Promise<string | null> {
+	const r = await sql<{ n: number; g: string | null }>`
+		SELECT count(*)::int AS n,
+			CASE WHEN count(*) <= ${maxUnits} THEN ST_AsGeoJSON(ST_Union(geom), 6) END AS g
+		FROM admin_units
+		WHERE level = ${level} AND code LIKE ${prefix + '%'} AND geom IS NOT NULL`.execute(db);
+	return r.rows[0]?.g ?? null;
+}
+
 /** Campaigns open at `now` (the service keeps those whose area holds a field find), newest first. */
 export async function openCampaigns(
 	db: Kysely<DB>,

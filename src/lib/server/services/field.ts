@@ -32,9 +32,11 @@ import {
 	openCampaigns,
 	photoCountOfCheck,
 	photosOfTarget,
-	unitHolding
+	hasBoundary,
+	unitHolding,
+	unitsBoundary
 } from '../repositories/field';
-import { jurisdictionPrefix } from '$lib/domain/admin';
+import { jurisdictionPrefix, townshipPrefix } from '$lib/domain/admin';
 import { FIELD_KINDS, type FieldKind } from '$lib/domain/campaign';
 import {
 	MAX_PHOTO_BYTES,
@@ -254,6 +256,35 @@ export interface FieldTargetInput {
 }
 
 /**
+ * Where a field find is the worker's: inside one of the townships under their jurisdiction, or,
+ * for a village's child director, inside their village. Village boundaries are often not known
+ * (the demo has none: villages are points); a director's find is then theirs anywhere in their
+ * village's township, and listed under their village. Without that, a director could add no
+ * find at all: every point was "outside".
+ */
+async function findScope(
+	db: Kysely<DB>,
+	who: Principal
+): Promise<{ level: 'township' | 'village'; prefix: string; village: string | null }> {
+	const prefix = jurisdictionPrefix(who.jurisdiction);
+	if (prefix.length < 12) return { level: 'township', prefix, village: null };
+	if (await hasBoundary(db, who.jurisdiction)) return { level: 'village', prefix, village: null };
+	return { level: 'township', prefix: townshipPrefix(prefix), village: who.jurisdiction };
+}
+
+/** Most units whose boundary goes to the phone: a county's townships, never a province's. */
+const FIND_AREA_MAX_UNITS = 60;
+
+/**
+ * The boundary a field find must fall in, for the phone to refuse one outside at once, without
+ * signal (the server decides again on upload): GeoJSON text, or null when too large to send.
+ */
+export async function fieldFindArea(db: Kysely<DB>, who: Principal): Promise<string | null> {
+	const { level, prefix } = await findScope(db, who);
+	return unitsBoundary(db, level, prefix, FIND_AREA_MAX_UNITS);
+}
+
+/**
  * A worker adds a target found in the field (a construction pit, an open well, a broken fence,
  * a flooded road…) at a point from the phone's GPS or placed on the map. The point must lie in
  * the worker's own jurisdiction (its boundary, not only its code); the target joins the newest
@@ -274,15 +305,16 @@ export async function addFieldTarget(
 	if (!isValidLonLat(f.lon, f.lat)) reject('position', 'field.err.position');
 	const lon = f.lon as number;
 	const lat = f.lat as number;
-	const prefix = jurisdictionPrefix(who.jurisdiction);
-	// the township (or, for a village's child director, the village) whose boundary holds it
-	const atVillage = prefix.length >= 12;
-	const own = await unitHolding(db, lon, lat, atVillage ? 'village' : 'township', prefix);
+	const scope = await findScope(db, who);
+	const own = await unitHolding(db, lon, lat, scope.level, scope.prefix);
 	if (!own) reject('position', 'field.err.outside');
 	// the village whose boundary holds it, where there is one: a township's find is listed there
-	const village = atVillage
-		? own
-		: await unitHolding(db, lon, lat, 'village', jurisdictionPrefix(own));
+	// (a director's is listed under their own village)
+	const village =
+		scope.village ??
+		(scope.level === 'village'
+			? own
+			: await unitHolding(db, lon, lat, 'village', jurisdictionPrefix(own)));
 	const areaCode = village ?? own;
 	if (!canRecordChecks(who, areaCode)) reject('position', 'field.err.notAllowed');
 	const open = (await openCampaigns(db, now)).filter((c) =>

@@ -1,19 +1,25 @@
 // "My targets": what the signed-in worker is to visit in the campaigns running now. The phone
 // orders them by distance from itself (Turf); the server sends only the targets' own points
-// (a household visit's point is its village's centre, never a home).
+// (a household visit's point is its village's centre, never a home), and the boundary a field
+// find must fall in.
 import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { myTargets, othersInMyArea } from '$lib/server/services/campaigns';
+import { fieldFindArea } from '$lib/server/services/field';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
 	const { db } = await database();
-	const [rows, others] = await Promise.all([
+	const [rows, others, findArea] = await Promise.all([
 		myTargets(db, user.principal),
-		othersInMyArea(db, user.principal)
+		othersInMyArea(db, user.principal),
+		fieldFindArea(db, user.principal)
 	]);
 	return {
+		// the boundary a find in the field must fall in, so the phone refuses one outside without
+		// signal (the page is kept for offline use); null for an area too large to send
+		findArea,
 		// the area's targets someone else holds, counted here so the list's total adds up to the
 		// campaign's for the area (a village's household visit is its child director's)
 		others: others.map((o) => ({
