@@ -38,7 +38,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/exports/campaigns': 'user',
 	// the public sites as files: whoever sees them on the map (policy.canExportSites)
 	'/api/exports/sites': 'user',
-	// the annual report as a PDF: whoever may see the report, for the same areas
+	// the annual report as a PDF, XLSX or CSV: whoever may see the report, for the same areas
 	'/api/exports/annual-report': 'user',
 	'/api/analysis/exposure': 'user',
 	'/api/version': 'user',
