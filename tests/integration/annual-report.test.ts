@@ -713,7 +713,15 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 					SELECT count(*)::int AS n FROM audit_log WHERE action = 'export'
 						AND resource LIKE 'annual-report.%' AND username = ${staff.username}`.execute(db)
 			).rows[0].n;
-		expect(await logged()).toBe(1);
+		// in English: the sections' names cut to Excel's 31 characters, still one a sheet
+		const en = await download(annualGET, ROUTE, staff, `year=${year}&format=xlsx`, 'en');
+		const sheets = readXlsx(en.bytes).sheets;
+		expect(sheets).toHaveLength(7);
+		expect(new Set(sheets).size).toBe(7);
+		for (const name of sheets) expect(Array.from(name).length).toBeLessThanOrEqual(31);
+		expect(sheets[0]).toBe('About this report');
+		expect([...layers(en.bytes, 'xlsx').keys()]).toEqual(sheets);
+		expect(await logged()).toBe(2);
 		for (const f of ['xlsx', 'csv'])
 			expect(
 				(await download(annualGET, ROUTE, staff, `code=${admin.jurisdiction}&format=${f}`)).status
@@ -740,6 +748,6 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 			expect(status, query).toBe(400);
 			expect(message, query).toMatch(text);
 		}
-		expect(await logged()).toBe(1);
+		expect(await logged()).toBe(2);
 	});
 });
