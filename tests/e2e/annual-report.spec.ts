@@ -1,7 +1,8 @@
 // The annual report (年度工作进展情况) prints: Chromium's own A4 PDF of the county's and the
 // province's report, read page by page with poppler's pdftotext (an outside reader), holds every
 // Chinese heading and every row of every table the page shows, and no sheet is blank. The
-// dashboard links to it, and a bad year is a 400 in Chinese.
+// dashboard links to it, and a bad year is a 400 in Chinese. Beside the PDF, its tables download
+// as Excel (a sheet for each, as GDAL reads them) and CSV with the page's figures.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -189,4 +190,72 @@ test('下载 PDF gives the server-written A4 PDF with every row the page shows; 
 	expect(later.status()).toBe(400);
 	const outside = await page.request.get('/api/exports/annual-report?code=420102000000');
 	expect(outside.status()).toBe(404);
+});
+
+test('Excel and CSV beside the PDF hold the page’s tables: a sheet for each, the same figures', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.county);
+	await page.goto('/reports/annual?code=421083000000&year=2026');
+	await expect(page.getByTestId('annual-xlsx')).toHaveText('下载 Excel');
+	await expect(page.getByTestId('annual-csv')).toHaveText('下载 CSV');
+	// the children table as the page shows it: code, name and three counts (or "—")
+	const children = await page
+		.getByTestId('children-row')
+		.evaluateAll((rows) =>
+			rows.map((r) =>
+				[r.getAttribute('data-code'), ...[...r.querySelectorAll('td')].map((td) => td.textContent)]
+					.map((s) => (s ?? '').trim().replace(/,/g, ''))
+					.join(',')
+			)
+		);
+	expect(children.length).toBeGreaterThan(5);
+
+	const [xlsx] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('annual-xlsx').click()
+	]);
+	expect(xlsx.suggestedFilename()).toMatch(
+		/^洪湖市-2026年度工作进展情况-\d{4}-\d{2}-\d{2}-\d{4}-county\.admin\.xlsx$/
+	);
+	const file = path.join(dir, 'report.xlsx');
+	await xlsx.saveAs(file);
+	// GDAL, the outside reader: a layer for each table, the children's one row per page row
+	const info = execFileSync(
+		'ogrinfo',
+		['-ro', '-al', '-so', '--config', 'OGR_XLSX_HEADERS', 'FORCE', file],
+		{ encoding: 'utf8' }
+	);
+	const layers = [...info.matchAll(/^Layer name: (.+)$/gm)].map((m) => m[1].trim());
+	expect(layers).toEqual([
+		'报告说明',
+		...HEADINGS.filter((h) => h !== '儿童之家覆盖情况'),
+		'四、各次排查活动',
+		'五、主要指标与上年比较'
+	]);
+	const block = info.split('Layer name: ')[2];
+	expect(Number(/Feature Count: (\d+)/.exec(block)![1])).toBe(children.length);
+
+	const [csv] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('annual-csv').click()
+	]);
+	expect(csv.suggestedFilename()).toMatch(/-county\.admin\.csv$/);
+	const chunks: Buffer[] = [];
+	for await (const c of await csv.createReadStream()) chunks.push(c as Buffer);
+	const text = Buffer.concat(chunks).toString('utf8');
+	expect(text.charCodeAt(0)).toBe(0xfeff);
+	const lines = text.slice(1).split('\r\n');
+	expect(lines[0]).toBe('洪湖市2026年度工作进展情况');
+	for (const row of children) expect(lines, row).toContain(row);
+
+	const bad = await page.request.get('/api/exports/annual-report?code=421083000000&format=docx');
+	expect(bad.status()).toBe(400);
+	expect(await bad.text()).toMatch(/[\u4e00-\u9fff]/);
+	const outside = await page.request.get(
+		'/api/exports/annual-report?code=420102000000&format=xlsx'
+	);
+	expect(outside.status()).toBe(404);
+	expect(problems).toEqual([]);
 });

@@ -77,3 +77,73 @@ test('an overdue hazard shows its supervision badge on /hazards, supervised firs
 	expect(problems).toEqual([]);
 	expect(phoneProblems).toEqual([]);
 });
+
+/** A download's text, its BOM checked, as lines. */
+async function csvLines(download: import('@playwright/test').Download): Promise<string[]> {
+	const chunks: Buffer[] = [];
+	for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+	const text = Buffer.concat(chunks).toString('utf8');
+	expect(text.charCodeAt(0)).toBe(0xfeff);
+	return text.slice(1).trim().split('\r\n');
+}
+
+test('/hazards exports each list as shown, with the supervised filter, in three formats', async ({
+	page
+}) => {
+	const problems = guard(page);
+	await signIn(page, DEMO.prefecture);
+	await page.goto('/hazards');
+	const shownIds = (testid: string) =>
+		page
+			.getByTestId(testid)
+			.getByTestId('hazard-row')
+			.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-id'))));
+	const fileIds = (lines: string[]) => lines.slice(1).map((l) => Number(l.split(',')[0]));
+
+	// the hazards escalated to this prefecture
+	for (const f of ['CSV', 'Excel', 'GeoJSON'])
+		await expect(page.getByTestId('escalated-to-me').getByText(f, { exact: true })).toBeVisible();
+	const [toMe] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('export-escalated-csv').click()
+	]);
+	expect(toMe.suggestedFilename()).toMatch(
+		/-督办到本市的隐患-\d{4}-\d{2}-\d{2}-\d{4}-prefecture\.admin\.csv$/
+	);
+	const toMeLines = await csvLines(toMe);
+	expect(toMeLines[0].split(',').slice(0, 3)).toEqual(['编号', '挂牌督办', '排查对象']);
+	expect(fileIds(toMeLines)).toEqual(await shownIds('hazards-to-me'));
+
+	// the open list, all of it, then only the supervised ones: each file the rows shown
+	const [all] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('export-hazards-csv').click()
+	]);
+	expect(fileIds(await csvLines(all))).toEqual(await shownIds('hazard-list'));
+	await page.getByTestId('only-supervised').click();
+	await expect(page).toHaveURL(/supervised=1/);
+	await expect(page.getByTestId('export-hazards-xlsx')).toHaveAttribute(
+		'href',
+		'/api/exports/hazards?list=open&supervised=1&format=xlsx'
+	);
+	const [supervised] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('export-hazards-csv').click()
+	]);
+	expect(supervised.suggestedFilename()).toContain('-挂牌督办隐患-');
+	const supervisedIds = fileIds(await csvLines(supervised));
+	expect(supervisedIds.length).toBeGreaterThan(0);
+	expect(supervisedIds).toEqual(await shownIds('hazard-list'));
+
+	const [geo] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('export-hazards-geojson').click()
+	]);
+	expect(geo.suggestedFilename()).toMatch(/\.geojson$/);
+
+	// English: the links' words from the catalogue
+	await page.locator('form.lang button').click();
+	await expect(page.getByTestId('export-hazards-xlsx')).toBeVisible();
+	await expect(page.locator('.export-links').first()).toContainText('Export:');
+	expect(problems).toEqual([]);
+});

@@ -3,7 +3,7 @@
 // campaigns of this year, of last year and of the year before (which must count in neither);
 // children only ever as the released figures, "—" (null) where none was released; an area
 // outside the viewer's jurisdiction is "not found".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '../support/template';
@@ -16,6 +16,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NotFoundError } from '../../src/lib/server/errors';
 import { formatRatePct } from '../../src/lib/charts/rate';
+import { ogrinfo } from '../support/ogr';
+import { readXlsx, unzip } from '../support/xlsx';
+import { download, routeEvent } from '../support/route-event';
+import { GET as annualGET } from '../../src/routes/api/exports/annual-report/+server';
+
+// the export route reads the database through $lib/server/db: this test's
+const state = vi.hoisted(() => ({ db: null as TestDatabase | null }));
+vi.mock('$lib/server/db', async (original) => ({
+	...(await original<typeof import('../../src/lib/server/db')>()),
+	database: async () => state.db!
+}));
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 const DAY = 86400_000;
@@ -31,6 +42,7 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 
 	beforeAll(async () => {
 		d = await openTestDatabase(engine);
+		state.db = d;
 		const db = d.db;
 		admin = await principalOf(db, 'county.admin');
 		staff = await principalOf(db, 'township.staff');
@@ -503,5 +515,239 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 		const row = r.children.bySubunit.find((c) => c.code === sub)!;
 		expect(row).toMatchObject({ total: null, leftBehind: null, inDifficulty: null });
 		expect(r.children.bySubunit.filter((c) => c.total !== null).length).toBeGreaterThan(3);
+	});
+	/** Each layer GDAL reads in a file: its feature count and its fields' types. */
+	function layers(bytes: Buffer, ext: string) {
+		const { out } = ogrinfo(bytes, ext, '--config', 'OGR_XLSX_HEADERS', 'FORCE');
+		return new Map(
+			out
+				.split(/^Layer name: /m)
+				.slice(1)
+				.map((block) => {
+					const fields = new Map(
+						[...block.matchAll(/^(.+): (\w+) \(\d+\.\d+\)$/gm)].map((m) => [m[1].trim(), m[2]])
+					);
+					const count = Number(/^Feature Count: (\d+)$/m.exec(block)?.[1] ?? NaN);
+					return [block.split('\n')[0].trim(), { fields, count }] as const;
+				})
+		);
+	}
+	const ROUTE = '/api/exports/annual-report';
+	const SHEETS = [
+		'报告说明',
+		'一、儿童情况（按类别和区划）',
+		'二、儿童之家与阳光驿站',
+		'三、“四个一”配备情况',
+		'四、汛期安全排查',
+		'四、各次排查活动',
+		'五、主要指标与上年比较'
+	];
+	const pctText = (v: unknown) => `${(v as number).toFixed(1)}%`;
+
+	it('writes the county report’s tables as XLSX, a sheet for each, and as CSV, with the page’s figures (independent SQL counts), watermarked and audited', async () => {
+		const db = d.db;
+		const code = admin.jurisdiction;
+		// a township whose children were never released (as the test above leaves it)
+		await sql`DELETE FROM child_counts WHERE code = (SELECT min(code) FROM admin_units
+			WHERE parent_code = ${code})`.execute(db);
+		// the page's own report, each figure checked against plain SQL
+		const r = await expectParity(code, admin);
+		// a campaign named like a formula: text in both files, never run
+		await sql`UPDATE campaigns SET name = '=今年行动' WHERE name = '今年行动'`.execute(db);
+		try {
+			const q = `code=${code}&year=${year}`;
+			const xlsx = await download(annualGET, ROUTE, admin, `${q}&format=xlsx`, 'zh-CN');
+			expect(xlsx.status).toBe(200);
+			expect(xlsx.type).toContain('spreadsheetml');
+			expect(xlsx.name).toMatch(
+				new RegExp(
+					`^洪湖市-${year}年度工作进展情况-\\d{4}-\\d\\d-\\d\\d-\\d{4}-county\\.admin\\.xlsx$`
+				)
+			);
+			const book = readXlsx(xlsx.bytes);
+			expect(book.sheets).toEqual(SHEETS);
+			const sheet = (n: number) => readXlsx(xlsx.bytes, n).rows;
+			const v = (row: (import('../support/xlsx').XlsxCell | undefined)[]) =>
+				row.map((c) => c?.value ?? null);
+
+			// the watermark: the person's name in the workbook's properties and its first sheet
+			const person = (
+				await sql<{ display_name: string }>`
+					SELECT display_name FROM users WHERE username = 'county.admin'`.execute(db)
+			).rows[0].display_name;
+			const core = unzip(xlsx.bytes).get('docProps/core.xml')!.toString('utf8');
+			expect(core).toContain(`<dc:creator>${person}</dc:creator>`);
+			const about = sheet(1).map(v);
+			expect(about[0]).toEqual(['项目', '数值']);
+			expect(about.find((row) => row[0] === '导出')![1]).toMatch(new RegExp(`^${person} 导出于 `));
+			expect(about.find((row) => row[0] === '区划代码')![1]).toBe(code);
+
+			// children: the released figures, "—" where none was released, as on the page
+			const kids = [r.children.area, ...r.children.bySubunit];
+			expect(sheet(2).slice(1).map(v)).toEqual(
+				kids.map((c) => [
+					c.code,
+					c.name,
+					...[c.total, c.leftBehind, c.inDifficulty].map((n) => (n === null ? '—' : n))
+				])
+			);
+			expect(kids.some((c) => c.total === null)).toBe(true);
+
+			const sites = new Map(
+				sheet(3)
+					.slice(1)
+					.map((row) => [row[0]!.value, row[1]!.value])
+			);
+			expect(sites.get('儿童之家数量')).toBe(r.homes.total);
+			expect(sites.get('阳光驿站数量')).toBe(r.stations);
+			expect(pctText(sites.get('面积不小于 30 平方米的占比（%）'))).toBe(
+				formatRatePct(r.homes.largeShare!)
+			);
+			expect(sites.get('行政村（社区）总数')).toBe(r.coverage.villages);
+
+			// the four items: the area's totals, then each township, rates as the page writes them
+			const items = sheet(4).map(v);
+			expect(items[0]).toEqual(['区划代码', '区划', '需配备河段', '已配齐', '配齐率（%）']);
+			expect(items[1].slice(0, 4)).toEqual([code, '洪湖市', r.items.required, r.items.complete]);
+			expect(pctText(items[1][4])).toBe(formatRatePct(r.items.share!));
+			expect(items.slice(2).map((row) => row.slice(0, 4))).toEqual(
+				r.items.bySubunit.map((s) => [s.code, s.name, s.required, s.complete])
+			);
+
+			const totals = sheet(5).map(v);
+			expect(totals[0]).toEqual(['项目', `${year}年`, `${year - 1}年`, '比上年增减']);
+			expect(totals.slice(1).map((row) => row.slice(1))).toEqual(
+				(['campaigns', 'targets', 'visited', 'found', 'fixed', 'closed'] as const).map((k) => [
+					r.campaigns.totals[k],
+					r.lastYear.totals[k],
+					r.campaigns.totals[k] - r.lastYear.totals[k]
+				])
+			);
+			// last year found more hazards: the change is a negative number
+			expect(totals[4]).toEqual(['发现隐患', 6, 9, -3]);
+
+			const list = readXlsx(xlsx.bytes, 6).rows;
+			expect(list.slice(1).map(v)).toEqual(
+				r.campaigns.campaigns.map((c) => [
+					c.id,
+					c.name === '今年行动' ? '=今年行动' : c.name,
+					c.startDay,
+					c.targets,
+					c.visited,
+					c.found,
+					c.fixed,
+					c.closed
+				])
+			);
+			// a shared string, not a formula
+			expect(list[1][1]!.t).toBe('s');
+			expect(sheet(7)).toHaveLength(r.stockChanges.length + 1);
+
+			// GDAL reads every sheet as a layer, the figures as numbers
+			const got = layers(xlsx.bytes, 'xlsx');
+			expect([...got.keys()]).toEqual(SHEETS);
+			expect(got.get(SHEETS[3])!.fields.get('需配备河段')).toBe('Integer');
+			expect(got.get(SHEETS[3])!.fields.get('配齐率（%）')).toBe('Real');
+			expect(got.get(SHEETS[3])!.count).toBe(r.items.bySubunit.length + 1);
+			expect(got.get(SHEETS[4])!.fields.get('比上年增减')).toBe('Integer');
+			expect(got.get(SHEETS[5])!.fields.get('编号')).toBe('Integer');
+			expect(got.get(SHEETS[5])!.fields.get('发现隐患')).toBe('Integer');
+			expect(got.get(SHEETS[5])!.count).toBe(r.campaigns.campaigns.length);
+
+			const rows = [1, 2, 3, 4, 5, 6, 7].reduce((n, i) => n + sheet(i).length - 1, 0);
+			const audit = await sql<{ username: string; detail: unknown }>`
+				SELECT username, detail FROM audit_log WHERE action = 'export'
+					AND resource = 'annual-report.xlsx' AND jurisdiction_code = ${code}`.execute(db);
+			expect(audit.rows).toEqual([
+				{ username: 'county.admin', detail: { file: xlsx.name, year, rows } }
+			]);
+
+			// the CSV: BOM, the title, then each table under its section's name
+			const csv = await download(annualGET, ROUTE, admin, `${q}&format=csv`, 'zh-CN');
+			expect(csv.type).toContain('text/csv');
+			expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+			expect(csv.name).toMatch(/-county\.admin\.csv$/);
+			const lines = csv.bytes.toString('utf8').slice(1).split('\r\n');
+			expect(lines[0]).toBe(`洪湖市${year}年度工作进展情况`);
+			const section = (name: string) => {
+				const at = lines.indexOf(name);
+				expect(at, name).toBeGreaterThan(0);
+				expect(lines[at - 1]).toBe('');
+				const end = lines.indexOf('', at);
+				return lines.slice(at + 1, end);
+			};
+			expect(section(SHEETS[3])).toEqual(
+				items.map((row) =>
+					row.map((c) => (typeof c === 'number' ? String(c) : (c as string))).join(',')
+				)
+			);
+			expect(section(SHEETS[4])[4]).toBe('发现隐患,6,9,-3');
+			const campaignLines = section(SHEETS[5]);
+			expect(campaignLines).toHaveLength(r.campaigns.campaigns.length + 1);
+			// the formula as text
+			expect(campaignLines.some((l) => l.includes(",'=今年行动,"))).toBe(true);
+			for (const s of SHEETS) section(s);
+			const csvAudit = await sql<{ n: number }>`
+				SELECT count(*)::int AS n FROM audit_log WHERE action = 'export'
+					AND resource = 'annual-report.csv' AND username = 'county.admin'`.execute(db);
+			expect(csvAudit.rows[0].n).toBe(1);
+		} finally {
+			await sql`UPDATE campaigns SET name = '今年行动' WHERE name = '=今年行动'`.execute(db);
+		}
+	});
+
+	it('writes a township’s tables for its own staff, and for an area outside or bad input writes nothing: 404, or 400 in Chinese', async () => {
+		const db = d.db;
+		const r = await expectParity(staff.jurisdiction, staff);
+		const own = await download(annualGET, ROUTE, staff, `year=${year}&format=xlsx`, 'zh-CN');
+		expect(own.status).toBe(200);
+		expect(readXlsx(own.bytes, 2).rows[1]![0]!.value).toBe(staff.jurisdiction);
+		expect(
+			readXlsx(own.bytes, 5)
+				.rows[3]!.slice(1, 3)
+				.map((c) => c!.value)
+		).toEqual([r.campaigns.totals.visited, r.lastYear.totals.visited]);
+		const logged = async () =>
+			(
+				await sql<{ n: number }>`
+					SELECT count(*)::int AS n FROM audit_log WHERE action = 'export'
+						AND resource LIKE 'annual-report.%' AND username = ${staff.username}`.execute(db)
+			).rows[0].n;
+		// in English: the sections' names cut to Excel's 31 characters, still one a sheet
+		const en = await download(annualGET, ROUTE, staff, `year=${year}&format=xlsx`, 'en');
+		const sheets = readXlsx(en.bytes).sheets;
+		expect(sheets).toHaveLength(7);
+		expect(new Set(sheets).size).toBe(7);
+		for (const name of sheets) expect(Array.from(name).length).toBeLessThanOrEqual(31);
+		expect(sheets[0]).toBe('About this report');
+		expect([...layers(en.bytes, 'xlsx').keys()]).toEqual(sheets);
+		expect(await logged()).toBe(2);
+		for (const f of ['xlsx', 'csv'])
+			expect(
+				(await download(annualGET, ROUTE, staff, `code=${admin.jurisdiction}&format=${f}`)).status
+			).toBe(404);
+		expect((await download(annualGET, ROUTE, admin, 'code=420102000000&format=xlsx')).status).toBe(
+			404
+		);
+		for (const [query, text] of [
+			['format=docx', /[\u4e00-\u9fff]/],
+			[`year=20x6&format=csv`, /年度须为四位年份（如 2026）/],
+			[`year=2099&format=xlsx`, /年度须在 2024 年/],
+			[`code=abc&format=csv`, /[\u4e00-\u9fff]/]
+		] as const) {
+			let status = 0;
+			let message = '';
+			try {
+				await annualGET(
+					routeEvent(staff, new Request(`http://localhost${ROUTE}?${query}`), 'zh-CN')
+				);
+			} catch (e) {
+				status = (e as { status: number }).status;
+				message = (e as { body: { message: string } }).body.message;
+			}
+			expect(status, query).toBe(400);
+			expect(message, query).toMatch(text);
+		}
+		expect(await logged()).toBe(2);
 	});
 });

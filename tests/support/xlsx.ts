@@ -65,7 +65,7 @@ export interface XlsxCell {
 
 export interface Xlsx {
 	sheets: string[];
-	/** rows of the first sheet, cells by column (A = 0); empty cells are undefined */
+	/** rows of the sheet asked for (the first by default), cells by column (A = 0); empty cells are undefined */
 	rows: (XlsxCell | undefined)[][];
 }
 
@@ -75,7 +75,7 @@ function column(ref: string): number {
 	return n - 1;
 }
 
-export function readXlsx(bytes: Buffer): Xlsx {
+export function readXlsx(bytes: Buffer, sheetNo = 1): Xlsx {
 	const files = unzip(bytes);
 	const text = (name: string) => files.get(name)?.toString('utf8') ?? '';
 	const sheets = [...text('xl/workbook.xml').matchAll(/<sheet\b[^>]*>/g)].map(
@@ -95,7 +95,7 @@ export function readXlsx(bytes: Buffer): Xlsx {
 		const id = Number(attrs(m[0]).numFmtId ?? 0);
 		return numFmts.get(id) ?? BUILTIN_FORMATS[id] ?? `builtin:${id}`;
 	});
-	const sheet = text('xl/worksheets/sheet1.xml');
+	const sheet = text(`xl/worksheets/sheet${sheetNo}.xml`);
 	const rows: (XlsxCell | undefined)[][] = [];
 	for (const r of sheet.matchAll(/<row\b([^>]*)>([\s\S]*?)<\/row>/g)) {
 		const index = Number(attrs(r[1]).r) - 1;

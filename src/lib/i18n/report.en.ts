@@ -12,5 +12,8 @@ export const reportEn: Record<keyof typeof reportZh, string> = {
 	'lists.download': 'Export',
 	'lists.csv': 'CSV',
 	'lists.xlsx': 'Excel',
-	'lists.geojson': 'GeoJSON'
+	'lists.geojson': 'GeoJSON',
+	'lists.overdue': 'Overdue',
+	'lists.hazardsOpen': 'Open hazards',
+	'lists.hazardsSupervised': 'Supervised hazards'
 };

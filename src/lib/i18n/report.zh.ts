@@ -11,5 +11,8 @@ export const reportZh = {
 	'lists.download': '导出',
 	'lists.csv': 'CSV',
 	'lists.xlsx': 'Excel',
-	'lists.geojson': 'GeoJSON'
+	'lists.geojson': 'GeoJSON',
+	'lists.overdue': '是否逾期',
+	'lists.hazardsOpen': '未销号隐患',
+	'lists.hazardsSupervised': '挂牌督办隐患'
 };

@@ -5,8 +5,9 @@
 // member, and in every case the file's name (area, list, Beijing date and time, user).
 import { translator, formatDistance, type Locale } from '$lib/i18n';
 import { campaignDays, deadlineDay } from '$lib/domain/campaign-dashboard';
-import type { TargetReason } from '$lib/domain/campaign';
+import { CHECKLIST_OF, type TargetKind, type TargetReason } from '$lib/domain/campaign';
 import type { CampaignRow, HazardRow, TargetRow } from './repositories/campaigns';
+import type { HazardListItem } from './services/escalation';
 import {
 	csvStream,
 	fileNamePart,
@@ -217,6 +218,58 @@ export function hazardsTable(
 				h.closed_at ? new Date(h.closed_at) : null,
 				round6(at?.lon ?? null),
 				round6(at?.lat ?? null)
+			];
+		})
+	};
+}
+
+/**
+ * The hazard list of /hazards (挂牌督办), in the page's order and with its columns: the
+ * supervision level, the target and its area, the item in the campaign's words, the state and
+ * whether it is overdue, then the campaign; placed at the hazard's target.
+ */
+export function hazardListTable(
+	rows: readonly HazardListItem[],
+	locale: Locale,
+	/** the campaign's own words for an item (an added or renamed one) */
+	labelOf: (campaignId: number, checklist: string, item: string) => string | undefined = () =>
+		undefined
+): PlacedTable {
+	const t = translator(locale);
+	return {
+		placed: true,
+		header: [
+			t('export.id'),
+			t('esc.supervision'),
+			t('cp.target'),
+			t('lists.area'),
+			t('hz.item'),
+			t('hz.state'),
+			t('lists.overdue'),
+			t('hz.severity'),
+			t('hz.responsible'),
+			t('hz.deadline'),
+			t('esc.campaign'),
+			t('export.lon'),
+			t('export.lat')
+		],
+		rows: rows.map((h) => {
+			const checklist = CHECKLIST_OF[h.target_kind as TargetKind] ?? '';
+			return [
+				h.id,
+				h.level === 1 || h.level === 2 ? t(`esc.level.${h.level}`) : null,
+				h.target_name,
+				h.area_name,
+				itemLabel(checklist, h.item, locale, labelOf(h.campaign_id, checklist, h.item)),
+				t(`hz.state.${h.state}`),
+				t(h.overdue ? 'export.yes' : 'export.no'),
+				h.severity ? t(`hz.severity.${h.severity}`) : null,
+				h.responsible,
+				// the last day, as the page shows it, not the instant it ends
+				h.deadline ? deadlineDay(new Date(h.deadline)) : null,
+				h.campaign_name,
+				round6(h.lon),
+				round6(h.lat)
 			];
 		})
 	};

@@ -187,22 +187,44 @@ function drained(out: PassThrough): Promise<void> {
 	});
 }
 
+/** The shared cell styles of a streamed sheet (never changed: exceljs reads them only). */
+const PLAIN: Partial<ExcelJS.Style> = Object.freeze({});
+const DATED: Partial<ExcelJS.Style> = Object.freeze({ numFmt: XLSX_DATE_FORMAT });
+
 /**
  * An XLSX file written as the chunks come (exceljs's streaming workbook writer: a row is
  * committed, and leaves memory, as soon as it is written). Column widths from the header and
  * the first chunk. The watermark goes into the workbook's properties (author, title,
  * description), which Excel shows under File › Info.
  */
-/** The shared cell styles of a streamed sheet (never changed: exceljs reads them only). */
-const PLAIN: Partial<ExcelJS.Style> = Object.freeze({});
-const DATED: Partial<ExcelJS.Style> = Object.freeze({ numFmt: XLSX_DATE_FORMAT });
-
 export function xlsxStream(
 	header: readonly string[],
 	chunks: RowChunks,
 	sheet: string,
 	mark: Watermark,
 	locale: Locale
+): ReadableStream<Uint8Array> {
+	return xlsxBookStream([{ name: sheet, header, chunks }], mark, locale, sheet);
+}
+
+/** One sheet of a workbook: its name, its header row and its rows as they come. */
+export interface BookSheet {
+	name: string;
+	header: readonly string[];
+	chunks: RowChunks;
+}
+
+/**
+ * A workbook of one or more sheets (the annual report's tables, one a sheet), each with its
+ * header as the first row, frozen, and typed cells, written as xlsxStream writes its one sheet.
+ * Sheet names are made valid and, where two would be equal once cut to Excel's 31 characters,
+ * told apart by a number.
+ */
+export function xlsxBookStream(
+	sheets: readonly BookSheet[],
+	mark: Watermark,
+	locale: Locale,
+	title: string
 ): ReadableStream<Uint8Array> {
 	const out = new PassThrough();
 	const t = translator(locale);
@@ -215,10 +237,27 @@ export function xlsxStream(
 	wb.lastModifiedBy = mark.user;
 	wb.created = mark.at;
 	wb.modified = mark.at;
-	wb.title = sheetName(sheet);
+	wb.title = sheetName(title);
 	wb.description = t('export.exportedBy', { user: mark.user, at: isoChina(mark.at) });
-	const ws = wb.addWorksheet(sheetName(sheet), { views: [{ state: 'frozen', ySplit: 1 }] });
-	const write = async () => {
+	const names = new Set<string>();
+	const uniqueName = (name: string) => {
+		let n = sheetName(name);
+		for (let i = 2; names.has(n.toLowerCase()); i++) {
+			const suffix = ` ${i}`;
+			n = sheetName(
+				Array.from(sheetName(name))
+					.slice(0, 31 - suffix.length)
+					.join('') + suffix
+			);
+		}
+		names.add(n.toLowerCase());
+		return n;
+	};
+	const writeSheet = async (sheet: BookSheet): Promise<boolean> => {
+		const { header, chunks } = sheet;
+		const ws = wb.addWorksheet(uniqueName(sheet.name), {
+			views: [{ state: 'frozen', ySplit: 1 }]
+		});
 		let first = true;
 		const addRow = (r: readonly CellValue[]) => {
 			const row = ws.addRow(r.map((v) => (v instanceof Date ? beijingWallClock(v) : v)));
@@ -246,10 +285,14 @@ export function xlsxStream(
 			if (out.writableNeedDrain) await drained(out);
 			else await nextTurn();
 			// the reader went away (a closed tab): stop, rather than write the rest to no one
-			if (out.destroyed) return;
+			if (out.destroyed) return false;
 		}
 		if (first) start([]);
 		ws.commit();
+		return true;
+	};
+	const write = async () => {
+		for (const sheet of sheets) if (!(await writeSheet(sheet))) return;
 		await wb.commit();
 	};
 	write().catch((e) => out.destroy(e as Error));

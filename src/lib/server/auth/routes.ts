@@ -38,7 +38,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	'/api/exports/campaigns': 'user',
 	// the public sites as files: whoever sees them on the map (policy.canExportSites)
 	'/api/exports/sites': 'user',
-	// the annual report as a PDF: whoever may see the report, for the same areas
+	// the annual report as a PDF, XLSX or CSV: whoever may see the report, for the same areas
 	'/api/exports/annual-report': 'user',
 	'/api/analysis/exposure': 'user',
 	'/api/version': 'user',
@@ -62,6 +62,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 	// the hazard list with 挂牌督办 (services/escalation.ts scopes it)
 	'/(app)/hazards': 'user',
 	'/(app)/hazards/[id]': 'user',
+	// its lists as files, read through the same service
+	'/api/exports/hazards': 'user',
 	'/api/hazard-photos/[id]': 'user',
 	// field work on a phone: the check's record, its photos (tus) and targets found in the field
 	'/api/target-checks': 'user',

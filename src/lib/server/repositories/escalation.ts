@@ -106,6 +106,9 @@ export interface HazardListRow {
 	/** the highest escalation recorded, 0 for none */
 	level: number;
 	supervisor_code: string | null;
+	/** the target's place (where the hazard was found), for the list's GeoJSON */
+	lon: number;
+	lat: number;
 }
 
 /**
@@ -121,7 +124,8 @@ export async function hazardList(
 		SELECT h.id::float8 AS id, t.campaign_id::float8 AS campaign_id, c.name AS campaign_name,
 			t.id::float8 AS target_id, t.name AS target_name, t.kind AS target_kind, t.area_code, au.name AS area_name,
 			h.item, h.state, h.severity, h.responsible, h.deadline,
-			coalesce(top.level, 0)::int AS level, top.supervisor_code
+			coalesce(top.level, 0)::int AS level, top.supervisor_code,
+			ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
 		FROM hazards h
 		JOIN campaign_targets t ON t.id = h.target_id
 		JOIN campaigns c ON c.id = t.campaign_id

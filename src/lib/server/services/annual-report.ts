@@ -40,6 +40,13 @@ import { beijingYearOf } from '$lib/domain/report-year';
 import type { RequestMeta } from './auth';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { annualReportPdf } from '../exports-annual-pdf';
+import {
+	annualSections,
+	sectionRows,
+	type AnnualSection,
+	type AnnualTableFormat
+} from '../exports-annual';
+import type { Watermark } from '../exports';
 import type { Locale } from '$lib/i18n';
 
 /** Beijing is UTC+8 all year: its year starts at 16:00 UTC on 31 December. */
@@ -295,4 +302,36 @@ export async function annualReportPdfFor(
 		...o.meta
 	});
 	return { report, bytes };
+}
+
+/**
+ * The report of `areaCode` for `year` as tables (the XLSX's sheets, the CSV's sections), for a
+ * viewer who may see it: the page's own report, so the figures are the page's; the export is
+ * audited before the file is written (resource annual-report.xlsx or .csv, the area, the file's
+ * name, the year and how many rows its tables hold). The watermark names the person, as the
+ * PDF's foot does.
+ */
+export async function annualReportTablesFor(
+	db: Kysely<DB>,
+	who: Principal,
+	areaCode: string,
+	year: number,
+	o: { locale: Locale; format: AnnualTableFormat; file: string; meta: RequestMeta; now?: Date }
+): Promise<{ report: AnnualReport; sections: AnnualSection[]; mark: Watermark }> {
+	const now = o.now ?? new Date();
+	const [report, by] = await Promise.all([
+		annualReport(db, who, areaCode, year, now),
+		exportedBy(db, who)
+	]);
+	const mark = { user: by, at: now };
+	const sections = annualSections(report, o.locale, mark);
+	await appendAudit(db, {
+		...actorOf(who),
+		action: 'export',
+		resource: `annual-report.${o.format}`,
+		jurisdictionCode: report.area.code,
+		detail: { file: o.file, year, rows: sectionRows(sections) },
+		...o.meta
+	});
+	return { report, sections, mark };
 }

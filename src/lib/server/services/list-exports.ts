@@ -8,10 +8,12 @@ import type { Principal } from '../auth/policy';
 import type { RequestMeta } from './auth';
 import { actorOf, appendAudit } from '../repositories/audit';
 import { campaignPage, campaignsFor } from './campaigns';
+import { hazardsPage } from './escalation';
 import { campaignItemLabels } from './checklists';
 import { findUnit } from './areas';
 import {
 	campaignsTable,
+	hazardListTable,
 	hazardsTable,
 	targetsTable,
 	type ExportFormat,
@@ -19,6 +21,7 @@ import {
 } from '../exports-lists';
 import { translator, type Locale } from '$lib/i18n';
 import { labelKey } from '$lib/domain/checklist';
+import { NotFoundError } from '../errors';
 
 export type CampaignList = 'campaigns' | 'targets' | 'hazards';
 
@@ -66,6 +69,57 @@ export async function campaignListFor(
 		table: hazardsTable(p.hazards, places, locale, labelOf),
 		area,
 		what: { name: `${p.campaign.name}-${t('hz.list')}`, ascii: `hazards-${campaignId}` }
+	};
+}
+
+/** The lists of /hazards: the viewer's open hazards, or those escalated to the viewer's unit. */
+export type HazardList = 'open' | 'escalated';
+
+/**
+ * A list of /hazards as the page reads it (hazardsPage: the same scope, order, 500-row cut and
+ * ?supervised=1 filter, the escalations brought up to date first), with the campaigns' own
+ * words for their items. The escalated list is a county's or prefecture's only, as on screen:
+ * anyone else's is "not found". The file is named for the viewer's area.
+ */
+export async function hazardListFor(
+	db: Kysely<DB>,
+	who: Principal,
+	list: HazardList,
+	supervisedOnly: boolean,
+	locale: Locale
+): Promise<ListExport & { resource: string }> {
+	const t = translator(locale);
+	const p = await hazardsPage(db, who, { supervisedOnly });
+	if (list === 'escalated' && !p.supervisorLevel) throw new NotFoundError('hazards.escalated');
+	const rows = list === 'open' ? p.hazards : p.toMe;
+	const words = await campaignItemLabels(
+		db,
+		rows.map((h) => h.campaign_id)
+	);
+	const unit = await findUnit(db, who.jurisdiction);
+	const what =
+		list === 'escalated'
+			? {
+					name: t(p.supervisorLevel === 'prefecture' ? 'esc.toMe.prefecture' : 'esc.toMe.county'),
+					ascii: 'hazards-escalated'
+				}
+			: supervisedOnly
+				? { name: t('lists.hazardsSupervised'), ascii: 'hazards-supervised' }
+				: { name: t('lists.hazardsOpen'), ascii: 'hazards-open' };
+	return {
+		table: hazardListTable(
+			rows,
+			locale,
+			(c, checklist, item) => words[labelKey(c, checklist, item)]
+		),
+		area: { code: who.jurisdiction, name: unit?.name ?? who.jurisdiction },
+		what,
+		resource:
+			list === 'escalated'
+				? 'hazards.escalated'
+				: supervisedOnly
+					? 'hazards.supervised'
+					: 'hazards.open'
 	};
 }
 
