@@ -12,6 +12,8 @@ import {
 	launchCampaign,
 	openable,
 	PHONE,
+	printPdf,
+	flat,
 	signIn,
 	stampPixels
 } from './helpers';
@@ -82,6 +84,8 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	// the app is on the phone: its worker serves what it kept
 	await worker.waitForFunction(() => !!navigator.serviceWorker.controller);
 	await expect(worker.getByTestId('check-where')).toContainText('29.85000');
+	// the GPS accuracy in the page's language (it read "(±12 m)" in Chinese)
+	await expect(worker.getByTestId('check-where')).toContainText('（±12 米）');
 
 	// out of signal
 	await phone.setOffline(true);
@@ -135,6 +139,18 @@ test('field: offline, a township worker records a checklist with a hazard and a 
 	expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
 	const meta = await sharp(bytes).metadata();
 	expect(meta.width).toBe(1600);
+	// on paper the folded history is open: every answer, its note, in the form's order (it printed
+	// the check's date and name only, and answers came by key: 防火 before 建筑物…)
+	const printed = flat((await printPdf(worker, 'target-history')).text);
+	expect(printed).toContain(flat('围墙：有隐患 · 围墙外侧基坑积水'));
+	const history = printed.slice(printed.lastIndexOf('排查记录'));
+	const order = ['校舍建筑', '围墙', '周边山体', '周边水体', '消防安全', '校车', '卫生'].map((w) =>
+		history.indexOf(`${w}：`)
+	);
+	expect(order.every((i) => i >= 0)).toBe(true);
+	expect([...order].sort((a, b) => a - b)).toEqual(order);
+	// the form is not printed, nor its heading over nothing
+	expect(printed).not.toContain('排查清单');
 
 	// the county sees the hazard on the campaign
 	await page.goto(campaignUrl);
@@ -296,8 +312,10 @@ test("a village's child director adds a find in the field: their village has no 
 	await page.getByTestId('field-target').locator('summary').click();
 	await page.getByTestId('field-kind').selectOption('pit');
 	await page.getByTestId('field-pick').click();
+	// the map to tap is where the form asks for it, in view (it opened above the whole list)
+	await expect(page.getByTestId('place-map')).toBeInViewport();
 	// the map opens on the director's own targets (their village): a tap at its centre
-	const map = page.getByTestId('targets-map');
+	const map = page.getByTestId('place-map').getByTestId('targets-map');
 	await expect(map).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
 	const box = (await map.boundingBox())!;
 	await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
@@ -307,5 +325,9 @@ test("a village's child director adds a find in the field: their village has no 
 	// that the data does not have
 	await expect(page.getByTestId('field-message')).toContainText('已添加');
 	await expect(page.getByTestId('field-error')).toHaveCount(0);
+	// the new find is kept on the phone too, with the rest of the list (it was one short)
+	await expect(page.getByTestId('mine-offline')).toHaveAttribute('data-state', 'ready', {
+		timeout: 60_000
+	});
 	expect(problems).toEqual([]);
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import {
 	activeItems,
+	inChecklistOrder,
 	applyEdit,
 	defaultItems,
 	itemsFromJson,
@@ -242,5 +243,24 @@ describe('the version a check answered', () => {
 		expect(old.success && old.output.checklistVersion).toBeUndefined();
 		expect(v.safeParse(TargetCheckPayload, { ...base, checklistVersion: -1 }).success).toBe(false);
 		expect(v.safeParse(TargetCheckPayload, { ...base, checklistVersion: 1.5 }).success).toBe(false);
+	});
+});
+
+describe("a check's answers in its history", () => {
+	it('are in the order the form asked them, a retired item after, never by key', () => {
+		const asked = ['electricity', 'gas', 'water', 'fire', 'food'];
+		const byKey = ['electricity', 'fire', 'food', 'gas', 'old_item', 'water'].map((item) => ({
+			item,
+			answer: 'ok'
+		}));
+		expect(inChecklistOrder(byKey, asked).map((a) => a.item)).toEqual([
+			'electricity',
+			'gas',
+			'water',
+			'fire',
+			'food',
+			'old_item'
+		]);
+		expect(inChecklistOrder([], asked)).toEqual([]);
 	});
 });

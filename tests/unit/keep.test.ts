@@ -84,11 +84,18 @@ describe('pages kept on the phone for offline use', () => {
 	it('says what "my targets" can open without signal: a target only with its page and its data', () => {
 		const ids = [7, 9, 11];
 		const all = targetKeepPaths(ids);
-		expect(keptTargets(ids, all)).toEqual({ list: true, targets: 3 });
+		expect(keptTargets(ids, all)).toEqual({ list: true, targets: 3, asked: 3 });
 		// the network went away after target 9's page, before its data
 		const cut = all.slice(0, all.indexOf('/campaigns/targets/9/__data.json'));
-		expect(keptTargets(ids, cut)).toEqual({ list: true, targets: 1 });
-		expect(keptTargets(ids, all.slice(1))).toEqual({ list: false, targets: 3 });
-		expect(keptTargets(ids, [])).toEqual({ list: false, targets: 0 });
+		expect(keptTargets(ids, cut)).toEqual({ list: true, targets: 1, asked: 3 });
+		expect(keptTargets(ids, all.slice(1))).toEqual({ list: false, targets: 3, asked: 3 });
+		expect(keptTargets(ids, [])).toEqual({ list: false, targets: 0, asked: 3 });
+		// more targets than a phone keeps: all it was asked for is the first 300
+		const many = Array.from({ length: 318 }, (_, i) => i + 1);
+		expect(keptTargets(many, targetKeepPaths(many))).toEqual({
+			list: true,
+			targets: 300,
+			asked: 300
+		});
 	});
 });

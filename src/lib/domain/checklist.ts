@@ -61,6 +61,25 @@ export function activeItems(items: readonly ChecklistItem[]): string[] {
 }
 
 /**
+ * Answers in the order the checklist asks its items (as the form showed them), an item no longer
+ * on it (retired) after those, in the order given. The database returns them by key, which read
+ * 用电, 防火, 食品安全, 燃气… in a check's history while the form had asked 用电, 燃气, 用水….
+ */
+export function inChecklistOrder<T extends { item: string }>(
+	answers: readonly T[],
+	items: readonly string[]
+): T[] {
+	const at = (item: string) => {
+		const i = items.indexOf(item);
+		return i < 0 ? items.length : i;
+	};
+	return answers
+		.map((a, i) => ({ a, i }))
+		.sort((x, y) => at(x.a.item) - at(y.a.item) || x.i - y.i)
+		.map((x) => x.a);
+}
+
+/**
  * A label as compared for duplicates: full-width forms folded (ＡＢＣ, １), spaces collapsed,
  * case ignored — "围墙" and " 围墙 " are the same item to the person answering.
  */

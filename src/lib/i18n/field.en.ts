@@ -35,6 +35,8 @@ export const fieldEn: Record<keyof typeof fieldZh, string> = {
 	'mine.offlineSaving': 'Keeping the list and your targets on this phone for use without signal',
 	'mine.offlineReady':
 		'Kept on this phone: the list and all {n} {n|target|targets} open without signal',
+	'mine.offlineReadyFirst':
+		'Kept on this phone: the list and the first {kept} of {n} targets open without signal',
 	'mine.offlinePartial':
 		'Only {kept} of {n} targets are kept on this phone; open this page again where there is signal',
 	'mine.offlineKept': 'Offline: the list as last kept on this phone',

@@ -34,6 +34,7 @@ export const fieldZh = {
 	'mine.here': '我的位置',
 	'mine.offlineSaving': '正在保存到本机，以便无信号时使用',
 	'mine.offlineReady': '已保存到本机：列表和全部 {n} 个排查对象无信号时也能打开',
+	'mine.offlineReadyFirst': '已保存到本机：列表和前 {kept} 个排查对象（共 {n} 个）无信号时也能打开',
 	'mine.offlinePartial': '本机只保存了 {kept}/{n} 个排查对象，请在有信号处重新打开本页',
 	'mine.offlineKept': '离线时显示上次保存的列表',
 	'tc.photo': '拍照',

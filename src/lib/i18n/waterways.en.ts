@@ -90,6 +90,9 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'outbox.offline': 'Offline',
 	'outbox.notYet': 'Not delivered yet ({reason}); it will retry by itself shortly',
 	'outbox.retry': 'Retry',
+	'outbox.signedOut':
+		'Your session has ended; the records stay on this phone and are sent once you sign in again:',
+	'outbox.signIn': 'sign in',
 	'outbox.network': 'Connection unsteady; it will retry by itself shortly',
 	'outbox.signOutPending':
 		'{n} record(s) have not been uploaded. They stay on this phone and go out when you next sign in. Sign out?',

@@ -83,6 +83,8 @@ export const waterwaysZh = {
 	'outbox.offline': '当前离线',
 	'outbox.notYet': '暂未送达（{reason}），稍后自动重试',
 	'outbox.retry': '重试',
+	'outbox.signedOut': '登录已失效，记录仍保存在本机，重新登录后自动上传：',
+	'outbox.signIn': '重新登录',
 	'outbox.network': '网络不稳，稍后自动重试',
 	'outbox.signOutPending':
 		'还有 {n} 条记录没有上传。退出后它们留在本机，您下次登录时再上传。确定退出吗？',

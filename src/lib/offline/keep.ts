@@ -58,8 +58,11 @@ export function listKeepPaths(listSearch: string, ids: number[], max = 200): str
 	];
 }
 
+/** Most targets whose pages a phone keeps (the worker keeps at most 602 pages a request). */
+export const KEEP_TARGETS_MAX = 300;
+
 /** The pages "my targets" asks the phone to keep: itself and each target's page and data. */
-export function targetKeepPaths(ids: number[], max = 300): string[] {
+export function targetKeepPaths(ids: number[], max = KEEP_TARGETS_MAX): string[] {
 	return [
 		'/campaigns/mine',
 		'/campaigns/mine/__data.json',
@@ -111,15 +114,17 @@ export async function askToKeep(paths: string[], locale?: string): Promise<strin
 
 /**
  * What "my targets" can open without signal, from the paths the worker holds: the list itself,
- * and each target whose page and data are both kept.
+ * each target whose page and data are both kept, and how many it was asked to keep.
  */
 export function keptTargets(
 	ids: readonly number[],
 	held: readonly string[]
-): { list: boolean; targets: number } {
+): { list: boolean; targets: number; asked: number } {
 	const has = new Set(held);
 	return {
 		list: has.has('/campaigns/mine') && has.has('/campaigns/mine/__data.json'),
+		// the phone keeps the first KEEP_TARGETS_MAX: all of those kept is all it was asked
+		asked: Math.min(ids.length, KEEP_TARGETS_MAX),
 		targets: ids.filter(
 			(id) => has.has(`/campaigns/targets/${id}`) && has.has(`/campaigns/targets/${id}/__data.json`)
 		).length

@@ -9,7 +9,9 @@ import type { FieldTargetPayloadInput, TargetCheckPayloadInput } from '$lib/doma
 import type { HazardAction } from '$lib/domain/hazard';
 import type { RescuePayloadInput } from '$lib/domain/rescue';
 import { refusedOf, sendable, settle, type RefusedView } from './outbox-state';
-import { sendTargetCheck, type QueuedPhoto } from './target-send';
+import { SIGNED_OUT, sendTargetCheck, type QueuedPhoto } from './target-send';
+
+export { SIGNED_OUT };
 
 const DB_NAME = 'tongan-outbox';
 const STORE = 'checks';
@@ -159,7 +161,7 @@ async function post(url: string, init: RequestInit): Promise<SendResult> {
 	return {
 		ok: false,
 		retry: res.status >= 500 || res.status === 401,
-		message: b.message ?? String(res.status)
+		message: res.status === 401 ? SIGNED_OUT : (b.message ?? String(res.status))
 	};
 }
 
@@ -184,7 +186,7 @@ async function sendEquipmentCheck(c: QueuedCheck): Promise<SendResult> {
 	return {
 		ok: false,
 		retry: res.status >= 500 || res.status === 401,
-		message: body.message ?? String(res.status)
+		message: res.status === 401 ? SIGNED_OUT : (body.message ?? String(res.status))
 	};
 }
 

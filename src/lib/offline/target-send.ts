@@ -36,6 +36,8 @@ export type TargetSendResult =
 	{ ok: true } | { ok: false; retry: boolean; message: string; recordStored: boolean };
 
 export const NETWORK = 'network';
+/** The reason when the session ended (signed out, expired): kept, and sent once signed in again. */
+export const SIGNED_OUT = 'signed-out';
 
 /** The status and body of the answer that ended a tus upload (none: no answer). */
 function answerOf(e: unknown): { status?: number; body?: string } {
@@ -127,7 +129,7 @@ export async function sendTargetCheck(
 		return {
 			ok: false,
 			retry: res.status >= 500 || res.status === 401,
-			message: body.message ?? String(res.status),
+			message: res.status === 401 ? SIGNED_OUT : (body.message ?? String(res.status)),
 			recordStored: false
 		};
 	}
@@ -156,7 +158,7 @@ export async function sendTargetCheck(
 			return {
 				ok: false,
 				retry: !status || status >= 500 || status === 401 || status === 409 || status === 423,
-				message: status ? String(status) : NETWORK,
+				message: status === 401 ? SIGNED_OUT : status ? String(status) : NETWORK,
 				recordStored: true
 			};
 		}

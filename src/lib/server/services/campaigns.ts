@@ -80,6 +80,7 @@ import {
 	type HazardState,
 	type HazardStep
 } from '$lib/domain/hazard';
+import { inChecklistOrder } from '$lib/domain/checklist';
 import { isValidLonLat } from '$lib/geo/distance';
 import { analysisFor } from './exposure';
 import type { RequestMeta } from './auth';
@@ -419,6 +420,11 @@ export async function targetPage(db: Kysely<DB>, who: Principal, id: number, now
 		// each check with the version it answered and that version's labels
 		checks: checks.map((k) => ({
 			...k,
+			// in the order the form asks them (the version's own order, then today's)
+			answers: inChecklistOrder(k.answers, [
+				...Object.keys(versions.get(k.id)?.labels ?? {}),
+				...list.items
+			]),
 			version: versions.get(k.id)?.version ?? 0,
 			labels: versions.get(k.id)?.labels ?? {}
 		})),
