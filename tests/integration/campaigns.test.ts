@@ -28,6 +28,7 @@ import { DEFAULT_CHECKLIST_ITEMS, householdLabel } from '../../src/lib/domain/ca
 import { checkPhotoFor, targetPhotos } from '../../src/lib/server/services/field';
 import { analysisFor } from '../../src/lib/server/services/exposure';
 import { campaignListFor } from '../../src/lib/server/services/list-exports';
+import { hazardsPage } from '../../src/lib/server/services/escalation';
 import { campaignBulletin } from '../../src/lib/server/services/campaign-dashboard';
 import { beijingDay } from '../../src/lib/domain/campaign-dashboard';
 import { completePhotoUpload, insertPhotoUpload } from '../../src/lib/server/repositories/field';
@@ -713,6 +714,41 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 			WHERE t.kind <> 'village' LIMIT 1`.execute(d.db);
 		expect(other.rows).toHaveLength(1);
 		expect((await hazardPhotoFor(d.db, riverChief, other.rows[0].id)).home).toBe(false);
+	});
+
+	it('keeps a household visit and its hazards from the child director of a neighbouring village', async () => {
+		// 河边村's director: the same township as 塘边村, whose visit has a hazard with a note
+		const r = await sql<{ id: number }>`
+			INSERT INTO users (username, display_name, password_hash, role, jurisdiction_code)
+			VALUES ('cp.director2', 'cp.director2', 'x', 'village_director', ${V2})
+			RETURNING id::float8 AS id`.execute(d.db);
+		const neighbour = {
+			userId: r.rows[0].id,
+			username: 'cp.director2',
+			role: 'village_director',
+			jurisdiction: V2
+		} as Principal;
+		const visit = (await myTargets(d.db, director)).find((t) => t.kind === 'village')!;
+		const hazards = await sql<{ id: number }>`
+			SELECT id::float8 AS id FROM hazards WHERE target_id = ${visit.id}`.execute(d.db);
+		expect(hazards.rows.length).toBeGreaterThan(0);
+		// neither the visit's page (its checks' notes about a family) nor its hazards' pages
+		await expect(targetPage(d.db, neighbour, visit.id)).rejects.toBeInstanceOf(NotFoundError);
+		for (const h of hazards.rows)
+			await expect(hazardPage(d.db, neighbour, h.id)).rejects.toBeInstanceOf(NotFoundError);
+		// nor in the campaign's lists, nor the hazard list
+		const page = await campaignPage(d.db, neighbour, campaignId);
+		expect(page.targets.map((t) => t.id)).not.toContain(visit.id);
+		expect(page.targets.some((t) => t.name === '塘边小学')).toBe(true);
+		expect(page.hazards.map((h) => h.target_id)).not.toContain(visit.id);
+		const list = await hazardsPage(d.db, neighbour);
+		expect(list.hazards.map((h) => h.target_id)).not.toContain(visit.id);
+		// the village's own director and the township's staff still reach it all
+		expect((await targetPage(d.db, director, visit.id)).target.id).toBe(visit.id);
+		expect((await campaignPage(d.db, staff, campaignId)).targets.map((t) => t.id)).toContain(
+			visit.id
+		);
+		expect((await hazardsPage(d.db, staff)).hazards.map((h) => h.target_id)).toContain(visit.id);
 	});
 
 	it('generates the same targets through PostGIS alone as through the in-memory engine', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	canManageUser,
 	canRecordChecks,
+	reachesTargetKind,
 	residenceAccess,
 	mayEverSeeResidences,
 	type Principal
@@ -107,6 +108,14 @@ describe('who records equipment checks', () => {
 		expect(canRecordChecks(p('river_chief', township), township)).toBe(true);
 		expect(canRecordChecks(p('county_admin', '421083000000'), township)).toBe(true);
 		expect(canRecordChecks(p('county_admin', '421081000000'), township)).toBe(false);
+	});
+	it('keeps a household visit in another village from a child director, nothing else', () => {
+		const director = p('village_director', '421083001201');
+		expect(reachesTargetKind(director, 'village', '421083001201')).toBe(true);
+		expect(reachesTargetKind(director, 'village', '421083001202')).toBe(false);
+		// the township's other targets, and the township's staff, as before
+		expect(reachesTargetKind(director, 'institution', '421083001202')).toBe(true);
+		expect(reachesTargetKind(p('township_staff', township), 'village', '421083001202')).toBe(true);
 	});
 	it('never lets emergency staff or planners record', () => {
 		expect(canRecordChecks(p('emergency', '421083000000'), township)).toBe(false);

@@ -227,6 +227,17 @@ export function canManageCampaigns(p: Principal, areaCode: string): boolean {
 	return isAdmin(p) && inJurisdiction(p, areaCode);
 }
 
+/**
+ * Whether a campaign target or hazard is within the viewer's reach on the ground of its kind: a
+ * household visit (kind 'village': a village's homes, its notes about a family) is a village
+ * child director's only in their own village. Directors reach the whole township for waterways
+ * (registered to townships) and so for the township's other targets, but not into the
+ * neighbouring villages' homes; they may hold only their own village's visits anyway.
+ */
+export function reachesTargetKind(p: Principal, kind: string, areaCode: string): boolean {
+	return kind !== 'village' || p.role !== 'village_director' || inJurisdiction(p, areaCode);
+}
+
 /** Roles whose staff are given campaign targets to visit. */
 export function holdsTargets(role: Role): boolean {
 	return role === 'township_staff' || role === 'village_director';

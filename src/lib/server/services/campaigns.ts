@@ -12,6 +12,7 @@ import {
 	canFixHazard,
 	canManageCampaigns,
 	canRecordChecks,
+	reachesTargetKind,
 	canRegisterHazard,
 	canVerifyHazard,
 	holdsTargets,
@@ -322,8 +323,11 @@ export async function campaignPage(db: Kysely<DB>, who: Principal, id: number, n
 	return {
 		campaign: { ...c, open: campaignOpen({ startsAt: c.starts_at, endsAt: c.ends_at }, now) },
 		progress,
-		targets: targets.map(viewTarget),
-		hazards: hazards.map((h) => viewHazard(h, now)),
+		// a child director: the neighbouring villages' household visits are not theirs to see
+		targets: targets.filter((t) => reachesTargetKind(who, t.kind, t.area_code)).map(viewTarget),
+		hazards: hazards
+			.filter((h) => reachesTargetKind(who, h.target_kind, h.area_code))
+			.map((h) => viewHazard(h, now)),
 		manage,
 		assignees: manage ? await assigneesFor(db, townships) : []
 	};
@@ -390,7 +394,11 @@ export async function othersInMyArea(db: Kysely<DB>, who: Principal, now = new D
 
 async function reachableTarget(db: Kysely<DB>, who: Principal, id: number): Promise<TargetRow> {
 	const t = await findTarget(db, id);
-	if (!t || !inSiteScope(scopeFor(who.jurisdiction), t.area_code))
+	if (
+		!t ||
+		!inSiteScope(scopeFor(who.jurisdiction), t.area_code) ||
+		!reachesTargetKind(who, t.kind, t.area_code)
+	)
 		throw new NotFoundError(`target/${id}`);
 	return t;
 }
@@ -511,7 +519,11 @@ export async function recordTargetCheck(
 
 async function reachableHazard(db: Kysely<DB>, who: Principal, id: number): Promise<HazardRow> {
 	const h = await findHazard(db, id);
-	if (!h || !inSiteScope(scopeFor(who.jurisdiction), h.area_code))
+	if (
+		!h ||
+		!inSiteScope(scopeFor(who.jurisdiction), h.area_code) ||
+		!reachesTargetKind(who, h.target_kind, h.area_code)
+	)
 		throw new NotFoundError(`hazard/${id}`);
 	return h;
 }

@@ -6,7 +6,7 @@
 // however many readers race. Every read is scoped to the viewer's jurisdiction.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import type { Principal } from '../auth/policy';
+import { reachesTargetKind, type Principal } from '../auth/policy';
 import { scopeFor } from '../auth/scope';
 import { appendAudit } from '../repositories/audit';
 import {
@@ -93,7 +93,9 @@ export async function hazardsPage(
 				})
 			: Promise.resolve([])
 	]);
-	const shown = opts.supervisedOnly ? all.filter((r) => r.level > 0) : all;
+	// a child director: not the neighbouring villages' household visits
+	const reached = all.filter((r) => reachesTargetKind(who, r.target_kind, r.area_code));
+	const shown = opts.supervisedOnly ? reached.filter((r) => r.level > 0) : reached;
 	return {
 		hazards: shown.slice(0, HAZARD_LIST_LIMIT).map(view),
 		toMe: toMe.map(view),
