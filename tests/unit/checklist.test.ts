@@ -264,3 +264,17 @@ describe("a check's answers in its history", () => {
 		expect(inChecklistOrder([], asked)).toEqual([]);
 	});
 });
+
+describe('checklist items name the thing checked', () => {
+	// each item is answered 正常 / 有隐患, and a hazard is titled by its item ("隐患：围墙"): an item
+	// worded as a state reached ("已做安全处置") titled a hazard by the opposite of the problem
+	it('never as a state already reached', async () => {
+		const { zh } = await import('$lib/i18n/zh');
+		const { en } = await import('$lib/i18n/en');
+		const items = (cat: Record<string, string>) =>
+			Object.entries(cat).filter(([k]) => k.startsWith('cl.'));
+		expect(items(zh).length).toBeGreaterThan(15);
+		for (const [k, label] of items(zh)) expect(label, k).not.toMatch(/^已/);
+		for (const [k, label] of items(en)) expect(label, k).not.toMatch(/^(Made|Marked|Done)\b/);
+	});
+});
