@@ -240,6 +240,11 @@ describe.each(testEngines())('accounts and audit on %s', (engine) => {
 		]);
 	});
 
+	it('answers a name with control characters (a NUL PostgreSQL cannot hold) as any failure', async () => {
+		for (const name of ['\u0000', 'county.admin\u0000', '\u0007x\u001f'])
+			expect(await login(d.db, name, 'wrong-password', meta)).toMatchObject({ ok: false });
+	});
+
 	it('locks an address that tries many names, for every name', async () => {
 		const from = { ...meta, ip: '2001:db8:77:1::5' };
 		for (let i = 0; i < ADDRESS_LOCK_AFTER_FAILURES; i++)
