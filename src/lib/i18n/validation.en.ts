@@ -29,6 +29,7 @@ export const validationEn: Record<keyof typeof validationZh, string> = {
 	'valid.flag': 'must be 0 or 1',
 	'valid.bbox': 'must be west,south,east,north: four numbers, west < east and south < north',
 	'valid.unique': 'must not repeat',
+	'valid.chars': 'it holds characters that cannot be stored',
 	'valid.form': 'the form could not be read',
 	'valid.unknownKey': 'is not a field of this request',
 	'check.conflict': "This check's number is already used by someone else's check: record it again"

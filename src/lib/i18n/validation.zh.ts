@@ -28,6 +28,7 @@ export const validationZh = {
 	'valid.flag': '应为 0 或 1',
 	'valid.bbox': '应为 西,南,东,北 四个数，西小于东、南小于北',
 	'valid.unique': '不能重复',
+	'valid.chars': '含有无法保存的字符',
 	'valid.form': '表单内容无法读取',
 	'valid.unknownKey': '不是可用的字段',
 	'check.conflict': '该检查编号已被其他人的检查使用：请重新登记'

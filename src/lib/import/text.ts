@@ -3,6 +3,7 @@
 // spreadsheet turned into scientific notation written out again. Nothing else is folded: a
 // name keeps its Chinese brackets (河流（洪湖市）), or a file exported from the app would read
 // back as a rename of every such name.
+import { withoutControls } from '$lib/controls';
 
 /** Full-width digits, Latin letters and the signs of a number (．－＋). */
 export const FULL_WIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff0d\uff0b]/g;
@@ -18,7 +19,8 @@ export const hasFullWidthDigits = (raw: unknown): boolean =>
 function foldCell(raw: unknown): string {
 	if (raw === null || raw === undefined) return '';
 	const s = typeof raw === 'number' ? numberText(raw) : String(raw);
-	return s
+	// a control character is in no one's name or note, and a NUL cannot be stored (a 500)
+	return withoutControls(s)
 		.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
 		.replace(/[\s\u00a0\u3000]+/g, ' ')
 		.trim();

@@ -8,6 +8,7 @@ import { issueField, issueReason, issueText } from '$lib/i18n/issues';
 import { fromShanghaiInput, normalizeCode, startOfShanghaiDay } from '$lib/i18n/admin-format';
 import { WATERWAY_KINDS } from '$lib/domain/equipment';
 import { isReportYear } from '$lib/domain/report-year';
+import { inputWithoutControls } from '$lib/controls';
 
 /** One reason per field (the first), for forms that show it next to the field. */
 export type FieldErrors = Record<string, string>;
@@ -21,7 +22,8 @@ export function parse<S extends v.GenericSchema>(
 	input: unknown,
 	locale: Locale
 ): Parsed<v.InferOutput<S>> {
-	const r = v.safeParse(schema, input);
+	// every route's text is read without control characters (a NUL is a 500 in PostgreSQL)
+	const r = v.safeParse(schema, inputWithoutControls(input));
 	if (r.success) return { ok: true, value: r.output };
 	const t = translator(locale);
 	const errors: FieldErrors = {};

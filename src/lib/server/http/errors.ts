@@ -47,7 +47,17 @@ export function refusalOf(locale: Locale, e: unknown): HttpRefusal | null {
 		return { status: 409, field: 'clientUuid', message: t('check.conflict') };
 	if (e instanceof CheckRejected || e instanceof CampaignRejected)
 		return { status: 400, field: e.field, message: isMessageKey(e.key) ? t(e.key) : e.key };
+	// text the database cannot hold (a NUL, a character outside UTF-8) that got past the edge's
+	// cleaning: the input is refused, as any bad input, not answered as the server's failure
+	if (isUntranslatableText(e))
+		return { status: 400, message: t('error.badRequest') + t('valid.chars') };
 	return null;
+}
+
+/** PostgreSQL's "invalid byte sequence" (22021) and "untranslatable character" (22P05). */
+function isUntranslatableText(e: unknown): boolean {
+	const code = (e as { code?: unknown } | null)?.code;
+	return code === '22021' || code === '22P05';
 }
 
 /** Throw SvelteKit's HTTP error for a service error; rethrow anything else unchanged. */

@@ -24,6 +24,7 @@ import { IMPORT_KINDS, KIND_FIELDS } from '$lib/import/kinds';
 import { IMPORT_UPLOAD_ID } from '$lib/import/upload';
 import { CSV_ENCODINGS } from '$lib/import/csv';
 import { CRS_CHOICES } from '$lib/import/coords';
+import { inputWithoutControls } from '$lib/controls';
 import { problemText, rejectedRow } from '$lib/import/messages';
 import { detectionText } from '$lib/import/crs-detect';
 import { isMessageKey, translator, type Locale } from '$lib/i18n';
@@ -39,7 +40,9 @@ const Form = v.object({
 			v.string(),
 			v.maxLength(4000),
 			v.parseJson(),
-			v.record(v.pipe(v.string(), v.maxLength(30)), v.pipe(v.string(), v.maxLength(300)))
+			v.record(v.pipe(v.string(), v.maxLength(30)), v.pipe(v.string(), v.maxLength(300))),
+			// a column named with a control character (a NUL cannot be stored as the kept mapping)
+			v.transform((m) => inputWithoutControls(m) as Record<string, string>)
 		)
 	),
 	sha256: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
