@@ -235,6 +235,59 @@ describe.each(testEngines())('hazard list exports on %s', (engine) => {
 			expect(ids(otherOpen.bytes)).not.toContain(id);
 	});
 
+	it('writes every hazard to the file where the page shows the first 500 and says so', async () => {
+		// a prefecture of its own with 505 late hazards: the open list and the county's escalated list
+		const [P3, C3, T3] = ['429400000000', '429401000000', '429401001000'];
+		const db = d.db;
+		for (const [code, level, parent] of [
+			[P3, 'prefecture', null],
+			[C3, 'county', P3],
+			[T3, 'township', C3]
+		] as const)
+			await sql`INSERT INTO admin_units (code, level, name, parent_code, center)
+				VALUES (${code}, ${level}, ${'戊' + level}, ${parent},
+					ST_SetSRID(ST_MakePoint(111::float8, 31::float8), 4326))`.execute(db);
+		const u = await sql<{ id: number }>`
+			INSERT INTO users (username, display_name, password_hash, role, jurisdiction_code)
+			VALUES ('hx.c3', 'hx.c3', 'x', 'county_admin', ${C3}) RETURNING id::float8 AS id`.execute(db);
+		const c3 = {
+			userId: u.rows[0].id,
+			username: 'hx.c3',
+			role: 'county_admin',
+			jurisdiction: C3
+		} as Principal;
+		const c = await sql<{ id: number }>`
+			INSERT INTO campaigns (name, area_code, starts_at, ends_at, rules, created_by)
+			VALUES ('汛期排查 戊', ${C3}, now() - interval '60 days', now() + interval '60 days', '{}', ${c3.userId})
+			RETURNING id::float8 AS id`.execute(db);
+		const t = await sql<{ id: number }>`
+			INSERT INTO campaign_targets (campaign_id, kind, name, area_code, geom, checklist, reason)
+			VALUES (${c.rows[0].id}, 'field', '工地 戊', ${T3},
+				ST_SetSRID(ST_MakePoint(111.5::float8, 31.5::float8), 4326), 'field', '{}')
+			RETURNING id::float8 AS id`.execute(db);
+		await sql`
+			INSERT INTO hazards (target_id, item, description, state, found_by, found_at, severity,
+				responsible, deadline, registered_by, registered_at)
+			SELECT ${t.rows[0].id}, 'secured', '', 'registered', ${c3.userId}, now() - interval '30 days',
+				'major', '王五', now() - interval '10 days' + g * interval '1 minute', ${c3.userId},
+				now() - interval '29 days'
+			FROM generate_series(1, 505) g`.execute(db);
+		const want = await openUnder(C3.slice(0, 6));
+		expect(want).toBe(505);
+		const page = await hazardsPage(db, c3);
+		expect(page.hazards).toHaveLength(500);
+		expect(page.limited).toBe(true);
+		expect(page.toMe).toHaveLength(500);
+		expect(page.toMeLimited).toBe(true);
+		// the file: every row, the page's 500 first in the page's order
+		const open = await download(GET, ROUTE, c3, 'format=csv');
+		expect(ids(open.bytes)).toHaveLength(want);
+		expect(ids(open.bytes).slice(0, 500)).toEqual(page.hazards.map((h) => h.id));
+		expect((await audits('hazards.open.csv')).at(-1)!.detail.rows).toBe(want);
+		const escalated = await download(GET, ROUTE, c3, 'list=escalated&format=xlsx');
+		expect(ogrinfo(escalated.bytes, 'xlsx').count).toBe(want);
+	});
+
 	it('refuses the escalated list to a township, and bad input with a Chinese 400, logging nothing', async () => {
 		const before = (
 			await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log

@@ -16,7 +16,9 @@ export const escalationEn: Record<keyof typeof escalationZh, string> = {
 	'esc.none': 'No open hazard in your area',
 	'esc.onlySupervised': 'Supervised only',
 	'esc.showAll': 'Show all',
-	'esc.limited': 'Only the first 500 are listed; every supervised one is among them',
+	'esc.limited':
+		'Only the first {n} are listed, every supervised one among them; the exported files hold them all',
+	'esc.toMeLimited': 'Only the first {n} are listed; the exported files hold them all',
 	'esc.campaign': 'Campaign',
 	'esc.area': 'Area',
 	'esc.supervision': 'Supervision',

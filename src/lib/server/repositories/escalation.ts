@@ -118,7 +118,8 @@ export interface HazardListRow {
 export async function hazardList(
 	db: Kysely<DB>,
 	sitePrefix: string,
-	opts: { supervisor?: string; limit: number }
+	/** `limit` null: every row (a file; the page shows the first ones) */
+	opts: { supervisor?: string; limit: number | null }
 ): Promise<HazardListRow[]> {
 	const r = await sql<HazardListRow>`
 		SELECT h.id::float8 AS id, t.campaign_id::float8 AS campaign_id, c.name AS campaign_name,
@@ -142,6 +143,6 @@ export async function hazardList(
 					: sql``
 			}
 		ORDER BY coalesce(top.level, 0) DESC, h.deadline NULLS LAST, h.id
-		LIMIT ${opts.limit}`.execute(db);
+		${opts.limit === null ? sql`` : sql`LIMIT ${opts.limit}`}`.execute(db);
 	return r.rows;
 }

@@ -71,36 +71,42 @@ export interface HazardListItem extends HazardListRow {
 export async function hazardsPage(
 	db: Kysely<DB>,
 	who: Principal,
-	opts: { supervisedOnly?: boolean } = {},
+	/** `limit`: the most rows of each list (the page's); null for every row (the files) */
+	opts: { supervisedOnly?: boolean; limit?: number | null } = {},
 	now = new Date()
 ): Promise<{
 	hazards: HazardListItem[];
 	toMe: HazardListItem[];
 	supervisorLevel: 'county' | 'prefecture' | null;
+	/** whether the open list had more rows than it shows */
 	limited: boolean;
+	/** whether the escalated list had more rows than it shows */
+	toMeLimited: boolean;
 }> {
 	const scope = scopeFor(who.jurisdiction);
 	await escalateDue(db, now, scope.sitePrefix);
 	const level = levelOfCode(who.jurisdiction);
 	const supervisorLevel = level === 'county' || level === 'prefecture' ? level : null;
 	const view = (r: HazardListRow): HazardListItem => ({ ...r, overdue: isOverdue(r, now) });
+	const limit = opts.limit === undefined ? HAZARD_LIST_LIMIT : opts.limit;
+	// one row more than shown: whether the list was cut
+	const asked = limit === null ? null : limit + 1;
 	const [all, toMe] = await Promise.all([
-		hazardList(db, scope.sitePrefix, { limit: HAZARD_LIST_LIMIT + 1 }),
+		hazardList(db, scope.sitePrefix, { limit: asked }),
 		supervisorLevel
-			? hazardList(db, scope.sitePrefix, {
-					supervisor: who.jurisdiction,
-					limit: HAZARD_LIST_LIMIT
-				})
+			? hazardList(db, scope.sitePrefix, { supervisor: who.jurisdiction, limit: asked })
 			: Promise.resolve([])
 	]);
+	const cut = <T>(rows: T[]) => (limit === null ? rows : rows.slice(0, limit));
 	// a child director: not the neighbouring villages' household visits
 	const reached = all.filter((r) => reachesTargetKind(who, r.target_kind, r.area_code));
 	const shown = opts.supervisedOnly ? reached.filter((r) => r.level > 0) : reached;
 	return {
-		hazards: shown.slice(0, HAZARD_LIST_LIMIT).map(view),
-		toMe: toMe.map(view),
+		hazards: cut(shown).map(view),
+		toMe: cut(toMe).map(view),
 		supervisorLevel,
-		limited: all.length > HAZARD_LIST_LIMIT
+		limited: limit !== null && all.length > limit,
+		toMeLimited: limit !== null && toMe.length > limit
 	};
 }
 

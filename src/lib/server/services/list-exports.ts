@@ -89,7 +89,8 @@ export async function hazardListFor(
 	locale: Locale
 ): Promise<ListExport & { resource: string }> {
 	const t = translator(locale);
-	const p = await hazardsPage(db, who, { supervisedOnly });
+	// every row: the page shows the first 500, and says the file has them all
+	const p = await hazardsPage(db, who, { supervisedOnly, limit: null });
 	if (list === 'escalated' && !p.supervisorLevel) throw new NotFoundError('hazards.escalated');
 	const rows = list === 'open' ? p.hazards : p.toMe;
 	const words = await campaignItemLabels(

@@ -6,7 +6,11 @@ import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { throwAsHttp } from '$lib/server/http/errors';
-import { hazardsPage, type HazardListItem } from '$lib/server/services/escalation';
+import {
+	HAZARD_LIST_LIMIT,
+	hazardsPage,
+	type HazardListItem
+} from '$lib/server/services/escalation';
 import { campaignItemLabels } from '$lib/server/services/checklists';
 import { blankOr, parseQuery } from '$lib/server/validation';
 import { labelKey } from '$lib/domain/checklist';
@@ -52,7 +56,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			hazards: p.hazards.map((h) => row(h, words)),
 			toMe: p.toMe.map((h) => row(h, words)),
 			supervisorLevel: p.supervisorLevel,
-			limited: p.limited
+			limited: p.limited,
+			toMeLimited: p.toMeLimited,
+			listLimit: HAZARD_LIST_LIMIT
 		};
 	} catch (e) {
 		throwAsHttp(locals.locale, e);
