@@ -243,6 +243,36 @@ describe('XLSX', () => {
 		});
 	});
 
+	it('refuses an id typed into a number cell past the 15 digits Excel keeps', async () => {
+		// 18 digits typed into a General cell: Excel keeps 421083123456789000 and shows
+		// 4.21083E+17; the file holds that number, whose last three digits are made up
+		const bytes = await xlsxBytes((ws) => {
+			HOME_HEADER.split(',').forEach((h, i) => (ws.getRow(1).getCell(i + 1).value = h));
+			const row = (r: number, id: number | string, village: number) => {
+				const x = ws.getRow(r);
+				[id, `儿童之家${r}`, village, 30, '开放', 113.45, 29.82].forEach(
+					(v, i) => (x.getCell(i + 1).value = v)
+				);
+			};
+			row(2, 421083123456789000, 421083001001);
+			// 15 digits: every one kept
+			row(3, 421083100000123, 421083001001);
+			row(4, 'A-4', 421083001001);
+		});
+		const t = await readXlsx(bytes);
+		const c = checkRows('children_homes', t, guessMapping('children_homes', t.headers), opts);
+		accountsForEveryRecord(t.records, c);
+		expect(c.problems.map((p) => [p.row, p.field, p.key])).toEqual([
+			[2, 'sourceId', 'scientificLost']
+		]);
+		expect(problemText(translator('zh-CN'), c.problems[0])).toBe(
+			'第 2 行，编号（列“编号”）：以科学计数法保存（“4.21083123456789E+17”），已丢失位数：请在 Excel 中将该列设为“文本”格式后重新导出'
+		);
+		expect(c.rows.map((r) => r.sourceId)).toEqual(['421083100000123', 'A-4']);
+		// a number past 15 digits in a field that is no id is the number it is
+		expect(t.records[0].cells['面积（平方米）']).toBe('30');
+	});
+
 	it('reads dates saved in the built-in Chinese formats of Excel on Chinese Windows', async () => {
 		// 42125 is 2015-05-01; the file names only the format's id (31 = yyyy"年"m"月"d"日"), as
 		// Excel writes it, so the reader must know the id is a date (it read 42125)

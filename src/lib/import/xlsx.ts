@@ -56,12 +56,24 @@ function dateText(d: Date): string {
 	return iso.slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * A number cell as text. Excel keeps 15 significant digits: an 18-digit id typed into a number
+ * cell is stored with its last digits turned to 0 (421083123456789123 is kept as
+ * 4.21083123456789E+17). Such a number (16 digits or more) is written as Excel shows it, in
+ * scientific notation, so the row check refuses it as an id whose digits are lost (it was read
+ * as 421083123456789000, an id made up) and reads it as that number in any other field.
+ */
+function numberCellText(n: number): string {
+	if (!Number.isInteger(n) || Math.abs(n) < 1e15) return numberText(n);
+	return n.toExponential().toUpperCase();
+}
+
 function cellText(v: ExcelJS.CellValue): string {
 	if (v === null || v === undefined) return '';
 	// a serial outside Excel's calendar (negative, or past 9999) in a date format: Excel shows
 	// ######, and so does the row's message (toISOString threw on it, a 500)
 	if (v instanceof Date) return Number.isNaN(v.getTime()) ? '######' : dateText(v);
-	if (typeof v === 'number') return numberText(v);
+	if (typeof v === 'number') return numberCellText(v);
 	if (typeof v === 'string' || typeof v === 'boolean') return String(v);
 	if (typeof v === 'object') {
 		if ('richText' in v) return v.richText.map((r) => r.text).join('');
