@@ -447,7 +447,10 @@ test('the layer panel exports a site layer as a file the import reads, for the w
 	expect(text.charCodeAt(0)).toBe(0xfeff);
 	const lines = text.slice(1).trim().split('\r\n');
 	// the import's own column names, in Chinese
-	expect(lines[0]).toBe('编号,类型,名称,区划代码,区划名称,容量,经度,纬度');
+	expect(lines[0]).toBe('编号,类型,名称,区划代码,区划名称,容量,经度,纬度,导出标记');
+	// the watermark in every row: who exported it and when
+	for (const l of lines.slice(1))
+		expect(l).toMatch(/,province\.admin 导出于 \d{4}-\d\d-\d\d \d\d:\d\d（北京时间）$/);
 	const n = await sql<{ n: number }>`
 		SELECT count(*)::int AS n FROM institutions WHERE admin_code LIKE '42%'`.execute(db.db);
 	expect(lines.length - 1).toBe(Number(n.rows[0].n));

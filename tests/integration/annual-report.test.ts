@@ -669,6 +669,10 @@ describe.each(testEngines())('annual report on %s', (engine) => {
 			expect(csv.name).toMatch(/-county\.admin\.csv$/);
 			const lines = csv.bytes.toString('utf8').slice(1).split('\r\n');
 			expect(lines[0]).toBe(`洪湖市${year}年度工作进展情况`);
+			// the watermark under the title: who exported it and when
+			expect(lines[1]).toMatch(
+				/^导出标记,县民政局管理员 导出于 \d{4}-\d\d-\d\d \d\d:\d\d（北京时间）$/
+			);
 			const section = (name: string) => {
 				const at = lines.indexOf(name);
 				expect(at, name).toBeGreaterThan(0);

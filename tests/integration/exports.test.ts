@@ -155,13 +155,14 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 		expect(lines[0]).toContain('Last checked (Beijing time)');
 		const line = lines.find((l) => l.startsWith(`${pond},`))!;
 		expect(line).toContain(',2,"Rescue rope, Rescue pole",');
-		// the time, the source's id and the township's code (what an import reads), then the
-		// point on the segment (lon, lat)
+		// the time, the source's id and the township's code (what an import reads), the point on
+		// the segment (lon, lat), then the watermark: who exported it and when
 		expect(line).toMatch(
 			new RegExp(
-				`,2026-05-15T09:00:00\\+08:00,[^,]+,${staff.jurisdiction},1\\d\\d\\.\\d{1,6},[23]\\d\\.\\d{1,6}$`
+				`,2026-05-15T09:00:00\\+08:00,[^,]+,${staff.jurisdiction},1\\d\\d\\.\\d{1,6},[23]\\d\\.\\d{1,6},Exported by county\\.admin at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(Beijing time\\)$`
 			)
 		);
+		expect(lines[0].endsWith(',Watermark')).toBe(true);
 		expect(new Set(lines.slice(1).map((l) => l.split(',')[1]))).toEqual(new Set([townName]));
 	});
 

@@ -164,9 +164,13 @@ describe.each(testEngines())('hazard list exports on %s', (engine) => {
 			'Deadline (last day)',
 			'Campaign',
 			'Longitude',
-			'Latitude'
+			'Latitude',
+			'Watermark'
 		]);
 		expect(lines[1]).toContain('Prefecture supervision');
+		// the watermark: who exported it and when, in every row (a CSV has no properties)
+		for (const l of lines.slice(1))
+			expect(l).toMatch(/,Exported by hx\.c1 at \d{4}-\d\d-\d\d \d\d:\d\d \(Beijing time\)$/);
 		// a formula is written as text
 		expect(csv.bytes.toString('utf8')).toContain(`"'=HYPERLINK(""http://x"")"`);
 		expect(csv.name).toMatch(/^丙县-Open hazards-\d{4}-\d\d-\d\d-\d{4}-hx\.c1\.csv$/);

@@ -169,8 +169,12 @@ describe.each(testEngines())('list exports on %s', (engine) => {
 			const zhCsv = await download(campaignsGET, route, county, `${q}&format=csv`, 'zh-CN');
 			const head = csvRows(zhCsv.bytes)[0].split(',');
 			const zt = translator('zh-CN');
-			const keys = head.filter((h) => h !== zt('export.lon') && h !== zt('export.lat'));
-			expect(keys).toHaveLength(head.length - 2);
+			// the CSV's watermark is its last column; the GeoJSON has it as `exported`
+			expect(head.at(-1)).toBe(zt('export.watermark'));
+			const keys = head
+				.slice(0, -1)
+				.filter((h) => h !== zt('export.lon') && h !== zt('export.lat'));
+			expect(keys).toHaveLength(head.length - 3);
 			const fc = JSON.parse(zhGeo.bytes.toString('utf8')) as GeoJSON.FeatureCollection;
 			expect(fc.features.length, list).toBeGreaterThan(0);
 			for (const f of fc.features) expect(Object.keys(f.properties!), list).toEqual(keys);

@@ -181,6 +181,12 @@ describe.each(testEngines())('coverage results export on %s', (engine) => {
 				csv.bytes.toString('utf8').slice(1).trim()
 			).data;
 			expect(rows).toHaveLength(3);
+			// the watermark, the last column of every row (the GeoJSON has it as `exported`)
+			expect(header.pop()).toBe(tr('export.watermark'));
+			for (const r of rows)
+				expect(r.pop()!.replace(/\d{4}-\d\d-\d\d \d\d:\d\d/, 'AT')).toBe(
+					tr('export.exportedBy', { user: 'planner', at: 'AT' })
+				);
 			const lon = header.indexOf(tr('plan.lon'));
 			const lat = header.indexOf(tr('plan.lat'));
 			expect(lon).toBeGreaterThan(-1);

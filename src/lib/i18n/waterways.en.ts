@@ -180,5 +180,6 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'export.lon': 'Longitude',
 	'export.lat': 'Latitude',
 	'export.geojson': 'Export GeoJSON',
+	'export.watermark': 'Watermark',
 	'export.exportedBy': 'Exported by {user} at {at} (Beijing time)'
 };

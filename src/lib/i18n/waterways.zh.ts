@@ -165,5 +165,6 @@ export const waterwaysZh = {
 	'export.lon': '经度',
 	'export.lat': '纬度',
 	'export.geojson': '导出 GeoJSON',
+	'export.watermark': '导出标记',
 	'export.exportedBy': '{user} 导出于 {at}（北京时间）'
 } as const;

@@ -12,7 +12,14 @@ import { stockChangeRows } from '$lib/charts/annual-compare-text';
 import { shownRate } from '$lib/map/colors';
 import { beijingYearOf } from '$lib/domain/report-year';
 import type { AnnualReport } from './services/annual-report';
-import { csvStream, isoChina, xlsxBookStream, type CellValue, type Table } from './exports';
+import {
+	csvMark,
+	csvStream,
+	isoChina,
+	xlsxBookStream,
+	type CellValue,
+	type Table
+} from './exports';
 import type { Watermark } from './exports';
 
 export type AnnualTableFormat = 'xlsx' | 'csv';
@@ -233,12 +240,12 @@ export function annualBody(
 			title
 		);
 	// the title first, then each table under its section's name, a blank line between
-	const rows: CellValue[][] = sections.flatMap((s) => [
-		[],
-		[s.name],
-		s.table.header,
-		...s.table.rows
-	]);
+	// who exported it and when under the title: the file's watermark
+	const by = csvMark(mark, locale);
+	const rows: CellValue[][] = [
+		[by.label, by.value],
+		...sections.flatMap((s) => [[], [s.name], s.table.header, ...s.table.rows])
+	];
 	return csvStream([title], once(rows));
 }
 

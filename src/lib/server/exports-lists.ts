@@ -2,13 +2,15 @@
 // targets, hazards) — in the three formats of the segment export (exports.ts): CSV (BOM,
 // formula-safe), XLSX (dates as date cells GDAL reads) and GeoJSON where the rows have places.
 // Each file carries its watermark: the XLSX's workbook properties, the GeoJSON's `exported`
-// member, and in every case the file's name (area, list, Beijing date and time, user).
+// member, the CSV's last column, and in every case the file's name (area, list, Beijing date
+// and time, user).
 import { translator, formatDistance, type Locale } from '$lib/i18n';
 import { campaignDays, deadlineDay } from '$lib/domain/campaign-dashboard';
 import { CHECKLIST_OF, type TargetKind, type TargetReason } from '$lib/domain/campaign';
 import type { CampaignRow, HazardRow, TargetRow } from './repositories/campaigns';
 import type { HazardListItem } from './services/escalation';
 import {
+	csvMark,
 	csvStream,
 	fileNamePart,
 	geojsonStream,
@@ -50,7 +52,7 @@ export function tableBody(
 	mark: Watermark,
 	locale: Locale
 ): ReadableStream<Uint8Array> {
-	if (format === 'csv') return csvStream(table.header, once(table.rows));
+	if (format === 'csv') return csvStream(table.header, once(table.rows), csvMark(mark, locale));
 	if (format === 'xlsx') return xlsxStream(table.header, once(table.rows), sheet, mark, locale);
 	const n = table.header.length;
 	const [lon, lat] = table.lonLat ?? [n - 2, n - 1];

@@ -150,16 +150,36 @@ async function* once(rows: CellValue[][]): RowChunks {
 	yield rows;
 }
 
+/**
+ * A CSV file's watermark: a last column named `label` with `value` in every row. A CSV has no
+ * properties, and a line above the header would be read by GDAL and Excel as the column names;
+ * in every row, the mark stays with rows copied out of the file.
+ */
+export interface CsvMark {
+	label: string;
+	value: string;
+}
+
+/** Who exported the file and when, as a CSV's last column: "admin 导出于 2026-12-07 18:30（北京时间）". */
+export function csvMark(mark: Watermark, locale: Locale): CsvMark {
+	const t = translator(locale);
+	const at = isoChina(mark.at).slice(0, 16).replace('T', ' ');
+	return { label: t('export.watermark'), value: t('export.exportedBy', { user: mark.user, at }) };
+}
+
 /** The UTF-8 bytes of a CSV file (BOM first), written as the chunks come. */
 export function csvStream(
 	header: readonly string[],
-	chunks: RowChunks
+	chunks: RowChunks,
+	mark?: CsvMark
 ): ReadableStream<Uint8Array> {
+	const tail = mark ? ',' + csvCell(mark.value) : '';
 	async function* lines() {
-		yield Buffer.from('\uFEFF' + header.map(csvCell).join(',') + '\r\n', 'utf8');
+		const head = mark ? [...header, mark.label] : header;
+		yield Buffer.from('\uFEFF' + head.map(csvCell).join(',') + '\r\n', 'utf8');
 		for await (const rows of chunks) {
 			if (!rows.length) continue;
-			yield Buffer.from(rows.map((r) => r.map(csvCell).join(',') + '\r\n').join(''), 'utf8');
+			yield Buffer.from(rows.map((r) => r.map(csvCell).join(',') + tail + '\r\n').join(''), 'utf8');
 			// a turn of the event loop: the socket is written between chunks (see xlsxStream)
 			await nextTurn();
 		}

@@ -19,6 +19,7 @@ import {
 import { findUnit } from '$lib/server/services/areas';
 import {
 	contentDisposition,
+	csvMark,
 	csvStream,
 	geojsonStream,
 	segmentFileName,
@@ -126,7 +127,7 @@ export const GET: RequestHandler = async (event) => {
 	});
 	const body =
 		format === 'csv'
-			? csvStream(header, rowChunks())
+			? csvStream(header, rowChunks(), csvMark(mark, locals.locale))
 			: format === 'xlsx'
 				? xlsxStream(header, rowChunks(), t('export.segments'), mark, locals.locale)
 				: geojsonStream(featureChunks(), mark);
