@@ -68,3 +68,48 @@ export function stockChangeRows(
 		change: change(c)
 	}));
 }
+
+/** The flood-season campaign figures of the annual report, in the order every table lists them. */
+export const CAMPAIGN_FIGURES = [
+	'campaigns',
+	'targets',
+	'visited',
+	'found',
+	'fixed',
+	'closed'
+] as const;
+export type CampaignFigure = (typeof CAMPAIGN_FIGURES)[number];
+
+/** A campaign figure's name: "专项行动次数", then the names the page's columns use. */
+export const campaignFigureName = (k: CampaignFigure, t: Translate): string =>
+	t(k === 'campaigns' ? 'annual.campaignsCount' : `annual.${k}`);
+
+/**
+ * The campaign figures compared with last year as the Excel, CSV and PDF write them: the
+ * headings (item, this year, last year, change) and a row of numbers per figure.
+ */
+export function campaignFigureTable(
+	now: Readonly<Record<CampaignFigure, number>>,
+	before: Readonly<Record<CampaignFigure, number>>,
+	years: { year: number; last: number },
+	t: Translate
+): {
+	header: string[];
+	rows: { key: CampaignFigure; name: string; now: number; before: number; change: number }[];
+} {
+	return {
+		header: [
+			t('annual.col.item'),
+			t('annual.col.thisYear', { year: years.year }),
+			t('annual.col.thisYear', { year: years.last }),
+			t('annual.col.change')
+		],
+		rows: CAMPAIGN_FIGURES.map((key) => ({
+			key,
+			name: campaignFigureName(key, t),
+			now: now[key],
+			before: before[key],
+			change: now[key] - before[key]
+		}))
+	};
+}

@@ -13,7 +13,7 @@ import type { AnnualReport } from './services/annual-report';
 import type { Watermark } from './exports';
 import { pairBarLengths } from '$lib/charts/scales';
 import { formatRatePct } from '$lib/charts/rate';
-import { stockChangeRows } from '$lib/charts/annual-compare-text';
+import { campaignFigureTable, stockChangeRows } from '$lib/charts/annual-compare-text';
 import { beijingYearOf } from '$lib/domain/report-year';
 
 export const ANNUAL_FONT_FILE = 'fonts/NotoSansSC-Regular-subset.otf';
@@ -273,33 +273,27 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 	}
 
 	heading(doc, t('annual.campaigns'), 12);
-	const keys = ['campaigns', 'targets', 'visited', 'found', 'fixed', 'closed'] as const;
-	const nameOf = (k: (typeof keys)[number]) =>
-		t(k === 'campaigns' ? 'annual.campaignsCount' : `annual.${k}`);
+	const figures = campaignFigureTable(
+		r.campaigns.totals,
+		r.lastYear.totals,
+		{ year: r.year, last: r.lastYear.year },
+		t
+	);
 	table(
 		doc,
 		namedFigures(0.34, 3),
-		[
-			t('annual.col.item'),
-			t('annual.col.thisYear', { year: r.year }),
-			t('annual.col.thisYear', { year: r.lastYear.year }),
-			t('annual.col.change')
-		],
-		keys.map((k) => [
-			nameOf(k),
-			formatCount(r.campaigns.totals[k], o.locale),
-			formatCount(r.lastYear.totals[k], o.locale),
-			signed(r.campaigns.totals[k] - r.lastYear.totals[k])
+		figures.header,
+		figures.rows.map((f) => [
+			f.name,
+			formatCount(f.now, o.locale),
+			formatCount(f.before, o.locale),
+			signed(f.change)
 		])
 	);
 	note(doc, t('annual.campaignsSumNote'));
 	// every figure, as the page's chart, each on its own scale (the larger year fills the row):
 	// a few campaigns beside thousands of targets drew as nothing on one shared scale
-	const charted = keys.map((k) => ({
-		k,
-		now: r.campaigns.totals[k],
-		before: r.lastYear.totals[k]
-	}));
+	const charted = figures.rows;
 	heading(
 		doc,
 		t('annual.campaignsChart', { year: r.year, last: r.lastYear.year }),
@@ -312,12 +306,12 @@ export async function annualReportPdf(r: AnnualReport, o: AnnualPdfOptions): Pro
 		doc,
 		charted.flatMap((c, i) => [
 			{
-				label: `${nameOf(c.k)} ${r.year}`,
+				label: `${c.name} ${r.year}`,
 				length: lengths[i].now,
 				text: formatCount(c.now, o.locale)
 			},
 			{
-				label: `${nameOf(c.k)} ${r.lastYear.year}`,
+				label: `${c.name} ${r.lastYear.year}`,
 				length: lengths[i].before,
 				text: formatCount(c.before, o.locale),
 				color: '#9bbfd9'

@@ -8,7 +8,7 @@
 // (formatRatePct), in columns and rows marked (%); "—" where the page shows no figure.
 import { translator, type Locale } from '$lib/i18n';
 import { formatDateTime } from '$lib/i18n/admin-format';
-import { stockChangeRows } from '$lib/charts/annual-compare-text';
+import { campaignFigureTable, stockChangeRows } from '$lib/charts/annual-compare-text';
 import { shownRate } from '$lib/map/colors';
 import { beijingYearOf } from '$lib/domain/report-year';
 import type { AnnualReport } from './services/annual-report';
@@ -147,22 +147,17 @@ export function annualSections(r: AnnualReport, locale: Locale, mark: Watermark)
 		}
 	};
 
-	const keys = ['campaigns', 'targets', 'visited', 'found', 'fixed', 'closed'] as const;
+	const figures = campaignFigureTable(
+		r.campaigns.totals,
+		r.lastYear.totals,
+		{ year: r.year, last: r.lastYear.year },
+		t
+	);
 	const totals: AnnualSection = {
 		name: t('annual.campaigns'),
 		table: {
-			header: [
-				t('annual.col.item'),
-				t('annual.col.thisYear', { year: r.year }),
-				t('annual.col.thisYear', { year: r.lastYear.year }),
-				t('annual.col.change')
-			],
-			rows: keys.map((k) => [
-				t(k === 'campaigns' ? 'annual.campaignsCount' : `annual.${k}`),
-				r.campaigns.totals[k],
-				r.lastYear.totals[k],
-				r.campaigns.totals[k] - r.lastYear.totals[k]
-			])
+			header: figures.header,
+			rows: figures.rows.map((f) => [f.name, f.now, f.before, f.change])
 		}
 	};
 
