@@ -163,8 +163,8 @@ async function resize(db: Kysely<DB>, scale: number, log: (m: string) => void): 
 				length_m, true
 			FROM waterways ORDER BY id`.execute(db);
 		await sql`
-			INSERT INTO safety_equipment (waterway_id, item, status, checked_at, note)
-			SELECT w.id, se.item, se.status, se.checked_at, se.note
+			INSERT INTO safety_equipment (waterway_id, item, status, checked_at, note, inspected_at)
+			SELECT w.id, se.item, se.status, se.checked_at, se.note, se.inspected_at
 			FROM waterways w
 			JOIN safety_equipment se ON se.waterway_id = substring(w.name from '·(\\d+)$')::bigint
 			WHERE w.id > ${max.rows[0].m}`.execute(db);

@@ -407,6 +407,8 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		expect(history[0]).toEqual({
 			key: `check:${b.id}`,
 			checkId: b.id,
+			// a field check is an inspection (a rescue's use of items is not: rescue-not-inspection)
+			kind: 'inspection',
 			at: afternoon,
 			by: expect.any(String),
 			note: '下午复查：救生圈被拿走',
@@ -442,6 +444,7 @@ describe.each(testEngines())('equipment checks on %s', (engine) => {
 		expect(seeded.length).toBe(events.rows.find((r) => r.check_id === null)!.n);
 		for (const h of seeded) {
 			expect(h.checkId).toBeNull();
+			expect(h.kind).toBeNull();
 			expect(h.key).toMatch(/^event:\d+$/);
 			expect(h.items).toHaveLength(1);
 			expect(h.photos).toEqual([]);

@@ -77,10 +77,11 @@ describe.each(testEngines())('segment list export on %s', (engine) => {
 			['pole', 'damaged']
 		])
 			await sql`
-				INSERT INTO safety_equipment (waterway_id, item, status, checked_at)
-				VALUES (${pond}, ${item}, ${status}, '2026-05-15T01:00:00Z')
+				INSERT INTO safety_equipment (waterway_id, item, status, checked_at, inspected_at)
+				VALUES (${pond}, ${item}, ${status}, '2026-05-15T01:00:00Z', '2026-05-15T01:00:00Z')
 				ON CONFLICT (waterway_id, item)
-				DO UPDATE SET status = excluded.status, checked_at = excluded.checked_at`.execute(d.db);
+				DO UPDATE SET status = excluded.status, checked_at = excluded.checked_at,
+					inspected_at = excluded.inspected_at`.execute(d.db);
 	});
 	afterAll(async () => {
 		await d?.close();

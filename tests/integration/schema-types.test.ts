@@ -37,7 +37,8 @@ const COLUMNS = {
 		'checked_at',
 		'note',
 		'checked_by',
-		'photo_id'
+		'photo_id',
+		'inspected_at'
 	],
 	children: [
 		'id',
@@ -147,7 +148,8 @@ const COLUMNS = {
 		'recorded_at',
 		'received_at',
 		'position',
-		'note'
+		'note',
+		'kind'
 	],
 	equipment_events: [
 		'id',

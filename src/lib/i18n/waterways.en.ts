@@ -79,6 +79,8 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'seg.photoOf': 'Photo of {item}',
 	'seg.checkPhoto': 'Photo of the site',
 	'seg.by': 'By',
+	'seg.rescue': 'Used in a rescue',
+	'seg.rescueNote': 'Taken in an emergency rescue, not an inspection',
 	'kindRule.children': "children's residences",
 	'kindRule.village': 'village',
 	'kindRule.school': 'school',

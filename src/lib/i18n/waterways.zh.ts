@@ -72,6 +72,9 @@ export const waterwaysZh = {
 	'seg.photoOf': '{item}照片',
 	'seg.checkPhoto': '现场照片',
 	'seg.by': '登记人',
+	// a rescue's use of items in the history: it set their state, it was no inspection
+	'seg.rescue': '救援使用',
+	'seg.rescueNote': '应急救援中用掉，非检查',
 	'kindRule.children': '儿童住所',
 	'kindRule.village': '村庄',
 	'kindRule.school': '学校',

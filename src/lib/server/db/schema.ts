@@ -50,10 +50,13 @@ export interface SafetyEquipmentTable {
 	waterway_id: number;
 	item: 'sign' | 'buoy' | 'rope' | 'pole' | 'barrier';
 	status: Generated<'present' | 'missing' | 'damaged' | 'used' | 'unknown'>;
+	/** the time of the state held: the newest check of the item, a rescue's included */
 	checked_at: Timestamp | null;
 	note: string | null;
 	checked_by: number | null;
 	photo_id: number | null;
+	/** the item's newest inspection: a rescue's use leaves it (migration 0032) */
+	inspected_at: Timestamp | null;
 }
 
 export interface ChildrenTable {
@@ -157,6 +160,8 @@ export interface EquipmentChecksTable {
 	received_at: GeneratedTimestamp;
 	position: Geometry | null;
 	note: string | null;
+	/** an inspection, or the record of items used in a rescue (migration 0032) */
+	kind: Generated<'inspection' | 'rescue'>;
 }
 
 /** Append-only history of every item state (migration 0003). */

@@ -1,4 +1,6 @@
 // Four-item slots: current state, field checks (idempotent by client UUID), photos, history.
+// A check is an inspection, or the record of the items a rescue used (services/emergency.ts):
+// both set the items' state; only an inspection moves when they were last inspected.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import {
@@ -13,7 +15,12 @@ import { USABLE_ITEMS, underPrefix } from '../db/postgis';
 /** The one definition of a usable item (db/postgis.ts), for the repositories of the slots' readers. */
 export { USABLE_ITEMS };
 
+/** An inspection of the items, or the record of items used in a rescue (migration 0032). */
+export type CheckKind = 'inspection' | 'rescue';
+
 export interface CheckInput {
+	/** an inspection unless said: a rescue sets the items' state but is no inspection */
+	kind?: CheckKind;
 	clientUuid: string;
 	waterwayId: number;
 	userId: number;
@@ -40,8 +47,8 @@ export type CheckResult = { id: number; duplicate: boolean; byUser: number };
 /** Insert a check exactly once. Must run inside a transaction. */
 export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<CheckResult> {
 	const ins = await sql<{ id: number }>`
-		INSERT INTO equipment_checks (client_uuid, waterway_id, user_id, recorded_at, position, note)
-		VALUES (${c.clientUuid}::uuid, ${c.waterwayId}, ${c.userId}, ${c.recordedAt},
+		INSERT INTO equipment_checks (kind, client_uuid, waterway_id, user_id, recorded_at, position, note)
+		VALUES (${c.kind ?? 'inspection'}, ${c.clientUuid}::uuid, ${c.waterwayId}, ${c.userId}, ${c.recordedAt},
 			CASE WHEN ${c.lon}::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${c.lon}::float8, ${c.lat}::float8), 4326) END,
 			${c.note})
 		ON CONFLICT (client_uuid) DO NOTHING
@@ -79,6 +86,13 @@ export async function insertCheck(trx: Kysely<DB>, c: CheckInput): Promise<Check
 				photo_id = coalesce(${photoId}::bigint, photo_id), note = ${c.note}
 			WHERE waterway_id = ${c.waterwayId} AND item = ${s.item}
 				AND (checked_at IS NULL OR checked_at <= ${c.recordedAt})`.execute(trx);
+		// an inspection is the item's last inspection if newer, also when a newer rescue holds
+		// the state; a rescue's use leaves it
+		if ((c.kind ?? 'inspection') === 'inspection')
+			await sql`
+				UPDATE safety_equipment SET inspected_at = ${c.recordedAt}
+				WHERE waterway_id = ${c.waterwayId} AND item = ${s.item}
+					AND (inspected_at IS NULL OR inspected_at < ${c.recordedAt})`.execute(trx);
 	}
 	return { id: checkId, duplicate: false, byUser: c.userId };
 }
@@ -136,6 +150,8 @@ export interface HistoryEntry {
 	/** `check:<id>`, or `event:<id>` for an event without a check */
 	key: string;
 	checkId: number | null;
+	/** a check's kind: a rescue's use of items is no inspection; null for an event without a check */
+	kind: CheckKind | null;
 	at: Date;
 	by: string | null;
 	note: string | null;
@@ -156,6 +172,7 @@ export async function history(
 	const r = await sql<{
 		id: number;
 		check_id: number | null;
+		kind: CheckKind | null;
 		item: EquipmentItem;
 		status: EquipmentStatus;
 		at: Date;
@@ -172,10 +189,12 @@ export async function history(
 			ORDER BY max(ev.at) DESC, max(ev.id) DESC
 			LIMIT ${limit}
 		)
-		SELECT ev.id, ev.check_id, ev.item, ev.status, ev.at, u.display_name AS by, ev.photo_id, ev.note
+		SELECT ev.id, ev.check_id, c.kind, ev.item, ev.status, ev.at, u.display_name AS by, ev.photo_id,
+			ev.note
 		FROM entries e
 		JOIN equipment_events ev ON ev.waterway_id = ${waterwayId}
 			AND (ev.check_id = e.check_id OR ev.id = e.event_id)
+		LEFT JOIN equipment_checks c ON c.id = ev.check_id
 		LEFT JOIN users u ON u.id = ev.user_id
 		ORDER BY e.at DESC, e.last_id DESC, array_position(${ITEM_ORDER}, ev.item), ev.id`.execute(db);
 	const entries: HistoryEntry[] = [];
@@ -187,6 +206,7 @@ export async function history(
 			e = {
 				key,
 				checkId: x.check_id,
+				kind: x.kind,
 				at: x.at,
 				by: x.by,
 				note: x.note,
@@ -228,7 +248,10 @@ export interface SegmentRow {
 	near_kinds: string[];
 	river_chief_id: number | null;
 	river_chief_name: string | null;
-	/** the last check of any of the four items (a barrier-only check does not count) */
+	/**
+	 * the last inspection of any of the four items (a barrier-only check does not count, nor a
+	 * rescue's use of items)
+	 */
 	last_checked: Date | null;
 	/** whether the four-item rule has judged it yet (segment_requirements has its row) */
 	judged: boolean;
@@ -268,7 +291,7 @@ export async function listSegments(db: Kysely<DB>, f: SegmentFilter): Promise<Se
 		LEFT JOIN users u ON u.id = w.river_chief_id
 		LEFT JOIN LATERAL (
 			SELECT ${USABLE_ITEMS} AS usable,
-				max(checked_at) FILTER (WHERE item <> 'barrier') AS last_checked,
+				max(inspected_at) FILTER (WHERE item <> 'barrier') AS last_checked,
 				array_agg(item ORDER BY item) FILTER (WHERE status = 'present' AND item <> 'barrier') AS usable_items
 			FROM safety_equipment se WHERE se.waterway_id = w.id
 		) e ON true

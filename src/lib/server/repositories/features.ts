@@ -22,7 +22,13 @@ export interface WaterwayDetail extends Placed {
 	kind: string;
 	name: string;
 	lengthM: number;
-	slots: { item: EquipmentItem; status: EquipmentStatus; checkedAt: string | null }[];
+	/** checkedAt: the time of the state; inspectedAt: the last inspection (a rescue is none) */
+	slots: {
+		item: EquipmentItem;
+		status: EquipmentStatus;
+		checkedAt: string | null;
+		inspectedAt: string | null;
+	}[];
 }
 export interface HomeDetail extends Placed {
 	layer: 'home';
@@ -81,7 +87,7 @@ export async function featureDetail(
 			if (!w) return null;
 			const slots = await db
 				.selectFrom('safety_equipment')
-				.select(['item', 'status', 'checked_at'])
+				.select(['item', 'status', 'checked_at', 'inspected_at'])
 				.where('waterway_id', '=', id)
 				.execute();
 			const order = ['sign', 'buoy', 'rope', 'pole', 'barrier'];
@@ -101,7 +107,8 @@ export async function featureDetail(
 					.map((s) => ({
 						item: s.item,
 						status: s.status,
-						checkedAt: s.checked_at ? new Date(s.checked_at).toISOString() : null
+						checkedAt: s.checked_at ? new Date(s.checked_at).toISOString() : null,
+						inspectedAt: s.inspected_at ? new Date(s.inspected_at).toISOString() : null
 					}))
 			};
 		}

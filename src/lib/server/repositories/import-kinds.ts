@@ -586,13 +586,14 @@ export async function applyEquipment(
 		FROM ${rows()} JOIN waterways w ON w.source_id = r.sid
 		WHERE w.township_code LIKE ${underPrefix(prefix)}`.execute(db);
 	await sql`
-		INSERT INTO safety_equipment (waterway_id, item, status, checked_at, checked_by)
-		SELECT w.id, r.item, r.status, coalesce(r.at, now()), ${userId}
+		INSERT INTO safety_equipment (waterway_id, item, status, checked_at, checked_by, inspected_at)
+		SELECT w.id, r.item, r.status, coalesce(r.at, now()), ${userId}, coalesce(r.at, now())
 		FROM ${rows()} JOIN waterways w ON w.source_id = r.sid
 		WHERE w.township_code LIKE ${underPrefix(prefix)}
+		-- an imported state is an inspection's (a rescue is recorded only in the app)
 		ON CONFLICT (waterway_id, item) DO UPDATE SET
 			status = excluded.status, checked_at = excluded.checked_at, checked_by = excluded.checked_by,
-			note = NULL
+			note = NULL, inspected_at = excluded.inspected_at
 		WHERE safety_equipment.checked_at IS NULL OR safety_equipment.checked_at <= excluded.checked_at`.execute(
 		db
 	);

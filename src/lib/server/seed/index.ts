@@ -109,9 +109,11 @@ export async function seedDemo(
 				}
 			});
 			await sql`
-				INSERT INTO safety_equipment (waterway_id, item, status, checked_at)
-				SELECT w, i, s, CASE WHEN s = 'unknown' THEN NULL ELSE timestamptz '2026-05-15 09:00+08' END
-				FROM unnest(${wid}::bigint[], ${item}::text[], ${status}::text[]) AS x(w, i, s)`.execute(trx);
+				INSERT INTO safety_equipment (waterway_id, item, status, checked_at, inspected_at)
+				SELECT w, i, s, at, at
+				FROM unnest(${wid}::bigint[], ${item}::text[], ${status}::text[]) AS x(w, i, s),
+					LATERAL (SELECT CASE WHEN s = 'unknown' THEN NULL
+						ELSE timestamptz '2026-05-15 09:00+08' END AS at) a`.execute(trx);
 		});
 
 		log(`seeding synthetic children for ${villages.length} villages`);

@@ -62,8 +62,9 @@ export async function rescueOpen(
 }
 
 /**
- * Record that items on a segment were used in a rescue: a check whose slots are "used", through
- * the same change path as a field check (current state, history, data version), audited with
+ * Record that items on a segment were used in a rescue: a check of kind 'rescue' whose slots are
+ * "used", through the same change path as a field check (current state, history, data version),
+ * but not the segment's last inspection (最近检查), audited with
  * the emergency that allows it. Only emergency staff, inside an emergency in force over the
  * segment. Idempotent by the client's UUID.
  */
@@ -98,7 +99,9 @@ export async function recordRescueUse(
 	const slots = (items as RescueItem[]).map((item) => ({ item, status: 'used' as const }));
 	const note = input.note?.trim().slice(0, 500) || null;
 	const result = await db.transaction().execute(async (trx) => {
+		// a rescue, not an inspection: the items' state follows, their last inspection does not
 		const r = await insertCheck(trx, {
+			kind: 'rescue',
 			clientUuid: input.clientUuid.toLowerCase(),
 			waterwayId: input.waterwayId,
 			userId: who.userId,
