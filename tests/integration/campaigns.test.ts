@@ -339,6 +339,28 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		const open = await sql<{ n: number }>`
 			SELECT count(*)::int AS n FROM hazards WHERE target_id = ${school.id}`.execute(d.db);
 		expect(open.rows[0].n).toBe(1);
+		// the wall recorded 正常 by a later check: not a fix (that needs its photo and another
+		// person's verification), but the hazard's log says it was seen so, by whom and why
+		const okAnswers = sub.answers.map((a) =>
+			a.item === 'wall' ? { item: a.item, answer: 'ok' as const, note: '看不到裂缝' } : a
+		);
+		await recordTargetCheck(
+			d.db,
+			staff,
+			{ ...sub, clientUuid: randomUUID(), recordedAt: new Date(), answers: okAnswers },
+			meta
+		);
+		page = await hazardPage(d.db, admin, hid);
+		expect(page.hazard.state).toBe('registered');
+		expect(page.events.at(-1)).toMatchObject({
+			from_state: 'registered',
+			to_state: 'registered',
+			seen_ok: true,
+			note: '看不到裂缝'
+		});
+		// only the wall's hazard is noted (the other items had none), and nothing else counted
+		expect(page.events.filter((e) => e.seen_ok)).toHaveLength(1);
+		expect(page.events.filter((e) => !e.seen_ok).every((e) => e.note !== '看不到裂缝')).toBe(true);
 		// a step taken on what the user saw before someone else moved it on changes nothing
 		await expect(
 			stepHazard(d.db, admin, hid, { ...register, expected: 'found' }, null, meta)
@@ -398,6 +420,8 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		expect(page.events.map((e) => [e.from_state, e.to_state])).toEqual([
 			[null, 'found'],
 			['found', 'registered'],
+			// seen again (有隐患), then seen fine (正常): neither moves the hazard
+			['registered', 'registered'],
 			['registered', 'registered'],
 			['registered', 'fixed'],
 			['fixed', 'registered'],

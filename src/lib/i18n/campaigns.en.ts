@@ -130,6 +130,9 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hz.reject': 'Send back to fix again',
 	'hz.verifyNote': "Verifier's note",
 	'hz.log': 'History',
+	'hz.log.seenOk': 'checked again: recorded as fine',
+	'hz.seenOkHint':
+		'The latest check recorded this item as fine. That does not close the hazard: if it has been fixed, record the fix (with a photo after it), then someone else verifies and closes it.',
 	'hz.log.seenAgain': 'checked again: still there',
 	'hz.log.recordedAt': 'recorded in the field at {at}; this is when it arrived',
 	'hz.noActions': 'There is nothing you can do with this hazard now',

@@ -128,6 +128,9 @@ export const campaignsZh = {
 	'hz.reject': '退回重新整改',
 	'hz.verifyNote': '核实意见',
 	'hz.log': '处理记录',
+	'hz.log.seenOk': '再次排查：记为正常',
+	'hz.seenOkHint':
+		'最近一次排查将此项记为“正常”。隐患不会因此销号：如确已整改，请登记整改（附整改后照片），再由他人核实销号。',
 	'hz.log.seenAgain': '再次排查：隐患仍在',
 	'hz.log.recordedAt': '现场记录于 {at}，此为上传时间',
 	'hz.noActions': '您现在不能对此隐患进行操作',

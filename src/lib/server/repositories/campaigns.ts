@@ -564,6 +564,24 @@ export async function insertTargetCheck(
 		.execute();
 	const hazards: number[] = [];
 	const found = c.answers.filter((x) => x.answer === 'hazard');
+	// an item with an open hazard answered 正常 later: not a fix (a fix is recorded with its photo
+	// and verified by another person), but the hazard's log says it was seen so, when and by whom
+	const seenOk = c.answers.filter((x) => x.answer === 'ok').map((x) => x.item);
+	if (seenOk.length) {
+		const open = await sql<{ id: number; state: HazardState; item: string }>`
+			SELECT id::float8 AS id, state, item FROM hazards
+			WHERE target_id = ${c.targetId} AND item = ANY(${seenOk}::text[]) AND state <> 'closed'
+			ORDER BY id`.execute(trx);
+		for (const h of open.rows)
+			await appendHazardEvent(trx, {
+				hazardId: h.id,
+				from: h.state,
+				to: h.state,
+				userId: c.userId,
+				note: c.answers.find((x) => x.item === h.item)?.note ?? null,
+				detail: { seenOk: checkId }
+			});
+	}
 	// two checks of one target at once (two phones back in signal) take turns here, so both
 	// cannot miss the other's new hazard; other writers of the target are not held
 	if (found.length)
@@ -789,6 +807,8 @@ export async function hazardEvents(
 		note: string | null;
 		/** when a step sent from the phone's outbox was taken there (services: takenInField) */
 		taken_at: Date | null;
+		/** a later check answered the item 正常 (the hazard stays as it was) */
+		seen_ok: boolean;
 	}[]
 > {
 	const r = await sql<{
@@ -799,9 +819,10 @@ export async function hazardEvents(
 		at: Date;
 		note: string | null;
 		taken_at: Date | null;
+		seen_ok: boolean;
 	}>`
 		SELECT e.id::float8 AS id, e.from_state, e.to_state, u.display_name AS user_name, e.at, e.note,
-			(e.detail->>'takenAt')::timestamptz AS taken_at
+			(e.detail->>'takenAt')::timestamptz AS taken_at, coalesce(e.detail ? 'seenOk', false) AS seen_ok
 		FROM hazard_events e JOIN users u ON u.id = e.user_id
 		WHERE e.hazard_id = ${hazardId} ORDER BY e.id`.execute(db);
 	return r.rows;
