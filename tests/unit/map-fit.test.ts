@@ -237,5 +237,12 @@ describe('the frame of "my targets"', () => {
 	it('frames the phone alone when there are no targets, and the targets without a position', () => {
 		expect(targetsFrame([], [114.3, 30.6])).toEqual([114.3, 30.6, 114.3, 30.6]);
 		expect(targetsFrame(targets, null)).toEqual(boundsOfPoints(targets));
+		// no target and no position: the worker's own area, not the whole province
+		const township: [number, number, number, number] = [113.4, 29.7, 113.6, 29.9];
+		expect(targetsFrame([], null, township)).toEqual(township);
+		expect(targetsFrame([], null)).toEqual(boundsOfPoints([]));
+		// targets (or a position) are framed as before, the area aside
+		expect(targetsFrame(targets, null, township)).toEqual(boundsOfPoints(targets));
+		expect(targetsFrame([], [114.3, 30.6], township)).toEqual([114.3, 30.6, 114.3, 30.6]);
 	});
 });

@@ -220,8 +220,11 @@ export const HERE_FRAMED_WITHIN_M = 5_000;
 export function targetsFrame(
 	targets: readonly (readonly [number, number])[],
 	here: readonly [number, number] | null,
+	/** the worker's own area, framed when there is nothing else (else: the whole province) */
+	area: Bounds | null = null,
 	nearMeters = HERE_FRAMED_WITHIN_M
 ): Bounds {
+	if (!targets.length && !here && area) return area;
 	if (!here) return boundsOfPoints(targets);
 	const near = !targets.length || targets.some((t) => haversineMeters(t, here) <= nearMeters);
 	return boundsOfPoints(near ? [...targets, here] : targets);

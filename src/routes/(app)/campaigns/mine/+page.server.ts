@@ -7,16 +7,20 @@ import { database } from '$lib/server/db';
 import { signedIn } from '$lib/server/http/guard';
 import { myTargets, othersInMyArea } from '$lib/server/services/campaigns';
 import { fieldFindArea } from '$lib/server/services/field';
+import { findUnit } from '$lib/server/services/areas';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = signedIn(locals);
 	const { db } = await database();
-	const [rows, others, findArea] = await Promise.all([
+	const [rows, others, findArea, unit] = await Promise.all([
 		myTargets(db, user.principal),
 		othersInMyArea(db, user.principal),
-		fieldFindArea(db, user.principal)
+		fieldFindArea(db, user.principal),
+		findUnit(db, user.principal.jurisdiction)
 	]);
 	return {
+		// the map frames the worker's own area when it has no target (not the whole province)
+		areaBounds: unit?.bbox ?? null,
 		// the boundary a find in the field must fall in, so the phone refuses one outside without
 		// signal (the page is kept for offline use); null for an area too large to send
 		findArea,
