@@ -74,6 +74,8 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'tk.segment': 'Waterway segment',
 	'tk.children_home': "Children's home",
 	'tk.station': 'Sunshine Station',
+	'tk.householdCodeNote':
+		"The letters after the village name are this household visit's code, to tell visits apart; they stand for no child's name or home.",
 	'tk.village': 'Household visits (village)',
 	'tk.field': 'Found in the field',
 	'why.near_water': '{d} from "{water}", within the {limit} m limit',

@@ -73,6 +73,8 @@ export const campaignsZh = {
 	'tk.segment': '水域河段',
 	'tk.children_home': '儿童之家',
 	'tk.station': '阳光驿站',
+	'tk.householdCodeNote':
+		'名称中的字母编号是本次入户走访的代号，用来区分各次走访，不对应任何儿童的姓名或住址。',
 	'tk.village': '入户走访（村）',
 	'tk.field': '现场发现',
 	'why.near_water': '距“{water}” {d}，在预警距离 {limit} 米内',
