@@ -138,6 +138,38 @@ describe.each(testEngines())('list exports on %s', (engine) => {
 			const shown = r[col];
 			expect(shown === '—' ? null : Number(shown)).toBe(shown === '—' ? null : released.get(r[0]));
 		}
+		// every column its own name: the GeoJSON keys properties by it, and two "Share (%)"
+		// columns were one property there, the near-water share lost under the other's name
+		const names = head.slice(0, -1);
+		expect(new Set(names).size).toBe(names.length);
+		const geo = await download(
+			dashboardGET,
+			'/api/exports/dashboard',
+			county,
+			'table=exposure&format=geojson',
+			'zh-CN'
+		);
+		const fc = JSON.parse(geo.bytes.toString('utf8')) as GeoJSON.FeatureCollection;
+		const zhCsv = await download(
+			dashboardGET,
+			'/api/exports/dashboard',
+			county,
+			'table=exposure&format=csv',
+			'zh-CN'
+		);
+		const [zhHead, ...zhRows] = csvRows(zhCsv.bytes).map((l) => l.split(','));
+		const zt = translator('zh-CN');
+		const geoKeys = zhHead.filter(
+			(h) => h !== zt('export.lon') && h !== zt('export.lat') && h !== zt('export.watermark')
+		);
+		expect(fc.features).toHaveLength(zhRows.length);
+		for (const f of fc.features) {
+			expect(Object.keys(f.properties!)).toEqual(geoKeys);
+			const row = zhRows.find((r) => r[0] === f.properties![geoKeys[0]])!;
+			expect(geoKeys.map((k) => String(f.properties![k]))).toEqual(
+				geoKeys.map((k) => row[zhHead.indexOf(k)])
+			);
+		}
 	});
 
 	it('writes a campaign’s targets and hazards within the viewer’s scope, placed and dated', async () => {

@@ -183,5 +183,7 @@ export const waterwaysEn: Record<keyof typeof waterwaysZh, string> = {
 	'export.lat': 'Latitude',
 	'export.geojson': 'Export GeoJSON',
 	'export.watermark': 'Watermark',
+	'export.nearShare': 'Share near incomplete segments',
+	'export.uncoveredShare': 'Share with no usable home or station within {coverage} m',
 	'export.exportedBy': 'Exported by {user} at {at} (Beijing time)'
 };

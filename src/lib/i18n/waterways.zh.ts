@@ -169,5 +169,7 @@ export const waterwaysZh = {
 	'export.lat': '纬度',
 	'export.geojson': '导出 GeoJSON',
 	'export.watermark': '导出标记',
+	'export.nearShare': '未配齐河段附近儿童占比',
+	'export.uncoveredShare': '{coverage} 米内无可用儿童之家/驿站的儿童占比',
 	'export.exportedBy': '{user} 导出于 {at}（北京时间）'
 } as const;

@@ -59,9 +59,11 @@ export function exposureTable(
 			t('dash.table.area'),
 			t('dash.table.children'),
 			t('dash.table.near'),
-			`${t('dash.table.nearShare')} (%)`,
+			// each share named for what it is a share of: a file's columns are read by name (the
+			// GeoJSON's properties are keyed by it), and the screen's two "占比" were one there
+			`${t('export.nearShare')} (%)`,
 			t('exp.uncovered', { coverage: coverageM }),
-			`${t('dash.table.uncoveredShare')} (%)`
+			`${t('export.uncoveredShare', { coverage: coverageM })} (%)`
 		],
 		rows: (sorted ? rows : sortExposure(rows, spec)).map((r) => [
 			r.name,
