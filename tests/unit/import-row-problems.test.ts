@@ -46,6 +46,30 @@ describe('every problem of a row', () => {
 		expect(c.held[0].failed.sort()).toEqual(['birthDate', 'categories', 'lon']);
 	});
 
+	it('a child listed in a category the plan does not allow at their age is refused with the rule', () => {
+		const h = ['记录编号', '村代码', '出生日期', '类别', '经度', '纬度'];
+		const t = table(h, [
+			// 21 years old as 留守儿童: an adult counted in every released figure
+			['C-1', '421083100201', '2005-01-01', '留守儿童', '113.5', '29.8'],
+			// 16 on the day: too old to be left-behind, young enough to be an orphan
+			['C-2', '421083100201', '2010-06-01', '孤儿、留守儿童', '113.5', '29.8'],
+			// 15, the day before the birthday: still left-behind
+			['C-3', '421083100201', '2010-06-02', '留守儿童', '113.5', '29.8'],
+			// 18: no longer a child in difficulty
+			['C-4', '421083100201', '2008-05-31', '孤儿', '113.5', '29.8']
+		]);
+		const c = checkRows('children', t, guessMapping('children', h), opts);
+		expect(c.problems.map((p) => [p.row, p.field, p.key, p.params?.value, p.params?.age])).toEqual([
+			[2, 'categories', 'outOfAge', '留守儿童', 21],
+			[3, 'categories', 'outOfAge', '留守儿童', 16],
+			[5, 'categories', 'outOfAge', '孤儿', 18]
+		]);
+		expect(c.rows.map((r) => r.row)).toEqual([4]);
+		expect(rejectedRow(translator('zh-CN'), c.problems[0]).reason).toBe(
+			'出生日期 2005-01-01，已满 21 周岁，不能列为“留守儿童”：留守儿童须未满 16 周岁，困境儿童须未满 18 周岁'
+		);
+	});
+
 	it('a home whose only fault is its name keeps its location for the database checks', () => {
 		const h = ['编号', '名称', '村代码', '面积', '状态', '经度', '纬度'];
 		const c = checkRows(

@@ -128,6 +128,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.p.integer': 'should be a whole number, 0 or more ("{value}")',
 	'imp.p.date': 'not a valid date ("{value}"), e.g. 2015-03-08',
 	'imp.p.future': 'the date lies after today ("{value}")',
+	'imp.p.outOfAge':
+		'born {birth}, {age} years old: too old to be listed as "{value}" (left-behind children are under 16, children in difficulty under 18)',
 	'imp.p.category': 'unknown child category "{value}"',
 	'imp.p.institutionKind':
 		'unknown kind "{value}": school, kindergarten, welfare, rescue_protection or workstation',

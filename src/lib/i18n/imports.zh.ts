@@ -124,6 +124,8 @@ export const importsZh = {
 	'imp.p.integer': '应为非负整数（“{value}”）',
 	'imp.p.date': '不是有效日期（“{value}”），应如 2015-03-08',
 	'imp.p.future': '日期晚于今天（“{value}”）',
+	'imp.p.outOfAge':
+		'出生日期 {birth}，已满 {age} 周岁，不能列为“{value}”：留守儿童须未满 16 周岁，困境儿童须未满 18 周岁',
 	'imp.p.category': '无法识别的儿童类别“{value}”',
 	'imp.p.institutionKind':
 		'无法识别“{value}”，应为 中小学、幼儿园、儿童福利机构、未成年人救助保护机构 或 乡镇未成年人保护工作站',

@@ -20,6 +20,7 @@ import {
 } from './kinds';
 import type { SourceTable } from './table';
 import { badComma, parseDecimal, scientificDigits } from './text';
+import { ageOn, categoriesOutOfAge, type ChildCategory } from '$lib/domain/children';
 
 export type ProblemKey =
 	| 'required'
@@ -49,6 +50,7 @@ export type ProblemKey =
 	| 'date'
 	| 'future'
 	| 'category'
+	| 'outOfAge'
 	| 'institutionKind'
 	| 'waterwayKind'
 	| 'item'
@@ -391,6 +393,24 @@ export function checkRows(
 			const text = val(f.key);
 			if (f.required && !text) continue;
 			values[VALUE_KEY[f.key] ?? f.key] = parseField(f.type, f.key, text, bad, today);
+		}
+		// a child's categories within the plan's ages (left-behind under 16, in difficulty under
+		// 18): an adult listed as 留守儿童 would be counted in every released figure
+		if (kind === 'children' && typeof values.birthDate === 'string') {
+			const born = new Date(`${values.birthDate.slice(0, 10)}T00:00:00Z`);
+			const day = new Date(`${today}T00:00:00Z`);
+			const cats = (values.categories ?? []) as ChildCategory[];
+			const out = new Set(categoriesOutOfAge(cats, born, day));
+			if (out.size) {
+				const typed = val('categories')
+					.split(/[,，、;；/|\s]+/)
+					.filter((x) => out.has((CATEGORY[x] ?? CATEGORY[x.toLowerCase()]) as ChildCategory));
+				bad('categories', 'outOfAge', {
+					value: typed.join('、'),
+					birth: values.birthDate.slice(0, 10),
+					age: ageOn(born, day)
+				});
+			}
 		}
 
 		let lon: number | null = null;
