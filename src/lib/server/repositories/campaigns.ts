@@ -649,6 +649,8 @@ export interface HazardRow {
 	campaign_id: number;
 	target_name: string;
 	target_kind: string;
+	/** the checklist the target is checked against (the one it was made with), for the item's words */
+	target_checklist: string;
 	area_code: string;
 	item: string;
 	description: string;
@@ -668,8 +670,9 @@ export interface HazardRow {
 }
 
 const HAZARD_COLUMNS = sql`h.id::float8 AS id, h.target_id::float8 AS target_id,
-	t.campaign_id::float8 AS campaign_id, t.name AS target_name, t.kind AS target_kind, t.area_code,
-	h.item, h.description, h.state, h.found_by::float8 AS found_by, fu.display_name AS found_by_name,
+	t.campaign_id::float8 AS campaign_id, t.name AS target_name, t.kind AS target_kind,
+	t.checklist AS target_checklist, t.area_code, h.item, h.description, h.state,
+	h.found_by::float8 AS found_by, fu.display_name AS found_by_name,
 	h.found_at, h.severity, h.responsible, h.deadline, h.fix_note, h.fixed_by::float8 AS fixed_by,
 	h.fixed_at, h.closed_by::float8 AS closed_by, h.closed_at,
 	-- the standing fix's photo: a fix sent back (state registered again) takes its photo with it,
