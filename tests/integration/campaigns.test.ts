@@ -620,7 +620,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 				recordedAt: new Date(),
 				lon: home[0],
 				lat: home[1],
-				answers: DEFAULT_CHECKLIST_ITEMS.home.map((item) => ({ item, answer: 'ok' as const }))
+				answers: DEFAULT_CHECKLIST_ITEMS.household.map((item) => ({ item, answer: 'ok' as const }))
 			},
 			meta
 		);
@@ -667,7 +667,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 				recordedAt: new Date(),
 				lon: home[0],
 				lat: home[1],
-				answers: DEFAULT_CHECKLIST_ITEMS.home.map((item) =>
+				answers: DEFAULT_CHECKLIST_ITEMS.household.map((item) =>
 					item === 'electricity'
 						? { item, answer: 'hazard' as const, note: '插座裸露' }
 						: { item, answer: 'ok' as const }
@@ -678,7 +678,7 @@ describe.each(testEngines())('hazard campaigns on %s', (engine) => {
 		const hid = found.hazards[0];
 		// the photo of the bare socket, taken as it was found, and one of another item
 		const shots: Record<string, string> = {};
-		for (const item of ['electricity', 'gas']) {
+		for (const item of ['electricity', 'fire']) {
 			shots[item] = randomUUID();
 			await insertPhotoUpload(d.db, {
 				uploadId: shots[item],

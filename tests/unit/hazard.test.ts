@@ -9,7 +9,13 @@ import {
 	type HazardFacts,
 	type HazardStep
 } from '$lib/domain/hazard';
-import { CHECKLIST_OF, DEFAULT_CHECKLIST_ITEMS, checkAnswers } from '$lib/domain/campaign';
+import {
+	CHECKLISTS,
+	CHECKLIST_OF,
+	DEFAULT_CHECKLIST_ITEMS,
+	checkAnswers
+} from '$lib/domain/campaign';
+import { translator } from '$lib/i18n';
 
 const now = new Date('2026-06-10T02:00:00Z');
 const later = new Date('2026-06-20T16:00:00Z');
@@ -105,6 +111,42 @@ describe('campaign checklists', () => {
 			'food'
 		]);
 		expect(DEFAULT_CHECKLIST_ITEMS[CHECKLIST_OF.segment]).toContain('barrier');
+	});
+	it('visits a household on a drowning checklist of its own, not the children’s home one', () => {
+		expect(CHECKLISTS).toContain('household');
+		expect(CHECKLIST_OF.village).toBe('household');
+		expect(DEFAULT_CHECKLIST_ITEMS[CHECKLIST_OF.village]).toEqual([
+			'guardian',
+			'education',
+			'nearby_water',
+			'electricity',
+			'fire'
+		]);
+		// children's homes and Sunshine Stations keep the home environment list
+		expect(CHECKLIST_OF.children_home).toBe('home');
+		expect(CHECKLIST_OF.station).toBe('home');
+	});
+	it('names every household item in each language', () => {
+		const zh = translator('zh-CN');
+		const en = translator('en');
+		const words = (t: typeof zh) =>
+			DEFAULT_CHECKLIST_ITEMS.household.map((i) => t(`cl.household.${i}` as 'cl.home.gas'));
+		expect(words(zh)).toEqual([
+			'监护落实（汛期看护责任）',
+			'防溺水安全教育（“六不”）',
+			'房前屋后水域（坑塘、水井、水缸）',
+			'用电',
+			'防火'
+		]);
+		expect(words(en)).toEqual([
+			'Guardianship (flood-season supervision)',
+			'Drowning-prevention education (the "six don\'ts")',
+			'Water around the home (ponds, wells, tanks)',
+			'Electricity',
+			'Fire safety'
+		]);
+		expect(zh('ckl.type.household')).toBe('入户走访');
+		expect(en('ckl.type.household')).toBe('Household visit');
 	});
 	it('holds a check to its checklist: every item once, nothing else', () => {
 		const items = DEFAULT_CHECKLIST_ITEMS.home;

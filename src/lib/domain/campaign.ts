@@ -15,32 +15,40 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 export const FIELD_KINDS = ['pit', 'well', 'fence', 'flooded_road', 'other'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
-export const CHECKLISTS = ['institution', 'home', 'waterway', 'field'] as const;
+export const CHECKLISTS = ['institution', 'home', 'household', 'waterway', 'field'] as const;
 export type Checklist = (typeof CHECKLISTS)[number];
 
 /**
  * The default items of each checklist (labels are i18n keys `cl.<checklist>.<item>`):
  * - around a child institution: buildings, enclosing wall, hillside, water body, fire safety,
  *   school bus, hygiene;
- * - a home environment (children's homes, stations, household visits): electricity, gas, water,
- *   fire, food safety;
+ * - a home environment (children's homes, stations): electricity, gas, water, fire, food safety;
+ * - a household visit (入户走访, a village with children near incomplete water): the guardians'
+ *   flood-season supervision, the children's drowning-prevention education (the "six don'ts"),
+ *   the water around the home (ponds, wells, tanks), electricity, fire safety. Village targets
+ *   of campaigns made before it (migration 0033) keep the home environment list they were made
+ *   with: a target's checklist is stored on its row;
  * - a waterway: the four items and barriers;
  * - a point found in the field: is it made safe, is it marked.
  */
 export const DEFAULT_CHECKLIST_ITEMS: Record<Checklist, readonly string[]> = {
 	institution: ['buildings', 'wall', 'hillside', 'water', 'fire', 'bus', 'hygiene'],
 	home: ['electricity', 'gas', 'water', 'fire', 'food'],
+	household: ['guardian', 'education', 'nearby_water', 'electricity', 'fire'],
 	waterway: ['sign', 'buoy', 'rope', 'pole', 'barrier'],
 	field: ['secured', 'marked']
 };
 
-/** The checklist a target of each kind is checked against. */
+/**
+ * The checklist a new target of each kind is checked against. A target keeps the checklist it
+ * was made with (campaign_targets.checklist): read that, not this, for an existing target.
+ */
 export const CHECKLIST_OF: Record<TargetKind, Checklist> = {
 	institution: 'institution',
 	segment: 'waterway',
 	children_home: 'home',
 	station: 'home',
-	village: 'home',
+	village: 'household',
 	field: 'field'
 };
 

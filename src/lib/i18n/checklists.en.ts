@@ -7,6 +7,7 @@ export const checklistsEn: Record<keyof typeof checklistsZh, string> = {
 		'One checklist per kind of target, starting from the default items. Each edit makes a new version: phones send the version they showed, and checks already made keep the item names they were given.',
 	'ckl.type.institution': 'Institution surroundings',
 	'ckl.type.home': 'Home environment',
+	'ckl.type.household': 'Household visit',
 	'ckl.type.waterway': 'Waterway',
 	'ckl.type.field': 'Found in the field',
 	'ckl.version': 'Version {n}',
@@ -33,7 +34,8 @@ export const checklistsEn: Record<keyof typeof checklistsZh, string> = {
 	'ckl.answeredDefault': 'on the default checklist',
 	'ckl.back': 'Back to the campaign',
 	'ckl.err.op': 'Unsupported edit',
-	'ckl.err.checklist': 'Choose a checklist (institution, home, waterway or found in the field)',
+	'ckl.err.checklist':
+		'Choose a checklist (institution, home, household visit, waterway or found in the field)',
 	'ckl.err.empty': 'Enter the item name',
 	'ckl.err.long': 'An item name has at most 40 characters',
 	'ckl.err.chars': 'The item name contains invalid characters',

@@ -6,7 +6,7 @@
 // and time, user).
 import { translator, formatDistance, type Locale } from '$lib/i18n';
 import { campaignDays, deadlineDay } from '$lib/domain/campaign-dashboard';
-import { CHECKLIST_OF, type TargetKind, type TargetReason } from '$lib/domain/campaign';
+import type { TargetReason } from '$lib/domain/campaign';
 import type { CampaignRow, HazardRow, TargetRow } from './repositories/campaigns';
 import type { HazardListItem } from './services/escalation';
 import {
@@ -256,7 +256,8 @@ export function hazardListTable(
 			t('export.lat')
 		],
 		rows: rows.map((h) => {
-			const checklist = CHECKLIST_OF[h.target_kind as TargetKind] ?? '';
+			// the target's own checklist: an older campaign's household visit keeps the home list
+			const checklist = h.target_checklist;
 			return [
 				h.id,
 				h.level === 1 || h.level === 2 ? t(`esc.level.${h.level}`) : null,

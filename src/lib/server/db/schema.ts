@@ -261,7 +261,7 @@ export interface AnnualFiguresTable {
 export interface ChecklistVersionsTable {
 	id: Generated<number>;
 	campaign_id: number;
-	checklist: 'institution' | 'home' | 'waterway' | 'field';
+	checklist: import('../../domain/campaign').Checklist;
 	version: number;
 	items: ColumnType<unknown, string, string>;
 	edit: ColumnType<unknown, string, string>;
@@ -298,7 +298,7 @@ export interface CampaignsTable {
 }
 
 export interface ChecklistItemsTable {
-	checklist: 'institution' | 'home' | 'waterway' | 'field';
+	checklist: import('../../domain/campaign').Checklist;
 	item: string;
 	position: number;
 	active: Generated<boolean>;

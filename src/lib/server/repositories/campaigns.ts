@@ -10,7 +10,7 @@ import { USABLE_ITEMS, underPrefix } from '../db/postgis';
 import { radiusToDegrees } from '$lib/geo/proximity';
 import { BOX_LATITUDE } from './segment-rule';
 import { KEY_MODULUS } from '$lib/domain/disclosure';
-import { NEAREST_WATER_SEARCH_M, type TargetRules } from '$lib/domain/campaign';
+import { CHECKLIST_OF, NEAREST_WATER_SEARCH_M, type TargetRules } from '$lib/domain/campaign';
 import type { HazardSeverity, HazardState } from '$lib/domain/hazard';
 
 export interface CampaignRow {
@@ -167,7 +167,7 @@ export async function insertTargets(
 	if (rules.institutions)
 		parts.push(sql`
 			SELECT 'institution' AS kind, p.id AS source_id, p.name, p.admin_code AS area_code, p.geom,
-				'institution' AS checklist,
+				${CHECKLIST_OF.institution}::text AS checklist,
 				CASE WHEN nw.d <= ${limit}::float8
 					THEN jsonb_build_object('code', 'near_water', 'distanceM', round(nw.d)::int,
 						'water', nw.name, 'limitM', ${limit}::int)
@@ -178,20 +178,21 @@ export async function insertTargets(
 			WHERE p.admin_code LIKE ${like}`);
 	if (rules.homes)
 		parts.push(sql`
-			SELECT 'children_home', p.id, p.name, p.village_code, p.geom, 'home',
+			SELECT 'children_home', p.id, p.name, p.village_code, p.geom,
+				${CHECKLIST_OF.children_home}::text,
 				jsonb_build_object('code', 'every_home'), false, nw.name, nw.d
 			FROM children_homes p ${nearestWater(sql`p.id::text`, near?.children_home)}
 			WHERE p.village_code LIKE ${like} AND p.status <> 'closed'`);
 	if (rules.stations)
 		parts.push(sql`
-			SELECT 'station', p.id, p.name, p.admin_code, p.geom, 'home',
+			SELECT 'station', p.id, p.name, p.admin_code, p.geom, ${CHECKLIST_OF.station}::text,
 				jsonb_build_object('code', 'every_station'), false, nw.name, nw.d
 			FROM sunshine_stations p ${nearestWater(sql`p.id::text`, near?.station)}
 			WHERE p.admin_code LIKE ${like}`);
 	if (rules.segments)
 		parts.push(sql`
 			SELECT 'segment', w.id, w.name, w.township_code, ST_LineInterpolatePoint(w.geom, 0.5),
-				'waterway', jsonb_build_object('code', 'incomplete', 'usable', coalesce(e.usable, 0)::int),
+				${CHECKLIST_OF.segment}::text, jsonb_build_object('code', 'incomplete', 'usable', coalesce(e.usable, 0)::int),
 				false, w.name, 0::float8
 			FROM waterways w
 			JOIN segment_requirements sr ON sr.waterway_id = w.id AND sr.required
@@ -201,7 +202,7 @@ export async function insertTargets(
 			WHERE w.township_code LIKE ${like} AND coalesce(e.usable, 0) < 4`);
 	if (t.villages.length)
 		parts.push(sql`
-			SELECT 'village', NULL::bigint, u.name, u.code, u.center, 'home',
+			SELECT 'village', NULL::bigint, u.name, u.code, u.center, ${CHECKLIST_OF.village}::text,
 				jsonb_build_object('code', 'children_near_water', 'children', v.released,
 					'limitM', ${rules.villageWaterM}::int),
 				false, nw.name, nw.d
@@ -667,6 +668,8 @@ export interface HazardRow {
 	campaign_id: number;
 	target_name: string;
 	target_kind: string;
+	/** the checklist the target is checked against (the one it was made with), for the item's words */
+	target_checklist: string;
 	area_code: string;
 	item: string;
 	description: string;
@@ -686,8 +689,9 @@ export interface HazardRow {
 }
 
 const HAZARD_COLUMNS = sql`h.id::float8 AS id, h.target_id::float8 AS target_id,
-	t.campaign_id::float8 AS campaign_id, t.name AS target_name, t.kind AS target_kind, t.area_code,
-	h.item, h.description, h.state, h.found_by::float8 AS found_by, fu.display_name AS found_by_name,
+	t.campaign_id::float8 AS campaign_id, t.name AS target_name, t.kind AS target_kind,
+	t.checklist AS target_checklist, t.area_code, h.item, h.description, h.state,
+	h.found_by::float8 AS found_by, fu.display_name AS found_by_name,
 	h.found_at, h.severity, h.responsible, h.deadline, h.fix_note, h.fixed_by::float8 AS fixed_by,
 	h.fixed_at, h.closed_by::float8 AS closed_by, h.closed_at,
 	-- the standing fix's photo: a fix sent back (state registered again) takes its photo with it,

@@ -96,6 +96,8 @@ export interface HazardListRow {
 	target_id: number;
 	target_name: string;
 	target_kind: string;
+	/** the checklist the target is checked against (the one it was made with), for the item's words */
+	target_checklist: string;
 	area_code: string;
 	area_name: string | null;
 	item: string;
@@ -123,7 +125,8 @@ export async function hazardList(
 ): Promise<HazardListRow[]> {
 	const r = await sql<HazardListRow>`
 		SELECT h.id::float8 AS id, t.campaign_id::float8 AS campaign_id, c.name AS campaign_name,
-			t.id::float8 AS target_id, t.name AS target_name, t.kind AS target_kind, t.area_code, au.name AS area_name,
+			t.id::float8 AS target_id, t.name AS target_name, t.kind AS target_kind,
+			t.checklist AS target_checklist, t.area_code, au.name AS area_name,
 			h.item, h.state, h.severity, h.responsible, h.deadline,
 			coalesce(top.level, 0)::int AS level, top.supervisor_code,
 			ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat

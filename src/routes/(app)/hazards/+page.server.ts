@@ -14,13 +14,13 @@ import {
 import { campaignItemLabels } from '$lib/server/services/checklists';
 import { blankOr, parseQuery } from '$lib/server/validation';
 import { labelKey } from '$lib/domain/checklist';
-import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
 
 const Query = v.object({ supervised: blankOr(v.picklist(['1'])) });
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 function row(h: HazardListItem, words: Readonly<Record<string, string>>) {
-	const checklist = CHECKLIST_OF[h.target_kind as TargetKind];
+	// the target's own checklist: an older campaign's household visit keeps the home list
+	const checklist = h.target_checklist;
 	return {
 		id: h.id,
 		campaignId: h.campaign_id,

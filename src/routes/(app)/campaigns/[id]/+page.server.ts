@@ -10,7 +10,6 @@ import { campaignPage, reassignTarget } from '$lib/server/services/campaigns';
 import { campaignItemLabels } from '$lib/server/services/checklists';
 import { labelKey } from '$lib/domain/checklist';
 import { supervisionOf } from '$lib/server/services/escalation';
-import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
 import { jurisdictionPrefix } from '$lib/domain/admin';
 import {
 	blankOr,
@@ -77,10 +76,10 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 				id: h.id,
 				targetName: h.target_name,
 				item: h.item,
-				checklist: CHECKLIST_OF[h.target_kind as TargetKind],
+				// the target's own checklist: an older campaign's household visit keeps the home list
+				checklist: h.target_checklist,
 				// the campaign's own words for the item (an added or renamed one)
-				label:
-					words[labelKey(p.campaign.id, CHECKLIST_OF[h.target_kind as TargetKind], h.item)] ?? null,
+				label: words[labelKey(p.campaign.id, h.target_checklist, h.item)] ?? null,
 				state: h.state,
 				severity: h.severity,
 				responsible: h.responsible,

@@ -11,7 +11,6 @@ import { hazardPage, stepHazard } from '$lib/server/services/campaigns';
 import { supervisionOf } from '$lib/server/services/escalation';
 import { campaignItemLabels } from '$lib/server/services/checklists';
 import { labelKey } from '$lib/domain/checklist';
-import { CHECKLIST_OF, type TargetKind } from '$lib/domain/campaign';
 import { idText, parseOrError, readForm } from '$lib/server/validation';
 import type { HazardAction } from '$lib/domain/hazard';
 import { hazardStepOf } from '$lib/server/http/hazard-step-form';
@@ -26,7 +25,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		const p = await hazardPage(db, user.principal, id);
 		const h = p.hazard;
 		const supervision = (await supervisionOf(db, user.principal, [h.id])).get(h.id) ?? [];
-		const checklist = CHECKLIST_OF[h.target_kind as TargetKind];
+		// the target's own checklist: an older campaign's household visit keeps the home list
+		const checklist = h.target_checklist;
 		const words = await campaignItemLabels(db, [h.campaign_id]);
 		return {
 			hazard: {
@@ -35,6 +35,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 				campaignId: h.campaign_id,
 				targetName: h.target_name,
 				targetKind: h.target_kind,
+				checklist,
 				item: h.item,
 				// the campaign's own words for the item (an added or renamed one)
 				itemLabel: words[labelKey(h.campaign_id, checklist, h.item)] ?? null,
