@@ -213,6 +213,17 @@ describe.each(testEngines())('an import sent over tus on %s', (engine) => {
 		const bad = await post(admin, { step: 'read', upload: junk });
 		expect(bad.status).toBe(400);
 		expect(((await bad.json()) as { message: string }).message).toContain('无法读取该文件');
+		// an empty file is refused as empty (it was "too large"), and nothing is created
+		const empty = await fetch(`${origin}${IMPORT_UPLOAD_PATH}`, {
+			method: 'POST',
+			headers: {
+				'tus-resumable': '1.0.0',
+				'upload-length': '0',
+				'upload-metadata': `filename ${Buffer.from('空.csv').toString('base64')}`
+			}
+		});
+		expect(empty.status).toBe(400);
+		expect((await empty.text()).trim()).toBe('empty');
 		const malformed = await post(admin, { step: 'read', upload: '../../etc/passwd' });
 		expect(malformed.status).toBe(400);
 		expect(await count()).toBe(3000);

@@ -146,6 +146,7 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
 	'imp.p.stale': 'the check is older than the item\'s latest check ("{value}")',
 	'imp.p.unitUnknown': 'area code does not exist or is outside your jurisdiction ("{value}")',
 	'imp.err.noFile': 'Choose a file to import.',
+	'imp.err.empty': 'The file is empty (0 bytes): choose a file with data in it.',
 	'imp.err.tooLarge': 'The file is too large (limit {mb} MB).',
 	'imp.err.unreadable':
 		'The file cannot be read: it must be a CSV, XLSX, GeoJSON or zipped shapefile, undamaged.',

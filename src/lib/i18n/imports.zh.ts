@@ -140,6 +140,7 @@ export const importsZh = {
 	'imp.p.stale': '检查时间早于该设施已有的最近一次检查（“{value}”）',
 	'imp.p.unitUnknown': '区划代码不存在或不在您的管辖范围内（“{value}”）',
 	'imp.err.noFile': '请选择要导入的文件。',
+	'imp.err.empty': '文件是空的（0 字节），请选择有内容的文件。',
 	'imp.err.tooLarge': '文件过大（上限 {mb} MB）。',
 	'imp.err.unreadable':
 		'无法读取该文件：请确认是 CSV、XLSX、GeoJSON 或压缩的 Shapefile，且文件未损坏。',

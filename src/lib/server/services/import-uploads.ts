@@ -45,7 +45,9 @@ function makeServer(dir: string): Server {
 			const who = senderOf(req);
 			const name = upload.metadata?.filename ?? '';
 			if (!name || name.length > 200) throw tusRefusal(400, 'filename');
-			if (!upload.size || upload.size > MAX_IMPORT_BYTES) throw tusRefusal(413, 'size');
+			// an empty file is not too large: the page says which (it said "文件过大" for 0 bytes)
+			if (!upload.size) throw tusRefusal(400, 'empty');
+			if (upload.size > MAX_IMPORT_BYTES) throw tusRefusal(413, 'size');
 			return { metadata: { filename: name, owner: String(who.userId) } };
 		}
 	});
