@@ -168,7 +168,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
 	'hazard.err.state':
 		"Not possible in the hazard's current state (find → register → fix → close, in order)",
 	'hazard.err.responsible': 'Name the person responsible for the fix',
-	'hazard.err.deadline': 'The deadline must be after today',
+	'hazard.err.deadline': 'The deadline cannot be before today',
 	'hazard.err.photo': 'A fix needs a photo taken after it',
 	'hazard.err.sameVerifier': 'The person who fixed it cannot close it; another person verifies',
 	'hazard.err.note': 'Say why it is sent back',

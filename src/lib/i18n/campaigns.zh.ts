@@ -161,7 +161,7 @@ export const campaignsZh = {
 	'hz.done': '已更新为：{state}',
 	'hazard.err.state': '隐患当前状态不允许此操作（须按 排查→登记→整改→销号 顺序办理）',
 	'hazard.err.responsible': '请填写整改责任人',
-	'hazard.err.deadline': '整改期限须晚于今天',
+	'hazard.err.deadline': '整改期限不能早于今天',
 	'hazard.err.photo': '记录整改须上传整改后照片',
 	'hazard.err.sameVerifier': '整改人不能自己核实销号，请由另一人核实',
 	'hazard.err.note': '退回时请写明原因',
