@@ -8,7 +8,7 @@ import { openTestDatabase, principalOf, testEngines, type TestDatabase } from '.
 import { ogrinfo } from '../support/ogr';
 import { readXlsx } from '../support/xlsx';
 import type { Principal } from '../../src/lib/server/auth/policy';
-import { download } from '../support/route-event';
+import { download, routeEvent } from '../support/route-event';
 import { translator } from '../../src/lib/i18n';
 import { GET as dashboardGET } from '../../src/routes/api/exports/dashboard/+server';
 import { GET as campaignsGET } from '../../src/routes/api/exports/campaigns/+server';
@@ -284,6 +284,18 @@ describe.each(testEngines())('list exports on %s', (engine) => {
 			'table=completion&format=kml'
 		);
 		expect(bad2.status).toBe(400);
+		// a bad campaign id is named with what is wrong with it (it said "类型不对（收到 Object）")
+		for (const q of ['list=targets&campaign=-1', 'list=hazards&campaign=1e99']) {
+			let message = '';
+			try {
+				await campaignsGET(
+					routeEvent(county, new Request(`http://localhost/api/exports/campaigns?${q}`), 'zh-CN')
+				);
+			} catch (e) {
+				message = (e as { body: { message: string } }).body.message;
+			}
+			expect(message, q).toMatch(/^请求参数有误：campaign：应为正整数编号/);
+		}
 		expect((await audits('campaigns.targets.csv')).length).toBe(before);
 	});
 });

@@ -10,7 +10,7 @@ import { campaignListFor } from '$lib/server/services/list-exports';
 import { EXPORT_FORMATS } from '$lib/server/exports-lists';
 import { idText, parseQuery } from '$lib/server/validation';
 
-const Query = v.union([
+const Query = v.variant('list', [
 	v.object({
 		list: v.literal('campaigns'),
 		format: v.optional(v.picklist(EXPORT_FORMATS.filter((f) => f !== 'geojson')), 'csv')
