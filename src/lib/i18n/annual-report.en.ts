@@ -22,7 +22,7 @@ export const annualReportEn: Record<keyof typeof annualReportZh, string> = {
 	'annual.coverageShareFull': 'Villages covered (a usable home or station within {m} m)',
 	'annual.children': '1. Children by category and area',
 	'annual.childrenNote':
-		'Counts of children are the released (protected) figures, as on the dashboard; figures not released show "—".',
+		'Counts of children are the released (protected) figures, as on the dashboard; figures not released show "—". A child can be both left-behind and in difficulty, so the categories can add up to more than the total; each figure is released on its own, so the townships can add up to slightly more or less than the total.',
 	'annual.col.area': 'Area',
 	'annual.col.total': 'Children',
 	'annual.col.leftBehind': 'Left-behind',

@@ -21,7 +21,7 @@ export const annualReportZh = {
 	'annual.coverageShareFull': '村覆盖率（{m} 米内有可用儿童之家或阳光驿站）',
 	'annual.children': '一、儿童情况（按类别和区划）',
 	'annual.childrenNote':
-		'儿童数为经统计披露控制处理后的发布数，与看板一致；未发布的数字显示为“—”。',
+		'儿童数为经统计披露控制处理后的发布数，与看板一致；未发布的数字显示为“—”。一名儿童可同时属于留守儿童和困境儿童，故各类别相加可多于儿童总数；每个数字单独发布，各乡镇相加可与合计略有出入。',
 	'annual.col.area': '区划',
 	'annual.col.total': '儿童总数',
 	'annual.col.leftBehind': '留守儿童',
