@@ -11,6 +11,8 @@ export const validationEn: Record<keyof typeof validationZh, string> = {
 	'valid.boolean': 'must be true or false',
 	'valid.type': 'has the wrong type',
 	'valid.integer': 'must be a whole number',
+	'valid.pageNo': 'must be a page number such as 1, 2, 3',
+	'valid.wholeNumber': 'must be 0 or a positive whole number',
 	'valid.finite': 'must be a finite number',
 	'valid.minValue': 'must not be less than {requirement}',
 	'valid.maxValue': 'must not be more than {requirement}',

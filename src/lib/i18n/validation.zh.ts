@@ -11,6 +11,8 @@ export const validationZh = {
 	'valid.boolean': '应为 true 或 false',
 	'valid.type': '类型不对',
 	'valid.integer': '应为整数',
+	'valid.pageNo': '应为页码，如 1、2、3',
+	'valid.wholeNumber': '应为 0 或正整数',
 	'valid.finite': '应为有限的数字',
 	'valid.minValue': '不能小于 {requirement}',
 	'valid.maxValue': '不能大于 {requirement}',

@@ -16,7 +16,7 @@ const MAP_IDS_MAX = 5000;
 
 const Query = v.object({
 	...segmentFilters,
-	page: blankOr(v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'valid.integer'), v.transform(Number))),
+	page: blankOr(v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'valid.pageNo'), v.transform(Number))),
 	// every row in scope on one page (printing the whole list)
 	all: blankOr(flag),
 	// open the print dialogue once the whole list is shown

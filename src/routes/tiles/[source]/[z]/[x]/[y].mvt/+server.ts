@@ -9,7 +9,11 @@ import { translator } from '$lib/i18n';
 import { signedIn } from '$lib/server/http/guard';
 import { parseOrError } from '$lib/server/validation';
 
-const tileNumber = v.pipe(v.string(), v.regex(/^\d{1,8}$/, 'valid.integer'), v.transform(Number));
+const tileNumber = v.pipe(
+	v.string(),
+	v.regex(/^\d{1,8}$/, 'valid.wholeNumber'),
+	v.transform(Number)
+);
 const Params = v.object({
 	source: v.picklist(TILE_SOURCES),
 	z: tileNumber,
