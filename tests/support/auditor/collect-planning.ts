@@ -26,6 +26,7 @@ import {
 	type UncoveredCell,
 	type VillageCoverage
 } from '../../../src/lib/domain/planning';
+import Papa from 'papaparse';
 import { readXlsx } from '../xlsx';
 import { translator } from '../../../src/lib/i18n';
 import { cellQ, emptyCollected, fakeEvent, readShown, unitQ, type Collected } from './collect';
@@ -289,12 +290,12 @@ export async function collectPlanning(who: Principal, role: string): Promise<Col
 				const g = (await res.json()) as { features: { properties: Record<string, unknown> }[] };
 				got = g.features.map((f) => f.properties[gainHeading]);
 			} else if (format === 'csv') {
-				const rows = (await res.text())
-					.replace(/^\uFEFF/, '')
-					.trim()
-					.split(/\r?\n/)
-					.slice(1);
-				got = rows.map((r) => Number(r.split(',').at(-1)));
+				// by its heading: the last column is the file's watermark (导出标记)
+				const [head, ...rows] = Papa.parse<string[]>(
+					(await res.text()).replace(/^\uFEFF/, '').trim()
+				).data;
+				const col = head.indexOf(gainHeading);
+				got = rows.map((r) => (col < 0 ? null : Number(r[col])));
 			} else {
 				const x = readXlsx(Buffer.from(await res.arrayBuffer()));
 				got = x.rows.slice(1).map((r) => Number(r.at(-1)?.value));
