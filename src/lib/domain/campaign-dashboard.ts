@@ -5,16 +5,15 @@
 import { sortRows, type SortDir, type SortSpec } from './table-sort';
 import { isAdminCode, levelOfCode, type AdminLevel } from './admin';
 import type { Translate } from '$lib/i18n';
+import { beijingDay } from './escalation';
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86400_000;
 /** The longest series drawn: a campaign is at most a year (services/campaigns.ts). */
 export const MAX_SERIES_DAYS = 367;
 
-/** The Beijing calendar day of an instant, as YYYY-MM-DD. */
-export function beijingDay(d: Date): string {
-	return new Date(d.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
+// the one definition of a Beijing day (escalation's), re-exported for the dashboard's readers
+export { beijingDay };
 
 /** The last day to fix a hazard in Beijing (its deadline is the instant that day ends). */
 export function deadlineDay(deadline: Date): string {

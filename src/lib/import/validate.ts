@@ -258,6 +258,14 @@ export function parseDate(text: string): string | null {
 type Bad = (field: string, key: ProblemKey, params?: RowProblem['params']) => void;
 
 /** A field's value from its text, or undefined after reporting what is wrong. */
+/** A categories cell's words as typed, each with its category's code (none: not a category). */
+function categoryWords(text: string): { typed: string; code: string | undefined }[] {
+	return text
+		.split(/[,，、;；/|\s]+/)
+		.filter(Boolean)
+		.map((typed) => ({ typed, code: CATEGORY[typed] ?? CATEGORY[typed.toLowerCase()] }));
+}
+
 function parseField(type: FieldType, key: string, text: string, bad: Bad, today: string): unknown {
 	const word = (m: Record<string, string>, problem: ProblemKey) => {
 		const v = m[text.toLowerCase()] ?? m[text];
@@ -296,9 +304,9 @@ function parseField(type: FieldType, key: string, text: string, bad: Bad, today:
 			return d ?? undefined;
 		}
 		case 'categories': {
-			const parts = text.split(/[,，、;；/|\s]+/).filter(Boolean);
-			const codes = [...new Set(parts.map((x) => CATEGORY[x] ?? CATEGORY[x.toLowerCase()]))];
-			const unknown = parts.filter((x) => !CATEGORY[x] && !CATEGORY[x.toLowerCase()]);
+			const parts = categoryWords(text);
+			const codes = [...new Set(parts.map((p) => p.code))];
+			const unknown = parts.filter((p) => !p.code).map((p) => p.typed);
 			if (unknown.length) bad(key, 'category', { value: unknown.join('、') });
 			return codes.filter(Boolean).sort();
 		}
@@ -402,9 +410,9 @@ export function checkRows(
 			const cats = (values.categories ?? []) as ChildCategory[];
 			const out = new Set(categoriesOutOfAge(cats, born, day));
 			if (out.size) {
-				const typed = val('categories')
-					.split(/[,，、;；/|\s]+/)
-					.filter((x) => out.has((CATEGORY[x] ?? CATEGORY[x.toLowerCase()]) as ChildCategory));
+				const typed = categoryWords(val('categories'))
+					.filter((p) => out.has(p.code as ChildCategory))
+					.map((p) => p.typed);
 				bad('categories', 'outOfAge', {
 					value: typed.join('、'),
 					birth: values.birthDate.slice(0, 10),
